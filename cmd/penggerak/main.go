@@ -1,0 +1,113 @@
+// Command penggerak runs the Penggerak web application.
+//
+//	penggerak [serve]   start the HTTP server (default)
+//	penggerak migrate   apply database migrations and load region data
+//	penggerak seed      migrate, then load demo data
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"penggerak/internal/account"
+	"penggerak/internal/config"
+	"penggerak/internal/database"
+	"penggerak/internal/demo"
+	"penggerak/internal/region"
+	"penggerak/internal/server"
+)
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	slog.SetDefault(logger)
+	cmd := "serve"
+	if len(os.Args) > 1 {
+		cmd = os.Args[1]
+	}
+	if err := run(cmd, logger); err != nil {
+		logger.Error("exit", "command", cmd, "error", err.Error())
+		os.Exit(1)
+	}
+}
+
+func run(cmd string, logger *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	db, err := database.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch cmd {
+	case "migrate":
+		return migrate(ctx, cfg, db)
+	case "seed":
+		if err := migrate(ctx, cfg, db); err != nil {
+			return err
+		}
+		if err := demo.Seed(ctx, db, account.DefaultParams); err != nil {
+			return err
+		}
+		logger.Info("demo data loaded")
+		fmt.Fprintf(os.Stderr, "\nPenggerak will be at %s\nDemo logins (password %q):\n", cfg.BaseURL, demo.Password)
+		for _, l := range demo.Logins {
+			fmt.Fprintf(os.Stderr, "  %-34s %s\n", l.Email, l.Name)
+		}
+		fmt.Fprintln(os.Stderr)
+		return nil
+	case "serve":
+		return serve(ctx, cfg, db, logger)
+	default:
+		return fmt.Errorf("unknown command %q (serve, migrate, seed)", cmd)
+	}
+}
+
+func migrate(ctx context.Context, cfg config.Config, db *pgxpool.Pool) error {
+	if err := database.Migrate(ctx, cfg.DatabaseURL, db); err != nil {
+		return err
+	}
+	return region.Load(ctx, db)
+}
+
+func serve(ctx context.Context, cfg config.Config, db *pgxpool.Pool, logger *slog.Logger) error {
+	srv := server.New(cfg, server.Deps{DB: db, Logger: logger})
+	defer srv.Close()
+	hs := &http.Server{
+		Addr:              cfg.Addr,
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() {
+		logger.Info("listening", "addr", cfg.Addr, "base_url", cfg.BaseURL, "env", cfg.Env)
+		errc <- hs.ListenAndServe()
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

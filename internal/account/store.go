@@ -1,0 +1,252 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"penggerak/internal/audit"
+	"penggerak/internal/database"
+)
+
+// Errors returned by the store.
+var (
+	ErrBadCredentials = errors.New("email or password is wrong")
+	ErrEmailTaken     = fmt.Errorf("email already registered: %w", database.ErrConflict)
+	ErrForbidden      = errors.New("not allowed")
+	ErrDisabled       = errors.New("account disabled")
+)
+
+// RateLimitError says sign-in is blocked for a while.
+type RateLimitError struct{ RetryAfter time.Duration }
+
+func (e *RateLimitError) Error() string { return "too many sign-in attempts" }
+
+// Sign-in rate limits: failures counted over Window, per account and per client address.
+const (
+	LoginWindow       = 15 * time.Minute
+	MaxFailuresPerKey = 5
+	MaxFailuresPerIP  = 30
+)
+
+// Store keeps accounts and role grants.
+type Store struct {
+	db     *pgxpool.Pool
+	params argon2id.Params
+}
+
+// NewStore returns a Store that hashes new passwords with params.
+func NewStore(db *pgxpool.Pool, params argon2id.Params) *Store { return &Store{db: db, params: params} }
+
+// NewUser is what sign-up asks for.
+type NewUser struct {
+	Email    string
+	Name     string
+	Phone    string
+	Password string
+}
+
+// NormalizeEmail lower-cases and trims an email address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+const userCols = `id, email, name, phone, email_verified_at, language, created_at`
+
+// CreateUser creates an account holding the guru role. It returns ErrEmailTaken when the email
+// is registered already.
+func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
+	hash, err := HashPassword(nu.Password, s.params)
+	if err != nil {
+		return User{}, err
+	}
+	var u User
+	err = database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `INSERT INTO users (email, name, phone, password_hash) VALUES ($1, $2, $3, $4)
+			RETURNING `+userCols, NormalizeEmail(nu.Email), strings.TrimSpace(nu.Name), nu.Phone, hash)
+		u, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
+		if isUnique(err) {
+			return ErrEmailTaken
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO role_grants (user_id, role) VALUES ($1, 'guru')`, u.ID)
+		return err
+	})
+	return u, err
+}
+
+// UserByID returns one user.
+func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id)
+	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return u, fmt.Errorf("user %d: %w", id, database.ErrNotFound)
+	}
+	return u, err
+}
+
+// UserByEmail returns the user with that email.
+func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+userCols+` FROM users WHERE email = $1`, NormalizeEmail(email))
+	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return u, fmt.Errorf("user: %w", database.ErrNotFound)
+	}
+	return u, err
+}
+
+// Authenticate checks an email and password. Failures are counted per account and per client
+// address; past the limits it returns a *RateLimitError without checking the password. The
+// error never says whether the account exists.
+func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (User, error) {
+	email = NormalizeEmail(email)
+	since := time.Now().Add(-LoginWindow)
+	var byEmail, byIP int
+	var oldest time.Time
+	err := s.db.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM login_failures WHERE email = $1 AND at > $3),
+			(SELECT count(*) FROM login_failures WHERE ip = $2 AND at > $3),
+			coalesce((SELECT min(at) FROM login_failures WHERE (email = $1 OR ip = $2) AND at > $3), now())`,
+		email, ip, since).Scan(&byEmail, &byIP, &oldest)
+	if err != nil {
+		return User{}, err
+	}
+	if byEmail >= MaxFailuresPerKey || byIP >= MaxFailuresPerIP {
+		wait := time.Until(oldest.Add(LoginWindow))
+		if wait < time.Minute {
+			wait = time.Minute
+		}
+		return User{}, &RateLimitError{RetryAfter: wait}
+	}
+	var u User
+	var hash string
+	var disabled *time.Time
+	err = s.db.QueryRow(ctx, `SELECT id, email, name, phone, email_verified_at, language, created_at, password_hash, disabled_at
+		FROM users WHERE email = $1`, email).Scan(&u.ID, &u.Email, &u.Name, &u.Phone, &u.EmailVerifiedAt, &u.Language, &u.CreatedAt, &hash, &disabled)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Spend the same time as a real check so timing does not reveal the account.
+		VerifyPassword(password, dummyHash)
+	} else if err != nil {
+		return User{}, err
+	}
+	if err != nil || !VerifyPassword(password, hash) || disabled != nil {
+		if _, err := s.db.Exec(ctx, `INSERT INTO login_failures (email, ip) VALUES ($1, $2)`, email, ip); err != nil {
+			return User{}, err
+		}
+		return User{}, ErrBadCredentials
+	}
+	_, err = s.db.Exec(ctx, `DELETE FROM login_failures WHERE email = $1`, email)
+	return u, err
+}
+
+var dummyHash, _ = HashPassword("dummy-password-for-timing", DefaultParams)
+
+// SetLanguage stores the user's interface language.
+func (s *Store) SetLanguage(ctx context.Context, userID int64, lang string) error {
+	_, err := s.db.Exec(ctx, `UPDATE users SET language = $2, updated_at = now() WHERE id = $1`, userID, lang)
+	return err
+}
+
+const grantCols = `g.id, g.user_id, g.role, coalesce(g.province_code, '') AS province_code,
+	coalesce(g.regency_code, '') AS regency_code, g.granted_at,
+	coalesce(r.name, p.name, '') AS scope_name`
+
+const grantJoins = ` FROM role_grants g
+	LEFT JOIN provinces p ON p.code = g.province_code
+	LEFT JOIN regencies r ON r.code = g.regency_code`
+
+// Principal loads a user and the roles they hold now. Disabled accounts give ErrDisabled.
+func (s *Store) Principal(ctx context.Context, userID int64) (*Principal, error) {
+	var p Principal
+	var disabled *time.Time
+	err := s.db.QueryRow(ctx, `SELECT `+userCols+`, disabled_at FROM users WHERE id = $1`, userID).Scan(
+		&p.User.ID, &p.User.Email, &p.User.Name, &p.User.Phone, &p.User.EmailVerifiedAt, &p.User.Language, &p.User.CreatedAt, &disabled)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("principal %d: %w", userID, database.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if disabled != nil {
+		return nil, ErrDisabled
+	}
+	p.Grants, err = s.Grants(ctx, userID)
+	return &p, err
+}
+
+// Grants lists the active role grants of a user.
+func (s *Store) Grants(ctx context.Context, userID int64) ([]Grant, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+grantCols+grantJoins+`
+		WHERE g.user_id = $1 AND g.revoked_at IS NULL ORDER BY g.role, g.province_code, g.regency_code`, userID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Grant])
+}
+
+// GrantRole gives userID role in scope, when by may grant it. Granting a role already held is
+// a no-op. The grant is audited.
+func (s *Store) GrantRole(ctx context.Context, actor audit.Actor, by *Principal, userID int64, role Role, scope Scope) error {
+	if !role.Valid() {
+		return fmt.Errorf("role %q: %w", role, ErrForbidden)
+	}
+	if !by.CanGrant(role, scope) {
+		return ErrForbidden
+	}
+	if scope.RegencyCode != "" {
+		scope.ProvinceCode = scope.RegencyCode[:2]
+	}
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		var id int64
+		err := tx.QueryRow(ctx, `INSERT INTO role_grants (user_id, role, province_code, regency_code, granted_by)
+			VALUES ($1, $2, nullif($3, ''), nullif($4, ''), nullif($5, 0))
+			ON CONFLICT (user_id, role, coalesce(province_code, ''), coalesce(regency_code, '')) WHERE revoked_at IS NULL
+			DO NOTHING RETURNING id`, userID, role, scope.ProvinceCode, scope.RegencyCode, by.User.ID).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil // already held
+		}
+		if err != nil {
+			var pgErr *pgconn.PgError
+			if errors.As(err, &pgErr) && (pgErr.Code == "23514" || pgErr.Code == "23503") {
+				return fmt.Errorf("grant %s in %+v: %w", role, scope, database.ErrConflict)
+			}
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "role.grant", ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), Detail: map[string]any{"grant_id": id, "role": role,
+				"province": scope.ProvinceCode, "regency": scope.RegencyCode}})
+	})
+}
+
+// RevokeRole ends a grant, when by may grant that role in its scope. The revoke is audited.
+func (s *Store) RevokeRole(ctx context.Context, actor audit.Actor, by *Principal, grantID int64) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT `+grantCols+grantJoins+` WHERE g.id = $1 AND g.revoked_at IS NULL FOR UPDATE OF g`, grantID)
+		g, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Grant])
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("grant %d: %w", grantID, database.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if !by.CanGrant(g.Role, g.Scope) {
+			return ErrForbidden
+		}
+		if _, err := tx.Exec(ctx, `UPDATE role_grants SET revoked_at = now(), revoked_by = nullif($2, 0) WHERE id = $1`, grantID, by.User.ID); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "role.revoke", ObjectType: "user",
+			ObjectID: strconv.FormatInt(g.UserID, 10), Detail: map[string]any{"grant_id": g.ID, "role": g.Role,
+				"province": g.ProvinceCode, "regency": g.RegencyCode}})
+	})
+}
+
+func isUnique(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}

@@ -1,0 +1,191 @@
+// Package apptest starts the whole application against a fresh test database, for handler
+// tests and browser tests: users with roles in given regions, signed-in HTTP clients with
+// cookie jars, and a clock the test can move.
+package apptest
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"penggerak/internal/account"
+	"penggerak/internal/audit"
+	"penggerak/internal/config"
+	"penggerak/internal/server"
+	"penggerak/internal/testdb"
+)
+
+// Password is the password of every user the helpers create.
+const Password = "rahasia-uji-123"
+
+// App is a running application.
+type App struct {
+	T        testing.TB
+	DB       *pgxpool.Pool
+	DBURL    string
+	Server   *server.Server
+	HTTP     *httptest.Server
+	URL      string
+	Config   config.Config
+	Accounts *account.Store
+
+	mu  sync.Mutex
+	now time.Time
+}
+
+// Options change how the app starts.
+type Options struct {
+	// Config changes the configuration before the server is built.
+	Config func(*config.Config)
+}
+
+// Start runs the app on a fresh database until the test ends.
+func Start(t testing.TB, opts ...Options) *App {
+	t.Helper()
+	db, dbURL := testdb.New(t)
+	a := &App{T: t, DB: db, DBURL: dbURL, now: time.Now()}
+	cfg := config.Config{
+		Env: "development", Addr: "127.0.0.1:0", BaseURL: "http://127.0.0.1", DatabaseURL: dbURL,
+		MailFrom: "Penggerak <noreply@test.local>", UploadDir: t.TempDir(),
+		SecretKey: "test-secret-key-0123456789abcdefghijklmnop", ShutdownTimeout: time.Second,
+	}
+	for _, o := range opts {
+		if o.Config != nil {
+			o.Config(&cfg)
+		}
+	}
+	a.Config = cfg
+	a.Accounts = account.NewStore(db, account.TestParams)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	a.Server = server.New(cfg, server.Deps{DB: db, Logger: logger, PasswordParams: account.TestParams, Now: a.Now})
+	a.HTTP = httptest.NewServer(a.Server)
+	a.URL = a.HTTP.URL
+	t.Cleanup(func() {
+		a.HTTP.Close()
+		a.Server.Close()
+	})
+	return a
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+
+// Now is the app's clock.
+func (a *App) Now() time.Time {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.now
+}
+
+// SetNow moves the app's clock.
+func (a *App) SetNow(t time.Time) {
+	a.mu.Lock()
+	a.now = t
+	a.mu.Unlock()
+}
+
+// Admin is a principal that may grant anything, for setting up fixtures.
+var Admin = &account.Principal{User: account.User{}, Grants: []account.Grant{{Role: account.RoleAdmin}}}
+
+// User creates a verified user holding role (guru is always held) in scope.
+func (a *App) User(email string, role account.Role, scope account.Scope) account.User {
+	a.T.Helper()
+	ctx := context.Background()
+	u, err := a.Accounts.CreateUser(ctx, account.NewUser{Email: email, Name: "Pengguna " + strings.Split(email, "@")[0], Phone: "081234567890", Password: Password})
+	if err != nil {
+		a.T.Fatalf("create user %s: %v", email, err)
+	}
+	if _, err := a.DB.Exec(ctx, `UPDATE users SET email_verified_at = now() WHERE id = $1`, u.ID); err != nil {
+		a.T.Fatal(err)
+	}
+	if role != account.RoleGuru && role != "" {
+		if err := a.Accounts.GrantRole(ctx, audit.Actor{IP: "test"}, Admin, u.ID, role, scope); err != nil {
+			a.T.Fatalf("grant %s to %s: %v", role, email, err)
+		}
+	}
+	return u
+}
+
+// Client is an HTTP client with its own cookie jar, that does not follow redirects.
+type Client struct {
+	T    testing.TB
+	HTTP *http.Client
+	Base string
+}
+
+// Anonymous returns a signed-out client.
+func (a *App) Anonymous() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{T: a.T, Base: a.URL, HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// SignIn returns a client signed in as email (created with User or with Password).
+func (a *App) SignIn(email string) *Client {
+	a.T.Helper()
+	c := a.Anonymous()
+	res := c.PostForm("/masuk", url.Values{"email": {email}, "password": {Password}})
+	if res.Status != http.StatusSeeOther {
+		a.T.Fatalf("sign in %s: status %d\n%s", email, res.Status, res.Body)
+	}
+	return c
+}
+
+// Response is a finished request.
+type Response struct {
+	Status   int
+	Body     string
+	Header   http.Header
+	Location string
+}
+
+// Do sends a request built by the caller.
+func (c *Client) Do(req *http.Request) Response {
+	c.T.Helper()
+	res, err := c.HTTP.Do(req)
+	if err != nil {
+		c.T.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return Response{Status: res.StatusCode, Body: string(b), Header: res.Header, Location: res.Header.Get("Location")}
+}
+
+// Get sends a GET.
+func (c *Client) Get(path string) Response {
+	c.T.Helper()
+	req, _ := http.NewRequest(http.MethodGet, c.Base+path, nil)
+	return c.Do(req)
+}
+
+// PostForm sends a same-origin form POST.
+func (c *Client) PostForm(path string, form url.Values) Response {
+	c.T.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.Base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.Do(req)
+}
+
+// PostBody sends a same-origin POST with a body of the given content type (e.g. multipart).
+func (c *Client) PostBody(path, contentType string, body io.Reader) Response {
+	c.T.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.Base+path, body)
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	return c.Do(req)
+}

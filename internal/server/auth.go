@@ -1,0 +1,113 @@
+package server
+
+import (
+	"errors"
+	"math"
+	"net/http"
+
+	"penggerak/internal/account"
+	"penggerak/web/i18n"
+	"penggerak/web/pages/public"
+)
+
+const sessionUserID = "user_id"
+
+func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
+	if principal(r) != nil {
+		redirect(w, r, "/dasbor")
+		return
+	}
+	f := public.SignInForm{Next: safeNext(r.URL.Query().Get("next"), "")}
+	s.render(w, r, http.StatusOK, public.SignIn(s.base(r, "signin.title"), f, nil, ""))
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	var f public.SignInForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	errs := map[string]string{}
+	if f.Email == "" {
+		errs["email"] = "form.required"
+	}
+	if f.Password == "" {
+		errs["password"] = "form.required"
+	}
+	if len(errs) > 0 {
+		f.Password = ""
+		s.render(w, r, http.StatusUnprocessableEntity, public.SignIn(s.base(r, "signin.title"), f, errs, ""))
+		return
+	}
+	u, err := s.accounts.Authenticate(r.Context(), f.Email, f.Password, clientIP(r))
+	f.Password = ""
+	var limited *account.RateLimitError
+	switch {
+	case errors.As(err, &limited):
+		minutes := int(math.Ceil(limited.RetryAfter.Minutes()))
+		msg := i18n.T(r.Context(), "signin.rate_limited", map[string]any{"Minutes": minutes})
+		w.Header().Set("Retry-After", itoa(int(limited.RetryAfter.Seconds())))
+		s.render(w, r, http.StatusTooManyRequests, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
+		return
+	case errors.Is(err, account.ErrBadCredentials):
+		msg := i18n.T(r.Context(), "signin.failed")
+		s.render(w, r, http.StatusUnauthorized, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
+		return
+	case err != nil:
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.startSession(r, u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "signin.done")
+	redirect(w, r, safeNext(f.Next, "/dasbor"))
+}
+
+// startSession signs u in with a fresh session token (no session fixation).
+func (s *Server) startSession(r *http.Request, u account.User) error {
+	if err := s.sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	s.sessions.Put(r.Context(), sessionUserID, u.ID)
+	s.sessions.Put(r.Context(), "lang", u.Language)
+	return nil
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	lang := s.sessions.GetString(ctx, "lang")
+	if err := s.sessions.Destroy(ctx); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.sessions.RenewToken(ctx); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.sessions.Put(ctx, "lang", lang)
+	s.flash(r, "signout.done")
+	redirect(w, r, "/")
+}
+
+// setLanguage switches the interface language and goes back to the page the user was on.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+	var f struct {
+		Lang string `form:"lang"`
+		Next string `form:"next"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if f.Lang != "en" {
+		f.Lang = "id"
+	}
+	s.sessions.Put(r.Context(), "lang", f.Lang)
+	if p := principal(r); p != nil {
+		if err := s.accounts.SetLanguage(r.Context(), p.User.ID, f.Lang); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	redirect(w, r, safeNext(f.Next, "/"))
+}

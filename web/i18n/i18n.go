@@ -1,0 +1,128 @@
+// Package i18n holds the message catalogues (Bahasa Indonesia first, English second) and the
+// T function every template and handler uses to turn a message key into text.
+//
+// Catalogues are TOML files named <feature>.<lang>.toml in this folder, so each feature keeps
+// its own messages. A key missing from a catalogue renders as the key itself, and a test fails.
+package i18n
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+
+	"github.com/BurntSushi/toml"
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed *.toml
+var files embed.FS
+
+// Languages are the supported interface languages; the first is the default.
+var Languages = []string{"id", "en"}
+
+// Bundle holds all catalogues.
+type Bundle struct{ b *goi18n.Bundle }
+
+// Load parses every embedded catalogue.
+func Load() (*Bundle, error) {
+	b := goi18n.NewBundle(language.Indonesian)
+	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	err := fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		_, err = b.LoadMessageFileFS(files, path)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Bundle{b: b}, nil
+}
+
+// MustLoad is Load for start-up code and tests: the catalogues are embedded, so an error is a bug.
+func MustLoad() *Bundle {
+	b, err := Load()
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Localizer translates into one language.
+type Localizer struct {
+	lang string
+	l    *goi18n.Localizer
+}
+
+// Localizer returns the localizer for lang ("id" or "en"; anything else gives "id").
+func (b *Bundle) Localizer(lang string) *Localizer {
+	if lang != "en" {
+		lang = "id"
+	}
+	return &Localizer{lang: lang, l: goi18n.NewLocalizer(b.b, lang)}
+}
+
+// T translates a message key, filling {{.Name}} placeholders from data.
+func (l *Localizer) T(key string, data ...map[string]any) string {
+	cfg := &goi18n.LocalizeConfig{MessageID: key}
+	if len(data) > 0 {
+		cfg.TemplateData = data[0]
+	}
+	s, err := l.l.Localize(cfg)
+	if err != nil {
+		return key
+	}
+	return s
+}
+
+// Lang returns the localizer's language code.
+func (l *Localizer) Lang() string { return l.lang }
+
+type ctxKey struct{}
+
+// WithLocalizer returns a context carrying l.
+func WithLocalizer(ctx context.Context, l *Localizer) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+var fallback = MustLoad().Localizer("id")
+
+// From returns the localizer in ctx, or Bahasa Indonesia.
+func From(ctx context.Context) *Localizer {
+	if l, ok := ctx.Value(ctxKey{}).(*Localizer); ok {
+		return l
+	}
+	return fallback
+}
+
+// T translates key in the language carried by ctx.
+func T(ctx context.Context, key string, data ...map[string]any) string {
+	return From(ctx).T(key, data...)
+}
+
+// Lang returns the language code carried by ctx.
+func Lang(ctx context.Context) string { return From(ctx).Lang() }
+
+// Keys returns every message key of one language's catalogues, for tests.
+func Keys(lang string) (map[string]bool, error) {
+	keys := map[string]bool{}
+	err := fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if len(path) < len(lang)+6 || path[len(path)-len(lang)-6:] != "."+lang+".toml" {
+			return nil
+		}
+		var m map[string]any
+		if _, err := toml.DecodeFS(files, path, &m); err != nil {
+			return err
+		}
+		for k := range m {
+			keys[k] = true
+		}
+		return nil
+	})
+	return keys, err
+}

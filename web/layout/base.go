@@ -1,0 +1,38 @@
+// Package layout has the page frame every page renders inside, and the data it needs.
+package layout
+
+// Base is what every page needs besides its own props: who is signed in, the flash message,
+// the language and the current path.
+type Base struct {
+	// Title is the page title, already translated.
+	Title string
+	// User is the signed-in user, or nil.
+	User *User
+	// Flash is a one-time message (a translated text) shown at the top of the page.
+	Flash string
+	// Lang is "id" or "en".
+	Lang string
+	// Path is the request path, used by the language switch to come back here.
+	Path string
+	// Dev shows development-only links (the mail outbox).
+	Dev bool
+}
+
+// User is the signed-in user as the layout shows it.
+type User struct {
+	Name  string
+	Roles []string
+}
+
+// Has reports whether the user holds role.
+func (u *User) Has(role string) bool {
+	if u == nil {
+		return false
+	}
+	for _, r := range u.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}

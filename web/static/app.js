@@ -1,0 +1,28 @@
+// Penggerak: small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+  // Live character counters: <textarea data-counter data-min="100" data-max="2000">
+  // with an element #<id>-count next to it.
+  function updateCounter(el) {
+    var out = document.getElementById(el.id + "-count");
+    if (!out) return;
+    var n = Array.from(el.value).length;
+    var min = parseInt(el.dataset.min || "0", 10);
+    var max = parseInt(el.dataset.max || "0", 10);
+    out.textContent = n + (max ? " / " + max : "");
+    out.classList.toggle("bad", (max && n > max) || (min && n < min));
+  }
+  document.addEventListener("input", function (e) {
+    if (e.target.matches && e.target.matches("[data-counter]")) updateCounter(e.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-counter]").forEach(updateCounter);
+    var summary = document.querySelector(".error-summary");
+    if (summary) summary.focus();
+  });
+  // Ask before a destructive submit: <form data-confirm="text">
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.dataset && e.target.dataset.confirm;
+    if (msg && !window.confirm(msg)) e.preventDefault();
+  });
+})();
