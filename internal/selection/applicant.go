@@ -1,0 +1,354 @@
+package selection
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"penggerak/internal/audit"
+	"penggerak/internal/database"
+	"penggerak/internal/mail"
+)
+
+// CriterionBreakdown is one criterion's mean over the counted assessors.
+type CriterionBreakdown struct {
+	Name string
+	Mean float64
+	Min  int
+	Max  int
+}
+
+// StageBreakdown is one stage's part of an applicant's result.
+type StageBreakdown struct {
+	Stage        Stage
+	Score        float64
+	Scored       bool
+	PassingGrade float64
+	Criteria     []CriterionBreakdown
+}
+
+// Seat is a pembekalan seat.
+type Seat struct {
+	ID          int64
+	Status      string
+	ConfirmBy   time.Time
+	ConfirmedAt *time.Time
+	AttendedAt  *time.Time
+	Promoted    bool
+}
+
+// Breakdown is an applicant's published result with everything that made it.
+type Breakdown struct {
+	RunID        int64
+	CohortName   string
+	RegencyName  string
+	Outcome      Outcome
+	Score        float64
+	Rank         int
+	Competitors  int // applicants ranked in the same kab/kota
+	Quota        int
+	PublishedAt  time.Time
+	Stages       []StageBreakdown
+	Seat         *Seat
+	CorrectionOf *int64
+	Reason       string
+}
+
+// MyResults returns the applicant's results from the latest published run of each cohort they
+// applied to, newest first.
+func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error) {
+	rows, _ := s.db.Query(ctx, `SELECT DISTINCT ON (a.cohort_id) r.id, a.id, a.cohort_id, c.name, g.name, rr.outcome, rr.score::float8, rr.rank,
+			(SELECT count(*) FROM run_results x WHERE x.run_id = r.id AND x.regency_code = rr.regency_code)::int,
+			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason
+		FROM applications a JOIN run_results rr ON rr.application_id = a.id JOIN result_runs r ON r.id = rr.run_id
+		JOIN cohorts c ON c.id = a.cohort_id JOIN regencies g ON g.code = rr.regency_code
+		LEFT JOIN cohort_regencies cr ON cr.cohort_id = a.cohort_id AND cr.regency_code = rr.regency_code
+		WHERE a.user_id = $1 AND r.published_at IS NOT NULL
+		ORDER BY a.cohort_id DESC, r.published_at DESC, r.id DESC`, userID)
+	type head struct {
+		b       Breakdown
+		appID   int64
+		cohort  int64
+		stScore []float64
+	}
+	var heads []head
+	var h head
+	var outcome string
+	_, err := pgx.ForEachRow(rows, []any{&h.b.RunID, &h.appID, &h.cohort, &h.b.CohortName, &h.b.RegencyName, &outcome, &h.b.Score, &h.b.Rank,
+		&h.b.Competitors, &h.b.Quota, &h.b.PublishedAt, &h.stScore, &h.b.CorrectionOf, &h.b.Reason}, func() error {
+		h.b.Outcome = Outcome(outcome)
+		c := h
+		c.stScore = append([]float64(nil), h.stScore...)
+		heads = append(heads, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Breakdown, 0, len(heads))
+	for _, h := range heads {
+		var inputs []byte
+		if err := s.db.QueryRow(ctx, `SELECT inputs FROM result_runs WHERE id = $1`, h.b.RunID).Scan(&inputs); err != nil {
+			return nil, err
+		}
+		stages, err := storedStages(inputs)
+		if err != nil {
+			return nil, err
+		}
+		for k, sg := range stages {
+			sb := StageBreakdown{Stage: sg.Stage, PassingGrade: sg.PassingGrade}
+			if k < len(h.stScore) && h.stScore[k] >= 0 {
+				sb.Score, sb.Scored = h.stScore[k], true
+			}
+			sr, err := loadRubric(ctx, s.db, h.cohort, sg.Stage)
+			if err != nil {
+				return nil, err
+			}
+			finals, err := stageFinalsOf(ctx, s, h.appID, sg.Stage, sr.Rubric)
+			if err != nil {
+				return nil, err
+			}
+			for i, c := range sr.Rubric.Criteria {
+				cb := CriterionBreakdown{Name: c.Name, Min: c.Min, Max: c.Max}
+				if i < len(finals.CriterionMeans) {
+					cb.Mean = finals.CriterionMeans[i]
+				}
+				sb.Criteria = append(sb.Criteria, cb)
+			}
+			h.b.Stages = append(h.b.Stages, sb)
+		}
+		var seat Seat
+		var promoted *int64
+		err = s.db.QueryRow(ctx, `SELECT ps.id, ps.status, ps.confirm_by, ps.confirmed_at, ps.attended_at, ps.promoted_from
+			FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
+			WHERE ps.application_id = $1 AND r.cohort_id = $2 ORDER BY ps.id DESC LIMIT 1`, h.appID, h.cohort).
+			Scan(&seat.ID, &seat.Status, &seat.ConfirmBy, &seat.ConfirmedAt, &seat.AttendedAt, &promoted)
+		if err == nil {
+			seat.Promoted = promoted != nil
+			h.b.Seat = &seat
+		} else if !errors.Is(err, pgx.ErrNoRows) {
+			return nil, err
+		}
+		out = append(out, h.b)
+	}
+	return out, nil
+}
+
+func stageFinalsOf(ctx context.Context, s *Store, appID int64, stage Stage, r Rubric) (StageFinal, error) {
+	rows, _ := s.db.Query(ctx, `SELECT coalesce(array_agg(i.score ORDER BY i.position), '{}') FROM score_sheets sh
+		JOIN score_items i ON i.sheet_id = sh.id
+		WHERE sh.application_id = $1 AND sh.stage = $2 AND sh.submitted_at IS NOT NULL GROUP BY sh.id, sh.adjudicator ORDER BY sh.adjudicator, sh.id`, appID, stage)
+	var sheets [][]int
+	var sc []int32
+	if _, err := pgx.ForEachRow(rows, []any{&sc}, func() error {
+		s := make([]int, len(sc))
+		for i, v := range sc {
+			s[i] = int(v)
+		}
+		sheets = append(sheets, s)
+		return nil
+	}); err != nil {
+		return StageFinal{}, err
+	}
+	if len(sheets) < 2 || len(sheets) > 3 {
+		return StageFinal{}, nil
+	}
+	f, err := r.Finalize(sheets)
+	if err != nil {
+		return StageFinal{}, nil
+	}
+	return f, nil
+}
+
+func storedStages(raw []byte) ([]StageGrade, error) {
+	var stored struct {
+		Stages []struct {
+			Stage        string  `json:"stage"`
+			PassingGrade float64 `json:"passing_grade"`
+			Weight       float64 `json:"weight"`
+		} `json:"stages"`
+	}
+	if err := jsonUnmarshal(raw, &stored); err != nil {
+		return nil, err
+	}
+	out := make([]StageGrade, len(stored.Stages))
+	for i, sg := range stored.Stages {
+		out[i] = StageGrade{Stage: Stage(sg.Stage), PassingGrade: sg.PassingGrade, Weight: sg.Weight}
+	}
+	return out, nil
+}
+
+// ErrNotPDF is returned when an upload is not a PDF by its content.
+var ErrNotPDF = errors.New("selection: not a PDF")
+
+// IsPDF reports whether b starts with the PDF magic bytes.
+func IsPDF(b []byte) bool { return bytes.HasPrefix(b, []byte("%PDF-")) }
+
+// ownSeat locks the applicant's own seat (another's is ErrNotFound).
+func ownSeat(ctx context.Context, tx pgx.Tx, userID, seatID int64) (status string, confirmBy time.Time, err error) {
+	err = tx.QueryRow(ctx, `SELECT ps.status, ps.confirm_by FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id
+		WHERE ps.id = $1 AND a.user_id = $2 FOR UPDATE OF ps`, seatID, userID).Scan(&status, &confirmBy)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = fmt.Errorf("seat %d: %w", seatID, database.ErrNotFound)
+	}
+	return
+}
+
+// Confirm confirms participation with the signed Pakta Integritas (a PDF, checked by its magic
+// bytes), before the seat's deadline. The file is stored under dir with a random name.
+func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID int64, pdf []byte, dir string, now time.Time) error {
+	if !IsPDF(pdf) {
+		return ErrNotPDF
+	}
+	var rnd [16]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return err
+	}
+	name := hex.EncodeToString(rnd[:]) + ".pdf"
+	sum := sha256.Sum256(pdf)
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		status, by, err := ownSeat(ctx, tx, userID, seatID)
+		if err != nil {
+			return err
+		}
+		if status != "offered" || now.After(by) {
+			return fmt.Errorf("seat %d is %s: %w", seatID, status, database.ErrConflict)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, "pakta"), 0o750); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, "pakta", name), pdf, 0o640); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = 'confirmed', confirmed_at = $2, pakta_storage = $3, pakta_sha256 = $4
+			WHERE id = $1`, seatID, now, name, hex.EncodeToString(sum[:])); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat.confirm", ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10),
+			Detail: map[string]any{"pakta_sha256": hex.EncodeToString(sum[:])}})
+	})
+}
+
+// Decline gives up the applicant's seat; the best cadangan of the same kab/kota moves up.
+func (s *Store) Decline(ctx context.Context, actor audit.Actor, userID, seatID int64, now, nextConfirmBy time.Time, baseURL string) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		status, _, err := ownSeat(ctx, tx, userID, seatID)
+		if err != nil {
+			return err
+		}
+		if status != "offered" && status != "confirmed" {
+			return fmt.Errorf("seat %d is %s: %w", seatID, status, database.ErrConflict)
+		}
+		return s.free(ctx, tx, actor, seatID, "declined", now, nextConfirmBy, baseURL)
+	})
+}
+
+// ExpireOverdue frees every offered seat past its deadline and moves up cadangan. It returns how
+// many seats were freed.
+func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now, nextConfirmBy time.Time, baseURL string) (int, error) {
+	var n int
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT id FROM pembekalan_seats WHERE status = 'offered' AND confirm_by < $1 ORDER BY id FOR UPDATE`, now)
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := s.free(ctx, tx, actor, id, "expired", now, nextConfirmBy, baseURL); err != nil {
+				return err
+			}
+		}
+		n = len(ids)
+		return nil
+	})
+	return n, err
+}
+
+// free marks a seat declined or expired and offers a seat to the best cadangan of the same
+// kab/kota (in the seat's run) who has no seat yet, by email.
+func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID int64, status string, now, nextConfirmBy time.Time, baseURL string) error {
+	var runID int64
+	var reg string
+	if err := tx.QueryRow(ctx, `UPDATE pembekalan_seats SET status = $2, freed_at = $3 WHERE id = $1 RETURNING run_id, regency_code`,
+		seatID, status, now).Scan(&runID, &reg); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200202, hashtext($1))`, reg); err != nil {
+		return err
+	}
+	detail := map[string]any{"status": status}
+	var next int64
+	var to, name string
+	err := tx.QueryRow(ctx, `SELECT rr.application_id, u.email, u.name FROM run_results rr
+		JOIN applications a ON a.id = rr.application_id JOIN users u ON u.id = a.user_id
+		WHERE rr.run_id = $1 AND rr.regency_code = $2 AND rr.outcome = 'cadangan'
+		AND NOT EXISTS (SELECT 1 FROM pembekalan_seats ps WHERE ps.run_id = rr.run_id AND ps.application_id = rr.application_id)
+		ORDER BY rr.rank LIMIT 1`, runID, reg).Scan(&next, &to, &name)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return err
+	default:
+		if _, err := tx.Exec(ctx, `INSERT INTO pembekalan_seats (run_id, application_id, regency_code, confirm_by, promoted_from)
+			VALUES ($1, $2, $3, $4, $5)`, runID, next, reg, nextConfirmBy, seatID); err != nil {
+			return err
+		}
+		if err := mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: "Anda naik dari daftar cadangan",
+			Body: fmt.Sprintf("Yth. %s,\n\nSebuah kursi di kabupaten/kota Anda telah kosong dan Anda naik dari daftar cadangan menjadi LULUS.\n"+
+				"Konfirmasi keikutsertaan dan unggah Pakta Integritas sebelum %s: %s/seleksi/hasil\n", name,
+				nextConfirmBy.UTC().Format("2 January 2006 15:04 MST"), baseURL)}); err != nil {
+			return err
+		}
+		detail["promoted_application_id"] = next
+	}
+	return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat." + status, ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10), Detail: detail})
+}
+
+// RecordAttendance records that a confirmed participant attended the briefing: they are now a
+// CGP of the cohort.
+func (s *Store) RecordAttendance(ctx context.Context, actor audit.Actor, seatID int64, now time.Time) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = 'attended', attended_at = $2 WHERE id = $1 AND status = 'confirmed'`, seatID, now)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("seat %d not confirmed: %w", seatID, database.ErrConflict)
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat.attended", ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10)})
+	})
+}
+
+// SeatRow is a seat in the admin's pembekalan list.
+type SeatRow struct {
+	ID                 int64      `db:"id"`
+	RegistrationNumber string     `db:"registration_number"`
+	Name               string     `db:"name"`
+	RegencyCode        string     `db:"regency_code"`
+	Status             string     `db:"status"`
+	ConfirmBy          time.Time  `db:"confirm_by"`
+	Promoted           bool       `db:"promoted"`
+	AttendedAt         *time.Time `db:"attended_at"`
+}
+
+// Seats lists the pembekalan seats of a run.
+func (s *Store) Seats(ctx context.Context, runID int64) ([]SeatRow, error) {
+	rows, _ := s.db.Query(ctx, `SELECT ps.id, coalesce(a.registration_number, '') AS registration_number, a.applicant_name AS name,
+			ps.regency_code, ps.status, ps.confirm_by, ps.promoted_from IS NOT NULL AS promoted, ps.attended_at
+		FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id
+		WHERE ps.run_id = $1 ORDER BY ps.regency_code, ps.id LIMIT 1000`, runID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[SeatRow])
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -1,0 +1,132 @@
+// Package selectiontest builds selection fixtures in a test database: a cohort in seleksi with
+// kab/kota quotas, schools, applicants whose verval passed, assessors, and a default rubric.
+package selectiontest
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"penggerak/internal/audit"
+	"penggerak/internal/selection"
+)
+
+var seq atomic.Int64
+
+// Fixture creates rows for one test.
+type Fixture struct {
+	T  testing.TB
+	DB *pgxpool.Pool
+}
+
+func (f Fixture) exec(sql string, args ...any) {
+	f.T.Helper()
+	if _, err := f.DB.Exec(context.Background(), sql, args...); err != nil {
+		f.T.Fatalf("fixture: %v\n%s", err, sql)
+	}
+}
+
+func (f Fixture) id(sql string, args ...any) int64 {
+	f.T.Helper()
+	var id int64
+	if err := f.DB.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
+		f.T.Fatalf("fixture: %v\n%s", err, sql)
+	}
+	return id
+}
+
+// Cohort creates a cohort in seleksi with the given kab/kota quotas.
+func (f Fixture) Cohort(quotas map[string]int) int64 {
+	f.T.Helper()
+	n := seq.Add(1)
+	id := f.id(`INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at, status)
+		VALUES ($1, $2, 'cgp', now() - interval '30 days', now() - interval '1 day', 'seleksi') RETURNING id`, 100+n%800, fmt.Sprintf("Angkatan Uji %d", n))
+	for reg, q := range quotas {
+		f.exec(`INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, $2, $3)`, id, reg, q)
+	}
+	return id
+}
+
+// School creates (or reuses) a school in a kab/kota.
+func (f Fixture) School(npsn, regency string) {
+	f.exec(`INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES ($1, 'Sekolah ' || $1, 'SD', 'negeri', $2)
+		ON CONFLICT (npsn) DO NOTHING`, npsn, regency)
+}
+
+// User creates a user with an optional role (and scope) and an optional school (teacher profile).
+func (f Fixture) User(email, name, role, province, regency, npsn string) int64 {
+	f.T.Helper()
+	id := f.id(`INSERT INTO users (email, name, password_hash, email_verified_at) VALUES ($1, $2, 'x', now()) RETURNING id`, email, name)
+	if role != "" {
+		var p, r *string
+		if province != "" {
+			p = &province
+		}
+		if regency != "" {
+			r = &regency
+		}
+		f.exec(`INSERT INTO role_grants (user_id, role, province_code, regency_code) VALUES ($1, $2, $3, $4)`, id, role, p, r)
+	}
+	if npsn != "" {
+		n := seq.Add(1)
+		f.exec(`INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
+			VALUES ($1, $2, '1985-01-01', 'P', $3, 'SD', 'Matematika', 'PNS', 10, 'S1')`, id, fmt.Sprintf("3201%012d", n), npsn)
+	}
+	return id
+}
+
+// Applicant creates a teacher and an application whose verval passed, submitted at the given time.
+func (f Fixture) Applicant(cohortID int64, email, name, npsn, regency string, submitted time.Time) (userID, appID int64) {
+	f.T.Helper()
+	f.School(npsn, regency)
+	userID = f.User(email, name, "", "", "", "")
+	n := seq.Add(1)
+	appID = f.id(`INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang,
+			submitted_at, registration_number, receipt_checksum)
+		VALUES ($1, $2, 'lolos_verval', $3, $4, $5, substr($5, 1, 2), 'SD', $6, $7, 'abc') RETURNING id`,
+		cohortID, userID, name, npsn, regency, submitted, fmt.Sprintf("GP-%06d", n))
+	return userID, appID
+}
+
+// DefaultRubric is a tahap 1 rubric: two criteria on 1-4 (the first weighs double), passing grade
+// 60, threshold 15.
+func DefaultRubric() selection.Rubric {
+	return selection.Rubric{PassingGrade: 60, Threshold: 15, Criteria: []selection.Criterion{
+		{Name: "Pengalaman mengembangkan orang lain", Min: 1, Max: 4, Weight: 2, Levels: []string{"Belum", "Mulai", "Cakap", "Mahir"}},
+		{Name: "Kualitas esai", Min: 1, Max: 4, Weight: 1},
+	}}
+}
+
+// Rubric stores a rubric for a cohort's stage.
+func (f Fixture) Rubric(cohortID int64, stage selection.Stage, r selection.Rubric) {
+	f.T.Helper()
+	if err := selection.NewStore(f.DB).SaveRubric(context.Background(), audit.Actor{IP: "test"}, cohortID, stage, r, false); err != nil {
+		f.T.Fatal(err)
+	}
+}
+
+// Score assigns (if needed) and submits a sheet for an application by an assessor.
+func (f Fixture) Score(appID int64, stage selection.Stage, assessorID int64, scores ...int) int64 {
+	f.T.Helper()
+	ctx := context.Background()
+	var sheet int64
+	err := f.DB.QueryRow(ctx, `SELECT id FROM score_sheets WHERE application_id = $1 AND stage = $2 AND assessor_id = $3`, appID, stage, assessorID).Scan(&sheet)
+	if err != nil {
+		var n int
+		_ = f.DB.QueryRow(ctx, `SELECT count(*) FROM score_sheets WHERE application_id = $1 AND stage = $2`, appID, stage).Scan(&n)
+		sheet = f.id(`INSERT INTO score_sheets (application_id, stage, assessor_id, adjudicator) VALUES ($1, $2, $3, $4) RETURNING id`,
+			appID, stage, assessorID, n >= 2)
+	}
+	items := make([]selection.ScoreItem, len(scores))
+	for i := range scores {
+		items[i].Score = &scores[i]
+	}
+	if _, err := selection.NewStore(f.DB).SaveSheet(ctx, audit.Actor{UserID: assessorID, IP: "test"}, assessorID, sheet, items, true, time.Now().Add(24*time.Hour)); err != nil {
+		f.T.Fatal(err)
+	}
+	return sheet
+}

@@ -1,0 +1,334 @@
+package selection_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"penggerak/internal/audit"
+	"penggerak/internal/database"
+	"penggerak/internal/selection"
+	"penggerak/internal/selection/selectiontest"
+	"penggerak/internal/testdb"
+)
+
+var ctx = context.Background()
+
+func count(t *testing.T, f selectiontest.Fixture, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := f.DB.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// world: OKU (16.01) quota 1 with three applicants, Kota Serang (36.73) quota 2 with one.
+type world struct {
+	f         selectiontest.Fixture
+	s         *selection.Store
+	cohort    int64
+	apps      []int64 // a1 (OKU), a2 (OKU), a3 (OKU), a4 (Serang)
+	users     []int64
+	assessors []int64
+	admin     audit.Actor
+}
+
+func newWorld(t *testing.T) world {
+	db, _ := testdb.New(t)
+	f := selectiontest.Fixture{T: t, DB: db}
+	w := world{f: f, s: selection.NewStore(db), admin: audit.Actor{IP: "127.0.0.1"}}
+	w.cohort = f.Cohort(map[string]int{"16.01": 1, "36.73": 2})
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	for i, a := range []struct{ npsn, reg string }{{"10600001", "16.01"}, {"10600002", "16.01"}, {"10600003", "16.01"}, {"20600001", "36.73"}} {
+		u, id := f.Applicant(w.cohort, "guru"+string(rune('a'+i))+"@uji.id", "Guru "+string(rune('A'+i)), a.npsn, a.reg, t0.Add(time.Duration(i)*time.Hour))
+		w.users, w.apps = append(w.users, u), append(w.apps, id)
+	}
+	f.School("10600009", "16.01")
+	for i, npsn := range []string{"10600001", "10600009", "", ""} {
+		w.assessors = append(w.assessors, f.User("asesor"+string(rune('a'+i))+"@uji.id", "Asesor "+string(rune('A'+i)), "asesor", "", "", npsn))
+	}
+	w.admin.UserID = f.User("admin@uji.id", "Admin Pusat", "admin", "", "", "")
+	f.Rubric(w.cohort, selection.StageTahap1, selectiontest.DefaultRubric())
+	return w
+}
+
+func TestSaveRubricAudited(t *testing.T) {
+	w := newWorld(t)
+	sr, err := w.s.LoadRubric(ctx, w.cohort, selection.StageTahap1)
+	if err != nil || len(sr.Rubric.Criteria) != 2 || sr.Rubric.PassingGrade != 60 || len(sr.Rubric.Criteria[0].Levels) != 4 {
+		t.Fatalf("LoadRubric = %+v, %v", sr, err)
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM audit_log WHERE action = 'selection.rubric.save'`); n != 1 {
+		t.Fatalf("%d audit entries", n)
+	}
+	w.f.Score(w.apps[0], selection.StageTahap1, w.assessors[2], 4, 4)
+	err = w.s.SaveRubric(ctx, w.admin, w.cohort, selection.StageTahap1, selectiontest.DefaultRubric(), true)
+	if !errors.Is(err, database.ErrConflict) {
+		t.Fatalf("changing a rubric after scoring: %v", err)
+	}
+}
+
+func TestAutoAssign(t *testing.T) {
+	w := newWorld(t)
+	n, err := w.s.AutoAssign(ctx, w.admin, w.cohort, selection.StageTahap1, time.Now().Add(72*time.Hour))
+	if err != nil || n != 8 {
+		t.Fatalf("AutoAssign = %d, %v", n, err)
+	}
+	// Assessor A teaches at a1's school: never assigned to a1.
+	if c := count(t, w.f, `SELECT count(*) FROM score_sheets WHERE application_id = $1 AND assessor_id = $2`, w.apps[0], w.assessors[0]); c != 0 {
+		t.Fatal("assessor from the applicant's school was assigned")
+	}
+	if c := count(t, w.f, `SELECT max(c) - min(c) FROM (SELECT count(*) c FROM score_sheets GROUP BY assessor_id) x`); c > 1 {
+		t.Fatalf("uneven load: spread %d", c)
+	}
+	// Again: nothing more to do.
+	if n, err := w.s.AutoAssign(ctx, w.admin, w.cohort, selection.StageTahap1, time.Now()); err != nil || n != 0 {
+		t.Fatalf("second AutoAssign = %d, %v", n, err)
+	}
+	wl, err := w.s.Workloads(ctx, w.cohort, time.Now())
+	if err != nil || len(wl) != 4 || wl[0].Assigned != 2 {
+		t.Fatalf("Workloads = %+v, %v", wl, err)
+	}
+}
+
+func TestAutoAssignTooFew(t *testing.T) {
+	w := newWorld(t)
+	w.f.Rubric(w.cohort, selection.StageTahap1, selectiontest.DefaultRubric())
+	if _, err := w.f.DB.Exec(ctx, `UPDATE role_grants SET revoked_at = now() WHERE role = 'asesor' AND user_id <> $1`, w.assessors[0]); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.s.AutoAssign(ctx, w.admin, w.cohort, selection.StageTahap1, time.Now())
+	if !errors.Is(err, database.ErrConflict) || !errors.Is(err, selection.ErrTooFewAssessors) {
+		t.Fatalf("AutoAssign with one assessor: %v", err)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM score_sheets`); c != 0 {
+		t.Fatal("partial assignment stored")
+	}
+}
+
+func TestScoringHidesOtherUntilBothSubmitAndLocks(t *testing.T) {
+	w := newWorld(t)
+	s1 := w.f.Score(w.apps[1], selection.StageTahap1, w.assessors[2], 4, 3)
+	var s2 int64
+	if err := w.f.DB.QueryRow(ctx, `INSERT INTO score_sheets (application_id, stage, assessor_id) VALUES ($1, 'tahap1', $2) RETURNING id`, w.apps[1], w.assessors[3]).Scan(&s2); err != nil {
+		t.Fatal(err)
+	}
+	v, err := w.s.Sheet(ctx, w.assessors[2], s1)
+	if err != nil || len(v.Others) != 0 || v.ApplicantName != "" || v.StageScore == nil || *v.StageScore != 88.89 {
+		t.Fatalf("before the other submits: others=%v name=%q score=%v err=%v", v.Others, v.ApplicantName, v.StageScore, err)
+	}
+	if _, err := w.s.Sheet(ctx, w.assessors[3], s1); !errors.Is(err, database.ErrNotFound) {
+		t.Fatalf("another assessor's sheet: %v", err)
+	}
+	four := 4
+	// A draft with one score, then submit.
+	if _, err := w.s.SaveSheet(ctx, w.admin, w.assessors[3], s2, []selection.ScoreItem{{Score: &four, Note: "baik"}, {}}, false, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.SaveSheet(ctx, w.admin, w.assessors[3], s2, []selection.ScoreItem{{Score: &four}, {}}, true, time.Now()); !errors.Is(err, database.ErrConflict) {
+		t.Fatalf("submit with a criterion unscored: %v", err)
+	}
+	w.f.Score(w.apps[1], selection.StageTahap1, w.assessors[3], 4, 4)
+	v, _ = w.s.Sheet(ctx, w.assessors[2], s1)
+	if len(v.Others) != 1 || v.Others[0].StageScore != 100 {
+		t.Fatalf("after both submit: %+v", v.Others)
+	}
+	if _, err := w.s.SaveSheet(ctx, w.admin, w.assessors[2], s1, []selection.ScoreItem{{Score: &four}, {Score: &four}}, true, time.Now()); !errors.Is(err, selection.ErrLocked) {
+		t.Fatalf("changing a submitted sheet: %v", err)
+	}
+	if _, err := w.f.DB.Exec(ctx, `UPDATE score_items SET score = 1 WHERE sheet_id = $1`, s1); err == nil {
+		t.Fatal("the database let a submitted sheet change")
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM audit_log WHERE action LIKE 'selection.score.%'`); c != 3 {
+		t.Fatalf("%d score audit entries, want 3 (a draft and two submissions; refused saves leave none)", c)
+	}
+}
+
+func TestDiscrepancyAssignsThird(t *testing.T) {
+	w := newWorld(t)
+	w.f.Score(w.apps[0], selection.StageTahap1, w.assessors[2], 4, 4) // 100
+	w.f.Score(w.apps[0], selection.StageTahap1, w.assessors[3], 1, 1) // 0
+	var third int64
+	if err := w.f.DB.QueryRow(ctx, `SELECT assessor_id FROM score_sheets WHERE application_id = $1 AND adjudicator`, w.apps[0]).Scan(&third); err != nil {
+		t.Fatalf("no third assessor: %v", err)
+	}
+	if third != w.assessors[1] { // A is from the applicant's school; B is the only one left
+		t.Fatalf("third assessor %d, want %d", third, w.assessors[1])
+	}
+	w.f.Score(w.apps[0], selection.StageTahap1, third, 4, 3) // 88.89 → mean with 100 = 94.45 (94.445 rounds half away)
+	id, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var score float64
+	if err := w.f.DB.QueryRow(ctx, `SELECT score::float8 FROM run_results WHERE run_id = $1 AND application_id = $2`, id, w.apps[0]).Scan(&score); err != nil {
+		t.Fatal(err)
+	}
+	if score < 94.44 || score > 94.45 {
+		t.Fatalf("final %v, want the mean of the two closest (100, 88.89)", score)
+	}
+}
+
+// scoreAll: a1 88.89, a2 100, a3 66.67 (OKU, quota 1), a4 44.44 (Serang) → a2 lulus, a1 and a3
+// cadangan, a4 tidak lulus.
+func scoreAll(w world) {
+	for i, sc := range [][2]int{{4, 3}, {4, 4}, {3, 3}, {2, 3}} {
+		w.f.Score(w.apps[i], selection.StageTahap1, w.assessors[2], sc[0], sc[1])
+		w.f.Score(w.apps[i], selection.StageTahap1, w.assessors[3], sc[0], sc[1])
+	}
+}
+
+func TestRunPublishImmutable(t *testing.T) {
+	w := newWorld(t)
+	scoreAll(w)
+	id, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := w.s.LoadRun(ctx, id, selection.RegionFilter{National: true}, false)
+	if err != nil || !v.Verified || len(v.Rows) != 4 || len(v.Provinces) != 2 {
+		t.Fatalf("LoadRun = %+v, %v", v, err)
+	}
+	got := map[int64]string{}
+	for _, r := range v.Rows {
+		got[r.ApplicationID] = r.Outcome
+	}
+	want := map[int64]string{w.apps[0]: "cadangan", w.apps[1]: "lulus", w.apps[2]: "cadangan", w.apps[3]: "tidak_lulus"}
+	for k, o := range want {
+		if got[k] != o {
+			t.Fatalf("outcomes %v, want %v", got, want)
+		}
+	}
+	// BGP scope: only OKU's province.
+	bv, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Provinces: []string{"16"}}, false)
+	if err != nil || len(bv.Rows) != 3 || len(bv.Counts) != 1 {
+		t.Fatalf("bgp view: %d rows, %v", len(bv.Rows), err)
+	}
+	if _, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true); !errors.Is(err, database.ErrNotFound) {
+		t.Fatalf("dinas before publication: %v", err)
+	}
+	if err := w.s.Publish(ctx, w.admin, id, "", time.Now().Add(72*time.Hour), "http://x"); !errors.Is(err, selection.ErrNeedsSignOff) {
+		t.Fatalf("publish without sign-offs: %v", err)
+	}
+	if err := w.s.SignOffRun(ctx, w.admin, id, "16", "Sesuai"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.SignOffRun(ctx, w.admin, id, "11", ""); !errors.Is(err, database.ErrNotFound) {
+		t.Fatalf("sign-off of a province not in the run: %v", err)
+	}
+	if err := w.s.Publish(ctx, w.admin, id, "Banten terlambat, keputusan pimpinan", time.Now().Add(72*time.Hour), "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM mail_outbox`); c != 4 {
+		t.Fatalf("%d mails, want 4", c)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM pembekalan_seats WHERE status = 'offered'`); c != 1 {
+		t.Fatalf("%d seats", c)
+	}
+	// Immutable in the database itself.
+	for _, sql := range []string{
+		`UPDATE run_results SET outcome = 'lulus' WHERE run_id = $1`,
+		`DELETE FROM run_results WHERE run_id = $1`,
+		`UPDATE result_runs SET published_at = NULL WHERE id = $1`,
+		`DELETE FROM result_runs WHERE id = $1`,
+		`INSERT INTO run_signoffs (run_id, province_code, signed_by) SELECT $1, '36', id FROM users LIMIT 1`,
+		`INSERT INTO run_results SELECT $1, application_id, regency_code, province_code, score, passed, outcome, rank + 100, stage_scores, first_criterion, submitted_at FROM run_results WHERE run_id = $1 LIMIT 1`,
+	} {
+		if _, err := w.f.DB.Exec(ctx, sql, id); err == nil {
+			t.Fatalf("the database allowed: %s", sql)
+		}
+	}
+	// A new run now must be a correction with a reason.
+	if _, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, ""); !errors.Is(err, database.ErrConflict) {
+		t.Fatalf("new run without correction: %v", err)
+	}
+	id2, err := w.s.CreateRun(ctx, w.admin, w.cohort, id, "Koreksi kuota")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h1, h2 string
+	_ = w.f.DB.QueryRow(ctx, `SELECT input_hash FROM result_runs WHERE id = $1`, id).Scan(&h1)
+	_ = w.f.DB.QueryRow(ctx, `SELECT input_hash FROM result_runs WHERE id = $1`, id2).Scan(&h2)
+	if h1 != h2 {
+		t.Fatal("same inputs gave a different hash")
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM audit_log WHERE action IN ('selection.run.create', 'selection.run.signoff', 'selection.run.publish')`); c != 4 {
+		t.Fatalf("%d run audit entries", c)
+	}
+	// Dinas sees the published run of its kab/kota only.
+	dv, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true)
+	if err != nil || len(dv.Rows) != 1 || dv.Rows[0].ApplicationID != w.apps[3] {
+		t.Fatalf("dinas view after publication: %+v %v", dv.Rows, err)
+	}
+}
+
+func TestBreakdownDeclinePromote(t *testing.T) {
+	w := newWorld(t)
+	scoreAll(w)
+	id, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := w.s.Publish(ctx, w.admin, id, "uji tanpa tanda tangan", now.Add(48*time.Hour), "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	bs, err := w.s.MyResults(ctx, w.users[1])
+	if err != nil || len(bs) != 1 {
+		t.Fatalf("MyResults = %v, %v", bs, err)
+	}
+	b := bs[0]
+	if b.Outcome != selection.Lulus || b.Rank != 1 || b.Quota != 1 || b.Competitors != 3 || b.Score != 100 ||
+		len(b.Stages) != 1 || b.Stages[0].PassingGrade != 60 || b.Stages[0].Criteria[0].Mean != 4 || b.Seat == nil {
+		t.Fatalf("breakdown %+v", b)
+	}
+	// Not a PDF.
+	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, []byte("hello"), t.TempDir(), now); !errors.Is(err, selection.ErrNotPDF) {
+		t.Fatalf("Confirm text: %v", err)
+	}
+	// Someone else's seat.
+	if err := w.s.Decline(ctx, w.admin, w.users[0], b.Seat.ID, now, now.Add(time.Hour), "http://x"); !errors.Is(err, database.ErrNotFound) {
+		t.Fatalf("decline another's seat: %v", err)
+	}
+	if err := w.s.Decline(ctx, w.admin, w.users[1], b.Seat.ID, now, now.Add(48*time.Hour), "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	// a1 (rank 2 in OKU) moves up and is mailed.
+	bs, _ = w.s.MyResults(ctx, w.users[0])
+	if bs[0].Seat == nil || !bs[0].Seat.Promoted || bs[0].Seat.Status != "offered" {
+		t.Fatalf("a1 seat %+v", bs[0].Seat)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'gurua@uji.id' AND subject LIKE '%cadangan%'`); c != 1 {
+		t.Fatal("promoted cadangan not mailed")
+	}
+	// a1 confirms with a PDF; a missed deadline would have freed it.
+	if err := w.s.Confirm(ctx, w.admin, w.users[0], bs[0].Seat.ID, []byte("%PDF-1.4 pakta"), t.TempDir(), now); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.RecordAttendance(ctx, w.admin, bs[0].Seat.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	// Expire: give a3 a seat by freeing nothing — no offered seats are overdue.
+	if n, err := w.s.ExpireOverdue(ctx, w.admin, now.Add(100*time.Hour), now.Add(200*time.Hour), "http://x"); err != nil || n != 0 {
+		t.Fatalf("ExpireOverdue = %d, %v", n, err)
+	}
+}
+
+func TestExpireOverduePromotes(t *testing.T) {
+	w := newWorld(t)
+	scoreAll(w)
+	id, _ := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	now := time.Now()
+	if err := w.s.Publish(ctx, w.admin, id, "uji tanpa tanda tangan", now.Add(time.Hour), "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := w.s.ExpireOverdue(ctx, w.admin, now.Add(2*time.Hour), now.Add(50*time.Hour), "http://x")
+	if err != nil || n != 1 {
+		t.Fatalf("ExpireOverdue = %d, %v", n, err)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM pembekalan_seats WHERE application_id = $1 AND status = 'offered' AND promoted_from IS NOT NULL`, w.apps[0]); c != 1 {
+		t.Fatal("best cadangan not promoted after a missed deadline")
+	}
+}

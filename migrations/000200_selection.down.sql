@@ -1,0 +1,10 @@
+DROP TABLE IF EXISTS pembekalan_seats;
+DROP TABLE IF EXISTS run_signoffs;
+DROP TABLE IF EXISTS run_results;
+DROP TABLE IF EXISTS result_runs;
+DROP FUNCTION IF EXISTS result_run_immutable();
+DROP TABLE IF EXISTS score_items;
+DROP TABLE IF EXISTS score_sheets;
+DROP FUNCTION IF EXISTS score_sheet_locked();
+DROP TABLE IF EXISTS selection_criteria;
+DROP TABLE IF EXISTS selection_rubrics;
