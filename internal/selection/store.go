@@ -724,4 +724,3 @@ func (s *Store) maybeAdjudicate(ctx context.Context, tx pgx.Tx, actor audit.Acto
 	return true, audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.assign.third", ObjectType: "application", ObjectID: strconv.FormatInt(appID, 10),
 		Detail: map[string]any{"stage": string(stage), "assessor_id": as[0].AssessorID, "scores": scores}})
 }
-
