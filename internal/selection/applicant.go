@@ -63,6 +63,7 @@ type Breakdown struct {
 	Seat         *Seat
 	CorrectionOf *int64
 	Reason       string
+	Timezone     string // WIB, WITA or WIT of the applicant's province
 }
 
 // MyResults returns the applicant's results from the latest published run of each cohort they
@@ -70,9 +71,9 @@ type Breakdown struct {
 func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error) {
 	rows, _ := s.db.Query(ctx, `SELECT DISTINCT ON (a.cohort_id) r.id, a.id, a.cohort_id, c.name, g.name, rr.outcome, rr.score::float8, rr.rank,
 			(SELECT count(*) FROM run_results x WHERE x.run_id = r.id AND x.regency_code = rr.regency_code)::int,
-			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason
+			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason, pr.timezone
 		FROM applications a JOIN run_results rr ON rr.application_id = a.id JOIN result_runs r ON r.id = rr.run_id
-		JOIN cohorts c ON c.id = a.cohort_id JOIN regencies g ON g.code = rr.regency_code
+		JOIN cohorts c ON c.id = a.cohort_id JOIN regencies g ON g.code = rr.regency_code JOIN provinces pr ON pr.code = rr.province_code
 		LEFT JOIN cohort_regencies cr ON cr.cohort_id = a.cohort_id AND cr.regency_code = rr.regency_code
 		WHERE a.user_id = $1 AND r.published_at IS NOT NULL
 		ORDER BY a.cohort_id DESC, r.published_at DESC, r.id DESC`, userID)
@@ -86,7 +87,7 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 	var h head
 	var outcome string
 	_, err := pgx.ForEachRow(rows, []any{&h.b.RunID, &h.appID, &h.cohort, &h.b.CohortName, &h.b.RegencyName, &outcome, &h.b.Score, &h.b.Rank,
-		&h.b.Competitors, &h.b.Quota, &h.b.PublishedAt, &h.stScore, &h.b.CorrectionOf, &h.b.Reason}, func() error {
+		&h.b.Competitors, &h.b.Quota, &h.b.PublishedAt, &h.stScore, &h.b.CorrectionOf, &h.b.Reason, &h.b.Timezone}, func() error {
 		h.b.Outcome = Outcome(outcome)
 		c := h
 		c.stScore = append([]float64(nil), h.stScore...)
@@ -306,7 +307,7 @@ func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID i
 		}
 		if err := mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: "Anda naik dari daftar cadangan",
 			Body: fmt.Sprintf("Yth. %s,\n\nSebuah kursi di kabupaten/kota Anda telah kosong dan Anda naik dari daftar cadangan menjadi LULUS.\n"+
-				"Konfirmasi keikutsertaan dan unggah Pakta Integritas sebelum %s: %s/seleksi/hasil\n", name,
+				"Konfirmasi keikutsertaan dan unggah Pakta Integritas sebelum %s: %s/seleksi/saya\n", name,
 				nextConfirmBy.UTC().Format("2 January 2006 15:04 MST"), baseURL)}); err != nil {
 			return err
 		}
@@ -352,3 +353,14 @@ func (s *Store) Seats(ctx context.Context, runID int64) ([]SeatRow, error) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// CheckSeat returns ErrNotFound unless the seat belongs to the user's application.
+func (s *Store) CheckSeat(ctx context.Context, userID, seatID int64) error {
+	var ok bool
+	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id
+		WHERE ps.id = $1 AND a.user_id = $2)`, seatID, userID).Scan(&ok)
+	if err == nil && !ok {
+		err = fmt.Errorf("seat %d: %w", seatID, database.ErrNotFound)
+	}
+	return err
+}

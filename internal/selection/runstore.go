@@ -367,7 +367,7 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 		}
 		for _, m := range msgs {
 			if err := mail.Enqueue(ctx, tx, mail.Message{To: m.to, Subject: "Hasil seleksi Calon Guru Penggerak",
-				Body: fmt.Sprintf("Yth. %s,\n\nHasil seleksi Anda telah diumumkan: %s.\nRincian nilai per kriteria, passing grade, kuota dan peringkat Anda: %s/seleksi/hasil\n",
+				Body: fmt.Sprintf("Yth. %s,\n\nHasil seleksi Anda telah diumumkan: %s.\nRincian nilai per kriteria, passing grade, kuota dan peringkat Anda: %s/seleksi/saya\n",
 					m.name, OutcomeText(Outcome(m.outcome)), baseURL)}); err != nil {
 				return err
 			}

@@ -724,3 +724,32 @@ func (s *Store) maybeAdjudicate(ctx context.Context, tx pgx.Tx, actor audit.Acto
 	return true, audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.assign.third", ObjectType: "application", ObjectID: strconv.FormatInt(appID, 10),
 		Detail: map[string]any{"stage": string(stage), "assessor_id": as[0].AssessorID, "scores": scores}})
 }
+
+// CohortRow is a cohort in the selection overview.
+type CohortRow struct {
+	ID     int64  `db:"id"`
+	Name   string `db:"name"`
+	Status string `db:"status"`
+}
+
+// Cohorts lists cohorts, newest first.
+func (s *Store) Cohorts(ctx context.Context) ([]CohortRow, error) {
+	rows, _ := s.db.Query(ctx, `SELECT id, name, status FROM cohorts ORDER BY id DESC LIMIT 100`)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[CohortRow])
+}
+
+// Cohort returns one cohort, or ErrNotFound.
+func (s *Store) Cohort(ctx context.Context, id int64) (CohortRow, error) {
+	rows, _ := s.db.Query(ctx, `SELECT id, name, status FROM cohorts WHERE id = $1`, id)
+	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[CohortRow])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
+	}
+	return c, err
+}
+
+// CohortRuns lists a cohort's runs, newest first.
+func (s *Store) CohortRuns(ctx context.Context, cohortID int64) ([]RunRecord, error) {
+	rows, _ := s.db.Query(ctx, runCols+`WHERE r.cohort_id = $1 ORDER BY r.id DESC`, cohortID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[RunRecord])
+}

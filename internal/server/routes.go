@@ -76,6 +76,52 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		// clinics: staff routes
 	})
 
+	// selection: national admin routes (rubrics, assignment, runs, publication, pembekalan)
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(adminOnly...))
+		r.Get("/admin/seleksi", s.selectionHome)
+		r.Get("/admin/seleksi/{cohort}", s.selectionCohort)
+		r.Get("/admin/seleksi/{cohort}/rubrik/{stage}", s.rubricPage)
+		r.Post("/admin/seleksi/{cohort}/rubrik/{stage}", s.saveRubric)
+		r.Post("/admin/seleksi/{cohort}/tugaskan/{stage}", s.autoAssign)
+		r.Get("/admin/seleksi/{cohort}/beban", s.workload)
+		r.Post("/admin/seleksi/lembar/{sheet}/pindah", s.reassign)
+		r.Post("/admin/seleksi/{cohort}/hasil", s.createRun)
+		r.Post("/admin/seleksi/hasil/{run}/umumkan", s.publishRun)
+		r.Get("/admin/seleksi/hasil/{run}/pembekalan", s.seatsPage)
+		r.Post("/admin/seleksi/hasil/{run}/pembekalan/kedaluwarsa", s.expireSeats)
+		r.Post("/admin/seleksi/hasil/{run}/pembekalan/{seat}/hadir", s.attendSeat)
+	})
+
+	// selection: result review (admin, BGP, Dinas; each query limited to the viewer's region)
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(staff...))
+		r.Get("/seleksi/hasil", s.runsPage)
+		r.Get("/seleksi/hasil/{run}", s.runPage)
+	})
+
+	// selection: BGP sign-off
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleBGP))
+		r.Post("/seleksi/hasil/{run}/setujui", s.signOffRun)
+	})
+
+	// selection: assessor scoring
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleAsesor))
+		r.Get("/asesor/penilaian", s.assessorSheets)
+		r.Get("/asesor/penilaian/{sheet}", s.sheetPage)
+		r.Post("/asesor/penilaian/{sheet}", s.saveSheet)
+	})
+
+	// selection: applicant results and pembekalan
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleGuru))
+		r.Get("/seleksi/saya", s.myResult)
+		r.Post("/seleksi/kursi/{seat}/konfirmasi", s.confirmSeat)
+		r.Post("/seleksi/kursi/{seat}/tolak", s.declineSeat)
+	})
+
 	// Development only.
 	if s.cfg.Dev() {
 		r.Group(func(r chi.Router) {

@@ -92,6 +92,17 @@ func (f Fixture) Applicant(cohortID int64, email, name, npsn, regency string, su
 	return userID, appID
 }
 
+// ApplicationFor creates an application whose verval passed for an existing user.
+func (f Fixture) ApplicationFor(cohortID, userID int64, name, npsn, regency string, submitted time.Time) int64 {
+	f.T.Helper()
+	f.School(npsn, regency)
+	n := seq.Add(1)
+	return f.id(`INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang,
+			submitted_at, registration_number, receipt_checksum)
+		VALUES ($1, $2, 'lolos_verval', $3, $4, $5, substr($5, 1, 2), 'SD', $6, $7, 'abc') RETURNING id`,
+		cohortID, userID, name, npsn, regency, submitted, fmt.Sprintf("GP-%06d", n))
+}
+
 // DefaultRubric is a tahap 1 rubric: two criteria on 1-4 (the first weighs double), passing grade
 // 60, threshold 15.
 func DefaultRubric() selection.Rubric {

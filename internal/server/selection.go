@@ -1,0 +1,517 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"penggerak/internal/account"
+	"penggerak/internal/selection"
+	selectionpage "penggerak/web/pages/selection"
+)
+
+// Deadlines of the selection: sheets are due two weeks after assignment; a pembekalan seat must
+// be confirmed within seven days of publication (or of a promotion).
+const (
+	sheetDue   = 14 * 24 * time.Hour
+	confirmDue = 7 * 24 * time.Hour
+	maxPakta   = 5 << 20
+)
+
+func (s *Server) sel() *selection.Store { return selection.NewStore(s.db) }
+
+// idParam parses a numeric URL parameter; a bad one is a 404.
+func (s *Server) idParam(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	if err != nil || id <= 0 {
+		s.notFound(w, r)
+		return 0, false
+	}
+	return id, true
+}
+
+func (s *Server) stageParam(w http.ResponseWriter, r *http.Request) (selection.Stage, bool) {
+	st := selection.Stage(chi.URLParam(r, "stage"))
+	if !st.Valid() {
+		s.notFound(w, r)
+		return "", false
+	}
+	return st, true
+}
+
+// selectionError maps the selection's own errors, then the common ones.
+func (s *Server) selectionError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, selection.ErrLocked):
+		s.errorPage(w, r, http.StatusConflict, "selection.error.locked")
+	case errors.Is(err, selection.ErrTooFewAssessors):
+		s.errorPage(w, r, http.StatusConflict, "selection.error.too_few")
+	default:
+		s.storeError(w, r, err)
+	}
+}
+
+// selectionHome lists cohorts for the national admin.
+func (s *Server) selectionHome(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.sel().Cohorts(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, selectionpage.Home(s.base(r, "selection.home.title"), cs))
+}
+
+// selectionCohort is a cohort's selection overview: rubrics, assignment, runs.
+func (s *Server) selectionCohort(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "cohort")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	c, err := s.sel().Cohort(ctx, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	p := selectionpage.CohortProps{Cohort: c, Rubrics: map[selection.Stage]bool{}}
+	for _, st := range selection.Stages {
+		_, err := s.sel().LoadRubric(ctx, id, st)
+		p.Rubrics[st] = err == nil
+	}
+	if p.Runs, err = s.sel().CohortRuns(ctx, id); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, selectionpage.Cohort(s.base(r, "selection.cohort.title"), p))
+}
+
+// rubricPage shows the rubric form of a cohort's stage.
+func (s *Server) rubricPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "cohort")
+	st, ok2 := s.stageParam(w, r)
+	if !ok || !ok2 {
+		return
+	}
+	c, err := s.sel().Cohort(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	p := selectionpage.RubricProps{Cohort: c, Stage: st, Form: selection.RubricForm{PassingGrade: "60", Threshold: "15"}}
+	if sr, err := s.sel().LoadRubric(r.Context(), id, st); err == nil {
+		p.Form = selection.RubricForm{PassingGrade: strconv.FormatFloat(sr.Rubric.PassingGrade, 'f', -1, 64),
+			Threshold: strconv.FormatFloat(sr.Rubric.Threshold, 'f', -1, 64), AvoidSameRegency: sr.AvoidSameRegency,
+			Criteria: selection.CriteriaText(sr.Rubric.Criteria)}
+	}
+	s.render(w, r, http.StatusOK, selectionpage.RubricPage(s.base(r, "selection.rubric.title"), p))
+}
+
+// saveRubric stores a rubric (national admin only).
+func (s *Server) saveRubric(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "cohort")
+	st, ok2 := s.stageParam(w, r)
+	if !ok || !ok2 {
+		return
+	}
+	c, err := s.sel().Cohort(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	var f selection.RubricForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	rub, errs := f.Parse()
+	if len(errs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, selectionpage.RubricPage(s.base(r, "selection.rubric.title"),
+			selectionpage.RubricProps{Cohort: c, Stage: st, Form: f, Errors: errs}))
+		return
+	}
+	if err := s.sel().SaveRubric(r.Context(), actor(r), id, st, rub, f.AvoidSameRegency); err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.rubric.saved")
+	redirect(w, r, "/admin/seleksi/"+strconv.FormatInt(id, 10))
+}
+
+// autoAssign assigns two assessors to every eligible application of a stage.
+func (s *Server) autoAssign(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "cohort")
+	st, ok2 := s.stageParam(w, r)
+	if !ok || !ok2 {
+		return
+	}
+	if _, err := s.sel().AutoAssign(r.Context(), actor(r), id, st, s.now().Add(sheetDue)); err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.assign.done")
+	redirect(w, r, "/admin/seleksi/"+strconv.FormatInt(id, 10)+"/beban")
+}
+
+// workload shows each assessor's assigned, done and overdue sheets, and the sheets to reassign.
+func (s *Server) workload(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "cohort")
+	if !ok {
+		return
+	}
+	ctx := r.Context()
+	c, err := s.sel().Cohort(ctx, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	p := selectionpage.WorkloadProps{Cohort: c}
+	if p.Workloads, err = s.sel().Workloads(ctx, id, s.now()); err == nil {
+		p.Sheets, err = s.sel().CohortSheets(ctx, id)
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, selectionpage.Workload(s.base(r, "selection.workload.title"), p))
+}
+
+// reassign moves an unsubmitted sheet to another assessor.
+func (s *Server) reassign(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "sheet")
+	if !ok {
+		return
+	}
+	var f struct {
+		Assessor int64  `form:"assessor"`
+		Back     string `form:"back"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if err := s.sel().Reassign(r.Context(), actor(r), id, f.Assessor); err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.assign.moved")
+	redirect(w, r, safeNext(f.Back, "/admin/seleksi"))
+}
+
+// createRun computes a result run (a correction when a run is already published).
+func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "cohort")
+	if !ok {
+		return
+	}
+	var f struct {
+		Corrects int64  `form:"corrects"`
+		Reason   string `form:"reason"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	run, err := s.sel().CreateRun(r.Context(), actor(r), id, f.Corrects, f.Reason)
+	if err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.run.created_flash")
+	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(run, 10))
+}
+
+// publishRun publishes a run (with an override reason when provinces have not signed off).
+func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "run")
+	if !ok {
+		return
+	}
+	var f struct {
+		Override string `form:"override"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	err := s.sel().Publish(r.Context(), actor(r), id, f.Override, s.now().Add(confirmDue), s.cfg.BaseURL)
+	if errors.Is(err, selection.ErrNeedsSignOff) {
+		s.flash(r, "selection.publish.needs_signoff")
+		redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
+		return
+	}
+	if err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.publish.done")
+	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
+}
+
+// regionFilter is the principal's region limit for results: national for the admin, provinces
+// for BGP, kab/kota or provinces for Dinas; Dinas alone sees published runs only.
+func regionFilter(p *account.Principal) (selection.RegionFilter, bool) {
+	var f selection.RegionFilter
+	if p.Has(account.RoleAdmin) {
+		return selection.RegionFilter{National: true}, false
+	}
+	for _, sc := range p.Scopes(account.RoleBGP) {
+		f.Provinces = append(f.Provinces, sc.ProvinceCode)
+	}
+	publishedOnly := len(f.Provinces) == 0
+	for _, sc := range p.Scopes(account.RoleDinas) {
+		if sc.RegencyCode != "" {
+			f.Regencies = append(f.Regencies, sc.RegencyCode)
+		} else {
+			f.Provinces = append(f.Provinces, sc.ProvinceCode)
+		}
+	}
+	if f.Provinces == nil {
+		f.Provinces = []string{}
+	}
+	if f.Regencies == nil {
+		f.Regencies = []string{}
+	}
+	return f, publishedOnly
+}
+
+// runsPage lists result runs (Dinas: published only).
+func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
+	_, publishedOnly := regionFilter(principal(r))
+	runs, err := s.sel().Runs(r.Context(), publishedOnly)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, selectionpage.Runs(s.base(r, "selection.runs.title"), runs))
+}
+
+// runPage shows a run limited to the viewer's region: counts against quota, distribution,
+// table, sign-offs; BGP can sign off their province; the admin can publish.
+func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "run")
+	if !ok {
+		return
+	}
+	p := principal(r)
+	f, publishedOnly := regionFilter(p)
+	v, err := s.sel().LoadRun(r.Context(), id, f, publishedOnly)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	props := selectionpage.RunProps{View: v, Admin: p.Has(account.RoleAdmin)}
+	for _, sc := range p.Scopes(account.RoleBGP) {
+		for _, pc := range v.Provinces {
+			if pc == sc.ProvinceCode && v.Run.PublishedAt == nil {
+				props.CanSign = append(props.CanSign, pc)
+			}
+		}
+	}
+	s.render(w, r, http.StatusOK, selectionpage.Run(s.base(r, "selection.run.title"), props))
+}
+
+// signOffRun records a BGP sign-off of one of their provinces.
+func (s *Server) signOffRun(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "run")
+	if !ok {
+		return
+	}
+	var f struct {
+		Province string `form:"province"`
+		Comment  string `form:"comment"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	allowed := false
+	for _, sc := range principal(r).Scopes(account.RoleBGP) {
+		allowed = allowed || (sc.ProvinceCode != "" && sc.ProvinceCode == f.Province)
+	}
+	if !allowed || len(f.Comment) > 2000 {
+		s.forbidden(w, r)
+		return
+	}
+	if err := s.sel().SignOffRun(r.Context(), actor(r), id, f.Province, f.Comment); err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.signoff.done")
+	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
+}
+
+// assessorSheets lists the assessor's own sheets.
+func (s *Server) assessorSheets(w http.ResponseWriter, r *http.Request) {
+	sheets, err := s.sel().AssessorSheets(r.Context(), principal(r).User.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, selectionpage.Sheets(s.base(r, "selection.sheets.title"), sheets, s.now()))
+}
+
+// sheetPage shows the scoring page of one of the assessor's sheets.
+func (s *Server) sheetPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "sheet")
+	if !ok {
+		return
+	}
+	v, err := s.sel().Sheet(r.Context(), principal(r).User.ID, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, selectionpage.SheetPage(s.base(r, "selection.sheet.title"), selectionpage.SheetProps{View: v, Form: formFromItems(v.Items)}))
+}
+
+func formFromItems(items []selection.ScoreItem) selection.SheetForm {
+	var f selection.SheetForm
+	for _, it := range items {
+		sc := ""
+		if it.Score != nil {
+			sc = strconv.Itoa(*it.Score)
+		}
+		f.Scores, f.Notes = append(f.Scores, sc), append(f.Notes, it.Note)
+	}
+	return f
+}
+
+// saveSheet saves a draft or submits the assessor's scores.
+func (s *Server) saveSheet(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "sheet")
+	if !ok {
+		return
+	}
+	uid := principal(r).User.ID
+	v, err := s.sel().Sheet(r.Context(), uid, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	var f selection.SheetForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	items, errs := f.Parse(v.Rubric)
+	if len(errs) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, selectionpage.SheetPage(s.base(r, "selection.sheet.title"),
+			selectionpage.SheetProps{View: v, Form: f, Errors: errs}))
+		return
+	}
+	if _, err := s.sel().SaveSheet(r.Context(), actor(r), uid, id, items, f.Submit, s.now().Add(sheetDue)); err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	key := "selection.sheet.saved"
+	if f.Submit {
+		key = "selection.sheet.submitted"
+	}
+	s.flash(r, key)
+	redirect(w, r, "/asesor/penilaian/"+strconv.FormatInt(id, 10))
+}
+
+// myResult shows the applicant's published results with the full breakdown and pembekalan.
+func (s *Server) myResult(w http.ResponseWriter, r *http.Request) {
+	bs, err := s.sel().MyResults(r.Context(), principal(r).User.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, selectionpage.MyResult(s.base(r, "selection.my.title"), bs, s.now()))
+}
+
+// confirmSeat confirms participation with the signed Pakta Integritas (PDF).
+func (s *Server) confirmSeat(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "seat")
+	if !ok {
+		return
+	}
+	if err := s.sel().CheckSeat(r.Context(), principal(r).User.ID, id); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if err := r.ParseMultipartForm(maxPakta); err != nil {
+		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.pakta")
+		return
+	}
+	file, _, err := r.FormFile("pakta")
+	if err != nil {
+		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.pakta")
+		return
+	}
+	defer file.Close()
+	pdf, err := io.ReadAll(io.LimitReader(file, maxPakta+1))
+	if err != nil || len(pdf) > maxPakta {
+		s.clientError(w, r, http.StatusRequestEntityTooLarge, "selection.error.pakta")
+		return
+	}
+	err = s.sel().Confirm(r.Context(), actor(r), principal(r).User.ID, id, pdf, s.cfg.UploadDir, s.now())
+	if errors.Is(err, selection.ErrNotPDF) {
+		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.pakta")
+		return
+	}
+	if err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.seat.confirmed")
+	redirect(w, r, "/seleksi/saya")
+}
+
+// declineSeat gives up the applicant's seat.
+func (s *Server) declineSeat(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "seat")
+	if !ok {
+		return
+	}
+	now := s.now()
+	if err := s.sel().Decline(r.Context(), actor(r), principal(r).User.ID, id, now, now.Add(confirmDue), s.cfg.BaseURL); err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.seat.declined")
+	redirect(w, r, "/seleksi/saya")
+}
+
+// seatsPage lists a run's pembekalan seats for the admin.
+func (s *Server) seatsPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "run")
+	if !ok {
+		return
+	}
+	seats, err := s.sel().Seats(r.Context(), id)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, selectionpage.Seats(s.base(r, "selection.seats.title"), id, seats))
+}
+
+// expireSeats frees seats past their deadline and moves up cadangan.
+func (s *Server) expireSeats(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "run")
+	if !ok {
+		return
+	}
+	now := s.now()
+	if _, err := s.sel().ExpireOverdue(r.Context(), actor(r), now, now.Add(confirmDue), s.cfg.BaseURL); err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.seats.expired")
+	redirect(w, r, "/admin/seleksi/hasil/"+strconv.FormatInt(id, 10)+"/pembekalan")
+}
+
+// attendSeat records briefing attendance: the applicant becomes a CGP of the cohort.
+func (s *Server) attendSeat(w http.ResponseWriter, r *http.Request) {
+	run, ok := s.idParam(w, r, "run")
+	seat, ok2 := s.idParam(w, r, "seat")
+	if !ok || !ok2 {
+		return
+	}
+	if err := s.sel().RecordAttendance(r.Context(), actor(r), seat, s.now()); err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.seats.attended")
+	redirect(w, r, "/admin/seleksi/hasil/"+strconv.FormatInt(run, 10)+"/pembekalan")
+}

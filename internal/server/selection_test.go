@@ -1,0 +1,509 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"penggerak/internal/account"
+	"penggerak/internal/apptest"
+	"penggerak/internal/audit"
+	"penggerak/internal/selection"
+	"penggerak/internal/selection/selectiontest"
+)
+
+// selWorld is a scored cohort: OKU (16.01, quota 1) with a1 (100) and a2 (88.89), Kota Serang
+// (36.73, quota 1) with a3 (66.67), two fixture assessors X and Y, and an unpublished run.
+type selWorld struct {
+	Cohort, Run int64
+	Apps        []int64
+	Users       []int64
+	X, Y        int64
+}
+
+var selSeq int
+
+func newSelWorld(t testing.TB, db selectiontest.Fixture) selWorld {
+	selSeq++
+	n := selSeq
+	var w selWorld
+	w.Cohort = db.Cohort(map[string]int{"16.01": 1, "36.73": 1})
+	db.Rubric(w.Cohort, selection.StageTahap1, selectiontest.DefaultRubric())
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	for i, a := range []struct{ npsn, reg string }{{"10600101", "16.01"}, {"10600102", "16.01"}, {"36000103", "36.73"}} {
+		u, id := db.Applicant(w.Cohort, fmt.Sprintf("cgp%d-%d@uji.id", n, i), fmt.Sprintf("Calon %d-%d", n, i), a.npsn, a.reg, t0.Add(time.Duration(i)*time.Minute))
+		w.Users, w.Apps = append(w.Users, u), append(w.Apps, id)
+	}
+	w.X = db.User(fmt.Sprintf("x%d@uji.id", n), "Asesor X", "asesor", "", "", "")
+	w.Y = db.User(fmt.Sprintf("y%d@uji.id", n), "Asesor Y", "asesor", "", "", "")
+	for i, sc := range [][2]int{{4, 4}, {4, 3}, {3, 3}} {
+		db.Score(w.Apps[i], selection.StageTahap1, w.X, sc[0], sc[1])
+		db.Score(w.Apps[i], selection.StageTahap1, w.Y, sc[0], sc[1])
+	}
+	run, err := selection.NewStore(db.DB).CreateRun(context.Background(), testActor(), w.Cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Run = run
+	return w
+}
+
+func testActor() audit.Actor { return audit.Actor{IP: "127.0.0.1"} }
+
+func selFixture(f *fixture) selectiontest.Fixture {
+	return selectiontest.Fixture{T: f.App.T, DB: f.App.DB}
+}
+
+// selMatrixWorld returns a world created once per key for the matrix.
+func selMatrixWorld(f *fixture, key string) selWorld {
+	k := "selection." + key
+	if w, ok := f.Data[k].(selWorld); ok {
+		return w
+	}
+	w := newSelWorld(f.App.T, selFixture(f))
+	f.Data[k] = w
+	return w
+}
+
+func ids(n int64) string { return fmt.Sprint(n) }
+
+// matrixSheet is an unsubmitted sheet of the matrix asesor (third assessor slot of a1).
+func matrixSheet(f *fixture, key string) int64 {
+	k := "selection.sheet." + key
+	if id, ok := f.Data[k].(int64); ok {
+		return id
+	}
+	w := selMatrixWorld(f, key)
+	var id int64
+	if err := f.App.DB.QueryRow(context.Background(), `INSERT INTO score_sheets (application_id, stage, assessor_id, adjudicator)
+		VALUES ($1, 'tahap1', $2, true) RETURNING id`, w.Apps[0], f.Users["asesor"].ID).Scan(&id); err != nil {
+		f.App.T.Fatal(err)
+	}
+	f.Data[k] = id
+	return id
+}
+
+// publishedSeat publishes a world's run and returns a1's seat (confirmed when confirmed is set).
+func publishedSeat(f *fixture, key string, confirmed bool) (selWorld, int64) {
+	w := selMatrixWorld(f, key)
+	if seat, ok := f.Data["selection.seat."+key].(int64); ok {
+		return w, seat
+	}
+	ctx := context.Background()
+	if err := selection.NewStore(f.App.DB).Publish(ctx, testActor(), w.Run, "uji matriks", time.Now().Add(72*time.Hour), "http://x"); err != nil {
+		f.App.T.Fatal(err)
+	}
+	var seat int64
+	if err := f.App.DB.QueryRow(ctx, `SELECT id FROM pembekalan_seats WHERE application_id = $1`, w.Apps[0]).Scan(&seat); err != nil {
+		f.App.T.Fatal(err)
+	}
+	if confirmed {
+		if err := selection.NewStore(f.App.DB).Confirm(ctx, testActor(), w.Users[0], seat, []byte("%PDF-1.4"), f.App.Config.UploadDir, time.Now()); err != nil {
+			f.App.T.Fatal(err)
+		}
+	}
+	f.Data["selection.seat."+key] = seat
+	return w, seat
+}
+
+func init() {
+	admin := func(status int) map[string]int { return only(status, "admin") }
+	staff := func(status int) map[string]int { return only(status, "admin", "bgp", "dinas") }
+	rubricForm := func(*fixture) url.Values {
+		return url.Values{"passing_grade": {"65"}, "threshold": {"10"}, "criteria": {"Esai | 1 | 4 | 1 | a; b; c; d"}}
+	}
+	addRoutes(
+		routeCase{Method: "GET", Pattern: "/admin/seleksi", Want: admin(200)},
+		routeCase{Method: "GET", Pattern: "/admin/seleksi/{cohort}", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort)
+		}, Want: admin(200)},
+		routeCase{Method: "GET", Pattern: "/admin/seleksi/{cohort}/rubrik/{stage}", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/rubrik/tahap1"
+		}, Want: admin(200)},
+		// A fresh cohort without scores: only the admin may change its rubric (dinas and bgp 403).
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/rubrik/{stage}", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selFixture(f).Cohort(map[string]int{"16.01": 3})) + "/rubrik/wawancara"
+		}, Form: rubricForm, Want: admin(303)},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/tugaskan/{stage}", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/tugaskan/tahap1"
+		}, Want: admin(303)},
+		routeCase{Method: "GET", Pattern: "/admin/seleksi/{cohort}/beban", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/beban"
+		}, Want: admin(200)},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/lembar/{sheet}/pindah", Path: func(f *fixture) string {
+			return "/admin/seleksi/lembar/" + ids(matrixSheet(f, "reassign")) + "/pindah"
+		}, Form: func(f *fixture) url.Values {
+			z := selFixture(f).User(fmt.Sprintf("z%d@uji.id", time.Now().UnixNano()), "Asesor Z", "asesor", "", "", "")
+			return url.Values{"assessor": {ids(z)}}
+		}, Want: admin(303)},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/hasil", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/hasil"
+		}, Want: admin(303)},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/hasil/{run}/umumkan", Path: func(f *fixture) string {
+			return "/admin/seleksi/hasil/" + ids(selMatrixWorld(f, "publish").Run) + "/umumkan"
+		}, Form: func(*fixture) url.Values { return url.Values{"override": {"uji matriks"}} }, Want: admin(303)},
+		routeCase{Method: "GET", Pattern: "/admin/seleksi/hasil/{run}/pembekalan", Path: func(f *fixture) string {
+			return "/admin/seleksi/hasil/" + ids(selMatrixWorld(f, "view").Run) + "/pembekalan"
+		}, Want: admin(200)},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/hasil/{run}/pembekalan/kedaluwarsa", Path: func(f *fixture) string {
+			return "/admin/seleksi/hasil/" + ids(selMatrixWorld(f, "view").Run) + "/pembekalan/kedaluwarsa"
+		}, Want: admin(303)},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/hasil/{run}/pembekalan/{seat}/hadir", Path: func(f *fixture) string {
+			w, seat := publishedSeat(f, "attend", true)
+			return "/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan/" + ids(seat) + "/hadir"
+		}, Want: admin(303)},
+		routeCase{Method: "GET", Pattern: "/seleksi/hasil", Want: staff(200)},
+		// An unpublished run in Sumatera Selatan and Banten: Dinas sees nothing before publication.
+		routeCase{Method: "GET", Pattern: "/seleksi/hasil/{run}", Path: func(f *fixture) string {
+			return "/seleksi/hasil/" + ids(selMatrixWorld(f, "view").Run)
+		}, Want: with(staff(200), "dinas", 404)},
+		routeCase{Method: "POST", Pattern: "/seleksi/hasil/{run}/setujui", Path: func(f *fixture) string {
+			return "/seleksi/hasil/" + ids(selMatrixWorld(f, "view").Run) + "/setujui"
+		}, Form: func(*fixture) url.Values { return url.Values{"province": {"16"}, "comment": {"sesuai"}} }, Want: only(303, "bgp")},
+		routeCase{Method: "GET", Pattern: "/asesor/penilaian", Want: only(200, "asesor")},
+		routeCase{Method: "GET", Pattern: "/asesor/penilaian/{sheet}", Path: func(f *fixture) string {
+			return "/asesor/penilaian/" + ids(matrixSheet(f, "score"))
+		}, Want: only(200, "asesor")},
+		routeCase{Method: "POST", Pattern: "/asesor/penilaian/{sheet}", Path: func(f *fixture) string {
+			return "/asesor/penilaian/" + ids(matrixSheet(f, "score"))
+		}, Form: func(*fixture) url.Values {
+			return url.Values{"score": {"3", ""}, "note": {"draf", ""}, "submit": {"false"}}
+		}, Want: only(303, "asesor")},
+		// Every signed-in user holds guru.
+		routeCase{Method: "GET", Pattern: "/seleksi/saya", Want: signedIn(200)},
+		// Someone else's seat: 404 for everyone.
+		routeCase{Method: "POST", Pattern: "/seleksi/kursi/{seat}/konfirmasi", Path: func(f *fixture) string {
+			_, seat := publishedSeat(f, "seat", false)
+			return "/seleksi/kursi/" + ids(seat) + "/konfirmasi"
+		}, Want: signedIn(404)},
+		routeCase{Method: "POST", Pattern: "/seleksi/kursi/{seat}/tolak", Path: func(f *fixture) string {
+			var seat int64
+			_ = f.App.DB.QueryRow(context.Background(), `SELECT id FROM pembekalan_seats WHERE application_id = $1`, selMatrixWorld(f, "seat").Apps[0]).Scan(&seat)
+			return "/seleksi/kursi/" + ids(seat) + "/tolak"
+		}, Want: signedIn(404)},
+	)
+}
+
+func selCount(t *testing.T, a *apptest.App, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := a.DB.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func mustStatus(t *testing.T, what string, res apptest.Response, want int) {
+	t.Helper()
+	if res.Status != want {
+		t.Fatalf("%s: status %d, want %d\n%s", what, res.Status, want, res.Body)
+	}
+}
+
+// TestSelectionJourney walks a small cohort end to end through the HTTP layer: the admin sets
+// the rubric and assigns assessors, two assessors score (one pair far apart, so a third is
+// assigned and adjudicates), the admin runs the result, the BGP signs off, the admin publishes
+// with a recorded override for the province that did not sign, the applicant sees the breakdown,
+// declines, and the best cadangan moves up and is emailed.
+func TestSelectionJourney(t *testing.T) {
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	ctx := context.Background()
+	a.User("admin@uji.id", account.RoleAdmin, account.Scope{})
+	a.User("bgp@uji.id", account.RoleBGP, account.Scope{ProvinceCode: "16"})
+	admin, bgp := a.SignIn("admin@uji.id"), a.SignIn("bgp@uji.id")
+	var assessors []*apptest.Client
+	for _, e := range []string{"as1@uji.id", "as2@uji.id", "as3@uji.id"} {
+		a.User(e, account.RoleAsesor, account.Scope{})
+		assessors = append(assessors, a.SignIn(e))
+	}
+	cohort := fx.Cohort(map[string]int{"16.01": 1, "36.73": 1})
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	type cgp struct {
+		email, name, npsn, reg string
+		c                      *apptest.Client
+		app                    int64
+	}
+	cgps := []*cgp{{"siti@uji.id", "Siti Aminah", "10600201", "16.01", nil, 0}, {"budi@uji.id", "Budi Santoso", "10600202", "16.01", nil, 0},
+		{"rina@uji.id", "Rina Wati", "36000203", "36.73", nil, 0}}
+	for i, c := range cgps {
+		u := a.User(c.email, account.RoleGuru, account.Scope{})
+		c.app = fx.ApplicationFor(cohort, u.ID, c.name, c.npsn, c.reg, t0.Add(time.Duration(i)*time.Hour))
+		c.c = a.SignIn(c.email)
+	}
+	base := "/admin/seleksi/" + ids(cohort)
+
+	// Rubric: a bad form keeps what was typed and says what is wrong.
+	res := admin.PostForm(base+"/rubrik/tahap1", url.Values{"passing_grade": {"150"}, "threshold": {"15"}, "criteria": {"Esai | 1 | 4"}})
+	mustStatus(t, "bad rubric", res, 422)
+	if !strings.Contains(res.Body, "Isi angka antara 0 dan 100") || !strings.Contains(res.Body, "Esai | 1 | 4") {
+		t.Fatal("the rubric form lost the input or the message")
+	}
+	res = admin.PostForm(base+"/rubrik/tahap1", url.Values{"passing_grade": {"60"}, "threshold": {"15"},
+		"criteria": {"Pengalaman mengembangkan orang lain | 1 | 4 | 2 | Belum; Mulai; Cakap; Mahir\nKualitas esai | 1 | 4 | 1"}})
+	mustStatus(t, "rubric", res, 303)
+	mustStatus(t, "assign", admin.PostForm(base+"/tugaskan/tahap1", nil), 303)
+	if n := selCount(t, a, `SELECT count(*) FROM score_sheets`); n != 6 {
+		t.Fatalf("%d sheets, want 6", n)
+	}
+	res = admin.Get(base + "/beban")
+	if !strings.Contains(res.Body, "Pengguna as1") {
+		t.Fatalf("workload page: %s", res.Body)
+	}
+
+	// Each assessor scores their sheets; Siti gets 4,4 from one and 1,1 from the other.
+	score := func(c *apptest.Client, app int64, vals ...string) {
+		t.Helper()
+		var sheet int64
+		var who string
+		rows, _ := a.DB.Query(ctx, `SELECT sh.id, u.email FROM score_sheets sh JOIN users u ON u.id = sh.assessor_id
+			WHERE sh.application_id = $1 AND sh.submitted_at IS NULL ORDER BY sh.id`, app)
+		for rows.Next() {
+			var id int64
+			var e string
+			_ = rows.Scan(&id, &e)
+			if sheet == 0 {
+				sheet, who = id, e
+			}
+		}
+		rows.Close()
+		if sheet == 0 {
+			t.Fatalf("no open sheet for %d", app)
+		}
+		for _, ac := range assessors {
+			page := ac.Get("/asesor/penilaian/" + ids(sheet))
+			if page.Status != 200 {
+				continue
+			}
+			if strings.Contains(page.Body, "Siti Aminah") {
+				t.Fatal("identity shown in tahap 1")
+			}
+			mustStatus(t, "score "+who, ac.PostForm("/asesor/penilaian/"+ids(sheet), url.Values{"score": {vals[0], vals[1]}, "note": {"catatan", ""}, "submit": {"true"}}), 303)
+			return
+		}
+		t.Fatalf("no assessor could open sheet %d", sheet)
+	}
+	score(nil, cgps[0].app, "4", "4")
+	score(nil, cgps[0].app, "1", "1")
+	for _, c := range cgps[1:] {
+		score(nil, c.app, "4", "3")
+		score(nil, c.app, "4", "3")
+	}
+	// Scores outside the scale are refused with the value kept.
+	if n := selCount(t, a, `SELECT count(*) FROM score_sheets WHERE adjudicator AND submitted_at IS NULL AND application_id = $1`, cgps[0].app); n != 1 {
+		t.Fatal("no third assessor assigned on a discrepancy")
+	}
+	var third int64
+	_ = a.DB.QueryRow(ctx, `SELECT id FROM score_sheets WHERE adjudicator`).Scan(&third)
+	for _, ac := range assessors {
+		if page := ac.Get("/asesor/penilaian/" + ids(third)); page.Status == 200 {
+			res := ac.PostForm("/asesor/penilaian/"+ids(third), url.Values{"score": {"9", "4"}, "submit": {"true"}})
+			mustStatus(t, "out of scale", res, 422)
+			if !strings.Contains(res.Body, `value="9"`) {
+				t.Fatal("typed score lost")
+			}
+		}
+	}
+	score(nil, cgps[0].app, "4", "3") // 88.89: mean with 100 → 94.45 (rounded)
+
+	// Run, sign-off, publish.
+	mustStatus(t, "run", admin.PostForm(base+"/hasil", nil), 303)
+	var run int64
+	_ = a.DB.QueryRow(ctx, `SELECT id FROM result_runs WHERE cohort_id = $1`, cohort).Scan(&run)
+	res = bgp.Get("/seleksi/hasil/" + ids(run))
+	mustStatus(t, "bgp view", res, 200)
+	if !strings.Contains(res.Body, "Siti Aminah") || strings.Contains(res.Body, "Rina Wati") {
+		t.Fatal("bgp sees outside its province or misses its own")
+	}
+	mustStatus(t, "sign-off other province", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"36"}}), 403)
+	mustStatus(t, "sign-off", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}}), 303)
+	res = admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", nil)
+	mustStatus(t, "publish without all sign-offs", res, 303)
+	if n := selCount(t, a, `SELECT count(*) FROM result_runs WHERE published_at IS NOT NULL`); n != 0 {
+		t.Fatal("published without every sign-off or an override")
+	}
+	mustStatus(t, "publish", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"override": {"BGP Banten belum aktif"}}), 303)
+	if n := selCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'selection.run.publish' AND detail->>'override_reason' = 'BGP Banten belum aktif'`); n != 1 {
+		t.Fatal("override reason not audited")
+	}
+
+	// Siti: 94.45 lulus rank 1 of 2 in OKU (quota 1); Budi cadangan.
+	res = cgps[0].c.Get("/seleksi/saya")
+	for _, want := range []string{"Lulus", "94.45", "1 dari 2 pendaftar", "Pengalaman mengembangkan orang lain", "60.00", "4.00"} {
+		if !strings.Contains(res.Body, want) {
+			t.Fatalf("breakdown lacks %q:\n%s", want, res.Body)
+		}
+	}
+	res = cgps[1].c.Get("/seleksi/saya")
+	if !strings.Contains(res.Body, "Cadangan") {
+		t.Fatal("Budi should be cadangan")
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox WHERE subject = 'Hasil seleksi Calon Guru Penggerak'`); n != 3 {
+		t.Fatalf("%d result mails", n)
+	}
+	// Siti declines; Budi moves up and is emailed.
+	var seat int64
+	_ = a.DB.QueryRow(ctx, `SELECT id FROM pembekalan_seats WHERE application_id = $1`, cgps[0].app).Scan(&seat)
+	mustStatus(t, "decline by another", cgps[1].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", nil), 404)
+	mustStatus(t, "decline", cgps[0].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", nil), 303)
+	res = cgps[1].c.Get("/seleksi/saya")
+	if !strings.Contains(res.Body, "naik dari daftar cadangan") {
+		t.Fatalf("Budi not promoted:\n%s", res.Body)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'budi@uji.id' AND subject = 'Anda naik dari daftar cadangan'`); n != 1 {
+		t.Fatal("promotion not emailed")
+	}
+	// Budi confirms: a text file is refused, a PDF accepted; the admin records attendance.
+	var budiSeat int64
+	_ = a.DB.QueryRow(ctx, `SELECT id FROM pembekalan_seats WHERE application_id = $1`, cgps[1].app).Scan(&budiSeat)
+	upload := func(content string) apptest.Response {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("pakta", "pakta.pdf")
+		_, _ = fw.Write([]byte(content))
+		_ = mw.Close()
+		return cgps[1].c.PostBody("/seleksi/kursi/"+ids(budiSeat)+"/konfirmasi", mw.FormDataContentType(), &buf)
+	}
+	mustStatus(t, "not a pdf", upload("bukan pdf"), 422)
+	mustStatus(t, "pdf", upload("%PDF-1.4\n%pakta"), 303)
+	mustStatus(t, "attend", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/pembekalan/"+ids(budiSeat)+"/hadir", nil), 303)
+	if n := selCount(t, a, `SELECT count(*) FROM pembekalan_seats WHERE id = $1 AND status = 'attended' AND pakta_storage IS NOT NULL`, budiSeat); n != 1 {
+		t.Fatal("attendance not recorded")
+	}
+	// A correction after publication needs a reason; both runs stay visible.
+	mustStatus(t, "correction without reason", admin.PostForm(base+"/hasil", nil), 409)
+	mustStatus(t, "correction", admin.PostForm(base+"/hasil", url.Values{"corrects": {ids(run)}, "reason": {"Koreksi data sekolah"}}), 303)
+	res = admin.Get("/seleksi/hasil")
+	if strings.Count(res.Body, "/seleksi/hasil/") < 2 {
+		t.Fatal("both runs should be listed")
+	}
+	if !strings.Contains(admin.Get(base).Body, "Koreksi atas hasil") {
+		t.Fatal("the correction is not shown as one")
+	}
+}
+
+// TestRegionalRolesCannotWriteSelection: no dinas or bgp can write a score, a grade, a quota or a
+// run: 403, and the database unchanged.
+func TestRegionalRolesCannotWriteSelection(t *testing.T) {
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	w := newSelWorld(t, fx)
+	var open int64
+	_ = a.DB.QueryRow(context.Background(), `INSERT INTO score_sheets (application_id, stage, assessor_id, adjudicator) VALUES ($1, 'tahap1', $2, true) RETURNING id`,
+		w.Apps[0], w.X).Scan(&open)
+	a.User("dinasprov@uji.id", account.RoleDinas, account.Scope{ProvinceCode: "16"})
+	a.User("dinas@uji.id", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	a.User("bgp@uji.id", account.RoleBGP, account.Scope{ProvinceCode: "16"})
+	snapshot := func() string {
+		var s string
+		err := a.DB.QueryRow(context.Background(), `SELECT concat_ws('|',
+			(SELECT string_agg(concat_ws(',', cohort_id, stage, passing_grade, threshold), ';') FROM selection_rubrics),
+			(SELECT string_agg(concat_ws(',', id, name, min_score, max_score, weight), ';' ORDER BY id) FROM selection_criteria),
+			(SELECT string_agg(concat_ws(',', id, assessor_id, submitted_at, stage_score), ';' ORDER BY id) FROM score_sheets),
+			(SELECT string_agg(concat_ws(',', sheet_id, position, score), ';' ORDER BY sheet_id, position) FROM score_items),
+			(SELECT string_agg(concat_ws(',', cohort_id, regency_code, quota), ';' ORDER BY cohort_id, regency_code) FROM cohort_regencies),
+			(SELECT string_agg(concat_ws(',', id, published_at, output_hash), ';' ORDER BY id) FROM result_runs),
+			(SELECT count(*) FROM run_results), (SELECT count(*) FROM pembekalan_seats))`).Scan(&s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := snapshot()
+	writes := []struct {
+		path string
+		form url.Values
+	}{
+		{"/admin/seleksi/" + ids(w.Cohort) + "/rubrik/tahap1", url.Values{"passing_grade": {"10"}, "threshold": {"90"}, "criteria": {"Mudah | 1 | 4 | 1"}}},
+		{"/admin/seleksi/" + ids(w.Cohort) + "/tugaskan/tahap1", nil},
+		{"/admin/seleksi/lembar/" + ids(open) + "/pindah", url.Values{"assessor": {ids(w.Y)}}},
+		{"/admin/seleksi/" + ids(w.Cohort) + "/hasil", nil},
+		{"/admin/seleksi/hasil/" + ids(w.Run) + "/umumkan", url.Values{"override": {"paksa diumumkan"}}},
+		{"/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan/kedaluwarsa", nil},
+		{"/asesor/penilaian/" + ids(open), url.Values{"score": {"4", "4"}, "submit": {"true"}}},
+	}
+	for _, who := range []string{"dinasprov@uji.id", "dinas@uji.id", "bgp@uji.id"} {
+		c := a.SignIn(who)
+		for _, wr := range writes {
+			if res := c.PostForm(wr.path, wr.form); res.Status != http.StatusForbidden {
+				t.Errorf("%s POST %s: %d, want 403", who, wr.path, res.Status)
+			}
+		}
+	}
+	if after := snapshot(); after != before {
+		t.Fatalf("the database changed:\n%s\n%s", before, after)
+	}
+}
+
+// TestSelectionRegionScope: Dinas sees results of its own region only, and only after
+// publication; BGP sees its province; an assessor sees only their own sheets, and the other
+// assessor's scores only after both submitted.
+func TestSelectionRegionScope(t *testing.T) {
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	w := newSelWorld(t, fx)
+	a.User("serang@uji.id", account.RoleDinas, account.Scope{ProvinceCode: "36", RegencyCode: "36.73"})
+	a.User("oku@uji.id", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	a.User("bgpjabar@uji.id", account.RoleBGP, account.Scope{ProvinceCode: "32"})
+	serang, oku, jabar := a.SignIn("serang@uji.id"), a.SignIn("oku@uji.id"), a.SignIn("bgpjabar@uji.id")
+	path := "/seleksi/hasil/" + ids(w.Run)
+	mustStatus(t, "dinas before publication", serang.Get(path), 404)
+	if strings.Contains(serang.Get("/seleksi/hasil").Body, path) {
+		t.Fatal("dinas lists an unpublished run")
+	}
+	mustStatus(t, "bgp of another province", jabar.Get(path), 404)
+	if err := selection.NewStore(a.DB).Publish(context.Background(), testActor(), w.Run, "uji cakupan", time.Now().Add(time.Hour), "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	res := serang.Get(path)
+	mustStatus(t, "dinas after publication", res, 200)
+	if !strings.Contains(res.Body, "Calon") || strings.Contains(res.Body, "Kabupaten Ogan Komering Ulu") || strings.Count(res.Body, "<tr><td>36.73</td>") != 1 {
+		t.Fatalf("dinas Serang sees outside its kab/kota:\n%s", res.Body)
+	}
+	res = oku.Get(path)
+	if strings.Count(res.Body, "<tr><td>16.01</td>") != 2 || strings.Contains(res.Body, "<tr><td>36.73</td>") {
+		t.Fatalf("dinas OKU view wrong:\n%s", res.Body)
+	}
+	if strings.Contains(res.Body, `/setujui"`) || strings.Contains(res.Body, `/umumkan"`) {
+		t.Fatal("dinas is offered a write action")
+	}
+}
+
+func TestAssessorSeesOnlyOwnSheets(t *testing.T) {
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	cohort := fx.Cohort(map[string]int{"16.01": 2})
+	fx.Rubric(cohort, selection.StageTahap1, selectiontest.DefaultRubric())
+	_, app := fx.Applicant(cohort, "cgp@uji.id", "Dewi Lestari", "10600301", "16.01", time.Now())
+	one := a.User("satu@uji.id", account.RoleAsesor, account.Scope{})
+	two := a.User("dua@uji.id", account.RoleAsesor, account.Scope{})
+	s1 := fx.Score(app, selection.StageTahap1, one.ID, 4, 4)
+	var s2 int64
+	_ = a.DB.QueryRow(context.Background(), `INSERT INTO score_sheets (application_id, stage, assessor_id) VALUES ($1, 'tahap1', $2) RETURNING id`, app, two.ID).Scan(&s2)
+	c1, c2 := a.SignIn("satu@uji.id"), a.SignIn("dua@uji.id")
+	mustStatus(t, "another's sheet", c2.Get("/asesor/penilaian/"+ids(s1)), 404)
+	mustStatus(t, "another's sheet POST", c2.PostForm("/asesor/penilaian/"+ids(s1), url.Values{"score": {"1", "1"}, "submit": {"true"}}), 404)
+	res := c1.Get("/asesor/penilaian/" + ids(s1))
+	if !strings.Contains(res.Body, "setelah kedua penilai mengirim") || strings.Contains(res.Body, "Dewi Lestari") {
+		t.Fatalf("before the second submits:\n%s", res.Body)
+	}
+	res = c2.Get("/asesor/penilaian/" + ids(s2))
+	if strings.Contains(res.Body, "100.00") {
+		t.Fatal("the second assessor sees the first's score before submitting")
+	}
+	mustStatus(t, "draft", c2.PostForm("/asesor/penilaian/"+ids(s2), url.Values{"score": {"4", ""}, "note": {"bagus", ""}, "submit": {"false"}}), 303)
+	if res := c2.Get("/asesor/penilaian/" + ids(s2)); !strings.Contains(res.Body, "bagus") {
+		t.Fatal("draft not kept")
+	}
+	mustStatus(t, "submit", c2.PostForm("/asesor/penilaian/"+ids(s2), url.Values{"score": {"4", "3"}, "submit": {"true"}}), 303)
+	if res := c1.Get("/asesor/penilaian/" + ids(s1)); !strings.Contains(res.Body, "88.89") {
+		t.Fatal("after both submitted the other's score should show")
+	}
+	mustStatus(t, "change after submit", c2.PostForm("/asesor/penilaian/"+ids(s2), url.Values{"score": {"1", "1"}, "submit": {"true"}}), 409)
+}

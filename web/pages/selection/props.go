@@ -1,0 +1,100 @@
+// Package selectionpage has the selection pages: rubrics, assignment and workload, scoring,
+// result runs with sign-off and publication, the applicant's breakdown and pembekalan.
+package selectionpage
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"penggerak/internal/region"
+	"penggerak/internal/selection"
+)
+
+// CohortProps is a cohort's selection overview.
+type CohortProps struct {
+	Cohort  selection.CohortRow
+	Rubrics map[selection.Stage]bool
+	Runs    []selection.RunRecord
+}
+
+// RubricProps is the rubric form.
+type RubricProps struct {
+	Cohort selection.CohortRow
+	Stage  selection.Stage
+	Form   selection.RubricForm
+	Errors map[string]string
+}
+
+// WorkloadProps is the workload and reassignment page.
+type WorkloadProps struct {
+	Cohort    selection.CohortRow
+	Workloads []selection.Workload
+	Sheets    []selection.SheetSummary
+}
+
+// RunProps is a result run's review page.
+type RunProps struct {
+	View    selection.RunView
+	Admin   bool
+	CanSign []string // provinces the viewer may sign off
+}
+
+// SheetProps is the scoring page.
+type SheetProps struct {
+	View   selection.SheetView
+	Form   selection.SheetForm
+	Errors map[string]string
+}
+
+func id(n int64) string      { return strconv.FormatInt(n, 10) }
+func num(n int) string       { return strconv.Itoa(n) }
+func score(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) }
+func stageKey(s string) string {
+	return "selection.stage." + s
+}
+func outcomeKey(s string) string { return "selection.outcome." + s }
+
+func at(t time.Time) string { return region.InZone(t, "WIB").Format("02-01-2006 15:04") + " WIB" }
+func atZone(t time.Time, tz string) string {
+	if tz == "" {
+		tz = "WIB"
+	}
+	return region.InZone(t, tz).Format("02-01-2006 15:04") + " " + tz
+}
+
+func formAt(f selection.SheetForm, i int) (string, string) {
+	var s, n string
+	if i < len(f.Scores) {
+		s = f.Scores[i]
+	}
+	if i < len(f.Notes) {
+		n = f.Notes[i]
+	}
+	return s, n
+}
+
+func scoreName(i int) string { return fmt.Sprintf("score-%d", i+1) }
+
+// barClass is the CSS width class (0-10) of a histogram bar.
+func barClass(n, max int) string {
+	if max == 0 {
+		return "bar w0"
+	}
+	return fmt.Sprintf("bar w%d", (n*10+max-1)/max)
+}
+
+func histMax(h [10]int) int {
+	m := 0
+	for _, v := range h {
+		m = max(m, v)
+	}
+	return m
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12] + "…"
+	}
+	return h
+}
