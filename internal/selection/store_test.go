@@ -332,3 +332,74 @@ func TestExpireOverduePromotes(t *testing.T) {
 		t.Fatal("best cadangan not promoted after a missed deadline")
 	}
 }
+
+func TestScheduleTahap2(t *testing.T) {
+	w := newWorld(t)
+	scoreAll(w) // a1 88.89, a2 100, a3 66.67 pass tahap 1 (60); a4 44.44 does not
+	w.f.Rubric(w.cohort, selection.StageSimulasi, selectiontest.DefaultRubric())
+	w.f.Rubric(w.cohort, selection.StageWawancara, selectiontest.DefaultRubric())
+	form := selection.ScheduleForm{FirstDay: "2026-05-04", DayStart: "08:00", DayEnd: "16:00", Minutes: "75", Break: "15", Mode: "daring", Location: "https://meet.example.id/gp"}
+	win, errs := form.Parse()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	n, err := w.s.ScheduleTahap2(ctx, w.admin, w.cohort, win, "daring", form.Location)
+	if err != nil || n != 3 {
+		t.Fatalf("ScheduleTahap2 = %d, %v", n, err)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM score_sheets WHERE stage IN ('simulasi', 'wawancara')`); c != 12 {
+		t.Fatalf("%d tahap 2 sheets, want 12", c)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM tahap2_slots sl JOIN applications a ON a.id = sl.application_id
+		JOIN teacher_profiles tp ON tp.npsn = a.npsn WHERE tp.user_id IN (sl.assessor1_id, sl.assessor2_id)`); c != 0 {
+		t.Fatal("an assessor scores an applicant from their own school")
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM mail_outbox WHERE subject = 'Jadwal seleksi tahap 2' AND body_text LIKE '%04-05-2026 08:00 WIB%'`); c < 1 {
+		t.Fatal("no schedule mail with the time in the applicant's zone")
+	}
+	if n, _ := w.s.ScheduleTahap2(ctx, w.admin, w.cohort, win, "daring", form.Location); n != 0 {
+		t.Fatal("scheduled twice")
+	}
+	slots, err := w.s.MySlots(ctx, w.users[0])
+	if err != nil || len(slots) != 1 {
+		t.Fatalf("MySlots = %v, %v", slots, err)
+	}
+	now := time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)
+	if err := w.s.RequestReschedule(ctx, w.admin, w.users[1], slots[0].ID, "bukan milik saya", now); !errors.Is(err, database.ErrNotFound) {
+		t.Fatalf("someone else's slot: %v", err)
+	}
+	if err := w.s.RequestReschedule(ctx, w.admin, w.users[0], slots[0].ID, "Sakit, surat dokter terlampir", now); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.RequestReschedule(ctx, w.admin, w.users[0], slots[0].ID, "Sekali lagi", now); !errors.Is(err, database.ErrConflict) {
+		t.Fatalf("second request: %v", err)
+	}
+	newStart := time.Date(2026, 5, 6, 2, 0, 0, 0, time.UTC)
+	if err := w.s.ApproveReschedule(ctx, w.admin, slots[0].ID, newStart); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.ApproveReschedule(ctx, w.admin, slots[0].ID, newStart); !errors.Is(err, database.ErrConflict) {
+		t.Fatalf("second approval: %v", err)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM mail_outbox WHERE subject = 'Perubahan jadwal seleksi tahap 2' AND body_text LIKE '%06-05-2026 09:00 WIB%'`); c != 1 {
+		t.Fatal("no reschedule mail")
+	}
+	// a3 does not show up: no tahap 2 score, so tidak lulus whatever tahap 1 was.
+	var a3slot int64
+	_ = w.f.DB.QueryRow(ctx, `SELECT id FROM tahap2_slots WHERE application_id = $1`, w.apps[2]).Scan(&a3slot)
+	if err := w.s.MarkSlot(ctx, w.admin, a3slot, "tidak_hadir"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.MarkSlot(ctx, w.admin, a3slot, "hadir"); !errors.Is(err, database.ErrConflict) {
+		t.Fatalf("marking twice: %v", err)
+	}
+	run, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcome string
+	_ = w.f.DB.QueryRow(ctx, `SELECT outcome FROM run_results WHERE run_id = $1 AND application_id = $2`, run, w.apps[2]).Scan(&outcome)
+	if outcome != "tidak_lulus" {
+		t.Fatalf("no-show outcome %q", outcome)
+	}
+}

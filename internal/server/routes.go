@@ -91,6 +91,10 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Get("/admin/seleksi/hasil/{run}/pembekalan", s.seatsPage)
 		r.Post("/admin/seleksi/hasil/{run}/pembekalan/kedaluwarsa", s.expireSeats)
 		r.Post("/admin/seleksi/hasil/{run}/pembekalan/{seat}/hadir", s.attendSeat)
+		r.Get("/admin/seleksi/{cohort}/jadwal", s.schedulePage)
+		r.Post("/admin/seleksi/{cohort}/jadwal", s.scheduleTahap2)
+		r.Post("/admin/seleksi/jadwal/{slot}/ubah", s.approveReschedule)
+		r.Post("/admin/seleksi/jadwal/{slot}/status", s.markSlot)
 	})
 
 	// selection: result review (admin, BGP, Dinas; each query limited to the viewer's region)
@@ -120,6 +124,7 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Get("/seleksi/saya", s.myResult)
 		r.Post("/seleksi/kursi/{seat}/konfirmasi", s.confirmSeat)
 		r.Post("/seleksi/kursi/{seat}/tolak", s.declineSeat)
+		r.Post("/seleksi/jadwal/{slot}/ubah", s.requestReschedule)
 	})
 
 	// Development only.

@@ -507,3 +507,132 @@ func TestAssessorSeesOnlyOwnSheets(t *testing.T) {
 	}
 	mustStatus(t, "change after submit", c2.PostForm("/asesor/penilaian/"+ids(s2), url.Values{"score": {"1", "1"}, "submit": {"true"}}), 409)
 }
+
+// matrixSlot schedules tahap 2 for a world once and returns a1's session (with a pending
+// reschedule request when requested).
+func matrixSlot(f *fixture, key string, requested bool) int64 {
+	k := "selection.slot." + key
+	if id, ok := f.Data[k].(int64); ok {
+		return id
+	}
+	w := selMatrixWorld(f, key)
+	id := scheduleWorld(f.App.T, selFixture(f), w)
+	if requested {
+		if err := selection.NewStore(f.App.DB).RequestReschedule(context.Background(), testActor(), w.Users[0], id, "berhalangan hadir", time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+			f.App.T.Fatal(err)
+		}
+	}
+	f.Data[k] = id
+	return id
+}
+
+// scheduleWorld adds tahap 2 rubrics, schedules from 4 May 2026 and returns a1's session.
+func scheduleWorld(t testing.TB, fx selectiontest.Fixture, w selWorld) int64 {
+	fx.Rubric(w.Cohort, selection.StageSimulasi, selectiontest.DefaultRubric())
+	fx.Rubric(w.Cohort, selection.StageWawancara, selectiontest.DefaultRubric())
+	win, errs := scheduleForm().Parse()
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if _, err := selection.NewStore(fx.DB).ScheduleTahap2(context.Background(), testActor(), w.Cohort, win, "daring", "https://meet.example.id/gp"); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	if err := fx.DB.QueryRow(context.Background(), `SELECT id FROM tahap2_slots WHERE application_id = $1`, w.Apps[0]).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func scheduleForm() selection.ScheduleForm {
+	return selection.ScheduleForm{FirstDay: "2026-05-04", DayStart: "08:00", DayEnd: "16:00", Minutes: "75", Break: "15", Mode: "daring", Location: "https://meet.example.id/gp"}
+}
+
+func init() {
+	admin := func(status int) map[string]int { return only(status, "admin") }
+	addRoutes(
+		routeCase{Method: "GET", Pattern: "/admin/seleksi/{cohort}/jadwal", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/jadwal"
+		}, Want: admin(200)},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/jadwal", Path: func(f *fixture) string {
+			w := selMatrixWorld(f, "schedule")
+			if _, ok := f.Data["selection.schedule.rubrics"]; !ok {
+				selFixture(f).Rubric(w.Cohort, selection.StageSimulasi, selectiontest.DefaultRubric())
+				selFixture(f).Rubric(w.Cohort, selection.StageWawancara, selectiontest.DefaultRubric())
+				f.Data["selection.schedule.rubrics"] = true
+			}
+			return "/admin/seleksi/" + ids(w.Cohort) + "/jadwal"
+		}, Form: func(*fixture) url.Values {
+			sf := scheduleForm()
+			return url.Values{"first_day": {sf.FirstDay}, "day_start": {sf.DayStart}, "day_end": {sf.DayEnd}, "minutes": {sf.Minutes},
+				"break": {sf.Break}, "mode": {sf.Mode}, "location": {sf.Location}}
+		}, Want: admin(303)},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/jadwal/{slot}/ubah", Path: func(f *fixture) string {
+			return "/admin/seleksi/jadwal/" + ids(matrixSlot(f, "approve", true)) + "/ubah"
+		}, Form: func(*fixture) url.Values { return url.Values{"start": {"2099-05-06T09:00"}} }, Want: admin(303)},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/jadwal/{slot}/status", Path: func(f *fixture) string {
+			return "/admin/seleksi/jadwal/" + ids(matrixSlot(f, "mark", false)) + "/status"
+		}, Form: func(*fixture) url.Values { return url.Values{"status": {"tidak_hadir"}} }, Want: admin(303)},
+		// Someone else's session: 404 for everyone (every signed-in user holds guru).
+		routeCase{Method: "POST", Pattern: "/seleksi/jadwal/{slot}/ubah", Path: func(f *fixture) string {
+			return "/seleksi/jadwal/" + ids(matrixSlot(f, "mark", false)) + "/ubah"
+		}, Form: func(*fixture) url.Values { return url.Values{"reason": {"berhalangan hadir"}} }, Want: signedIn(404)},
+	)
+}
+
+// TestTahap2Schedule: the applicant sees the session in their own time zone (WIT for Kota
+// Jayapura), asks once to reschedule, the admin approves a new time, a no-show is recorded.
+func TestTahap2Schedule(t *testing.T) {
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	a.User("admin@uji.id", account.RoleAdmin, account.Scope{})
+	admin := a.SignIn("admin@uji.id")
+	cohort := fx.Cohort(map[string]int{"91.71": 2})
+	fx.Rubric(cohort, selection.StageTahap1, selectiontest.DefaultRubric())
+	u := a.User("yohana@uji.id", account.RoleGuru, account.Scope{})
+	app := fx.ApplicationFor(cohort, u.ID, "Yohana Wenda", "60000001", "91.71", time.Now())
+	x := fx.User("ax@uji.id", "Asesor X", "asesor", "", "", "")
+	y := fx.User("ay@uji.id", "Asesor Y", "asesor", "", "", "")
+	fx.Score(app, selection.StageTahap1, x, 4, 4)
+	fx.Score(app, selection.StageTahap1, y, 4, 3)
+	fx.Rubric(cohort, selection.StageSimulasi, selectiontest.DefaultRubric())
+	fx.Rubric(cohort, selection.StageWawancara, selectiontest.DefaultRubric())
+	page := "/admin/seleksi/" + ids(cohort) + "/jadwal"
+	res := admin.PostForm(page, url.Values{"first_day": {"2026-05-04"}, "day_start": {"08:00"}, "day_end": {"08:30"}, "minutes": {"75"}, "break": {"0"}, "mode": {"daring"}, "location": {"ruang"}})
+	mustStatus(t, "bad schedule form", res, 422)
+	if !strings.Contains(res.Body, "2026-05-04") || !strings.Contains(res.Body, "https://") {
+		t.Fatal("the schedule form lost the input or the message")
+	}
+	sf := scheduleForm()
+	mustStatus(t, "schedule", admin.PostForm(page, url.Values{"first_day": {sf.FirstDay}, "day_start": {sf.DayStart}, "day_end": {sf.DayEnd},
+		"minutes": {sf.Minutes}, "break": {sf.Break}, "mode": {sf.Mode}, "location": {sf.Location}}), 303)
+	// 08:00 WIB is 10:00 WIT.
+	c := a.SignIn("yohana@uji.id")
+	a.SetNow(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+	res = c.Get("/seleksi/saya")
+	if !strings.Contains(res.Body, "04-05-2026 10:00 WIT") || !strings.Contains(res.Body, "https://meet.example.id/gp") {
+		t.Fatalf("session not shown in WIT:\n%s", res.Body)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'yohana@uji.id' AND body_text LIKE '%04-05-2026 10:00 WIT%'`); n != 1 {
+		t.Fatal("schedule mail not in the applicant's zone")
+	}
+	var slot int64
+	_ = a.DB.QueryRow(context.Background(), `SELECT id FROM tahap2_slots WHERE application_id = $1`, app).Scan(&slot)
+	mustStatus(t, "reason too short", c.PostForm("/seleksi/jadwal/"+ids(slot)+"/ubah", url.Values{"reason": {"x"}}), 422)
+	mustStatus(t, "request", c.PostForm("/seleksi/jadwal/"+ids(slot)+"/ubah", url.Values{"reason": {"Ada ujian sertifikasi"}}), 303)
+	mustStatus(t, "second request", c.PostForm("/seleksi/jadwal/"+ids(slot)+"/ubah", url.Values{"reason": {"Sekali lagi ya"}}), 409)
+	if !strings.Contains(admin.Get(page).Body, "Ada ujian sertifikasi") {
+		t.Fatal("admin does not see the request")
+	}
+	mustStatus(t, "approve", admin.PostForm("/admin/seleksi/jadwal/"+ids(slot)+"/ubah", url.Values{"start": {"2026-05-07T13:00"}}), 303)
+	if !strings.Contains(c.Get("/seleksi/saya").Body, "07-05-2026 15:00 WIT") {
+		t.Fatal("new time not shown in WIT")
+	}
+	mustStatus(t, "no-show", admin.PostForm("/admin/seleksi/jadwal/"+ids(slot)+"/status", url.Values{"status": {"tidak_hadir"}}), 303)
+	if n := selCount(t, a, `SELECT count(*) FROM tahap2_slots WHERE id = $1 AND status = 'tidak_hadir'`, slot); n != 1 {
+		t.Fatal("no-show not recorded")
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM audit_log WHERE action LIKE 'selection.tahap2.%'`); n != 4 {
+		t.Fatalf("%d tahap 2 audit entries, want 4", n)
+	}
+}

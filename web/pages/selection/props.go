@@ -98,3 +98,15 @@ func short(h string) string {
 	}
 	return h
 }
+
+// ScheduleProps is the tahap 2 scheduling page.
+type ScheduleProps struct {
+	Cohort selection.CohortRow
+	Form   selection.ScheduleForm
+	Errors map[string]string
+	Slots  []selection.Slot
+}
+
+func pendingRequest(s selection.Slot) bool {
+	return s.RescheduleAskedAt != nil && s.RescheduledAt == nil && s.Status == "terjadwal"
+}

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS tahap2_slots;
