@@ -106,4 +106,3 @@ func (s *Server) vervalFinish(w http.ResponseWriter, r *http.Request) {
 	s.flash(r, "verval.flash.finished")
 	redirect(w, r, "/verval")
 }
-

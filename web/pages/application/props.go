@@ -5,9 +5,9 @@ package application
 import (
 	"context"
 
+	"net/url"
 	"penggerak/web/components"
 	"penggerak/web/i18n"
-	"net/url"
 	"strconv"
 	"time"
 
