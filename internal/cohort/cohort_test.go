@@ -44,7 +44,9 @@ func TestEligibility(t *testing.T) {
 		{"education D3", func(_ *Config, a *Applicant, _ *time.Time) { a.Education = "D3" }, []string{RuleEducation}},
 		{"education D4 accepted", func(_ *Config, a *Applicant, _ *time.Time) { a.Education = "D4" }, nil},
 		{"too old", func(_ *Config, a *Applicant, _ *time.Time) { a.BirthDate = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC) }, []string{RuleAge}},
-		{"exactly the age limit", func(_ *Config, a *Applicant, _ *time.Time) { a.BirthDate = time.Date(1976, 11, 25, 0, 0, 0, 0, time.UTC) }, nil},
+		{"exactly the age limit", func(_ *Config, a *Applicant, _ *time.Time) {
+			a.BirthDate = time.Date(1976, 11, 25, 0, 0, 0, 0, time.UTC)
+		}, nil},
 		{"no age limit", func(c *Config, a *Applicant, _ *time.Time) {
 			c.MaxAge = nil
 			a.BirthDate = time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)
