@@ -74,7 +74,9 @@ func draftPath(suffix string) func(f *fixture) string {
 }
 
 func adminCohortPath(suffix string) func(f *fixture) string {
-	return func(f *fixture) string { return fmt.Sprintf("/admin/angkatan/%d%s", matrixCohort(f, "draft").ID, suffix) }
+	return func(f *fixture) string {
+		return fmt.Sprintf("/admin/angkatan/%d%s", matrixCohort(f, "draft").ID, suffix)
+	}
 }
 
 func init() {
