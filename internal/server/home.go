@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"penggerak/internal/account"
+
 	"penggerak/web/pages/dashboard"
 	"penggerak/web/pages/public"
 )
@@ -23,6 +25,14 @@ func (s *Server) dataNotice(w http.ResponseWriter, r *http.Request) {
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	props := dashboard.Props{Name: p.User.Name, Grants: p.Grants}
+	if p.Has(account.RoleGuru) {
+		rec, err := s.recruitmentSection(r)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		props.Recruitment = rec
+	}
 	s.render(w, r, http.StatusOK, dashboard.Page(s.base(r, "dashboard.title"), props))
 }
 

@@ -60,6 +60,19 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Use(s.requireRole(account.RoleGuru))
 		// profile: teacher routes
 		// recruitment: teacher routes
+		r.Get("/pendaftaran/{cohortID}", s.applyPage)
+		r.Post("/pendaftaran/{cohortID}", s.applyStart)
+		r.Get("/lamaran/{id}/tanda-terima", s.applicationReceipt)
+		r.Get("/lamaran/{id}/{step}", s.applicationStep)
+		r.Post("/lamaran/{id}/profil", s.applicationConfirmProfile)
+		r.Post("/lamaran/{id}/cv", s.applicationAddCV)
+		r.Post("/lamaran/{id}/cv/{entryID}/hapus", s.applicationDeleteCV)
+		r.Post("/lamaran/{id}/esai", s.applicationSaveEssays)
+		r.Post("/lamaran/{id}/esai/draf", s.applicationAutosave)
+		r.Post("/lamaran/{id}/dokumen/{docID}", s.applicationUpload)
+		r.Post("/lamaran/{id}/persetujuan", s.applicationConsent)
+		r.Post("/lamaran/{id}/kirim", s.applicationSubmit)
+		r.Post("/lamaran/{id}/tarik", s.applicationWithdraw)
 	})
 
 	// National admin.
@@ -67,6 +80,23 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Use(s.requireRole(adminOnly...))
 		// schools: admin routes
 		// recruitment: admin routes
+		r.Get("/admin/angkatan", s.cohortList)
+		r.Get("/admin/angkatan/baru", s.cohortNew)
+		r.Post("/admin/angkatan", s.cohortCreate)
+		r.Get("/admin/angkatan/{id}", s.cohortDetail)
+		r.Get("/admin/angkatan/{id}/ubah", s.cohortEdit)
+		r.Post("/admin/angkatan/{id}", s.cohortUpdate)
+		r.Post("/admin/angkatan/{id}/sasaran", s.cohortSetTarget)
+		r.Post("/admin/angkatan/{id}/sasaran/hapus", s.cohortRemoveTarget)
+		r.Post("/admin/angkatan/{id}/sasaran/impor", s.cohortImportTargets)
+		r.Post("/admin/angkatan/{id}/esai", s.cohortAddQuestion)
+		r.Post("/admin/angkatan/{id}/esai/{qid}/hapus", s.cohortRemoveQuestion)
+		r.Post("/admin/angkatan/{id}/dokumen", s.cohortAddDocument)
+		r.Post("/admin/angkatan/{id}/dokumen/{did}/hapus", s.cohortRemoveDocument)
+		r.Post("/admin/angkatan/{id}/status", s.cohortTransition)
+		r.Post("/admin/angkatan/{id}/salin", s.cohortCopy)
+		r.Post("/admin/angkatan/{id}/verval/bagi", s.vervalAutoAssign)
+		r.Post("/admin/angkatan/{id}/verval/tugaskan", s.vervalAssign)
 	})
 
 	// Staff: admin, BGP, Dinas (each handler scopes its queries to the user's region).
@@ -74,6 +104,22 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Use(s.requireRole(staff...))
 		// users: staff routes
 		// clinics: staff routes
+		// recruitment: regional watching (read-only, scoped in SQL)
+		r.Get("/pantau/lamaran", s.watchList)
+		r.Get("/pantau/lamaran/{id}", s.watchView)
+	})
+
+	// recruitment: verval by assessors, and documents for those allowed to see them.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleAsesor))
+		r.Get("/verval", s.vervalQueue)
+		r.Get("/verval/{id}", s.vervalReview)
+		r.Post("/verval/{id}/dokumen/{docID}", s.vervalDecide)
+		r.Post("/verval/{id}/selesai", s.vervalFinish)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireSignIn)
+		r.Get("/berkas/{docID}", s.documentDownload)
 	})
 
 	// selection: national admin routes (rubrics, assignment, runs, publication, pembekalan)

@@ -17,7 +17,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application"
 	"penggerak/internal/audit"
+	"penggerak/internal/cohort"
 	"penggerak/internal/config"
 	"penggerak/internal/region"
 	"penggerak/web/i18n"
@@ -50,6 +52,9 @@ type Server struct {
 	accounts *account.Store
 	regions  *region.Store
 	audit    *audit.Store
+	// recruitment
+	cohorts      *cohort.Store
+	applications *application.Store
 
 	router  chi.Router
 	handler http.Handler
@@ -81,6 +86,8 @@ func New(cfg config.Config, d Deps) *Server {
 		regions:  region.NewStore(d.DB),
 		audit:    audit.NewStore(d.DB),
 	}
+	s.cohorts = cohort.NewStore(d.DB)
+	s.applications = application.NewStore(d.DB, cfg.UploadDir)
 	s.store = pgxstore.NewWithCleanupInterval(d.DB, 10*time.Minute)
 	s.sessions = scs.New()
 	s.sessions.Store = s.store
