@@ -43,8 +43,10 @@ func (f Fixture) id(sql string, args ...any) int64 {
 func (f Fixture) Cohort(quotas map[string]int) int64 {
 	f.T.Helper()
 	n := seq.Add(1)
+	// The first free cohort number from 500 up, so fixtures of other features never collide.
 	id := f.id(`INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at, status)
-		VALUES ($1, $2, 'cgp', now() - interval '30 days', now() - interval '1 day', 'seleksi') RETURNING id`, 100+n%800, fmt.Sprintf("Angkatan Uji %d", n))
+		VALUES ((SELECT min(x) FROM generate_series(500, 999) x WHERE NOT EXISTS (SELECT 1 FROM cohorts WHERE program_kind = 'cgp' AND number = x)),
+			$1, 'cgp', now() - interval '30 days', now() - interval '1 day', 'seleksi') RETURNING id`, fmt.Sprintf("Angkatan Uji %d", n))
 	for reg, q := range quotas {
 		f.exec(`INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, $2, $3)`, id, reg, q)
 	}
