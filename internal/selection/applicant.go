@@ -364,3 +364,11 @@ func (s *Store) CheckSeat(ctx context.Context, userID, seatID int64) error {
 	}
 	return err
 }
+
+// Participants lists the applications of a cohort whose applicants attended the briefing: the
+// cohort's CGP, for the training feature.
+func (s *Store) Participants(ctx context.Context, cohortID int64) ([]int64, error) {
+	rows, _ := s.db.Query(ctx, `SELECT ps.application_id FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
+		WHERE r.cohort_id = $1 AND ps.status = 'attended' ORDER BY ps.application_id`, cohortID)
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}

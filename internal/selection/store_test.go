@@ -187,7 +187,7 @@ func TestRunPublishImmutable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := w.s.LoadRun(ctx, id, selection.RegionFilter{National: true}, false)
+	v, err := w.s.LoadRun(ctx, id, selection.RegionFilter{National: true}, false, true)
 	if err != nil || !v.Verified || len(v.Rows) != 4 || len(v.Provinces) != 2 {
 		t.Fatalf("LoadRun = %+v, %v", v, err)
 	}
@@ -202,11 +202,11 @@ func TestRunPublishImmutable(t *testing.T) {
 		}
 	}
 	// BGP scope: only OKU's province.
-	bv, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Provinces: []string{"16"}}, false)
+	bv, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Provinces: []string{"16"}}, false, false)
 	if err != nil || len(bv.Rows) != 3 || len(bv.Counts) != 1 {
 		t.Fatalf("bgp view: %d rows, %v", len(bv.Rows), err)
 	}
-	if _, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true); !errors.Is(err, database.ErrNotFound) {
+	if _, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true, false); !errors.Is(err, database.ErrNotFound) {
 		t.Fatalf("dinas before publication: %v", err)
 	}
 	if err := w.s.Publish(ctx, w.admin, id, "", time.Now().Add(72*time.Hour), "http://x"); !errors.Is(err, selection.ErrNeedsSignOff) {
@@ -258,7 +258,7 @@ func TestRunPublishImmutable(t *testing.T) {
 		t.Fatalf("%d run audit entries", c)
 	}
 	// Dinas sees the published run of its kab/kota only.
-	dv, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true)
+	dv, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true, false)
 	if err != nil || len(dv.Rows) != 1 || dv.Rows[0].ApplicationID != w.apps[3] {
 		t.Fatalf("dinas view after publication: %+v %v", dv.Rows, err)
 	}
@@ -309,6 +309,9 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 	}
 	if err := w.s.RecordAttendance(ctx, w.admin, bs[0].Seat.ID, now); err != nil {
 		t.Fatal(err)
+	}
+	if ps, err := w.s.Participants(ctx, w.cohort); err != nil || len(ps) != 1 || ps[0] != w.apps[0] {
+		t.Fatalf("Participants = %v, %v", ps, err)
 	}
 	// Expire: give a3 a seat by freeing nothing — no offered seats are overdue.
 	if n, err := w.s.ExpireOverdue(ctx, w.admin, now.Add(100*time.Hour), now.Add(200*time.Hour), "http://x"); err != nil || n != 0 {

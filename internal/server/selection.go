@@ -295,7 +295,7 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	f, publishedOnly := regionFilter(p)
-	v, err := s.sel().LoadRun(r.Context(), id, f, publishedOnly)
+	v, err := s.sel().LoadRun(r.Context(), id, f, publishedOnly, r.URL.Query().Get("periksa") == "1")
 	if err != nil {
 		s.storeError(w, r, err)
 		return

@@ -316,6 +316,9 @@ func TestSelectionJourney(t *testing.T) {
 	mustStatus(t, "run", admin.PostForm(base+"/hasil", nil), 303)
 	var run int64
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM result_runs WHERE cohort_id = $1`, cohort).Scan(&run)
+	if res := admin.Get("/seleksi/hasil/" + ids(run) + "?periksa=1"); !strings.Contains(res.Body, "<dd>Ya</dd>") {
+		t.Fatalf("recomputing the run should match its stored hash:\n%s", res.Body)
+	}
 	res = bgp.Get("/seleksi/hasil/" + ids(run))
 	mustStatus(t, "bgp view", res, 200)
 	if !strings.Contains(res.Body, "Siti Aminah") || strings.Contains(res.Body, "Rina Wati") {
