@@ -110,3 +110,11 @@ type ScheduleProps struct {
 func pendingRequest(s selection.Slot) bool {
 	return s.RescheduleAskedAt != nil && s.RescheduledAt == nil && s.Status == "terjadwal"
 }
+
+// bucket is the label of histogram bucket i (the last one includes 100).
+func bucket(i int) string {
+	if i == 9 {
+		return "90–100"
+	}
+	return fmt.Sprintf("%d–%d", i*10, i*10+9)
+}
