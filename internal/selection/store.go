@@ -451,6 +451,33 @@ type EssayAnswer struct{ Prompt, Body string }
 // CVEntry is a line of the applicant's CV.
 type CVEntry struct{ Section, Title, Organisation, Years, Description string }
 
+// SheetDocument is an uploaded document of the application being scored.
+type SheetDocument struct {
+	ID   int64
+	Name string
+}
+
+// StoredFile is an uploaded file: its random storage name (under the applications upload
+// folder), the name it was uploaded with, and its size.
+type StoredFile struct {
+	StorageName  string
+	OriginalName string
+	Size         int
+}
+
+// SheetDocumentFile returns a document of the application on one of the assessor's own sheets;
+// anything else is ErrNotFound.
+func (s *Store) SheetDocumentFile(ctx context.Context, assessorID, sheetID, docID int64) (StoredFile, error) {
+	var f StoredFile
+	err := s.db.QueryRow(ctx, `SELECT d.storage_name, d.original_name, d.size_bytes FROM application_documents d
+		JOIN score_sheets sh ON sh.application_id = d.application_id
+		WHERE d.id = $1 AND sh.id = $2 AND sh.assessor_id = $3`, docID, sheetID, assessorID).Scan(&f.StorageName, &f.OriginalName, &f.Size)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return f, fmt.Errorf("document %d: %w", docID, database.ErrNotFound)
+	}
+	return f, err
+}
+
 // SheetView is what an assessor sees on the scoring page.
 type SheetView struct {
 	SheetSummary
@@ -462,7 +489,7 @@ type SheetView struct {
 	Jenjang       string
 	CV            []CVEntry
 	Essays        []EssayAnswer
-	Documents     []string
+	Documents     []SheetDocument
 	Others        []OtherSheet // empty until every regular sheet of the stage is submitted
 }
 
@@ -523,9 +550,9 @@ func (s *Store) Sheet(ctx context.Context, assessorID, sheetID int64) (SheetView
 	}); err != nil {
 		return v, err
 	}
-	rows, _ = s.db.Query(ctx, `SELECT rd.name FROM application_documents d JOIN required_documents rd ON rd.id = d.required_document_id
+	rows, _ = s.db.Query(ctx, `SELECT d.id, rd.name FROM application_documents d JOIN required_documents rd ON rd.id = d.required_document_id
 		WHERE d.application_id = $1 ORDER BY rd.position, rd.id`, v.ApplicationID)
-	if v.Documents, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+	if v.Documents, err = pgx.CollectRows(rows, pgx.RowToStructByPos[SheetDocument]); err != nil {
 		return v, err
 	}
 	if v.SubmittedAt != nil {

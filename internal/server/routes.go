@@ -162,6 +162,7 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Get("/asesor/penilaian", s.assessorSheets)
 		r.Get("/asesor/penilaian/{sheet}", s.sheetPage)
 		r.Post("/asesor/penilaian/{sheet}", s.saveSheet)
+		r.Get("/asesor/penilaian/{sheet}/berkas/{doc}", s.sheetDocument)
 	})
 
 	// selection: applicant results and pembekalan

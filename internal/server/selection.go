@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -639,4 +641,34 @@ func (s *Server) requestReschedule(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "selection.schedule.requested")
 	redirect(w, r, "/seleksi/saya")
+}
+
+// sheetDocument serves a PDF of the application on one of the assessor's own sheets, as an
+// attachment.
+func (s *Server) sheetDocument(w http.ResponseWriter, r *http.Request) {
+	sheet, ok := s.idParam(w, r, "sheet")
+	if !ok {
+		return
+	}
+	doc, ok := s.idParam(w, r, "doc")
+	if !ok {
+		return
+	}
+	f, err := s.sel().SheetDocumentFile(r.Context(), principal(r).User.ID, sheet, doc)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	fh, err := os.Open(filepath.Join(s.cfg.UploadDir, "applications", filepath.Base(f.StorageName)))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	defer fh.Close()
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="dokumen-`+strconv.FormatInt(doc, 10)+`.pdf"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(f.Size))
+	_, _ = io.Copy(w, fh)
 }

@@ -170,6 +170,15 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/asesor/penilaian/{sheet}", Path: func(f *fixture) string {
 			return "/asesor/penilaian/" + ids(matrixSheet(f, "score"))
 		}, Want: only(200, "asesor")},
+		routeCase{Method: "GET", Pattern: "/asesor/penilaian/{sheet}/berkas/{doc}", Path: func(f *fixture) string {
+			sheet := matrixSheet(f, "score")
+			doc, ok := f.Data["selection.doc"].(int64)
+			if !ok {
+				doc = selFixture(f).Document(selMatrixWorld(f, "score").Apps[0], f.App.Config.UploadDir, []byte("%PDF-1.4 ktp"))
+				f.Data["selection.doc"] = doc
+			}
+			return "/asesor/penilaian/" + ids(sheet) + "/berkas/" + ids(doc)
+		}, Want: only(200, "asesor")},
 		routeCase{Method: "POST", Pattern: "/asesor/penilaian/{sheet}", Path: func(f *fixture) string {
 			return "/asesor/penilaian/" + ids(matrixSheet(f, "score"))
 		}, Form: func(*fixture) url.Values {
@@ -490,9 +499,16 @@ func TestAssessorSeesOnlyOwnSheets(t *testing.T) {
 	var s2 int64
 	_ = a.DB.QueryRow(context.Background(), `INSERT INTO score_sheets (application_id, stage, assessor_id) VALUES ($1, 'tahap1', $2) RETURNING id`, app, two.ID).Scan(&s2)
 	c1, c2 := a.SignIn("satu@uji.id"), a.SignIn("dua@uji.id")
+	doc := fx.Document(app, a.Config.UploadDir, []byte("%PDF-1.4 ktp"))
+	res := c1.Get("/asesor/penilaian/" + ids(s1) + "/berkas/" + ids(doc))
+	if res.Status != 200 || res.Body != "%PDF-1.4 ktp" || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") ||
+		strings.Contains(res.Header.Get("Content-Disposition"), "nama-asli") {
+		t.Fatalf("document download: %d %q %v", res.Status, res.Body, res.Header)
+	}
+	mustStatus(t, "document through another's sheet", c2.Get("/asesor/penilaian/"+ids(s1)+"/berkas/"+ids(doc)), 404)
 	mustStatus(t, "another's sheet", c2.Get("/asesor/penilaian/"+ids(s1)), 404)
 	mustStatus(t, "another's sheet POST", c2.PostForm("/asesor/penilaian/"+ids(s1), url.Values{"score": {"1", "1"}, "submit": {"true"}}), 404)
-	res := c1.Get("/asesor/penilaian/" + ids(s1))
+	res = c1.Get("/asesor/penilaian/" + ids(s1))
 	if !strings.Contains(res.Body, "setelah kedua penilai mengirim") || strings.Contains(res.Body, "Dewi Lestari") {
 		t.Fatalf("before the second submits:\n%s", res.Body)
 	}

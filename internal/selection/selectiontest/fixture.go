@@ -5,6 +5,8 @@ package selectiontest
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -142,4 +144,25 @@ func (f Fixture) Score(appID int64, stage selection.Stage, assessorID int64, sco
 		f.T.Fatal(err)
 	}
 	return sheet
+}
+
+// Document stores a PDF for an application under uploadDir/applications (where the
+// recruitment feature keeps uploads) and returns the document id.
+func (f Fixture) Document(appID int64, uploadDir string, content []byte) int64 {
+	f.T.Helper()
+	n := seq.Add(1)
+	var cohortID int64
+	if err := f.DB.QueryRow(context.Background(), `SELECT cohort_id FROM applications WHERE id = $1`, appID).Scan(&cohortID); err != nil {
+		f.T.Fatal(err)
+	}
+	req := f.id(`INSERT INTO required_documents (cohort_id, name) VALUES ($1, 'KTP') RETURNING id`, cohortID)
+	name := fmt.Sprintf("%032x.pdf", n)
+	if err := os.MkdirAll(filepath.Join(uploadDir, "applications"), 0o750); err != nil {
+		f.T.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(uploadDir, "applications", name), content, 0o640); err != nil {
+		f.T.Fatal(err)
+	}
+	return f.id(`INSERT INTO application_documents (application_id, required_document_id, storage_name, original_name, size_bytes, sha256)
+		VALUES ($1, $2, $3, 'ktp-nama-asli.pdf', $4, repeat('a', 64)) RETURNING id`, appID, req, name, len(content))
 }
