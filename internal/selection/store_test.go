@@ -406,3 +406,62 @@ func TestScheduleTahap2(t *testing.T) {
 		t.Fatalf("no-show outcome %q", outcome)
 	}
 }
+
+// Two lulus of the same kab/kota decline at the same moment: each freed seat goes to a different
+// cadangan, never the same one twice.
+func TestConcurrentDeclinesPromoteDistinctCadangan(t *testing.T) {
+	db, _ := testdb.New(t)
+	f := selectiontest.Fixture{T: t, DB: db}
+	s := selection.NewStore(db)
+	cohort := f.Cohort(map[string]int{"16.01": 2})
+	f.Rubric(cohort, selection.StageTahap1, selectiontest.DefaultRubric())
+	x := f.User("x@uji.id", "Asesor X", "asesor", "", "", "")
+	y := f.User("y@uji.id", "Asesor Y", "asesor", "", "", "")
+	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	var users, apps []int64
+	for i := 0; i < 5; i++ {
+		u, a := f.Applicant(cohort, "c"+string(rune('a'+i))+"@uji.id", "Calon "+string(rune('A'+i)), "1060040"+string(rune('0'+i)), "16.01", t0.Add(time.Duration(i)*time.Minute))
+		users, apps = append(users, u), append(apps, a)
+		f.Score(a, selection.StageTahap1, x, 4, 4)
+		f.Score(a, selection.StageTahap1, y, 4, 4) // all tie: earlier submission ranks first
+	}
+	run, err := s.CreateRun(ctx, audit.Actor{}, cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	if err := s.Publish(ctx, audit.Actor{}, run, "uji serentak", now.Add(time.Hour), "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	seat := func(app int64) int64 {
+		var id int64
+		if err := db.QueryRow(ctx, `SELECT id FROM pembekalan_seats WHERE application_id = $1`, app).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	errs := make(chan error, 2)
+	for i := 0; i < 2; i++ {
+		go func(i int) {
+			errs <- s.Decline(ctx, audit.Actor{}, users[i], seat(apps[i]), now, now.Add(time.Hour), "http://x")
+		}(i)
+	}
+	for i := 0; i < 2; i++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	var promoted []int64
+	rows, _ := db.Query(ctx, `SELECT application_id FROM pembekalan_seats WHERE promoted_from IS NOT NULL ORDER BY application_id`)
+	for rows.Next() {
+		var id int64
+		_ = rows.Scan(&id)
+		promoted = append(promoted, id)
+	}
+	if len(promoted) != 2 || promoted[0] != apps[2] || promoted[1] != apps[3] {
+		t.Fatalf("promoted %v, want the two best cadangan %v", promoted, apps[2:4])
+	}
+	if n := count(t, f, `SELECT count(*) FROM pembekalan_seats WHERE status = 'offered'`); n != 2 {
+		t.Fatalf("%d open seats, want the quota of 2", n)
+	}
+}
