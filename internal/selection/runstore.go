@@ -197,6 +197,9 @@ type SignOff struct {
 	Comment      string    `db:"comment"`
 }
 
+// PageSize is how many result rows a page of a run shows.
+const PageSize = 500
+
 // RunView is a run as a reviewer sees it, limited to their region.
 type RunView struct {
 	Run       RunRecord
@@ -205,6 +208,8 @@ type RunView struct {
 	Rows      []ResultRow
 	SignOffs  []SignOff
 	Provinces []string // provinces in the run (within the filter) without a sign-off
+	Page      int      // page of Rows (PageSize rows each), from 0
+	HasNext   bool     // a further page exists
 	Checked   bool     // the run was recomputed for this view
 	Verified  bool     // recomputing the stored inputs gives the stored output hash
 }
@@ -212,7 +217,8 @@ type RunView struct {
 // LoadRun returns a run limited to the filter's regions. Unpublished runs are ErrNotFound when
 // publishedOnly (Dinas staff see results only after publication). With check, the run is
 // recomputed from its stored inputs and its output hash compared (about a second at 250,000).
-func (s *Store) LoadRun(ctx context.Context, runID int64, f RegionFilter, publishedOnly, check bool) (RunView, error) {
+func (s *Store) LoadRun(ctx context.Context, runID int64, f RegionFilter, publishedOnly, check bool, page int) (RunView, error) {
+	page = max(page, 0)
 	var v RunView
 	rows, _ := s.db.Query(ctx, runCols+`WHERE r.id = $1 AND (NOT $2 OR r.published_at IS NOT NULL)`, runID, publishedOnly)
 	run, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[RunRecord])
@@ -246,9 +252,13 @@ func (s *Store) LoadRun(ctx context.Context, runID int64, f RegionFilter, publis
 	rows, _ = s.db.Query(ctx, `SELECT rr.application_id, coalesce(a.registration_number, '') AS registration_number, a.applicant_name AS name,
 			rr.regency_code, rr.score::float8 AS score, rr.outcome, rr.rank
 		FROM run_results rr JOIN applications a ON a.id = rr.application_id
-		WHERE rr.run_id = $1`+scope+` ORDER BY rr.regency_code, rr.rank LIMIT 500`, args...)
+		WHERE rr.run_id = $1`+scope+` ORDER BY rr.regency_code, rr.rank LIMIT $5 OFFSET $6`, append(args, PageSize+1, page*PageSize)...)
 	if v.Rows, err = pgx.CollectRows(rows, pgx.RowToStructByName[ResultRow]); err != nil {
 		return v, err
+	}
+	v.Page = page
+	if len(v.Rows) > PageSize {
+		v.Rows, v.HasNext = v.Rows[:PageSize], true
 	}
 	rows, _ = s.db.Query(ctx, `SELECT so.province_code, p.name AS province, u.name AS signed_by, so.signed_at, so.comment
 		FROM run_signoffs so JOIN provinces p ON p.code = so.province_code JOIN users u ON u.id = so.signed_by

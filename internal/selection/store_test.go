@@ -187,7 +187,7 @@ func TestRunPublishImmutable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := w.s.LoadRun(ctx, id, selection.RegionFilter{National: true}, false, true)
+	v, err := w.s.LoadRun(ctx, id, selection.RegionFilter{National: true}, false, true, 0)
 	if err != nil || !v.Verified || len(v.Rows) != 4 || len(v.Provinces) != 2 {
 		t.Fatalf("LoadRun = %+v, %v", v, err)
 	}
@@ -201,12 +201,18 @@ func TestRunPublishImmutable(t *testing.T) {
 			t.Fatalf("outcomes %v, want %v", got, want)
 		}
 	}
+	if v.HasNext || v.Page != 0 {
+		t.Fatal("one page only")
+	}
+	if p1, err := w.s.LoadRun(ctx, id, selection.RegionFilter{National: true}, false, false, 1); err != nil || len(p1.Rows) != 0 || p1.HasNext || len(p1.Counts) != 2 {
+		t.Fatalf("page 2: %d rows, %v", len(p1.Rows), err)
+	}
 	// BGP scope: only OKU's province.
-	bv, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Provinces: []string{"16"}}, false, false)
+	bv, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Provinces: []string{"16"}}, false, false, 0)
 	if err != nil || len(bv.Rows) != 3 || len(bv.Counts) != 1 {
 		t.Fatalf("bgp view: %d rows, %v", len(bv.Rows), err)
 	}
-	if _, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true, false); !errors.Is(err, database.ErrNotFound) {
+	if _, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true, false, 0); !errors.Is(err, database.ErrNotFound) {
 		t.Fatalf("dinas before publication: %v", err)
 	}
 	if err := w.s.Publish(ctx, w.admin, id, "", time.Now().Add(72*time.Hour), "http://x"); !errors.Is(err, selection.ErrNeedsSignOff) {
@@ -258,7 +264,7 @@ func TestRunPublishImmutable(t *testing.T) {
 		t.Fatalf("%d run audit entries", c)
 	}
 	// Dinas sees the published run of its kab/kota only.
-	dv, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true, false)
+	dv, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true, false, 0)
 	if err != nil || len(dv.Rows) != 1 || dv.Rows[0].ApplicationID != w.apps[3] {
 		t.Fatalf("dinas view after publication: %+v %v", dv.Rows, err)
 	}

@@ -297,7 +297,8 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	f, publishedOnly := regionFilter(p)
-	v, err := s.sel().LoadRun(r.Context(), id, f, publishedOnly, r.URL.Query().Get("periksa") == "1")
+	page, _ := strconv.Atoi(r.URL.Query().Get("hal"))
+	v, err := s.sel().LoadRun(r.Context(), id, f, publishedOnly, r.URL.Query().Get("periksa") == "1", page)
 	if err != nil {
 		s.storeError(w, r, err)
 		return
