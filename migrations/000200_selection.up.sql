@@ -43,7 +43,11 @@ CREATE TABLE score_sheets (
     due_at         timestamptz,
     submitted_at   timestamptz,
     stage_score    numeric(5,2) CHECK (stage_score BETWEEN 0 AND 100),
+    -- the submitted per-criterion scores in criterion order (a copy of score_items, which keep
+    -- the notes), so a run over a whole cohort reads one row per sheet
+    scores         int[],
     CHECK ((submitted_at IS NULL) = (stage_score IS NULL)),
+    CHECK ((submitted_at IS NULL) = (scores IS NULL)),
     UNIQUE (application_id, stage, assessor_id)
 );
 CREATE INDEX score_sheets_assessor_idx ON score_sheets (assessor_id, stage, id);

@@ -147,9 +147,8 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 }
 
 func stageFinalsOf(ctx context.Context, s *Store, appID int64, stage Stage, r Rubric) (StageFinal, error) {
-	rows, _ := s.db.Query(ctx, `SELECT coalesce(array_agg(i.score ORDER BY i.position), '{}') FROM score_sheets sh
-		JOIN score_items i ON i.sheet_id = sh.id
-		WHERE sh.application_id = $1 AND sh.stage = $2 AND sh.submitted_at IS NOT NULL GROUP BY sh.id, sh.adjudicator ORDER BY sh.adjudicator, sh.id`, appID, stage)
+	rows, _ := s.db.Query(ctx, `SELECT sh.scores FROM score_sheets sh
+		WHERE sh.application_id = $1 AND sh.stage = $2 AND sh.submitted_at IS NOT NULL ORDER BY sh.adjudicator, sh.id`, appID, stage)
 	var sheets [][]int
 	var sc []int32
 	if _, err := pgx.ForEachRow(rows, []any{&sc}, func() error {

@@ -77,6 +77,11 @@ func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corr
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200201, $1::int)`, cohortID); err != nil {
 			return err
 		}
+		// A run reads every sheet of a cohort (millions of score items at national scale): it
+		// gets more than the pool's ordinary statement timeout.
+		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = '300s'`); err != nil {
+			return err
+		}
 		var published int64
 		err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL`, cohortID).Scan(&published)
 		if err != nil {
@@ -354,6 +359,9 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 		}
 		if published {
 			return fmt.Errorf("run %d: %w", runID, ErrLocked)
+		}
+		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = '300s'`); err != nil {
+			return err
 		}
 		var missing []string
 		rows, _ := tx.Query(ctx, `SELECT DISTINCT province_code FROM run_results rr WHERE run_id = $1

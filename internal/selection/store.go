@@ -209,11 +209,10 @@ type sheetRow struct {
 // submitted sheets. Applications without two submitted sheets (or waiting for a third) are
 // absent, or present with NeedThird.
 func stageFinals(ctx context.Context, q querier, cohortID int64, stage Stage, r Rubric) (map[int64]StageFinal, error) {
-	rows, _ := q.Query(ctx, `SELECT sh.application_id, sh.id, coalesce(array_agg(i.score ORDER BY i.position) FILTER (WHERE i.position IS NOT NULL), '{}')
+	rows, _ := q.Query(ctx, `SELECT sh.application_id, sh.id, sh.scores
 		FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
-		LEFT JOIN score_items i ON i.sheet_id = sh.id
 		WHERE a.cohort_id = $1 AND sh.stage = $2 AND sh.submitted_at IS NOT NULL
-		GROUP BY sh.application_id, sh.id ORDER BY sh.application_id, sh.adjudicator, sh.id`, cohortID, stage)
+		ORDER BY sh.application_id, sh.adjudicator, sh.id`, cohortID, stage)
 	sheets := map[int64][][]int{}
 	var order []int64
 	var app, id int64
@@ -572,10 +571,9 @@ func (s *Store) otherSheets(ctx context.Context, appID int64, stage Stage, own i
 	if pending > 0 {
 		return nil, nil
 	}
-	rows, _ := s.db.Query(ctx, `SELECT sh.adjudicator, sh.stage_score::float8, coalesce(array_agg(i.score ORDER BY i.position), '{}')
-		FROM score_sheets sh LEFT JOIN score_items i ON i.sheet_id = sh.id
-		WHERE sh.application_id = $1 AND sh.stage = $2 AND sh.id <> $3 AND sh.submitted_at IS NOT NULL
-		GROUP BY sh.id ORDER BY sh.adjudicator, sh.id`, appID, stage, own)
+	rows, _ := s.db.Query(ctx, `SELECT sh.adjudicator, sh.stage_score::float8, sh.scores
+		FROM score_sheets sh WHERE sh.application_id = $1 AND sh.stage = $2 AND sh.id <> $3 AND sh.submitted_at IS NOT NULL
+		ORDER BY sh.adjudicator, sh.id`, appID, stage, own)
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (OtherSheet, error) {
 		var o OtherSheet
 		var sc []int32
@@ -680,7 +678,7 @@ func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sh
 				return fmt.Errorf("%w: %v", database.ErrConflict, err)
 			}
 			detail["stage_score"] = score
-			if _, err := tx.Exec(ctx, `UPDATE score_sheets SET submitted_at = now(), stage_score = $2 WHERE id = $1`, sheetID, score); err != nil {
+			if _, err := tx.Exec(ctx, `UPDATE score_sheets SET submitted_at = now(), stage_score = $2, scores = $3 WHERE id = $1`, sheetID, score, scores); err != nil {
 				return err
 			}
 			if third, err = s.maybeAdjudicate(ctx, tx, actor, appID, cohortID, stage, sr, due); err != nil {
