@@ -345,9 +345,10 @@ func (s *Store) Reassign(ctx context.Context, actor audit.Actor, sheetID, assess
 		var appID, old int64
 		var npsn string
 		var submitted bool
-		err := tx.QueryRow(ctx, `SELECT sh.application_id, sh.assessor_id, a.npsn, sh.submitted_at IS NOT NULL
+		var stage Stage
+		err := tx.QueryRow(ctx, `SELECT sh.application_id, sh.assessor_id, a.npsn, sh.submitted_at IS NOT NULL, sh.stage
 			FROM score_sheets sh JOIN applications a ON a.id = sh.application_id WHERE sh.id = $1 FOR UPDATE OF sh`, sheetID).
-			Scan(&appID, &old, &npsn, &submitted)
+			Scan(&appID, &old, &npsn, &submitted, &stage)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("sheet %d: %w", sheetID, database.ErrNotFound)
 		}
@@ -366,16 +367,38 @@ func (s *Store) Reassign(ctx context.Context, actor audit.Actor, sheetID, assess
 		if !ok {
 			return fmt.Errorf("assessor %d not eligible: %w", assessorID, database.ErrConflict)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM score_items WHERE sheet_id = $1`, sheetID); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE score_sheets SET assessor_id = $2, assigned_by = $3, assigned_at = now() WHERE id = $1`,
-			sheetID, assessorID, nullID(actor.UserID)); err != nil {
-			var pg *pgconn.PgError
-			if errors.As(err, &pg) && pg.Code == "23505" {
-				return fmt.Errorf("already assigned: %w", database.ErrConflict)
+		// A tahap 2 session is scored by the same two people in both stages: the assessor is
+		// replaced on both of their unsubmitted tahap 2 sheets and on the session itself.
+		ids := []int64{sheetID}
+		if stage != StageTahap1 {
+			rows, _ := tx.Query(ctx, `SELECT id FROM score_sheets WHERE application_id = $1 AND assessor_id = $2
+				AND stage IN ('simulasi', 'wawancara') AND submitted_at IS NULL ORDER BY id FOR UPDATE`, appID, old)
+			if ids, err = pgx.CollectRows(rows, pgx.RowTo[int64]); err != nil {
+				return err
 			}
-			return err
+		}
+		for _, id := range ids {
+			if _, err := tx.Exec(ctx, `DELETE FROM score_items WHERE sheet_id = $1`, id); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE score_sheets SET assessor_id = $2, assigned_by = $3, assigned_at = now() WHERE id = $1`,
+				id, assessorID, nullID(actor.UserID)); err != nil {
+				var pg *pgconn.PgError
+				if errors.As(err, &pg) && pg.Code == "23505" {
+					return fmt.Errorf("already assigned: %w", database.ErrConflict)
+				}
+				return err
+			}
+		}
+		if stage != StageTahap1 {
+			if _, err := tx.Exec(ctx, `UPDATE tahap2_slots SET assessor1_id = CASE WHEN assessor1_id = $2 THEN $3 ELSE assessor1_id END,
+				assessor2_id = CASE WHEN assessor2_id = $2 THEN $3 ELSE assessor2_id END WHERE application_id = $1`, appID, old, assessorID); err != nil {
+				var pg *pgconn.PgError
+				if errors.As(err, &pg) && pg.Code == "23514" {
+					return fmt.Errorf("same assessor twice: %w", database.ErrConflict)
+				}
+				return err
+			}
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.assign.manual", ObjectType: "score_sheet", ObjectID: strconv.FormatInt(sheetID, 10),
 			Detail: map[string]any{"application_id": appID, "from": old, "to": assessorID}})

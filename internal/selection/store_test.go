@@ -393,6 +393,21 @@ func TestScheduleTahap2(t *testing.T) {
 	if c := count(t, w.f, `SELECT count(*) FROM mail_outbox WHERE subject = 'Perubahan jadwal seleksi tahap 2' AND body_text LIKE '%06-05-2026 09:00 WIB%'`); c != 1 {
 		t.Fatal("no reschedule mail")
 	}
+	// Reassigning one tahap 2 sheet moves the assessor on both tahap 2 sheets and on the session.
+	var sheet, from int64
+	_ = w.f.DB.QueryRow(ctx, `SELECT sh.id, sh.assessor_id FROM score_sheets sh WHERE sh.application_id = $1 AND sh.stage = 'simulasi' ORDER BY id LIMIT 1`, w.apps[1]).Scan(&sheet, &from)
+	var to int64
+	_ = w.f.DB.QueryRow(ctx, `SELECT u.id FROM users u WHERE u.email LIKE 'asesor%' AND u.id NOT IN (SELECT assessor_id FROM score_sheets WHERE application_id = $1 AND stage = 'simulasi')
+		AND NOT EXISTS (SELECT 1 FROM teacher_profiles tp JOIN applications a ON a.npsn = tp.npsn WHERE tp.user_id = u.id AND a.id = $1) LIMIT 1`, w.apps[1]).Scan(&to)
+	if err := w.s.Reassign(ctx, w.admin, sheet, to); err != nil {
+		t.Fatal(err)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM score_sheets WHERE application_id = $1 AND assessor_id = $2 AND stage IN ('simulasi', 'wawancara')`, w.apps[1], to); c != 2 {
+		t.Fatalf("%d tahap 2 sheets moved, want 2", c)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM tahap2_slots WHERE application_id = $1 AND $2 IN (assessor1_id, assessor2_id) AND $3 NOT IN (assessor1_id, assessor2_id)`, w.apps[1], to, from); c != 1 {
+		t.Fatal("session assessors not updated")
+	}
 	// a3 does not show up: no tahap 2 score, so tidak lulus whatever tahap 1 was.
 	var a3slot int64
 	_ = w.f.DB.QueryRow(ctx, `SELECT id FROM tahap2_slots WHERE application_id = $1`, w.apps[2]).Scan(&a3slot)
