@@ -1,8 +1,10 @@
 DROP TABLE IF EXISTS pembekalan_seats;
+DROP FUNCTION IF EXISTS pembekalan_seats_within_quota();
 DROP TABLE IF EXISTS run_signoffs;
 DROP TABLE IF EXISTS run_results;
 DROP TABLE IF EXISTS result_runs;
 DROP FUNCTION IF EXISTS result_run_immutable();
+DROP FUNCTION IF EXISTS run_results_within_quota();
 DROP TABLE IF EXISTS score_items;
 DROP TABLE IF EXISTS score_sheets;
 DROP FUNCTION IF EXISTS score_sheet_locked();

@@ -192,3 +192,43 @@ CREATE TABLE pembekalan_seats (
     CHECK (status <> 'confirmed' OR (confirmed_at IS NOT NULL AND pakta_storage IS NOT NULL))
 );
 CREATE INDEX pembekalan_seats_run_idx ON pembekalan_seats (run_id, regency_code, status);
+
+-- Quotas hold in the database too. A run never has more lulus in a kab/kota than the quota it was
+-- computed with (kept in its inputs) ...
+CREATE FUNCTION run_results_within_quota() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM run_results x JOIN result_runs r ON r.id = x.run_id
+        WHERE (x.run_id, x.regency_code) IN (SELECT DISTINCT run_id, regency_code FROM newrows) AND x.outcome = 'lulus'
+        GROUP BY x.run_id, x.regency_code
+        HAVING count(*) > coalesce(max((r.inputs -> 'quotas' ->> x.regency_code)::int), 0)
+    ) THEN
+        RAISE EXCEPTION 'more lulus than the quota' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER run_results_quota AFTER INSERT ON run_results
+    REFERENCING NEW TABLE AS newrows FOR EACH STATEMENT EXECUTE FUNCTION run_results_within_quota();
+
+-- ... and the open pembekalan seats of a run in a kab/kota (offered, confirmed, attended) never
+-- outnumber that quota, however many declines and promotions race.
+CREATE FUNCTION pembekalan_seats_within_quota() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    quota int;
+    taken int;
+BEGIN
+    IF NEW.status NOT IN ('offered', 'confirmed', 'attended') THEN
+        RETURN NEW;
+    END IF;
+    PERFORM pg_advisory_xact_lock(7200203, hashtext(NEW.run_id || '/' || NEW.regency_code));
+    SELECT coalesce((inputs -> 'quotas' ->> NEW.regency_code)::int, 0) INTO quota FROM result_runs WHERE id = NEW.run_id;
+    SELECT count(*) INTO taken FROM pembekalan_seats
+        WHERE run_id = NEW.run_id AND regency_code = NEW.regency_code AND id <> NEW.id
+        AND status IN ('offered', 'confirmed', 'attended');
+    IF taken >= quota THEN
+        RAISE EXCEPTION 'no seat left in % for run %', NEW.regency_code, NEW.run_id USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER pembekalan_seats_quota BEFORE INSERT OR UPDATE OF status ON pembekalan_seats
+    FOR EACH ROW EXECUTE FUNCTION pembekalan_seats_within_quota();

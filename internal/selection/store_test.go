@@ -3,6 +3,7 @@ package selection_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,6 +216,15 @@ func TestRunPublishImmutable(t *testing.T) {
 	if _, err := w.s.LoadRun(ctx, id, selection.RegionFilter{Regencies: []string{"36.73"}}, true, false, 0); !errors.Is(err, database.ErrNotFound) {
 		t.Fatalf("dinas before publication: %v", err)
 	}
+	// The database refuses a result row that would put OKU over its quota of 1.
+	_, late := w.f.Applicant(w.cohort, "telat@uji.id", "Guru Telat", "10600008", "16.01", time.Now())
+	if _, err := w.f.DB.Exec(ctx, `INSERT INTO run_results SELECT run_id, $2, regency_code, province_code, 99, true, 'lulus', 50, stage_scores, first_criterion, submitted_at
+		FROM run_results WHERE run_id = $1 AND application_id = $3`, id, late, w.apps[1]); err == nil || !strings.Contains(err.Error(), "quota") {
+		t.Fatalf("extra lulus over quota: %v", err)
+	}
+	if _, err := w.f.DB.Exec(ctx, `UPDATE applications SET status = 'withdrawn' WHERE id = $1`, late); err != nil {
+		t.Fatal(err)
+	}
 	if err := w.s.Publish(ctx, w.admin, id, "", time.Now().Add(72*time.Hour), "http://x"); !errors.Is(err, selection.ErrNeedsSignOff) {
 		t.Fatalf("publish without sign-offs: %v", err)
 	}
@@ -286,6 +296,10 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 		t.Fatalf("MyResults = %v, %v", bs, err)
 	}
 	b := bs[0]
+	// The database refuses a seat beyond OKU's quota of 1.
+	if _, err := w.f.DB.Exec(ctx, `INSERT INTO pembekalan_seats (run_id, application_id, regency_code, confirm_by) VALUES ($1, $2, '16.01', now())`, id, w.apps[0]); err == nil || !strings.Contains(err.Error(), "no seat left") {
+		t.Fatalf("seat over quota: %v", err)
+	}
 	if b.Outcome != selection.Lulus || b.Rank != 1 || b.Quota != 1 || b.Competitors != 3 || b.Score != 100 ||
 		len(b.Stages) != 1 || b.Stages[0].PassingGrade != 60 || b.Stages[0].Criteria[0].Mean != 4 || b.Seat == nil {
 		t.Fatalf("breakdown %+v", b)
