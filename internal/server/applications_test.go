@@ -285,7 +285,7 @@ func TestEligibilityShownPerRule(t *testing.T) {
 	if err := a.Accounts.GrantRole(context.Background(), actorTest, apptest.Admin, u.ID, account.RolePengajarPraktik, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"}); err != nil {
 		t.Fatal(err)
 	}
-	wantBody(t, c.Get(fmt.Sprintf("/pendaftaran/%d", tc.ID)), 200, "pengajar_praktik")
+	wantBody(t, c.Get(fmt.Sprintf("/pendaftaran/%d", tc.ID)), 200, "Pengajar praktik")
 }
 
 func TestEssayLimitsAndAutosave(t *testing.T) {
