@@ -23,6 +23,9 @@ var (
 	ErrEmailTaken     = fmt.Errorf("email already registered: %w", database.ErrConflict)
 	ErrForbidden      = errors.New("not allowed")
 	ErrDisabled       = errors.New("account disabled")
+	// ErrNotVerified is returned by Authenticate, after a correct password, while the email
+	// address has not been verified.
+	ErrNotVerified = errors.New("email not verified")
 )
 
 // RateLimitError says sign-in is blocked for a while.
@@ -68,18 +71,24 @@ func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	}
 	var u User
 	err = database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `INSERT INTO users (email, name, phone, password_hash) VALUES ($1, $2, $3, $4)
-			RETURNING `+userCols, NormalizeEmail(nu.Email), strings.TrimSpace(nu.Name), nu.Phone, hash)
-		u, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
-		if isUnique(err) {
-			return ErrEmailTaken
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO role_grants (user_id, role) VALUES ($1, 'guru')`, u.ID)
+		u, err = createUser(ctx, tx, nu, hash)
 		return err
 	})
+	return u, err
+}
+
+// createUser inserts the account and its guru grant within tx.
+func createUser(ctx context.Context, tx pgx.Tx, nu NewUser, hash string) (User, error) {
+	rows, _ := tx.Query(ctx, `INSERT INTO users (email, name, phone, password_hash) VALUES ($1, $2, $3, $4)
+		RETURNING `+userCols, NormalizeEmail(nu.Email), strings.TrimSpace(nu.Name), nu.Phone, hash)
+	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
+	if isUnique(err) {
+		return User{}, ErrEmailTaken
+	}
+	if err != nil {
+		return User{}, err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO role_grants (user_id, role) VALUES ($1, 'guru')`, u.ID)
 	return u, err
 }
 
@@ -143,8 +152,13 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (U
 		}
 		return User{}, ErrBadCredentials
 	}
-	_, err = s.db.Exec(ctx, `DELETE FROM login_failures WHERE email = $1`, email)
-	return u, err
+	if _, err = s.db.Exec(ctx, `DELETE FROM login_failures WHERE email = $1`, email); err != nil {
+		return User{}, err
+	}
+	if u.EmailVerifiedAt == nil {
+		return u, ErrNotVerified
+	}
+	return u, nil
 }
 
 var dummyHash, _ = HashPassword("dummy-password-for-timing", DefaultParams)

@@ -48,6 +48,11 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", itoa(int(limited.RetryAfter.Seconds())))
 		s.render(w, r, http.StatusTooManyRequests, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
 		return
+	case errors.Is(err, account.ErrNotVerified):
+		f.Unverified = true
+		msg := i18n.T(r.Context(), "signin.unverified")
+		s.render(w, r, http.StatusForbidden, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
+		return
 	case errors.Is(err, account.ErrBadCredentials):
 		msg := i18n.T(r.Context(), "signin.failed")
 		s.render(w, r, http.StatusUnauthorized, public.SignIn(s.base(r, "signin.title"), f, nil, msg))

@@ -45,6 +45,16 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Get("/masuk", s.signInPage)
 		r.Post("/masuk", s.signIn)
 		// accounts: public routes
+		r.Get("/daftar", s.signUpPage)
+		r.Post("/daftar", s.signUp)
+		r.Get("/verifikasi/kirim-ulang", s.resendVerificationPage)
+		r.Post("/verifikasi/kirim-ulang", s.resendVerification)
+		r.Get("/verifikasi/{token}", s.verifyEmailPage)
+		r.Post("/verifikasi/{token}", s.verifyEmail)
+		r.Get("/lupa-sandi", s.forgotPasswordPage)
+		r.Post("/lupa-sandi", s.forgotPassword)
+		r.Get("/atur-ulang-sandi/{token}", s.resetPasswordPage)
+		r.Post("/atur-ulang-sandi/{token}", s.resetPassword)
 	})
 
 	// Any signed-in user.
@@ -53,6 +63,8 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Get("/dasbor", s.dashboard)
 		r.Post("/keluar", s.signOut)
 		// accounts: signed-in routes
+		r.Get("/akun/sandi", s.changePasswordPage)
+		r.Post("/akun/sandi", s.changePassword)
 	})
 
 	// Teachers.
@@ -80,6 +92,7 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	if s.cfg.Dev() {
 		r.Group(func(r chi.Router) {
 			// mail: development outbox
+			r.Get("/dev/outbox", s.devOutbox)
 		})
 	}
 	return r
