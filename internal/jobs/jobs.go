@@ -45,7 +45,9 @@ func (w *DeliverMailWorker) Work(ctx context.Context, _ *river.Job[DeliverMailAr
 }
 
 // Timeout bounds one batch (SMTP may be slow).
-func (w *DeliverMailWorker) Timeout(*river.Job[DeliverMailArgs]) time.Duration { return 2 * time.Minute }
+func (w *DeliverMailWorker) Timeout(*river.Job[DeliverMailArgs]) time.Duration {
+	return 2 * time.Minute
+}
 
 // New builds the River client with every worker and periodic job. Start it with Start and
 // stop it with Stop (which lets running jobs finish).
