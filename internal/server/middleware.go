@@ -122,6 +122,15 @@ func limitBody(next http.Handler) http.Handler {
 
 type principalKey struct{}
 
+// sessionLoadedKey marks a request whose session was loaded, so error pages rendered before
+// (or without) a session do not touch it.
+type sessionLoadedKey struct{}
+
+func sessionLoaded(r *http.Request) bool {
+	ok, _ := r.Context().Value(sessionLoadedKey{}).(bool)
+	return ok
+}
+
 // loadPrincipal puts the signed-in user with their current roles in the request context and
 // picks the interface language.
 func (s *Server) loadPrincipal(next http.Handler) http.Handler {
@@ -144,6 +153,7 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 			}
 		}
 		ctx = i18n.WithLocalizer(ctx, s.i18n.Localizer(lang))
+		ctx = context.WithValue(ctx, sessionLoadedKey{}, true)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
