@@ -81,7 +81,7 @@ func issueToken(ctx context.Context, tx pgx.Tx, u User, purpose Purpose, now tim
 // SignUp creates a teacher's account (role guru, email not yet verified) and enqueues the
 // verification mail, in one transaction. It returns ErrEmailTaken when the email is registered.
 func (s *Store) SignUp(ctx context.Context, nu NewUser, now time.Time, compose Composer) (User, error) {
-	hash, err := HashPassword(nu.Password, s.params)
+	hash, err := s.HashPassword(ctx, nu.Password)
 	if err != nil {
 		return User{}, err
 	}
@@ -216,7 +216,7 @@ func (s *Store) VerifyEmail(ctx context.Context, tok string, now time.Time) (Use
 // with CheckPassword). Every other reset token of the user stops working, the sign-in failures
 // of the account are cleared, and the email counts as verified (the link proved it).
 func (s *Store) ResetPassword(ctx context.Context, tok, password string, now time.Time) (User, error) {
-	hash, err := HashPassword(password, s.params)
+	hash, err := s.HashPassword(ctx, password)
 	if err != nil {
 		return User{}, err
 	}
@@ -255,13 +255,17 @@ func (s *Store) ChangePassword(ctx context.Context, userID int64, current, passw
 	if failures >= MaxFailuresPerKey {
 		return &RateLimitError{RetryAfter: LoginWindow}
 	}
-	if !VerifyPassword(current, old) {
+	ok, err := s.VerifyPassword(ctx, current, old)
+	if err != nil {
+		return err
+	}
+	if !ok {
 		if _, err := s.db.Exec(ctx, `INSERT INTO login_failures (email, ip, at) VALUES ($1, $2, $3)`, email, ip, now); err != nil {
 			return err
 		}
 		return ErrBadCredentials
 	}
-	hash, err := HashPassword(password, s.params)
+	hash, err := s.HashPassword(ctx, password)
 	if err != nil {
 		return err
 	}
