@@ -55,7 +55,8 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer) (*river.Clien
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &DeliverMailWorker{Deliverer: d})
 	return river.NewClient(riverpgxv5.New(db), &river.Config{
-		Logger:  logger,
+		// River reports routine work at info level every few seconds; keep its warnings only.
+		Logger:  slog.New(warnOnly{logger.Handler()}),
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{
@@ -66,3 +67,16 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer) (*river.Clien
 		CompletedJobRetentionPeriod: time.Hour,
 	})
 }
+
+// warnOnly passes on records at warning level and above.
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h warnOnly) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return warnOnly{h.Handler.WithAttrs(attrs)}
+}
+
+func (h warnOnly) WithGroup(name string) slog.Handler { return warnOnly{h.Handler.WithGroup(name)} }

@@ -1,10 +1,13 @@
 package mail_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -178,5 +181,82 @@ func TestNewSMTP(t *testing.T) {
 	}
 	if _, err := mail.NewSMTP("smtp://mail.example.org:port", "x@example.org"); err == nil {
 		t.Errorf("a bad port was accepted")
+	}
+}
+
+// fakeSMTP is a minimal SMTP server that records one message's envelope and data.
+func fakeSMTP(t *testing.T) (addr string, got chan string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	got = make(chan string, 1)
+	go func() {
+		conn, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		r := bufio.NewReader(conn)
+		var rec strings.Builder
+		fmt.Fprint(conn, "220 fake ESMTP\r\n")
+		inData := false
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				got <- rec.String()
+				return
+			}
+			if inData {
+				if line == ".\r\n" {
+					inData = false
+					fmt.Fprint(conn, "250 queued\r\n")
+					continue
+				}
+				rec.WriteString(line)
+				continue
+			}
+			cmd := strings.ToUpper(strings.TrimSpace(line))
+			switch {
+			case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+				fmt.Fprint(conn, "250-fake\r\n250 8BITMIME\r\n")
+			case strings.HasPrefix(cmd, "MAIL FROM"), strings.HasPrefix(cmd, "RCPT TO"):
+				rec.WriteString(line)
+				fmt.Fprint(conn, "250 ok\r\n")
+			case cmd == "DATA":
+				inData = true
+				fmt.Fprint(conn, "354 go ahead\r\n")
+			case cmd == "QUIT":
+				fmt.Fprint(conn, "221 bye\r\n")
+				got <- rec.String()
+				return
+			default:
+				fmt.Fprint(conn, "250 ok\r\n")
+			}
+		}
+	}()
+	return ln.Addr().String(), got
+}
+
+func TestSMTPSends(t *testing.T) {
+	addr, got := fakeSMTP(t)
+	s, err := mail.NewSMTP("smtp://"+addr, "Penggerak <noreply@penggerak.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(t.Context(), mail.Message{To: "siti@sekolah.test", Subject: "Verifikasi surel", Body: "Halo Siti"}); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	select {
+	case rec := <-got:
+		for _, want := range []string{"<noreply@penggerak.test>", "<siti@sekolah.test>", "Subject: Verifikasi surel", "Halo Siti"} {
+			if !strings.Contains(rec, want) {
+				t.Errorf("the server did not receive %q:\n%s", want, rec)
+			}
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no mail received")
 	}
 }
