@@ -220,8 +220,10 @@ const grantJoins = ` FROM role_grants g
 func (s *Store) Principal(ctx context.Context, userID int64) (*Principal, error) {
 	var p Principal
 	var disabled *time.Time
-	err := s.db.QueryRow(ctx, `SELECT `+userCols+`, disabled_at FROM users WHERE id = $1`, userID).Scan(
-		&p.User.ID, &p.User.Email, &p.User.Name, &p.User.Phone, &p.User.EmailVerifiedAt, &p.User.Language, &p.User.CreatedAt, &disabled)
+	err := s.db.QueryRow(ctx, `SELECT `+userCols+`, disabled_at,
+		left(encode(sha256(convert_to(password_hash, 'UTF8')), 'hex'), 16) FROM users WHERE id = $1`, userID).Scan(
+		&p.User.ID, &p.User.Email, &p.User.Name, &p.User.Phone, &p.User.EmailVerifiedAt, &p.User.Language, &p.User.CreatedAt, &disabled,
+		&p.CredentialTag)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("principal %d: %w", userID, database.ErrNotFound)
 	}

@@ -214,7 +214,8 @@ func (s *Store) VerifyEmail(ctx context.Context, tok string, now time.Time) (Use
 
 // ResetPassword uses a reset token and sets the new password (which the caller has checked
 // with CheckPassword). Every other reset token of the user stops working, the sign-in failures
-// of the account are cleared, and the email counts as verified (the link proved it).
+// of the account are cleared, other sessions end (Principal.CredentialTag), and
+// the email counts as verified (the link proved it).
 func (s *Store) ResetPassword(ctx context.Context, tok, password string, now time.Time) (User, error) {
 	hash, err := s.HashPassword(ctx, password)
 	if err != nil {
@@ -239,7 +240,7 @@ func (s *Store) ResetPassword(ctx context.Context, tok, password string, now tim
 // ChangePassword sets a signed-in user's new password after checking the current one
 // (ErrBadCredentials when it is wrong). Wrong current passwords count as sign-in failures of
 // the account, so the page cannot be used to guess it (*RateLimitError past the limit).
-// Outstanding reset links stop working.
+// Outstanding reset links stop working and other sessions end.
 func (s *Store) ChangePassword(ctx context.Context, userID int64, current, password, ip string, now time.Time) error {
 	var old, email string
 	var failures int

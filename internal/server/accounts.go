@@ -215,7 +215,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnprocessableEntity, accounts.ChangePassword(s.base(r, "change.title"), errs, ""))
 		return
 	}
-	if err := s.sessions.RenewToken(r.Context()); err != nil {
+	// This session stays signed in, with a new token; every other session ends.
+	if err := s.startSession(r, principal(r).User); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

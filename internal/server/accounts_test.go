@@ -344,6 +344,7 @@ func TestLinkRequestsLimitedPerAddress(t *testing.T) {
 func TestPasswordReset(t *testing.T) {
 	a := apptest.Start(t)
 	u := a.User("guru@x.test", account.RoleGuru, account.Scope{})
+	elsewhere := a.SignIn("guru@x.test") // e.g. a stolen session, ended by the reset
 	c := a.Anonymous()
 	// Two failed sign-ins, then two reset links.
 	for range 2 {
@@ -373,6 +374,9 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatalf("reset: %d %q\n%s", res.Status, res.Location, res.Body)
 	}
 	wantBody(t, c.Get("/masuk"), 200, "Kata sandi Anda sudah diganti")
+	if res := elsewhere.Get("/dasbor"); res.Status != http.StatusSeeOther {
+		t.Errorf("a session from before the reset still works: %d", res.Status)
+	}
 	var failures, unused int
 	if err := a.DB.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM login_failures WHERE email = 'guru@x.test'),
 		(SELECT count(*) FROM user_tokens WHERE user_id = $1 AND used_at IS NULL)`, u.ID).Scan(&failures, &unused); err != nil {
@@ -412,6 +416,7 @@ func TestChangePassword(t *testing.T) {
 	a := apptest.Start(t)
 	a.User("guru@x.test", account.RoleGuru, account.Scope{})
 	c := a.SignIn("guru@x.test")
+	elsewhere := a.SignIn("guru@x.test")
 	wantBody(t, c.Get("/akun/sandi"), 200, "Kata sandi saat ini", "Kata sandi baru")
 	wantBody(t, c.PostForm("/akun/sandi", url.Values{"current_password": {"salah-sandi"}, "password": {"sandi-baru-yang-kuat"}, "password_confirm": {"sandi-baru-yang-kuat"}}),
 		http.StatusUnprocessableEntity, "Kata sandi saat ini salah")
@@ -424,6 +429,9 @@ func TestChangePassword(t *testing.T) {
 		t.Fatalf("change: %d %q", res.Status, res.Location)
 	}
 	wantBody(t, c.Get("/dasbor"), 200, "Kata sandi Anda sudah diganti")
+	if res := elsewhere.Get("/dasbor"); res.Status != http.StatusSeeOther {
+		t.Errorf("another session from before the change still works: %d", res.Status)
+	}
 	other := a.Anonymous()
 	if res := other.PostForm("/masuk", url.Values{"email": {"guru@x.test"}, "password": {apptest.Password}}); res.Status != http.StatusUnauthorized {
 		t.Errorf("old password still works: %d", res.Status)

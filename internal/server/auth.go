@@ -10,7 +10,12 @@ import (
 	"penggerak/web/pages/public"
 )
 
-const sessionUserID = "user_id"
+// Session keys: who is signed in, and the credential tag of their password at sign-in (a
+// password reset or change elsewhere ends the session).
+const (
+	sessionUserID     = "user_id"
+	sessionCredential = "credential"
+)
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 	if principal(r) != nil {
@@ -74,7 +79,12 @@ func (s *Server) startSession(r *http.Request, u account.User) error {
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	p, err := s.accounts.Principal(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
 	s.sessions.Put(r.Context(), sessionUserID, u.ID)
+	s.sessions.Put(r.Context(), sessionCredential, p.CredentialTag)
 	s.sessions.Put(r.Context(), "lang", u.Language)
 	return nil
 }

@@ -140,6 +140,9 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 		if id := s.sessions.GetInt64(ctx, sessionUserID); id != 0 {
 			p, err := s.accounts.Principal(ctx, id)
 			switch {
+			case err == nil && s.sessions.GetString(ctx, sessionCredential) != p.CredentialTag:
+				// The password was reset or changed since this session signed in.
+				_ = s.sessions.Destroy(ctx)
 			case err == nil:
 				ctx = context.WithValue(ctx, principalKey{}, p)
 				if lang == "" {
