@@ -35,7 +35,7 @@ const (
 const (
 	RequestWindow         = time.Hour
 	MaxRequestsPerEmail   = 3
-	MaxRequestsPerAddress = 60
+	MaxRequestsPerAddress = 100 // generous: a school or a workshop shares one address
 )
 
 // Token errors. A token that is unknown, used or expired cannot be used.
@@ -80,13 +80,18 @@ func issueToken(ctx context.Context, tx pgx.Tx, u User, purpose Purpose, now tim
 
 // SignUp creates a teacher's account (role guru, email not yet verified) and enqueues the
 // verification mail, in one transaction. It returns ErrEmailTaken when the email is registered.
-func (s *Store) SignUp(ctx context.Context, nu NewUser, now time.Time, compose Composer) (User, error) {
+// A sign-up counts as a request for a verification link from ip (a *RequestError past the
+// limits), so nobody can flood an address or the outbox through the sign-up form.
+func (s *Store) SignUp(ctx context.Context, nu NewUser, ip string, now time.Time, compose Composer) (User, error) {
 	hash, err := s.HashPassword(ctx, nu.Password)
 	if err != nil {
 		return User{}, err
 	}
 	var u User
 	err = database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if err := recordRequest(ctx, tx, PurposeVerifyEmail, NormalizeEmail(nu.Email), ip, now); err != nil {
+			return err
+		}
 		if u, err = createUser(ctx, tx, nu, hash); err != nil {
 			return err
 		}

@@ -39,10 +39,16 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	nu, errs := account.ValidateSignUp(f)
 	if errs == nil {
-		_, err := s.accounts.SignUp(r.Context(), nu, s.now(), s.linkMail(r, "verify", "/verifikasi/"))
+		_, err := s.accounts.SignUp(r.Context(), nu, clientIP(r), s.now(), s.linkMail(r, "verify", "/verifikasi/"))
+		var limited *account.RequestError
 		switch {
 		case errors.Is(err, account.ErrEmailTaken):
 			errs = map[string]string{"email": "signup.email_taken"}
+		case errors.As(err, &limited):
+			w.Header().Set("Retry-After", itoa(int(limited.RetryAfter.Seconds())))
+			f.Password, f.PasswordConfirm = "", ""
+			s.render(w, r, http.StatusTooManyRequests, accounts.SignUp(s.base(r, "signup.title"), f, map[string]string{"_form": "signup.rate_limited"}))
+			return
 		case err != nil:
 			s.serverError(w, r, err)
 			return

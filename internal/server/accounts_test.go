@@ -462,3 +462,23 @@ func TestDevOutbox(t *testing.T) {
 		t.Errorf("outbox in production: %d, want 404", res.Status)
 	}
 }
+
+func TestSignUpLimitedPerAddress(t *testing.T) {
+	a := apptest.Start(t)
+	// This address has asked for as many verification links as allowed in the last hour.
+	if _, err := a.DB.Exec(t.Context(), `INSERT INTO token_requests (purpose, email, ip, at)
+		SELECT 'verify_email', 'orang' || i || '@x.test', '127.0.0.1', now() FROM generate_series(1, $1) i`, account.MaxRequestsPerAddress); err != nil {
+		t.Fatal(err)
+	}
+	res := a.Anonymous().PostForm("/daftar", validSignUp())
+	wantBody(t, res, http.StatusTooManyRequests, "Terlalu banyak pendaftaran", `value="Siti Aminah"`, `value="0812-3456-7890"`)
+	var n int
+	if err := a.DB.QueryRow(t.Context(), `SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM mail_outbox)`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("users + mails = %d (%v), want 0", n, err)
+	}
+	// An hour later it works.
+	a.SetNow(time.Now().Add(account.RequestWindow + time.Minute))
+	if res := a.Anonymous().PostForm("/daftar", validSignUp()); res.Status != http.StatusSeeOther {
+		t.Errorf("sign up after the window: %d", res.Status)
+	}
+}
