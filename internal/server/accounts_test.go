@@ -18,7 +18,7 @@ const badToken = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" // 43 characters,
 
 func init() {
 	n := 0
-	unique := func(string) func(*fixture) url.Values {
+	unique := func() func(*fixture) url.Values {
 		return func(*fixture) url.Values {
 			n++
 			return url.Values{"email": {fmt.Sprintf("someone%d@matrix.test", n)}}
@@ -29,11 +29,11 @@ func init() {
 		// An empty sign-up form: 422 for visitors; signed-in users are sent to their dashboard.
 		routeCase{Method: "POST", Pattern: "/daftar", Want: with(signedIn(303), "anon", 422)},
 		routeCase{Method: "GET", Pattern: "/verifikasi/kirim-ulang", Want: everyone(200)},
-		routeCase{Method: "POST", Pattern: "/verifikasi/kirim-ulang", Form: unique("resend"), Want: everyone(303)},
+		routeCase{Method: "POST", Pattern: "/verifikasi/kirim-ulang", Form: unique(), Want: everyone(303)},
 		routeCase{Method: "GET", Pattern: "/verifikasi/{token}", Path: func(*fixture) string { return "/verifikasi/" + badToken }, Want: everyone(404)},
 		routeCase{Method: "POST", Pattern: "/verifikasi/{token}", Path: func(*fixture) string { return "/verifikasi/" + badToken }, Want: everyone(404)},
 		routeCase{Method: "GET", Pattern: "/lupa-sandi", Want: everyone(200)},
-		routeCase{Method: "POST", Pattern: "/lupa-sandi", Form: unique("forgot"), Want: everyone(303)},
+		routeCase{Method: "POST", Pattern: "/lupa-sandi", Form: unique(), Want: everyone(303)},
 		routeCase{Method: "GET", Pattern: "/atur-ulang-sandi/{token}", Path: func(*fixture) string { return "/atur-ulang-sandi/" + badToken }, Want: everyone(404)},
 		routeCase{Method: "POST", Pattern: "/atur-ulang-sandi/{token}", Path: func(*fixture) string { return "/atur-ulang-sandi/" + badToken }, Want: everyone(404)},
 		routeCase{Method: "GET", Pattern: "/akun/sandi", Want: signedIn(200)},
@@ -174,11 +174,6 @@ func TestSignUpVerifyAndSignIn(t *testing.T) {
 		AND token_hash = sha256(convert_to($1, 'UTF8')) AND expires_at BETWEEN now() + interval '47 hours' AND now() + interval '49 hours'`, tok).Scan(&stored); err != nil || stored != 1 {
 		t.Errorf("token stored hashed with a 48 h expiry: %d (%v)", stored, err)
 	}
-	var plain int
-	_ = a.DB.QueryRow(t.Context(), `SELECT count(*) FROM user_tokens WHERE encode(token_hash, 'escape') LIKE '%' || $1 || '%'`, tok).Scan(&plain)
-	if plain != 0 {
-		t.Errorf("the raw token is stored")
-	}
 
 	// Unverified: the right password is refused with a way to resend; a wrong one says nothing more.
 	signIn := url.Values{"email": {email}, "password": {"kebun-mangga-77"}}
@@ -267,7 +262,7 @@ func TestVerificationExpiresAndResend(t *testing.T) {
 	wantBody(t, c.Get("/verifikasi/pendek"), http.StatusNotFound, "tidak dikenal")
 }
 
-// requestTwice asks for a link for email, and returns the flash page seen after the redirect.
+// requestPage asks for a link for email, and returns the response and the page seen after the redirect.
 func requestPage(t *testing.T, c *apptest.Client, path, email string) (apptest.Response, string) {
 	t.Helper()
 	res := c.PostForm(path, url.Values{"email": {email}})
