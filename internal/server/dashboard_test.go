@@ -70,6 +70,9 @@ func TestDashboardPerRole(t *testing.T) {
 					t.Errorf("missing %q", w)
 				}
 			}
+			if admin, guru := strings.Index(res.Body, `id="role-admin"`), strings.Index(res.Body, `id="role-guru"`); guru < 0 || admin > guru {
+				t.Errorf("sections out of order: admin at %d, guru at %d (guru must come last)", admin, guru)
+			}
 			for _, w := range tc.not {
 				if strings.Contains(res.Body, w) {
 					t.Errorf("unexpected %q", w)

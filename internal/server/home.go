@@ -32,12 +32,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, dashboard.Page(s.base(r, "dashboard.title"), props))
 }
 
-// dashboardProps builds the sections of the dashboard, in role order, with each role's own
-// cards; every figure is counted in SQL within the grant's scope. Features add their cards to a
-// role's section with props.Add after the built-in ones.
+// dashboardProps builds the sections of the dashboard, the widest role first (admin … guru, as
+// every account holds guru), with each role's own cards; every figure is counted in SQL within
+// the grant's scope. Features add their cards to a role's section with props.Add after the
+// built-in ones.
 func (s *Server) dashboardProps(ctx context.Context, p *account.Principal) (dashboard.Props, error) {
 	props := dashboard.Props{Name: p.User.Name}
-	for _, role := range account.AllRoles {
+	for i := len(account.AllRoles) - 1; i >= 0; i-- {
+		role := account.AllRoles[i]
 		var grants []account.Grant
 		for _, g := range p.Grants {
 			if g.Role == role {

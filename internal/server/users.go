@@ -93,6 +93,10 @@ func (s *Server) renderUserDetail(w http.ResponseWriter, r *http.Request, status
 	for _, g := range d.Grants {
 		props.Grants = append(props.Grants, users.GrantRow{Grant: g, CanRevoke: p.CanGrant(g.Role, g.Scope)})
 	}
+	props.ScopeHint = "users.grant.scope_hint"
+	if !p.Has(account.RoleAdmin) {
+		props.ScopeHint = "users.grant.scope_hint_bgp"
+	}
 	if props.RoleOptions, props.ScopeOptions, err = s.grantOptions(r, p); err != nil {
 		s.serverError(w, r, err)
 		return

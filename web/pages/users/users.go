@@ -46,4 +46,6 @@ type DetailProps struct {
 	// RoleOptions and ScopeOptions are what the viewer may grant (labels translated).
 	RoleOptions  []components.Option
 	ScopeOptions []components.Option
+	// ScopeHint is the message key explaining which regions fit which role.
+	ScopeHint string
 }
