@@ -80,7 +80,8 @@ const scopePredicate = `($1::text[] IS NULL
 	OR EXISTS (SELECT 1 FROM role_grants sg WHERE sg.user_id = u.id AND sg.revoked_at IS NULL
 		AND sg.province_code = ANY($1))
 	OR EXISTS (SELECT 1 FROM teacher_profiles stp JOIN schools ss ON ss.npsn = stp.npsn
-		WHERE stp.user_id = u.id AND left(ss.regency_code, 2) = ANY($1)))`
+		WHERE stp.user_id = u.id
+			AND ss.regency_code = ANY(ARRAY(SELECT code FROM regencies WHERE province_code = ANY($1)))))`
 
 func (a AdminScope) param() []string {
 	if a.National {
@@ -105,21 +106,25 @@ func (s *Store) SearchUsers(ctx context.Context, by *Principal, q UserQuery) (Us
 	if q.Limit <= 0 || q.Limit > 200 {
 		q.Limit = 50
 	}
-	text := strings.ToLower(strings.TrimSpace(q.Text))
-	pattern := ""
-	if text != "" {
-		pattern = "%" + likeEscaper.Replace(text) + "%"
+	// The WHERE clause is assembled from fixed fragments so each search gets a plan that can use
+	// the trigram indexes; every value is a parameter.
+	args := []any{scope.param(), q.After, q.Limit + 1}
+	where := scopePredicate + ` AND u.id > $2`
+	if text := strings.ToLower(strings.TrimSpace(q.Text)); text != "" {
+		args = append(args, "%"+likeEscaper.Replace(text)+"%")
+		where += fmt.Sprintf(` AND (lower(u.name) LIKE $%d OR u.email LIKE $%[1]d)`, len(args))
+	}
+	if q.Role != "" {
+		args = append(args, string(q.Role))
+		where += fmt.Sprintf(` AND EXISTS (SELECT 1 FROM role_grants rg WHERE rg.user_id = u.id
+			AND rg.revoked_at IS NULL AND rg.role = $%d)`, len(args))
 	}
 	rows, _ := s.db.Query(ctx, `SELECT u.id, u.name, u.email, u.created_at,
 			coalesce((SELECT array_agg(DISTINCT g.role ORDER BY g.role) FROM role_grants g
 				WHERE g.user_id = u.id AND g.revoked_at IS NULL), '{}') AS roles
 		FROM users u
-		WHERE `+scopePredicate+`
-			AND ($2 = '' OR lower(u.name) LIKE $2 OR u.email LIKE $2)
-			AND ($3 = '' OR EXISTS (SELECT 1 FROM role_grants rg WHERE rg.user_id = u.id
-				AND rg.revoked_at IS NULL AND rg.role = $3))
-			AND u.id > $4
-		ORDER BY u.id LIMIT $5`, scope.param(), pattern, string(q.Role), q.After, q.Limit+1)
+		WHERE `+where+`
+		ORDER BY u.id LIMIT $3`, args...)
 	users, err := pgx.CollectRows(rows, pgx.RowToStructByName[UserRow])
 	if err != nil {
 		return UserPage{}, err

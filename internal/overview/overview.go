@@ -30,13 +30,22 @@ func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
 // or the whole country), and accounts when the scope is national.
 func (s *Store) RegionCounts(ctx context.Context, scope account.Scope) (Counts, error) {
 	var c Counts
-	err := s.db.QueryRow(ctx, `SELECT
-			(SELECT count(*) FROM schools s
-				WHERE ($1 = '' OR left(s.regency_code, 2) = $1) AND ($2 = '' OR s.regency_code = $2)),
-			(SELECT count(*) FROM teacher_profiles tp JOIN schools s ON s.npsn = tp.npsn
-				WHERE ($1 = '' OR left(s.regency_code, 2) = $1) AND ($2 = '' OR s.regency_code = $2)),
-			CASE WHEN $1 = '' AND $2 = '' THEN (SELECT count(*) FROM users) ELSE 0 END`,
-		scope.ProvinceCode, scope.RegencyCode).Scan(&c.Schools, &c.Teachers, &c.Users)
+	var err error
+	switch {
+	case scope.National():
+		err = s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM schools), (SELECT count(*) FROM teacher_profiles),
+			(SELECT count(*) FROM users)`).Scan(&c.Schools, &c.Teachers, &c.Users)
+	default:
+		// One pass over the scope's schools (by the regency index), counting each school's
+		// teachers through the teacher_profiles npsn index.
+		regencies, arg := `ARRAY(SELECT code FROM regencies WHERE province_code = $1)`, scope.ProvinceCode
+		if scope.RegencyCode != "" {
+			regencies, arg = `ARRAY[$1::text]`, scope.RegencyCode
+		}
+		err = s.db.QueryRow(ctx, `SELECT count(*), coalesce(sum((SELECT count(*) FROM teacher_profiles tp
+				WHERE tp.npsn = s.npsn)), 0)::bigint
+			FROM schools s WHERE s.regency_code = ANY(`+regencies+`)`, arg).Scan(&c.Schools, &c.Teachers)
+	}
 	return c, err
 }
 
