@@ -195,6 +195,16 @@ func (s *Store) AdministeredUser(ctx context.Context, by *Principal, id int64) (
 	return d, err
 }
 
+// CanRevoke reports whether by may revoke g: it may grant that role in that scope, and g is not
+// one of its own admin or BGP grants (so nobody locks themselves out of user administration;
+// another admin revokes it).
+func (p *Principal) CanRevoke(g Grant) bool {
+	if p == nil || (g.UserID == p.User.ID && (g.Role == RoleAdmin || g.Role == RoleBGP)) {
+		return false
+	}
+	return p.CanGrant(g.Role, g.Scope)
+}
+
 var (
 	provinceCodeRE = regexp.MustCompile(`^\d{2}$`)
 	regencyCodeRE  = regexp.MustCompile(`^\d{2}\.\d{2}$`)

@@ -235,3 +235,32 @@ func TestStoreScopesUserAdministration(t *testing.T) {
 		t.Errorf("refused grants changed the database: grants %d→%d, audit entries %d", before, after, audits)
 	}
 }
+
+func TestCanRevoke(t *testing.T) {
+	own := func(role account.Role, scope account.Scope) account.Grant {
+		return account.Grant{UserID: 1, Role: role, Scope: scope}
+	}
+	other := func(role account.Role, scope account.Scope) account.Grant {
+		return account.Grant{UserID: 2, Role: role, Scope: scope}
+	}
+	cases := []struct {
+		name string
+		by   *account.Principal
+		g    account.Grant
+		want bool
+	}{
+		{"admin revokes another admin", adminP, other(account.RoleAdmin, account.Scope{}), true},
+		{"admin revokes its own admin role", adminP, own(account.RoleAdmin, account.Scope{}), false},
+		{"admin revokes its own asesor role", adminP, own(account.RoleAsesor, oku), true},
+		{"bgp revokes its own bgp role", bgpSS, own(account.RoleBGP, account.Scope{ProvinceCode: "16"}), false},
+		{"bgp revokes asesor in OKU", bgpSS, other(account.RoleAsesor, oku), true},
+		{"bgp revokes dinas in OKU", bgpSS, other(account.RoleDinas, oku), false},
+		{"bgp revokes asesor in Serang", bgpSS, other(account.RoleAsesor, serang), false},
+		{"nobody", nil, other(account.RoleGuru, account.Scope{}), false},
+	}
+	for _, tc := range cases {
+		if got := tc.by.CanRevoke(tc.g); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

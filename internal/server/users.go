@@ -91,7 +91,7 @@ func (s *Server) renderUserDetail(w http.ResponseWriter, r *http.Request, status
 	}
 	props := users.DetailProps{User: d, Form: f, Errors: errs}
 	for _, g := range d.Grants {
-		props.Grants = append(props.Grants, users.GrantRow{Grant: g, CanRevoke: p.CanGrant(g.Role, g.Scope)})
+		props.Grants = append(props.Grants, users.GrantRow{Grant: g, CanRevoke: p.CanRevoke(g)})
 	}
 	props.ScopeHint = "users.grant.scope_hint"
 	if !p.Has(account.RoleAdmin) {
@@ -213,12 +213,18 @@ func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	held := false
-	for _, g := range d.Grants {
-		held = held || g.ID == grantID
+	var grant *account.Grant
+	for i := range d.Grants {
+		if d.Grants[i].ID == grantID {
+			grant = &d.Grants[i]
+		}
 	}
-	if !held {
+	if grant == nil {
 		s.notFound(w, r)
+		return
+	}
+	if !p.CanRevoke(*grant) {
+		s.forbidden(w, r)
 		return
 	}
 	if err := s.accounts.RevokeRole(ctx, actor(r), p, grantID); err != nil {

@@ -411,3 +411,46 @@ func TestBGPCannotRevokeOtherRoles(t *testing.T) {
 		t.Errorf("a refused revoke was audited")
 	}
 }
+
+func TestAdminCannotRevokeOwnAdminRole(t *testing.T) {
+	a := apptest.Start(t)
+	admin := a.User("admin@x.test", account.RoleAdmin, account.Scope{})
+	c := a.SignIn("admin@x.test")
+	var grantID int64
+	if err := a.DB.QueryRow(t.Context(), `SELECT id FROM role_grants WHERE user_id = $1 AND role = 'admin'`, admin.ID).Scan(&grantID); err != nil {
+		t.Fatal(err)
+	}
+	revoke := fmt.Sprintf("%s/peran/%d/cabut", userPath(admin.ID), grantID)
+	if page := c.Get(userPath(admin.ID)); page.Status != 200 || strings.Contains(page.Body, revoke) {
+		t.Errorf("own admin grant offered for revoking (status %d)", page.Status)
+	}
+	if res := c.PostForm(revoke, nil); res.Status != http.StatusForbidden {
+		t.Errorf("revoke own admin role: %d, want 403", res.Status)
+	}
+	if res := c.Get("/admin/pengguna"); res.Status != 200 {
+		t.Errorf("admin locked out: %d", res.Status)
+	}
+}
+
+func TestUserPagesInEnglish(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("admin@x.test", account.RoleAdmin, account.Scope{})
+	u := a.User("budi@x.test", account.RoleGuru, account.Scope{})
+	c := a.SignIn("admin@x.test")
+	c.PostForm("/bahasa", url.Values{"lang": {"en"}})
+	for path, want := range map[string]string{
+		"/admin/pengguna":         "Users and roles",
+		userPath(u.ID):            "Grant a role",
+		"/admin/audit":            "Audit log",
+		"/admin/audit/verifikasi": "Intact:",
+		"/dasbor":                 "National admin",
+	} {
+		if res := c.Get(path); res.Status != 200 || !strings.Contains(res.Body, want) {
+			t.Errorf("%s in English: %d, %q missing", path, res.Status, want)
+		}
+	}
+	res := c.PostForm(userPath(u.ID)+"/peran", url.Values{"role": {"bgp"}, "scope": {""}})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "A BGP admin must be given one province") {
+		t.Errorf("English validation message: %d", res.Status)
+	}
+}
