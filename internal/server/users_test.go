@@ -61,7 +61,7 @@ func matrixOKUUser(f *fixture) account.User {
 	if u, ok := f.Data["users.oku"].(account.User); ok {
 		return u
 	}
-	u := usersTeacher(f.App.T.(*testing.T), f.App, "oku.teacher@matrix.test", "10600001", "16.01", "1601014504850003")
+	u := usersTeacher(f.App.T, f.App, "oku.teacher@matrix.test", "10600001", "16.01", "1601014504850003")
 	f.Data["users.oku"] = u
 	return u
 }
