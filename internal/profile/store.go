@@ -1,0 +1,100 @@
+package profile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"penggerak/internal/database"
+)
+
+// ErrNIKTaken is returned by Save when another account already holds the NIK (one account per
+// NIK, enforced by a unique constraint so concurrent saves cannot both win).
+var ErrNIKTaken = fmt.Errorf("nik already registered: %w", database.ErrConflict)
+
+// ErrUnknownSchool is returned by Save when the NPSN is not a known school.
+var ErrUnknownSchool = fmt.Errorf("unknown school: %w", database.ErrNotFound)
+
+// Store reads and writes teacher profiles and data deletion requests.
+type Store struct{ db *pgxpool.Pool }
+
+// NewStore returns a Store on the pool.
+func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+
+// Get returns the profile of a user, or database.ErrNotFound when they have none yet.
+func (s *Store) Get(ctx context.Context, userID int64) (Profile, error) {
+	rows, _ := s.db.Query(ctx, `SELECT p.user_id, p.nik, p.nuptk, p.nip, p.birth_date, p.gender, p.npsn,
+			sc.name AS school_name, p.jenjang, p.subject, p.employment_status, p.years_teaching, p.education, p.updated_at
+		FROM teacher_profiles p JOIN schools sc ON sc.npsn = p.npsn WHERE p.user_id = $1`, userID)
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Profile])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, fmt.Errorf("profile of user %d: %w", userID, database.ErrNotFound)
+	}
+	return p, err
+}
+
+// Save creates or replaces the profile of a user. It returns ErrNIKTaken when the NIK belongs
+// to another account and ErrUnknownSchool when the NPSN does not exist.
+func (s *Store) Save(ctx context.Context, userID int64, p Profile) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, nuptk, nip, birth_date, gender, npsn, jenjang,
+			subject, employment_status, years_teaching, education)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (user_id) DO UPDATE SET nik = EXCLUDED.nik, nuptk = EXCLUDED.nuptk, nip = EXCLUDED.nip,
+			birth_date = EXCLUDED.birth_date, gender = EXCLUDED.gender, npsn = EXCLUDED.npsn, jenjang = EXCLUDED.jenjang,
+			subject = EXCLUDED.subject, employment_status = EXCLUDED.employment_status,
+			years_teaching = EXCLUDED.years_teaching, education = EXCLUDED.education, updated_at = now()`,
+		userID, p.NIK, p.NUPTK, p.NIP, p.BirthDate, p.Gender, p.NPSN, p.Jenjang, p.Subject, p.EmploymentStatus,
+		p.YearsTeaching, p.Education)
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case pgErr.Code == "23505" && pgErr.ConstraintName == "teacher_profiles_nik_key":
+			return ErrNIKTaken
+		case pgErr.Code == "23503" && pgErr.ConstraintName == "teacher_profiles_npsn_fkey":
+			return ErrUnknownSchool
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("save profile: %w", err)
+	}
+	return nil
+}
+
+// DeletionRequest is a user's request to delete their personal data.
+type DeletionRequest struct {
+	ID          int64      `db:"id" json:"id"`
+	Reason      string     `db:"reason" json:"reason"`
+	RequestedAt time.Time  `db:"requested_at" json:"requested_at"`
+	ProcessedAt *time.Time `db:"processed_at" json:"processed_at"`
+	Outcome     string     `db:"outcome" json:"outcome"`
+}
+
+// RequestDeletion records a deletion request at time at. A user has at most one open request:
+// asking again returns the open one unchanged.
+func (s *Store) RequestDeletion(ctx context.Context, userID int64, reason string, at time.Time) (DeletionRequest, error) {
+	var d DeletionRequest
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO data_deletion_requests (user_id, reason, requested_at) VALUES ($1, $2, $3)
+			ON CONFLICT (user_id) WHERE processed_at IS NULL DO NOTHING`, userID, reason, at); err != nil {
+			return fmt.Errorf("deletion request: %w", err)
+		}
+		rows, _ := tx.Query(ctx, `SELECT id, reason, requested_at, processed_at, outcome FROM data_deletion_requests
+			WHERE user_id = $1 AND processed_at IS NULL`, userID)
+		var err error
+		d, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[DeletionRequest])
+		return err
+	})
+	return d, err
+}
+
+// DeletionRequests lists a user's deletion requests, newest first.
+func (s *Store) DeletionRequests(ctx context.Context, userID int64) ([]DeletionRequest, error) {
+	rows, _ := s.db.Query(ctx, `SELECT id, reason, requested_at, processed_at, outcome FROM data_deletion_requests
+		WHERE user_id = $1 ORDER BY requested_at DESC, id DESC`, userID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[DeletionRequest])
+}
