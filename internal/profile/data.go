@@ -14,6 +14,7 @@ type PersonalData struct {
 	Roles            []RoleData        `json:"roles"`
 	Profile          *Profile          `json:"teacher_profile"`
 	DeletionRequests []DeletionRequest `json:"deletion_requests"`
+	Traces           Traces            `json:"traces"`
 	Retention        string            `json:"retention"`
 }
 
@@ -38,8 +39,8 @@ type RoleData struct {
 }
 
 // Collect puts together a user's personal data from the signed-in principal, their profile
-// (nil when none) and their deletion requests.
-func Collect(p *account.Principal, prof *Profile, reqs []DeletionRequest, now time.Time, retention string) PersonalData {
+// (nil when none), their deletion requests and the other records that mention them.
+func Collect(p *account.Principal, prof *Profile, reqs []DeletionRequest, traces Traces, now time.Time, retention string) PersonalData {
 	d := PersonalData{
 		ExportedAt: now.UTC(),
 		Account: AccountData{ID: p.User.ID, Email: p.User.Email, Name: p.User.Name, Phone: p.User.Phone,
@@ -47,6 +48,7 @@ func Collect(p *account.Principal, prof *Profile, reqs []DeletionRequest, now ti
 		Roles:            []RoleData{},
 		Profile:          prof,
 		DeletionRequests: reqs,
+		Traces:           traces,
 		Retention:        retention,
 	}
 	if d.DeletionRequests == nil {

@@ -98,3 +98,54 @@ func (s *Store) DeletionRequests(ctx context.Context, userID int64) ([]DeletionR
 		WHERE user_id = $1 ORDER BY requested_at DESC, id DESC`, userID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[DeletionRequest])
 }
+
+// Traces are the other records that mention a user: audit entries they made or that are about
+// their account, the mail sent to them (subjects only: bodies may hold single-use links), and
+// failed sign-ins with their email. At most 500 of each, newest first.
+type Traces struct {
+	Audit          []AuditTrace    `json:"audit"`
+	Mail           []MailTrace     `json:"mail"`
+	SignInFailures []SignInFailure `json:"sign_in_failures"`
+}
+
+// AuditTrace is one audit entry made by or about the user.
+type AuditTrace struct {
+	At         time.Time `db:"at" json:"at"`
+	Action     string    `db:"action" json:"action"`
+	ObjectType string    `db:"object_type" json:"object_type"`
+	ObjectID   string    `db:"object_id" json:"object_id"`
+	IP         string    `db:"actor_ip" json:"ip"`
+}
+
+// MailTrace is one message sent to the user.
+type MailTrace struct {
+	Subject   string     `db:"subject" json:"subject"`
+	CreatedAt time.Time  `db:"created_at" json:"created_at"`
+	SentAt    *time.Time `db:"sent_at" json:"sent_at"`
+}
+
+// SignInFailure is one failed sign-in with the user's email.
+type SignInFailure struct {
+	At time.Time `db:"at" json:"at"`
+	IP string    `db:"ip" json:"ip"`
+}
+
+// Traces collects the records that mention the user with id userID and address email.
+func (s *Store) Traces(ctx context.Context, userID int64, email string) (Traces, error) {
+	var t Traces
+	rows, _ := s.db.Query(ctx, `SELECT at, action, object_type, object_id, actor_ip FROM audit_log
+		WHERE actor_id = $1 OR (object_type = 'user' AND object_id = $1::text) ORDER BY id DESC LIMIT 500`, userID)
+	var err error
+	if t.Audit, err = pgx.CollectRows(rows, pgx.RowToStructByName[AuditTrace]); err != nil {
+		return t, fmt.Errorf("audit traces: %w", err)
+	}
+	rows, _ = s.db.Query(ctx, `SELECT subject, created_at, sent_at FROM mail_outbox WHERE to_addr = $1 ORDER BY id DESC LIMIT 500`, email)
+	if t.Mail, err = pgx.CollectRows(rows, pgx.RowToStructByName[MailTrace]); err != nil {
+		return t, fmt.Errorf("mail traces: %w", err)
+	}
+	rows, _ = s.db.Query(ctx, `SELECT at, ip FROM login_failures WHERE email = $1 ORDER BY id DESC LIMIT 500`, email)
+	if t.SignInFailures, err = pgx.CollectRows(rows, pgx.RowToStructByName[SignInFailure]); err != nil {
+		return t, fmt.Errorf("sign-in failures: %w", err)
+	}
+	return t, nil
+}

@@ -153,13 +153,17 @@ func (s *Server) personalData(r *http.Request) (profile.PersonalData, *profile.D
 	if err != nil {
 		return profile.PersonalData{}, nil, err
 	}
+	traces, err := s.profiles().Traces(ctx, p.User.ID, p.User.Email)
+	if err != nil {
+		return profile.PersonalData{}, nil, err
+	}
 	var open *profile.DeletionRequest
 	for i := range reqs {
 		if reqs[i].ProcessedAt == nil {
 			open = &reqs[i]
 		}
 	}
-	d := profile.Collect(p, prof, reqs, s.now(), s.i18n.Localizer("id").T("profile.data.retention.text"))
+	d := profile.Collect(p, prof, reqs, traces, s.now(), s.i18n.Localizer("id").T("profile.data.retention.text"))
 	return d, open, nil
 }
 

@@ -257,6 +257,10 @@ func TestPersonalData(t *testing.T) {
 	profileSchools(t, a)
 	u := a.User("data@profil.test", account.RoleGuru, account.Scope{})
 	c := a.SignIn("data@profil.test")
+	// A failed sign-in elsewhere (a success deletes earlier failures, so it comes after).
+	if res := a.Anonymous().PostForm("/masuk", url.Values{"email": {"data@profil.test"}, "password": {"salah-sekali"}}); res.Status != http.StatusUnauthorized {
+		t.Fatalf("failed sign-in: %d", res.Status)
+	}
 	if res := c.PostForm("/profil", profileForm()); res.Status != http.StatusSeeOther {
 		t.Fatalf("profile: %d", res.Status)
 	}
@@ -279,12 +283,18 @@ func TestPersonalData(t *testing.T) {
 			NPSN  string `json:"npsn"`
 			NUPTK string `json:"nuptk"`
 		} `json:"teacher_profile"`
+		Traces struct {
+			SignInFailures []struct{ IP string } `json:"sign_in_failures"`
+		} `json:"traces"`
 	}
 	if err := json.Unmarshal([]byte(res.Body), &d); err != nil {
 		t.Fatal(err)
 	}
 	if d.Account.Email != "data@profil.test" || d.Profile.NIK != "1601145405880001" || d.Profile.NPSN != "10601012" || len(d.Roles) != 1 || d.Roles[0].Role != "guru" {
 		t.Errorf("download %+v", d)
+	}
+	if len(d.Traces.SignInFailures) != 1 || !strings.Contains(page.Body, "Percobaan masuk yang gagal dengan alamat surel Anda (1)") {
+		t.Errorf("failed sign-in not in the personal data: %+v", d.Traces)
 	}
 
 	for i := 0; i < 2; i++ { // a double submit is harmless

@@ -34,41 +34,21 @@ func (s *Server) adminSchools(w http.ResponseWriter, r *http.Request) {
 // importSchools checks an uploaded CSV/XLSX file completely and imports it only when every row
 // is valid; otherwise it lists every problem by line and imports nothing.
 func (s *Server) importSchools(w http.ResponseWriter, r *http.Request) {
-	fail := func(status int, p schoolspage.ImportProps) {
+	show := func(status int, p schoolspage.ImportProps) {
 		s.render(w, r, status, schoolspage.ImportResult(s.base(r, "school.import.title"), p))
 	}
-	tooBig := &school.Problem{Key: "school.import.err.too_big", Data: map[string]any{"MiB": school.MaxImportBytes >> 20}}
-	r.Body = http.MaxBytesReader(w, r.Body, school.MaxImportBytes+1<<20)
-	if err := r.ParseMultipartForm(school.MaxImportBytes + 1<<20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			fail(http.StatusRequestEntityTooLarge, schoolspage.ImportProps{FileProblem: tooBig})
-			return
-		}
-		fail(http.StatusUnprocessableEntity, schoolspage.ImportProps{FileProblem: &school.Problem{Key: "school.import.err.no_file"}})
-		return
+	name, data, problem := readImportFile(w, r)
+	props := schoolspage.ImportProps{FileName: name, FileProblem: problem}
+	var records []school.Record
+	if problem == nil {
+		records, props.FileProblem = school.ParseFile(name, data)
 	}
-	defer func() { _ = r.MultipartForm.RemoveAll() }()
-	file, fh, err := r.FormFile("file")
-	if err != nil {
-		fail(http.StatusUnprocessableEntity, schoolspage.ImportProps{FileProblem: &school.Problem{Key: "school.import.err.no_file"}})
-		return
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, school.MaxImportBytes+1))
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	props := schoolspage.ImportProps{FileName: fh.Filename}
-	records, problem := school.ParseFile(fh.Filename, data)
-	if problem != nil {
-		props.FileProblem = problem
+	if props.FileProblem != nil {
 		status := http.StatusUnprocessableEntity
-		if problem.Key == tooBig.Key {
+		if props.FileProblem.Key == "school.import.err.too_big" {
 			status = http.StatusRequestEntityTooLarge
 		}
-		fail(status, props)
+		show(status, props)
 		return
 	}
 	ref, err := s.schools().Reference(r.Context())
@@ -79,14 +59,39 @@ func (s *Server) importSchools(w http.ResponseWriter, r *http.Request) {
 	valid, problems := school.Validate(records, ref)
 	if len(problems) > 0 {
 		props.Problems = problems
-		fail(http.StatusUnprocessableEntity, props)
+		show(http.StatusUnprocessableEntity, props)
 		return
 	}
-	res, err := s.schools().Upsert(r.Context(), actor(r), fh.Filename, valid)
+	res, err := s.schools().Upsert(r.Context(), actor(r), name, valid)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	props.Result = &res
-	s.render(w, r, http.StatusOK, schoolspage.ImportResult(s.base(r, "school.import.title"), props))
+	show(http.StatusOK, props)
+}
+
+// readImportFile reads the uploaded file (field "file") up to the import size limit.
+func readImportFile(w http.ResponseWriter, r *http.Request) (string, []byte, *school.Problem) {
+	tooBig := &school.Problem{Key: "school.import.err.too_big", Data: map[string]any{"MiB": school.MaxImportBytes >> 20}}
+	noFile := &school.Problem{Key: "school.import.err.no_file"}
+	r.Body = http.MaxBytesReader(w, r.Body, school.MaxImportBytes+1<<20)
+	if err := r.ParseMultipartForm(school.MaxImportBytes + 1<<20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return "", nil, tooBig
+		}
+		return "", nil, noFile
+	}
+	defer func() { _ = r.MultipartForm.RemoveAll() }()
+	file, fh, err := r.FormFile("file")
+	if err != nil {
+		return "", nil, noFile
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, school.MaxImportBytes+1))
+	if err != nil {
+		return fh.Filename, nil, &school.Problem{Key: "school.import.err.unreadable"}
+	}
+	return fh.Filename, data, nil
 }

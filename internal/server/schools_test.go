@@ -172,6 +172,13 @@ func TestSchoolImport(t *testing.T) {
 		}
 	})
 
+	t.Run("body over the upload limit", func(t *testing.T) {
+		res := upload(t, admin, "sangat-besar.csv", bytes.Repeat([]byte("1"), 7<<20))
+		if res.Status != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "Berkas terlalu besar.") {
+			t.Errorf("status %d", res.Status)
+		}
+	})
+
 	t.Run("no file", func(t *testing.T) {
 		var body bytes.Buffer
 		w := multipart.NewWriter(&body)
