@@ -76,21 +76,46 @@ type Page struct {
 	Next    string
 }
 
-// List returns one page of schools matching f, ordered by name then NPSN.
+// List returns one page of schools matching f, ordered by name then NPSN. The conditions are
+// put together from fixed SQL fragments (values are always parameters) so that the planner can
+// walk the (name, npsn) index from the cursor instead of sorting every match.
 func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	q := strings.TrimSpace(f.Q)
-	pattern := ""
-	if q != "" {
-		pattern = likePattern(q)
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("$%d", len(args))
 	}
-	rows, _ := s.db.Query(ctx, selectSchool+`
-		WHERE ($1 = '' OR s.regency_code = $1) AND ($2 = '' OR s.jenjang = $2)
-		  AND ($3 = '' OR lower(s.name) LIKE $3 OR s.npsn = upper($4))
-		  AND ($5 = '' OR (s.name, s.npsn) > (SELECT a.name, a.npsn FROM schools a WHERE a.npsn = $5))
-		ORDER BY s.name, s.npsn LIMIT $6`, f.RegencyCode, f.Jenjang, pattern, q, f.After, f.Limit+1)
+	if f.RegencyCode != "" {
+		where = append(where, "s.regency_code = "+arg(f.RegencyCode))
+	}
+	if f.Jenjang != "" {
+		where = append(where, "s.jenjang = "+arg(f.Jenjang))
+	}
+	if q := strings.TrimSpace(f.Q); q != "" {
+		where = append(where, "(lower(s.name) LIKE "+arg(likePattern(q))+" OR s.npsn = upper("+arg(q)+"))")
+	}
+	if f.After != "" {
+		var name string
+		err := s.db.QueryRow(ctx, `SELECT name FROM schools WHERE npsn = $1`, f.After).Scan(&name)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Page{}, nil
+		}
+		if err != nil {
+			return Page{}, err
+		}
+		where = append(where, "(s.name, s.npsn) > ("+arg(name)+", "+arg(f.After)+")")
+	}
+	inner := "SELECT * FROM schools s"
+	if len(where) > 0 {
+		inner += " WHERE " + strings.Join(where, " AND ")
+	}
+	inner += " ORDER BY s.name, s.npsn LIMIT " + arg(f.Limit+1)
+	sql := strings.Replace(selectSchool, "FROM schools s", "FROM ("+inner+") s", 1) + " ORDER BY s.name, s.npsn"
+	rows, _ := s.db.Query(ctx, sql, args...)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[School])
 	if err != nil {
 		return Page{}, err
@@ -173,5 +198,9 @@ func (s *Store) Upsert(ctx context.Context, actor audit.Actor, source string, sc
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "school.import", ObjectType: "school", ObjectID: "import",
 			Detail: map[string]any{"source": source, "rows": res.Rows, "inserted": res.Inserted, "updated": res.Updated}})
 	})
+	if err == nil && res.Inserted > 1000 {
+		// Fresh statistics so that lists and searches plan well right after a large import.
+		_, err = s.db.Exec(ctx, `ANALYZE schools`)
+	}
 	return res, err
 }
