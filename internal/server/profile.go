@@ -38,7 +38,7 @@ func (s *Server) profileProps(ctx context.Context, in profile.Input, errs map[st
 	}
 	if in.SchoolQuery != "" {
 		p.Searched = true
-		p.Results, err = s.schools().Search(ctx, in.SchoolQuery, "", "", 20)
+		p.Results, err = s.schools().Search(ctx, in.SchoolQuery, "", "", profilepage.SearchLimit)
 	}
 	return p, err
 }
@@ -125,7 +125,7 @@ func (s *Server) schoolSearch(w http.ResponseWriter, r *http.Request) {
 	p := profilepage.SearchProps{Query: q, Searched: q != ""}
 	if q != "" {
 		var err error
-		if p.Results, err = s.schools().Search(r.Context(), q, "", "", 20); err != nil {
+		if p.Results, err = s.schools().Search(r.Context(), q, "", "", profilepage.SearchLimit); err != nil {
 			s.serverError(w, r, err)
 			return
 		}

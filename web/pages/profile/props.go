@@ -7,6 +7,9 @@ import (
 	"penggerak/internal/school"
 )
 
+// SearchLimit is how many schools a search shows at most.
+const SearchLimit = 20
+
 // Props is what the profile form shows.
 type Props struct {
 	// Input holds the values typed (or stored).
