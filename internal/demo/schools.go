@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"penggerak/internal/audit"
 	"penggerak/internal/profile"
 	"penggerak/internal/school"
 )
@@ -191,5 +192,5 @@ func seedGuruProfile(ctx context.Context, db *pgxpool.Pool, email string) error 
 	}
 	p := DemoGuruProfile
 	p.NPSN = npsn
-	return profile.NewStore(db).Save(ctx, userID, p)
+	return profile.NewStore(db).Save(ctx, audit.Actor{IP: "seed"}, userID, p)
 }

@@ -138,3 +138,18 @@ func TestNormalize(t *testing.T) {
 		t.Errorf("NPSN upper-cased: %q", in.NPSN)
 	}
 }
+
+func TestChangedFields(t *testing.T) {
+	p, _ := Validate(Normalize(validInput()), time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC), Checks{ProvinceExists: true, SchoolExists: true})
+	if got := ChangedFields(nil, p); len(got) != 11 {
+		t.Errorf("new profile: %v", got)
+	}
+	q := p
+	q.Subject, q.YearsTeaching = "Matematika", 16
+	if got := ChangedFields(&p, q); len(got) != 2 || got[0] != "subject" || got[1] != "years_teaching" {
+		t.Errorf("changed: %v", got)
+	}
+	if got := ChangedFields(&p, p); len(got) != 0 {
+		t.Errorf("unchanged: %v", got)
+	}
+}

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"penggerak/internal/audit"
 	"penggerak/internal/database"
 )
 
@@ -38,31 +40,77 @@ func (s *Store) Get(ctx context.Context, userID int64) (Profile, error) {
 	return p, err
 }
 
-// Save creates or replaces the profile of a user. It returns ErrNIKTaken when the NIK belongs
-// to another account and ErrUnknownSchool when the NPSN does not exist.
-func (s *Store) Save(ctx context.Context, userID int64, p Profile) error {
-	_, err := s.db.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, nuptk, nip, birth_date, gender, npsn, jenjang,
-			subject, employment_status, years_teaching, education)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-		ON CONFLICT (user_id) DO UPDATE SET nik = EXCLUDED.nik, nuptk = EXCLUDED.nuptk, nip = EXCLUDED.nip,
-			birth_date = EXCLUDED.birth_date, gender = EXCLUDED.gender, npsn = EXCLUDED.npsn, jenjang = EXCLUDED.jenjang,
-			subject = EXCLUDED.subject, employment_status = EXCLUDED.employment_status,
-			years_teaching = EXCLUDED.years_teaching, education = EXCLUDED.education, updated_at = now()`,
-		userID, p.NIK, p.NUPTK, p.NIP, p.BirthDate, p.Gender, p.NPSN, p.Jenjang, p.Subject, p.EmploymentStatus,
-		p.YearsTeaching, p.Education)
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch {
-		case pgErr.Code == "23505" && pgErr.ConstraintName == "teacher_profiles_nik_key":
-			return ErrNIKTaken
-		case pgErr.Code == "23503" && pgErr.ConstraintName == "teacher_profiles_npsn_fkey":
-			return ErrUnknownSchool
+// Save creates or replaces the profile of a user and records in the audit log which fields
+// changed (names only, never the values). It returns ErrNIKTaken when the NIK belongs to
+// another account and ErrUnknownSchool when the NPSN does not exist.
+func (s *Store) Save(ctx context.Context, actor audit.Actor, userID int64, p Profile) error {
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT user_id, nik, nuptk, nip, birth_date, gender, npsn, '' AS school_name, jenjang, subject,
+				employment_status, years_teaching, education, updated_at
+			FROM teacher_profiles WHERE user_id = $1 FOR UPDATE`, userID)
+		prev, err := pgx.CollectRows(rows, pgx.RowToStructByName[Profile])
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, nuptk, nip, birth_date, gender, npsn, jenjang,
+				subject, employment_status, years_teaching, education)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT (user_id) DO UPDATE SET nik = EXCLUDED.nik, nuptk = EXCLUDED.nuptk, nip = EXCLUDED.nip,
+				birth_date = EXCLUDED.birth_date, gender = EXCLUDED.gender, npsn = EXCLUDED.npsn, jenjang = EXCLUDED.jenjang,
+				subject = EXCLUDED.subject, employment_status = EXCLUDED.employment_status,
+				years_teaching = EXCLUDED.years_teaching, education = EXCLUDED.education, updated_at = now()`,
+			userID, p.NIK, p.NUPTK, p.NIP, p.BirthDate, p.Gender, p.NPSN, p.Jenjang, p.Subject, p.EmploymentStatus,
+			p.YearsTeaching, p.Education)
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) {
+			switch {
+			case pgErr.Code == "23505" && pgErr.ConstraintName == "teacher_profiles_nik_key":
+				return ErrNIKTaken
+			case pgErr.Code == "23503" && pgErr.ConstraintName == "teacher_profiles_npsn_fkey":
+				return ErrUnknownSchool
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("save profile: %w", err)
+		}
+		var old *Profile
+		if len(prev) == 1 {
+			old = &prev[0]
+		}
+		changed := ChangedFields(old, p)
+		if len(changed) == 0 {
+			return nil
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "profile.save", ObjectType: "user", ObjectID: strconv.FormatInt(userID, 10),
+			Detail: map[string]any{"created": old == nil, "fields": changed}})
+	})
+	return err
+}
+
+// ChangedFields names the profile fields that differ between old (nil for a new profile) and
+// p, for the audit log.
+func ChangedFields(old *Profile, p Profile) []string {
+	if old == nil {
+		old = &Profile{}
+	}
+	var out []string
+	add := func(name string, differs bool) {
+		if differs {
+			out = append(out, name)
 		}
 	}
-	if err != nil {
-		return fmt.Errorf("save profile: %w", err)
-	}
-	return nil
+	add("nik", old.NIK != p.NIK)
+	add("nuptk", old.NUPTK != p.NUPTK)
+	add("nip", old.NIP != p.NIP)
+	add("birth_date", !old.BirthDate.Equal(p.BirthDate))
+	add("gender", old.Gender != p.Gender)
+	add("npsn", old.NPSN != p.NPSN)
+	add("jenjang", old.Jenjang != p.Jenjang)
+	add("subject", old.Subject != p.Subject)
+	add("employment_status", old.EmploymentStatus != p.EmploymentStatus)
+	add("years_teaching", old.YearsTeaching != p.YearsTeaching)
+	add("education", old.Education != p.Education)
+	return out
 }
 
 // DeletionRequest is a user's request to delete their personal data.
@@ -76,18 +124,21 @@ type DeletionRequest struct {
 
 // RequestDeletion records a deletion request at time at. A user has at most one open request:
 // asking again returns the open one unchanged.
-func (s *Store) RequestDeletion(ctx context.Context, userID int64, reason string, at time.Time) (DeletionRequest, error) {
+func (s *Store) RequestDeletion(ctx context.Context, actor audit.Actor, userID int64, reason string, at time.Time) (DeletionRequest, error) {
 	var d DeletionRequest
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO data_deletion_requests (user_id, reason, requested_at) VALUES ($1, $2, $3)
-			ON CONFLICT (user_id) WHERE processed_at IS NULL DO NOTHING`, userID, reason, at); err != nil {
+		tag, err := tx.Exec(ctx, `INSERT INTO data_deletion_requests (user_id, reason, requested_at) VALUES ($1, $2, $3)
+			ON CONFLICT (user_id) WHERE processed_at IS NULL DO NOTHING`, userID, reason, at)
+		if err != nil {
 			return fmt.Errorf("deletion request: %w", err)
 		}
 		rows, _ := tx.Query(ctx, `SELECT id, reason, requested_at, processed_at, outcome FROM data_deletion_requests
 			WHERE user_id = $1 AND processed_at IS NULL`, userID)
-		var err error
-		d, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[DeletionRequest])
-		return err
+		if d, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[DeletionRequest]); err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "pdp.deletion_request", ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), Detail: map[string]any{"request_id": d.ID}})
 	})
 	return d, err
 }

@@ -11,6 +11,7 @@ import (
 	"penggerak/internal/database"
 	"penggerak/internal/profile"
 	"penggerak/internal/school"
+	"penggerak/web/i18n"
 	profilepage "penggerak/web/pages/profile"
 )
 
@@ -90,7 +91,7 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 		var prof profile.Profile
 		prof, errs = profile.Validate(in, s.now(), profile.Checks{ProvinceExists: provinceOK, SchoolExists: sc != nil})
 		if len(errs) == 0 {
-			err = s.profiles().Save(ctx, principal(r).User.ID, prof)
+			err = s.profiles().Save(ctx, actor(r), principal(r).User.ID, prof)
 			switch {
 			case errors.Is(err, profile.ErrNIKTaken):
 				errs["nik"] = "profile.nik.taken"
@@ -163,7 +164,7 @@ func (s *Server) personalData(r *http.Request) (profile.PersonalData, *profile.D
 			open = &reqs[i]
 		}
 	}
-	d := profile.Collect(p, prof, reqs, traces, s.now(), s.i18n.Localizer("id").T("profile.data.retention.text"))
+	d := profile.Collect(p, prof, reqs, traces, s.now(), i18n.T(ctx, "profile.data.retention.text"))
 	return d, open, nil
 }
 
@@ -208,7 +209,7 @@ func (s *Server) requestDeletion(w http.ResponseWriter, r *http.Request) {
 		_, size := utf8.DecodeLastRuneInString(reason)
 		reason = reason[:len(reason)-size]
 	}
-	if _, err := s.profiles().RequestDeletion(r.Context(), principal(r).User.ID, reason, s.now()); err != nil {
+	if _, err := s.profiles().RequestDeletion(r.Context(), actor(r), principal(r).User.ID, reason, s.now()); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

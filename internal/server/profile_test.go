@@ -117,6 +117,13 @@ func TestProfileErrorsKeepValues(t *testing.T) {
 	if npsn != "10601012" || nip != "198805142010012003" || status != "PNS" || years != 15 || storedNIK(t, a, u.ID) != "1601145405880001" {
 		t.Errorf("stored %s %s %s %d", npsn, nip, status, years)
 	}
+	var detail string
+	if err := a.DB.QueryRow(context.Background(), `SELECT detail::text FROM audit_log WHERE action = 'profile.save' AND object_id = $1::bigint::text`, u.ID).Scan(&detail); err != nil {
+		t.Fatalf("audit of the profile: %v", err)
+	}
+	if !strings.Contains(detail, `"created": true`) || !strings.Contains(detail, `"nik"`) || strings.Contains(detail, "1601145405880001") {
+		t.Errorf("audit detail %s (field names only, never values)", detail)
+	}
 	page := c.Get("/profil")
 	if !strings.Contains(page.Body, "Profil Anda sudah tersimpan.") || !strings.Contains(page.Body, `value="1601145405880001"`) ||
 		!strings.Contains(page.Body, "SD Negeri 12 Baturaja Timur") {
@@ -302,6 +309,10 @@ func TestPersonalData(t *testing.T) {
 		if res.Status != http.StatusSeeOther || res.Location != "/profil/data-saya" {
 			t.Fatalf("deletion request: %d", res.Status)
 		}
+	}
+	var audits int
+	if err := a.DB.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'pdp.deletion_request' AND object_id = $1::bigint::text`, u.ID).Scan(&audits); err != nil || audits != 1 {
+		t.Errorf("%d audit entries for the deletion request (%v), want 1", audits, err)
 	}
 	var n int
 	var reason string
