@@ -64,6 +64,9 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	if props.School != nil && props.Input.Jenjang == "" {
+		props.Input.Jenjang = props.School.Jenjang // a suggestion; the teacher can change it
+	}
 	s.render(w, r, http.StatusOK, profilepage.Page(s.base(r, "profile.title"), props))
 }
 

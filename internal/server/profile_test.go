@@ -250,8 +250,9 @@ func TestProfileSchoolPicker(t *testing.T) {
 	if res.Status != 200 || !strings.Contains(res.Body, "<html") || !strings.Contains(res.Body, `href="/profil?npsn=36730001"`) {
 		t.Errorf("page: %d\n%s", res.Status, res.Body)
 	}
-	res = c.Get("/profil?npsn=36730001")
-	if !strings.Contains(res.Body, `value="36730001"`) || !strings.Contains(res.Body, "SMA Negeri 1 Kota Serang") {
+	a.User("baru@profil.test", account.RoleGuru, account.Scope{})
+	res = a.SignIn("baru@profil.test").Get("/profil?npsn=36730001")
+	if !strings.Contains(res.Body, `value="36730001"`) || !strings.Contains(res.Body, "SMA Negeri 1 Kota Serang") || !strings.Contains(res.Body, `value="SMA" selected`) {
 		t.Errorf("profile with ?npsn")
 	}
 	if res := c.Get("/profil/sekolah?q=tidak-ada-sekolah"); !strings.Contains(res.Body, "Tidak ada sekolah yang cocok") {
