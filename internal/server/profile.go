@@ -122,14 +122,16 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, profilepage.Page(s.base(r, "profile.title"), props))
 }
 
-// schoolSearch finds schools by name or NPSN: an HTML fragment of radio buttons for htmx, or
-// a full page with links back to the profile form without JavaScript.
+// schoolSearch finds schools by name or NPSN, optionally within one kabupaten/kota (kabkota)
+// and jenjang: an HTML fragment of radio buttons for htmx, or a full page with links back to
+// the profile form without JavaScript.
 func (s *Server) schoolSearch(w http.ResponseWriter, r *http.Request) {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	p := profilepage.SearchProps{Query: q, Searched: q != ""}
+	query := r.URL.Query()
+	q := strings.TrimSpace(query.Get("q"))
+	p := profilepage.SearchProps{Query: q, Searched: q != "", Jenjang: query.Get("jenjang"), RegencyCode: query.Get("kabkota")}
 	if q != "" {
 		var err error
-		if p.Results, err = s.schools().Search(r.Context(), q, "", "", profilepage.SearchLimit); err != nil {
+		if p.Results, err = s.schools().Search(r.Context(), q, p.RegencyCode, p.Jenjang, profilepage.SearchLimit); err != nil {
 			s.serverError(w, r, err)
 			return
 		}

@@ -246,6 +246,14 @@ func TestProfileSchoolPicker(t *testing.T) {
 		t.Errorf("fragment: %d\n%s", res.Status, res.Body)
 	}
 	// Without htmx: a whole page with links back to the form.
+	res = c.Get("/profil/sekolah?q=negeri&kabkota=36.73")
+	if !strings.Contains(res.Body, "SMA Negeri 1 Kota Serang") || strings.Contains(res.Body, "Baturaja") {
+		t.Errorf("search within a kab/kota:\n%s", res.Body)
+	}
+	res = c.Get("/profil/sekolah?q=negeri&jenjang=SD")
+	if strings.Contains(res.Body, "SMA Negeri 1 Kota Serang") || !strings.Contains(res.Body, "SD Negeri 12 Baturaja Timur") {
+		t.Errorf("search within a jenjang")
+	}
 	res = c.Get("/profil/sekolah?q=kota+serang")
 	if res.Status != 200 || !strings.Contains(res.Body, "<html") || !strings.Contains(res.Body, `href="/profil?npsn=36730001"`) {
 		t.Errorf("page: %d\n%s", res.Status, res.Body)

@@ -25,10 +25,13 @@ type Props struct {
 
 // SearchProps is what the school search (fragment or page) shows.
 type SearchProps struct {
-	Query    string
-	Picked   string
-	Results  []school.School
-	Searched bool
+	Query string
+	// Jenjang and RegencyCode narrow the search ("" for all).
+	Jenjang     string
+	RegencyCode string
+	Picked      string
+	Results     []school.School
+	Searched    bool
 }
 
 // DataProps is what the personal data page shows.
