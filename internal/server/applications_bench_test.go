@@ -16,7 +16,7 @@ import (
 	"penggerak/internal/apptest"
 )
 
-func percentile(ds []time.Duration, p float64) time.Duration {
+func recPercentile(ds []time.Duration, p float64) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[int(float64(len(s)-1)*p)]
@@ -29,9 +29,9 @@ func BenchmarkSubmitApplication(b *testing.B) {
 	const n = 1000
 	a := apptest.Start(b)
 	ctx := context.Background()
-	seedSchool(b, a, "10600001", "SD Negeri 1 Baturaja", "SD", "16.01")
+	recSeedSchool(b, a, "10600001", "SD Negeri 1 Baturaja", "SD", "16.01")
 	u := a.User("bench@guru.test", account.RoleGuru, account.Scope{})
-	seedProfile(b, a, u.ID, "10600001", profileOpts{})
+	recSeedProfile(b, a, u.ID, "10600001", recProfileOpts{})
 	c := a.SignIn("bench@guru.test")
 	var all []time.Duration
 	for iter := 0; iter < b.N && iter < 3; iter++ {
@@ -81,8 +81,8 @@ func BenchmarkSubmitApplication(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(percentile(all, 0.50).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(percentile(all, 0.99).Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(recPercentile(all, 0.50).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(recPercentile(all, 0.99).Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(len(all)), "submits")
 }
 
