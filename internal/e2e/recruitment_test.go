@@ -167,3 +167,52 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 	b.MustSee("Tidak lolos verval", "Tanpa tanda tangan atau cap", "Halaman belakang tidak ada.")
 	b.Screenshot("recruitment-verval-reason")
 }
+
+// The same application works with JavaScript off: plain forms, Save buttons, no autosave.
+func TestApplicationWithoutJavaScript(t *testing.T) {
+	a := apptest.Start(t)
+	seedOpenCohort(t, a)
+	ctx := context.Background()
+	u := a.User("budi@sekolah.test", account.RoleGuru, account.Scope{})
+	if _, err := a.DB.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
+		VALUES ($1, '1601010101800002', '1980-01-01', 'L', '10600001', 'SD', 'Guru kelas', 'PNS', 15, 'S1')`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	b := browsertest.New(t, browsertest.Phone(), browsertest.NoJavaScript())
+	b.Visit(a.URL + "/masuk")
+	b.Fill("#email", "budi@sekolah.test")
+	b.Fill("#password", apptest.Password)
+	b.Click(`form[action="/masuk"] button[type=submit]`)
+	b.Click(`#pendaftaran a.button`)
+	b.Click(`main form button[type=submit]`)
+	b.Click(`main form button[type=submit]`)
+	b.Select("#section", "umum")
+	b.Fill("#title", "Guru kelas IV")
+	b.Click(`form[action$="/cv"] button[type=submit]`)
+	b.Click(`.actions a.button`)
+	// Too short first: the server refuses and keeps the text.
+	if err := chromedp.Do(b.Ctx, chromedp.SendKeys(chromedp.CSS("textarea"), "Terlalu pendek.")); err != nil {
+		t.Fatal(err)
+	}
+	b.Click(`form[action$="/esai"] button[type=submit]`)
+	b.MustSee("Terlalu pendek: minimal 30 karakter")
+	if v := b.ValueOf("textarea"); v != "Terlalu pendek." {
+		t.Fatalf("typed essay lost: %q", v)
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.SendKeys(chromedp.CSS("textarea"), " Murid belajar lewat proyek kebun sekolah.")); err != nil {
+		t.Fatal(err)
+	}
+	b.Click(`form[action$="/esai"] button[type=submit]`)
+	b.MustSee("Langkah 4 dari 6")
+	pdf := filepath.Join(t.TempDir(), "ktp.pdf")
+	_ = os.WriteFile(pdf, []byte("%PDF-1.7\n%%EOF\n"), 0o600)
+	b.Upload(`input[type=file]`, pdf)
+	b.Click(`form[enctype="multipart/form-data"] button[type=submit]`)
+	b.Click(`.actions a.button`)
+	b.Click(`input[name=agree]`)
+	b.Click(`form[action$="/persetujuan"] button[type=submit]`)
+	b.Click(`form[action$="/kirim"] button[type=submit]`)
+	b.MustSee("Tanda terima pendaftaran", "CGP12-1601-")
+	b.Visit(a.URL + "/dasbor")
+	b.MustSee("Terkirim")
+}
