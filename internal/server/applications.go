@@ -238,12 +238,18 @@ func (s *Server) applicationAutosave(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	err := s.applications.SaveEssays(r.Context(), principal(r).User.ID, idParam(r, "id"), answers, s.now())
+	uid := principal(r).User.ID
+	err := s.applications.SaveEssays(r.Context(), uid, idParam(r, "id"), answers, s.now())
 	if err != nil && !errors.Is(err, application.ErrLocked) && !errors.Is(err, application.ErrClosed) {
 		s.storeError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, apppage.AutosaveStatus(err == nil, s.now()))
+	prof, perr := s.applications.Profile(r.Context(), uid)
+	if perr != nil {
+		s.serverError(w, r, perr)
+		return
+	}
+	s.render(w, r, http.StatusOK, apppage.AutosaveStatus(err == nil, s.now(), prof.Timezone()))
 }
 
 func (s *Server) applicationUpload(w http.ResponseWriter, r *http.Request) {

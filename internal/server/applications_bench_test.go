@@ -16,7 +16,7 @@ import (
 	"penggerak/internal/apptest"
 )
 
-func percentile(ds []time.Duration, p float64) time.Duration {
+func recPercentile(ds []time.Duration, p float64) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[int(float64(len(s)-1)*p)]
@@ -29,9 +29,9 @@ func BenchmarkSubmitApplication(b *testing.B) {
 	const n = 1000
 	a := apptest.Start(b)
 	ctx := context.Background()
-	seedSchool(b, a, "10600001", "SD Negeri 1 Baturaja", "SD", "16.01")
+	recSeedSchool(b, a, "10600001", "SD Negeri 1 Baturaja", "SD", "16.01")
 	u := a.User("bench@guru.test", account.RoleGuru, account.Scope{})
-	seedProfile(b, a, u.ID, "10600001", profileOpts{})
+	recSeedProfile(b, a, u.ID, "10600001", recProfileOpts{})
 	c := a.SignIn("bench@guru.test")
 	var all []time.Duration
 	for iter := 0; iter < b.N && iter < 3; iter++ {
@@ -81,8 +81,8 @@ func BenchmarkSubmitApplication(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(percentile(all, 0.50).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(percentile(all, 0.99).Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(recPercentile(all, 0.50).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(recPercentile(all, 0.99).Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(len(all)), "submits")
 }
 
@@ -105,6 +105,15 @@ func BenchmarkWatchList250k(b *testing.B) {
 		VALUES (1, 'Angkatan Besar', 'cgp', now() - interval '10 day', now() + interval '10 day', 'pendaftaran') RETURNING id`).Scan(&cohortID); err != nil {
 		b.Fatal(err)
 	}
+	// The bulk load runs on one connection without the pool's statement timeout.
+	conn, err := a.DB.Acquire(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SET statement_timeout = 0`); err != nil {
+		b.Fatal(err)
+	}
 	// 10 schools per kabupaten/kota.
 	var schools [][]any
 	for i, r := range regs {
@@ -112,7 +121,7 @@ func BenchmarkWatchList250k(b *testing.B) {
 			schools = append(schools, []any{fmt.Sprintf("%08d", 20000000+i*10+j), fmt.Sprintf("Sekolah %s-%d", r, j), []string{"SD", "SMP", "SMA"}[j%3], "negeri", r})
 		}
 	}
-	if _, err := a.DB.CopyFrom(ctx, pgx.Identifier{"schools"}, []string{"npsn", "name", "jenjang", "status", "regency_code"}, pgx.CopyFromRows(schools)); err != nil {
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"schools"}, []string{"npsn", "name", "jenjang", "status", "regency_code"}, pgx.CopyFromRows(schools)); err != nil {
 		b.Fatal(err)
 	}
 	var firstUser int64
@@ -125,7 +134,7 @@ func BenchmarkWatchList250k(b *testing.B) {
 	for i := range userRows {
 		userRows[i] = []any{fmt.Sprintf("guru%d@bench.test", i), fmt.Sprintf("%s %s %d", names[rnd.IntN(10)], names[rnd.IntN(10)], i), "x"}
 	}
-	if _, err := a.DB.CopyFrom(ctx, pgx.Identifier{"users"}, []string{"email", "name", "password_hash"}, pgx.CopyFromRows(userRows)); err != nil {
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"users"}, []string{"email", "name", "password_hash"}, pgx.CopyFromRows(userRows)); err != nil {
 		b.Fatal(err)
 	}
 	statuses := []string{"draft", "submitted", "submitted", "submitted", "lolos_verval", "tidak_lolos_verval", "withdrawn"}
@@ -144,14 +153,17 @@ func BenchmarkWatchList250k(b *testing.B) {
 		}
 		apps = append(apps, []any{cohortID, uid, st, userRows[i][1], npsn, reg, reg[:2], jenjang, sub, num, sum})
 	}
-	if _, err := a.DB.CopyFrom(ctx, pgx.Identifier{"teacher_profiles"}, []string{"user_id", "nik", "birth_date", "gender", "npsn", "jenjang", "subject", "employment_status", "years_teaching", "education"}, pgx.CopyFromRows(profiles)); err != nil {
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"teacher_profiles"}, []string{"user_id", "nik", "birth_date", "gender", "npsn", "jenjang", "subject", "employment_status", "years_teaching", "education"}, pgx.CopyFromRows(profiles)); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := a.DB.CopyFrom(ctx, pgx.Identifier{"applications"}, []string{"cohort_id", "user_id", "status", "applicant_name", "npsn", "regency_code", "province_code", "jenjang", "submitted_at", "registration_number", "receipt_checksum"}, pgx.CopyFromRows(apps)); err != nil {
+	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"applications"}, []string{"cohort_id", "user_id", "status", "applicant_name", "npsn", "regency_code", "province_code", "jenjang", "submitted_at", "registration_number", "receipt_checksum"}, pgx.CopyFromRows(apps)); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := a.DB.Exec(ctx, `ANALYZE`); err != nil {
-		b.Fatal(err)
+	// Autovacuum would do this after a bulk load; it lets counts use index-only scans.
+	for _, q := range []string{`VACUUM ANALYZE applications`, `VACUUM ANALYZE teacher_profiles`, `ANALYZE`} {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			b.Fatal(err)
+		}
 	}
 	store := application.NewStore(a.DB, b.TempDir())
 	var deep int64

@@ -54,6 +54,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		info := &requestInfo{}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
@@ -64,10 +66,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
 			route = rc.RoutePattern()
 		}
-		var uid int64
-		if p := principal(r); p != nil {
-			uid = p.User.ID
-		}
+		uid := info.userID
 		s.log.LogAttrs(r.Context(), levelFor(sw.status), "request",
 			slog.String("method", r.Method), slog.String("route", route), slog.Int("status", sw.status),
 			slog.Duration("duration", d), slog.String("request_id", middleware.GetReqID(r.Context())), slog.Int64("user_id", uid))
@@ -122,6 +121,20 @@ func limitBody(next http.Handler) http.Handler {
 
 type principalKey struct{}
 
+// requestInfo carries what inner middleware learns back out to the request log.
+type requestInfo struct{ userID int64 }
+
+type requestInfoKey struct{}
+
+// sessionLoadedKey marks a request whose session was loaded, so error pages rendered before
+// (or without) a session do not touch it.
+type sessionLoadedKey struct{}
+
+func sessionLoaded(r *http.Request) bool {
+	ok, _ := r.Context().Value(sessionLoadedKey{}).(bool)
+	return ok
+}
+
 // loadPrincipal puts the signed-in user with their current roles in the request context and
 // picks the interface language.
 func (s *Server) loadPrincipal(next http.Handler) http.Handler {
@@ -131,8 +144,14 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 		if id := s.sessions.GetInt64(ctx, sessionUserID); id != 0 {
 			p, err := s.accounts.Principal(ctx, id)
 			switch {
+			case err == nil && s.sessions.GetString(ctx, sessionCredential) != p.CredentialTag:
+				// The password was reset or changed since this session signed in.
+				_ = s.sessions.Destroy(ctx)
 			case err == nil:
 				ctx = context.WithValue(ctx, principalKey{}, p)
+				if info, ok := ctx.Value(requestInfoKey{}).(*requestInfo); ok {
+					info.userID = p.User.ID
+				}
 				if lang == "" {
 					lang = p.User.Language
 				}
@@ -144,6 +163,7 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 			}
 		}
 		ctx = i18n.WithLocalizer(ctx, s.i18n.Localizer(lang))
+		ctx = context.WithValue(ctx, sessionLoadedKey{}, true)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

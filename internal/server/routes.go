@@ -25,11 +25,14 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.securityHeaders,
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "text/csv"),
-		limitBody, s.sessions.LoadAndSave, s.loadPrincipal)
-	r.NotFound(s.notFound)
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		limitBody)
+	withSession := func(h http.HandlerFunc) http.HandlerFunc {
+		return s.sessions.LoadAndSave(s.loadPrincipal(h)).ServeHTTP
+	}
+	r.NotFound(withSession(s.notFound))
+	r.MethodNotAllowed(withSession(func(w http.ResponseWriter, r *http.Request) {
 		s.clientError(w, r, http.StatusMethodNotAllowed, "error.400")
-	})
+	}))
 
 	// Operations.
 	r.Get("/healthz", s.healthz)
@@ -37,6 +40,16 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	r.Method(http.MethodGet, "/static/*", web.StaticHandler())
 
+	// Everything below runs with the session and the signed-in user loaded.
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.loadPrincipal)
+		s.appRoutes(r)
+	})
+	return r
+}
+
+// appRoutes are the application's pages, grouped by who may use them.
+func (s *Server) appRoutes(r chi.Router) {
 	// Public.
 	r.Group(func(r chi.Router) {
 		r.Get("/", s.home)
@@ -45,6 +58,16 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Get("/masuk", s.signInPage)
 		r.Post("/masuk", s.signIn)
 		// accounts: public routes
+		r.Get("/daftar", s.signUpPage)
+		r.Post("/daftar", s.signUp)
+		r.Get("/verifikasi/kirim-ulang", s.resendVerificationPage)
+		r.Post("/verifikasi/kirim-ulang", s.resendVerification)
+		r.Get("/verifikasi/{token}", s.verifyEmailPage)
+		r.Post("/verifikasi/{token}", s.verifyEmail)
+		r.Get("/lupa-sandi", s.forgotPasswordPage)
+		r.Post("/lupa-sandi", s.forgotPassword)
+		r.Get("/atur-ulang-sandi/{token}", s.resetPasswordPage)
+		r.Post("/atur-ulang-sandi/{token}", s.resetPassword)
 	})
 
 	// Any signed-in user.
@@ -53,12 +76,17 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Get("/dasbor", s.dashboard)
 		r.Post("/keluar", s.signOut)
 		// accounts: signed-in routes
+		r.Get("/akun/sandi", s.changePasswordPage)
+		r.Post("/akun/sandi", s.changePassword)
 	})
 
 	// Teachers.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleGuru))
 		// profile: teacher routes
+		r.Get("/profil", s.profilePage)
+		r.Post("/profil", s.saveProfile)
+		r.Get("/profil/sekolah", s.schoolSearch)
 		// recruitment: teacher routes
 		r.Get("/pendaftaran/{cohortID}", s.applyPage)
 		r.Post("/pendaftaran/{cohortID}", s.applyStart)
@@ -79,6 +107,8 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(adminOnly...))
 		// schools: admin routes
+		r.Get("/admin/sekolah", s.adminSchools)
+		r.Post("/admin/sekolah/impor", s.importSchools)
 		// recruitment: admin routes
 		r.Get("/admin/angkatan", s.cohortList)
 		r.Get("/admin/angkatan/baru", s.cohortNew)
@@ -97,12 +127,23 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Post("/admin/angkatan/{id}/salin", s.cohortCopy)
 		r.Post("/admin/angkatan/{id}/verval/bagi", s.vervalAutoAssign)
 		r.Post("/admin/angkatan/{id}/verval/tugaskan", s.vervalAssign)
+		// audit: admin routes
+		r.Get("/admin/audit", s.auditLog)
+		r.Get("/admin/audit/verifikasi", s.auditVerify)
 	})
 
 	// Staff: admin, BGP, Dinas (each handler scopes its queries to the user's region).
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(staff...))
 		// users: staff routes
+		r.Group(func(r chi.Router) {
+			// Only the national admin and BGP admins administer users; dinas is refused (403).
+			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
+			r.Get("/admin/pengguna", s.userList)
+			r.Get("/admin/pengguna/{id}", s.userDetail)
+			r.Post("/admin/pengguna/{id}/peran", s.grantRole)
+			r.Post("/admin/pengguna/{id}/peran/{grant}/cabut", s.revokeRole)
+		})
 		// clinics: staff routes
 		// recruitment: regional watching (read-only, scoped in SQL)
 		r.Get("/pantau/lamaran", s.watchList)
@@ -174,11 +215,19 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Post("/seleksi/jadwal/{slot}/ubah", s.requestReschedule)
 	})
 
+	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireSignIn)
+		r.Get("/profil/data-saya", s.myData)
+		r.Get("/profil/data-saya/unduh", s.downloadMyData)
+		r.Post("/profil/data-saya/hapus", s.requestDeletion)
+	})
+
 	// Development only.
 	if s.cfg.Dev() {
 		r.Group(func(r chi.Router) {
 			// mail: development outbox
+			r.Get("/dev/outbox", s.devOutbox)
 		})
 	}
-	return r
 }

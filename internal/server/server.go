@@ -21,6 +21,7 @@ import (
 	"penggerak/internal/audit"
 	"penggerak/internal/cohort"
 	"penggerak/internal/config"
+	"penggerak/internal/overview"
 	"penggerak/internal/region"
 	"penggerak/web/i18n"
 )
@@ -52,6 +53,7 @@ type Server struct {
 	accounts *account.Store
 	regions  *region.Store
 	audit    *audit.Store
+	overview *overview.Store
 	// recruitment
 	cohorts      *cohort.Store
 	applications *application.Store
@@ -85,6 +87,7 @@ func New(cfg config.Config, d Deps) *Server {
 		accounts: account.NewStore(d.DB, d.PasswordParams),
 		regions:  region.NewStore(d.DB),
 		audit:    audit.NewStore(d.DB),
+		overview: overview.NewStore(d.DB),
 	}
 	s.cohorts = cohort.NewStore(d.DB)
 	s.applications = application.NewStore(d.DB, cfg.UploadDir)

@@ -4,10 +4,7 @@ package application
 
 import (
 	"context"
-
 	"net/url"
-	"penggerak/web/components"
-	"penggerak/web/i18n"
 	"strconv"
 	"time"
 
@@ -15,6 +12,8 @@ import (
 	"penggerak/internal/cohort"
 	"penggerak/internal/pdp"
 	"penggerak/internal/region"
+	"penggerak/web/components"
+	"penggerak/web/i18n"
 )
 
 // ApplyProps is the eligibility page of one cohort.
@@ -184,4 +183,17 @@ func errFor(p ReviewProps, docID int64, field string) string {
 		return p.Errors[field]
 	}
 	return ""
+}
+
+// failureText is the message of a failing eligibility rule, with a role named in the reader's
+// language.
+func failureText(ctx context.Context, f cohort.Failure) string {
+	data := map[string]any{}
+	for k, v := range f.Data {
+		data[k] = v
+	}
+	if r, ok := data["Role"].(string); ok {
+		data["Role"] = i18n.T(ctx, "role."+r)
+	}
+	return i18n.T(ctx, f.Key, data)
 }

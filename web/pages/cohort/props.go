@@ -3,17 +3,16 @@ package cohort
 
 import (
 	"context"
-	"strings"
-
-	"penggerak/web/i18n"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"penggerak/internal/application"
 	"penggerak/internal/cohort"
 	"penggerak/internal/region"
 	"penggerak/web/components"
+	"penggerak/web/i18n"
 )
 
 // ListProps is the cohort list.
