@@ -95,7 +95,7 @@ func serve(ctx context.Context, cfg config.Config, db *pgxpool.Pool, logger *slo
 		}
 		deliverer.Sender = smtp
 	}
-	worker, err := jobs.New(db, logger, deliverer)
+	worker, err := jobs.New(db, logger, deliverer, jobs.WithBaseURL(cfg.BaseURL))
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}

@@ -14,7 +14,9 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertype"
 
+	"penggerak/internal/audit"
 	"penggerak/internal/mail"
+	"penggerak/internal/selection"
 )
 
 // MailInterval is how often the outbox is delivered.
@@ -49,11 +51,60 @@ func (w *DeliverMailWorker) Timeout(*river.Job[DeliverMailArgs]) time.Duration {
 	return 2 * time.Minute
 }
 
+// SeatDeadlineInterval is how often missed pembekalan confirmation deadlines are processed.
+const SeatDeadlineInterval = 10 * time.Minute
+
+// SeatDeadlinesArgs is the periodic job that frees pembekalan seats whose confirmation deadline
+// passed and moves up the best cadangan of the same kab/kota (who is emailed).
+type SeatDeadlinesArgs struct{}
+
+// Kind names the job in River's tables.
+func (SeatDeadlinesArgs) Kind() string { return "selection_seat_deadlines" }
+
+// InsertOpts keeps at most one such job waiting.
+func (SeatDeadlinesArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRunning}}}
+}
+
+// SeatDeadlinesWorker processes missed confirmation deadlines.
+type SeatDeadlinesWorker struct {
+	river.WorkerDefaults[SeatDeadlinesArgs]
+	Store   *selection.Store
+	BaseURL string
+	// ConfirmDue is how long a promoted cadangan has to confirm.
+	ConfirmDue time.Duration
+	Now        func() time.Time
+}
+
+// Work frees every overdue seat.
+func (w *SeatDeadlinesWorker) Work(ctx context.Context, _ *river.Job[SeatDeadlinesArgs]) error {
+	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
+	_, err := w.Store.ExpireOverdue(ctx, audit.Actor{IP: "job"}, now, now.Add(w.ConfirmDue), w.BaseURL)
+	return err
+}
+
+// Option changes what New wires.
+type Option func(*options)
+
+type options struct{ baseURL string }
+
+// WithBaseURL sets the public address used in links of the mails jobs write.
+func WithBaseURL(u string) Option { return func(o *options) { o.baseURL = u } }
+
 // New builds the River client with every worker and periodic job. Start it with Start and
 // stop it with Stop (which lets running jobs finish).
-func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer) (*river.Client[pgx.Tx], error) {
+func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Option) (*river.Client[pgx.Tx], error) {
+	var o options
+	for _, fn := range opts {
+		fn(&o)
+	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &DeliverMailWorker{Deliverer: d})
+	river.AddWorker(workers, &SeatDeadlinesWorker{Store: selection.NewStore(db), BaseURL: o.baseURL, ConfirmDue: 7 * 24 * time.Hour})
 	return river.NewClient(riverpgxv5.New(db), &river.Config{
 		// River reports routine work at info level every few seconds; keep its warnings only.
 		Logger:  slog.New(warnOnly{logger.Handler()}),
@@ -63,6 +114,9 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer) (*river.Clien
 			river.NewPeriodicJob(river.PeriodicInterval(MailInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return DeliverMailArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "mail_deliver", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(SeatDeadlineInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return SeatDeadlinesArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "selection_seat_deadlines", RunOnStart: true}),
 		},
 		CompletedJobRetentionPeriod: time.Hour,
 	})
