@@ -63,6 +63,9 @@ func run(cmd string, logger *slog.Logger) error {
 		if err := demo.Seed(ctx, db, account.DefaultParams); err != nil {
 			return err
 		}
+		if err := demo.SeedSelection(ctx, db); err != nil {
+			return err
+		}
 		logger.Info("demo data loaded")
 		fmt.Fprintf(os.Stderr, "\nPenggerak will be at %s\nDemo logins (password %q):\n", cfg.BaseURL, demo.Password)
 		for _, l := range demo.Logins {
