@@ -146,7 +146,7 @@ func (f RubricForm) Parse() (Rubric, map[string]string) {
 	return r, errs
 }
 
-// SaveRubric replaces a cohort stage's rubric. It refuses (ErrConflict) once any sheet of that
+// SaveRubric replaces a cohort stage's rubric. It refuses (ErrLocked) once any sheet of that
 // stage was submitted, since the scores were given on the old rubric.
 func (s *Store) SaveRubric(ctx context.Context, actor audit.Actor, cohortID int64, stage Stage, r Rubric, avoidSameRegency bool) error {
 	if err := r.Validate(); err != nil {
@@ -159,7 +159,7 @@ func (s *Store) SaveRubric(ctx context.Context, actor audit.Actor, cohortID int6
 			return err
 		}
 		if started {
-			return fmt.Errorf("rubric in use: %w", database.ErrConflict)
+			return fmt.Errorf("rubric in use: %w", ErrLocked)
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO selection_rubrics (cohort_id, stage, passing_grade, threshold, avoid_same_regency, updated_by, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, now())

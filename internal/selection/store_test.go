@@ -66,7 +66,7 @@ func TestSaveRubricAudited(t *testing.T) {
 	}
 	w.f.Score(w.apps[0], selection.StageTahap1, w.assessors[2], 4, 4)
 	err = w.s.SaveRubric(ctx, w.admin, w.cohort, selection.StageTahap1, selectiontest.DefaultRubric(), true)
-	if !errors.Is(err, database.ErrConflict) {
+	if !errors.Is(err, selection.ErrLocked) {
 		t.Fatalf("changing a rubric after scoring: %v", err)
 	}
 }

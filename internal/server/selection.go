@@ -331,8 +331,12 @@ func (s *Server) signOffRun(w http.ResponseWriter, r *http.Request) {
 	for _, sc := range principal(r).Scopes(account.RoleBGP) {
 		allowed = allowed || (sc.ProvinceCode != "" && sc.ProvinceCode == f.Province)
 	}
-	if !allowed || len(f.Comment) > 2000 {
+	if !allowed {
 		s.forbidden(w, r)
+		return
+	}
+	if len(f.Comment) > 2000 {
+		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.note")
 		return
 	}
 	if err := s.sel().SignOffRun(r.Context(), actor(r), id, f.Province, f.Comment); err != nil {
