@@ -22,7 +22,7 @@ func (s *Server) dataNotice(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	props := dashboard.Props{Name: p.User.Name, Grants: p.Grants}
+	props := dashboard.Props{Name: p.User.Name, Grants: p.Grants, Clinic: s.clinicDashboard(r)}
 	s.render(w, r, http.StatusOK, dashboard.Page(s.base(r, "dashboard.title"), props))
 }
 

@@ -45,6 +45,15 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Get("/masuk", s.signInPage)
 		r.Post("/masuk", s.signIn)
 		// accounts: public routes
+		// clinics: public routes
+		r.Get("/klinik", s.clinicList)
+		r.Get("/klinik/{id}", s.clinicPage)
+		r.Get("/tiket/{token}", s.ticketPage)
+		r.Get("/tiket/{token}/pdf", s.ticketPDF)
+		r.Get("/tiket/{token}/sertifikat", s.ticketCertificate)
+		r.Post("/tiket/{token}/batal", s.ticketCancel)
+		r.Post("/tiket/{token}/umpan-balik", s.ticketFeedback)
+		r.Get("/sertifikat", s.certificateVerify)
 	})
 
 	// Any signed-in user.
@@ -53,6 +62,10 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Get("/dasbor", s.dashboard)
 		r.Post("/keluar", s.signOut)
 		// accounts: signed-in routes
+		// clinics: signed-in routes
+		r.Get("/klinik/saya", s.clinicMine)
+		r.Get("/klinik/{id}/daftar", s.clinicRegisterForm)
+		r.Post("/klinik/{id}/daftar", s.clinicRegister)
 	})
 
 	// Teachers.
@@ -74,6 +87,26 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Use(s.requireRole(staff...))
 		// users: staff routes
 		// clinics: staff routes
+		r.Get("/staf/klinik", s.staffClinics)
+		r.Get("/staf/klinik/baru", s.clinicNew)
+		r.Post("/staf/klinik/baru", s.clinicCreate)
+		r.Get("/staf/klinik/{id}", s.clinicManage)
+		r.Get("/staf/klinik/{id}/ubah", s.clinicEditPage)
+		r.Post("/staf/klinik/{id}/ubah", s.clinicUpdate)
+		r.Post("/staf/klinik/{id}/terbitkan", s.clinicPublish)
+		r.Post("/staf/klinik/{id}/batalkan", s.clinicCancel)
+		r.Post("/staf/klinik/{id}/nominasi", s.clinicNominate)
+		r.Post("/staf/klinik/{id}/peserta/{rid}/batal", s.clinicCancelRegistration)
+		r.Get("/staf/klinik/{id}/undangan", s.clinicInvitePage)
+		r.Post("/staf/klinik/{id}/undangan", s.clinicInvite)
+		r.Get("/staf/klinik/{id}/undangan.pdf", s.clinicLetters)
+		r.Get("/staf/klinik/{id}/undangan.zip", s.clinicLetters)
+		r.Get("/staf/klinik/{id}/presensi", s.clinicCheckInPage)
+		r.Post("/staf/klinik/{id}/presensi", s.clinicCheckIn)
+		r.Post("/staf/klinik/{id}/presensi/daftar", s.clinicCheckInList)
+		r.Get("/staf/klinik/{id}/hitungan", s.clinicCounts)
+		r.Get("/staf/klinik/{id}/presensi.xlsx", s.clinicExport)
+		r.Get("/staf/klinik/{id}/presensi.csv", s.clinicExport)
 	})
 
 	// Development only.
