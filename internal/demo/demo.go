@@ -57,5 +57,5 @@ func Seed(ctx context.Context, db *pgxpool.Pool, params argon2id.Params) error {
 			}
 		}
 	}
-	return nil
+	return seedClinics(ctx, db)
 }
