@@ -32,14 +32,19 @@ command -v psql >/dev/null || { log "psql not found: install PostgreSQL (apt-get
 if [ -n "${DATABASE_URL:-}" ] && reachable "$(with_db "$DATABASE_URL" postgres)"; then
   ensure_db "$DATABASE_URL"; exit 0
 fi
-local_url="postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+local_url="${PENGGERAK_LOCAL_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}"
 if reachable "$local_url"; then
   ensure_db "$local_url"; exit 0
 fi
 
 # A private cluster.
 port="${PENGGERAK_PGPORT:-54329}"
-data="${PENGGERAK_PGDATA:-${XDG_DATA_HOME:-$HOME/.local/share}/penggerak/pgdata}"
+if [ "$(id -u)" = 0 ]; then
+  # root's home is closed to the postgres user, who must own the cluster.
+  data="${PENGGERAK_PGDATA:-/var/lib/penggerak/pgdata}"
+else
+  data="${PENGGERAK_PGDATA:-${XDG_DATA_HOME:-$HOME/.local/share}/penggerak/pgdata}"
+fi
 private_url="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 if reachable "$private_url"; then
   ensure_db "$private_url"; exit 0
@@ -52,7 +57,7 @@ mkdir -p "$(dirname "$data")"
 if [ ! -s "$data/PG_VERSION" ]; then
   log "initialising a private cluster in $data"
   mkdir -p "$data"
-  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$(dirname "$data")" && chmod 755 "$(dirname "$data")"
+  if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$data" && chmod 700 "$data"; fi
   "${as_pg[@]}" "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
 log "starting the private cluster on port $port"

@@ -22,6 +22,8 @@ import (
 	"penggerak/internal/config"
 	"penggerak/internal/database"
 	"penggerak/internal/demo"
+	"penggerak/internal/jobs"
+	"penggerak/internal/mail"
 	"penggerak/internal/region"
 	"penggerak/internal/server"
 )
@@ -85,6 +87,29 @@ func migrate(ctx context.Context, cfg config.Config, db *pgxpool.Pool) error {
 func serve(ctx context.Context, cfg config.Config, db *pgxpool.Pool, logger *slog.Logger) error {
 	srv := server.New(cfg, server.Deps{DB: db, Logger: logger})
 	defer srv.Close()
+	deliverer := &mail.Deliverer{DB: db, Log: logger}
+	if cfg.SMTPURL != "" {
+		smtp, err := mail.NewSMTP(cfg.SMTPURL, cfg.MailFrom)
+		if err != nil {
+			return err
+		}
+		deliverer.Sender = smtp
+	}
+	worker, err := jobs.New(db, logger, deliverer)
+	if err != nil {
+		return fmt.Errorf("jobs: %w", err)
+	}
+	if err := worker.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start jobs: %w", err)
+	}
+	defer func() {
+		// Let running jobs finish (a mail batch being sent), within the shutdown timeout.
+		sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+		defer cancel()
+		if err := worker.Stop(sctx); err != nil {
+			logger.Warn("stopping jobs", "error", err.Error())
+		}
+	}()
 	hs := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           srv,

@@ -88,6 +88,10 @@ type Grant struct {
 type Principal struct {
 	User   User
 	Grants []Grant
+	// CredentialTag is a short fingerprint of the current password hash: it changes whenever
+	// the password does. A session keeps the tag it signed in with, so a password reset or
+	// change ends every other session.
+	CredentialTag string
 }
 
 // Has reports whether the principal holds role in any scope.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,9 @@ var (
 	ErrEmailTaken     = fmt.Errorf("email already registered: %w", database.ErrConflict)
 	ErrForbidden      = errors.New("not allowed")
 	ErrDisabled       = errors.New("account disabled")
+	// ErrNotVerified is returned by Authenticate, after a correct password, while the email
+	// address has not been verified.
+	ErrNotVerified = errors.New("email not verified")
 )
 
 // RateLimitError says sign-in is blocked for a while.
@@ -41,10 +45,44 @@ const (
 type Store struct {
 	db     *pgxpool.Pool
 	params argon2id.Params
+	// hashSlots bounds concurrent password hashing, so a surge of sign-ins queues for CPU
+	// instead of allocating params.Memory for every request at once.
+	hashSlots chan struct{}
 }
 
 // NewStore returns a Store that hashes new passwords with params.
-func NewStore(db *pgxpool.Pool, params argon2id.Params) *Store { return &Store{db: db, params: params} }
+func NewStore(db *pgxpool.Pool, params argon2id.Params) *Store {
+	return &Store{db: db, params: params, hashSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+}
+
+// withHashSlot runs fn while holding one of the hashing slots.
+func (s *Store) withHashSlot(ctx context.Context, fn func()) error {
+	select {
+	case s.hashSlots <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-s.hashSlots }()
+	fn()
+	return nil
+}
+
+// HashPassword hashes pw with the store's parameters, within the hashing bound.
+func (s *Store) HashPassword(ctx context.Context, pw string) (string, error) {
+	var hash string
+	var err error
+	if slotErr := s.withHashSlot(ctx, func() { hash, err = HashPassword(pw, s.params) }); slotErr != nil {
+		return "", slotErr
+	}
+	return hash, err
+}
+
+// VerifyPassword compares pw with hash within the hashing bound.
+func (s *Store) VerifyPassword(ctx context.Context, pw, hash string) (bool, error) {
+	var ok bool
+	err := s.withHashSlot(ctx, func() { ok = VerifyPassword(pw, hash) })
+	return ok, err
+}
 
 // NewUser is what sign-up asks for.
 type NewUser struct {
@@ -62,24 +100,30 @@ const userCols = `id, email, name, phone, email_verified_at, language, created_a
 // CreateUser creates an account holding the guru role. It returns ErrEmailTaken when the email
 // is registered already.
 func (s *Store) CreateUser(ctx context.Context, nu NewUser) (User, error) {
-	hash, err := HashPassword(nu.Password, s.params)
+	hash, err := s.HashPassword(ctx, nu.Password)
 	if err != nil {
 		return User{}, err
 	}
 	var u User
 	err = database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `INSERT INTO users (email, name, phone, password_hash) VALUES ($1, $2, $3, $4)
-			RETURNING `+userCols, NormalizeEmail(nu.Email), strings.TrimSpace(nu.Name), nu.Phone, hash)
-		u, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
-		if isUnique(err) {
-			return ErrEmailTaken
-		}
-		if err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO role_grants (user_id, role) VALUES ($1, 'guru')`, u.ID)
+		u, err = createUser(ctx, tx, nu, hash)
 		return err
 	})
+	return u, err
+}
+
+// createUser inserts the account and its guru grant within tx.
+func createUser(ctx context.Context, tx pgx.Tx, nu NewUser, hash string) (User, error) {
+	rows, _ := tx.Query(ctx, `INSERT INTO users (email, name, phone, password_hash) VALUES ($1, $2, $3, $4)
+		RETURNING `+userCols, NormalizeEmail(nu.Email), strings.TrimSpace(nu.Name), nu.Phone, hash)
+	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
+	if isUnique(err) {
+		return User{}, ErrEmailTaken
+	}
+	if err != nil {
+		return User{}, err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO role_grants (user_id, role) VALUES ($1, 'guru')`, u.ID)
 	return u, err
 }
 
@@ -131,20 +175,29 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (U
 	var disabled *time.Time
 	err = s.db.QueryRow(ctx, `SELECT id, email, name, phone, email_verified_at, language, created_at, password_hash, disabled_at
 		FROM users WHERE email = $1`, email).Scan(&u.ID, &u.Email, &u.Name, &u.Phone, &u.EmailVerifiedAt, &u.Language, &u.CreatedAt, &hash, &disabled)
+	found := err == nil
 	if errors.Is(err, pgx.ErrNoRows) {
-		// Spend the same time as a real check so timing does not reveal the account.
-		VerifyPassword(password, dummyHash)
+		hash = dummyHash // spend the same time as a real check, so timing does not reveal the account
 	} else if err != nil {
 		return User{}, err
 	}
-	if err != nil || !VerifyPassword(password, hash) || disabled != nil {
+	ok, err := s.VerifyPassword(ctx, password, hash)
+	if err != nil {
+		return User{}, err
+	}
+	if !found || !ok || disabled != nil {
 		if _, err := s.db.Exec(ctx, `INSERT INTO login_failures (email, ip) VALUES ($1, $2)`, email, ip); err != nil {
 			return User{}, err
 		}
 		return User{}, ErrBadCredentials
 	}
-	_, err = s.db.Exec(ctx, `DELETE FROM login_failures WHERE email = $1`, email)
-	return u, err
+	if _, err = s.db.Exec(ctx, `DELETE FROM login_failures WHERE email = $1`, email); err != nil {
+		return User{}, err
+	}
+	if u.EmailVerifiedAt == nil {
+		return u, ErrNotVerified
+	}
+	return u, nil
 }
 
 var dummyHash, _ = HashPassword("dummy-password-for-timing", DefaultParams)
@@ -167,8 +220,10 @@ const grantJoins = ` FROM role_grants g
 func (s *Store) Principal(ctx context.Context, userID int64) (*Principal, error) {
 	var p Principal
 	var disabled *time.Time
-	err := s.db.QueryRow(ctx, `SELECT `+userCols+`, disabled_at FROM users WHERE id = $1`, userID).Scan(
-		&p.User.ID, &p.User.Email, &p.User.Name, &p.User.Phone, &p.User.EmailVerifiedAt, &p.User.Language, &p.User.CreatedAt, &disabled)
+	err := s.db.QueryRow(ctx, `SELECT `+userCols+`, disabled_at,
+		left(encode(sha256(convert_to(password_hash, 'UTF8')), 'hex'), 16) FROM users WHERE id = $1`, userID).Scan(
+		&p.User.ID, &p.User.Email, &p.User.Name, &p.User.Phone, &p.User.EmailVerifiedAt, &p.User.Language, &p.User.CreatedAt, &disabled,
+		&p.CredentialTag)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("principal %d: %w", userID, database.ErrNotFound)
 	}

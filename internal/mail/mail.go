@@ -7,8 +7,10 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Message is one email.
@@ -26,4 +28,22 @@ func Enqueue(ctx context.Context, tx pgx.Tx, m Message) error {
 	_, err := tx.Exec(ctx, `INSERT INTO mail_outbox (to_addr, subject, body_text) VALUES ($1, $2, $3)`,
 		strings.ToLower(strings.TrimSpace(m.To)), m.Subject, m.Body)
 	return err
+}
+
+// Stored is a message kept in the outbox, for the development outbox page.
+type Stored struct {
+	ID        int64      `db:"id"`
+	To        string     `db:"to_addr"`
+	Subject   string     `db:"subject"`
+	Body      string     `db:"body_text"`
+	CreatedAt time.Time  `db:"created_at"`
+	SentAt    *time.Time `db:"sent_at"`
+	LastError string     `db:"last_error"`
+}
+
+// Latest returns the newest limit messages of the outbox, newest first.
+func Latest(ctx context.Context, db *pgxpool.Pool, limit int) ([]Stored, error) {
+	rows, _ := db.Query(ctx, `SELECT id, to_addr, subject, body_text, created_at, sent_at, last_error
+		FROM mail_outbox ORDER BY id DESC LIMIT $1`, limit)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Stored])
 }

@@ -2,7 +2,6 @@ package region
 
 import "time"
 
-
 var locations = map[string]*time.Location{
 	"WIB":  time.FixedZone("WIB", 7*3600),
 	"WITA": time.FixedZone("WITA", 8*3600),

@@ -10,7 +10,12 @@ import (
 	"penggerak/web/pages/public"
 )
 
-const sessionUserID = "user_id"
+// Session keys: who is signed in, and the credential tag of their password at sign-in (a
+// password reset or change elsewhere ends the session).
+const (
+	sessionUserID     = "user_id"
+	sessionCredential = "credential"
+)
 
 func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 	if principal(r) != nil {
@@ -48,6 +53,11 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", itoa(int(limited.RetryAfter.Seconds())))
 		s.render(w, r, http.StatusTooManyRequests, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
 		return
+	case errors.Is(err, account.ErrNotVerified):
+		f.Unverified = true
+		msg := i18n.T(r.Context(), "signin.unverified")
+		s.render(w, r, http.StatusForbidden, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
+		return
 	case errors.Is(err, account.ErrBadCredentials):
 		msg := i18n.T(r.Context(), "signin.failed")
 		s.render(w, r, http.StatusUnauthorized, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
@@ -69,7 +79,12 @@ func (s *Server) startSession(r *http.Request, u account.User) error {
 	if err := s.sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	p, err := s.accounts.Principal(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
 	s.sessions.Put(r.Context(), sessionUserID, u.ID)
+	s.sessions.Put(r.Context(), sessionCredential, p.CredentialTag)
 	s.sessions.Put(r.Context(), "lang", u.Language)
 	return nil
 }

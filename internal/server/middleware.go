@@ -122,6 +122,15 @@ func limitBody(next http.Handler) http.Handler {
 
 type principalKey struct{}
 
+// sessionLoadedKey marks a request whose session was loaded, so error pages rendered before
+// (or without) a session do not touch it.
+type sessionLoadedKey struct{}
+
+func sessionLoaded(r *http.Request) bool {
+	ok, _ := r.Context().Value(sessionLoadedKey{}).(bool)
+	return ok
+}
+
 // loadPrincipal puts the signed-in user with their current roles in the request context and
 // picks the interface language.
 func (s *Server) loadPrincipal(next http.Handler) http.Handler {
@@ -131,6 +140,9 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 		if id := s.sessions.GetInt64(ctx, sessionUserID); id != 0 {
 			p, err := s.accounts.Principal(ctx, id)
 			switch {
+			case err == nil && s.sessions.GetString(ctx, sessionCredential) != p.CredentialTag:
+				// The password was reset or changed since this session signed in.
+				_ = s.sessions.Destroy(ctx)
 			case err == nil:
 				ctx = context.WithValue(ctx, principalKey{}, p)
 				if lang == "" {
@@ -144,6 +156,7 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 			}
 		}
 		ctx = i18n.WithLocalizer(ctx, s.i18n.Localizer(lang))
+		ctx = context.WithValue(ctx, sessionLoadedKey{}, true)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

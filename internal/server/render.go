@@ -42,8 +42,10 @@ func (s *Server) base(r *http.Request, titleKey string) layout.Base {
 		Path:  r.URL.RequestURI(),
 		Dev:   s.cfg.Dev(),
 	}
-	if key := s.sessions.PopString(ctx, "flash"); key != "" {
-		b.Flash = i18n.T(ctx, key)
+	if sessionLoaded(r) {
+		if key := s.sessions.PopString(ctx, "flash"); key != "" {
+			b.Flash = i18n.T(ctx, key)
+		}
 	}
 	if p := principal(r); p != nil {
 		b.User = &layout.User{Name: p.User.Name, Roles: p.RoleNames()}

@@ -25,11 +25,14 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.securityHeaders,
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "text/csv"),
-		limitBody, s.sessions.LoadAndSave, s.loadPrincipal)
-	r.NotFound(s.notFound)
-	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		limitBody)
+	withSession := func(h http.HandlerFunc) http.HandlerFunc {
+		return s.sessions.LoadAndSave(s.loadPrincipal(h)).ServeHTTP
+	}
+	r.NotFound(withSession(s.notFound))
+	r.MethodNotAllowed(withSession(func(w http.ResponseWriter, r *http.Request) {
 		s.clientError(w, r, http.StatusMethodNotAllowed, "error.400")
-	})
+	}))
 
 	// Operations.
 	r.Get("/healthz", s.healthz)
@@ -37,6 +40,16 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	r.Method(http.MethodGet, "/static/*", web.StaticHandler())
 
+	// Everything below runs with the session and the signed-in user loaded.
+	r.Group(func(r chi.Router) {
+		r.Use(s.sessions.LoadAndSave, s.loadPrincipal)
+		s.appRoutes(r)
+	})
+	return r
+}
+
+// appRoutes are the application's pages, grouped by who may use them.
+func (s *Server) appRoutes(r chi.Router) {
 	// Public.
 	r.Group(func(r chi.Router) {
 		r.Get("/", s.home)
@@ -54,6 +67,16 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Post("/tiket/{token}/batal", s.ticketCancel)
 		r.Post("/tiket/{token}/umpan-balik", s.ticketFeedback)
 		r.Get("/sertifikat", s.certificateVerify)
+		r.Get("/daftar", s.signUpPage)
+		r.Post("/daftar", s.signUp)
+		r.Get("/verifikasi/kirim-ulang", s.resendVerificationPage)
+		r.Post("/verifikasi/kirim-ulang", s.resendVerification)
+		r.Get("/verifikasi/{token}", s.verifyEmailPage)
+		r.Post("/verifikasi/{token}", s.verifyEmail)
+		r.Get("/lupa-sandi", s.forgotPasswordPage)
+		r.Post("/lupa-sandi", s.forgotPassword)
+		r.Get("/atur-ulang-sandi/{token}", s.resetPasswordPage)
+		r.Post("/atur-ulang-sandi/{token}", s.resetPassword)
 	})
 
 	// Any signed-in user.
@@ -66,6 +89,8 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Get("/klinik/saya", s.clinicMine)
 		r.Get("/klinik/{id}/daftar", s.clinicRegisterForm)
 		r.Post("/klinik/{id}/daftar", s.clinicRegister)
+		r.Get("/akun/sandi", s.changePasswordPage)
+		r.Post("/akun/sandi", s.changePassword)
 	})
 
 	// Teachers.
@@ -113,7 +138,7 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	if s.cfg.Dev() {
 		r.Group(func(r chi.Router) {
 			// mail: development outbox
+			r.Get("/dev/outbox", s.devOutbox)
 		})
 	}
-	return r
 }

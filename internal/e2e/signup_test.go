@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"testing"
+
+	"penggerak/internal/account"
+	"penggerak/internal/apptest"
+	"penggerak/internal/browsertest"
+)
+
+// A teacher signs up on a phone, fixes a wrong phone number, verifies the email from the
+// development outbox, and signs in; with and without JavaScript.
+func TestSignUpAndVerifyOnPhone(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []browsertest.Option
+	}{
+		{"javascript", []browsertest.Option{browsertest.Phone()}},
+		{"no javascript", []browsertest.Option{browsertest.Phone(), browsertest.NoJavaScript()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := apptest.Start(t)
+			b := browsertest.New(t, tc.opts...)
+			b.Visit(a.URL + "/")
+			b.Click(`main a[href="/daftar"]`)
+			b.Fill("#name", "Siti Aminah")
+			b.Fill("#email", "siti@sekolah.test")
+			b.Fill("#phone", "021 555 1234")
+			b.Fill("#password", "kebun-mangga-77")
+			b.Fill("#password_confirm", "kebun-mangga-77")
+			b.Click(`form[action="/daftar"] button[type=submit]`)
+			b.MustSee("Nomor HP tidak valid")
+			if b.ValueOf("#name") != "Siti Aminah" || b.ValueOf("#email") != "siti@sekolah.test" || b.ValueOf("#phone") != "021 555 1234" {
+				t.Fatalf("typed values lost: %q %q %q", b.ValueOf("#name"), b.ValueOf("#email"), b.ValueOf("#phone"))
+			}
+			b.Fill("#phone", "0812 3456 7890")
+			b.Fill("#password", "kebun-mangga-77")
+			b.Fill("#password_confirm", "kebun-mangga-77")
+			b.Click(`form[action="/daftar"] button[type=submit]`)
+			b.MustSee("Akun Anda sudah dibuat")
+
+			// Signing in before verifying is refused, with a way to get the link again.
+			b.Visit(a.URL + "/masuk")
+			b.Fill("#email", "siti@sekolah.test")
+			b.Fill("#password", "kebun-mangga-77")
+			b.Click(`form[action="/masuk"] button[type=submit]`)
+			b.MustSee("belum diverifikasi", "Kirim ulang tautan verifikasi")
+
+			b.Visit(a.URL + "/dev/outbox")
+			b.MustSee("siti@sekolah.test", "Verifikasi alamat surel akun Penggerak Anda")
+			b.Click(`.mail-body a[href^="/verifikasi/"]`)
+			b.MustSee("Verifikasi alamat surel")
+			b.Click(`main form button[type=submit]`)
+			b.MustSee("Alamat surel Anda sudah diverifikasi")
+
+			b.Fill("#email", "siti@sekolah.test")
+			b.Fill("#password", "kebun-mangga-77")
+			b.Click(`form[action="/masuk"] button[type=submit]`)
+			b.MustSee("Selamat datang, Siti Aminah")
+			if w := b.Eval(`String(document.documentElement.scrollWidth)`); w != "390" {
+				t.Errorf("page is %spx wide on a 390px phone", w)
+			}
+			b.Screenshot("signup-" + tc.name)
+		})
+	}
+}
+
+// A teacher who forgot the password asks for a link, follows it from the outbox, chooses a
+// new password and signs in with it (without JavaScript).
+func TestForgottenPassword(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("siti@sekolah.test", account.RoleGuru, account.Scope{})
+	b := browsertest.New(t, browsertest.Phone(), browsertest.NoJavaScript())
+	b.Visit(a.URL + "/masuk")
+	b.Click(`a[href="/lupa-sandi"]`)
+	b.Fill("#email", "siti@sekolah.test")
+	b.Click(`form[action="/lupa-sandi"] button[type=submit]`)
+	b.MustSee("Bila alamat itu terdaftar")
+	b.Visit(a.URL + "/dev/outbox")
+	b.Click(`.mail-body a[href^="/atur-ulang-sandi/"]`)
+	b.Fill("#password", "sandi-baru-yang-kuat")
+	b.Fill("#password_confirm", "sandi-baru-yang-kuat")
+	b.Click(`main form button[type=submit]`)
+	b.MustSee("Kata sandi Anda sudah diganti")
+	b.Fill("#email", "siti@sekolah.test")
+	b.Fill("#password", "sandi-baru-yang-kuat")
+	b.Click(`form[action="/masuk"] button[type=submit]`)
+	b.MustSee("Selamat datang, Pengguna siti")
+}

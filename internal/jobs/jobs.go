@@ -1,0 +1,82 @@
+// Package jobs runs background work with River on the application's database: the periodic
+// mail delivery now, long exports later. Each job's work lives in its feature package; this
+// package only wires workers and schedules.
+package jobs
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
+
+	"penggerak/internal/mail"
+)
+
+// MailInterval is how often the outbox is delivered.
+const MailInterval = 5 * time.Second
+
+// DeliverMailArgs is the periodic job that sends what waits in the mail outbox.
+type DeliverMailArgs struct{}
+
+// Kind names the job in River's tables.
+func (DeliverMailArgs) Kind() string { return "mail_deliver" }
+
+// InsertOpts keeps at most one delivery job waiting: the outbox rows are the real queue.
+func (DeliverMailArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRunning}}}
+}
+
+// DeliverMailWorker runs one delivery batch.
+type DeliverMailWorker struct {
+	river.WorkerDefaults[DeliverMailArgs]
+	Deliverer *mail.Deliverer
+}
+
+// Work delivers one batch of the outbox.
+func (w *DeliverMailWorker) Work(ctx context.Context, _ *river.Job[DeliverMailArgs]) error {
+	_, _, err := w.Deliverer.Deliver(ctx)
+	return err
+}
+
+// Timeout bounds one batch (SMTP may be slow).
+func (w *DeliverMailWorker) Timeout(*river.Job[DeliverMailArgs]) time.Duration {
+	return 2 * time.Minute
+}
+
+// New builds the River client with every worker and periodic job. Start it with Start and
+// stop it with Stop (which lets running jobs finish).
+func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer) (*river.Client[pgx.Tx], error) {
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &DeliverMailWorker{Deliverer: d})
+	return river.NewClient(riverpgxv5.New(db), &river.Config{
+		// River reports routine work at info level every few seconds; keep its warnings only.
+		Logger:  slog.New(warnOnly{logger.Handler()}),
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		Workers: workers,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(MailInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return DeliverMailArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "mail_deliver", RunOnStart: true}),
+		},
+		CompletedJobRetentionPeriod: time.Hour,
+	})
+}
+
+// warnOnly passes on records at warning level and above.
+type warnOnly struct{ slog.Handler }
+
+func (h warnOnly) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+func (h warnOnly) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return warnOnly{h.Handler.WithAttrs(attrs)}
+}
+
+func (h warnOnly) WithGroup(name string) slog.Handler { return warnOnly{h.Handler.WithGroup(name)} }
