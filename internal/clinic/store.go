@@ -786,3 +786,11 @@ func (s *Store) Feedback(ctx context.Context, clinicID int64) (FeedbackSummary, 
 	}
 	return fs, nil
 }
+
+// RecordExport writes the export of an event's attendance list to the audit log.
+func (s *Store) RecordExport(ctx context.Context, act audit.Actor, clinicID int64, format string, rows int) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.export", ObjectType: "clinic", ObjectID: strconv.FormatInt(clinicID, 10),
+			Detail: map[string]any{"format": format, "rows": rows}})
+	})
+}

@@ -483,6 +483,9 @@ func (s *Server) clinicExport(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		name += ".xlsx"
 	}
+	if err == nil {
+		err = s.clinics.RecordExport(r.Context(), actor(r), c.ID, name[strings.LastIndex(name, ".")+1:], len(rows))
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -413,7 +413,10 @@ func TestClinicFlow(t *testing.T) {
 	if !strings.HasPrefix(res.Body, "\xEF\xBB\xBF") || !strings.Contains(res.Body, "NPSN") || strings.Contains(res.Body, "1601014501850003") {
 		t.Errorf("csv: %q", res.Body)
 	}
-	if n := tc.count(`SELECT count(*) FROM audit_log WHERE action LIKE 'clinic.%'`); n < 3 {
+	if n := tc.count(`SELECT count(*) FROM audit_log WHERE action = 'clinic.export' AND object_id = $1`, strconv.FormatInt(id, 10)); n != 2 {
+		t.Errorf("export audit entries %d, want 2", n)
+	}
+	if n := tc.count(`SELECT count(*) FROM audit_log WHERE action IN ('clinic.create', 'clinic.publish', 'clinic.invite', 'clinic.update')`); n < 4 {
 		t.Errorf("audit entries %d", n)
 	}
 
