@@ -45,7 +45,9 @@ func TestClinicJourney(t *testing.T) {
 		('10600002', 'SMP Negeri 1 OKU', 'SMP', 'negeri', '16.01', 'smpn1@sekolah.test')`); err != nil {
 		t.Fatal(err)
 	}
-	wib := func(d time.Duration, layout string) string { return region.InZone(a.Now().Add(d), "WIB").Format(layout) }
+	wib := func(d time.Duration, layout string) string {
+		return region.InZone(a.Now().Add(d), "WIB").Format(layout)
+	}
 
 	staff := browsertest.New(t, browsertest.Phone()) // check-in happens on a phone at the door
 	signInAs(staff, a, "dinas.oku@sekolah.test")
