@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -499,5 +500,51 @@ func TestClinicNomination(t *testing.T) {
 	mustContain(t, "manage", body.String(), "Taufik Hidayat", "nominasi")
 	if res := serang.Get("/staf/klinik"); strings.Contains(res.Body, c.Title) {
 		t.Error("Kota Serang lists the OKU event")
+	}
+}
+
+// TestClinicConcurrentRegistrationHTTP: 200 signed-in teachers press "Daftar" at the same moment
+// for 100 seats; exactly 100 hold a seat and 100 wait, each with a ticket.
+func TestClinicConcurrentRegistrationHTTP(t *testing.T) {
+	a := apptest.Start(t)
+	c := okuEvent(t, a, 100, true)
+	clients := make([]*apptest.Client, 200)
+	for i := range clients {
+		email := fmt.Sprintf("guru%03d@x.test", i)
+		a.User(email, account.RoleGuru, account.Scope{})
+		clients[i] = a.SignIn(email)
+	}
+	path := fmt.Sprintf("/klinik/%d/daftar", c.ID)
+	statuses := make([]int, len(clients))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, cl := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			res := cl.PostForm(path, url.Values{"name": {fmt.Sprintf("Guru %03d", i)}, "npsn": {fmt.Sprintf("106%05d", i)},
+				"school_name": {"SD Negeri " + strconv.Itoa(i)}, "jenjang": {"SD"}})
+			statuses[i] = res.Status
+		}()
+	}
+	began := time.Now()
+	close(start)
+	wg.Wait()
+	t.Logf("200 concurrent HTTP registrations in %v", time.Since(began))
+	for i, st := range statuses {
+		if st != http.StatusSeeOther {
+			t.Errorf("client %d: status %d", i, st)
+		}
+	}
+	tc := &clinicCase{t, a}
+	if n := tc.count(`SELECT count(*) FROM clinic_registrations WHERE clinic_id = $1 AND status = 'registered'`, c.ID); n != 100 {
+		t.Errorf("registered %d, want 100", n)
+	}
+	if n := tc.count(`SELECT count(*) FROM clinic_registrations WHERE clinic_id = $1 AND status = 'waiting'`, c.ID); n != 100 {
+		t.Errorf("waiting %d, want 100", n)
+	}
+	if n := tc.count(`SELECT count(DISTINCT user_id) FROM clinic_registrations WHERE clinic_id = $1`, c.ID); n != 200 {
+		t.Errorf("distinct registrants %d, want 200", n)
 	}
 }
