@@ -67,6 +67,7 @@ func TestClinicJourney(t *testing.T) {
 	staff.Select("#closes", wib(48*time.Hour, "2006-01-02T15:04"))
 	staff.Click(`main form button[type=submit]`)
 	staff.MustSee("Kapasitas harus bilangan bulat lebih dari 0.")
+	staff.Screenshot("clinic-form-error")
 	if staff.ValueOf("#title") != "Coaching Clinic CGP Angkatan 10 OKU" || staff.ValueOf(`[name="sessions[0].start"]`) != "08:00" {
 		t.Fatal("typed values lost after an error")
 	}
@@ -81,6 +82,7 @@ func TestClinicJourney(t *testing.T) {
 	staff.Select("#npsn_list", "10600001\n10600002")
 	staff.Click(`main form[method=post] button[type=submit]`)
 	staff.MustSee("2 baru diundang", "SMP Negeri 1 OKU")
+	staff.Screenshot("clinic-invite")
 
 	// Three teachers on a phone, one after the other.
 	teacher := browsertest.New(t, browsertest.Phone())
@@ -101,6 +103,7 @@ func TestClinicJourney(t *testing.T) {
 			teacher.MustSee("Pendaftaran berhasil", "Kode tiket")
 		} else {
 			teacher.MustSee("Anda di daftar tunggu, nomor 1")
+			teacher.Screenshot("clinic-ticket-waiting")
 		}
 		if w := teacher.Eval(`String(document.documentElement.scrollWidth)`); w != "390" {
 			t.Errorf("ticket page is %spx wide on a 390px phone", w)
@@ -131,6 +134,7 @@ func TestClinicJourney(t *testing.T) {
 	staff.Fill("#code", strings.ToLower(code[:4]+"-"+code[4:]))
 	staff.Click(`#checkin-form button[type=submit]`)
 	staff.MustSee("tercatat hadir", "1 hadir")
+	staff.Screenshot("clinic-checkin")
 	for _, page := range []string{staff.Location(), manage} {
 		staff.Visit(page)
 		if w := staff.Eval(`String(document.documentElement.scrollWidth)`); w != "390" {

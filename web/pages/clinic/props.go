@@ -148,10 +148,10 @@ func has(list []string, v string) bool {
 
 func sessionRows(f clinic.Form) []clinic.SessionForm {
 	rows := append([]clinic.SessionForm{}, f.Sessions...)
-	n := len(rows) + 2
-	if n < 4 {
-		n = 4
+	for len(rows) > 0 && rows[len(rows)-1].Blank() && rows[len(rows)-1].ID == 0 {
+		rows = rows[:len(rows)-1] // trailing empty rows; indexes of the others are kept
 	}
+	n := max(len(rows)+2, 3)
 	for len(rows) < n {
 		rows = append(rows, clinic.SessionForm{})
 	}
