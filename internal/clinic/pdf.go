@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/johnfercher/maroto/v2"
+	"github.com/johnfercher/maroto/v2/pkg/components/col"
 	"github.com/johnfercher/maroto/v2/pkg/components/image"
 	"github.com/johnfercher/maroto/v2/pkg/components/line"
 	"github.com/johnfercher/maroto/v2/pkg/components/page"
@@ -103,7 +104,7 @@ func (s *Store) letterRows(c Clinic, inv Invitation, issued time.Time) []core.Ro
 	rows = append(rows,
 		para(org+" menyelenggarakan "+KindLabel(c.Kind)+" \""+c.Title+"\". "+
 			"Sehubungan dengan itu, kami mengundang Bapak/Ibu Kepala Sekolah untuk menugaskan "+TeachersToSend(c)+
-			" mengikuti kegiatan tersebut, yang akan dilaksanakan pada:", props.Text{Top: 1, Bottom: 1, Align: align.Justify}))
+			" mengikuti kegiatan tersebut, yang akan dilaksanakan pada:", props.Text{Top: 1, Bottom: 1}))
 	rows = append(rows, scheduleRows(c)...)
 	rows = append(rows, para("Bentuk kegiatan: "+ModeLabel(c.Mode)))
 	if c.Venue != "" {
@@ -116,7 +117,7 @@ func (s *Store) letterRows(c Clinic, inv Invitation, issued time.Time) []core.Ro
 		para("Cara mendaftar: guru yang ditugaskan mendaftar sendiri melalui "+s.baseURL+"/klinik/"+strconv.FormatInt(c.ID, 10)+
 			" (masuk dengan akun Penggerak) antara "+dateTime(c, c.RegistrationOpens)+" dan "+dateTime(c, c.RegistrationCloses)+
 			", atau Kepala Sekolah menyampaikan nama guru kepada narahubung. Kapasitas "+strconv.Itoa(c.Capacity)+
-			" peserta; pendaftar setelah kuota penuh masuk daftar tunggu.", props.Text{Top: 2, Bottom: 1, Align: align.Justify}))
+			" peserta; pendaftar setelah kuota penuh masuk daftar tunggu.", props.Text{Top: 2, Bottom: 1}))
 	if c.ContactName != "" || c.ContactPhone != "" {
 		rows = append(rows, para("Narahubung: "+c.ContactName+" "+c.ContactPhone))
 	}
@@ -268,7 +269,10 @@ func (s *Store) CertificatePDF(c Clinic, r Registration) ([]byte, error) {
 	m.AddRow(40,
 		image.NewFromBytesCol(3, qr, extension.Png, props.Rect{Percent: 100}),
 		text.NewCol(5, "Periksa keaslian sertifikat di "+s.VerifyURL(r.CertCode), props.Text{Size: 9, Top: 10}),
-		text.NewCol(4, dash(c.SignatoryTitle)+"\n\n\n"+dash(c.SignatoryName), props.Text{Align: align.Center, Top: 4}),
+		col.New(4).Add(
+			text.New(dash(c.SignatoryTitle), props.Text{Align: align.Center, Top: 4}),
+			text.New(dash(c.SignatoryName), props.Text{Align: align.Center, Top: 28, Style: fontstyle.Bold}),
+		),
 	)
 	doc, err := m.Generate()
 	if err != nil {
