@@ -69,8 +69,12 @@ func (s *Store) Invite(ctx context.Context, act audit.Actor, sc Scope, c Clinic,
 	var res InviteResult
 	list := NPSNs(f.NPSNList)
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, _, _, _, _, err := lock(ctx, tx, &sc, c.ID); err != nil {
+		status, _, _, _, _, err := lock(ctx, tx, &sc, c.ID)
+		if err != nil {
 			return err
+		}
+		if status == StatusCancelled {
+			return ErrState
 		}
 		rows, _ := tx.Query(ctx, `SELECT sc.npsn FROM schools sc JOIN regencies r ON r.code = sc.regency_code
 			WHERE r.province_code = $1 AND ($2 = '' OR sc.regency_code = $2)
@@ -79,7 +83,8 @@ func (s *Store) Invite(ctx context.Context, act audit.Actor, sc Scope, c Clinic,
 			AND (cardinality($6::text[]) = 0 OR sc.npsn = ANY($6))
 			ORDER BY sc.npsn LIMIT 5000`,
 			c.ProvinceCode, c.RegencyCode, f.Regency, f.District, nonNil(f.Jenjang), nonNil(list))
-		found, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		var found []string
+		found, err = pgx.CollectRows(rows, pgx.RowTo[string])
 		if err != nil {
 			return err
 		}

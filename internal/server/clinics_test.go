@@ -460,6 +460,12 @@ func TestClinicFlow(t *testing.T) {
 		t.Errorf("cancellation emails %d, want 3 (t2, t3, sdn1)", n)
 	}
 	mustContain(t, "cancelled page", a.Anonymous().Get(public).Body, "dibatalkan oleh penyelenggara")
+	if res := staff.PostForm(base+"/undangan", url.Values{"npsn_list": {"10600001"}}); res.Status != http.StatusConflict {
+		t.Errorf("inviting to a cancelled event: %d", res.Status)
+	}
+	if res := c2.PostForm(public+"/daftar", url.Values{"name": {"Guru"}, "npsn": {"10600001"}, "school_name": {"SD Negeri"}, "jenjang": {"SD"}}); res.Status == http.StatusSeeOther {
+		t.Error("registered for a cancelled event")
+	}
 }
 
 // TestClinicNomination: staff nominate teachers for school slots; the slot limit is shown on
