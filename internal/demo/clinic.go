@@ -11,26 +11,9 @@ import (
 	"penggerak/internal/region"
 )
 
-// demoClinicSchools are a few schools the demo clinics invite; created only when missing (the
-// schools demo data may already hold them).
-var demoClinicSchools = []struct{ NPSN, Name, Jenjang, Regency, Email, Principal string }{
-	{"10644001", "SMP Negeri 1 OKU", "SMP", "16.01", "smpn1oku@demo.penggerak.id", "Kepala SMPN 1 OKU"},
-	{"10644002", "SD Negeri 1 Baturaja", "SD", "16.01", "sdn1baturaja@demo.penggerak.id", ""},
-	{"10644003", "TK Pertiwi Baturaja", "PAUD", "16.01", "", ""},
-	{"30244001", "SMA Negeri 1 Palangka Raya", "SMA", "62.71", "sman1plk@demo.penggerak.id", ""},
-	{"30244002", "SMA Negeri 1 Danau Sembuluh", "SMA", "62.07", "", "Hj. Hadisuyatni, S.Pd., M.M."},
-}
-
 // seedClinics creates the two demo events from the seeds (OKU and Kalimantan Tengah) when they
 // are missing, starting two and three weeks from now so that registration is open.
 func seedClinics(ctx context.Context, db *pgxpool.Pool) error {
-	for _, s := range demoClinicSchools {
-		if _, err := db.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code, email, principal_name)
-			SELECT $1, $2, $3, 'negeri', $4, $5, $6 WHERE EXISTS (SELECT 1 FROM regencies WHERE code = $4)
-			ON CONFLICT (npsn) DO NOTHING`, s.NPSN, s.Name, s.Jenjang, s.Regency, s.Email, s.Principal); err != nil {
-			return err
-		}
-	}
 	st := clinic.NewStore(db, clinic.NewSigner("demo"), "")
 	wib := region.Location("WIB")
 	now := time.Now().In(wib)

@@ -57,5 +57,11 @@ func Seed(ctx context.Context, db *pgxpool.Pool, params argon2id.Params) error {
 			}
 		}
 	}
+	if _, err := seedSchools(ctx, db); err != nil {
+		return err
+	}
+	if err := seedGuruProfile(ctx, db, "guru@demo.penggerak.id"); err != nil {
+		return err
+	}
 	return seedClinics(ctx, db)
 }

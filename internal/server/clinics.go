@@ -339,23 +339,31 @@ func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, pages.Verify(s.base(r, "clinic.verify.heading"), p))
 }
 
-// clinicDashboard is the coaching clinic section of the dashboard.
-func (s *Server) clinicDashboard(r *http.Request) *dashboardClinic {
+// addClinicCards adds the coaching clinic cards to the dashboard: one for the widest staff role
+// the user holds (events of their region, counted in the scoped SQL), one in the guru section
+// (their registrations).
+func (s *Server) addClinicCards(r *http.Request, props *dashboard.Props) error {
 	p := principal(r)
-	out := &dashboardClinic{Staff: p.HasAny(account.RoleAdmin, account.RoleBGP, account.RoleDinas)}
-	if out.Staff {
-		if list, err := s.clinics.StaffList(r.Context(), clinic.StaffScope(p)); err == nil {
-			out.Managed = len(list)
-		}
-	}
-	if regs, err := s.clinics.ByUser(r.Context(), p.User.ID); err == nil {
-		for _, g := range regs {
-			if g.Status != clinic.RegCancelled {
-				out.Registered++
+	for _, role := range []account.Role{account.RoleAdmin, account.RoleBGP, account.RoleDinas} {
+		if p.Has(role) {
+			list, err := s.clinics.StaffList(r.Context(), clinic.StaffScope(p))
+			if err != nil {
+				return err
 			}
+			props.Add(role, dashboard.ClinicStaffCard(len(list)))
+			break
 		}
 	}
-	return out
+	regs, err := s.clinics.ByUser(r.Context(), p.User.ID)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, g := range regs {
+		if g.Status != clinic.RegCancelled {
+			n++
+		}
+	}
+	props.Add(account.RoleGuru, dashboard.ClinicGuruCard(n))
+	return nil
 }
-
-type dashboardClinic = dashboard.ClinicProps

@@ -97,6 +97,9 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleGuru))
 		// profile: teacher routes
+		r.Get("/profil", s.profilePage)
+		r.Post("/profil", s.saveProfile)
+		r.Get("/profil/sekolah", s.schoolSearch)
 		// recruitment: teacher routes
 	})
 
@@ -104,13 +107,26 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(adminOnly...))
 		// schools: admin routes
+		r.Get("/admin/sekolah", s.adminSchools)
+		r.Post("/admin/sekolah/impor", s.importSchools)
 		// recruitment: admin routes
+		// audit: admin routes
+		r.Get("/admin/audit", s.auditLog)
+		r.Get("/admin/audit/verifikasi", s.auditVerify)
 	})
 
 	// Staff: admin, BGP, Dinas (each handler scopes its queries to the user's region).
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(staff...))
 		// users: staff routes
+		r.Group(func(r chi.Router) {
+			// Only the national admin and BGP admins administer users; dinas is refused (403).
+			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
+			r.Get("/admin/pengguna", s.userList)
+			r.Get("/admin/pengguna/{id}", s.userDetail)
+			r.Post("/admin/pengguna/{id}/peran", s.grantRole)
+			r.Post("/admin/pengguna/{id}/peran/{grant}/cabut", s.revokeRole)
+		})
 		// clinics: staff routes
 		r.Get("/staf/klinik", s.staffClinics)
 		r.Get("/staf/klinik/baru", s.clinicNew)
@@ -132,6 +148,14 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/staf/klinik/{id}/hitungan", s.clinicCounts)
 		r.Get("/staf/klinik/{id}/presensi.xlsx", s.clinicExport)
 		r.Get("/staf/klinik/{id}/presensi.csv", s.clinicExport)
+	})
+
+	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireSignIn)
+		r.Get("/profil/data-saya", s.myData)
+		r.Get("/profil/data-saya/unduh", s.downloadMyData)
+		r.Post("/profil/data-saya/hapus", s.requestDeletion)
 	})
 
 	// Development only.

@@ -20,6 +20,7 @@ import (
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
 	"penggerak/internal/config"
+	"penggerak/internal/overview"
 	"penggerak/internal/region"
 	"penggerak/web/i18n"
 )
@@ -52,6 +53,7 @@ type Server struct {
 	regions  *region.Store
 	audit    *audit.Store
 	clinics  *clinic.Store
+	overview *overview.Store
 
 	router  chi.Router
 	handler http.Handler
@@ -83,6 +85,7 @@ func New(cfg config.Config, d Deps) *Server {
 		regions:  region.NewStore(d.DB),
 		audit:    audit.NewStore(d.DB),
 		clinics:  clinic.NewStore(d.DB, clinic.NewSigner(cfg.SecretKey), cfg.BaseURL),
+		overview: overview.NewStore(d.DB),
 	}
 	s.store = pgxstore.NewWithCleanupInterval(d.DB, 10*time.Minute)
 	s.sessions = scs.New()
