@@ -54,6 +54,8 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
+		info := &requestInfo{}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
@@ -64,10 +66,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
 			route = rc.RoutePattern()
 		}
-		var uid int64
-		if p := principal(r); p != nil {
-			uid = p.User.ID
-		}
+		uid := info.userID
 		s.log.LogAttrs(r.Context(), levelFor(sw.status), "request",
 			slog.String("method", r.Method), slog.String("route", route), slog.Int("status", sw.status),
 			slog.Duration("duration", d), slog.String("request_id", middleware.GetReqID(r.Context())), slog.Int64("user_id", uid))
@@ -122,6 +121,11 @@ func limitBody(next http.Handler) http.Handler {
 
 type principalKey struct{}
 
+// requestInfo carries what inner middleware learns back out to the request log.
+type requestInfo struct{ userID int64 }
+
+type requestInfoKey struct{}
+
 // sessionLoadedKey marks a request whose session was loaded, so error pages rendered before
 // (or without) a session do not touch it.
 type sessionLoadedKey struct{}
@@ -145,6 +149,9 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 				_ = s.sessions.Destroy(ctx)
 			case err == nil:
 				ctx = context.WithValue(ctx, principalKey{}, p)
+				if info, ok := ctx.Value(requestInfoKey{}).(*requestInfo); ok {
+					info.userID = p.User.ID
+				}
 				if lang == "" {
 					lang = p.User.Language
 				}

@@ -58,6 +58,9 @@ func TestProfileNIKNeverLogged(t *testing.T) {
 		if _, err := accounts.CreateUser(ctx, account.NewUser{Email: email, Name: "Guru Log", Password: apptest.Password}); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := db.Exec(ctx, `UPDATE users SET email_verified_at = now() WHERE email = $1`, email); err != nil {
+			t.Fatal(err)
+		}
 		jar, _ := cookiejar.New(nil)
 		c := &apptest.Client{T: t, Base: hs.URL, HTTP: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 		if res := c.PostForm("/masuk", url.Values{"email": {email}, "password": {apptest.Password}}); res.Status != http.StatusSeeOther {
