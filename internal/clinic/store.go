@@ -566,24 +566,6 @@ func (s *Store) promote(ctx context.Context, tx pgx.Tx, clinicID int64) ([]Regis
 	return out, nil
 }
 
-// Profile is what is known of a signed-in teacher to prefill the registration form.
-type Profile struct {
-	NPSN       string `db:"npsn"`
-	SchoolName string `db:"school_name"`
-	Jenjang    string `db:"jenjang"`
-}
-
-// TeacherProfile returns the school of a teacher from their profile, if they have one.
-func (s *Store) TeacherProfile(ctx context.Context, userID int64) (Profile, error) {
-	rows, _ := s.db.Query(ctx, `SELECT t.npsn, coalesce(sc.name, '') AS school_name, coalesce(sc.jenjang, t.jenjang) AS jenjang
-		FROM teacher_profiles t LEFT JOIN schools sc ON sc.npsn = t.npsn WHERE t.user_id = $1`, userID)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Profile])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, nil
-	}
-	return p, err
-}
-
 // CheckIn is the outcome of one check-in.
 type CheckIn struct {
 	Registration Registration

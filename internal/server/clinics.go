@@ -111,8 +111,8 @@ func (s *Server) clinicRegisterForm(w http.ResponseWriter, r *http.Request) {
 		redirect(w, r, "/tiket/"+s.clinics.Signer().Ticket(c.ID, mine.ID))
 		return
 	}
-	prof, err := s.clinics.TeacherProfile(r.Context(), p.User.ID)
-	if err != nil {
+	prof, err := s.profiles().Get(r.Context(), p.User.ID)
+	if err != nil && !errors.Is(err, database.ErrNotFound) {
 		s.serverError(w, r, err)
 		return
 	}
