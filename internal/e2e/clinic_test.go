@@ -34,6 +34,18 @@ func signOut(b *browsertest.Browser) {
 // waiting list; one cancels and the waiting list moves; the Dinas checks a teacher in by the
 // typed ticket code and exports the attendance list, whose XLSX rows are checked.
 func TestClinicJourney(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []browsertest.Option
+	}{
+		{"javascript", []browsertest.Option{browsertest.Phone()}},
+		{"no javascript", []browsertest.Option{browsertest.Phone(), browsertest.NoJavaScript()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) { clinicJourney(t, tc.opts) })
+	}
+}
+
+func clinicJourney(t *testing.T, opts []browsertest.Option) {
 	a := apptest.Start(t)
 	ctx := context.Background()
 	a.User("dinas.oku@sekolah.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
@@ -49,7 +61,7 @@ func TestClinicJourney(t *testing.T) {
 		return region.InZone(a.Now().Add(d), "WIB").Format(layout)
 	}
 
-	staff := browsertest.New(t, browsertest.Phone()) // check-in happens on a phone at the door
+	staff := browsertest.New(t, opts...) // check-in happens on a phone at the door
 	signInAs(staff, a, "dinas.oku@sekolah.test")
 	staff.Click(`main a[href="/staf/klinik/baru"]`)
 	staff.Fill("#title", "Coaching Clinic CGP Angkatan 10 OKU")
@@ -67,7 +79,7 @@ func TestClinicJourney(t *testing.T) {
 	staff.Select("#closes", wib(48*time.Hour, "2006-01-02T15:04"))
 	staff.Click(`main form button[type=submit]`)
 	staff.MustSee("Kapasitas harus bilangan bulat lebih dari 0.")
-	staff.Screenshot("clinic-form-error")
+	staff.Screenshot("clinic-form-error-" + t.Name()[len("TestClinicJourney/"):])
 	if staff.ValueOf("#title") != "Coaching Clinic CGP Angkatan 10 OKU" || staff.ValueOf(`[name="sessions[0].start"]`) != "08:00" {
 		t.Fatal("typed values lost after an error")
 	}
@@ -85,7 +97,7 @@ func TestClinicJourney(t *testing.T) {
 	staff.Screenshot("clinic-invite")
 
 	// Three teachers on a phone, one after the other.
-	teacher := browsertest.New(t, browsertest.Phone())
+	teacher := browsertest.New(t, opts...)
 	var id int64
 	if err := a.DB.QueryRow(ctx, `SELECT id FROM clinics`).Scan(&id); err != nil {
 		t.Fatal(err)
