@@ -258,6 +258,7 @@ func TestClinicFlow(t *testing.T) {
 	}
 	res = a.Anonymous().Get("/klinik?wilayah=16.01")
 	mustContain(t, "public list", res.Body, "Coaching Clinic Rekrutmen CGP Angkatan 10")
+	t.Logf("public list page: %d bytes before compression", len(res.Body))
 	if res := a.Anonymous().Get("/klinik?wilayah=36.73"); strings.Contains(res.Body, "Rekrutmen CGP Angkatan 10") {
 		t.Error("OKU event listed for Kota Serang")
 	}
