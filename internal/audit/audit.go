@@ -121,7 +121,7 @@ func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
 // Recent lists entries newest first, before id beforeID (0 for the newest), at most limit.
 func (s *Store) Recent(ctx context.Context, beforeID int64, limit int) ([]LogEntry, error) {
 	rows, _ := s.db.Query(ctx, `SELECT a.id, a.at, a.actor_id, u.name AS actor_name, a.actor_ip, a.action,
-			a.object_type, a.object_id, a.detail::text::bytea AS detail
+			a.object_type, a.object_id, a.detail
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
 		WHERE $1 = 0 OR a.id < $1 ORDER BY a.id DESC LIMIT $2`, beforeID, limit)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[LogEntry])

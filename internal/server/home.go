@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"penggerak/internal/account"
 	"penggerak/web/pages/dashboard"
 	"penggerak/web/pages/public"
 )
@@ -20,10 +21,67 @@ func (s *Server) dataNotice(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, public.DataNotice(s.base(r, "data.title")))
 }
 
+// dashboard shows one section per role the signed-in user holds. Roles come from role_grants
+// on every request (loadPrincipal), so a granted or revoked role shows here on the next request.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
-	p := principal(r)
-	props := dashboard.Props{Name: p.User.Name, Grants: p.Grants}
+	props, err := s.dashboardProps(r.Context(), principal(r))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, dashboard.Page(s.base(r, "dashboard.title"), props))
+}
+
+// dashboardProps builds the sections of the dashboard, the widest role first (admin … guru, as
+// every account holds guru), with each role's own cards; every figure is counted in SQL within
+// the grant's scope. Features add their cards to a role's section with props.Add after the
+// built-in ones.
+func (s *Server) dashboardProps(ctx context.Context, p *account.Principal) (dashboard.Props, error) {
+	props := dashboard.Props{Name: p.User.Name}
+	for i := len(account.AllRoles) - 1; i >= 0; i-- {
+		role := account.AllRoles[i]
+		var grants []account.Grant
+		for _, g := range p.Grants {
+			if g.Role == role {
+				grants = append(grants, g)
+			}
+		}
+		if len(grants) == 0 {
+			continue
+		}
+		sec := dashboard.Section{Role: role, Grants: grants}
+		switch role {
+		case account.RoleGuru:
+			complete, err := s.overview.HasTeacherProfile(ctx, p.User.ID)
+			if err != nil {
+				return props, err
+			}
+			sec.Cards = append(sec.Cards, dashboard.GuruCard(dashboard.GuruStatus{
+				EmailVerified: p.User.EmailVerifiedAt != nil, ProfileComplete: complete}))
+		case account.RoleAsesor, account.RolePengajarPraktik, account.RoleFasilitator:
+			for _, g := range grants {
+				sec.Cards = append(sec.Cards, dashboard.ScopeCard(string(role), g.ScopeName))
+			}
+		case account.RoleDinas, account.RoleBGP, account.RoleAdmin:
+			for _, g := range grants {
+				c, err := s.overview.RegionCounts(ctx, g.Scope)
+				if err != nil {
+					return props, err
+				}
+				f := dashboard.RegionFigures{ScopeName: g.ScopeName, Counts: c}
+				if role == account.RoleAdmin {
+					sec.Cards = append(sec.Cards, dashboard.AdminCard(f))
+				} else {
+					sec.Cards = append(sec.Cards, dashboard.RegionCard(f))
+				}
+			}
+			if role == account.RoleBGP {
+				sec.Cards = append(sec.Cards, dashboard.BGPLinksCard())
+			}
+		}
+		props.Sections = append(props.Sections, sec)
+	}
+	return props, nil
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

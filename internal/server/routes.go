@@ -92,12 +92,23 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Use(s.requireRole(adminOnly...))
 		// schools: admin routes
 		// recruitment: admin routes
+		// audit: admin routes
+		r.Get("/admin/audit", s.auditLog)
+		r.Get("/admin/audit/verifikasi", s.auditVerify)
 	})
 
 	// Staff: admin, BGP, Dinas (each handler scopes its queries to the user's region).
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(staff...))
 		// users: staff routes
+		r.Group(func(r chi.Router) {
+			// Only the national admin and BGP admins administer users; dinas is refused (403).
+			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
+			r.Get("/admin/pengguna", s.userList)
+			r.Get("/admin/pengguna/{id}", s.userDetail)
+			r.Post("/admin/pengguna/{id}/peran", s.grantRole)
+			r.Post("/admin/pengguna/{id}/peran/{grant}/cabut", s.revokeRole)
+		})
 		// clinics: staff routes
 	})
 

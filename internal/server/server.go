@@ -19,6 +19,7 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/audit"
 	"penggerak/internal/config"
+	"penggerak/internal/overview"
 	"penggerak/internal/region"
 	"penggerak/web/i18n"
 )
@@ -50,6 +51,7 @@ type Server struct {
 	accounts *account.Store
 	regions  *region.Store
 	audit    *audit.Store
+	overview *overview.Store
 
 	router  chi.Router
 	handler http.Handler
@@ -80,6 +82,7 @@ func New(cfg config.Config, d Deps) *Server {
 		accounts: account.NewStore(d.DB, d.PasswordParams),
 		regions:  region.NewStore(d.DB),
 		audit:    audit.NewStore(d.DB),
+		overview: overview.NewStore(d.DB),
 	}
 	s.store = pgxstore.NewWithCleanupInterval(d.DB, 10*time.Minute)
 	s.sessions = scs.New()

@@ -1,0 +1,236 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"penggerak/internal/account"
+	"penggerak/internal/database"
+	"penggerak/web/components"
+	"penggerak/web/i18n"
+	"penggerak/web/pages/users"
+)
+
+// User administration: the national admin administers everyone; a BGP admin administers the
+// users relevant to its province and grants only asesor, pengajar_praktik and fasilitator there
+// (account.Principal.CanGrant). The scope is enforced in account.Store's SQL; a user outside it
+// is answered 404.
+//
+// A grant or revoke needs no session renewal: the session stores only the user id, and
+// loadPrincipal reads the roles from role_grants on every request, so the change takes effect on
+// the user's next request (tested in users_test.go).
+
+// usersPageSize is the number of users per page of the list.
+const usersPageSize = 50
+
+// usersPathInt reads a positive integer path parameter.
+func usersPathInt(r *http.Request, name string) (int64, bool) {
+	n, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	return n, err == nil && n > 0
+}
+
+func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	after, _ := strconv.ParseInt(q.Get("setelah"), 10, 64)
+	role := account.Role(q.Get("peran"))
+	if !role.Valid() {
+		role = ""
+	}
+	text := q.Get("q")
+	if len([]rune(text)) > 100 {
+		text = string([]rune(text)[:100])
+	}
+	p := principal(r)
+	page, err := s.accounts.SearchUsers(ctx, p, account.UserQuery{Text: text, Role: role, After: after, Limit: usersPageSize})
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	props := users.ListProps{Text: text, Role: string(role), Users: page.Users, Regional: !p.Has(account.RoleAdmin)}
+	for _, ro := range account.AllRoles {
+		props.RoleOptions = append(props.RoleOptions, components.Option{Value: string(ro), Label: i18n.T(ctx, "role."+string(ro))})
+	}
+	search := url.Values{}
+	if text != "" {
+		search.Set("q", text)
+	}
+	if role != "" {
+		search.Set("peran", string(role))
+	}
+	if after > 0 {
+		props.FirstURL = "/admin/pengguna?" + search.Encode()
+	}
+	if page.Next != 0 {
+		search.Set("setelah", strconv.FormatInt(page.Next, 10))
+		props.NextURL = "/admin/pengguna?" + search.Encode()
+	}
+	s.render(w, r, http.StatusOK, users.List(s.base(r, "users.title"), props))
+}
+
+func (s *Server) userDetail(w http.ResponseWriter, r *http.Request) {
+	id, ok := usersPathInt(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	s.renderUserDetail(w, r, http.StatusOK, id, users.GrantForm{}, nil)
+}
+
+// renderUserDetail shows a user's page with the grant form holding f and its errors.
+func (s *Server) renderUserDetail(w http.ResponseWriter, r *http.Request, status int, id int64, f users.GrantForm, errs map[string]string) {
+	p := principal(r)
+	d, err := s.accounts.AdministeredUser(r.Context(), p, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	props := users.DetailProps{User: d, Form: f, Errors: errs}
+	for _, g := range d.Grants {
+		props.Grants = append(props.Grants, users.GrantRow{Grant: g, CanRevoke: p.CanRevoke(g)})
+	}
+	props.ScopeHint = "users.grant.scope_hint"
+	if !p.Has(account.RoleAdmin) {
+		props.ScopeHint = "users.grant.scope_hint_bgp"
+	}
+	if props.RoleOptions, props.ScopeOptions, err = s.grantOptions(r, p); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	b := s.base(r, "users.title")
+	b.Title = d.User.Name + " · " + b.Title
+	s.render(w, r, status, users.Detail(b, props))
+}
+
+// grantOptions lists the roles and the regions p may offer in the grant form: everything for
+// the national admin; for a BGP admin its three roles and the regions of its province.
+func (s *Server) grantOptions(r *http.Request, p *account.Principal) (roles, scopes []components.Option, err error) {
+	ctx := r.Context()
+	for _, ro := range account.GrantableRoles(p) {
+		roles = append(roles, components.Option{Value: string(ro), Label: i18n.T(ctx, "role."+string(ro))})
+	}
+	adminScope, ok := account.UserAdminScope(p)
+	if !ok {
+		return nil, nil, nil
+	}
+	provinces, err := s.regions.Provinces(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	regencies, err := s.regions.Regencies(ctx, "")
+	if err != nil {
+		return nil, nil, err
+	}
+	if adminScope.National {
+		scopes = append(scopes, components.Option{Value: "", Label: i18n.T(ctx, "scope.national")})
+	}
+	for _, prov := range provinces {
+		if !adminScope.National && !containsString(adminScope.Provinces, prov.Code) {
+			continue
+		}
+		scopes = append(scopes, components.Option{Value: prov.Code,
+			Label: i18n.T(ctx, "users.scope.province", map[string]any{"Name": prov.Name})})
+		for _, reg := range regencies {
+			if reg.ProvinceCode == prov.Code {
+				scopes = append(scopes, components.Option{Value: reg.Code, Label: "— " + reg.Name})
+			}
+		}
+	}
+	return roles, scopes, nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// grantRole gives the user a role in a scope. A grant the signed-in user may not give is
+// refused with 403 before anything is stored; a role/scope combination that does not fit is
+// shown again with a message per field (422).
+func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, ok := usersPathInt(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	p := principal(r)
+	if _, err := s.accounts.AdministeredUser(ctx, p, id); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	var f users.GrantForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	role := account.Role(f.Role)
+	scope, scopeOK := account.ParseScope(f.Scope)
+	errs := account.ValidateGrant(role, scope)
+	if !scopeOK {
+		errs["scope"] = "users.grant.scope_invalid"
+	}
+	if role.Valid() && scopeOK && !p.CanGrant(role, scope) {
+		s.forbidden(w, r)
+		return
+	}
+	if len(errs) == 0 {
+		err := s.accounts.GrantRole(ctx, actor(r), p, id, role, scope)
+		switch {
+		case errors.Is(err, database.ErrConflict): // a region code that does not exist
+			errs["scope"] = "users.grant.scope_invalid"
+		case err != nil:
+			s.storeError(w, r, err)
+			return
+		default:
+			s.flash(r, "users.granted")
+			redirect(w, r, "/admin/pengguna/"+strconv.FormatInt(id, 10))
+			return
+		}
+	}
+	s.renderUserDetail(w, r, http.StatusUnprocessableEntity, id, f, errs)
+}
+
+// revokeRole ends one of the user's grants, when the signed-in user may grant that role there.
+func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, ok1 := usersPathInt(r, "id")
+	grantID, ok2 := usersPathInt(r, "grant")
+	if !ok1 || !ok2 {
+		s.notFound(w, r)
+		return
+	}
+	p := principal(r)
+	d, err := s.accounts.AdministeredUser(ctx, p, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	var grant *account.Grant
+	for i := range d.Grants {
+		if d.Grants[i].ID == grantID {
+			grant = &d.Grants[i]
+		}
+	}
+	if grant == nil {
+		s.notFound(w, r)
+		return
+	}
+	if !p.CanRevoke(*grant) {
+		s.forbidden(w, r)
+		return
+	}
+	if err := s.accounts.RevokeRole(ctx, actor(r), p, grantID); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.flash(r, "users.revoked")
+	redirect(w, r, "/admin/pengguna/"+strconv.FormatInt(id, 10))
+}
