@@ -112,7 +112,12 @@ func TestLogsHoldNoPersonalData(t *testing.T) {
 	}
 	// A 500: the database pool is gone while a signed-in user asks for a page.
 	db.Close()
-	want(c.Get("/dasbor?"+query), http.StatusInternalServerError, "500")
+	res := c.Get("/dasbor?" + query)
+	want(res, http.StatusInternalServerError, "500")
+	// The page says something went wrong, in the user's language, and nothing internal (SECURITY.md 16).
+	if !strings.Contains(res.Body, "<html") || strings.Contains(res.Body, "closed pool") || strings.Contains(res.Body, "goroutine") {
+		t.Errorf("500 page shows internals or is not the error page:\n%s", res.Body)
+	}
 
 	out := logs.String()
 	secrets := map[string]string{

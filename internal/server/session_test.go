@@ -1,0 +1,98 @@
+package server_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"penggerak/internal/account"
+	"penggerak/internal/apptest"
+	"penggerak/internal/config"
+)
+
+// sessionCookie returns the session's Set-Cookie header of res, parsed.
+func sessionCookie(t *testing.T, res apptest.Response) *http.Cookie {
+	t.Helper()
+	for _, line := range res.Header.Values("Set-Cookie") {
+		if c, err := http.ParseSetCookie(line); err == nil && c.Name == "penggerak_session" {
+			return c
+		}
+	}
+	t.Fatalf("no session cookie in %v", res.Header.Values("Set-Cookie"))
+	return nil
+}
+
+// withCookie asks for path carrying only the given session token.
+func withCookie(t *testing.T, a *apptest.App, token, path string) apptest.Response {
+	t.Helper()
+	c := a.Anonymous()
+	req, _ := http.NewRequest(http.MethodGet, a.URL+path, nil)
+	req.AddCookie(&http.Cookie{Name: "penggerak_session", Value: token})
+	return c.Do(req)
+}
+
+// SECURITY.md 4: the session token changes at sign-in and at sign-out (an older token is
+// worthless), the cookie is HttpOnly and SameSite=Lax (Secure when configured), and an idle
+// session ends after 2 hours (cookie and stored expiry; the 12-hour absolute lifetime is scs's
+// Lifetime in server.go).
+func TestSessionTokenAndCookie(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("siti@x.test", account.RoleGuru, account.Scope{})
+	c := a.Anonymous()
+
+	// A visitor's session (the language choice) before signing in.
+	res := c.PostForm("/bahasa", url.Values{"lang": {"en"}, "next": {"/masuk"}})
+	before := sessionCookie(t, res).Value
+
+	res = c.PostForm("/masuk", url.Values{"email": {"siti@x.test"}, "password": {apptest.Password}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", res.Status)
+	}
+	ck := sessionCookie(t, res)
+	signedIn := ck.Value
+	if signedIn == before || signedIn == "" {
+		t.Fatalf("the session token was not renewed at sign-in")
+	}
+	if !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode || ck.Secure || ck.Path != "/" {
+		t.Errorf("cookie attributes: %+v", ck)
+	}
+	if ck.MaxAge < int((2*time.Hour).Seconds())-60 || ck.MaxAge > int((2*time.Hour).Seconds()) {
+		t.Errorf("cookie Max-Age %d, want the 2 h idle timeout", ck.MaxAge)
+	}
+	var expiry time.Time
+	if err := a.DB.QueryRow(t.Context(), `SELECT expiry FROM sessions WHERE token = $1`, signedIn).Scan(&expiry); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Until(expiry); d > 2*time.Hour || d < 2*time.Hour-time.Minute {
+		t.Errorf("stored session expires in %v, want the 2 h idle timeout", d)
+	}
+	if res := withCookie(t, a, before, "/dasbor"); res.Status != http.StatusSeeOther {
+		t.Errorf("the pre-sign-in token opens the dashboard: %d", res.Status)
+	}
+	if res := withCookie(t, a, signedIn, "/dasbor"); res.Status != http.StatusOK {
+		t.Fatalf("the signed-in token: %d", res.Status)
+	}
+
+	res = c.PostForm("/keluar", nil)
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", res.Status)
+	}
+	if after := sessionCookie(t, res).Value; after == signedIn {
+		t.Errorf("the session token was not renewed at sign-out")
+	}
+	if res := withCookie(t, a, signedIn, "/dasbor"); res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location, "/masuk") {
+		t.Errorf("the signed-out token still opens the dashboard: %d %s", res.Status, res.Location)
+	}
+
+	secure := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.SessionSecure = true }})
+	secure.User("budi@x.test", account.RoleGuru, account.Scope{})
+	res = secure.Anonymous().PostForm("/masuk", url.Values{"email": {"budi@x.test"}, "password": {apptest.Password}})
+	if ck := sessionCookie(t, res); !ck.Secure || !ck.HttpOnly {
+		t.Errorf("SESSION_SECURE=true: cookie %+v", ck)
+	}
+	if hsts := res.Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=") {
+		t.Errorf("HSTS with SESSION_SECURE: %q", hsts)
+	}
+}
