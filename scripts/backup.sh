@@ -6,6 +6,8 @@
 #   SHA256SUMS      checksums of the three files above, checked by restore.sh
 # Usage: DATABASE_URL=... UPLOAD_DIR=... scripts/backup.sh [BACKUP_DIR]
 #   BACKUP_DIR defaults to $BACKUP_DIR, then ./var/backups. Prints the folder's path last.
+#   Backup folders there older than BACKUP_KEEP_DAYS (default 35) are deleted after a
+#   successful backup (the retention rule in docs/OPERATIONS.md).
 # The folder holds personal data: it is created readable by its owner only. Copy it off the
 # machine (docs/OPERATIONS.md).
 set -euo pipefail
@@ -55,5 +57,9 @@ end=$(date +%s.%N)
 (cd "$work" && sha256sum database.dump uploads.tar.gz MANIFEST >SHA256SUMS)
 mv "$work" "$final"
 trap - EXIT
+keep="${BACKUP_KEEP_DAYS:-35}"
+[[ "$keep" =~ ^[0-9]+$ ]] || { echo "backup.sh: BACKUP_KEEP_DAYS must be a number of days" >&2; exit 1; }
+find "$dest_root" -mindepth 1 -maxdepth 1 -type d -name 'penggerak-*' -mtime "+$keep" -print0 |
+  while IFS= read -r -d '' old; do rm -rf -- "$old"; echo "backup.sh: deleted $old (older than $keep days)" >&2; done
 echo "backup.sh: wrote $final" >&2
 echo "$final"

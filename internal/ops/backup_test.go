@@ -149,6 +149,17 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatalf("seed: users %s, audit_log %s", want["users"], want["audit_log"])
 	}
 
+	// Backups older than BACKUP_KEEP_DAYS (35) go when a new one succeeds; younger ones stay.
+	for name, age := range map[string]time.Duration{"penggerak-20260101T000000Z": 40 * 24 * time.Hour, "penggerak-20261101T000000Z": 10 * 24 * time.Hour} {
+		p := filepath.Join(backups, name)
+		if err := os.Mkdir(p, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		old := time.Now().Add(-age)
+		if err := os.Chtimes(p, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
 	env := []string{"DATABASE_URL=" + dbURL, "UPLOAD_DIR=" + uploads}
 	start := time.Now()
 	out, stderr, err := script(t, env, "backup.sh", backups)
@@ -165,6 +176,12 @@ func TestBackupAndRestore(t *testing.T) {
 		if err != nil || st.Size() == 0 || st.Mode().Perm() != 0o600 {
 			t.Errorf("%s: %v %v", f, st, err)
 		}
+	}
+	if _, err := os.Stat(filepath.Join(backups, "penggerak-20260101T000000Z")); !os.IsNotExist(err) {
+		t.Errorf("a 40-day-old backup was kept: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(backups, "penggerak-20261101T000000Z")); err != nil {
+		t.Errorf("a 10-day-old backup was deleted: %v", err)
 	}
 	manifest, _ := os.ReadFile(filepath.Join(folder, "MANIFEST"))
 	for _, line := range []string{"upload_files: 3", "server_version: ", "schema_version: "} {

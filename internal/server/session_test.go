@@ -96,3 +96,12 @@ func TestSessionTokenAndCookie(t *testing.T) {
 		t.Errorf("HSTS with SESSION_SECURE: %q", hsts)
 	}
 }
+
+// The data notice summarises the retention rules and the breach promise, in both languages.
+func TestDataNoticeRetention(t *testing.T) {
+	a := apptest.Start(t)
+	c := a.Anonymous()
+	wantBody(t, c.Get("/tentang-data"), http.StatusOK, "Berapa lama data disimpan", "dihapus setelah 24 jam", "3 × 24 jam", "setelah 30 hari")
+	c.PostForm("/bahasa", url.Values{"lang": {"en"}, "next": {"/tentang-data"}})
+	wantBody(t, c.Get("/tentang-data"), http.StatusOK, "How long data is kept", "deleted after 24 hours", "3 × 24 hours")
+}
