@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -122,5 +123,38 @@ func TestSQLFormatCheck(t *testing.T) {
 		if got != bad {
 			t.Errorf("%q: flagged %v, want %v", format, got, bad)
 		}
+	}
+}
+
+// SECURITY.md 10: templates never bypass templ's escaping. No .templ file and no hand-written
+// Go file under web/ uses templ.Raw (or an unescaped templ.Component built from a string).
+func TestNoUnescapedHTML(t *testing.T) {
+	root, _ := filepath.Abs(filepath.Join("..", ".."))
+	checked := 0
+	err := filepath.WalkDir(filepath.Join(root, "web"), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if !strings.HasSuffix(path, ".templ") && (!strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_templ.go")) {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		checked++
+		for _, bad := range []string{"templ.Raw(", "templ.FromGoHTML(", "template.HTML("} {
+			if strings.Contains(string(b), bad) {
+				rel, _ := filepath.Rel(root, path)
+				t.Errorf("%s uses %s: render text through templ's escaping", rel, bad)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 5 {
+		t.Fatalf("only %d template files checked", checked)
 	}
 }

@@ -105,3 +105,23 @@ func TestDataNoticeRetention(t *testing.T) {
 	c.PostForm("/bahasa", url.Values{"lang": {"en"}, "next": {"/tentang-data"}})
 	wantBody(t, c.Get("/tentang-data"), http.StatusOK, "How long data is kept", "deleted after 24 hours", "3 × 24 hours")
 }
+
+// SECURITY.md 12: an ordinary form body over 1 MiB is refused with 413 and a clear page,
+// and fields the form does not know are ignored.
+func TestFormBodyLimitAndUnknownFields(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("siti@x.test", account.RoleGuru, account.Scope{})
+	c := a.Anonymous()
+	big := url.Values{"email": {"siti@x.test"}, "password": {apptest.Password}, "isi": {strings.Repeat("a", 2<<20)}}
+	res := c.PostForm("/masuk", big)
+	if res.Status != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "<html") {
+		t.Errorf("2 MiB form: status %d", res.Status)
+	}
+	res = c.PostForm("/masuk", url.Values{"email": {"siti@x.test"}, "password": {apptest.Password}, "role": {"admin"}, "user_id": {"1"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("sign-in with unknown fields: %d", res.Status)
+	}
+	if res := c.Get("/dasbor"); res.Status != http.StatusOK || strings.Contains(res.Body, "/admin/") {
+		t.Errorf("after unknown fields: %d, admin links shown: %v", res.Status, strings.Contains(res.Body, "/admin/"))
+	}
+}
