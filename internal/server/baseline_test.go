@@ -125,3 +125,30 @@ func TestFormBodyLimitAndUnknownFields(t *testing.T) {
 		t.Errorf("after unknown fields: %d, admin links shown: %v", res.Status, strings.Contains(res.Body, "/admin/"))
 	}
 }
+
+// Behind a proxy (TRUST_PROXY=true) the client's address comes from X-Forwarded-For, so
+// limits per address and the audit log see the real client; otherwise the header is ignored.
+func TestTrustProxy(t *testing.T) {
+	for _, trust := range []bool{false, true} {
+		a := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.TrustProxy = trust }})
+		c := a.Anonymous()
+		req, _ := http.NewRequest(http.MethodPost, a.URL+"/masuk", strings.NewReader(url.Values{"email": {"x@x.test"}, "password": {"salah-sandi"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("X-Forwarded-For", "203.0.113.7")
+		if res := c.Do(req); res.Status != http.StatusUnauthorized {
+			t.Fatalf("trust %v: status %d", trust, res.Status)
+		}
+		var ip string
+		if err := a.DB.QueryRow(t.Context(), `SELECT ip FROM login_failures`).Scan(&ip); err != nil {
+			t.Fatal(err)
+		}
+		want := "127.0.0.1"
+		if trust {
+			want = "203.0.113.7"
+		}
+		if ip != want {
+			t.Errorf("TRUST_PROXY=%v: failure recorded from %q, want %q", trust, ip, want)
+		}
+	}
+}
