@@ -16,6 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/pgbin.sh"
 
 : "${DATABASE_URL:?DATABASE_URL must be set}"
+DATABASE_URL=$(libpq_url "$DATABASE_URL")
 upload_dir="${UPLOAD_DIR:-./var/uploads}"
 dest_root="${1:-${BACKUP_DIR:-./var/backups}}"
 bindir=$(pg_bin "$DATABASE_URL")

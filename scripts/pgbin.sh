@@ -28,3 +28,14 @@ with_db() {
 
 # redact URL hides a password.
 redact() { printf '%s\n' "$1" | sed -E 's#://([^:@/]*):[^@/]*@#://\1:***@#'; }
+
+# libpq_url URL drops the query parameters only pgx understands (statement_timeout, pool_*),
+# which libpq tools (psql, pg_dump, pg_restore) would reject.
+libpq_url() {
+  local u="$1" prev=""
+  while [ "$u" != "$prev" ]; do
+    prev="$u"
+    u=$(printf '%s\n' "$u" | sed -E 's/([?&])(statement_timeout|pool_[a-z_]+)=[^&]*(&|$)/\1/; s/[?&]$//')
+  done
+  printf '%s\n' "$u"
+}

@@ -16,6 +16,8 @@ force=0
 if [ "${1:-}" = "--force" ]; then force=1; shift; fi
 [ $# -eq 3 ] || die "usage: restore.sh [--force] BACKUP_FOLDER TARGET_DATABASE UPLOAD_DIR"
 folder="$1" target="$2" upload_dir="$3"
+[ -z "${DATABASE_URL:-}" ] || DATABASE_URL=$(libpq_url "$DATABASE_URL")
+case "$target" in postgres://*|postgresql://*) target=$(libpq_url "$target") ;; esac
 
 [ -f "$folder/SHA256SUMS" ] || die "$folder has no SHA256SUMS: not a backup folder"
 for f in database.dump uploads.tar.gz MANIFEST; do

@@ -160,7 +160,8 @@ func TestBackupAndRestore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	env := []string{"DATABASE_URL=" + dbURL, "UPLOAD_DIR=" + uploads}
+	// The app's URL may carry pgx-only parameters; the scripts drop them for libpq.
+	env := []string{"DATABASE_URL=" + dbURL + "&statement_timeout=60000&pool_max_conns=4", "UPLOAD_DIR=" + uploads}
 	start := time.Now()
 	out, stderr, err := script(t, env, "backup.sh", backups)
 	backupTime := time.Since(start)
