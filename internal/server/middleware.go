@@ -54,8 +54,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
-		who := new(int64) // set by loadPrincipal, deeper in the chain
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), logUserKey{}, who)))
+		info := &requestInfo{}
+		r = r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info))
+		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
@@ -65,9 +66,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
 			route = rc.RoutePattern()
 		}
+		uid := info.userID
 		s.log.LogAttrs(r.Context(), levelFor(sw.status), "request",
 			slog.String("method", r.Method), slog.String("route", route), slog.Int("status", sw.status),
-			slog.Duration("duration", d), slog.String("request_id", middleware.GetReqID(r.Context())), slog.Int64("user_id", *who))
+			slog.Duration("duration", d), slog.String("request_id", middleware.GetReqID(r.Context())), slog.Int64("user_id", uid))
 	})
 }
 
@@ -119,8 +121,10 @@ func limitBody(next http.Handler) http.Handler {
 
 type principalKey struct{}
 
-// logUserKey carries a pointer through which loadPrincipal tells logRequests who the user is.
-type logUserKey struct{}
+// requestInfo carries what inner middleware learns back out to the request log.
+type requestInfo struct{ userID int64 }
+
+type requestInfoKey struct{}
 
 // sessionLoadedKey marks a request whose session was loaded, so error pages rendered before
 // (or without) a session do not touch it.
@@ -145,8 +149,8 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 				_ = s.sessions.Destroy(ctx)
 			case err == nil:
 				ctx = context.WithValue(ctx, principalKey{}, p)
-				if who, ok := ctx.Value(logUserKey{}).(*int64); ok {
-					*who = p.User.ID
+				if info, ok := ctx.Value(requestInfoKey{}).(*requestInfo); ok {
+					info.userID = p.User.ID
 				}
 				if lang == "" {
 					lang = p.User.Language
