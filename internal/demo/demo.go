@@ -57,5 +57,8 @@ func Seed(ctx context.Context, db *pgxpool.Pool, params argon2id.Params) error {
 			}
 		}
 	}
-	return nil
+	if _, err := seedSchools(ctx, db); err != nil {
+		return err
+	}
+	return seedGuruProfile(ctx, db, "guru@demo.penggerak.id")
 }

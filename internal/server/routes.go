@@ -87,6 +87,9 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleGuru))
 		// profile: teacher routes
+		r.Get("/profil", s.profilePage)
+		r.Post("/profil", s.saveProfile)
+		r.Get("/profil/sekolah", s.schoolSearch)
 		// recruitment: teacher routes
 	})
 
@@ -94,6 +97,8 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(adminOnly...))
 		// schools: admin routes
+		r.Get("/admin/sekolah", s.adminSchools)
+		r.Post("/admin/sekolah/impor", s.importSchools)
 		// recruitment: admin routes
 		// audit: admin routes
 		r.Get("/admin/audit", s.auditLog)
@@ -104,6 +109,8 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(staff...))
 		// users: staff routes
+		r.Get("/wilayah", s.regionIndex)
+		r.Get("/wilayah/{kode}", s.regionPage)
 		r.Group(func(r chi.Router) {
 			// Only the national admin and BGP admins administer users; dinas is refused (403).
 			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
@@ -113,6 +120,14 @@ func (s *Server) appRoutes(r chi.Router) {
 			r.Post("/admin/pengguna/{id}/peran/{grant}/cabut", s.revokeRole)
 		})
 		// clinics: staff routes
+	})
+
+	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireSignIn)
+		r.Get("/profil/data-saya", s.myData)
+		r.Get("/profil/data-saya/unduh", s.downloadMyData)
+		r.Post("/profil/data-saya/hapus", s.requestDeletion)
 	})
 
 	// Development only.

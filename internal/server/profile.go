@@ -1,0 +1,223 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"penggerak/internal/database"
+	"penggerak/internal/profile"
+	"penggerak/internal/school"
+	"penggerak/web/i18n"
+	profilepage "penggerak/web/pages/profile"
+)
+
+// profiles is the teacher profile store.
+func (s *Server) profiles() *profile.Store { return profile.NewStore(s.db) }
+
+// schoolByNPSN returns the school with a well-formed, existing NPSN, or nil.
+func (s *Server) schoolByNPSN(ctx context.Context, npsn string) (*school.School, error) {
+	if !school.ValidNPSN(npsn, true) {
+		return nil, nil
+	}
+	sc, err := s.schools().ByNPSN(ctx, npsn)
+	if errors.Is(err, database.ErrNotFound) {
+		return nil, nil
+	}
+	return &sc, err
+}
+
+// profileProps fills the school shown under the NPSN field and the search results for in.
+func (s *Server) profileProps(ctx context.Context, in profile.Input, errs map[string]string) (profilepage.Props, error) {
+	p := profilepage.Props{Input: in, Errors: errs}
+	var err error
+	if p.School, err = s.schoolByNPSN(ctx, in.NPSN); err != nil {
+		return p, err
+	}
+	if in.SchoolQuery != "" {
+		p.Searched = true
+		p.Results, err = s.schools().Search(ctx, in.SchoolQuery, "", "", profilepage.SearchLimit)
+	}
+	return p, err
+}
+
+// profilePage shows the teacher's profile form, filled with what is stored. ?npsn= (from the
+// school search page) puts a school in the form without saving anything.
+func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
+	var in profile.Input
+	stored, err := s.profiles().Get(r.Context(), principal(r).User.ID)
+	switch {
+	case err == nil:
+		in = profile.InputOf(stored)
+	case !errors.Is(err, database.ErrNotFound):
+		s.serverError(w, r, err)
+		return
+	}
+	if npsn := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("npsn"))); npsn != "" {
+		in.NPSN = npsn
+	}
+	props, err := s.profileProps(r.Context(), in, nil)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if props.School != nil && props.Input.Jenjang == "" {
+		props.Input.Jenjang = props.School.Jenjang // a suggestion; the teacher can change it
+	}
+	s.render(w, r, http.StatusOK, profilepage.Page(s.base(r, "profile.title"), props))
+}
+
+// saveProfile validates and stores the profile; op=cari only searches schools (everything
+// typed is shown again, nothing is saved). On any error the form comes back with status 422.
+func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
+	var in profile.Input
+	if !s.decode(w, r, &in) {
+		return
+	}
+	ctx := r.Context()
+	in = profile.Normalize(in)
+	errs := map[string]string{}
+	if in.Op != "cari" {
+		sc, err := s.schoolByNPSN(ctx, in.NPSN)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		provinceOK, err := s.regions.ProvinceExists(ctx, profile.NIKProvince(in.NIK))
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		var prof profile.Profile
+		prof, errs = profile.Validate(in, s.now(), profile.Checks{ProvinceExists: provinceOK, SchoolExists: sc != nil})
+		if len(errs) == 0 {
+			err = s.profiles().Save(ctx, actor(r), principal(r).User.ID, prof)
+			switch {
+			case errors.Is(err, profile.ErrNIKTaken):
+				errs["nik"] = "profile.nik.taken"
+			case errors.Is(err, profile.ErrUnknownSchool):
+				errs["npsn"] = "profile.npsn.unknown"
+			case err != nil:
+				s.serverError(w, r, err)
+				return
+			default:
+				s.flash(r, "profile.saved")
+				redirect(w, r, "/profil")
+				return
+			}
+		}
+	}
+	props, err := s.profileProps(ctx, in, errs)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, profilepage.Page(s.base(r, "profile.title"), props))
+}
+
+// schoolSearch finds schools by name or NPSN, optionally within one kabupaten/kota (kabkota)
+// and jenjang: an HTML fragment of radio buttons for htmx, or a full page with links back to
+// the profile form without JavaScript.
+func (s *Server) schoolSearch(w http.ResponseWriter, r *http.Request) {
+	query := r.URL.Query()
+	q := strings.TrimSpace(query.Get("q"))
+	p := profilepage.SearchProps{Query: q, Searched: q != "", Jenjang: query.Get("jenjang"), RegencyCode: query.Get("kabkota")}
+	if q != "" {
+		var err error
+		if p.Results, err = s.schools().Search(r.Context(), q, p.RegencyCode, p.Jenjang, profilepage.SearchLimit); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if isHTMX(r) {
+		s.render(w, r, http.StatusOK, profilepage.Results(p))
+		return
+	}
+	s.render(w, r, http.StatusOK, profilepage.SearchPage(s.base(r, "profile.search.title"), p))
+}
+
+// personalData gathers everything held about the signed-in user.
+func (s *Server) personalData(r *http.Request) (profile.PersonalData, *profile.DeletionRequest, error) {
+	ctx := r.Context()
+	p := principal(r)
+	var prof *profile.Profile
+	stored, err := s.profiles().Get(ctx, p.User.ID)
+	switch {
+	case err == nil:
+		prof = &stored
+	case !errors.Is(err, database.ErrNotFound):
+		return profile.PersonalData{}, nil, err
+	}
+	reqs, err := s.profiles().DeletionRequests(ctx, p.User.ID)
+	if err != nil {
+		return profile.PersonalData{}, nil, err
+	}
+	traces, err := s.profiles().Traces(ctx, p.User.ID, p.User.Email)
+	if err != nil {
+		return profile.PersonalData{}, nil, err
+	}
+	var open *profile.DeletionRequest
+	for i := range reqs {
+		if reqs[i].ProcessedAt == nil {
+			open = &reqs[i]
+		}
+	}
+	d := profile.Collect(p, prof, reqs, traces, s.now(), i18n.T(ctx, "profile.data.retention.text"))
+	return d, open, nil
+}
+
+// myData shows the personal data page.
+func (s *Server) myData(w http.ResponseWriter, r *http.Request) {
+	d, open, err := s.personalData(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, profilepage.DataPage(s.base(r, "profile.data.title"), profilepage.DataProps{Data: d, Open: open}))
+}
+
+// downloadMyData sends the personal data as a JSON attachment.
+func (s *Server) downloadMyData(w http.ResponseWriter, r *http.Request) {
+	d, _, err := s.personalData(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	b, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="data-saya-penggerak.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b)
+}
+
+// requestDeletion records a request to delete the user's data (one open request at most).
+func (s *Server) requestDeletion(w http.ResponseWriter, r *http.Request) {
+	var f struct {
+		Reason string `form:"reason"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	reason := strings.TrimSpace(f.Reason)
+	for utf8.RuneCountInString(reason) > 1000 {
+		_, size := utf8.DecodeLastRuneInString(reason)
+		reason = reason[:len(reason)-size]
+	}
+	if _, err := s.profiles().RequestDeletion(r.Context(), actor(r), principal(r).User.ID, reason, s.now()); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "profile.data.deletion.received")
+	redirect(w, r, "/profil/data-saya")
+}
