@@ -1,5 +1,5 @@
 // Package jobs runs background work with River on the application's database: the periodic
-// mail delivery now, long exports later. Each job's work lives in its feature package; this
+// mail delivery and retention pruning now, long exports later. Each job's work lives in its feature package; this
 // package only wires workers and schedules.
 package jobs
 
@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"penggerak/internal/mail"
+	"penggerak/internal/retention"
 )
 
 // MailInterval is how often the outbox is delivered.
@@ -49,11 +50,50 @@ func (w *DeliverMailWorker) Timeout(*river.Job[DeliverMailArgs]) time.Duration {
 	return 2 * time.Minute
 }
 
+// RetentionInterval is how often data past its retention rule is pruned.
+const RetentionInterval = time.Hour
+
+// PruneArgs is the periodic job that applies the retention rules (internal/retention).
+type PruneArgs struct{}
+
+// Kind names the job in River's tables.
+func (PruneArgs) Kind() string { return "retention_prune" }
+
+// InsertOpts keeps at most one pruning job waiting.
+func (PruneArgs) InsertOpts() river.InsertOpts { return DeliverMailArgs{}.InsertOpts() }
+
+// PruneWorker runs retention.Prune.
+type PruneWorker struct {
+	river.WorkerDefaults[PruneArgs]
+	DB  *pgxpool.Pool
+	Log *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Work prunes once and logs how many rows went.
+func (w *PruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
+	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
+	res, err := retention.Prune(ctx, w.DB, now)
+	if err != nil {
+		return err
+	}
+	if res.Total() > 0 {
+		w.Log.Info("retention: pruned", "login_failures", res.LoginFailures, "token_requests", res.TokenRequests,
+			"tokens", res.Tokens, "sessions", res.Sessions, "mail_bodies", res.MailBodies)
+	}
+	return nil
+}
+
 // New builds the River client with every worker and periodic job. Start it with Start and
 // stop it with Stop (which lets running jobs finish).
 func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer) (*river.Client[pgx.Tx], error) {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &DeliverMailWorker{Deliverer: d})
+	river.AddWorker(workers, &PruneWorker{DB: db, Log: logger})
 	return river.NewClient(riverpgxv5.New(db), &river.Config{
 		// River reports routine work at info level every few seconds; keep its warnings only.
 		Logger:  slog.New(warnOnly{logger.Handler()}),
@@ -63,6 +103,9 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer) (*river.Clien
 			river.NewPeriodicJob(river.PeriodicInterval(MailInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return DeliverMailArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "mail_deliver", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(RetentionInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "retention_prune", RunOnStart: true}),
 		},
 		CompletedJobRetentionPeriod: time.Hour,
 	})

@@ -23,6 +23,9 @@ var (
 // (authz_test.go) walks this router and fails on a route without an entry.
 func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	r := chi.NewRouter()
+	if s.cfg.TrustProxy {
+		r.Use(middleware.RealIP) // behind a proxy: the client's address for rate limits and audit
+	}
 	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.securityHeaders,
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "text/csv"),
 		limitBody)
