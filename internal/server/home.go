@@ -32,6 +32,15 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	// recruitment: open cohorts for the teacher, and why not when they may not apply.
+	if principal(r).Has(account.RoleGuru) {
+		rec, err := s.recruitmentSection(r)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		props.Add(account.RoleGuru, dashboard.RecruitmentCard(*rec))
+	}
 	s.render(w, r, http.StatusOK, dashboard.Page(s.base(r, "dashboard.title"), props))
 }
 

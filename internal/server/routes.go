@@ -104,6 +104,19 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/profil", s.saveProfile)
 		r.Get("/profil/sekolah", s.schoolSearch)
 		// recruitment: teacher routes
+		r.Get("/pendaftaran/{cohortID}", s.applyPage)
+		r.Post("/pendaftaran/{cohortID}", s.applyStart)
+		r.Get("/lamaran/{id}/tanda-terima", s.applicationReceipt)
+		r.Get("/lamaran/{id}/{step}", s.applicationStep)
+		r.Post("/lamaran/{id}/profil", s.applicationConfirmProfile)
+		r.Post("/lamaran/{id}/cv", s.applicationAddCV)
+		r.Post("/lamaran/{id}/cv/{entryID}/hapus", s.applicationDeleteCV)
+		r.Post("/lamaran/{id}/esai", s.applicationSaveEssays)
+		r.Post("/lamaran/{id}/esai/draf", s.applicationAutosave)
+		r.Post("/lamaran/{id}/dokumen/{docID}", s.applicationUpload)
+		r.Post("/lamaran/{id}/persetujuan", s.applicationConsent)
+		r.Post("/lamaran/{id}/kirim", s.applicationSubmit)
+		r.Post("/lamaran/{id}/tarik", s.applicationWithdraw)
 	})
 
 	// National admin.
@@ -113,6 +126,23 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/admin/sekolah", s.adminSchools)
 		r.Post("/admin/sekolah/impor", s.importSchools)
 		// recruitment: admin routes
+		r.Get("/admin/angkatan", s.cohortList)
+		r.Get("/admin/angkatan/baru", s.cohortNew)
+		r.Post("/admin/angkatan", s.cohortCreate)
+		r.Get("/admin/angkatan/{id}", s.cohortDetail)
+		r.Get("/admin/angkatan/{id}/ubah", s.cohortEdit)
+		r.Post("/admin/angkatan/{id}", s.cohortUpdate)
+		r.Post("/admin/angkatan/{id}/sasaran", s.cohortSetTarget)
+		r.Post("/admin/angkatan/{id}/sasaran/hapus", s.cohortRemoveTarget)
+		r.Post("/admin/angkatan/{id}/sasaran/impor", s.cohortImportTargets)
+		r.Post("/admin/angkatan/{id}/esai", s.cohortAddQuestion)
+		r.Post("/admin/angkatan/{id}/esai/{qid}/hapus", s.cohortRemoveQuestion)
+		r.Post("/admin/angkatan/{id}/dokumen", s.cohortAddDocument)
+		r.Post("/admin/angkatan/{id}/dokumen/{did}/hapus", s.cohortRemoveDocument)
+		r.Post("/admin/angkatan/{id}/status", s.cohortTransition)
+		r.Post("/admin/angkatan/{id}/salin", s.cohortCopy)
+		r.Post("/admin/angkatan/{id}/verval/bagi", s.vervalAutoAssign)
+		r.Post("/admin/angkatan/{id}/verval/tugaskan", s.vervalAssign)
 		// audit: admin routes
 		r.Get("/admin/audit", s.auditLog)
 		r.Get("/admin/audit/verifikasi", s.auditVerify)
@@ -153,6 +183,22 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/staf/klinik/{id}/hitungan", s.clinicCounts)
 		r.Get("/staf/klinik/{id}/presensi.xlsx", s.clinicExport)
 		r.Get("/staf/klinik/{id}/presensi.csv", s.clinicExport)
+		// recruitment: regional watching (read-only, scoped in SQL)
+		r.Get("/pantau/lamaran", s.watchList)
+		r.Get("/pantau/lamaran/{id}", s.watchView)
+	})
+
+	// recruitment: verval by assessors, and documents for those allowed to see them.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleAsesor))
+		r.Get("/verval", s.vervalQueue)
+		r.Get("/verval/{id}", s.vervalReview)
+		r.Post("/verval/{id}/dokumen/{docID}", s.vervalDecide)
+		r.Post("/verval/{id}/selesai", s.vervalFinish)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireSignIn)
+		r.Get("/berkas/{docID}", s.documentDownload)
 	})
 
 	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).

@@ -17,8 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application"
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
+	"penggerak/internal/cohort"
 	"penggerak/internal/config"
 	"penggerak/internal/overview"
 	"penggerak/internal/region"
@@ -54,6 +56,9 @@ type Server struct {
 	audit    *audit.Store
 	clinics  *clinic.Store
 	overview *overview.Store
+	// recruitment
+	cohorts      *cohort.Store
+	applications *application.Store
 
 	router  chi.Router
 	handler http.Handler
@@ -87,6 +92,8 @@ func New(cfg config.Config, d Deps) *Server {
 		clinics:  clinic.NewStore(d.DB, clinic.NewSigner(cfg.SecretKey), cfg.BaseURL),
 		overview: overview.NewStore(d.DB),
 	}
+	s.cohorts = cohort.NewStore(d.DB)
+	s.applications = application.NewStore(d.DB, cfg.UploadDir)
 	s.store = pgxstore.NewWithCleanupInterval(d.DB, 10*time.Minute)
 	s.sessions = scs.New()
 	s.sessions.Store = s.store

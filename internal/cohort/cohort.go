@@ -1,0 +1,156 @@
+// Package cohort is the angkatan: its configuration (targets with quota, eligibility rules,
+// essay questions, required documents, stage plan), its lifecycle and the eligibility rules a
+// teacher must meet to apply. Rules are pure functions; SQL lives in Store.
+package cohort
+
+import (
+	"slices"
+	"time"
+)
+
+// Status is a cohort's lifecycle stage.
+type Status string
+
+// The lifecycle, in order.
+const (
+	StatusDraft       Status = "draft"
+	StatusPendaftaran Status = "pendaftaran"
+	StatusSeleksi     Status = "seleksi"
+	StatusPembekalan  Status = "pembekalan"
+	StatusPendidikan  Status = "pendidikan"
+	StatusSelesai     Status = "selesai"
+)
+
+// Lifecycle lists the statuses in order.
+var Lifecycle = []Status{StatusDraft, StatusPendaftaran, StatusSeleksi, StatusPembekalan, StatusPendidikan, StatusSelesai}
+
+// ProgramKinds are the programs a cohort can recruit for.
+var ProgramKinds = []string{"cgp", "pp", "fasilitator", "kepala_sekolah"}
+
+// Jenjangs are the school levels a cohort may accept.
+var Jenjangs = []string{"PAUD", "SD", "SMP", "SMA", "SMK", "SLB", "MI", "MTS", "MA"}
+
+// Educations are the education levels of a teacher profile, lowest first.
+var Educations = []string{"SMA", "D1", "D2", "D3", "S1", "D4", "S2", "S3"}
+
+// ExcludableRoles are the current roles a cohort may exclude.
+var ExcludableRoles = []string{"pengajar_praktik", "asesor", "fasilitator"}
+
+// Cohort is one angkatan with its configuration.
+type Cohort struct {
+	ID                   int64      `db:"id"`
+	Number               int        `db:"number"`
+	Name                 string     `db:"name"`
+	ProgramKind          string     `db:"program_kind"`
+	RegistrationOpensAt  time.Time  `db:"registration_opens_at"`
+	RegistrationClosesAt time.Time  `db:"registration_closes_at"`
+	AdministrasiStartsOn *time.Time `db:"administrasi_starts_on"`
+	AdministrasiEndsOn   *time.Time `db:"administrasi_ends_on"`
+	SimulasiStartsOn     *time.Time `db:"simulasi_starts_on"`
+	SimulasiEndsOn       *time.Time `db:"simulasi_ends_on"`
+	PembekalanStartsOn   *time.Time `db:"pembekalan_starts_on"`
+	PembekalanEndsOn     *time.Time `db:"pembekalan_ends_on"`
+	TrainingMonths       int        `db:"training_months"`
+	Rules
+	CorrectionDays int       `db:"correction_days"`
+	Status         Status    `db:"status"`
+	CopiedFrom     *int64    `db:"copied_from"`
+	CreatedAt      time.Time `db:"created_at"`
+	UpdatedAt      time.Time `db:"updated_at"`
+}
+
+// Rules are a cohort's eligibility rules.
+type Rules struct {
+	MinYearsTeaching  int      `db:"min_years_teaching"`
+	EligibleEducation []string `db:"eligible_education"`
+	EligibleJenjang   []string `db:"eligible_jenjang"`
+	MaxAge            *int     `db:"max_age"`
+	ExcludedRoles     []string `db:"excluded_roles"`
+}
+
+// RegistrationOpen reports whether teachers may apply or submit at now.
+func (c Cohort) RegistrationOpen(now time.Time) bool {
+	return c.Status == StatusPendaftaran && !now.Before(c.RegistrationOpensAt) && now.Before(c.RegistrationClosesAt)
+}
+
+// Target is a target kabupaten/kota with its quota.
+type Target struct {
+	RegencyCode string `db:"regency_code"`
+	RegencyName string `db:"regency_name"`
+	Quota       int    `db:"quota"`
+}
+
+// Question is an essay question.
+type Question struct {
+	ID        int64  `db:"id"`
+	GroupName string `db:"group_name"`
+	Position  int    `db:"position"`
+	Prompt    string `db:"prompt"`
+	MinChars  int    `db:"min_chars"`
+	MaxChars  int    `db:"max_chars"`
+}
+
+// Document is a document the applicant must (or may) upload.
+type Document struct {
+	ID       int64  `db:"id"`
+	Position int    `db:"position"`
+	Name     string `db:"name"`
+	Guidance string `db:"guidance"`
+	Required bool   `db:"required"`
+	MaxBytes int    `db:"max_bytes"`
+}
+
+// Config is a cohort with everything configured for it.
+type Config struct {
+	Cohort
+	Targets   []Target
+	Questions []Question
+	Documents []Document
+}
+
+// TotalQuota is the sum of the targets' quotas.
+func (c Config) TotalQuota() int {
+	n := 0
+	for _, t := range c.Targets {
+		n += t.Quota
+	}
+	return n
+}
+
+// HasTarget reports whether the kabupaten/kota is a target.
+func (c Config) HasTarget(regencyCode string) bool {
+	return slices.ContainsFunc(c.Targets, func(t Target) bool { return t.RegencyCode == regencyCode })
+}
+
+// TransitionProblems returns the message keys of what blocks moving c to next; empty means the
+// transition is allowed. Only the next stage in the lifecycle may follow, and registration
+// cannot open without targets, essay questions and required documents.
+func TransitionProblems(c Config, next Status) []string {
+	cur := slices.Index(Lifecycle, c.Status)
+	nxt := slices.Index(Lifecycle, next)
+	if cur < 0 || nxt != cur+1 {
+		return []string{"cohort.transition.not_next"}
+	}
+	var out []string
+	if next == StatusPendaftaran {
+		if len(c.Targets) == 0 {
+			out = append(out, "cohort.transition.no_targets")
+		}
+		if len(c.Questions) == 0 {
+			out = append(out, "cohort.transition.no_questions")
+		}
+		if len(c.Documents) == 0 {
+			out = append(out, "cohort.transition.no_documents")
+		}
+	}
+	return out
+}
+
+// NextStatus returns the stage after s, or "" at the end.
+func NextStatus(s Status) Status {
+	i := slices.Index(Lifecycle, s)
+	if i < 0 || i+1 >= len(Lifecycle) {
+		return ""
+	}
+	return Lifecycle[i+1]
+}

@@ -1,0 +1,357 @@
+package cohort
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"penggerak/internal/audit"
+	"penggerak/internal/database"
+)
+
+// Store reads and writes cohorts.
+type Store struct{ db *pgxpool.Pool }
+
+// NewStore returns a Store on the pool.
+func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+
+const cohortCols = `id, number, name, program_kind, registration_opens_at, registration_closes_at,
+	administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
+	training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days,
+	status, copied_from, created_at, updated_at`
+
+func isUnique(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+// List returns every cohort, newest first.
+func (s *Store) List(ctx context.Context) ([]Cohort, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+cohortCols+` FROM cohorts ORDER BY id DESC`)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Cohort])
+}
+
+// Get returns one cohort.
+func (s *Store) Get(ctx context.Context, id int64) (Cohort, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+cohortCols+` FROM cohorts WHERE id = $1`, id)
+	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Cohort])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
+	}
+	return c, err
+}
+
+// Config returns a cohort with its targets, questions and documents.
+func (s *Store) Config(ctx context.Context, id int64) (Config, error) {
+	c, err := s.Get(ctx, id)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg := Config{Cohort: c}
+	rows, _ := s.db.Query(ctx, `SELECT t.regency_code, r.name AS regency_name, t.quota FROM cohort_regencies t
+		JOIN regencies r ON r.code = t.regency_code WHERE t.cohort_id = $1 ORDER BY t.regency_code`, id)
+	if cfg.Targets, err = pgx.CollectRows(rows, pgx.RowToStructByName[Target]); err != nil {
+		return cfg, err
+	}
+	rows, _ = s.db.Query(ctx, `SELECT id, group_name, position, prompt, min_chars, max_chars FROM essay_questions
+		WHERE cohort_id = $1 ORDER BY position, id`, id)
+	if cfg.Questions, err = pgx.CollectRows(rows, pgx.RowToStructByName[Question]); err != nil {
+		return cfg, err
+	}
+	rows, _ = s.db.Query(ctx, `SELECT id, position, name, guidance, required, max_bytes FROM required_documents
+		WHERE cohort_id = $1 ORDER BY position, id`, id)
+	cfg.Documents, err = pgx.CollectRows(rows, pgx.RowToStructByName[Document])
+	return cfg, err
+}
+
+// OpenForRegistration returns the cohorts in the pendaftaran stage whose window includes now,
+// with their configuration.
+func (s *Store) OpenForRegistration(ctx context.Context, now time.Time) ([]Config, error) {
+	rows, _ := s.db.Query(ctx, `SELECT id FROM cohorts WHERE status = 'pendaftaran'
+		AND registration_opens_at <= $1 AND registration_closes_at > $1 ORDER BY registration_closes_at, id`, now)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Config, 0, len(ids))
+	for _, id := range ids {
+		c, err := s.Config(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func args(c Cohort) []any {
+	return []any{c.Number, c.Name, c.ProgramKind, c.RegistrationOpensAt, c.RegistrationClosesAt,
+		c.AdministrasiStartsOn, c.AdministrasiEndsOn, c.SimulasiStartsOn, c.SimulasiEndsOn, c.PembekalanStartsOn, c.PembekalanEndsOn,
+		c.TrainingMonths, c.MinYearsTeaching, c.EligibleEducation, c.EligibleJenjang, c.MaxAge, c.ExcludedRoles, c.CorrectionDays}
+}
+
+// Create stores a new cohort in draft. ErrConflict when the program already has that number.
+func (s *Store) Create(ctx context.Context, actor audit.Actor, c Cohort) (int64, error) {
+	var id int64
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at,
+			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
+			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days, created_by)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) RETURNING id`,
+			append(args(c), nullID(actor.UserID))...).Scan(&id)
+		if isUnique(err) {
+			return fmt.Errorf("cohort number: %w", database.ErrConflict)
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.create", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"number": c.Number, "name": c.Name, "program_kind": c.ProgramKind}})
+	})
+	return id, err
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// Update changes a cohort's configuration.
+func (s *Store) Update(ctx context.Context, actor audit.Actor, id int64, c Cohort) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE cohorts SET number=$1, name=$2, program_kind=$3, registration_opens_at=$4, registration_closes_at=$5,
+			administrasi_starts_on=$6, administrasi_ends_on=$7, simulasi_starts_on=$8, simulasi_ends_on=$9, pembekalan_starts_on=$10, pembekalan_ends_on=$11,
+			training_months=$12, min_years_teaching=$13, eligible_education=$14, eligible_jenjang=$15, max_age=$16, excluded_roles=$17, correction_days=$18,
+			updated_at = now() WHERE id = $19`, append(args(c), id)...)
+		if isUnique(err) {
+			return fmt.Errorf("cohort number: %w", database.ErrConflict)
+		}
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.update", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"number": c.Number, "name": c.Name, "opens": c.RegistrationOpensAt, "closes": c.RegistrationClosesAt,
+				"min_years": c.MinYearsTeaching, "jenjang": c.EligibleJenjang, "education": c.EligibleEducation, "max_age": c.MaxAge}})
+	})
+}
+
+// SetTarget adds a target kabupaten/kota or changes its quota.
+func (s *Store) SetTarget(ctx context.Context, actor audit.Actor, id int64, t Target) error {
+	return s.SetTargets(ctx, actor, id, []Target{t}, false)
+}
+
+// SetTargets stores targets in one transaction; replace removes the targets not listed first.
+func (s *Store) SetTargets(ctx context.Context, actor audit.Actor, id int64, ts []Target, replace bool) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if err := lockCohort(ctx, tx, id); err != nil {
+			return err
+		}
+		if replace {
+			if _, err := tx.Exec(ctx, `DELETE FROM cohort_regencies WHERE cohort_id = $1`, id); err != nil {
+				return err
+			}
+		}
+		total := 0
+		for _, t := range ts {
+			if _, err := tx.Exec(ctx, `INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, $2, $3)
+				ON CONFLICT (cohort_id, regency_code) DO UPDATE SET quota = EXCLUDED.quota`, id, t.RegencyCode, t.Quota); err != nil {
+				return err
+			}
+			total += t.Quota
+		}
+		detail := map[string]any{"count": len(ts), "quota": total, "replace": replace}
+		if len(ts) == 1 {
+			detail["regency"] = ts[0].RegencyCode
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.targets", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10), Detail: detail})
+	})
+}
+
+// RemoveTarget removes a target kabupaten/kota.
+func (s *Store) RemoveTarget(ctx context.Context, actor audit.Actor, id int64, regencyCode string) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if err := lockCohort(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM cohort_regencies WHERE cohort_id = $1 AND regency_code = $2`, id, regencyCode); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.target_remove", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"regency": regencyCode}})
+	})
+}
+
+func lockCohort(ctx context.Context, tx pgx.Tx, id int64) error {
+	var st string
+	err := tx.QueryRow(ctx, `SELECT status FROM cohorts WHERE id = $1 FOR UPDATE`, id).Scan(&st)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
+	}
+	return err
+}
+
+// AddQuestion adds an essay question at the end.
+func (s *Store) AddQuestion(ctx context.Context, actor audit.Actor, id int64, q Question) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if err := lockCohort(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO essay_questions (cohort_id, group_name, position, prompt, min_chars, max_chars)
+			VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM essay_questions WHERE cohort_id = $1), $3, $4, $5)`,
+			id, q.GroupName, q.Prompt, q.MinChars, q.MaxChars); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.question_add", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"min": q.MinChars, "max": q.MaxChars}})
+	})
+}
+
+// RemoveQuestion deletes an essay question while the cohort is a draft.
+func (s *Store) RemoveQuestion(ctx context.Context, actor audit.Actor, id, questionID int64) error {
+	return s.removeChild(ctx, actor, id, questionID, `DELETE FROM essay_questions WHERE cohort_id = $1 AND id = $2`, "cohort.question_remove")
+}
+
+// AddDocument adds a required document at the end.
+func (s *Store) AddDocument(ctx context.Context, actor audit.Actor, id int64, d Document) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if err := lockCohort(ctx, tx, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO required_documents (cohort_id, position, name, guidance, required, max_bytes)
+			VALUES ($1, (SELECT coalesce(max(position), 0) + 1 FROM required_documents WHERE cohort_id = $1), $2, $3, $4, $5)`,
+			id, d.Name, d.Guidance, d.Required, d.MaxBytes); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.document_add", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"name": d.Name, "required": d.Required, "max_bytes": d.MaxBytes}})
+	})
+}
+
+// RemoveDocument deletes a required document while the cohort is a draft.
+func (s *Store) RemoveDocument(ctx context.Context, actor audit.Actor, id, docID int64) error {
+	return s.removeChild(ctx, actor, id, docID, `DELETE FROM required_documents WHERE cohort_id = $1 AND id = $2`, "cohort.document_remove")
+}
+
+func (s *Store) removeChild(ctx context.Context, actor audit.Actor, id, childID int64, sql, action string) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		var st string
+		err := tx.QueryRow(ctx, `SELECT status FROM cohorts WHERE id = $1 FOR UPDATE`, id).Scan(&st)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		if st != string(StatusDraft) {
+			return fmt.Errorf("cohort %d is %s: %w", id, st, database.ErrConflict)
+		}
+		tag, err := tx.Exec(ctx, sql, id, childID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return fmt.Errorf("cohort child %d: %w", childID, database.ErrNotFound)
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: action, ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"id": childID}})
+	})
+}
+
+// ErrTransition is returned by Transition with the problems that block it.
+type ErrTransition struct{ Problems []string }
+
+func (e *ErrTransition) Error() string { return fmt.Sprintf("transition blocked: %v", e.Problems) }
+
+// Transition moves the cohort to the next stage when the guards allow it, audited.
+func (s *Store) Transition(ctx context.Context, actor audit.Actor, id int64, next Status) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if err := lockCohort(ctx, tx, id); err != nil {
+			return err
+		}
+		cfg, err := s.configTx(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p := TransitionProblems(cfg, next); len(p) > 0 {
+			return &ErrTransition{Problems: p}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE cohorts SET status = $2, updated_at = now() WHERE id = $1`, id, next); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.transition", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"from": cfg.Status, "to": next}})
+	})
+}
+
+// configTx counts what the guards need inside tx.
+func (s *Store) configTx(ctx context.Context, tx pgx.Tx, id int64) (Config, error) {
+	var cfg Config
+	var nt, nq, nd int
+	err := tx.QueryRow(ctx, `SELECT status,
+		(SELECT count(*) FROM cohort_regencies WHERE cohort_id = $1),
+		(SELECT count(*) FROM essay_questions WHERE cohort_id = $1),
+		(SELECT count(*) FROM required_documents WHERE cohort_id = $1)
+		FROM cohorts WHERE id = $1`, id).Scan(&cfg.Status, &nt, &nq, &nd)
+	cfg.Targets, cfg.Questions, cfg.Documents = make([]Target, nt), make([]Question, nq), make([]Document, nd)
+	return cfg, err
+}
+
+// Copy creates a new draft cohort with the configuration of cohort id (rules, stage plan,
+// targets, questions, documents), numbered number and named name.
+func (s *Store) Copy(ctx context.Context, actor audit.Actor, id int64, number int, name string) (int64, error) {
+	var newID int64
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at,
+			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
+			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days, copied_from, created_by)
+			SELECT $2, $3, program_kind, registration_opens_at, registration_closes_at,
+			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
+			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days, id, $4
+			FROM cohorts WHERE id = $1 RETURNING id`, id, number, name, nullID(actor.UserID)).Scan(&newID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
+		}
+		if isUnique(err) {
+			return fmt.Errorf("cohort number: %w", database.ErrConflict)
+		}
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{
+			`INSERT INTO cohort_regencies (cohort_id, regency_code, quota) SELECT $2, regency_code, quota FROM cohort_regencies WHERE cohort_id = $1`,
+			`INSERT INTO essay_questions (cohort_id, group_name, position, prompt, min_chars, max_chars)
+				SELECT $2, group_name, position, prompt, min_chars, max_chars FROM essay_questions WHERE cohort_id = $1 ORDER BY position, id`,
+			`INSERT INTO required_documents (cohort_id, position, name, guidance, required, max_bytes)
+				SELECT $2, position, name, guidance, required, max_bytes FROM required_documents WHERE cohort_id = $1 ORDER BY position, id`,
+		} {
+			if _, err := tx.Exec(ctx, q, id, newID); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.copy", ObjectType: "cohort", ObjectID: strconv.FormatInt(newID, 10),
+			Detail: map[string]any{"from": id, "number": number}})
+	})
+	return newID, err
+}
+
+// RegencyCodes returns every known kabupaten/kota code, for checking imports.
+func (s *Store) RegencyCodes(ctx context.Context) (map[string]bool, error) {
+	rows, _ := s.db.Query(ctx, `SELECT code FROM regencies`)
+	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	m := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		m[c] = true
+	}
+	return m, err
+}

@@ -1,0 +1,29 @@
+package cohort
+
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// ReadXLSX reads the first sheet of an XLSX file of targets.
+func ReadXLSX(b []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, fmt.Errorf("xlsx: no sheet")
+	}
+	rows, err := f.GetRows(sheets[0])
+	if err != nil {
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
+	if len(rows) > MaxImportRows+1 {
+		rows = rows[:MaxImportRows+1]
+	}
+	return rows, nil
+}

@@ -1,0 +1,423 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"penggerak/internal/account"
+	"penggerak/internal/application"
+	"penggerak/internal/cohort"
+	"penggerak/internal/database"
+	apppage "penggerak/web/pages/application"
+	"penggerak/web/pages/dashboard"
+)
+
+// roleNames are the roles the principal holds, for the eligibility rules.
+func roleNames(p *account.Principal) []string { return p.RoleNames() }
+
+// recruitmentSection builds the teacher's dashboard section: open cohorts, whether the
+// teacher's school is in a target kab/kota, and their applications.
+func (s *Server) recruitmentSection(r *http.Request) (*dashboard.RecruitmentProps, error) {
+	p := principal(r)
+	ctx := r.Context()
+	open, err := s.cohorts.OpenForRegistration(ctx, s.now())
+	if err != nil {
+		return nil, err
+	}
+	prof, err := s.applications.Profile(ctx, p.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	mine, err := s.applications.Mine(ctx, p.User.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := &dashboard.RecruitmentProps{HasProfile: prof != nil, TZ: prof.Timezone()}
+	for _, c := range open {
+		item := dashboard.OpenCohort{Config: c, Failures: cohort.Eligibility(c, prof.Applicant(roleNames(p)), s.now())}
+		if a, ok := mine[c.ID]; ok {
+			item.Application = &a
+		}
+		out.Open = append(out.Open, item)
+	}
+	for _, a := range mine {
+		if !slices.ContainsFunc(out.Open, func(o dashboard.OpenCohort) bool { return o.Config.ID == a.CohortID }) {
+			out.Past = append(out.Past, a)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	cfg, err := s.cohorts.Config(r.Context(), idParam(r, "cohortID"))
+	if err == nil && cfg.Status == cohort.StatusDraft {
+		err = database.ErrNotFound
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	prof, err := s.applications.Profile(r.Context(), p.User.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	mine, err := s.applications.Mine(r.Context(), p.User.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	props := apppage.ApplyProps{Cohort: cfg, Failures: cohort.Eligibility(cfg, prof.Applicant(roleNames(p)), s.now()), TZ: prof.Timezone()}
+	if a, ok := mine[cfg.ID]; ok {
+		props.Existing = &a
+	}
+	s.render(w, r, http.StatusOK, apppage.Apply(s.base(r, "application.apply.title"), props))
+}
+
+func (s *Server) applyStart(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	id, err := s.applications.Start(r.Context(), actor(r), p.User.ID, roleNames(p), idParam(r, "cohortID"), s.now())
+	if errors.Is(err, application.ErrNotEligible) {
+		s.flash(r, "application.flash.not_eligible")
+		redirect(w, r, "/pendaftaran/"+chi.URLParam(r, "cohortID"))
+		return
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	redirect(w, r, "/lamaran/"+strconv.FormatInt(id, 10)+"/profil")
+}
+
+// stepProps loads the teacher's own application for a step page.
+func (s *Server) stepProps(r *http.Request, step string) (apppage.StepProps, error) {
+	d, err := s.applications.Details(r.Context(), principal(r).User.ID, idParam(r, "id"))
+	if err != nil {
+		return apppage.StepProps{}, err
+	}
+	return apppage.StepProps{D: d, Step: step, TZ: d.Profile.Timezone(), Now: s.now(),
+		Editable: d.Status == application.StatusDraft && d.Cohort.RegistrationOpen(s.now()),
+		CV:       application.CVForm{Section: "umum"}}, nil
+}
+
+func (s *Server) renderStep(w http.ResponseWriter, r *http.Request, status int, step string, change func(*apppage.StepProps)) {
+	p, err := s.stepProps(r, step)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	change(&p)
+	s.render(w, r, status, apppage.StepPage(s.base(r, "application.step."+step), p))
+}
+
+func (s *Server) applicationStep(w http.ResponseWriter, r *http.Request) {
+	step := chi.URLParam(r, "step")
+	if !slices.Contains(application.StepSlugs, step) {
+		s.notFound(w, r)
+		return
+	}
+	s.renderStep(w, r, http.StatusOK, step, func(*apppage.StepProps) {})
+}
+
+// stepError maps the application store's errors to pages; it reports whether it handled err.
+func (s *Server) stepError(w http.ResponseWriter, r *http.Request, step string, err error) bool {
+	var key string
+	var inc *application.IncompleteError
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, application.ErrLocked):
+		key = "application.error.locked"
+	case errors.Is(err, application.ErrClosed):
+		key = "application.error.closed"
+	case errors.As(err, &inc):
+		s.renderStep(w, r, http.StatusUnprocessableEntity, step, func(p *apppage.StepProps) { p.Problems = inc.Problems })
+		return true
+	default:
+		s.storeError(w, r, err)
+		return true
+	}
+	s.renderStep(w, r, http.StatusConflict, step, func(p *apppage.StepProps) { p.Message = key })
+	return true
+}
+
+func (s *Server) nextStep(w http.ResponseWriter, r *http.Request, step, flash string) {
+	if flash != "" {
+		s.flash(r, flash)
+	}
+	redirect(w, r, "/lamaran/"+chi.URLParam(r, "id")+"/"+step)
+}
+
+func (s *Server) applicationConfirmProfile(w http.ResponseWriter, r *http.Request) {
+	err := s.applications.ConfirmProfile(r.Context(), principal(r).User.ID, idParam(r, "id"), s.now())
+	if errors.Is(err, application.ErrIncomplete) {
+		s.renderStep(w, r, http.StatusUnprocessableEntity, "profil", func(p *apppage.StepProps) { p.Message = "application.profile.missing" })
+		return
+	}
+	if s.stepError(w, r, "profil", err) {
+		return
+	}
+	s.nextStep(w, r, "cv", "application.flash.profile_confirmed")
+}
+
+func (s *Server) applicationAddCV(w http.ResponseWriter, r *http.Request) {
+	var f application.CVForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	e, errs := f.Parse()
+	if len(errs) > 0 {
+		s.renderStep(w, r, http.StatusUnprocessableEntity, "cv", func(p *apppage.StepProps) { p.CV, p.Errors = f, errs })
+		return
+	}
+	if s.stepError(w, r, "cv", s.applications.AddCV(r.Context(), principal(r).User.ID, idParam(r, "id"), e, s.now())) {
+		return
+	}
+	s.nextStep(w, r, "cv", "application.flash.cv_added")
+}
+
+func (s *Server) applicationDeleteCV(w http.ResponseWriter, r *http.Request) {
+	if s.stepError(w, r, "cv", s.applications.DeleteCV(r.Context(), principal(r).User.ID, idParam(r, "id"), idParam(r, "entryID"), s.now())) {
+		return
+	}
+	s.nextStep(w, r, "cv", "application.flash.cv_removed")
+}
+
+// essayAnswers reads fields essay_<question id> from the form.
+func (s *Server) essayAnswers(w http.ResponseWriter, r *http.Request) (map[int64]string, bool) {
+	if err := r.ParseForm(); err != nil {
+		s.clientError(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
+		return nil, false
+	}
+	out := map[int64]string{}
+	for k, v := range r.PostForm {
+		if qid, err := strconv.ParseInt(strings.TrimPrefix(k, "essay_"), 10, 64); err == nil && strings.HasPrefix(k, "essay_") && len(v) > 0 {
+			out[qid] = strings.ReplaceAll(v[0], "\r\n", "\n")
+		}
+	}
+	return out, true
+}
+
+// applicationSaveEssays is the Save button: everything typed is kept, and answers outside their
+// limits are shown with a message (422).
+func (s *Server) applicationSaveEssays(w http.ResponseWriter, r *http.Request) {
+	answers, ok := s.essayAnswers(w, r)
+	if !ok {
+		return
+	}
+	if s.stepError(w, r, "esai", s.applications.SaveEssays(r.Context(), principal(r).User.ID, idParam(r, "id"), answers, s.now())) {
+		return
+	}
+	p, err := s.stepProps(r, "esai")
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if probs := application.EssayProblems(p.D.Essays); len(probs) > 0 {
+		p.EssayErrors = probs
+		s.render(w, r, http.StatusUnprocessableEntity, apppage.StepPage(s.base(r, "application.step.esai"), p))
+		return
+	}
+	s.nextStep(w, r, "dokumen", "application.flash.essays_saved")
+}
+
+// applicationAutosave stores the essay drafts while the teacher types (htmx) and answers with
+// a small status fragment.
+func (s *Server) applicationAutosave(w http.ResponseWriter, r *http.Request) {
+	answers, ok := s.essayAnswers(w, r)
+	if !ok {
+		return
+	}
+	uid := principal(r).User.ID
+	err := s.applications.SaveEssays(r.Context(), uid, idParam(r, "id"), answers, s.now())
+	if err != nil && !errors.Is(err, application.ErrLocked) && !errors.Is(err, application.ErrClosed) {
+		s.storeError(w, r, err)
+		return
+	}
+	prof, perr := s.applications.Profile(r.Context(), uid)
+	if perr != nil {
+		s.serverError(w, r, perr)
+		return
+	}
+	s.render(w, r, http.StatusOK, apppage.AutosaveStatus(err == nil, s.now(), prof.Timezone()))
+}
+
+func (s *Server) applicationUpload(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	uid, id, docID := principal(r).User.ID, idParam(r, "id"), idParam(r, "docID")
+	d, err := s.applications.Details(ctx, uid, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	i := slices.IndexFunc(d.Documents, func(x application.Document) bool { return x.ID == docID })
+	if i < 0 {
+		s.notFound(w, r)
+		return
+	}
+	fail := func(key string) {
+		s.renderStep(w, r, http.StatusUnprocessableEntity, "dokumen", func(p *apppage.StepProps) { p.DocErrors = map[int64]string{docID: key} })
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail("application.upload.too_big")
+			return
+		}
+		fail("application.upload.empty")
+		return
+	}
+	defer file.Close()
+	max := d.Documents[i].MaxBytes
+	data, err := io.ReadAll(io.LimitReader(file, int64(max)+1))
+	if err != nil {
+		fail("application.upload.too_big")
+		return
+	}
+	if key := application.CheckPDF(data, max); key != "" {
+		fail(key)
+		return
+	}
+	sum := sha256.Sum256(data)
+	err = s.applications.Upload(ctx, actor(r), uid, id, docID, hdr.Filename, data, hex.EncodeToString(sum[:]), s.now())
+	if s.stepError(w, r, "dokumen", err) {
+		return
+	}
+	s.nextStep(w, r, "dokumen", "application.flash.uploaded")
+}
+
+// documentDownload serves an uploaded PDF to its owner, an admin, or the assigned assessor,
+// always as an attachment.
+func (s *Server) documentDownload(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	f, err := s.applications.DocumentFile(r.Context(), application.Viewer{UserID: p.User.ID, Admin: p.Has(account.RoleAdmin)}, idParam(r, "docID"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	fh, err := os.Open(f.Path)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	defer fh.Close()
+	name := strings.Map(func(c rune) rune {
+		if c < 32 || c == '"' || c == '\\' || c > 126 {
+			return '_'
+		}
+		return c
+	}, f.OriginalName)
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(f.Size))
+	_, _ = io.Copy(w, fh)
+}
+
+func (s *Server) applicationConsent(w http.ResponseWriter, r *http.Request) {
+	var f struct {
+		Agree bool `form:"agree"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if !f.Agree {
+		s.renderStep(w, r, http.StatusUnprocessableEntity, "persetujuan", func(p *apppage.StepProps) {
+			p.Errors = map[string]string{"agree": "application.consent.required"}
+		})
+		return
+	}
+	if s.stepError(w, r, "persetujuan", s.applications.Consent(r.Context(), principal(r).User.ID, idParam(r, "id"), clientIP(r), s.now())) {
+		return
+	}
+	s.nextStep(w, r, "tinjau", "application.flash.consented")
+}
+
+func (s *Server) applicationSubmit(w http.ResponseWriter, r *http.Request) {
+	_, err := s.applications.Submit(r.Context(), actor(r), principal(r).User.ID, idParam(r, "id"), s.now())
+	if s.stepError(w, r, "tinjau", err) {
+		return
+	}
+	s.flash(r, "application.flash.submitted")
+	redirect(w, r, "/lamaran/"+chi.URLParam(r, "id")+"/tanda-terima")
+}
+
+func (s *Server) applicationWithdraw(w http.ResponseWriter, r *http.Request) {
+	if s.stepError(w, r, "tinjau", s.applications.Withdraw(r.Context(), actor(r), principal(r).User.ID, idParam(r, "id"), s.now())) {
+		return
+	}
+	s.flash(r, "application.flash.withdrawn")
+	redirect(w, r, "/dasbor")
+}
+
+func (s *Server) applicationReceipt(w http.ResponseWriter, r *http.Request) {
+	d, err := s.applications.Details(r.Context(), principal(r).User.ID, idParam(r, "id"))
+	if err == nil && d.SubmittedAt == nil {
+		err = database.ErrNotFound
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, apppage.Receipt(s.base(r, "application.receipt.title"), apppage.StepProps{D: d, TZ: d.Profile.Timezone(), Now: s.now()}))
+}
+
+// watchScope is the principal's region scope for the regional lists: national for the admin,
+// otherwise the union of their dinas and BGP scopes.
+func watchScope(p *account.Principal) application.Scope {
+	if p.Has(account.RoleAdmin) {
+		return application.Scope{National: true}
+	}
+	sc := application.Scope{Regencies: []string{}, Provinces: []string{}}
+	for _, role := range []account.Role{account.RoleDinas, account.RoleBGP} {
+		for _, g := range p.Scopes(role) {
+			switch {
+			case g.RegencyCode != "":
+				sc.Regencies = append(sc.Regencies, g.RegencyCode)
+			case g.ProvinceCode != "":
+				sc.Provinces = append(sc.Provinces, g.ProvinceCode)
+			}
+		}
+	}
+	return sc
+}
+
+func (s *Server) watchList(w http.ResponseWriter, r *http.Request) {
+	var f application.Filter
+	if err := s.forms.Decode(&f, r.URL.Query()); err != nil {
+		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
+		return
+	}
+	page, err := s.applications.List(r.Context(), watchScope(principal(r)), f)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	cohorts, err := s.cohorts.List(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, apppage.Watch(s.base(r, "application.watch.title"), apppage.WatchProps{Filter: f, Page: page, Cohorts: cohorts, Query: r.URL.Query()}))
+}
+
+func (s *Server) watchView(w http.ResponseWriter, r *http.Request) {
+	d, err := s.applications.InScope(r.Context(), watchScope(principal(r)), idParam(r, "id"))
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, apppage.WatchView(s.base(r, "application.watch.view"), apppage.StepProps{D: d, TZ: d.Profile.Timezone(), Now: s.now()}))
+}

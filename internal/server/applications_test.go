@@ -1,0 +1,528 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"penggerak/internal/account"
+	"penggerak/internal/apptest"
+	"penggerak/internal/audit"
+)
+
+// Recruitment test helpers. Schools, teacher profiles and cohorts are created directly with SQL
+// (the profile and school screens are built elsewhere).
+
+var recNikSeq atomic.Int64
+
+// recSeedSchool creates a school when it does not exist.
+func recSeedSchool(t testing.TB, a *apptest.App, npsn, name, jenjang, regency string) {
+	t.Helper()
+	if _, err := a.DB.Exec(context.Background(), `INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES ($1, $2, $3, 'negeri', $4)
+		ON CONFLICT (npsn) DO NOTHING`, npsn, name, jenjang, regency); err != nil {
+		t.Fatalf("seed school: %v", err)
+	}
+}
+
+// recProfileOpts change the teacher profile a test creates.
+type recProfileOpts struct {
+	Jenjang   string
+	Years     int
+	Education string
+	Birth     time.Time
+}
+
+// recSeedProfile gives a user a teacher profile at the school.
+func recSeedProfile(t testing.TB, a *apptest.App, userID int64, npsn string, o recProfileOpts) string {
+	t.Helper()
+	if o.Jenjang == "" {
+		o.Jenjang = "SD"
+	}
+	if o.Years == 0 {
+		o.Years = 8
+	}
+	if o.Education == "" {
+		o.Education = "S1"
+	}
+	if o.Birth.IsZero() {
+		o.Birth = time.Date(1985, 3, 4, 0, 0, 0, 0, time.UTC)
+	}
+	nik := fmt.Sprintf("1601%012d", recNikSeq.Add(1))
+	if _, err := a.DB.Exec(context.Background(), `INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
+		VALUES ($1, $2, $3, 'P', $4, $5, 'Matematika', 'PNS', $6, $7)`, userID, nik, o.Birth, npsn, o.Jenjang, o.Years, o.Education); err != nil {
+		t.Fatalf("seed profile: %v", err)
+	}
+	return nik
+}
+
+// recTestCohort is a cohort made for a test.
+type recTestCohort struct {
+	ID        int64
+	Questions []int64
+	Docs      []int64
+	Closes    time.Time
+}
+
+// recSeedCohort creates a cohort in pendaftaran (open around the app's clock) with targets OKU,
+// Kota Serang and Kota Palangkaraya, two essay questions (20–200 characters) and two documents
+// (KTP required, 1 MB; portfolio optional).
+func recSeedCohort(t testing.TB, a *apptest.App, number int, status string, correctionDays int) recTestCohort {
+	t.Helper()
+	ctx := context.Background()
+	now := a.Now()
+	c := recTestCohort{Closes: now.Add(48 * time.Hour).Truncate(time.Second)}
+	err := a.DB.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at, status, correction_days)
+		VALUES ($1, 'Angkatan ' || $1::int, 'cgp', $2, $3, $4, $5) RETURNING id`, number, now.Add(-24*time.Hour), c.Closes, status, correctionDays).Scan(&c.ID)
+	if err != nil {
+		t.Fatalf("seed cohort: %v", err)
+	}
+	if _, err := a.DB.Exec(ctx, `INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, '16.01', 100), ($1, '36.73', 50), ($1, '62.71', 30)`, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i, prompt := range []string{"Ceritakan praktik baik pembelajaran Anda.", "Apa rencana Anda mengembangkan rekan guru?"} {
+		var id int64
+		if err := a.DB.QueryRow(ctx, `INSERT INTO essay_questions (cohort_id, group_name, position, prompt, min_chars, max_chars) VALUES ($1, 'Paket 1', $2, $3, 20, 200) RETURNING id`,
+			c.ID, i+1, prompt).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		c.Questions = append(c.Questions, id)
+	}
+	for i, d := range []struct {
+		name     string
+		required bool
+	}{{"KTP", true}, {"Portofolio", false}} {
+		var id int64
+		if err := a.DB.QueryRow(ctx, `INSERT INTO required_documents (cohort_id, position, name, guidance, required, max_bytes) VALUES ($1, $2, $3, 'Pindai asli', $4, 1048576) RETURNING id`,
+			c.ID, i+1, d.name, d.required).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		c.Docs = append(c.Docs, id)
+	}
+	return c
+}
+
+// teacher creates a signed-in guru with a profile at an OKU primary school (or another school).
+func recTeacher(t testing.TB, a *apptest.App, email, npsn, regency string, o recProfileOpts) (account.User, *apptest.Client) {
+	t.Helper()
+	recSeedSchool(t, a, npsn, "Sekolah "+npsn, "SD", regency)
+	u := a.User(email, account.RoleGuru, account.Scope{})
+	recSeedProfile(t, a, u.ID, npsn, o)
+	return u, a.SignIn(email)
+}
+
+var recPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+// upload posts a file as multipart form data.
+func recUpload(c *apptest.Client, path, name string, data []byte) apptest.Response {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	fw, _ := w.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	_ = w.Close()
+	return c.PostBody(path, w.FormDataContentType(), &buf)
+}
+
+var recAppPath = regexp.MustCompile(`^/lamaran/(\d+)/profil$`)
+
+// start begins an application and returns its path prefix (/lamaran/<id>).
+func recStart(t testing.TB, c *apptest.Client, cohortID int64) string {
+	t.Helper()
+	res := c.PostForm(fmt.Sprintf("/pendaftaran/%d", cohortID), nil)
+	m := recAppPath.FindStringSubmatch(res.Location)
+	if res.Status != http.StatusSeeOther || m == nil {
+		t.Fatalf("start: %d %q\n%s", res.Status, res.Location, res.Body)
+	}
+	return "/lamaran/" + m[1]
+}
+
+// fill completes every step but submit.
+func recFill(t testing.TB, c *apptest.Client, base string, tc recTestCohort) {
+	t.Helper()
+	steps := []struct {
+		path string
+		form url.Values
+	}{
+		{base + "/profil", nil},
+		{base + "/cv", url.Values{"section": {"pelatihan"}, "title": {"Pelatihan Kurikulum Merdeka"}, "organisation": {"BGP Sumsel"}, "year_from": {"2023"}}},
+		{base + "/esai", url.Values{fmt.Sprintf("essay_%d", tc.Questions[0]): {strings.Repeat("Murid belajar. ", 3)}, fmt.Sprintf("essay_%d", tc.Questions[1]): {strings.Repeat("Komunitas belajar. ", 3)}}},
+	}
+	for _, s := range steps {
+		if res := c.PostForm(s.path, s.form); res.Status != http.StatusSeeOther {
+			t.Fatalf("POST %s: %d\n%s", s.path, res.Status, res.Body)
+		}
+	}
+	if res := recUpload(c, fmt.Sprintf("%s/dokumen/%d", base, tc.Docs[0]), "ktp.pdf", recPDF); res.Status != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", res.Status, res.Body)
+	}
+	if res := c.PostForm(base+"/persetujuan", url.Values{"agree": {"true"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("consent: %d\n%s", res.Status, res.Body)
+	}
+}
+
+func recCount(t testing.TB, a *apptest.App, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := a.DB.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+func recWant(t testing.TB, res apptest.Response, status int, texts ...string) {
+	t.Helper()
+	if res.Status != status {
+		t.Errorf("status %d, want %d\n%.2000s", res.Status, status, res.Body)
+	}
+	for _, s := range texts {
+		if !strings.Contains(res.Body, s) {
+			t.Errorf("body lacks %q\n%.3000s", s, res.Body)
+		}
+	}
+}
+
+// The teacher's whole path: dashboard, eligibility, every step, submit, receipt, email.
+func TestApplicationJourneyToReceipt(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	u, c := recTeacher(t, a, "siti@guru.test", "10600001", "16.01", recProfileOpts{})
+
+	recWant(t, c.Get("/dasbor"), 200, "Angkatan 12", "Periksa syarat dan daftar")
+	recWant(t, c.Get(fmt.Sprintf("/pendaftaran/%d", tc.ID)), 200, "Anda memenuhi syarat")
+	base := recStart(t, c, tc.ID)
+	recWant(t, c.Get(base+"/profil"), 200, "Langkah 1 dari 6", "Sekolah 10600001", "1601••••••••")
+	recFill(t, c, base, tc)
+	recWant(t, c.Get(base+"/tinjau"), 200, "Kirim pendaftaran")
+	res := c.PostForm(base+"/kirim", nil)
+	if res.Status != http.StatusSeeOther || res.Location != base+"/tanda-terima" {
+		t.Fatalf("submit: %d %s\n%s", res.Status, res.Location, res.Body)
+	}
+	rec := c.Get(base + "/tanda-terima")
+	var number, sum string
+	if err := a.DB.QueryRow(context.Background(), `SELECT registration_number, receipt_checksum FROM applications WHERE user_id = $1 AND status = 'submitted'`, u.ID).Scan(&number, &sum); err != nil {
+		t.Fatal(err)
+	}
+	recWant(t, rec, 200, number, sum, "WIB")
+	if !strings.HasPrefix(number, "CGP12-1601-") || len(sum) != 64 {
+		t.Errorf("receipt %s %s", number, sum)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'siti@guru.test' AND body_text LIKE '%' || $1 || '%'`, number); n != 1 {
+		t.Errorf("%d confirmation emails", n)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM application_consents WHERE text_version <> '' AND consented_at IS NOT NULL`); n != 1 {
+		t.Errorf("consent not recorded")
+	}
+	// Locked after submit.
+	res = c.PostForm(base+"/esai", url.Values{fmt.Sprintf("essay_%d", tc.Questions[0]): {"diubah setelah kirim sekali"}})
+	recWant(t, res, http.StatusConflict, "terkunci")
+	if n := recCount(t, a, `SELECT count(*) FROM application_essays WHERE body LIKE 'diubah%'`); n != 0 {
+		t.Error("essay changed after submit")
+	}
+	// Stored file: random name with the checksum of what was sent.
+	var storage, sha string
+	_ = a.DB.QueryRow(context.Background(), `SELECT storage_name, sha256 FROM application_documents`).Scan(&storage, &sha)
+	if b, err := os.ReadFile(filepath.Join(a.Config.UploadDir, "applications", storage)); err != nil || !bytes.Equal(b, recPDF) {
+		t.Errorf("stored file %s: %v", storage, err)
+	}
+}
+
+// The deadline is shown in the teacher's own time zone, from their school's province: a teacher
+// in Kota Denpasar (Bali) sees WITA.
+func TestDeadlineShownInTeachersZone(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	if _, err := a.DB.Exec(context.Background(), `INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, '51.71', 10)`, tc.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, c := recTeacher(t, a, "bali@guru.test", "50100001", "51.71", recProfileOpts{})
+	want := tc.Closes.In(time.FixedZone("WITA", 8*3600)).Format("02-01-2006 15:04") + " WITA"
+	recWant(t, c.Get(fmt.Sprintf("/pendaftaran/%d", tc.ID)), 200, want)
+}
+
+func TestEligibilityShownPerRule(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	tests := []struct {
+		name    string
+		regency string
+		o       recProfileOpts
+		want    string
+	}{
+		{"outside targets", "16.02", recProfileOpts{}, "tidak berada di kabupaten/kota sasaran"},
+		{"years", "16.01", recProfileOpts{Years: 2}, "minimal 5 tahun; profil Anda 2 tahun"},
+		{"education", "16.01", recProfileOpts{Education: "D3"}, "Pendidikan terakhir D3"},
+		{"jenjang", "16.01", recProfileOpts{Jenjang: "MI"}, "Jenjang MI"},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, c := recTeacher(t, a, fmt.Sprintf("rule%d@guru.test", i), fmt.Sprintf("1060010%d", i), tt.regency, tt.o)
+			recWant(t, c.Get("/dasbor"), 200, tt.want)
+			recWant(t, c.Get(fmt.Sprintf("/pendaftaran/%d", tc.ID)), 200, tt.want)
+			res := c.PostForm(fmt.Sprintf("/pendaftaran/%d", tc.ID), nil)
+			if res.Status != http.StatusSeeOther || strings.HasPrefix(res.Location, "/lamaran/") {
+				t.Errorf("ineligible start: %d %s", res.Status, res.Location)
+			}
+		})
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM applications`); n != 0 {
+		t.Errorf("%d applications by ineligible teachers", n)
+	}
+	// A teacher without a profile is told to complete it.
+	a.User("noprofile@guru.test", account.RoleGuru, account.Scope{})
+	recWant(t, a.SignIn("noprofile@guru.test").Get("/dasbor"), 200, "Profil guru Anda belum lengkap", `href="/profil"`)
+	// A current pengajar praktik is excluded by name.
+	u, c := recTeacher(t, a, "pp@guru.test", "10600200", "16.01", recProfileOpts{})
+	if err := a.Accounts.GrantRole(context.Background(), recActorTest, apptest.Admin, u.ID, account.RolePengajarPraktik, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"}); err != nil {
+		t.Fatal(err)
+	}
+	recWant(t, c.Get(fmt.Sprintf("/pendaftaran/%d", tc.ID)), 200, "Pengajar praktik")
+}
+
+func TestEssayLimitsAndAutosave(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "esai@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	q0, q1 := fmt.Sprintf("essay_%d", tc.Questions[0]), fmt.Sprintf("essay_%d", tc.Questions[1])
+	long := strings.Repeat("x", 201)
+	res := c.PostForm(base+"/esai", url.Values{q0: {"pendek"}, q1: {long}})
+	recWant(t, res, http.StatusUnprocessableEntity, "Terlalu pendek: minimal 20 karakter (sekarang 6)", "Terlalu panjang: maksimal 200 karakter (sekarang 201)", long)
+	// Nothing typed is lost: both are stored as drafts.
+	if n := recCount(t, a, `SELECT count(*) FROM application_essays WHERE body IN ('pendek', $1)`, long); n != 2 {
+		t.Errorf("%d drafts kept", n)
+	}
+	// Exactly at the limits is accepted.
+	res = c.PostForm(base+"/esai", url.Values{q0: {strings.Repeat("a", 20)}, q1: {strings.Repeat("é", 200)}})
+	if res.Status != http.StatusSeeOther {
+		t.Errorf("limits exactly: %d\n%s", res.Status, res.Body)
+	}
+	// Autosave (htmx) stores while typing and answers with a fragment.
+	req, _ := http.NewRequest(http.MethodPost, c.Base+base+"/esai/draf", strings.NewReader(url.Values{q0: {"draf ketikan terbaru"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	req.Header.Set("HX-Request", "true")
+	res = c.Do(req)
+	recWant(t, res, 200, "tersimpan otomatis")
+	if n := recCount(t, a, `SELECT count(*) FROM application_essays WHERE body = 'draf ketikan terbaru'`); n != 1 {
+		t.Error("autosave not stored")
+	}
+	// The page carries the counter and autosave attributes.
+	recWant(t, c.Get(base+"/esai"), 200, `data-counter`, `data-max="200"`, `hx-trigger="input changed delay:2s"`, "draf ketikan terbaru")
+}
+
+func TestUploadChecks(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	u, c := recTeacher(t, a, "unggah@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	path := fmt.Sprintf("%s/dokumen/%d", base, tc.Docs[0])
+	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1}, 100)...)
+	for _, tt := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"png renamed .pdf", png, "Berkas bukan PDF"},
+		{"oversized", append(append([]byte{}, recPDF...), make([]byte, 1<<20)...), "Berkas terlalu besar (maksimal 1 MB)"},
+		{"empty", []byte{}, "Berkas kosong"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			recWant(t, recUpload(c, path, "ktp.pdf", tt.data), http.StatusUnprocessableEntity, tt.want)
+		})
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM application_documents`); n != 0 {
+		t.Fatalf("%d bad files stored", n)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(a.Config.UploadDir, "applications")); len(ents) != 0 {
+		t.Errorf("%d files left on disk", len(ents))
+	}
+	// Good file, then a replacement: one row, the old file removed.
+	if res := recUpload(c, path, "ktp.pdf", recPDF); res.Status != http.StatusSeeOther {
+		t.Fatalf("upload %d", res.Status)
+	}
+	pdf2 := append(append([]byte{}, recPDF...), []byte("% versi 2\n")...)
+	if res := recUpload(c, path, "ktp-baru.pdf", pdf2); res.Status != http.StatusSeeOther {
+		t.Fatalf("replace %d", res.Status)
+	}
+	var id int64
+	var name string
+	if err := a.DB.QueryRow(context.Background(), `SELECT id, original_name FROM application_documents`).Scan(&id, &name); err != nil || name != "ktp-baru.pdf" {
+		t.Fatalf("replaced doc: %v %s", err, name)
+	}
+	if ents, _ := os.ReadDir(filepath.Join(a.Config.UploadDir, "applications")); len(ents) != 1 {
+		t.Errorf("%d files on disk after replace, want 1", len(ents))
+	}
+	// Download: owner gets an attachment; another teacher and a dinas get 404.
+	res := c.Get(fmt.Sprintf("/berkas/%d", id))
+	if res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") || res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Body != string(pdf2) {
+		t.Errorf("download: %d %v", res.Status, res.Header)
+	}
+	_, other := recTeacher(t, a, "lain@guru.test", "10600002", "16.01", recProfileOpts{})
+	if res := other.Get(fmt.Sprintf("/berkas/%d", id)); res.Status != 404 {
+		t.Errorf("other teacher got %d", res.Status)
+	}
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	if res := a.SignIn("dinas.oku@x.test").Get(fmt.Sprintf("/berkas/%d", id)); res.Status != 404 {
+		t.Errorf("dinas got %d", res.Status)
+	}
+	// Someone else's application steps are 404.
+	if res := other.Get(base + "/dokumen"); res.Status != 404 {
+		t.Errorf("other teacher's step: %d", res.Status)
+	}
+	_ = u
+}
+
+func TestDeadlineEdges(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "tenggat@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	recFill(t, c, base, tc)
+	// At the deadline exactly: closed.
+	a.SetNow(tc.Closes)
+	recWant(t, c.PostForm(base+"/kirim", nil), http.StatusConflict, "Masa pendaftaran sudah ditutup")
+	// One second before: accepted.
+	a.SetNow(tc.Closes.Add(-time.Second))
+	if res := c.PostForm(base+"/kirim", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("submit a second before the deadline: %d\n%s", res.Status, res.Body)
+	}
+	// Withdraw after the deadline: refused.
+	a.SetNow(tc.Closes.Add(time.Minute))
+	recWant(t, c.PostForm(base+"/tarik", nil), http.StatusConflict, "Masa pendaftaran sudah ditutup")
+	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE status = 'submitted'`); n != 1 {
+		t.Errorf("submitted count %d", n)
+	}
+}
+
+func TestDoubleAndConcurrentSubmit(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "ganda@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	// Starting twice (two tabs) gives the same application.
+	if again := recStart(t, c, tc.ID); again != base {
+		t.Errorf("second start %s, want %s", again, base)
+	}
+	recFill(t, c, base, tc)
+	c2 := a.SignIn("ganda@guru.test") // a second session
+	var wg sync.WaitGroup
+	statuses := make([]int, 6)
+	for i := range statuses {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			cl := c
+			if i%2 == 1 {
+				cl = c2
+			}
+			statuses[i] = cl.PostForm(base+"/kirim", nil).Status
+		}(i)
+	}
+	wg.Wait()
+	for _, s := range statuses {
+		if s != http.StatusSeeOther {
+			t.Errorf("concurrent submit statuses %v", statuses)
+			break
+		}
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM applications`); n != 1 {
+		t.Errorf("%d applications", n)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'ganda@guru.test'`); n != 1 {
+		t.Errorf("%d confirmation emails, want 1", n)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'application.submit'`); n != 1 {
+		t.Errorf("%d submit audit entries", n)
+	}
+	// The schema itself refuses a second application for the same teacher and cohort.
+	_, err := a.DB.Exec(context.Background(), `INSERT INTO applications (cohort_id, user_id, applicant_name, npsn, regency_code, province_code, jenjang)
+		SELECT cohort_id, user_id, applicant_name, npsn, regency_code, province_code, jenjang FROM applications`)
+	if err == nil || !strings.Contains(err.Error(), "applications_cohort_id_user_id_key") {
+		t.Errorf("duplicate application insert: %v", err)
+	}
+}
+
+func TestWithdrawAndReapply(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "tarik@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	recFill(t, c, base, tc)
+	c.PostForm(base+"/kirim", nil)
+	if res := c.PostForm(base+"/tarik", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("withdraw %d", res.Status)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE status = 'withdrawn' AND withdrawn_at IS NOT NULL`); n != 1 {
+		t.Error("not withdrawn")
+	}
+	recWant(t, c.Get(base+"/tinjau"), 200, "Ditarik")
+	// Re-applying reopens the same application as a draft.
+	if again := recStart(t, c, tc.ID); again != base {
+		t.Errorf("reapply %s, want %s", again, base)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE status = 'draft'`); n != 1 {
+		t.Error("not reopened")
+	}
+}
+
+// Regional watching: scope in SQL, masked NIK, filters, counts, 404 outside the region.
+func TestRegionalWatch(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, oku := recTeacher(t, a, "oku@guru.test", "10600001", "16.01", recProfileOpts{})
+	okuBase := recStart(t, oku, tc.ID)
+	_, srg := recTeacher(t, a, "serang@guru.test", "20600001", "36.73", recProfileOpts{Jenjang: "SMP"})
+	srgBase := recStart(t, srg, tc.ID)
+	recFill(t, srg, srgBase, tc)
+	srg.PostForm(srgBase+"/kirim", nil)
+	a.User("dinas.serang@x.test", account.RoleDinas, account.Scope{ProvinceCode: "36", RegencyCode: "36.73"})
+	a.User("bgp.sumsel@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
+	dinas, bgp := a.SignIn("dinas.serang@x.test"), a.SignIn("bgp.sumsel@x.test")
+
+	res := dinas.Get("/pantau/lamaran")
+	recWant(t, res, 200, "Pengguna serang", "Terkirim: <strong>1</strong>")
+	if strings.Contains(res.Body, "Pengguna oku") {
+		t.Error("dinas Kota Serang sees an OKU applicant")
+	}
+	if regexp.MustCompile(`\b1601\d{12}\b|\b\d{16}\b`).MatchString(res.Body) {
+		t.Error("a whole NIK is shown")
+	}
+	if !strings.Contains(res.Body, "••••") {
+		t.Error("no masked NIK")
+	}
+	okuID := strings.TrimPrefix(okuBase, "/lamaran/")
+	srgID := strings.TrimPrefix(srgBase, "/lamaran/")
+	if res := dinas.Get("/pantau/lamaran/" + okuID); res.Status != 404 {
+		t.Errorf("dinas Kota Serang opening an OKU application: %d", res.Status)
+	}
+	recWant(t, dinas.Get("/pantau/lamaran/"+srgID), 200, "Pengguna serang", "1601••••••••")
+	recWant(t, bgp.Get("/pantau/lamaran/"+okuID), 200, "Pengguna oku")
+	if res := bgp.Get("/pantau/lamaran/" + srgID); res.Status != 404 {
+		t.Errorf("BGP Sumsel opening a Kota Serang application: %d", res.Status)
+	}
+	// Filters.
+	a.User("admin2@x.test", account.RoleAdmin, account.Scope{})
+	adm := a.SignIn("admin2@x.test")
+	recWant(t, adm.Get("/pantau/lamaran?status=submitted"), 200, "Pengguna serang")
+	if res := adm.Get("/pantau/lamaran?status=submitted"); strings.Contains(res.Body, "Pengguna oku") {
+		t.Error("status filter ignored")
+	}
+	if res := adm.Get("/pantau/lamaran?jenjang=SMP&q=SERANG"); !strings.Contains(res.Body, "Pengguna serang") || strings.Contains(res.Body, "Pengguna oku") {
+		t.Error("jenjang/name filter")
+	}
+	if res := adm.Get("/pantau/lamaran?kab=16.01&npsn=10600001"); !strings.Contains(res.Body, "Pengguna oku") || strings.Contains(res.Body, "Pengguna serang") {
+		t.Error("kab/npsn filter")
+	}
+}
+
+var recActorTest = audit.Actor{IP: "test"}

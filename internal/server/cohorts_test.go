@@ -1,0 +1,178 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"penggerak/internal/account"
+	"penggerak/internal/apptest"
+)
+
+func recAdminClient(t *testing.T, a *apptest.App) *apptest.Client {
+	a.User("nasional@admin.test", account.RoleAdmin, account.Scope{})
+	return a.SignIn("nasional@admin.test")
+}
+
+var recCohortLoc = regexp.MustCompile(`^/admin/angkatan/(\d+)$`)
+
+func recCreateCohort(t *testing.T, c *apptest.Client, number string) string {
+	t.Helper()
+	form := url.Values{"number": {number}, "name": {"Angkatan " + number}, "program_kind": {"cgp"},
+		"opens_at": {"2026-11-01T08:00"}, "closes_at": {"2026-12-15T23:59"}, "training_months": {"6"}, "min_years": {"5"},
+		"education": {"S1", "D4", "S2", "S3"}, "jenjang": {"SD", "SMP"}, "excluded_roles": {"pengajar_praktik"}, "correction_days": {"3"},
+		"administrasi_start": {"2026-12-16"}, "administrasi_end": {"2027-01-10"}}
+	res := c.PostForm("/admin/angkatan", form)
+	if res.Status != http.StatusSeeOther || !recCohortLoc.MatchString(res.Location) {
+		t.Fatalf("create cohort: %d %s\n%s", res.Status, res.Location, res.Body)
+	}
+	return res.Location
+}
+
+func TestCohortCreateEditAndValidation(t *testing.T) {
+	a := apptest.Start(t)
+	c := recAdminClient(t, a)
+	// Errors keep every typed value.
+	res := c.PostForm("/admin/angkatan", url.Values{"number": {"x"}, "name": {"Angkatan Uji"}, "opens_at": {"2026-12-01T08:00"}, "closes_at": {"2026-11-01T08:00"}})
+	recWant(t, res, http.StatusUnprocessableEntity, "Angkatan Uji", "Waktu tutup harus setelah waktu buka", "Pilih setidaknya satu")
+	loc := recCreateCohort(t, c, "12")
+	recWant(t, c.Get(loc), 200, "Angkatan 12", "Draf", "16-12-2026")
+	// Same number again: a message on the number field.
+	res = c.PostForm("/admin/angkatan", url.Values{"number": {"12"}, "name": {"Lagi"}, "program_kind": {"cgp"}, "opens_at": {"2026-11-01T08:00"},
+		"closes_at": {"2026-12-15T23:59"}, "training_months": {"6"}, "min_years": {"5"}, "education": {"S1"}, "jenjang": {"SD"}, "correction_days": {"0"}})
+	recWant(t, res, http.StatusUnprocessableEntity, "sudah dipakai")
+	// Edit.
+	recWant(t, c.Get(loc+"/ubah"), 200, `value="2026-12-15T23:59"`)
+	res = c.PostForm(loc, url.Values{"number": {"12"}, "name": {"Angkatan 12 (revisi)"}, "program_kind": {"cgp"}, "opens_at": {"2026-11-01T08:00"},
+		"closes_at": {"2026-12-20T23:59"}, "training_months": {"6"}, "min_years": {"4"}, "education": {"S1"}, "jenjang": {"SD"}, "correction_days": {"0"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("update %d\n%s", res.Status, res.Body)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM cohorts WHERE name = 'Angkatan 12 (revisi)' AND min_years_teaching = 4`); n != 1 {
+		t.Error("update not stored")
+	}
+	recWant(t, c.Get("/admin/angkatan"), 200, "Angkatan 12 (revisi)")
+	if n := recCount(t, a, `SELECT count(*) FROM audit_log WHERE action IN ('cohort.create', 'cohort.update')`); n != 2 {
+		t.Errorf("%d audit entries", n)
+	}
+}
+
+func recMultipartFile(c *apptest.Client, path, name string, data []byte, fields map[string]string) apptest.Response {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile("file", name)
+	_, _ = fw.Write(data)
+	_ = w.Close()
+	return c.PostBody(path, w.FormDataContentType(), &buf)
+}
+
+func TestCohortTargetsAndImport(t *testing.T) {
+	a := apptest.Start(t)
+	c := recAdminClient(t, a)
+	loc := recCreateCohort(t, c, "12")
+	if res := c.PostForm(loc+"/sasaran", url.Values{"regency_code": {"16.01"}, "quota": {"120"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("add target %d", res.Status)
+	}
+	recWant(t, c.PostForm(loc+"/sasaran", url.Values{"regency_code": {"16.01"}, "quota": {"0"}}), http.StatusUnprocessableEntity, "Kuota")
+	recWant(t, c.Get(loc), 200, "1 kabupaten/kota, total kuota 120")
+	// A file with bad lines: every line reported, nothing stored.
+	bad := "kode,kuota\n36.73,80\n99.99,5\n62.71,-3\n36.73,10\n"
+	res := recMultipartFile(c, loc+"/sasaran/impor", "sasaran.csv", []byte(bad), nil)
+	recWant(t, res, http.StatusUnprocessableEntity, "Baris 3", "99.99", "Baris 4", "Baris 5", "sudah ada di baris 2")
+	if n := recCount(t, a, `SELECT count(*) FROM cohort_regencies`); n != 1 {
+		t.Errorf("%d targets after a rejected import, want 1", n)
+	}
+	// A clean CSV (semicolons, as Indonesian Excel writes).
+	res = recMultipartFile(c, loc+"/sasaran/impor", "sasaran.csv", []byte("kode;kuota\n36.73;80\n62.71;30\n"), nil)
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("import %d\n%s", res.Status, res.Body)
+	}
+	recWant(t, c.Get(loc), 200, "3 kabupaten/kota, total kuota 230")
+	// XLSX replacing all targets.
+	x := excelize.NewFile()
+	_ = x.SetSheetRow("Sheet1", "A1", &[]any{"kode", "kuota"})
+	_ = x.SetSheetRow("Sheet1", "A2", &[]any{"16.01", 200})
+	var xb bytes.Buffer
+	_ = x.Write(&xb)
+	res = recMultipartFile(c, loc+"/sasaran/impor", "sasaran.xlsx", xb.Bytes(), map[string]string{"replace": "1"})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("xlsx import %d\n%s", res.Status, res.Body)
+	}
+	if n := recCount(t, a, `SELECT sum(quota) FROM cohort_regencies`); n != 200 {
+		t.Errorf("total quota %d after replace, want 200", n)
+	}
+	if res := c.PostForm(loc+"/sasaran/hapus", url.Values{"regency_code": {"16.01"}}); res.Status != http.StatusSeeOther {
+		t.Errorf("remove %d", res.Status)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM audit_log WHERE action LIKE 'cohort.target%'`); n != 4 {
+		t.Errorf("%d target audit entries, want 4", n)
+	}
+}
+
+func TestCohortLifecycleGuardsAndCopy(t *testing.T) {
+	a := apptest.Start(t)
+	c := recAdminClient(t, a)
+	loc := recCreateCohort(t, c, "12")
+	// Registration cannot open without targets, questions and documents.
+	res := c.PostForm(loc+"/status", url.Values{"to": {"pendaftaran"}})
+	recWant(t, res, http.StatusConflict, "Belum ada kabupaten/kota sasaran", "Belum ada pertanyaan esai", "Belum ada dokumen persyaratan")
+	c.PostForm(loc+"/sasaran", url.Values{"regency_code": {"16.01"}, "quota": {"10"}})
+	recWant(t, c.PostForm(loc+"/esai", url.Values{"prompt": {"Ceritakan"}, "min_chars": {"10"}, "max_chars": {"5"}}), http.StatusUnprocessableEntity, "Maksimum tidak boleh kurang")
+	if res := c.PostForm(loc+"/esai", url.Values{"group_name": {"Paket 1"}, "prompt": {"Ceritakan praktik baik Anda."}, "min_chars": {"100"}, "max_chars": {"1500"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("question %d\n%s", res.Status, res.Body)
+	}
+	if res := c.PostForm(loc+"/dokumen", url.Values{"name": {"KTP"}, "guidance": {"Pindai KTP asli"}, "required": {"true"}, "max_mb": {"2"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("document %d\n%s", res.Status, res.Body)
+	}
+	// Skipping a stage is refused.
+	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"seleksi"}}), http.StatusConflict, "satu langkah")
+	if res := c.PostForm(loc+"/status", url.Values{"to": {"pendaftaran"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("open registration %d\n%s", res.Status, res.Body)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'cohort.transition' AND detail->>'to' = 'pendaftaran'`); n != 1 {
+		t.Error("transition not audited")
+	}
+	// Questions cannot be removed once registration is open.
+	var qid int64
+	_ = a.DB.QueryRow(context.Background(), `SELECT id FROM essay_questions`).Scan(&qid)
+	if res := c.PostForm(fmt.Sprintf("%s/esai/%d/hapus", loc, qid), nil); res.Status != http.StatusConflict {
+		t.Errorf("remove question after opening: %d", res.Status)
+	}
+	// Copy into Angkatan 13.
+	res = c.PostForm(loc+"/salin", url.Values{"number": {"13"}, "name": {"Angkatan 13"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("copy %d\n%s", res.Status, res.Body)
+	}
+	recWant(t, c.Get(res.Location), 200, "Angkatan 13", "Draf", "Ceritakan praktik baik Anda.", "KTP", "total kuota 10")
+	if n := recCount(t, a, `SELECT count(*) FROM cohorts c WHERE c.number = 13 AND c.copied_from IS NOT NULL AND c.min_years_teaching = 5
+		AND (SELECT count(*) FROM essay_questions WHERE cohort_id = c.id) = 1 AND (SELECT count(*) FROM required_documents WHERE cohort_id = c.id) = 1`); n != 1 {
+		t.Error("copy incomplete")
+	}
+	recWant(t, c.PostForm(loc+"/salin", url.Values{"number": {"13"}, "name": {"Lagi"}}), http.StatusUnprocessableEntity, "sudah dipakai")
+	// Draft copy: its question can be removed.
+	var newQ int64
+	_ = a.DB.QueryRow(context.Background(), `SELECT q.id FROM essay_questions q JOIN cohorts c ON c.id = q.cohort_id WHERE c.number = 13`).Scan(&newQ)
+	if res2 := c.PostForm(fmt.Sprintf("%s/esai/%d/hapus", res.Location, newQ), nil); res2.Status != http.StatusSeeOther {
+		t.Errorf("remove question of a draft: %d", res2.Status)
+	}
+	// Regional roles cannot touch cohorts.
+	a.User("bgp@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
+	if res := a.SignIn("bgp@x.test").PostForm(loc+"/sasaran", url.Values{"regency_code": {"16.01"}, "quota": {"999"}}); res.Status != http.StatusForbidden {
+		t.Errorf("bgp changing a quota: %d", res.Status)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM cohort_regencies WHERE quota = 999`); n != 0 {
+		t.Error("quota changed by bgp")
+	}
+	_ = strings.Contains
+}

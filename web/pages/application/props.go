@@ -1,0 +1,199 @@
+// Package application has the teacher's application pages (eligibility, the step-by-step form,
+// the receipt), the assessor's verval pages and the regional read-only lists.
+package application
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"time"
+
+	"penggerak/internal/application"
+	"penggerak/internal/cohort"
+	"penggerak/internal/pdp"
+	"penggerak/internal/region"
+	"penggerak/web/components"
+	"penggerak/web/i18n"
+)
+
+// ApplyProps is the eligibility page of one cohort.
+type ApplyProps struct {
+	Cohort   cohort.Config
+	Failures []cohort.Failure
+	Existing *application.Application
+	TZ       string
+}
+
+// StepProps is one step of the application (also the receipt and the regional view).
+type StepProps struct {
+	D           application.Details
+	Step        string
+	TZ          string
+	Now         time.Time
+	Editable    bool
+	CV          application.CVForm
+	Errors      map[string]string
+	EssayErrors map[int64]string
+	DocErrors   map[int64]string
+	Problems    []string
+	Message     string
+}
+
+// ReviewProps is the assessor's verval page of one application.
+type ReviewProps struct {
+	D       application.Details
+	TZ      string
+	ErrDoc  int64
+	Form    application.DecisionForm
+	Errors  map[string]string
+	Message string
+}
+
+// WatchProps is the regional list.
+type WatchProps struct {
+	Filter  application.Filter
+	Page    application.Page
+	Cohorts []cohort.Cohort
+	Query   url.Values
+}
+
+func i64(n int64) string { return strconv.FormatInt(n, 10) }
+func itoa(n int) string  { return strconv.Itoa(n) }
+
+// inZone formats t in the time zone tz with its name.
+func inZone(t time.Time, tz string) string {
+	return region.InZone(t, tz).Format("02-01-2006 15:04") + " " + tz
+}
+
+func ptrTime(t *time.Time, tz string) string {
+	if t == nil {
+		return "–"
+	}
+	return inZone(*t, tz)
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func kb(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa((*n+1023)/1024) + " KB"
+}
+
+func short(s *string) string {
+	if s == nil || len(*s) < 12 {
+		return str(s)
+	}
+	return (*s)[:12] + "…"
+}
+
+func mask(s string) string { return pdp.Mask(s) }
+
+func appURL(d application.Details, step string) string {
+	return "/lamaran/" + i64(d.ID) + "/" + step
+}
+
+func stepIndex(step string) int {
+	for i, s := range application.StepSlugs {
+		if s == step {
+			return i
+		}
+	}
+	return 0
+}
+
+func nextURL(q url.Values, after int64) string {
+	v := url.Values{}
+	for k, vs := range q {
+		if k != "setelah" {
+			v[k] = vs
+		}
+	}
+	v.Set("setelah", i64(after))
+	return "/pantau/lamaran?" + v.Encode()
+}
+
+func cvIn(d application.Details, section string) []application.CVEntry {
+	var out []application.CVEntry
+	for _, e := range d.CV {
+		if e.Section == section {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func years(e application.CVEntry) string {
+	s := ""
+	if e.YearFrom != nil {
+		s = itoa(*e.YearFrom)
+	}
+	if e.YearTo != nil {
+		s += "–" + itoa(*e.YearTo)
+	}
+	return s
+}
+
+func canUpload(p StepProps, d application.Document) bool {
+	if p.Editable {
+		return true
+	}
+	return p.D.InCorrection(p.Now) && d.Invalid() && d.CorrectedAt == nil
+}
+
+func canWithdraw(p StepProps) bool {
+	return (p.D.Status == application.StatusDraft || p.D.Status == application.StatusSubmitted) && p.D.Cohort.RegistrationOpen(p.Now)
+}
+
+func vervalDone(d application.Details) bool {
+	return d.Status == application.StatusLolosVerval || d.Status == application.StatusTidakLolosVerval
+}
+
+func sectionOptions(ctx context.Context) []components.Option {
+	var out []components.Option
+	for _, s := range application.CVSections {
+		out = append(out, components.Option{Value: s, Label: i18n.T(ctx, "application.cv."+s)})
+	}
+	return out
+}
+
+func reasonOptions(ctx context.Context) []components.Option {
+	var out []components.Option
+	for _, r := range application.VervalReasons {
+		out = append(out, components.Option{Value: r, Label: i18n.T(ctx, "verval.reason."+r)})
+	}
+	return out
+}
+
+func errVal(p ReviewProps, docID int64) application.DecisionForm {
+	if p.ErrDoc == docID {
+		return p.Form
+	}
+	return application.DecisionForm{}
+}
+
+func errFor(p ReviewProps, docID int64, field string) string {
+	if p.ErrDoc == docID {
+		return p.Errors[field]
+	}
+	return ""
+}
+
+// failureText is the message of a failing eligibility rule, with a role named in the reader's
+// language.
+func failureText(ctx context.Context, f cohort.Failure) string {
+	data := map[string]any{}
+	for k, v := range f.Data {
+		data[k] = v
+	}
+	if r, ok := data["Role"].(string); ok {
+		data["Role"] = i18n.T(ctx, "role."+r)
+	}
+	return i18n.T(ctx, f.Key, data)
+}

@@ -1,0 +1,46 @@
+package dashboard
+
+import (
+	"context"
+	"strconv"
+
+	"penggerak/internal/application"
+	"penggerak/internal/cohort"
+	"penggerak/internal/region"
+	"penggerak/web/i18n"
+)
+
+// RecruitmentProps is the teacher's recruitment section of the dashboard.
+type RecruitmentProps struct {
+	HasProfile bool
+	TZ         string
+	Open       []OpenCohort
+	Past       []application.Application
+}
+
+// OpenCohort is a cohort open for registration, with the rules the teacher fails (if any) and
+// their application (if any).
+type OpenCohort struct {
+	Config      cohort.Config
+	Failures    []cohort.Failure
+	Application *application.Application
+}
+
+func i64(n int64) string { return strconv.FormatInt(n, 10) }
+
+func deadline(o OpenCohort, tz string) string {
+	return region.InZone(o.Config.RegistrationClosesAt, tz).Format("02-01-2006 15:04") + " " + tz
+}
+
+// failureText is the message of a failing eligibility rule, with a role named in the reader's
+// language.
+func failureText(ctx context.Context, f cohort.Failure) string {
+	data := map[string]any{}
+	for k, v := range f.Data {
+		data[k] = v
+	}
+	if r, ok := data["Role"].(string); ok {
+		data["Role"] = i18n.T(ctx, "role."+r)
+	}
+	return i18n.T(ctx, f.Key, data)
+}
