@@ -27,6 +27,11 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	status, key := http.StatusInternalServerError, "error.500"
+	if errors.Is(err, account.ErrBusy) {
+		w.Header().Set("Retry-After", "10")
+		s.errorPage(w, r, http.StatusServiceUnavailable, "error.busy")
+		return
+	}
 	if dbUnavailable(err) {
 		status, key = http.StatusServiceUnavailable, "error.503"
 		w.Header().Set("Retry-After", "30")
