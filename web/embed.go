@@ -4,12 +4,16 @@
 package web
 
 import (
+	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -20,6 +24,7 @@ var staticFS embed.FS
 var (
 	hashed  = map[string]string{} // "app.css" -> "app.1a2b3c4d.css"
 	reverse = map[string]string{} // "app.1a2b3c4d.css" -> "app.css"
+	gzipped = map[string][]byte{} // "app.css" -> its gzip, for text files
 )
 
 func init() {
@@ -37,6 +42,13 @@ func init() {
 		h := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:4]) + ext
 		hashed[name] = h
 		reverse[h] = name
+		if ext == ".css" || ext == ".js" || ext == ".svg" {
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			_, _ = zw.Write(b)
+			_ = zw.Close()
+			gzipped[name] = buf.Bytes()
+		}
 		return nil
 	})
 }
@@ -57,6 +69,16 @@ func StaticHandler() http.Handler {
 		name := strings.TrimPrefix(r.URL.Path, "/")
 		if orig, ok := reverse[name]; ok {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+			// Text files were compressed once at start; serve those bytes as they are.
+			if gz, ok := gzipped[orig]; ok && strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+				h := w.Header()
+				h.Set("Content-Encoding", "gzip")
+				h.Set("Vary", "Accept-Encoding")
+				h.Set("Content-Type", mime.TypeByExtension(path.Ext(orig)))
+				h.Set("Content-Length", strconv.Itoa(len(gz)))
+				_, _ = w.Write(gz)
+				return
+			}
 			r2 := r.Clone(r.Context())
 			r2.URL.Path = "/" + orig
 			files.ServeHTTP(w, r2)

@@ -169,3 +169,22 @@ func (p *Principal) CanGrant(role Role, scope Scope) bool {
 	}
 	return false
 }
+
+// RegionFilter gathers the scopes in which the principal holds any of roles, in the form
+// region.ScopeFilter takes: national, or lists of province and kabupaten/kota codes.
+func (p *Principal) RegionFilter(roles ...Role) (national bool, provinces, regencies []string) {
+	provinces, regencies = []string{}, []string{}
+	for _, role := range roles {
+		for _, s := range p.Scopes(role) {
+			switch {
+			case s.National():
+				national = true
+			case s.RegencyCode != "":
+				regencies = append(regencies, s.RegencyCode)
+			default:
+				provinces = append(provinces, s.ProvinceCode)
+			}
+		}
+	}
+	return national, provinces, regencies
+}

@@ -48,17 +48,30 @@ type Store struct {
 	// hashSlots bounds concurrent password hashing, so a surge of sign-ins queues for CPU
 	// instead of allocating params.Memory for every request at once.
 	hashSlots chan struct{}
+	// hashWait is how long a request waits for a slot (MaxHashWait).
+	hashWait time.Duration
 }
 
 // NewStore returns a Store that hashes new passwords with params.
 func NewStore(db *pgxpool.Pool, params argon2id.Params) *Store {
-	return &Store{db: db, params: params, hashSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+	return &Store{db: db, params: params, hashSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), hashWait: MaxHashWait}
 }
 
-// withHashSlot runs fn while holding one of the hashing slots.
+// ErrBusy says too many passwords are being checked at once; the caller should answer "try
+// again in a moment" instead of letting requests queue until they time out.
+var ErrBusy = errors.New("too many password checks at once")
+
+// MaxHashWait is how long a request waits for a hashing slot before ErrBusy.
+const MaxHashWait = 5 * time.Second
+
+// withHashSlot runs fn while holding one of the hashing slots, waiting at most MaxHashWait.
 func (s *Store) withHashSlot(ctx context.Context, fn func()) error {
+	timer := time.NewTimer(s.hashWait)
+	defer timer.Stop()
 	select {
 	case s.hashSlots <- struct{}{}:
+	case <-timer.C:
+		return ErrBusy
 	case <-ctx.Done():
 		return ctx.Err()
 	}

@@ -32,6 +32,10 @@ type Config struct {
 	SessionSecure bool
 	// SecretKey signs tokens carried in QR codes and links (HMAC). At least 32 bytes.
 	SecretKey string
+	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP (set it only behind
+	// a reverse proxy or load balancer that overwrites those headers). Rate limits per address
+	// and the audit log's "from where" depend on it.
+	TrustProxy bool
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration
 }
@@ -57,6 +61,9 @@ func FromEnv() (Config, error) {
 		return c, fmt.Errorf("SESSION_SECURE: %w", err)
 	}
 	c.SessionSecure = secure
+	if c.TrustProxy, err = strconv.ParseBool(get("TRUST_PROXY", "false")); err != nil {
+		return c, fmt.Errorf("TRUST_PROXY: %w", err)
+	}
 	return c, c.Validate()
 }
 

@@ -6,14 +6,14 @@ import (
 )
 
 func TestFromEnvDefaults(t *testing.T) {
-	for _, k := range []string{"APP_ENV", "ADDR", "BASE_URL", "DATABASE_URL", "SMTP_URL", "UPLOAD_DIR", "SESSION_SECURE", "SECRET_KEY"} {
+	for _, k := range []string{"APP_ENV", "ADDR", "BASE_URL", "DATABASE_URL", "SMTP_URL", "UPLOAD_DIR", "SESSION_SECURE", "SECRET_KEY", "TRUST_PROXY"} {
 		t.Setenv(k, "")
 	}
 	c, err := FromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || !c.Dev() || c.SessionSecure || c.BaseURL != "http://localhost:8080" {
+	if c.Addr != ":8080" || !c.Dev() || c.SessionSecure || c.BaseURL != "http://localhost:8080" || c.TrustProxy {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -30,10 +30,11 @@ func TestValidate(t *testing.T) {
 		{"bad smtp", map[string]string{"SMTP_URL": "mail.example.com"}, "SMTP_URL"},
 		{"short secret", map[string]string{"SECRET_KEY": "short"}, "at least 32"},
 		{"bad bool", map[string]string{"SESSION_SECURE": "perhaps"}, "SESSION_SECURE"},
+		{"bad proxy flag", map[string]string{"TRUST_PROXY": "ya"}, "TRUST_PROXY"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range []string{"APP_ENV", "SMTP_URL", "SECRET_KEY", "SESSION_SECURE"} {
+			for _, k := range []string{"APP_ENV", "SMTP_URL", "SECRET_KEY", "SESSION_SECURE", "TRUST_PROXY"} {
 				t.Setenv(k, tc.env[k])
 			}
 			c, err := FromEnv()

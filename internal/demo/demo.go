@@ -63,5 +63,8 @@ func Seed(ctx context.Context, db *pgxpool.Pool, params argon2id.Params) error {
 	if err := seedGuruProfile(ctx, db, "guru@demo.penggerak.id"); err != nil {
 		return err
 	}
+	if err := seedClinics(ctx, db); err != nil {
+		return err
+	}
 	return SeedRecruitment(ctx, db)
 }

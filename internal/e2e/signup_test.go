@@ -61,6 +61,40 @@ func TestSignUpAndVerifyOnPhone(t *testing.T) {
 				t.Errorf("page is %spx wide on a 390px phone", w)
 			}
 			b.Screenshot("signup-" + tc.name)
+
+			// The profile: a NIK whose date does not match the birth date is refused with a
+			// message in Bahasa Indonesia, and everything else typed is kept.
+			if _, err := a.DB.Exec(t.Context(), `INSERT INTO schools (npsn, name, jenjang, status, regency_code)
+				VALUES ('10645123', 'SD Negeri 12 Baturaja Timur', 'SD', 'negeri', '16.01')`); err != nil {
+				t.Fatal(err)
+			}
+			b.Visit(a.URL + "/profil")
+			b.Fill("#nik", "1601015605880003") // day 56 = 16th for a woman; she was born on the 15th
+			b.Select("#birth_date", "1988-05-15")
+			b.Select("#gender", "P")
+			b.Select("#employment_status", "honorer")
+			b.Fill("#npsn", "10645123")
+			b.Select("#jenjang", "SD")
+			b.Fill("#subject", "Guru Kelas")
+			b.Fill("#years_teaching", "9")
+			b.Select("#education", "S1")
+			b.Click(`form[action="/profil"] button[type=submit]:not(.default-submit):not([value=cari])`)
+			b.MustSee("Tanggal lahir pada NIK", "Ada isian yang perlu diperbaiki")
+			for sel, want := range map[string]string{"#nik": "1601015605880003", "#birth_date": "1988-05-15", "#gender": "P",
+				"#npsn": "10645123", "#subject": "Guru Kelas", "#years_teaching": "9", "#education": "S1"} {
+				if got := b.ValueOf(sel); got != want {
+					t.Errorf("after the error %s = %q, want %q (typed value lost)", sel, got, want)
+				}
+			}
+			b.Screenshot("profile-error-" + tc.name)
+			b.Fill("#nik", "1601015505880003")
+			b.Click(`form[action="/profil"] button[type=submit]:not(.default-submit):not([value=cari])`)
+			b.MustSee("Profil Anda sudah tersimpan")
+			var nik, npsn string
+			if err := a.DB.QueryRow(t.Context(), `SELECT p.nik, p.npsn FROM teacher_profiles p JOIN users u ON u.id = p.user_id
+				WHERE u.email = 'siti@sekolah.test'`).Scan(&nik, &npsn); err != nil || nik != "1601015505880003" || npsn != "10645123" {
+				t.Fatalf("stored profile: %q %q %v", nik, npsn, err)
+			}
 		})
 	}
 }

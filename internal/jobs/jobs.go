@@ -1,5 +1,5 @@
 // Package jobs runs background work with River on the application's database: the periodic
-// mail delivery now, long exports later. Each job's work lives in its feature package; this
+// mail delivery and retention pruning now, long exports later. Each job's work lives in its feature package; this
 // package only wires workers and schedules.
 package jobs
 
@@ -16,6 +16,7 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/mail"
+	"penggerak/internal/retention"
 	"penggerak/internal/selection"
 )
 
@@ -51,6 +52,44 @@ func (w *DeliverMailWorker) Timeout(*river.Job[DeliverMailArgs]) time.Duration {
 	return 2 * time.Minute
 }
 
+// RetentionInterval is how often data past its retention rule is pruned.
+const RetentionInterval = time.Hour
+
+// PruneArgs is the periodic job that applies the retention rules (internal/retention).
+type PruneArgs struct{}
+
+// Kind names the job in River's tables.
+func (PruneArgs) Kind() string { return "retention_prune" }
+
+// InsertOpts keeps at most one pruning job waiting.
+func (PruneArgs) InsertOpts() river.InsertOpts { return DeliverMailArgs{}.InsertOpts() }
+
+// PruneWorker runs retention.Prune.
+type PruneWorker struct {
+	river.WorkerDefaults[PruneArgs]
+	DB  *pgxpool.Pool
+	Log *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Work prunes once and logs how many rows went.
+func (w *PruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
+	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
+	res, err := retention.Prune(ctx, w.DB, now)
+	if err != nil {
+		return err
+	}
+	if res.Total() > 0 {
+		w.Log.Info("retention: pruned", "login_failures", res.LoginFailures, "token_requests", res.TokenRequests,
+			"tokens", res.Tokens, "sessions", res.Sessions, "mail_bodies", res.MailBodies)
+	}
+	return nil
+}
+
 // SeatDeadlineInterval is how often missed pembekalan confirmation deadlines are processed.
 const SeatDeadlineInterval = 10 * time.Minute
 
@@ -62,10 +101,7 @@ type SeatDeadlinesArgs struct{}
 func (SeatDeadlinesArgs) Kind() string { return "selection_seat_deadlines" }
 
 // InsertOpts keeps at most one such job waiting.
-func (SeatDeadlinesArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled, rivertype.JobStateRunning}}}
-}
+func (SeatDeadlinesArgs) InsertOpts() river.InsertOpts { return DeliverMailArgs{}.InsertOpts() }
 
 // SeatDeadlinesWorker processes missed confirmation deadlines.
 type SeatDeadlinesWorker struct {
@@ -74,7 +110,8 @@ type SeatDeadlinesWorker struct {
 	BaseURL string
 	// ConfirmDue is how long a promoted cadangan has to confirm.
 	ConfirmDue time.Duration
-	Now        func() time.Time
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
 }
 
 // Work frees every overdue seat.
@@ -104,6 +141,7 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &DeliverMailWorker{Deliverer: d})
+	river.AddWorker(workers, &PruneWorker{DB: db, Log: logger})
 	river.AddWorker(workers, &SeatDeadlinesWorker{Store: selection.NewStore(db), BaseURL: o.baseURL, ConfirmDue: 7 * 24 * time.Hour})
 	return river.NewClient(riverpgxv5.New(db), &river.Config{
 		// River reports routine work at info level every few seconds; keep its warnings only.
@@ -114,6 +152,9 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 			river.NewPeriodicJob(river.PeriodicInterval(MailInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return DeliverMailArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "mail_deliver", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(RetentionInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return PruneArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "retention_prune", RunOnStart: true}),
 			river.NewPeriodicJob(river.PeriodicInterval(SeatDeadlineInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return SeatDeadlinesArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "selection_seat_deadlines", RunOnStart: true}),

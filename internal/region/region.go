@@ -179,3 +179,46 @@ func copyRows(ctx context.Context, tx pgx.Tx, table string, cols []string, recs 
 	}
 	return nil
 }
+
+// ScopeFilter is a region scope in the form the SQL of scoped queries takes: all of the
+// country, or any of some provinces, or any of some kabupaten/kota.
+type ScopeFilter struct {
+	National  bool
+	Provinces []string
+	Regencies []string
+}
+
+// RegencyInScope returns the kabupaten/kota with that code when the filter covers it. It
+// returns ErrNotFound when the code does not exist and ErrOutOfScope when it exists outside
+// the filter. The check is in the query itself.
+func (s *Store) RegencyInScope(ctx context.Context, code string, f ScopeFilter) (Regency, error) {
+	var r Regency
+	var inScope bool
+	err := s.db.QueryRow(ctx, `SELECT code, province_code, name,
+			$2 OR province_code = ANY($3) OR code = ANY($4)
+		FROM regencies WHERE code = $1`, code, f.National, f.Provinces, f.Regencies).
+		Scan(&r.Code, &r.ProvinceCode, &r.Name, &inScope)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, fmt.Errorf("regency %s: %w", code, database.ErrNotFound)
+	}
+	if err != nil {
+		return r, err
+	}
+	if !inScope {
+		return r, ErrOutOfScope
+	}
+	return r, nil
+}
+
+// RegenciesInScope lists the kabupaten/kota the filter covers (for the national filter, those
+// of provinceCode, or none when provinceCode is empty).
+func (s *Store) RegenciesInScope(ctx context.Context, f ScopeFilter, provinceCode string) ([]Regency, error) {
+	rows, _ := s.db.Query(ctx, `SELECT code, province_code, name FROM regencies
+		WHERE (($1 AND province_code = $4) OR province_code = ANY($2) OR code = ANY($3))
+		  AND ($4 = '' OR province_code = $4)
+		ORDER BY code`, f.National, f.Provinces, f.Regencies, provinceCode)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Regency])
+}
+
+// ErrOutOfScope is returned when an object exists but lies outside the caller's region scope.
+var ErrOutOfScope = errors.New("outside your region")

@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -117,5 +119,22 @@ func TestEnglishSwitch(t *testing.T) {
 	}
 	if res := c.Get("/tidak-ada"); res.Status != 404 || !strings.Contains(res.Body, "was not found") {
 		t.Errorf("404 page: %d", res.Status)
+	}
+}
+
+// A client that went away is not a server error: no 500 page, status 499 in the log.
+func TestClientGoneIsNotAServerError(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("pergi@x.test", account.RoleGuru, account.Scope{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	form := url.Values{"email": {"pergi@x.test"}, "password": {apptest.Password}}
+	req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/masuk", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	rec := httptest.NewRecorder()
+	a.Server.ServeHTTP(rec, req)
+	if rec.Code != 499 || strings.Contains(rec.Body.String(), "Terjadi kesalahan di server") {
+		t.Fatalf("status %d for a request whose client left", rec.Code)
 	}
 }

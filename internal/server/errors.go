@@ -18,7 +18,20 @@ import (
 // serverError logs err and shows the friendly 500 page (or 503 while the database is
 // unreachable). The user never sees err itself.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away (closed the tab, lost the connection): nobody is left to
+		// read a page, and it is not a fault of ours. 499 is what nginx logs for this.
+		s.log.LogAttrs(r.Context(), slog.LevelInfo, "client closed request",
+			slog.String("method", r.Method), slog.String("request_id", middleware.GetReqID(r.Context())))
+		w.WriteHeader(499)
+		return
+	}
 	status, key := http.StatusInternalServerError, "error.500"
+	if errors.Is(err, account.ErrBusy) {
+		w.Header().Set("Retry-After", "10")
+		s.errorPage(w, r, http.StatusServiceUnavailable, "error.busy")
+		return
+	}
 	if dbUnavailable(err) {
 		status, key = http.StatusServiceUnavailable, "error.503"
 		w.Header().Set("Retry-After", "30")

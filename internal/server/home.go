@@ -25,6 +25,9 @@ func (s *Server) dataNotice(w http.ResponseWriter, r *http.Request) {
 // on every request (loadPrincipal), so a granted or revoked role shows here on the next request.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	props, err := s.dashboardProps(r.Context(), principal(r))
+	if err == nil {
+		err = s.addClinicCards(r, &props)
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -23,6 +23,9 @@ var (
 // (authz_test.go) walks this router and fails on a route without an entry.
 func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	r := chi.NewRouter()
+	if s.cfg.TrustProxy {
+		r.Use(middleware.RealIP) // behind a proxy: the client's address for rate limits and audit
+	}
 	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.securityHeaders,
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "text/csv"),
 		limitBody)
@@ -58,6 +61,15 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/masuk", s.signInPage)
 		r.Post("/masuk", s.signIn)
 		// accounts: public routes
+		// clinics: public routes
+		r.Get("/klinik", s.clinicList)
+		r.Get("/klinik/{id}", s.clinicPage)
+		r.Get("/tiket/{token}", s.ticketPage)
+		r.Get("/tiket/{token}/pdf", s.ticketPDF)
+		r.Get("/tiket/{token}/sertifikat", s.ticketCertificate)
+		r.Post("/tiket/{token}/batal", s.ticketCancel)
+		r.Post("/tiket/{token}/umpan-balik", s.ticketFeedback)
+		r.Get("/sertifikat", s.certificateVerify)
 		r.Get("/daftar", s.signUpPage)
 		r.Post("/daftar", s.signUp)
 		r.Get("/verifikasi/kirim-ulang", s.resendVerificationPage)
@@ -76,6 +88,10 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/dasbor", s.dashboard)
 		r.Post("/keluar", s.signOut)
 		// accounts: signed-in routes
+		// clinics: signed-in routes
+		r.Get("/klinik/saya", s.clinicMine)
+		r.Get("/klinik/{id}/daftar", s.clinicRegisterForm)
+		r.Post("/klinik/{id}/daftar", s.clinicRegister)
 		r.Get("/akun/sandi", s.changePasswordPage)
 		r.Post("/akun/sandi", s.changePassword)
 	})
@@ -136,6 +152,8 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(staff...))
 		// users: staff routes
+		r.Get("/wilayah", s.regionIndex)
+		r.Get("/wilayah/{kode}", s.regionPage)
 		r.Group(func(r chi.Router) {
 			// Only the national admin and BGP admins administer users; dinas is refused (403).
 			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
@@ -145,6 +163,26 @@ func (s *Server) appRoutes(r chi.Router) {
 			r.Post("/admin/pengguna/{id}/peran/{grant}/cabut", s.revokeRole)
 		})
 		// clinics: staff routes
+		r.Get("/staf/klinik", s.staffClinics)
+		r.Get("/staf/klinik/baru", s.clinicNew)
+		r.Post("/staf/klinik/baru", s.clinicCreate)
+		r.Get("/staf/klinik/{id}", s.clinicManage)
+		r.Get("/staf/klinik/{id}/ubah", s.clinicEditPage)
+		r.Post("/staf/klinik/{id}/ubah", s.clinicUpdate)
+		r.Post("/staf/klinik/{id}/terbitkan", s.clinicPublish)
+		r.Post("/staf/klinik/{id}/batalkan", s.clinicCancel)
+		r.Post("/staf/klinik/{id}/nominasi", s.clinicNominate)
+		r.Post("/staf/klinik/{id}/peserta/{rid}/batal", s.clinicCancelRegistration)
+		r.Get("/staf/klinik/{id}/undangan", s.clinicInvitePage)
+		r.Post("/staf/klinik/{id}/undangan", s.clinicInvite)
+		r.Get("/staf/klinik/{id}/undangan.pdf", s.clinicLetters)
+		r.Get("/staf/klinik/{id}/undangan.zip", s.clinicLetters)
+		r.Get("/staf/klinik/{id}/presensi", s.clinicCheckInPage)
+		r.Post("/staf/klinik/{id}/presensi", s.clinicCheckIn)
+		r.Post("/staf/klinik/{id}/presensi/daftar", s.clinicCheckInList)
+		r.Get("/staf/klinik/{id}/hitungan", s.clinicCounts)
+		r.Get("/staf/klinik/{id}/presensi.xlsx", s.clinicExport)
+		r.Get("/staf/klinik/{id}/presensi.csv", s.clinicExport)
 		// recruitment: regional watching (read-only, scoped in SQL)
 		r.Get("/pantau/lamaran", s.watchList)
 		r.Get("/pantau/lamaran/{id}", s.watchView)

@@ -19,6 +19,7 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/application"
 	"penggerak/internal/audit"
+	"penggerak/internal/clinic"
 	"penggerak/internal/cohort"
 	"penggerak/internal/config"
 	"penggerak/internal/overview"
@@ -53,6 +54,7 @@ type Server struct {
 	accounts *account.Store
 	regions  *region.Store
 	audit    *audit.Store
+	clinics  *clinic.Store
 	overview *overview.Store
 	// recruitment
 	cohorts      *cohort.Store
@@ -87,6 +89,7 @@ func New(cfg config.Config, d Deps) *Server {
 		accounts: account.NewStore(d.DB, d.PasswordParams),
 		regions:  region.NewStore(d.DB),
 		audit:    audit.NewStore(d.DB),
+		clinics:  clinic.NewStore(d.DB, clinic.NewSigner(cfg.SecretKey), cfg.BaseURL),
 		overview: overview.NewStore(d.DB),
 	}
 	s.cohorts = cohort.NewStore(d.DB)

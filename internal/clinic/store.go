@@ -1,0 +1,778 @@
+package clinic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"penggerak/internal/audit"
+	"penggerak/internal/database"
+	"penggerak/internal/mail"
+)
+
+// Errors a registration or a check-in can end with; each has a message for the user.
+var (
+	ErrDuplicate     = fmt.Errorf("%w: already registered", database.ErrConflict)
+	ErrSchoolFull    = fmt.Errorf("%w: school slots taken", database.ErrConflict)
+	ErrClosed        = fmt.Errorf("%w: registration closed", database.ErrConflict)
+	ErrOtherEvent    = errors.New("clinic: ticket of another event")
+	ErrUnknownCode   = errors.New("clinic: unknown ticket code")
+	ErrNotRegistered = errors.New("clinic: not holding a seat")
+	ErrState         = fmt.Errorf("%w: not allowed in this state", database.ErrConflict)
+	ErrCapacityBelow = fmt.Errorf("%w: capacity below registered", database.ErrConflict)
+)
+
+// Store holds every query of the clinics feature.
+type Store struct {
+	db      *pgxpool.Pool
+	signer  *Signer
+	baseURL string
+}
+
+// NewStore returns a Store; baseURL is used for links in emails.
+func NewStore(db *pgxpool.Pool, signer *Signer, baseURL string) *Store {
+	return &Store{db: db, signer: signer, baseURL: strings.TrimRight(baseURL, "/")}
+}
+
+// Signer returns the ticket signer.
+func (s *Store) Signer() *Signer { return s.signer }
+
+// TicketURL is the public address of a registration's ticket.
+func (s *Store) TicketURL(clinicID, regID int64) string {
+	return s.baseURL + "/tiket/" + s.signer.Ticket(clinicID, regID)
+}
+
+const clinicCols = `c.id, c.kind, c.title, c.description, c.organiser, c.partner, c.province_code,
+	coalesce(c.regency_code, '') AS regency_code, coalesce(r.name, p.name) AS region_name, p.timezone,
+	c.mode, c.venue, c.meeting_link, c.capacity, c.school_slots, c.jenjang, c.registration_opens,
+	c.registration_closes, c.contact_name, c.contact_phone, c.letter_number, c.signatory_name,
+	c.signatory_title, c.status, c.created_at, c.updated_at,
+	coalesce((SELECT min(starts_at) FROM clinic_sessions s WHERE s.clinic_id = c.id), c.registration_closes) AS starts_at,
+	coalesce((SELECT max(ends_at) FROM clinic_sessions s WHERE s.clinic_id = c.id), c.registration_closes) AS ends_at,
+	(SELECT count(*) FROM clinic_registrations x WHERE x.clinic_id = c.id AND x.status = 'registered')::int AS registered,
+	(SELECT count(*) FROM clinic_registrations x WHERE x.clinic_id = c.id AND x.status = 'waiting')::int AS waiting
+	FROM clinics c JOIN provinces p ON p.code = c.province_code LEFT JOIN regencies r ON r.code = c.regency_code`
+
+// scopeSQL is the region predicate of staff queries; its three parameters start at $n.
+func scopeSQL(n int) string {
+	return fmt.Sprintf(`($%d::bool OR c.province_code = ANY($%d::text[]) OR c.regency_code = ANY($%d::text[]))`, n, n+1, n+2)
+}
+
+func scopeArgs(sc Scope) []any {
+	p, r := sc.Provinces, sc.Regencies
+	if p == nil {
+		p = []string{}
+	}
+	if r == nil {
+		r = []string{}
+	}
+	return []any{sc.National, p, r}
+}
+
+func (s *Store) one(ctx context.Context, q pgx.Tx, where string, args ...any) (Clinic, error) {
+	var rows pgx.Rows
+	sql := `SELECT ` + clinicCols + ` WHERE ` + where
+	if q != nil {
+		rows, _ = q.Query(ctx, sql, args...)
+	} else {
+		rows, _ = s.db.Query(ctx, sql, args...)
+	}
+	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Clinic])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fmt.Errorf("clinic: %w", database.ErrNotFound)
+	}
+	if err != nil {
+		return c, err
+	}
+	c.Sessions, err = s.sessions(ctx, c.ID)
+	return c, err
+}
+
+func (s *Store) sessions(ctx context.Context, clinicID int64) ([]Session, error) {
+	rows, _ := s.db.Query(ctx, `SELECT s.id, s.clinic_id, s.title, s.starts_at, s.ends_at,
+		(SELECT count(*) FROM clinic_attendance a JOIN clinic_registrations g ON g.id = a.registration_id
+		 WHERE a.session_id = s.id AND g.status = 'registered')::int AS present
+		FROM clinic_sessions s WHERE s.clinic_id = $1 ORDER BY s.starts_at, s.id`, clinicID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Session])
+}
+
+// ForStaff returns an event inside the staff scope; outside it the event does not exist.
+func (s *Store) ForStaff(ctx context.Context, sc Scope, id int64) (Clinic, error) {
+	return s.one(ctx, nil, `c.id = $1 AND `+scopeSQL(2), append([]any{id}, scopeArgs(sc)...)...)
+}
+
+// Public returns a published or cancelled event (never a draft).
+func (s *Store) Public(ctx context.Context, id int64) (Clinic, error) {
+	return s.one(ctx, nil, `c.id = $1 AND c.status <> 'draft'`, id)
+}
+
+// ByID returns an event whatever its state (for tickets and certificates).
+func (s *Store) ByID(ctx context.Context, id int64) (Clinic, error) {
+	return s.one(ctx, nil, `c.id = $1`, id)
+}
+
+func (s *Store) list(ctx context.Context, where string, args ...any) ([]Clinic, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+clinicCols+` WHERE `+where, args...)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Clinic])
+}
+
+// StaffList lists the events inside the staff scope, newest first.
+func (s *Store) StaffList(ctx context.Context, sc Scope) ([]Clinic, error) {
+	return s.list(ctx, scopeSQL(1)+` ORDER BY c.created_at DESC, c.id DESC LIMIT 500`, scopeArgs(sc)...)
+}
+
+// Upcoming lists published events whose last session has not ended, in a region (a province
+// "16" or a kabupaten/kota "16.01"; "" for all), soonest first.
+func (s *Store) Upcoming(ctx context.Context, regionCode string, now time.Time) ([]Clinic, error) {
+	return s.list(ctx, `c.status = 'published'
+		AND ($1 = '' OR c.province_code = $1 OR c.regency_code = $1)
+		AND EXISTS (SELECT 1 FROM clinic_sessions s WHERE s.clinic_id = c.id AND s.ends_at > $2)
+		ORDER BY starts_at, c.id LIMIT 200`, regionCode, now)
+}
+
+// Create stores a new draft event.
+func (s *Store) Create(ctx context.Context, act audit.Actor, in Input) (int64, error) {
+	var id int64
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		var reg *string
+		if in.RegencyCode != "" {
+			reg = &in.RegencyCode
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO clinics (kind, title, description, organiser, partner, province_code,
+			regency_code, mode, venue, meeting_link, capacity, school_slots, jenjang, registration_opens,
+			registration_closes, contact_name, contact_phone, letter_number, signatory_name, signatory_title, created_by)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) RETURNING id`,
+			in.Kind, in.Title, in.Description, in.Organiser, in.Partner, in.ProvinceCode, reg, in.Mode, in.Venue,
+			in.MeetingLink, in.Capacity, in.SchoolSlots, in.Jenjang, in.Opens, in.Closes, in.ContactName,
+			in.ContactPhone, in.LetterNumber, in.SignatoryName, in.SignatoryTitle, nullID(act.UserID)).Scan(&id)
+		if err != nil {
+			return err
+		}
+		for _, se := range in.Sessions {
+			if _, err := tx.Exec(ctx, `INSERT INTO clinic_sessions (clinic_id, title, starts_at, ends_at) VALUES ($1,$2,$3,$4)`,
+				id, se.Title, se.StartsAt, se.EndsAt); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.create", ObjectType: "clinic", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"title": in.Title, "region": in.ProvinceCode + "/" + in.RegencyCode}})
+	})
+	return id, err
+}
+
+func nullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// lock takes the event row for update inside the staff scope (or unscoped when sc is nil).
+func lock(ctx context.Context, tx pgx.Tx, sc *Scope, id int64) (status string, capacity, slots int, opens, closes time.Time, err error) {
+	q := `SELECT c.status, c.capacity, c.school_slots, c.registration_opens, c.registration_closes FROM clinics c WHERE c.id = $1`
+	args := []any{id}
+	if sc != nil {
+		q += ` AND ` + scopeSQL(2)
+		args = append(args, scopeArgs(*sc)...)
+	}
+	err = tx.QueryRow(ctx, q+` FOR UPDATE OF c`, args...).Scan(&status, &capacity, &slots, &opens, &closes)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = fmt.Errorf("clinic %d: %w", id, database.ErrNotFound)
+	}
+	return
+}
+
+// Update changes an event inside the staff scope and emails every active registrant about the
+// change. Sessions are matched by id: kept ones are updated, missing ones deleted, new ones added.
+// Raising the capacity moves waiting registrants up.
+func (s *Store) Update(ctx context.Context, act audit.Actor, sc Scope, id int64, in Input) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		status, _, _, _, _, err := lock(ctx, tx, &sc, id)
+		if err != nil {
+			return err
+		}
+		if status == StatusCancelled {
+			return ErrState
+		}
+		var registered int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM clinic_registrations WHERE clinic_id = $1 AND status = 'registered'`, id).Scan(&registered); err != nil {
+			return err
+		}
+		if in.Capacity < registered {
+			return fmt.Errorf("%w (%d)", ErrCapacityBelow, registered)
+		}
+		var reg *string
+		if in.RegencyCode != "" {
+			reg = &in.RegencyCode
+		}
+		_, err = tx.Exec(ctx, `UPDATE clinics SET kind=$2, title=$3, description=$4, organiser=$5, partner=$6,
+			province_code=$7, regency_code=$8, mode=$9, venue=$10, meeting_link=$11, capacity=$12, school_slots=$13,
+			jenjang=$14, registration_opens=$15, registration_closes=$16, contact_name=$17, contact_phone=$18,
+			letter_number=$19, signatory_name=$20, signatory_title=$21, updated_at=now() WHERE id=$1`,
+			id, in.Kind, in.Title, in.Description, in.Organiser, in.Partner, in.ProvinceCode, reg, in.Mode, in.Venue,
+			in.MeetingLink, in.Capacity, in.SchoolSlots, in.Jenjang, in.Opens, in.Closes, in.ContactName,
+			in.ContactPhone, in.LetterNumber, in.SignatoryName, in.SignatoryTitle)
+		if err != nil {
+			return err
+		}
+		keep := []int64{}
+		for _, se := range in.Sessions {
+			if se.ID != 0 {
+				tag, err := tx.Exec(ctx, `UPDATE clinic_sessions SET title=$3, starts_at=$4, ends_at=$5 WHERE id=$1 AND clinic_id=$2`,
+					se.ID, id, se.Title, se.StartsAt, se.EndsAt)
+				if err != nil {
+					return err
+				}
+				if tag.RowsAffected() == 1 {
+					keep = append(keep, se.ID)
+					continue
+				}
+			}
+			var sid int64
+			if err := tx.QueryRow(ctx, `INSERT INTO clinic_sessions (clinic_id, title, starts_at, ends_at) VALUES ($1,$2,$3,$4) RETURNING id`,
+				id, se.Title, se.StartsAt, se.EndsAt).Scan(&sid); err != nil {
+				return err
+			}
+			keep = append(keep, sid)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM clinic_sessions WHERE clinic_id = $1 AND NOT (id = ANY($2))`, id, keep); err != nil {
+			return err
+		}
+		if _, err := s.promote(ctx, tx, id); err != nil {
+			return err
+		}
+		if status == StatusPublished {
+			if err := s.notifyAll(ctx, tx, id, "Perubahan informasi: "+in.Title,
+				"Penyelenggara mengubah informasi kegiatan \""+in.Title+"\". Lihat rincian terbaru di "+s.baseURL+"/klinik/"+strconv.FormatInt(id, 10)+
+					" dan tiket Anda di tautan yang kami kirim sebelumnya.", false); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.update", ObjectType: "clinic", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"title": in.Title, "capacity": in.Capacity}})
+	})
+}
+
+// notifyAll emails every active registrant (and the invited schools when schools is true).
+func (s *Store) notifyAll(ctx context.Context, tx pgx.Tx, id int64, subject, body string, schools bool) error {
+	q := `SELECT email FROM clinic_registrations WHERE clinic_id = $1 AND status <> 'cancelled'`
+	if schools {
+		q += ` UNION SELECT lower(email) FROM clinic_invitations WHERE clinic_id = $1 AND email <> ''`
+	}
+	rows, _ := tx.Query(ctx, q, id)
+	emails, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, e := range emails {
+		if err := mail.Enqueue(ctx, tx, mail.Message{To: e, Subject: subject, Body: body}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Publish opens a draft event to the public.
+func (s *Store) Publish(ctx context.Context, act audit.Actor, sc Scope, id int64) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		status, _, _, _, _, err := lock(ctx, tx, &sc, id)
+		if err != nil {
+			return err
+		}
+		if status != StatusDraft {
+			return ErrState
+		}
+		if _, err := tx.Exec(ctx, `UPDATE clinics SET status = 'published', updated_at = now() WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.publish", ObjectType: "clinic", ObjectID: strconv.FormatInt(id, 10)})
+	})
+}
+
+// Cancel cancels an event and emails every registrant and every invited school.
+func (s *Store) Cancel(ctx context.Context, act audit.Actor, sc Scope, id int64) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		status, _, _, _, _, err := lock(ctx, tx, &sc, id)
+		if err != nil {
+			return err
+		}
+		if status == StatusCancelled {
+			return ErrState
+		}
+		var title string
+		if err := tx.QueryRow(ctx, `UPDATE clinics SET status = 'cancelled', updated_at = now() WHERE id = $1 RETURNING title`, id).Scan(&title); err != nil {
+			return err
+		}
+		if status == StatusPublished {
+			if err := s.notifyAll(ctx, tx, id, "Kegiatan dibatalkan: "+title,
+				"Dengan menyesal kami sampaikan bahwa kegiatan \""+title+"\" dibatalkan oleh penyelenggara. Mohon maaf atas ketidaknyamanan ini.", true); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.cancel", ObjectType: "clinic", ObjectID: strconv.FormatInt(id, 10)})
+	})
+}
+
+// Registrant is who registers: a signed-in teacher (UserID) or a teacher nominated by staff
+// for a school slot (NominatedBy).
+type Registrant struct {
+	UserID      int64
+	NominatedBy int64
+	Name        string
+	Email       string
+	Phone       string
+	NPSN        string
+	SchoolName  string
+	Jenjang     string
+}
+
+// Registration is one registrant of an event.
+type Registration struct {
+	ID          int64      `db:"id"`
+	ClinicID    int64      `db:"clinic_id"`
+	UserID      *int64     `db:"user_id"`
+	Name        string     `db:"name"`
+	Email       string     `db:"email"`
+	Phone       string     `db:"phone"`
+	NPSN        string     `db:"npsn"`
+	SchoolName  string     `db:"school_name"`
+	Jenjang     string     `db:"jenjang"`
+	Status      string     `db:"status"`
+	Code        string     `db:"code"`
+	CertCode    string     `db:"cert_code"`
+	CreatedAt   time.Time  `db:"created_at"`
+	PromotedAt  *time.Time `db:"promoted_at"`
+	Nominated   bool       `db:"nominated"`
+	Position    int        `db:"position"` // place on the waiting list (0 when not waiting)
+	Attended    int        `db:"attended"` // sessions attended
+	Rating      int        `db:"rating"`   // feedback given (0: none)
+	ClinicTitle string     `db:"clinic_title"`
+}
+
+const regCols = `g.id, g.clinic_id, g.user_id, g.name, g.email, g.phone, g.npsn, g.school_name, g.jenjang, g.status,
+	g.code, g.cert_code, g.created_at, g.promoted_at, g.nominated_by IS NOT NULL AS nominated,
+	CASE WHEN g.status = 'waiting' THEN (SELECT count(*) FROM clinic_registrations w
+		WHERE w.clinic_id = g.clinic_id AND w.status = 'waiting' AND w.id <= g.id)::int ELSE 0 END AS position,
+	(SELECT count(*) FROM clinic_attendance a WHERE a.registration_id = g.id)::int AS attended,
+	coalesce((SELECT rating FROM clinic_feedback f WHERE f.registration_id = g.id), 0) AS rating,
+	(SELECT title FROM clinics c WHERE c.id = g.clinic_id) AS clinic_title
+	FROM clinic_registrations g`
+
+// Register registers r for event id. Under a lock on the event row it refuses a duplicate, a
+// school over its slots, and an event not open for registration (staff nominations may be
+// added outside the registration window); it gives a seat while seats remain and a place on
+// the waiting list after that.
+func (s *Store) Register(ctx context.Context, id int64, r Registrant, now time.Time) (Registration, error) {
+	var regID int64
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		status, capacity, slots, opens, closes, err := lock(ctx, tx, nil, id)
+		if err != nil {
+			return err
+		}
+		if status != StatusPublished || (r.NominatedBy == 0 && (now.Before(opens) || !now.Before(closes))) {
+			return ErrClosed
+		}
+		var dup bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM clinic_registrations WHERE clinic_id = $1 AND status <> 'cancelled'
+			AND (email = $2 OR user_id = $3))`, id, r.Email, r.UserID).Scan(&dup); err != nil {
+			return err
+		}
+		if dup {
+			return ErrDuplicate
+		}
+		if slots > 0 && r.NPSN != "" {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM clinic_registrations WHERE clinic_id = $1 AND npsn = $2 AND status <> 'cancelled'`,
+				id, r.NPSN).Scan(&n); err != nil {
+				return err
+			}
+			if n >= slots {
+				return ErrSchoolFull
+			}
+		}
+		var registered int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM clinic_registrations WHERE clinic_id = $1 AND status = 'registered'`, id).Scan(&registered); err != nil {
+			return err
+		}
+		err = tx.QueryRow(ctx, `INSERT INTO clinic_registrations (clinic_id, user_id, nominated_by, name, email, phone, npsn,
+			school_name, jenjang, status, code, cert_code) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
+			id, nullID(r.UserID), nullID(r.NominatedBy), r.Name, r.Email, r.Phone, r.NPSN, r.SchoolName, r.Jenjang,
+			Status(registered, capacity), randomCode(8), randomCode(12)).Scan(&regID)
+		if isUnique(err) {
+			return ErrDuplicate
+		}
+		if err != nil {
+			return err
+		}
+		reg, err := s.registration(ctx, tx, regID)
+		if err != nil {
+			return err
+		}
+		return mail.Enqueue(ctx, tx, s.confirmation(reg))
+	})
+	if err != nil {
+		return Registration{}, err
+	}
+	return s.Registration(ctx, regID)
+}
+
+func (s *Store) confirmation(r Registration) mail.Message {
+	body := "Yth. " + r.Name + ",\n\nPendaftaran Anda untuk \"" + r.ClinicTitle + "\" telah kami terima. "
+	if r.Status == RegWaiting {
+		body += "Kegiatan sudah penuh; Anda berada pada daftar tunggu nomor " + strconv.Itoa(r.Position) +
+			". Jika ada peserta yang membatalkan, Anda otomatis naik dan kami kabari melalui surel.\n"
+	} else {
+		body += "Anda terdaftar sebagai peserta. Kode tiket: " + FormatCode(r.Code) + ".\n"
+	}
+	body += "\nTiket Anda: " + s.TicketURL(r.ClinicID, r.ID) + "\n"
+	return mail.Message{To: r.Email, Subject: "Pendaftaran: " + r.ClinicTitle, Body: body}
+}
+
+func isUnique(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && pg.Code == "23505"
+}
+
+func (s *Store) registration(ctx context.Context, tx pgx.Tx, id int64) (Registration, error) {
+	rows, _ := tx.Query(ctx, `SELECT `+regCols+` WHERE g.id = $1`, id)
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Registration])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, fmt.Errorf("registration: %w", database.ErrNotFound)
+	}
+	return r, err
+}
+
+// Registration returns one registration.
+func (s *Store) Registration(ctx context.Context, id int64) (Registration, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+regCols+` WHERE g.id = $1`, id)
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Registration])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, fmt.Errorf("registration: %w", database.ErrNotFound)
+	}
+	return r, err
+}
+
+// ByToken returns the registration a ticket token names; a bad signature is ErrBadToken and
+// an unknown registration is ErrNotFound.
+func (s *Store) ByToken(ctx context.Context, token string) (Registration, error) {
+	clinicID, regID, err := s.signer.Verify(token)
+	if err != nil {
+		return Registration{}, err
+	}
+	r, err := s.Registration(ctx, regID)
+	if err == nil && r.ClinicID != clinicID {
+		return Registration{}, ErrBadToken
+	}
+	return r, err
+}
+
+// Active returns the user's registration for the event that is not cancelled.
+func (s *Store) Active(ctx context.Context, clinicID, userID int64) (Registration, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+regCols+` WHERE g.clinic_id = $1 AND g.user_id = $2 AND g.status <> 'cancelled'`, clinicID, userID)
+	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Registration])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return r, fmt.Errorf("registration: %w", database.ErrNotFound)
+	}
+	return r, err
+}
+
+// ByUser lists a user's registrations, newest first.
+func (s *Store) ByUser(ctx context.Context, userID int64) ([]Registration, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+regCols+` WHERE g.user_id = $1 ORDER BY g.id DESC LIMIT 200`, userID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Registration])
+}
+
+// Registrations lists an event's registrations (not cancelled unless all), by status then
+// order of registration; q filters by name, school or NPSN.
+func (s *Store) Registrations(ctx context.Context, clinicID int64, q string, all bool) ([]Registration, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+regCols+` WHERE g.clinic_id = $1 AND ($2 OR g.status <> 'cancelled')
+		AND ($3 = '' OR g.name ILIKE '%' || $3 || '%' OR g.school_name ILIKE '%' || $3 || '%' OR g.npsn = $3)
+		ORDER BY CASE g.status WHEN 'registered' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, g.id LIMIT 5000`,
+		clinicID, all, strings.TrimSpace(q))
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Registration])
+}
+
+// CancelRegistration cancels a registration (by its holder, or by staff of the event) and
+// moves the first on the waiting list up when a seat frees; each promoted registrant is
+// emailed. It returns the promoted registrations.
+func (s *Store) CancelRegistration(ctx context.Context, regID int64) ([]Registration, error) {
+	var promoted []Registration
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		var clinicID int64
+		if err := tx.QueryRow(ctx, `SELECT clinic_id FROM clinic_registrations WHERE id = $1`, regID).Scan(&clinicID); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("registration: %w", database.ErrNotFound)
+			}
+			return err
+		}
+		if _, _, _, _, _, err := lock(ctx, tx, nil, clinicID); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE clinic_registrations SET status = 'cancelled', cancelled_at = now()
+			WHERE id = $1 AND status <> 'cancelled'`, regID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return nil // cancelling twice is harmless
+		}
+		promoted, err = s.promote(ctx, tx, clinicID)
+		return err
+	})
+	return promoted, err
+}
+
+// promote moves waiting registrants up while seats are free (the event row is locked by the
+// caller) and emails them.
+func (s *Store) promote(ctx context.Context, tx pgx.Tx, clinicID int64) ([]Registration, error) {
+	var capacity, registered, waiting int
+	if err := tx.QueryRow(ctx, `SELECT c.capacity,
+		(SELECT count(*) FROM clinic_registrations WHERE clinic_id = c.id AND status = 'registered'),
+		(SELECT count(*) FROM clinic_registrations WHERE clinic_id = c.id AND status = 'waiting')
+		FROM clinics c WHERE c.id = $1`, clinicID).Scan(&capacity, &registered, &waiting); err != nil {
+		return nil, err
+	}
+	n := Promotions(registered, capacity, waiting)
+	if n == 0 {
+		return nil, nil
+	}
+	rows, _ := tx.Query(ctx, `UPDATE clinic_registrations SET status = 'registered', promoted_at = now()
+		WHERE id IN (SELECT id FROM clinic_registrations WHERE clinic_id = $1 AND status = 'waiting' ORDER BY id LIMIT $2)
+		RETURNING id`, clinicID, n)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return nil, err
+	}
+	var out []Registration
+	for _, id := range ids {
+		r, err := s.registration(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+		body := "Yth. " + r.Name + ",\n\nAda kursi yang kosong: Anda naik dari daftar tunggu dan kini terdaftar sebagai peserta \"" +
+			r.ClinicTitle + "\". Kode tiket: " + FormatCode(r.Code) + ".\n\nTiket Anda: " + s.TicketURL(r.ClinicID, r.ID) + "\n"
+		if err := mail.Enqueue(ctx, tx, mail.Message{To: r.Email, Subject: "Anda mendapat kursi: " + r.ClinicTitle, Body: body}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// CheckIn is the outcome of one check-in.
+type CheckIn struct {
+	Registration Registration
+	Already      bool      // the registrant was checked in before: nothing changed
+	At           time.Time // when the registrant was (first) checked in
+}
+
+// CheckIn marks a registrant present at a session of event clinicID. input is a scanned ticket
+// token or a typed ticket code. A forged token gives ErrBadToken, a ticket of another event
+// ErrOtherEvent, an unknown code ErrUnknownCode, a waiting or cancelled registrant
+// ErrNotRegistered. Checking in twice is harmless (Already). The caller has checked that the
+// event is in the staff scope.
+func (s *Store) CheckIn(ctx context.Context, clinicID, sessionID int64, input, method string, by int64) (CheckIn, error) {
+	var regID int64
+	if LooksLikeToken(input) {
+		cid, rid, err := s.signer.Verify(input)
+		if err != nil {
+			return CheckIn{}, err
+		}
+		if cid != clinicID {
+			return CheckIn{}, ErrOtherEvent
+		}
+		regID = rid
+	} else {
+		code := NormalizeCode(input)
+		if code == "" {
+			return CheckIn{}, ErrUnknownCode
+		}
+		var cid int64
+		err := s.db.QueryRow(ctx, `SELECT id, clinic_id FROM clinic_registrations WHERE code = $1`, code).Scan(&regID, &cid)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return CheckIn{}, ErrUnknownCode
+		}
+		if err != nil {
+			return CheckIn{}, err
+		}
+		if cid != clinicID {
+			return CheckIn{}, ErrOtherEvent
+		}
+	}
+	return s.checkIn(ctx, clinicID, sessionID, regID, method, by)
+}
+
+func (s *Store) checkIn(ctx context.Context, clinicID, sessionID, regID int64, method string, by int64) (CheckIn, error) {
+	reg, err := s.Registration(ctx, regID)
+	if errors.Is(err, database.ErrNotFound) {
+		return CheckIn{}, ErrUnknownCode
+	}
+	if err != nil {
+		return CheckIn{}, err
+	}
+	if reg.ClinicID != clinicID {
+		return CheckIn{}, ErrOtherEvent
+	}
+	if reg.Status != RegRegistered {
+		return CheckIn{Registration: reg}, ErrNotRegistered
+	}
+	var at time.Time
+	err = s.db.QueryRow(ctx, `INSERT INTO clinic_attendance (registration_id, session_id, checked_in_by, method)
+		SELECT $1, s.id, $3, $4 FROM clinic_sessions s WHERE s.id = $2 AND s.clinic_id = $5
+		ON CONFLICT (registration_id, session_id) DO NOTHING RETURNING checked_in_at`,
+		regID, sessionID, nullID(by), method, clinicID).Scan(&at)
+	if err == nil {
+		return CheckIn{Registration: reg, At: at}, nil
+	}
+	if !errors.Is(err, pgx.ErrNoRows) {
+		return CheckIn{}, err
+	}
+	err = s.db.QueryRow(ctx, `SELECT a.checked_in_at FROM clinic_attendance a JOIN clinic_sessions s ON s.id = a.session_id
+		WHERE a.registration_id = $1 AND a.session_id = $2 AND s.clinic_id = $3`, regID, sessionID, clinicID).Scan(&at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return CheckIn{}, fmt.Errorf("session: %w", database.ErrNotFound)
+	}
+	return CheckIn{Registration: reg, Already: true, At: at}, err
+}
+
+// CheckInList marks the listed registrants present at a session (ticking a list); registrants
+// not holding a seat of this event are skipped. It returns how many were newly marked.
+func (s *Store) CheckInList(ctx context.Context, clinicID, sessionID int64, regIDs []int64, by int64) (int, error) {
+	tag, err := s.db.Exec(ctx, `INSERT INTO clinic_attendance (registration_id, session_id, checked_in_by, method)
+		SELECT g.id, s.id, $4, 'list' FROM clinic_registrations g JOIN clinic_sessions s ON s.clinic_id = g.clinic_id
+		WHERE g.clinic_id = $1 AND s.id = $2 AND g.id = ANY($3) AND g.status = 'registered'
+		ON CONFLICT (registration_id, session_id) DO NOTHING`, clinicID, sessionID, regIDs, nullID(by))
+	return int(tag.RowsAffected()), err
+}
+
+// Present returns the ids of registrants checked in at a session.
+func (s *Store) Present(ctx context.Context, sessionID int64) (map[int64]bool, error) {
+	rows, _ := s.db.Query(ctx, `SELECT registration_id FROM clinic_attendance WHERE session_id = $1`, sessionID)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
+}
+
+// AttendanceRow is one line of the attendance export.
+type AttendanceRow struct {
+	Name       string
+	SchoolName string
+	NPSN       string
+	Jenjang    string
+	Status     string
+	Present    []bool // per session, in session order
+}
+
+// Attendance returns the export rows of an event: every registrant holding a seat or waiting,
+// with presence per session.
+func (s *Store) Attendance(ctx context.Context, c Clinic) ([]AttendanceRow, error) {
+	regs, err := s.Registrations(ctx, c.ID, "", false)
+	if err != nil {
+		return nil, err
+	}
+	present := make([]map[int64]bool, len(c.Sessions))
+	for i, se := range c.Sessions {
+		if present[i], err = s.Present(ctx, se.ID); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]AttendanceRow, 0, len(regs))
+	for _, r := range regs {
+		row := AttendanceRow{Name: r.Name, SchoolName: r.SchoolName, NPSN: r.NPSN, Jenjang: r.Jenjang, Status: r.Status}
+		for i := range c.Sessions {
+			row.Present = append(row.Present, present[i][r.ID])
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// Certificate is what the public verification page shows.
+type Certificate struct {
+	Registration Registration
+	Clinic       Clinic
+}
+
+// CertificateByCode returns the certificate with a verification code; only registrants who
+// attended at least one session of an event that was not cancelled hold one.
+func (s *Store) CertificateByCode(ctx context.Context, code string) (Certificate, error) {
+	code = NormalizeCode(code)
+	var regID int64
+	err := s.db.QueryRow(ctx, `SELECT g.id FROM clinic_registrations g JOIN clinics c ON c.id = g.clinic_id
+		WHERE g.cert_code = $1 AND g.status = 'registered' AND c.status <> 'cancelled'
+		AND EXISTS (SELECT 1 FROM clinic_attendance a WHERE a.registration_id = g.id)`, code).Scan(&regID)
+	if errors.Is(err, pgx.ErrNoRows) || code == "" {
+		return Certificate{}, fmt.Errorf("certificate: %w", database.ErrNotFound)
+	}
+	if err != nil {
+		return Certificate{}, err
+	}
+	r, err := s.Registration(ctx, regID)
+	if err != nil {
+		return Certificate{}, err
+	}
+	c, err := s.ByID(ctx, r.ClinicID)
+	return Certificate{Registration: r, Clinic: c}, err
+}
+
+// SaveFeedback stores (or replaces) a registrant's rating 1-5 and comment.
+func (s *Store) SaveFeedback(ctx context.Context, regID int64, rating int, comment string) error {
+	_, err := s.db.Exec(ctx, `INSERT INTO clinic_feedback (registration_id, rating, comment) VALUES ($1, $2, $3)
+		ON CONFLICT (registration_id) DO UPDATE SET rating = EXCLUDED.rating, comment = EXCLUDED.comment, created_at = now()`,
+		regID, rating, comment)
+	return err
+}
+
+// FeedbackSummary is the organiser's view of the feedback.
+type FeedbackSummary struct {
+	Count    int
+	Average  float64
+	ByRating [5]int // count of ratings 1..5
+	Comments []string
+}
+
+// Feedback summarises an event's feedback.
+func (s *Store) Feedback(ctx context.Context, clinicID int64) (FeedbackSummary, error) {
+	var fs FeedbackSummary
+	rows, _ := s.db.Query(ctx, `SELECT f.rating, f.comment FROM clinic_feedback f JOIN clinic_registrations g ON g.id = f.registration_id
+		WHERE g.clinic_id = $1 ORDER BY f.created_at DESC`, clinicID)
+	type fb struct {
+		Rating  int
+		Comment string
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[fb])
+	if err != nil {
+		return fs, err
+	}
+	sum := 0
+	for _, f := range list {
+		fs.Count++
+		sum += f.Rating
+		fs.ByRating[f.Rating-1]++
+		if f.Comment != "" && len(fs.Comments) < 100 {
+			fs.Comments = append(fs.Comments, f.Comment)
+		}
+	}
+	if fs.Count > 0 {
+		fs.Average = float64(sum) / float64(fs.Count)
+	}
+	return fs, nil
+}
+
+// RecordExport writes the export of an event's attendance list to the audit log.
+func (s *Store) RecordExport(ctx context.Context, act audit.Actor, clinicID int64, format string, rows int) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.export", ObjectType: "clinic", ObjectID: strconv.FormatInt(clinicID, 10),
+			Detail: map[string]any{"format": format, "rows": rows}})
+	})
+}

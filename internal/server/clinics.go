@@ -1,0 +1,369 @@
+package server
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"penggerak/internal/account"
+	"penggerak/internal/clinic"
+	"penggerak/internal/database"
+	"penggerak/web/components"
+	pages "penggerak/web/pages/clinic"
+	"penggerak/web/pages/dashboard"
+)
+
+// Public and teacher-facing handlers of coaching clinics. Staff handlers are in
+// clinics_staff.go.
+
+func pathID(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// regionOptions lists provinces, each followed by its kabupaten/kota, limited to keep (nil: all).
+func (s *Server) regionOptions(r *http.Request, keep func(province, regency string) bool) ([]components.Option, error) {
+	provs, err := s.regions.Provinces(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	regs, err := s.regions.Regencies(r.Context(), "")
+	if err != nil {
+		return nil, err
+	}
+	var out []components.Option
+	for _, p := range provs {
+		if keep == nil || keep(p.Code, "") {
+			out = append(out, components.Option{Value: p.Code, Label: p.Name})
+		}
+		for _, g := range regs {
+			if g.ProvinceCode == p.Code && (keep == nil || keep(p.Code, g.Code)) {
+				out = append(out, components.Option{Value: g.Code, Label: "— " + g.Name})
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) clinicList(w http.ResponseWriter, r *http.Request) {
+	region := r.URL.Query().Get("wilayah")
+	items, err := s.clinics.Upcoming(r.Context(), region, s.now())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	opts, err := s.regionOptions(r, nil)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, pages.List(s.base(r, "clinic.list.title"), pages.ListProps{Region: region, Regions: opts, Items: items}))
+}
+
+func (s *Server) clinicPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	c, err := s.clinics.Public(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	p := pages.DetailProps{C: c, Now: s.now(), SignedIn: principal(r) != nil}
+	if pr := principal(r); pr != nil {
+		if mine, err := s.clinics.Active(r.Context(), id, pr.User.ID); err == nil {
+			p.Mine, p.MyTicket = &mine, "/tiket/"+s.clinics.Signer().Ticket(c.ID, mine.ID)
+		}
+	}
+	b := s.base(r, "clinic.title")
+	b.Title = c.Title
+	s.render(w, r, http.StatusOK, pages.Detail(b, p))
+}
+
+// openClinic loads a published event for registration; it renders the error page otherwise.
+func (s *Server) openClinic(w http.ResponseWriter, r *http.Request) (clinic.Clinic, bool) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return clinic.Clinic{}, false
+	}
+	c, err := s.clinics.Public(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
+func (s *Server) clinicRegisterForm(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.openClinic(w, r)
+	if !ok {
+		return
+	}
+	p := principal(r)
+	if mine, err := s.clinics.Active(r.Context(), c.ID, p.User.ID); err == nil {
+		redirect(w, r, "/tiket/"+s.clinics.Signer().Ticket(c.ID, mine.ID))
+		return
+	}
+	prof, err := s.profiles().Get(r.Context(), p.User.ID)
+	if err != nil && !errors.Is(err, database.ErrNotFound) {
+		s.serverError(w, r, err)
+		return
+	}
+	f := clinic.RegisterForm{Name: p.User.Name, Email: p.User.Email, Phone: p.User.Phone, NPSN: prof.NPSN, SchoolName: prof.SchoolName, Jenjang: prof.Jenjang}
+	errs := map[string]string{}
+	if !c.Open(s.now()) {
+		errs["_form"] = "clinic.register.closed"
+	}
+	s.render(w, r, http.StatusOK, pages.Register(s.base(r, "clinic.register.heading"), pages.RegisterProps{C: c, Form: f, Errs: errs}))
+}
+
+// registerErrorKey maps a refused registration to the message shown on the form.
+func registerErrorKey(err error) (string, bool) {
+	switch {
+	case errors.Is(err, clinic.ErrDuplicate):
+		return "clinic.err.duplicate", true
+	case errors.Is(err, clinic.ErrSchoolFull):
+		return "clinic.err.school_full", true
+	case errors.Is(err, clinic.ErrClosed):
+		return "clinic.register.closed", true
+	}
+	return "", false
+}
+
+func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.openClinic(w, r)
+	if !ok {
+		return
+	}
+	var f clinic.RegisterForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	p := principal(r)
+	f.Email = p.User.Email // a signed-in teacher registers themselves
+	reg, errs := clinic.ValidateRegistrant(f)
+	if len(errs) == 0 {
+		reg.UserID = p.User.ID
+		res, err := s.clinics.Register(r.Context(), c.ID, reg, s.now())
+		if err == nil {
+			s.flash(r, "clinic.flash.registered."+res.Status)
+			redirect(w, r, "/tiket/"+s.clinics.Signer().Ticket(c.ID, res.ID))
+			return
+		}
+		key, known := registerErrorKey(err)
+		if !known {
+			s.storeError(w, r, err)
+			return
+		}
+		errs["_form"] = key
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, pages.Register(s.base(r, "clinic.register.heading"), pages.RegisterProps{C: c, Form: f, Errs: errs}))
+}
+
+func (s *Server) clinicMine(w http.ResponseWriter, r *http.Request) {
+	regs, err := s.clinics.ByUser(r.Context(), principal(r).User.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	items := make([]pages.MineItem, len(regs))
+	for i, g := range regs {
+		items[i] = pages.MineItem{R: g, Path: "/tiket/" + s.clinics.Signer().Ticket(g.ClinicID, g.ID)}
+	}
+	s.render(w, r, http.StatusOK, pages.Mine(s.base(r, "clinic.mine.heading"), items))
+}
+
+// ticket loads the registration and event named by the signed token in the path. The token is
+// the capability: whoever holds the ticket link sees the ticket (nominated teachers may have
+// no account). A forged token is a 404.
+func (s *Server) ticket(w http.ResponseWriter, r *http.Request) (clinic.Clinic, clinic.Registration, string, bool) {
+	token := chi.URLParam(r, "token")
+	reg, err := s.clinics.ByToken(r.Context(), token)
+	if errors.Is(err, clinic.ErrBadToken) {
+		s.notFound(w, r)
+		return clinic.Clinic{}, reg, "", false
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return clinic.Clinic{}, reg, "", false
+	}
+	c, err := s.clinics.ByID(r.Context(), reg.ClinicID)
+	if err != nil {
+		s.storeError(w, r, err)
+		return c, reg, "", false
+	}
+	return c, reg, "/tiket/" + token, true
+}
+
+func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
+	c, reg, path, ok := s.ticket(w, r)
+	if !ok {
+		return
+	}
+	s.renderTicket(w, r, http.StatusOK, pages.TicketProps{C: c, R: reg, Path: path})
+}
+
+func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int, p pages.TicketProps) {
+	png, err := clinic.QRPNG(s.clinics.Signer().Ticket(p.C.ID, p.R.ID), 256)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+	p.Now = s.now()
+	if p.Errs == nil {
+		p.Errs = map[string]string{}
+	}
+	if p.Rating == "" && p.R.Rating > 0 {
+		p.Rating = strconv.Itoa(p.R.Rating)
+	}
+	s.render(w, r, status, pages.Ticket(s.base(r, "clinic.ticket.heading"), p))
+}
+
+func sendPDF(w http.ResponseWriter, name string, b []byte) {
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(b)
+}
+
+func (s *Server) ticketPDF(w http.ResponseWriter, r *http.Request) {
+	c, reg, _, ok := s.ticket(w, r)
+	if !ok {
+		return
+	}
+	if reg.Status == clinic.RegCancelled {
+		s.notFound(w, r)
+		return
+	}
+	b, err := s.clinics.TicketPDF(c, reg)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	sendPDF(w, "tiket-"+clinic.FormatCode(reg.Code)+".pdf", b)
+}
+
+func (s *Server) ticketCertificate(w http.ResponseWriter, r *http.Request) {
+	c, reg, _, ok := s.ticket(w, r)
+	if !ok {
+		return
+	}
+	if reg.Status != clinic.RegRegistered || reg.Attended == 0 || c.Status == clinic.StatusCancelled {
+		s.clientError(w, r, http.StatusNotFound, "clinic.certificate.none")
+		return
+	}
+	b, err := s.clinics.CertificatePDF(c, reg)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	sendPDF(w, "sertifikat-"+clinic.FormatCode(reg.CertCode)+".pdf", b)
+}
+
+func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) {
+	_, reg, path, ok := s.ticket(w, r)
+	if !ok {
+		return
+	}
+	if _, err := s.clinics.CancelRegistration(r.Context(), reg.ID); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.flash(r, "clinic.flash.cancelled")
+	redirect(w, r, path)
+}
+
+type feedbackForm struct {
+	Rating  string `form:"rating"`
+	Comment string `form:"comment"`
+}
+
+func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) {
+	c, reg, path, ok := s.ticket(w, r)
+	if !ok {
+		return
+	}
+	var f feedbackForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if reg.Status != clinic.RegRegistered || !c.Over(s.now()) || c.Status == clinic.StatusCancelled {
+		s.clientError(w, r, http.StatusConflict, "clinic.feedback.not_yet")
+		return
+	}
+	errs := map[string]string{}
+	rating, err := strconv.Atoi(f.Rating)
+	if err != nil || rating < 1 || rating > 5 {
+		errs["rating"] = "clinic.err.rating"
+	}
+	comment := strings.TrimSpace(f.Comment)
+	if len([]rune(comment)) > 2000 {
+		errs["comment"] = "form.too_long"
+	}
+	if len(errs) > 0 {
+		s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Rating: f.Rating, Comment: f.Comment, Errs: errs})
+		return
+	}
+	if err := s.clinics.SaveFeedback(r.Context(), reg.ID, rating, comment); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.flash(r, "clinic.feedback.thanks")
+	redirect(w, r, path)
+}
+
+func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) {
+	code := strings.TrimSpace(r.URL.Query().Get("kode"))
+	p := pages.VerifyProps{Code: code, Checked: code != ""}
+	status := http.StatusOK
+	if code != "" {
+		cert, err := s.clinics.CertificateByCode(r.Context(), code)
+		switch {
+		case err == nil:
+			p.Cert = &cert
+		case errors.Is(err, database.ErrNotFound):
+			status = http.StatusNotFound
+		default:
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, pages.Verify(s.base(r, "clinic.verify.heading"), p))
+}
+
+// addClinicCards adds the coaching clinic cards to the dashboard: one for the widest staff role
+// the user holds (events of their region, counted in the scoped SQL), one in the guru section
+// (their registrations).
+func (s *Server) addClinicCards(r *http.Request, props *dashboard.Props) error {
+	p := principal(r)
+	for _, role := range []account.Role{account.RoleAdmin, account.RoleBGP, account.RoleDinas} {
+		if p.Has(role) {
+			list, err := s.clinics.StaffList(r.Context(), clinic.StaffScope(p))
+			if err != nil {
+				return err
+			}
+			props.Add(role, dashboard.ClinicStaffCard(len(list)))
+			break
+		}
+	}
+	regs, err := s.clinics.ByUser(r.Context(), p.User.ID)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, g := range regs {
+		if g.Status != clinic.RegCancelled {
+			n++
+		}
+	}
+	props.Add(account.RoleGuru, dashboard.ClinicGuruCard(n))
+	return nil
+}

@@ -1,0 +1,163 @@
+// Package clinic has the pages of coaching clinics and sosialisasi: the public list and event
+// page, registration and tickets, the staff pages to manage events, invitations and check-in,
+// and the certificate verification page.
+package clinic
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"penggerak/internal/clinic"
+	"penggerak/web/components"
+	"penggerak/web/i18n"
+)
+
+// ListProps is the public list of upcoming events.
+type ListProps struct {
+	Region  string
+	Regions []components.Option
+	Items   []clinic.Clinic
+}
+
+// DetailProps is the public page of one event.
+type DetailProps struct {
+	C        clinic.Clinic
+	Now      time.Time
+	SignedIn bool
+	Mine     *clinic.Registration
+	MyTicket string // path of the user's ticket
+}
+
+// RegisterProps is the registration form.
+type RegisterProps struct {
+	C    clinic.Clinic
+	Form clinic.RegisterForm
+	Errs map[string]string
+}
+
+// TicketProps is a registrant's ticket page.
+type TicketProps struct {
+	C         clinic.Clinic
+	R         clinic.Registration
+	Path      string // /tiket/<token>
+	QR        string // data: URL of the QR image
+	Now       time.Time
+	Rating    string
+	Comment   string
+	Errs      map[string]string
+	Delivered bool
+}
+
+// MineItem is one of the user's registrations.
+type MineItem struct {
+	R    clinic.Registration
+	Path string
+}
+
+// VerifyProps is the certificate verification page.
+type VerifyProps struct {
+	Code    string
+	Cert    *clinic.Certificate
+	Checked bool
+}
+
+// FormProps is the create/edit event form.
+type FormProps struct {
+	ID      int64 // 0 for a new event
+	Form    clinic.Form
+	Errs    map[string]string
+	Regions []components.Option
+}
+
+// ManageProps is the organiser's page of an event.
+type ManageProps struct {
+	C        clinic.Clinic
+	Regs     []clinic.Registration
+	Feedback clinic.FeedbackSummary
+	Nominate clinic.RegisterForm
+	Errs     map[string]string
+	Now      time.Time
+}
+
+// InviteProps is the page to invite schools.
+type InviteProps struct {
+	C           clinic.Clinic
+	Filter      clinic.InviteFilter
+	Regencies   []components.Option
+	Districts   []components.Option
+	Invitations []clinic.Invitation
+	Result      *clinic.InviteResult
+}
+
+// CheckInProps is the check-in page of one session.
+type CheckInProps struct {
+	C       clinic.Clinic
+	Session clinic.Session
+	Message string // message key of the last check-in
+	Name    string // registrant of the last check-in
+	Level   string // "ok", "warn" or "error"
+	Q       string
+	Regs    []clinic.Registration
+	Present map[int64]bool
+}
+
+// Jenjangs are the selectable jenjang.
+func jenjangOptions() []components.Option {
+	var out []components.Option
+	for _, j := range clinic.Jenjangs {
+		out = append(out, components.Option{Value: j, Label: j})
+	}
+	return out
+}
+
+func when(ctx context.Context, c clinic.Clinic, t time.Time) string {
+	l := c.Local(t)
+	if i18n.Lang(ctx) == "en" {
+		return l.Format("Mon 2 Jan 2006, 15:04") + " " + c.Timezone
+	}
+	return clinic.TanggalID(l) + ", " + l.Format("15.04") + " " + c.Timezone
+}
+
+func day(ctx context.Context, t time.Time) string {
+	if i18n.Lang(ctx) == "en" {
+		return t.Format("Monday 2 January 2006")
+	}
+	return clinic.TanggalID(t)
+}
+
+func clock(c clinic.Clinic, s clinic.Session) string {
+	return c.Local(s.StartsAt).Format("15.04") + "–" + c.Local(s.EndsAt).Format("15.04") + " " + c.Timezone
+}
+
+func itoa(n int) string             { return strconv.Itoa(n) }
+func i64(n int64) string            { return strconv.FormatInt(n, 10) }
+func idPath(c clinic.Clinic) string { return "/klinik/" + i64(c.ID) }
+func staffPath(c clinic.Clinic, rest string) string {
+	return "/staf/klinik/" + i64(c.ID) + rest
+}
+
+func has(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func sessionRows(f clinic.Form) []clinic.SessionForm {
+	rows := append([]clinic.SessionForm{}, f.Sessions...)
+	for len(rows) > 0 && rows[len(rows)-1].Blank() && rows[len(rows)-1].ID == 0 {
+		rows = rows[:len(rows)-1] // trailing empty rows; indexes of the others are kept
+	}
+	n := max(len(rows)+2, 3)
+	for len(rows) < n {
+		rows = append(rows, clinic.SessionForm{})
+	}
+	return rows
+}
+
+func sname(i int, field string) string { return "sessions[" + strconv.Itoa(i) + "]." + field }
+
+func avg(f clinic.FeedbackSummary) string { return strconv.FormatFloat(f.Average, 'f', 1, 64) }
