@@ -801,3 +801,10 @@ func (s *Store) CohortRuns(ctx context.Context, cohortID int64) ([]RunRecord, er
 	rows, _ := s.db.Query(ctx, runCols+`WHERE r.cohort_id = $1 ORDER BY r.id DESC`, cohortID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[RunRecord])
 }
+
+// OpenSheetCount is how many of the assessor's sheets wait for scores.
+func (s *Store) OpenSheetCount(ctx context.Context, assessorID int64) (int, error) {
+	var n int
+	err := s.db.QueryRow(ctx, `SELECT count(*) FROM score_sheets WHERE assessor_id = $1 AND submitted_at IS NULL`, assessorID).Scan(&n)
+	return n, err
+}

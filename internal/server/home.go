@@ -28,6 +28,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.addClinicCards(r, &props)
 	}
+	if err == nil {
+		err = s.addSelectionCards(r, &props)
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

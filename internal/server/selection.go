@@ -14,6 +14,7 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/selection"
+	"penggerak/web/pages/dashboard"
 	selectionpage "penggerak/web/pages/selection"
 )
 
@@ -676,4 +677,37 @@ func (s *Server) sheetDocument(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("Content-Length", strconv.Itoa(f.Size))
 	_, _ = io.Copy(w, fh)
+}
+
+// addSelectionCards adds the selection's cards to the dashboard: open sheets for assessors,
+// result review for BGP and Dinas, the selection overview for the admin, and the applicant's
+// result page for teachers who have a published result or a tahap 2 session.
+func (s *Server) addSelectionCards(r *http.Request, props *dashboard.Props) error {
+	p := principal(r)
+	ctx := r.Context()
+	if p.Has(account.RoleAsesor) {
+		n, err := s.sel().OpenSheetCount(ctx, p.User.ID)
+		if err != nil {
+			return err
+		}
+		props.Add(account.RoleAsesor, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.open_sheets", Count: n, Href: "/asesor/penilaian", LinkKey: "selection.sheets.title"}))
+	}
+	props.Add(account.RoleAdmin, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.admin", Count: -1, Href: "/admin/seleksi", LinkKey: "selection.home.title"}))
+	for _, role := range []account.Role{account.RoleBGP, account.RoleDinas} {
+		props.Add(role, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card." + string(role), Count: -1, Href: "/seleksi/hasil", LinkKey: "selection.runs.title"}))
+	}
+	if p.Has(account.RoleGuru) {
+		bs, err := s.sel().MyResults(ctx, p.User.ID)
+		if err != nil {
+			return err
+		}
+		slots, err := s.sel().MySlots(ctx, p.User.ID)
+		if err != nil {
+			return err
+		}
+		if len(bs) > 0 || len(slots) > 0 {
+			props.Add(account.RoleGuru, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.guru", Count: -1, Href: "/seleksi/saya", LinkKey: "selection.my.title"}))
+		}
+	}
+	return nil
 }

@@ -499,6 +499,9 @@ func TestAssessorSeesOnlyOwnSheets(t *testing.T) {
 	var s2 int64
 	_ = a.DB.QueryRow(context.Background(), `INSERT INTO score_sheets (application_id, stage, assessor_id) VALUES ($1, 'tahap1', $2) RETURNING id`, app, two.ID).Scan(&s2)
 	c1, c2 := a.SignIn("satu@uji.id"), a.SignIn("dua@uji.id")
+	if res := c2.Get("/dasbor"); !strings.Contains(res.Body, "1 lembar nilai menunggu penilaian Anda") {
+		t.Fatalf("dashboard lacks the open-sheet card:\n%s", res.Body)
+	}
 	doc := fx.Document(app, a.Config.UploadDir, []byte("%PDF-1.4 ktp"))
 	res := c1.Get("/asesor/penilaian/" + ids(s1) + "/berkas/" + ids(doc))
 	if res.Status != 200 || res.Body != "%PDF-1.4 ktp" || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") ||

@@ -118,3 +118,11 @@ func bucket(i int) string {
 	}
 	return fmt.Sprintf("%d–%d", i*10, i*10+9)
 }
+
+// Card is a dashboard card of the selection.
+type Card struct {
+	TextKey string
+	Count   int // -1: no count
+	Href    string
+	LinkKey string
+}
