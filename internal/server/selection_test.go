@@ -439,6 +439,9 @@ func TestRegionalRolesCannotWriteSelection(t *testing.T) {
 		{"/admin/seleksi/hasil/" + ids(w.Run) + "/umumkan", url.Values{"override": {"paksa diumumkan"}}},
 		{"/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan/kedaluwarsa", nil},
 		{"/asesor/penilaian/" + ids(open), url.Values{"score": {"4", "4"}, "submit": {"true"}}},
+		// quotas are the cohort's kab/kota targets (recruitment feature)
+		{"/admin/angkatan/" + ids(w.Cohort) + "/sasaran", url.Values{"regency_code": {"16.01"}, "quota": {"999"}}},
+		{"/admin/angkatan/" + ids(w.Cohort) + "/sasaran/hapus", url.Values{"regency_code": {"16.01"}}},
 	}
 	for _, who := range []string{"dinasprov@uji.id", "dinas@uji.id", "bgp@uji.id"} {
 		c := a.SignIn(who)
