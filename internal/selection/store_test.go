@@ -265,10 +265,10 @@ func TestRunPublishImmutable(t *testing.T) {
 		t.Fatal(err)
 	}
 	var h1, h2 string
-	_ = w.f.DB.QueryRow(ctx, `SELECT input_hash FROM result_runs WHERE id = $1`, id).Scan(&h1)
-	_ = w.f.DB.QueryRow(ctx, `SELECT input_hash FROM result_runs WHERE id = $1`, id2).Scan(&h2)
+	_ = w.f.DB.QueryRow(ctx, `SELECT input_hash || output_hash FROM result_runs WHERE id = $1`, id).Scan(&h1)
+	_ = w.f.DB.QueryRow(ctx, `SELECT input_hash || output_hash FROM result_runs WHERE id = $1`, id2).Scan(&h2)
 	if h1 != h2 {
-		t.Fatal("same inputs gave a different hash")
+		t.Fatal("running again on the same inputs gave a different input or output hash")
 	}
 	if c := count(t, w.f, `SELECT count(*) FROM audit_log WHERE action IN ('selection.run.create', 'selection.run.signoff', 'selection.run.publish')`); c != 4 {
 		t.Fatalf("%d run audit entries", c)
