@@ -388,12 +388,14 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 		if _, err := pgx.ForEachRow(rows, []any{&m.to, &m.name, &m.outcome}, func() error { msgs = append(msgs, m); return nil }); err != nil {
 			return err
 		}
-		for _, m := range msgs {
-			if err := mail.Enqueue(ctx, tx, mail.Message{To: m.to, Subject: "Hasil seleksi Calon Guru Penggerak",
+		out := make([]mail.Message, len(msgs))
+		for i, m := range msgs {
+			out[i] = mail.Message{To: m.to, Subject: "Hasil seleksi Calon Guru Penggerak",
 				Body: fmt.Sprintf("Yth. %s,\n\nHasil seleksi Anda telah diumumkan: %s.\nRincian nilai per kriteria, passing grade, kuota dan peringkat Anda: %s/seleksi/saya\n",
-					m.name, OutcomeText(Outcome(m.outcome)), baseURL)}); err != nil {
-				return err
-			}
+					m.name, OutcomeText(Outcome(m.outcome)), baseURL)}
+		}
+		if err := mail.EnqueueMany(ctx, tx, out); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO pembekalan_seats (run_id, application_id, regency_code, confirm_by)
 			SELECT rr.run_id, rr.application_id, rr.regency_code, $2 FROM run_results rr
