@@ -44,7 +44,7 @@ LUA
 run() { # name, wrk args...
   local name=$1; shift
   echo "== $name"
-  wrk -t2 -c"$conns" -d"${dur}s" --latency "$@" | grep -E 'Requests/sec|Latency  |50%|99%|Non-2xx|Socket errors'
+  wrk -t2 -c"$conns" -d"${dur}s" --timeout 10s --latency "$@" | grep -E 'Requests/sec|Latency  |50%|99%|Non-2xx|Socket errors'
 }
 run "home page, anonymous (gzip)" -H "Accept-Encoding: gzip" "$url/"
 run "dashboard, signed in" -H "Cookie: penggerak_session=$cookie" "$url/dasbor"
