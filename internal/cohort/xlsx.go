@@ -7,9 +7,16 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// Unzip limits for a targets workbook: 1 000 rows of `kode,kuota` are far below 1 MiB
+// unzipped, so anything that inflates past 16 MiB is refused rather than expanded.
+const (
+	maxUnzip    = 16 << 20
+	maxUnzipXML = 8 << 20
+)
+
 // ReadXLSX reads the first sheet of an XLSX file of targets.
 func ReadXLSX(b []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(b))
+	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: maxUnzip, UnzipXMLSizeLimit: maxUnzipXML})
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
