@@ -3,6 +3,8 @@ package selection_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -304,9 +306,20 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 		len(b.Stages) != 1 || b.Stages[0].PassingGrade != 60 || b.Stages[0].Criteria[0].Mean != 4 || b.Seat == nil {
 		t.Fatalf("breakdown %+v", b)
 	}
-	// Not a PDF.
+	// Not a PDF, empty, or over the size limit: refused by the store itself (shared filecheck.PDF).
 	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, []byte("hello"), t.TempDir(), now); !errors.Is(err, selection.ErrNotPDF) {
 		t.Fatalf("Confirm text: %v", err)
+	}
+	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, nil, t.TempDir(), now); !errors.Is(err, selection.ErrNotPDF) {
+		t.Fatalf("Confirm empty: %v", err)
+	}
+	bigDir := t.TempDir()
+	big := append([]byte("%PDF-1.4\n"), make([]byte, selection.MaxPakta)...)
+	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, big, bigDir, now); !errors.Is(err, selection.ErrPaktaTooBig) {
+		t.Fatalf("Confirm %d bytes: %v", len(big), err)
+	}
+	if files, _ := os.ReadDir(filepath.Join(bigDir, "pakta")); len(files) != 0 {
+		t.Fatalf("refused Pakta files were stored: %v", files)
 	}
 	// Someone else's seat.
 	if err := w.s.Decline(ctx, w.admin, w.users[0], b.Seat.ID, now, now.Add(time.Hour), "http://x"); !errors.Is(err, database.ErrNotFound) {

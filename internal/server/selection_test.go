@@ -383,6 +383,7 @@ func TestSelectionJourney(t *testing.T) {
 		return cgps[1].c.PostBody("/seleksi/kursi/"+ids(budiSeat)+"/konfirmasi", mw.FormDataContentType(), &buf)
 	}
 	mustStatus(t, "not a pdf", upload("bukan pdf"), 422)
+	mustStatus(t, "pdf over 5 MiB", upload("%PDF-1.4\n"+strings.Repeat("0", 5<<20)), 413)
 	mustStatus(t, "pdf", upload("%PDF-1.4\n%pakta"), 303)
 	mustStatus(t, "attend", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/pembekalan/"+ids(budiSeat)+"/hadir", nil), 303)
 	if n := selCount(t, a, `SELECT count(*) FROM pembekalan_seats WHERE id = $1 AND status = 'attended' AND pakta_storage IS NOT NULL`, budiSeat); n != 1 {
