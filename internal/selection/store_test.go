@@ -513,3 +513,40 @@ func TestConcurrentDeclinesPromoteDistinctCadangan(t *testing.T) {
 		t.Fatalf("%d open seats, want the quota of 2", n)
 	}
 }
+
+// SECURITY.md 24: "Hitung hasil" pressed twice makes two draft runs; once one is published
+// the other cannot be published too (no second result mail, no second uncorrected result).
+// A correction, with its reason, still can.
+func TestPublishRefusesSecondUncorrectedRun(t *testing.T) {
+	w := newWorld(t)
+	scoreAll(w)
+	first, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirmBy := time.Now().Add(72 * time.Hour)
+	if err := w.s.Publish(ctx, w.admin, first, "uji tanpa tanda tangan", confirmBy, "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	mails := count(t, w.f, `SELECT count(*) FROM mail_outbox`)
+	if err := w.s.Publish(ctx, w.admin, second, "uji tanpa tanda tangan", confirmBy, "http://x"); !errors.Is(err, selection.ErrLocked) {
+		t.Fatalf("publishing the duplicate draft: %v", err)
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL`, w.cohort); n != 1 {
+		t.Fatalf("%d published runs, want 1", n)
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM mail_outbox`); n != mails {
+		t.Fatalf("result mails sent again: %d, was %d", n, mails)
+	}
+	corr, err := w.s.CreateRun(ctx, w.admin, w.cohort, first, "Koreksi data sekolah")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.Publish(ctx, w.admin, corr, "uji tanpa tanda tangan", confirmBy, "http://x"); err != nil {
+		t.Fatalf("publishing a correction: %v", err)
+	}
+}
