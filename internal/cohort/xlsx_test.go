@@ -23,6 +23,13 @@ func TestReadXLSXRefusesZipBomb(t *testing.T) {
 	if err != nil || len(rows) != 2 || rows[1][0] != "16.01" {
 		t.Fatalf("ordinary workbook: %v %v", rows, err)
 	}
+	// Read by content: a workbook named .csv is still a workbook, a CSV named .xlsx is not.
+	if rows, err := ReadFile("sasaran.csv", plain.Bytes()); err != nil || len(rows) != 2 || rows[1][1] != "10" {
+		t.Fatalf("workbook named .csv: %v %v", rows, err)
+	}
+	if rows, err := ReadFile("sasaran.CSV", []byte("kode,kuota\n16.01,10\n")); err != nil || len(rows) != 2 {
+		t.Fatalf("csv: %v %v", rows, err)
+	}
 
 	// The same workbook with 24 MiB of zeros added (about 25 KiB compressed).
 	zr, err := zip.NewReader(bytes.NewReader(plain.Bytes()), int64(plain.Len()))
