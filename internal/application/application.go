@@ -4,7 +4,6 @@
 package application
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -15,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"penggerak/internal/cohort"
+	"penggerak/internal/filecheck"
 )
 
 // Status is where an application stands.
@@ -243,20 +243,18 @@ func SubmitProblems(d Details) []string {
 	return out
 }
 
-// PDF checks. The file must start with %PDF- whatever its name says.
-var pdfMagic = []byte("%PDF-")
-
-// CheckPDF returns the message key of what is wrong with an uploaded file, or "".
+// CheckPDF returns the message key of what is wrong with an uploaded file, or "" (the
+// shared content check of filecheck.PDF).
 func CheckPDF(data []byte, maxBytes int) string {
-	switch {
-	case len(data) == 0:
+	switch err := filecheck.PDF(data, maxBytes); {
+	case err == nil:
+		return ""
+	case errors.Is(err, filecheck.ErrEmpty):
 		return "application.upload.empty"
-	case len(data) > maxBytes:
+	case errors.Is(err, filecheck.ErrTooBig):
 		return "application.upload.too_big"
-	case !bytes.HasPrefix(data, pdfMagic):
-		return "application.upload.not_pdf"
 	}
-	return ""
+	return "application.upload.not_pdf"
 }
 
 // RegistrationNumber is the number on the receipt: program and cohort, kabupaten/kota, id.

@@ -143,6 +143,15 @@ func (s *Store) RequestDeletion(ctx context.Context, actor audit.Actor, userID i
 	return d, err
 }
 
+// RecordExport records in the audit log that the user downloaded their personal data
+// (SECURITY.md 21: exports are audited), before the file is sent.
+func (s *Store) RecordExport(ctx context.Context, actor audit.Actor, userID int64) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "pdp.export", ObjectType: "user",
+			ObjectID: strconv.FormatInt(userID, 10), Detail: map[string]any{"format": "json"}})
+	})
+}
+
 // DeletionRequests lists a user's deletion requests, newest first.
 func (s *Store) DeletionRequests(ctx context.Context, userID int64) ([]DeletionRequest, error) {
 	rows, _ := s.db.Query(ctx, `SELECT id, reason, requested_at, processed_at, outcome FROM data_deletion_requests

@@ -1,7 +1,6 @@
 package selection
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -18,6 +17,7 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
+	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
 )
 
@@ -189,11 +189,25 @@ func storedStages(raw []byte) ([]StageGrade, error) {
 	return out, nil
 }
 
-// ErrNotPDF is returned when an upload is not a PDF by its content.
+// ErrNotPDF is returned when an upload is not a PDF by its content (or is empty).
 var ErrNotPDF = errors.New("selection: not a PDF")
 
-// IsPDF reports whether b starts with the PDF magic bytes.
-func IsPDF(b []byte) bool { return bytes.HasPrefix(b, []byte("%PDF-")) }
+// ErrPaktaTooBig is returned when a Pakta Integritas is over MaxPakta bytes.
+var ErrPaktaTooBig = errors.New("selection: Pakta Integritas too big")
+
+// MaxPakta bounds the signed Pakta Integritas (a scanned page or two).
+const MaxPakta = 5 << 20
+
+// checkPakta applies the shared upload check (filecheck.PDF) to a Pakta Integritas.
+func checkPakta(pdf []byte) error {
+	switch err := filecheck.PDF(pdf, MaxPakta); {
+	case errors.Is(err, filecheck.ErrTooBig):
+		return ErrPaktaTooBig
+	case err != nil:
+		return fmt.Errorf("%w: %w", ErrNotPDF, err)
+	}
+	return nil
+}
 
 // ownSeat locks the applicant's own seat (another's is ErrNotFound).
 func ownSeat(ctx context.Context, tx pgx.Tx, userID, seatID int64) (status string, confirmBy time.Time, err error) {
@@ -206,10 +220,11 @@ func ownSeat(ctx context.Context, tx pgx.Tx, userID, seatID int64) (status strin
 }
 
 // Confirm confirms participation with the signed Pakta Integritas (a PDF, checked by its magic
-// bytes), before the seat's deadline. The file is stored under dir with a random name.
+// bytes, at most MaxPakta), before the seat's deadline. The file is stored under dir with a
+// random name.
 func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID int64, pdf []byte, dir string, now time.Time) error {
-	if !IsPDF(pdf) {
-		return ErrNotPDF
+	if err := checkPakta(pdf); err != nil {
+		return err
 	}
 	var rnd [16]byte
 	if _, err := rand.Read(rnd[:]); err != nil {

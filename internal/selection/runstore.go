@@ -346,19 +346,34 @@ func (s *Store) SignOffRun(ctx context.Context, actor audit.Actor, runID int64, 
 
 // Publish publishes a run once every province in it has signed off, or with an override reason.
 // Applicants are emailed, and those lulus get a pembekalan seat to confirm by confirmBy.
+// Once a run of the cohort is published, only a correction run may be published after it
+// (ErrLocked otherwise): a second draft made by pressing "Hitung hasil" twice cannot be
+// published as a second, uncorrected result. Publications of one cohort are serialised.
 func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, override string, confirmBy time.Time, baseURL string) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		var cohortID int64
-		var published bool
-		err := tx.QueryRow(ctx, `SELECT cohort_id, published_at IS NOT NULL FROM result_runs WHERE id = $1 FOR UPDATE`, runID).Scan(&cohortID, &published)
+		err := tx.QueryRow(ctx, `SELECT cohort_id FROM result_runs WHERE id = $1`, runID).Scan(&cohortID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("run %d: %w", runID, database.ErrNotFound)
 		}
 		if err != nil {
 			return err
 		}
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200201, $1::int)`, cohortID); err != nil {
+			return err
+		}
+		var published, superseded bool
+		err = tx.QueryRow(ctx, `SELECT r.published_at IS NOT NULL, r.corrects_run_id IS NULL AND EXISTS (
+				SELECT 1 FROM result_runs o WHERE o.cohort_id = r.cohort_id AND o.id <> r.id AND o.published_at IS NOT NULL)
+			FROM result_runs r WHERE r.id = $1 FOR UPDATE`, runID).Scan(&published, &superseded)
+		if err != nil {
+			return err
+		}
 		if published {
 			return fmt.Errorf("run %d: %w", runID, ErrLocked)
+		}
+		if superseded {
+			return fmt.Errorf("run %d is not a correction of the published run: %w", runID, ErrLocked)
 		}
 		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = '300s'`); err != nil {
 			return err

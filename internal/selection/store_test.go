@@ -3,6 +3,8 @@ package selection_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -304,9 +306,20 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 		len(b.Stages) != 1 || b.Stages[0].PassingGrade != 60 || b.Stages[0].Criteria[0].Mean != 4 || b.Seat == nil {
 		t.Fatalf("breakdown %+v", b)
 	}
-	// Not a PDF.
+	// Not a PDF, empty, or over the size limit: refused by the store itself (shared filecheck.PDF).
 	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, []byte("hello"), t.TempDir(), now); !errors.Is(err, selection.ErrNotPDF) {
 		t.Fatalf("Confirm text: %v", err)
+	}
+	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, nil, t.TempDir(), now); !errors.Is(err, selection.ErrNotPDF) {
+		t.Fatalf("Confirm empty: %v", err)
+	}
+	bigDir := t.TempDir()
+	big := append([]byte("%PDF-1.4\n"), make([]byte, selection.MaxPakta)...)
+	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, big, bigDir, now); !errors.Is(err, selection.ErrPaktaTooBig) {
+		t.Fatalf("Confirm %d bytes: %v", len(big), err)
+	}
+	if files, _ := os.ReadDir(filepath.Join(bigDir, "pakta")); len(files) != 0 {
+		t.Fatalf("refused Pakta files were stored: %v", files)
 	}
 	// Someone else's seat.
 	if err := w.s.Decline(ctx, w.admin, w.users[0], b.Seat.ID, now, now.Add(time.Hour), "http://x"); !errors.Is(err, database.ErrNotFound) {
@@ -498,5 +511,42 @@ func TestConcurrentDeclinesPromoteDistinctCadangan(t *testing.T) {
 	}
 	if n := count(t, f, `SELECT count(*) FROM pembekalan_seats WHERE status = 'offered'`); n != 2 {
 		t.Fatalf("%d open seats, want the quota of 2", n)
+	}
+}
+
+// SECURITY.md 24: "Hitung hasil" pressed twice makes two draft runs; once one is published
+// the other cannot be published too (no second result mail, no second uncorrected result).
+// A correction, with its reason, still can.
+func TestPublishRefusesSecondUncorrectedRun(t *testing.T) {
+	w := newWorld(t)
+	scoreAll(w)
+	first, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirmBy := time.Now().Add(72 * time.Hour)
+	if err := w.s.Publish(ctx, w.admin, first, "uji tanpa tanda tangan", confirmBy, "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	mails := count(t, w.f, `SELECT count(*) FROM mail_outbox`)
+	if err := w.s.Publish(ctx, w.admin, second, "uji tanpa tanda tangan", confirmBy, "http://x"); !errors.Is(err, selection.ErrLocked) {
+		t.Fatalf("publishing the duplicate draft: %v", err)
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL`, w.cohort); n != 1 {
+		t.Fatalf("%d published runs, want 1", n)
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM mail_outbox`); n != mails {
+		t.Fatalf("result mails sent again: %d, was %d", n, mails)
+	}
+	corr, err := w.s.CreateRun(ctx, w.admin, w.cohort, first, "Koreksi data sekolah")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.Publish(ctx, w.admin, corr, "uji tanpa tanda tangan", confirmBy, "http://x"); err != nil {
+		t.Fatalf("publishing a correction: %v", err)
 	}
 }

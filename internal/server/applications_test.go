@@ -165,6 +165,10 @@ func recFill(t testing.TB, c *apptest.Client, base string, tc recTestCohort) {
 	if res := recUpload(c, fmt.Sprintf("%s/dokumen/%d", base, tc.Docs[0]), "ktp.pdf", recPDF); res.Status != http.StatusSeeOther {
 		t.Fatalf("upload: %d\n%s", res.Status, res.Body)
 	}
+	// SECURITY.md 17: everything but the consent is done, and submitting is still refused.
+	if res := c.PostForm(base+"/kirim", nil); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Persetujuan data pribadi belum diberikan.") {
+		t.Fatalf("submit without consent: %d\n%s", res.Status, res.Body)
+	}
 	if res := c.PostForm(base+"/persetujuan", url.Values{"agree": {"true"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("consent: %d\n%s", res.Status, res.Body)
 	}

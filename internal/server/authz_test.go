@@ -125,7 +125,7 @@ func init() {
 
 func TestAuthorizationMatrix(t *testing.T) {
 	f := newFixture(t)
-	have := map[string]bool{"POST /keluar": true} // covered by TestSignOut
+	have := map[string]bool{"POST /keluar": true} // run last, below, as it ends each session
 	for _, rc := range matrix {
 		key := rc.Method + " " + rc.Pattern
 		if have[key] && key != "POST /keluar" {
@@ -177,6 +177,17 @@ func TestAuthorizationMatrix(t *testing.T) {
 					t.Errorf("%s: redirected to %q, want the sign-in page", name, loc)
 				}
 			}
+		}
+	}
+	// POST /keluar, last for each client: everyone is sent on (303) and afterwards nobody is
+	// signed in.
+	for _, actor := range actors {
+		c := f.Clients[actor]
+		if res := c.PostForm("/keluar", nil); res.Status != http.StatusSeeOther {
+			t.Errorf("POST /keluar as %s: status %d, want 303", actor, res.Status)
+		}
+		if res := c.Get("/dasbor"); res.Status != http.StatusSeeOther || len(res.Location) < 6 || res.Location[:6] != "/masuk" {
+			t.Errorf("after POST /keluar as %s: /dasbor gives %d %q, want the sign-in page", actor, res.Status, res.Location)
 		}
 	}
 }

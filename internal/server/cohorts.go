@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -189,12 +188,7 @@ func (s *Server) cohortImportTargets(w http.ResponseWriter, r *http.Request) {
 		s.renderCohortDetail(w, r, http.StatusUnprocessableEntity, func(p *cohortpage.DetailProps) { p.ImportError = "cohort.import.too_big" })
 		return
 	}
-	var rows [][]string
-	if strings.EqualFold(filepath.Ext(hdr.Filename), ".xlsx") {
-		rows, err = cohort.ReadXLSX(data)
-	} else {
-		rows, err = cohort.ReadCSV(data)
-	}
+	rows, err := cohort.ReadFile(hdr.Filename, data)
 	if err != nil {
 		s.renderCohortDetail(w, r, http.StatusUnprocessableEntity, func(p *cohortpage.DetailProps) { p.ImportError = "cohort.import.unreadable" })
 		return

@@ -183,7 +183,7 @@ func (s *Server) myData(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, profilepage.DataPage(s.base(r, "profile.data.title"), profilepage.DataProps{Data: d, Open: open}))
 }
 
-// downloadMyData sends the personal data as a JSON attachment.
+// downloadMyData sends the personal data as a JSON attachment; the download is audited.
 func (s *Server) downloadMyData(w http.ResponseWriter, r *http.Request) {
 	d, _, err := s.personalData(r)
 	if err != nil {
@@ -191,6 +191,9 @@ func (s *Server) downloadMyData(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	b, err := json.MarshalIndent(d, "", "  ")
+	if err == nil {
+		err = s.profiles().RecordExport(r.Context(), actor(r), principal(r).User.ID)
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -23,7 +23,7 @@ import (
 const (
 	sheetDue   = 14 * 24 * time.Hour
 	confirmDue = 7 * 24 * time.Hour
-	maxPakta   = 5 << 20
+	maxPakta   = selection.MaxPakta
 )
 
 func (s *Server) sel() *selection.Store { return selection.NewStore(s.db) }
@@ -462,6 +462,10 @@ func (s *Server) confirmSeat(w http.ResponseWriter, r *http.Request) {
 	err = s.sel().Confirm(r.Context(), actor(r), principal(r).User.ID, id, pdf, s.cfg.UploadDir, s.now())
 	if errors.Is(err, selection.ErrNotPDF) {
 		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.pakta")
+		return
+	}
+	if errors.Is(err, selection.ErrPaktaTooBig) {
+		s.clientError(w, r, http.StatusRequestEntityTooLarge, "selection.error.pakta")
 		return
 	}
 	if err != nil {

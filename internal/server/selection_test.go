@@ -344,6 +344,13 @@ func TestSelectionJourney(t *testing.T) {
 	if n := selCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'selection.run.publish' AND detail->>'override_reason' = 'BGP Banten belum aktif'`); n != 1 {
 		t.Fatal("override reason not audited")
 	}
+	// SECURITY.md 24: a double-submitted publication and sign-off change nothing more.
+	mails := selCount(t, a, `SELECT count(*) FROM mail_outbox`)
+	mustStatus(t, "publish again", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"override": {"BGP Banten belum aktif"}}), 409)
+	mustStatus(t, "sign-off again", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}}), 409)
+	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox`); n != mails || selCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'selection.run.publish'`) != 1 {
+		t.Fatalf("a second publication: %d mails (was %d)", n, mails)
+	}
 
 	// Siti: 94.45 lulus rank 1 of 2 in OKU (quota 1); Budi cadangan.
 	res = cgps[0].c.Get("/seleksi/saya")
@@ -383,7 +390,12 @@ func TestSelectionJourney(t *testing.T) {
 		return cgps[1].c.PostBody("/seleksi/kursi/"+ids(budiSeat)+"/konfirmasi", mw.FormDataContentType(), &buf)
 	}
 	mustStatus(t, "not a pdf", upload("bukan pdf"), 422)
+	mustStatus(t, "pdf over 5 MiB", upload("%PDF-1.4\n"+strings.Repeat("0", 5<<20)), 413)
 	mustStatus(t, "pdf", upload("%PDF-1.4\n%pakta"), 303)
+	mustStatus(t, "confirm again", upload("%PDF-1.4\n%pakta"), 409)
+	if n := selCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'selection.seat.confirm'`); n != 1 {
+		t.Fatalf("%d confirmations recorded for one seat", n)
+	}
 	mustStatus(t, "attend", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/pembekalan/"+ids(budiSeat)+"/hadir", nil), 303)
 	if n := selCount(t, a, `SELECT count(*) FROM pembekalan_seats WHERE id = $1 AND status = 'attended' AND pakta_storage IS NOT NULL`, budiSeat); n != 1 {
 		t.Fatal("attendance not recorded")
