@@ -258,6 +258,12 @@ func TestRunPublishImmutable(t *testing.T) {
 			t.Fatalf("the database allowed: %s", sql)
 		}
 	}
+	// Nor can published results be erased wholesale (row triggers do not fire on TRUNCATE).
+	for _, sql := range []string{`TRUNCATE run_results`, `TRUNCATE run_signoffs`, `TRUNCATE result_runs CASCADE`, `TRUNCATE applications CASCADE`} {
+		if _, err := w.f.DB.Exec(ctx, sql); err == nil || !strings.Contains(err.Error(), "cannot be truncated") {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
 	// A new run now must be a correction with a reason.
 	if _, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, ""); !errors.Is(err, database.ErrConflict) {
 		t.Fatalf("new run without correction: %v", err)
