@@ -431,18 +431,34 @@ type File struct {
 type Viewer struct {
 	UserID int64
 	Admin  bool
+	// IP is the viewer's address, for the audit entry of a download by someone other than
+	// the applicant.
+	IP string
 }
 
 // DocumentFile returns the stored file of an upload when v may see it (ErrNotFound otherwise).
+// A download by anyone but the applicant (the admin, an assessor) is personal-data access and
+// is recorded in the audit log.
 func (s *Store) DocumentFile(ctx context.Context, v Viewer, uploadID int64) (File, error) {
 	var f File
 	var name string
-	err := s.db.QueryRow(ctx, `SELECT d.storage_name, d.original_name, d.size_bytes FROM application_documents d
+	var owner, appID int64
+	err := s.db.QueryRow(ctx, `SELECT d.storage_name, d.original_name, d.size_bytes, a.user_id, a.id FROM application_documents d
 		JOIN applications a ON a.id = d.application_id
-		LEFT JOIN verval_assignments va ON va.application_id = a.id
-		WHERE d.id = $1 AND (a.user_id = $2 OR $3 OR va.assessor_id = $2)`, uploadID, v.UserID, v.Admin).Scan(&name, &f.OriginalName, &f.Size)
+		WHERE d.id = $1 AND (a.user_id = $2 OR $3
+			OR EXISTS (SELECT 1 FROM verval_assignments va WHERE va.application_id = a.id AND va.assessor_id = $2))`,
+		uploadID, v.UserID, v.Admin).Scan(&name, &f.OriginalName, &f.Size, &owner, &appID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return f, fmt.Errorf("document %d: %w", uploadID, database.ErrNotFound)
+	}
+	if err != nil {
+		return f, err
+	}
+	if owner != v.UserID {
+		err = database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+			return audit.Record(ctx, tx, audit.Actor{UserID: v.UserID, IP: v.IP}, audit.Entry{Action: "application.document.download",
+				ObjectType: "application", ObjectID: strconv.FormatInt(appID, 10), Detail: map[string]any{"document_id": uploadID}})
+		})
 	}
 	f.Path = filepath.Join(s.dir, filepath.Base(name))
 	return f, err

@@ -301,7 +301,7 @@ func (s *Server) applicationUpload(w http.ResponseWriter, r *http.Request) {
 // always as an attachment.
 func (s *Server) documentDownload(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	f, err := s.applications.DocumentFile(r.Context(), application.Viewer{UserID: p.User.ID, Admin: p.Has(account.RoleAdmin)}, idParam(r, "docID"))
+	f, err := s.applications.DocumentFile(r.Context(), application.Viewer{UserID: p.User.ID, Admin: p.Has(account.RoleAdmin), IP: clientIP(r)}, idParam(r, "docID"))
 	if err != nil {
 		s.storeError(w, r, err)
 		return

@@ -379,6 +379,21 @@ func TestUploadChecks(t *testing.T) {
 	if res := a.SignIn("dinas.oku@x.test").Get(fmt.Sprintf("/berkas/%d", id)); res.Status != 404 {
 		t.Errorf("dinas got %d", res.Status)
 	}
+	// The owner's own downloads are not audited; the admin's is, as personal-data access.
+	var audited int
+	_ = a.DB.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'application.document.download'`).Scan(&audited)
+	if audited != 0 {
+		t.Errorf("%d audit entries for the owner's own downloads", audited)
+	}
+	admin := a.User("admin.berkas@x.test", account.RoleAdmin, account.Scope{})
+	if res := a.SignIn("admin.berkas@x.test").Get(fmt.Sprintf("/berkas/%d", id)); res.Status != 200 {
+		t.Fatalf("admin download: %d", res.Status)
+	}
+	var actorID int64
+	var ip string
+	if err := a.DB.QueryRow(context.Background(), `SELECT actor_id, actor_ip FROM audit_log WHERE action = 'application.document.download'`).Scan(&actorID, &ip); err != nil || actorID != admin.ID || ip == "" {
+		t.Errorf("admin download audit: actor %d ip %q (%v)", actorID, ip, err)
+	}
 	// Someone else's application steps are 404.
 	if res := other.Get(base + "/dokumen"); res.Status != 404 {
 		t.Errorf("other teacher's step: %d", res.Status)
