@@ -61,7 +61,7 @@ func (s *Server) clinicList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, pages.List(s.base(r, "clinic.list.title"), pages.ListProps{Region: region, Regions: opts, Items: items}))
+	s.render(w, r, http.StatusOK, pages.List(s.base(r, "clinic.list.title"), pages.ListProps{Region: region, Regions: opts, Items: items, SignedIn: principal(r) != nil}))
 }
 
 func (s *Server) clinicPage(w http.ResponseWriter, r *http.Request) {

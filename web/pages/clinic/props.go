@@ -15,9 +15,10 @@ import (
 
 // ListProps is the public list of upcoming events.
 type ListProps struct {
-	Region  string
-	Regions []components.Option
-	Items   []clinic.Clinic
+	Region   string
+	Regions  []components.Option
+	Items    []clinic.Clinic
+	SignedIn bool // shows the link to the user's registrations
 }
 
 // DetailProps is the public page of one event.
