@@ -1,11 +1,15 @@
 package server_test
 
 import (
+	"context"
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
+	"penggerak/internal/clinic"
 )
 
 // navOf is the main navigation of a page (the header's <nav>).
@@ -52,5 +56,80 @@ func TestClinicNavigation(t *testing.T) {
 	}
 	if body := a.Anonymous().Get("/klinik").Body; strings.Contains(body, `href="/klinik/saya"`) {
 		t.Error("clinic list: anonymous visitor offered 'my registrations'")
+	}
+}
+
+// createOKUEvent creates and publishes, through the staff pages, the event of clinicForm with
+// one teacher registered; it returns the event's staff path and the registration.
+func createOKUEvent(t *testing.T, a *apptest.App, staff *apptest.Client) (string, clinic.Registration) {
+	t.Helper()
+	res := staff.PostForm("/staf/klinik/baru", clinicForm(a.Now()))
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.Status)
+	}
+	base := res.Location
+	if res := staff.PostForm(base+"/terbitkan", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", res.Status)
+	}
+	var id int64
+	if _, err := fmt.Sscanf(base, "/staf/klinik/%d", &id); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := clinicStore(a).Register(context.Background(), id, clinic.Registrant{Name: "Rina Guru", Email: "rina@x.test",
+		NPSN: "10600001", SchoolName: "SD Negeri 1 Baturaja", Jenjang: "SD"}, a.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base, reg
+}
+
+// Saving the edit form without a change a teacher cares about emails nobody; a change of venue
+// emails each registrant what changed, with their own ticket link.
+func TestClinicEditNotifiesWhatChanged(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	staff := a.SignIn("dinas.oku@x.test")
+	base, reg := createOKUEvent(t, a, staff)
+	mails := func() []string {
+		rows, err := a.DB.Query(context.Background(), `SELECT body_text FROM mail_outbox WHERE subject LIKE 'Perubahan informasi%' ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var b string
+			if err := rows.Scan(&b); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, b)
+		}
+		return out
+	}
+
+	same := clinicForm(a.Now())
+	same.Set("signatory_name", "Dr. Pejabat Baru") // the letter's signatory: not the teachers' business
+	same.Set("capacity", "40")
+	if res := staff.PostForm(base+"/ubah", same); res.Status != http.StatusSeeOther {
+		t.Fatalf("edit: %d", res.Status)
+	}
+	if got := mails(); len(got) != 0 {
+		t.Fatalf("an edit without a change for teachers sent %d emails: %q", len(got), got)
+	}
+
+	moved := clinicForm(a.Now())
+	moved.Set("venue", "Aula Dinas Pendidikan OKU")
+	moved.Set("sessions[1].start", "09:00")
+	if res := staff.PostForm(base+"/ubah", moved); res.Status != http.StatusSeeOther {
+		t.Fatalf("edit: %d", res.Status)
+	}
+	got := mails()
+	if len(got) != 1 {
+		t.Fatalf("change emails: %d, want 1", len(got))
+	}
+	ticket := clinicStore(a).TicketURL(reg.ClinicID, reg.ID)
+	mustContain(t, "change email", got[0], "Yth. Rina Guru", "Tempat: Aula Dinas Pendidikan OKU", "Jadwal baru:", "09.00–11.00 WIB Praktik", ticket)
+	if strings.Contains(got[0], "Pejabat") || strings.Contains(got[0], "Judul:") {
+		t.Errorf("change email lists what did not change:\n%s", got[0])
 	}
 }
