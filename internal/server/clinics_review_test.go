@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -131,5 +132,27 @@ func TestClinicEditNotifiesWhatChanged(t *testing.T) {
 	mustContain(t, "change email", got[0], "Yth. Rina Guru", "Tempat: Aula Dinas Pendidikan OKU", "Jadwal baru:", "09.00–11.00 WIB Praktik", ticket)
 	if strings.Contains(got[0], "Pejabat") || strings.Contains(got[0], "Judul:") {
 		t.Errorf("change email lists what did not change:\n%s", got[0])
+	}
+}
+
+// A refused typed code stays in the field to be corrected; an accepted one is cleared for the
+// next teacher.
+func TestClinicCheckInKeepsRefusedCode(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	staff := a.SignIn("dinas.oku@x.test")
+	base, reg := createOKUEvent(t, a, staff)
+	res := staff.PostForm(base+"/presensi", url.Values{"code": {"ZZZZ-ZZZQ"}})
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("unknown code: %d", res.Status)
+	}
+	mustContain(t, "refused code", res.Body, "Kode tiket tidak dikenal", `value="ZZZZ-ZZZQ"`)
+	res = staff.PostForm(base+"/presensi", url.Values{"code": {clinic.FormatCode(reg.Code)}})
+	if res.Status != http.StatusOK || strings.Contains(res.Body, `value="`+clinic.FormatCode(reg.Code)+`"`) {
+		t.Errorf("accepted code: %d, or still in the field", res.Status)
+	}
+	var n int
+	if err := a.DB.QueryRow(context.Background(), `SELECT count(*) FROM clinic_attendance WHERE registration_id = $1`, reg.ID).Scan(&n); err != nil || n != 1 {
+		t.Errorf("attendance rows %d (%v)", n, err)
 	}
 }

@@ -425,7 +425,11 @@ func (s *Server) clinicCheckIn(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	s.renderCheckIn(w, r, status, c, pages.CheckInProps{Message: key, Level: level, Name: res.Registration.Name})
+	p := pages.CheckInProps{Message: key, Level: level, Name: res.Registration.Name}
+	if level == "error" {
+		p.Code = f.Code // shown again so a mistyped code can be corrected
+	}
+	s.renderCheckIn(w, r, status, c, p)
 }
 
 type tickForm struct {

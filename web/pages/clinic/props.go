@@ -98,6 +98,7 @@ type CheckInProps struct {
 	Message string // message key of the last check-in
 	Name    string // registrant of the last check-in
 	Level   string // "ok", "warn" or "error"
+	Code    string // the refused code, shown again to correct it
 	Q       string
 	Regs    []clinic.Registration
 	Present map[int64]bool

@@ -2459,7 +2459,7 @@ func CheckIn(b layout.Base, p CheckInProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Input(components.Field{Name: "code", Label: "clinic.checkin.code", Hint: "clinic.checkin.code_hint", Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.Input(components.Field{Name: "code", Label: "clinic.checkin.code", Value: p.Code, Hint: "clinic.checkin.code_hint", Autocomplete: "off"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
