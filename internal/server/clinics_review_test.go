@@ -156,3 +156,34 @@ func TestClinicCheckInKeepsRefusedCode(t *testing.T) {
 		t.Errorf("attendance rows %d (%v)", n, err)
 	}
 }
+
+// Cancelling an event (emails to every registrant and school, no undo) needs a ticked
+// confirmation; without it the page says so and nothing changes.
+func TestClinicCancelNeedsConfirmation(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	staff := a.SignIn("dinas.oku@x.test")
+	base, reg := createOKUEvent(t, a, staff)
+	status := func() string {
+		var s string
+		if err := a.DB.QueryRow(context.Background(), `SELECT status FROM clinics WHERE id = $1`, reg.ClinicID).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	mustContain(t, "manage page", staff.Get(base).Body, `name="confirm"`, "Saya yakin ingin membatalkan kegiatan ini.")
+	res := staff.PostForm(base+"/batalkan", nil)
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("cancel without confirmation: %d", res.Status)
+	}
+	mustContain(t, "unconfirmed cancel", res.Body, "Centang pernyataan di atas untuk membatalkan kegiatan.")
+	if s := status(); s != clinic.StatusPublished {
+		t.Fatalf("status after an unconfirmed cancel: %s", s)
+	}
+	if res := staff.PostForm(base+"/batalkan", url.Values{"confirm": {"yes"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("confirmed cancel: %d", res.Status)
+	}
+	if s := status(); s != clinic.StatusCancelled {
+		t.Errorf("status after a confirmed cancel: %s", s)
+	}
+}

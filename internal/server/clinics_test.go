@@ -139,7 +139,8 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/ubah", Path: clinicPath("/ubah"), Want: staffOKU(200)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/ubah", Path: clinicPath("/ubah"), Want: staffOKU(422)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/terbitkan", Path: freshClinic("/terbitkan", false), Want: staffOKU(303)},
-		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/batalkan", Path: freshClinic("/batalkan", true), Want: staffOKU(303)},
+		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/batalkan", Path: freshClinic("/batalkan", true),
+			Form: func(*fixture) url.Values { return url.Values{"confirm": {"yes"}} }, Want: staffOKU(303)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/nominasi", Path: clinicPath("/nominasi"), Want: staffOKU(422)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/peserta/{rid}/batal", Path: func(f *fixture) string {
 			c, _ := matrixClinic(f)
@@ -454,7 +455,7 @@ func TestClinicFlow(t *testing.T) {
 
 	// Cancelling the event emails every registrant and the invited school with an email.
 	before := tc.count(`SELECT count(*) FROM mail_outbox WHERE subject LIKE 'Kegiatan dibatalkan%'`)
-	if res := staff.PostForm(base+"/batalkan", nil); res.Status != 303 {
+	if res := staff.PostForm(base+"/batalkan", url.Values{"confirm": {"yes"}}); res.Status != 303 {
 		t.Fatalf("cancel event: %d", res.Status)
 	}
 	if n := tc.count(`SELECT count(*) FROM mail_outbox WHERE subject LIKE 'Kegiatan dibatalkan%'`) - before; n != 3 {

@@ -79,6 +79,8 @@ type ManageProps struct {
 	Nominate clinic.RegisterForm
 	Errs     map[string]string
 	Now      time.Time
+	// CancelError is the message key shown when the event's cancellation was not confirmed.
+	CancelError string
 }
 
 // InviteProps is the page to invite schools.
