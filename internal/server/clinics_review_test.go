@@ -187,3 +187,30 @@ func TestClinicCancelNeedsConfirmation(t *testing.T) {
 		t.Errorf("status after a confirmed cancel: %s", s)
 	}
 }
+
+// A teacher registering themselves is not offered an email field that would be ignored: the
+// page says the ticket goes to their account's address, and that is the address stored.
+func TestClinicRegisterShowsAccountEmail(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	a.User("guru.sendiri@x.test", account.RoleGuru, account.Scope{})
+	base, reg := createOKUEvent(t, a, a.SignIn("dinas.oku@x.test"))
+	teacher := a.SignIn("guru.sendiri@x.test")
+	path := fmt.Sprintf("/klinik/%d/daftar", reg.ClinicID)
+	body := teacher.Get(path).Body
+	mustContain(t, "register form", body, "Tiket dikirim ke alamat surel akun Anda: guru.sendiri@x.test")
+	if strings.Contains(body, `name="email"`) {
+		t.Error("register form offers an email field that is ignored")
+	}
+	res := teacher.PostForm(path, url.Values{"name": {"Guru Sendiri"}, "email": {"lain@x.test"}, "npsn": {"10600002"},
+		"school_name": {"SD Negeri 2 Baturaja"}, "jenjang": {"SD"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("register: %d", res.Status)
+	}
+	var email string
+	if err := a.DB.QueryRow(context.Background(), `SELECT email FROM clinic_registrations WHERE name = 'Guru Sendiri'`).Scan(&email); err != nil || email != "guru.sendiri@x.test" {
+		t.Errorf("stored email %q (%v)", email, err)
+	}
+	// Staff nominating a teacher still type the teacher's address.
+	mustContain(t, "nomination form", a.SignIn("dinas.oku@x.test").Get(base).Body, `name="email"`)
+}

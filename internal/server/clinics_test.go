@@ -303,7 +303,7 @@ func TestClinicFlow(t *testing.T) {
 	}
 	c1 := a.SignIn("t1@x.test")
 	res = c1.Get(public + "/daftar")
-	mustContain(t, "prefill", res.Body, `value="10600001"`, `value="SD Negeri 1 Baturaja"`, `value="t1@x.test"`)
+	mustContain(t, "prefill", res.Body, `value="10600001"`, `value="SD Negeri 1 Baturaja"`, "akun Anda: t1@x.test")
 	register := func(c *apptest.Client, npsn string) (apptest.Response, string) {
 		t.Helper()
 		res := c.PostForm(public+"/daftar", url.Values{"name": {"Guru"}, "email": {"ignored@x.test"}, "phone": {"081234567890"},

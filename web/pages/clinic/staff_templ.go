@@ -1548,7 +1548,7 @@ func Manage(b layout.Base, p ManageProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = registrantFields(p.Nominate, p.Errs).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = registrantFields(p.Nominate, p.Errs, false).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
