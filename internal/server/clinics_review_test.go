@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -213,4 +214,23 @@ func TestClinicRegisterShowsAccountEmail(t *testing.T) {
 	}
 	// Staff nominating a teacher still type the teacher's address.
 	mustContain(t, "nomination form", a.SignIn("dinas.oku@x.test").Get(base).Body, `name="email"`)
+}
+
+// The tick list of the check-in page has column headers, and every label points at a checkbox
+// that exists (a present teacher has no checkbox, so no label either).
+func TestClinicCheckInListLabels(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	staff := a.SignIn("dinas.oku@x.test")
+	base, reg := createOKUEvent(t, a, staff)
+	if res := staff.PostForm(base+"/presensi", url.Values{"code": {clinic.FormatCode(reg.Code)}}); res.Status != http.StatusOK {
+		t.Fatalf("check in: %d", res.Status)
+	}
+	body := staff.Get(base + "/presensi").Body
+	mustContain(t, "check-in list", body, `<th scope="col">Hadir</th>`, "Rina Guru")
+	for _, m := range regexp.MustCompile(`<label for="([^"]+)"`).FindAllStringSubmatch(body, -1) {
+		if !strings.Contains(body, `id="`+m[1]+`"`) {
+			t.Errorf("label for %q has no field", m[1])
+		}
+	}
 }
