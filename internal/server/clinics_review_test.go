@@ -172,7 +172,10 @@ func TestClinicCancelNeedsConfirmation(t *testing.T) {
 		}
 		return s
 	}
-	mustContain(t, "manage page", staff.Get(base).Body, `name="confirm"`, "Saya yakin ingin membatalkan kegiatan ini.")
+	// Both forms at the foot of the long page post to their own heading, so that the page shown
+	// again with a message opens at the message, not at the top.
+	mustContain(t, "manage page", staff.Get(base).Body, `name="confirm"`, "Saya yakin ingin membatalkan kegiatan ini.",
+		`action="`+base+`/batalkan#cancel-event"`, `<h2 id="cancel-event">`, `action="`+base+`/nominasi#nominate"`, `<h2 id="nominate">`)
 	res := staff.PostForm(base+"/batalkan", nil)
 	if res.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("cancel without confirmation: %d", res.Status)
