@@ -237,3 +237,35 @@ func TestClinicCheckInListLabels(t *testing.T) {
 		}
 	}
 }
+
+// A teacher's one tap on "Batalkan pendaftaran" does not give the seat away: the ticket page
+// asks for a ticked confirmation first.
+func TestTicketCancelNeedsConfirmation(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	_, reg := createOKUEvent(t, a, a.SignIn("dinas.oku@x.test"))
+	ticket := "/tiket/" + clinicStore(a).Signer().Ticket(reg.ClinicID, reg.ID)
+	status := func() string {
+		var s string
+		if err := a.DB.QueryRow(context.Background(), `SELECT status FROM clinic_registrations WHERE id = $1`, reg.ID).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	teacher := a.Anonymous() // the ticket link is the capability
+	mustContain(t, "ticket", teacher.Get(ticket).Body, `name="confirm"`, `action="`+ticket+`/batal#cancel-ticket"`, `<h2 id="cancel-ticket">`)
+	res := teacher.PostForm(ticket+"/batal", nil)
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("unconfirmed cancel: %d", res.Status)
+	}
+	mustContain(t, "unconfirmed cancel", res.Body, "Centang pernyataan di atas untuk membatalkan pendaftaran.")
+	if s := status(); s != clinic.RegRegistered {
+		t.Fatalf("status after an unconfirmed cancel: %s", s)
+	}
+	if res := teacher.PostForm(ticket+"/batal", url.Values{"confirm": {"yes"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("confirmed cancel: %d", res.Status)
+	}
+	if s := status(); s != clinic.RegCancelled {
+		t.Errorf("status after a confirmed cancel: %s", s)
+	}
+}

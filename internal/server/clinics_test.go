@@ -120,7 +120,7 @@ func init() {
 				f.App.T.Fatal(err)
 			}
 			return "/tiket/" + clinicStore(f.App).Signer().Ticket(c.ID, r.ID) + "/batal"
-		}, Want: everyone(303)},
+		}, Form: func(*fixture) url.Values { return url.Values{"confirm": {"yes"}} }, Want: everyone(303)},
 		routeCase{Method: "GET", Pattern: "/sertifikat", Want: everyone(200)},
 		routeCase{Method: "GET", Pattern: "/klinik/saya", Want: signedIn(200)},
 		routeCase{Method: "GET", Pattern: "/klinik/{id}/daftar", Path: func(f *fixture) string {
@@ -339,7 +339,7 @@ func TestClinicFlow(t *testing.T) {
 	}
 
 	// t1 cancels: t3 moves up and is emailed.
-	if res := c1.PostForm("/tiket/"+tok1+"/batal", nil); res.Status != 303 {
+	if res := c1.PostForm("/tiket/"+tok1+"/batal", url.Values{"confirm": {"yes"}}); res.Status != 303 {
 		t.Fatalf("cancel: %d", res.Status)
 	}
 	mustContain(t, "promoted ticket", c3.Get("/tiket/"+tok3).Body, "Anda terdaftar sebagai peserta")

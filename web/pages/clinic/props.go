@@ -48,6 +48,8 @@ type TicketProps struct {
 	Comment   string
 	Errs      map[string]string
 	Delivered bool
+	// CancelError is the message key shown when the cancellation was not confirmed.
+	CancelError string
 }
 
 // MineItem is one of the user's registrations.
