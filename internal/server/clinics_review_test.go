@@ -269,3 +269,17 @@ func TestTicketCancelNeedsConfirmation(t *testing.T) {
 		t.Errorf("status after a confirmed cancel: %s", s)
 	}
 }
+
+// When the camera cannot be used, the scanner explains it in the page's language (the script
+// reads the messages from the page) instead of showing the browser's error name.
+func TestClinicScannerMessages(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	staff := a.SignIn("dinas.oku@x.test")
+	base, _ := createOKUEvent(t, a, staff)
+	mustContain(t, "check-in page", staff.Get(base+"/presensi").Body,
+		`data-denied="Akses kamera ditolak. Izinkan kamera di pengaturan peramban, atau ketik kode tiket."`,
+		`data-failed="Kamera tidak dapat dipakai di perangkat ini. Ketik kode tiket atau centang daftar hadir."`)
+	js := a.Anonymous().Get("/static/clinic-scan.js").Body
+	mustContain(t, "clinic-scan.js", js, "status.dataset.denied", "status.dataset.failed")
+}
