@@ -129,10 +129,12 @@ func (s *Store) StaffList(ctx context.Context, sc Scope) ([]Clinic, error) {
 }
 
 // Upcoming lists published events whose last session has not ended, in a region (a province
-// "16" or a kabupaten/kota "16.01"; "" for all), soonest first.
+// "16" or a kabupaten/kota "16.01"; "" for all), soonest first. A kabupaten/kota also lists the
+// province-level events of its province, which are open to its teachers too.
 func (s *Store) Upcoming(ctx context.Context, regionCode string, now time.Time) ([]Clinic, error) {
 	return s.list(ctx, `c.status = 'published'
-		AND ($1 = '' OR c.province_code = $1 OR c.regency_code = $1)
+		AND ($1 = '' OR c.province_code = $1 OR c.regency_code = $1
+			OR (c.regency_code IS NULL AND c.province_code = split_part($1, '.', 1)))
 		AND EXISTS (SELECT 1 FROM clinic_sessions s WHERE s.clinic_id = c.id AND s.ends_at > $2)
 		ORDER BY starts_at, c.id LIMIT 200`, regionCode, now)
 }

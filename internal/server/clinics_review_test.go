@@ -8,9 +8,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
+	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
 )
 
@@ -282,4 +284,37 @@ func TestClinicScannerMessages(t *testing.T) {
 		`data-failed="Kamera tidak dapat dipakai di perangkat ini. Ketik kode tiket atau centang daftar hadir."`)
 	js := a.Anonymous().Get("/static/clinic-scan.js").Body
 	mustContain(t, "clinic-scan.js", js, "status.dataset.denied", "status.dataset.failed")
+}
+
+// A teacher filtering the public list by their kabupaten sees the events held there and the
+// province-level events of their province, not those of a neighbouring kabupaten.
+func TestClinicListIncludesProvinceEvents(t *testing.T) {
+	a := apptest.Start(t)
+	st := clinicStore(a)
+	ctx := context.Background()
+	okuEvent(t, a, 10, true) // Kabupaten OKU 16.01
+	for _, e := range []struct{ title, regency string }{
+		{"Sosialisasi Guru Penggerak Sumatera Selatan", ""},
+		{"Coaching Clinic Kabupaten OKI", "16.02"},
+	} {
+		start := a.Now().Add(72 * time.Hour)
+		id, err := st.Create(ctx, audit.Actor{IP: "test"}, clinic.Input{Kind: clinic.KindSosialisasi, Title: e.title,
+			Organiser: "BGP Sumatera Selatan", ProvinceCode: "16", RegencyCode: e.regency, Mode: clinic.ModeOnline,
+			MeetingLink: "https://zoom.example/j/1", Capacity: 100, Jenjang: []string{"SD"},
+			Opens: a.Now().Add(-time.Hour), Closes: a.Now().Add(48 * time.Hour),
+			Sessions: []clinic.Session{{Title: "Sesi", StartsAt: start, EndsAt: start.Add(2 * time.Hour)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Publish(ctx, audit.Actor{IP: "test"}, clinic.Scope{National: true}, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := a.Anonymous().Get("/klinik?wilayah=16.01").Body
+	mustContain(t, "OKU list", body, "Coaching Clinic CGP Angkatan 10 OKU", "Sosialisasi Guru Penggerak Sumatera Selatan")
+	if strings.Contains(body, "Coaching Clinic Kabupaten OKI") {
+		t.Error("OKU list shows an event of Kabupaten OKI")
+	}
+	mustContain(t, "province list", a.Anonymous().Get("/klinik?wilayah=16").Body,
+		"Coaching Clinic CGP Angkatan 10 OKU", "Sosialisasi Guru Penggerak Sumatera Selatan", "Coaching Clinic Kabupaten OKI")
 }
