@@ -170,7 +170,8 @@ func (s *Store) LettersZIP(w io.Writer, c Clinic, invs []Invitation, issued time
 		if err != nil {
 			return err
 		}
-		f, err := z.Create("surat-undangan-" + inv.NPSN + ".pdf")
+		// The issue time as the entry's date: without it, file managers show 1980 (or 1979).
+		f, err := z.CreateHeader(&zip.FileHeader{Name: "surat-undangan-" + inv.NPSN + ".pdf", Method: zip.Deflate, Modified: issued})
 		if err != nil {
 			return err
 		}

@@ -129,10 +129,12 @@ func (s *Store) StaffList(ctx context.Context, sc Scope) ([]Clinic, error) {
 }
 
 // Upcoming lists published events whose last session has not ended, in a region (a province
-// "16" or a kabupaten/kota "16.01"; "" for all), soonest first.
+// "16" or a kabupaten/kota "16.01"; "" for all), soonest first. A kabupaten/kota also lists the
+// province-level events of its province, which are open to its teachers too.
 func (s *Store) Upcoming(ctx context.Context, regionCode string, now time.Time) ([]Clinic, error) {
 	return s.list(ctx, `c.status = 'published'
-		AND ($1 = '' OR c.province_code = $1 OR c.regency_code = $1)
+		AND ($1 = '' OR c.province_code = $1 OR c.regency_code = $1
+			OR (c.regency_code IS NULL AND c.province_code = split_part($1, '.', 1)))
 		AND EXISTS (SELECT 1 FROM clinic_sessions s WHERE s.clinic_id = c.id AND s.ends_at > $2)
 		ORDER BY starts_at, c.id LIMIT 200`, regionCode, now)
 }
@@ -208,6 +210,10 @@ func (s *Store) Update(ctx context.Context, act audit.Actor, sc Scope, id int64,
 		if in.Capacity < registered {
 			return fmt.Errorf("%w (%d)", ErrCapacityBelow, registered)
 		}
+		before, err := s.one(ctx, tx, `c.id = $1`, id)
+		if err != nil {
+			return err
+		}
 		var reg *string
 		if in.RegencyCode != "" {
 			reg = &in.RegencyCode
@@ -248,16 +254,36 @@ func (s *Store) Update(ctx context.Context, act audit.Actor, sc Scope, id int64,
 		if _, err := s.promote(ctx, tx, id); err != nil {
 			return err
 		}
-		if status == StatusPublished {
-			if err := s.notifyAll(ctx, tx, id, "Perubahan informasi: "+in.Title,
-				"Penyelenggara mengubah informasi kegiatan \""+in.Title+"\". Lihat rincian terbaru di "+s.baseURL+"/klinik/"+strconv.FormatInt(id, 10)+
-					" dan tiket Anda di tautan yang kami kirim sebelumnya.", false); err != nil {
+		if changes := Changes(before, in); status == StatusPublished && len(changes) > 0 {
+			if err := s.notifyChange(ctx, tx, id, in.Title, changes); err != nil {
 				return err
 			}
 		}
 		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.update", ObjectType: "clinic", ObjectID: strconv.FormatInt(id, 10),
 			Detail: map[string]any{"title": in.Title, "capacity": in.Capacity}})
 	})
+}
+
+// notifyChange emails every active registrant what changed, with the link to their ticket.
+func (s *Store) notifyChange(ctx context.Context, tx pgx.Tx, id int64, title string, changes []string) error {
+	rows, _ := tx.Query(ctx, `SELECT id, name, email FROM clinic_registrations WHERE clinic_id = $1 AND status <> 'cancelled' ORDER BY id`, id)
+	type recipient struct {
+		ID          int64
+		Name, Email string
+	}
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[recipient])
+	if err != nil {
+		return err
+	}
+	for _, r := range list {
+		body := "Yth. " + r.Name + ",\n\nPenyelenggara mengubah informasi kegiatan \"" + title + "\":\n\n" +
+			strings.Join(changes, "\n") + "\n\nRincian lengkap: " + s.baseURL + "/klinik/" + strconv.FormatInt(id, 10) +
+			"\nTiket Anda: " + s.TicketURL(id, r.ID) + "\n"
+		if err := mail.Enqueue(ctx, tx, mail.Message{To: r.Email, Subject: "Perubahan informasi: " + title, Body: body}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // notifyAll emails every active registrant (and the invited schools when schools is true).

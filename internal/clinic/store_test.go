@@ -294,7 +294,10 @@ func TestCheckInExportsCertificate(t *testing.T) {
 	}
 	zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
 	if err != nil || len(zr.File) != 2 || zr.File[0].Name != "surat-undangan-10600001.pdf" {
-		t.Errorf("zip: %v", err)
+		t.Fatalf("zip: %v", err)
+	}
+	if y := zr.File[0].Modified.Year(); y != time.Now().Year() {
+		t.Errorf("zip entry dated %d, want the issue date", y)
 	}
 
 	// Feedback summary.

@@ -61,7 +61,7 @@ func (s *Server) clinicList(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, pages.List(s.base(r, "clinic.list.title"), pages.ListProps{Region: region, Regions: opts, Items: items}))
+	s.render(w, r, http.StatusOK, pages.List(s.base(r, "clinic.list.title"), pages.ListProps{Region: region, Regions: opts, Items: items, SignedIn: principal(r) != nil}))
 }
 
 func (s *Server) clinicPage(w http.ResponseWriter, r *http.Request) {
@@ -268,9 +268,19 @@ func (s *Server) ticketCertificate(w http.ResponseWriter, r *http.Request) {
 	sendPDF(w, "sertifikat-"+clinic.FormatCode(reg.CertCode)+".pdf", b)
 }
 
+// ticketCancel cancels a registration once the teacher ticked the confirmation (the seat goes
+// to the waiting list and cannot be taken back).
 func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) {
-	_, reg, path, ok := s.ticket(w, r)
+	c, reg, path, ok := s.ticket(w, r)
 	if !ok {
+		return
+	}
+	var f cancelForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if f.Confirm != "yes" && reg.Status != clinic.RegCancelled {
+		s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, CancelError: "clinic.err.ticket_cancel_confirm"})
 		return
 	}
 	if _, err := s.clinics.CancelRegistration(r.Context(), reg.ID); err != nil {

@@ -153,10 +153,10 @@ func (s *Server) clinicManage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.renderManage(w, r, http.StatusOK, c, clinic.RegisterForm{}, map[string]string{})
+	s.renderManage(w, r, http.StatusOK, c, clinic.RegisterForm{}, map[string]string{}, "")
 }
 
-func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int, c clinic.Clinic, nom clinic.RegisterForm, errs map[string]string) {
+func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int, c clinic.Clinic, nom clinic.RegisterForm, errs map[string]string, cancelErr string) {
 	regs, err := s.clinics.Registrations(r.Context(), c.ID, "", false)
 	if err != nil {
 		s.serverError(w, r, err)
@@ -169,7 +169,7 @@ func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int
 	}
 	b := s.base(r, "clinic.staff.heading")
 	b.Title = c.Title
-	s.render(w, r, status, pages.Manage(b, pages.ManageProps{C: c, Regs: regs, Feedback: fb, Nominate: nom, Errs: errs, Now: s.now()}))
+	s.render(w, r, status, pages.Manage(b, pages.ManageProps{C: c, Regs: regs, Feedback: fb, Nominate: nom, Errs: errs, Now: s.now(), CancelError: cancelErr}))
 }
 
 func (s *Server) clinicPublish(w http.ResponseWriter, r *http.Request) {
@@ -178,7 +178,24 @@ func (s *Server) clinicPublish(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+type cancelForm struct {
+	Confirm string `form:"confirm"`
+}
+
+// clinicCancel cancels the event once the organiser ticked the confirmation: it emails every
+// registrant and invited school and cannot be undone.
 func (s *Server) clinicCancel(w http.ResponseWriter, r *http.Request) {
+	var f cancelForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if f.Confirm != "yes" {
+		c, ok := s.staffClinic(w, r)
+		if ok {
+			s.renderManage(w, r, http.StatusUnprocessableEntity, c, clinic.RegisterForm{}, map[string]string{}, "clinic.err.cancel_confirm")
+		}
+		return
+	}
 	s.clinicAction(w, r, "clinic.flash.event_cancelled", func(c clinic.Clinic) error {
 		return s.clinics.Cancel(r.Context(), actor(r), staffScope(r), c.ID)
 	})
@@ -222,7 +239,7 @@ func (s *Server) clinicNominate(w http.ResponseWriter, r *http.Request) {
 		}
 		errs["_form"] = key
 	}
-	s.renderManage(w, r, http.StatusUnprocessableEntity, c, f, errs)
+	s.renderManage(w, r, http.StatusUnprocessableEntity, c, f, errs, "")
 }
 
 func (s *Server) clinicCancelRegistration(w http.ResponseWriter, r *http.Request) {
@@ -425,7 +442,11 @@ func (s *Server) clinicCheckIn(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	s.renderCheckIn(w, r, status, c, pages.CheckInProps{Message: key, Level: level, Name: res.Registration.Name})
+	p := pages.CheckInProps{Message: key, Level: level, Name: res.Registration.Name}
+	if level == "error" {
+		p.Code = f.Code // shown again so a mistyped code can be corrected
+	}
+	s.renderCheckIn(w, r, status, c, p)
 }
 
 type tickForm struct {

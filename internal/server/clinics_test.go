@@ -120,7 +120,7 @@ func init() {
 				f.App.T.Fatal(err)
 			}
 			return "/tiket/" + clinicStore(f.App).Signer().Ticket(c.ID, r.ID) + "/batal"
-		}, Want: everyone(303)},
+		}, Form: func(*fixture) url.Values { return url.Values{"confirm": {"yes"}} }, Want: everyone(303)},
 		routeCase{Method: "GET", Pattern: "/sertifikat", Want: everyone(200)},
 		routeCase{Method: "GET", Pattern: "/klinik/saya", Want: signedIn(200)},
 		routeCase{Method: "GET", Pattern: "/klinik/{id}/daftar", Path: func(f *fixture) string {
@@ -139,7 +139,8 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/ubah", Path: clinicPath("/ubah"), Want: staffOKU(200)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/ubah", Path: clinicPath("/ubah"), Want: staffOKU(422)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/terbitkan", Path: freshClinic("/terbitkan", false), Want: staffOKU(303)},
-		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/batalkan", Path: freshClinic("/batalkan", true), Want: staffOKU(303)},
+		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/batalkan", Path: freshClinic("/batalkan", true),
+			Form: func(*fixture) url.Values { return url.Values{"confirm": {"yes"}} }, Want: staffOKU(303)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/nominasi", Path: clinicPath("/nominasi"), Want: staffOKU(422)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/peserta/{rid}/batal", Path: func(f *fixture) string {
 			c, _ := matrixClinic(f)
@@ -302,7 +303,7 @@ func TestClinicFlow(t *testing.T) {
 	}
 	c1 := a.SignIn("t1@x.test")
 	res = c1.Get(public + "/daftar")
-	mustContain(t, "prefill", res.Body, `value="10600001"`, `value="SD Negeri 1 Baturaja"`, `value="t1@x.test"`)
+	mustContain(t, "prefill", res.Body, `value="10600001"`, `value="SD Negeri 1 Baturaja"`, "akun Anda: t1@x.test")
 	register := func(c *apptest.Client, npsn string) (apptest.Response, string) {
 		t.Helper()
 		res := c.PostForm(public+"/daftar", url.Values{"name": {"Guru"}, "email": {"ignored@x.test"}, "phone": {"081234567890"},
@@ -338,7 +339,7 @@ func TestClinicFlow(t *testing.T) {
 	}
 
 	// t1 cancels: t3 moves up and is emailed.
-	if res := c1.PostForm("/tiket/"+tok1+"/batal", nil); res.Status != 303 {
+	if res := c1.PostForm("/tiket/"+tok1+"/batal", url.Values{"confirm": {"yes"}}); res.Status != 303 {
 		t.Fatalf("cancel: %d", res.Status)
 	}
 	mustContain(t, "promoted ticket", c3.Get("/tiket/"+tok3).Body, "Anda terdaftar sebagai peserta")
@@ -454,7 +455,7 @@ func TestClinicFlow(t *testing.T) {
 
 	// Cancelling the event emails every registrant and the invited school with an email.
 	before := tc.count(`SELECT count(*) FROM mail_outbox WHERE subject LIKE 'Kegiatan dibatalkan%'`)
-	if res := staff.PostForm(base+"/batalkan", nil); res.Status != 303 {
+	if res := staff.PostForm(base+"/batalkan", url.Values{"confirm": {"yes"}}); res.Status != 303 {
 		t.Fatalf("cancel event: %d", res.Status)
 	}
 	if n := tc.count(`SELECT count(*) FROM mail_outbox WHERE subject LIKE 'Kegiatan dibatalkan%'`) - before; n != 3 {

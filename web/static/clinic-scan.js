@@ -30,7 +30,11 @@
       video.hidden = false;
       start.hidden = true;
       return video.play();
-    }).then(tick).catch(function (e) { status.textContent = String(e && e.name || e); });
+    }).then(tick).catch(function (e) {
+      // A friendly message in the page's language; the typed code and the list still work.
+      var denied = e && (e.name === "NotAllowedError" || e.name === "SecurityError");
+      status.textContent = denied ? status.dataset.denied : status.dataset.failed;
+    });
   }
   start.addEventListener("click", run);
   if (sessionStorage.getItem("clinic-scan") === "on") { run(); }

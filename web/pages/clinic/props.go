@@ -15,9 +15,10 @@ import (
 
 // ListProps is the public list of upcoming events.
 type ListProps struct {
-	Region  string
-	Regions []components.Option
-	Items   []clinic.Clinic
+	Region   string
+	Regions  []components.Option
+	Items    []clinic.Clinic
+	SignedIn bool // shows the link to the user's registrations
 }
 
 // DetailProps is the public page of one event.
@@ -47,6 +48,8 @@ type TicketProps struct {
 	Comment   string
 	Errs      map[string]string
 	Delivered bool
+	// CancelError is the message key shown when the cancellation was not confirmed.
+	CancelError string
 }
 
 // MineItem is one of the user's registrations.
@@ -78,6 +81,8 @@ type ManageProps struct {
 	Nominate clinic.RegisterForm
 	Errs     map[string]string
 	Now      time.Time
+	// CancelError is the message key shown when the event's cancellation was not confirmed.
+	CancelError string
 }
 
 // InviteProps is the page to invite schools.
@@ -97,6 +102,7 @@ type CheckInProps struct {
 	Message string // message key of the last check-in
 	Name    string // registrant of the last check-in
 	Level   string // "ok", "warn" or "error"
+	Code    string // the refused code, shown again to correct it
 	Q       string
 	Regs    []clinic.Registration
 	Present map[int64]bool
