@@ -27,6 +27,8 @@ var (
 	ErrNotRegistered = errors.New("clinic: not holding a seat")
 	ErrState         = fmt.Errorf("%w: not allowed in this state", database.ErrConflict)
 	ErrCapacityBelow = fmt.Errorf("%w: capacity below registered", database.ErrConflict)
+	// ErrSessionHasAttendance refuses an edit that would remove a session with check-ins.
+	ErrSessionHasAttendance = fmt.Errorf("%w: session has attendance", database.ErrConflict)
 )
 
 // Store holds every query of the clinics feature.
@@ -247,6 +249,16 @@ func (s *Store) Update(ctx context.Context, act audit.Actor, sc Scope, id int64,
 				return err
 			}
 			keep = append(keep, sid)
+		}
+		// A session that already has check-ins is never removed by an edit: the attendance
+		// record would go with it.
+		var attended bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM clinic_attendance a JOIN clinic_sessions s ON s.id = a.session_id
+			WHERE s.clinic_id = $1 AND NOT (s.id = ANY($2)))`, id, keep).Scan(&attended); err != nil {
+			return err
+		}
+		if attended {
+			return ErrSessionHasAttendance
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM clinic_sessions WHERE clinic_id = $1 AND NOT (id = ANY($2))`, id, keep); err != nil {
 			return err

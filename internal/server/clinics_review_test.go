@@ -318,3 +318,25 @@ func TestClinicListIncludesProvinceEvents(t *testing.T) {
 	mustContain(t, "province list", a.Anonymous().Get("/klinik?wilayah=16").Body,
 		"Coaching Clinic CGP Angkatan 10 OKU", "Sosialisasi Guru Penggerak Sumatera Selatan", "Coaching Clinic Kabupaten OKI")
 }
+
+// An edit never deletes a session that has check-ins: the form comes back with a message and
+// the attendance stays.
+func TestClinicEditKeepsAttendedSessions(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	staff := a.SignIn("dinas.oku@x.test")
+	base, reg := createOKUEvent(t, a, staff)
+	if res := staff.PostForm(base+"/presensi", url.Values{"code": {clinic.FormatCode(reg.Code)}}); res.Status != http.StatusOK {
+		t.Fatalf("check-in: %d", res.Status)
+	}
+	// clinicForm carries no session ids: saved as is it would replace every session.
+	res := staff.PostForm(base+"/ubah", clinicForm(a.Now()))
+	if res.Status != http.StatusUnprocessableEntity {
+		t.Fatalf("edit replacing an attended session: %d", res.Status)
+	}
+	mustContain(t, "edit refused", res.Body, "Sesi yang sudah memiliki presensi tidak dapat dihapus")
+	var n int
+	if err := a.DB.QueryRow(context.Background(), `SELECT count(*) FROM clinic_attendance WHERE registration_id = $1`, reg.ID).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("attendance rows after the refused edit: %d (%v)", n, err)
+	}
+}

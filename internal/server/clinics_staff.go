@@ -140,6 +140,8 @@ func (s *Server) clinicUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		case errors.Is(err, clinic.ErrCapacityBelow):
 			errs["capacity"] = "clinic.err.capacity_below"
+		case errors.Is(err, clinic.ErrSessionHasAttendance):
+			errs["_form"] = "clinic.err.session_attended"
 		default:
 			s.storeError(w, r, err)
 			return
