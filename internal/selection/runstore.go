@@ -19,6 +19,11 @@ import (
 // no override reason is given.
 var ErrNeedsSignOff = errors.New("selection: provinces have not signed off")
 
+// ErrScoringPending is returned when a run is asked for while score sheets of the cohort's
+// applicants are still open: an applicant would otherwise be ranked with a missing stage score
+// (0, tidak lulus) because an assessor has not finished.
+var ErrScoringPending = errors.New("selection: score sheets still open")
+
 // runInput loads the inputs of a cohort's run: every configured stage in order, the kab/kota
 // quotas, and every verval-passed application with its final stage scores.
 func runInput(ctx context.Context, q querier, cohortID int64) (RunInput, error) {
@@ -98,6 +103,14 @@ func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corr
 			if !ok || len(reason) < 5 {
 				return fmt.Errorf("run %d: %w", corrects, database.ErrConflict)
 			}
+		}
+		var open int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
+			WHERE a.cohort_id = $1 AND a.status = 'lolos_verval' AND sh.submitted_at IS NULL`, cohortID).Scan(&open); err != nil {
+			return err
+		}
+		if open > 0 {
+			return fmt.Errorf("cohort %d: %d open sheets: %w", cohortID, open, ErrScoringPending)
 		}
 		in, err := runInput(ctx, tx, cohortID)
 		if err != nil {

@@ -54,6 +54,8 @@ func (s *Server) selectionError(w http.ResponseWriter, r *http.Request, err erro
 		s.errorPage(w, r, http.StatusConflict, "selection.error.locked")
 	case errors.Is(err, selection.ErrTooFewAssessors):
 		s.errorPage(w, r, http.StatusConflict, "selection.error.too_few")
+	case errors.Is(err, selection.ErrScoringPending):
+		s.errorPage(w, r, http.StatusConflict, "selection.error.scoring_pending")
 	default:
 		s.storeError(w, r, err)
 	}

@@ -319,6 +319,15 @@ func TestSelectionJourney(t *testing.T) {
 			}
 		}
 	}
+	// While the third sheet is open the run is refused, saying why, and nothing is stored.
+	res = admin.PostForm(base+"/hasil", nil)
+	mustStatus(t, "run while scoring is pending", res, 409)
+	if !strings.Contains(res.Body, "Masih ada lembar nilai yang belum dikirim") {
+		t.Fatalf("no reason for the refused run:\n%s", res.Body)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM result_runs`); n != 0 {
+		t.Fatalf("%d runs stored while scoring is pending", n)
+	}
 	score(nil, cgps[0].app, "4", "3") // 88.89: mean with 100 → 94.45 (rounded)
 
 	// Run, sign-off, publish.
