@@ -76,7 +76,8 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 		b.Click(`a[href="/asesor/penilaian/` + ids(sheet) + `"]`)
 		b.MustSee("identitas pendaftar disembunyikan")
 		b.MustNotSee("Siti Aminah", "Budi Santoso")
-		b.Fill("#score-1", v1)
+		b.MustSee("Mahir") // criterion 1 is picked from its described levels
+		b.Click("#score-1-" + v1)
 		b.Fill("#score-2", v2)
 		b.Click(`button[name=submit][value=true]`)
 		b.MustSee("Nilai terkirim dan terkunci")

@@ -312,7 +312,7 @@ func TestSelectionJourney(t *testing.T) {
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM score_sheets WHERE adjudicator`).Scan(&third)
 	for _, ac := range assessors {
 		if page := ac.Get("/asesor/penilaian/" + ids(third)); page.Status == 200 {
-			res := ac.PostForm("/asesor/penilaian/"+ids(third), url.Values{"score": {"9", "4"}, "submit": {"true"}})
+			res := ac.PostForm("/asesor/penilaian/"+ids(third), url.Values{"score": {"4", "9"}, "submit": {"true"}})
 			mustStatus(t, "out of scale", res, 422)
 			if !strings.Contains(res.Body, `value="9"`) {
 				t.Fatal("typed score lost")
@@ -668,5 +668,46 @@ func TestTahap2Schedule(t *testing.T) {
 	}
 	if n := selCount(t, a, `SELECT count(*) FROM audit_log WHERE action LIKE 'selection.tahap2.%'`); n != 4 {
 		t.Fatalf("%d tahap 2 audit entries, want 4", n)
+	}
+}
+
+// A criterion that describes every level of its scale is scored by picking a level from a radio
+// list showing each description (no typing); a draft with the first criterion unpicked keeps the
+// second's score on the second criterion; an error re-render keeps the picked level.
+func TestScoringByLevelDescriptions(t *testing.T) {
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	cohort := fx.Cohort(map[string]int{"16.01": 2})
+	fx.Rubric(cohort, selection.StageTahap1, selectiontest.DefaultRubric()) // 1: 1-4 with Belum/Mulai/Cakap/Mahir; 2: 1-4, no levels
+	_, app := fx.Applicant(cohort, "cgp@uji.id", "Dewi Lestari", "10600301", "16.01", time.Now())
+	as := a.User("satu@uji.id", account.RoleAsesor, account.Scope{})
+	var sheet int64
+	_ = a.DB.QueryRow(context.Background(), `INSERT INTO score_sheets (application_id, stage, assessor_id) VALUES ($1, 'tahap1', $2) RETURNING id`, app, as.ID).Scan(&sheet)
+	c := a.SignIn("satu@uji.id")
+	path := "/asesor/penilaian/" + ids(sheet)
+	res := c.Get(path)
+	for _, want := range []string{`type="radio" id="score-1-1" name="score[0]" value="1"`, `<label for="score-1-3"><strong>3</strong> — Cakap</label>`,
+		`id="score-2" name="score[1]" type="number"`} {
+		if !strings.Contains(res.Body, want) {
+			t.Fatalf("sheet lacks %q:\n%s", want, res.Body)
+		}
+	}
+	// Draft: level of criterion 1 not picked yet, criterion 2 typed.
+	mustStatus(t, "draft", c.PostForm(path, url.Values{"score[1]": {"2"}, "note": {"", "cukup"}, "submit": {"false"}}), 303)
+	if n := selCount(t, a, `SELECT count(*) FROM score_items WHERE sheet_id = $1 AND position = 2 AND score = 2 AND note = 'cukup'`, sheet); n != 1 {
+		t.Fatal("criterion 2's score did not land on criterion 2")
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM score_items WHERE sheet_id = $1 AND position = 1`, sheet); n != 0 {
+		t.Fatal("an unpicked level was stored")
+	}
+	// Submitting with criterion 2 out of range: 422, the picked level stays checked.
+	res = c.PostForm(path, url.Values{"score[0]": {"3"}, "score[1]": {"7"}, "submit": {"true"}})
+	mustStatus(t, "out of range", res, 422)
+	if !strings.Contains(res.Body, `id="score-1-3" name="score[0]" value="3" checked`) || !strings.Contains(res.Body, `value="7"`) {
+		t.Fatalf("picked level or typed value lost:\n%s", res.Body)
+	}
+	mustStatus(t, "submit", c.PostForm(path, url.Values{"score[0]": {"3"}, "score[1]": {"4"}, "submit": {"true"}}), 303)
+	if n := selCount(t, a, `SELECT count(*) FROM score_sheets WHERE id = $1 AND submitted_at IS NOT NULL AND scores = '{3,4}'`, sheet); n != 1 {
+		t.Fatal("submitted scores not stored in criterion order")
 	}
 }
