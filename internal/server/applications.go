@@ -375,7 +375,7 @@ func (s *Server) applicationReceipt(w http.ResponseWriter, r *http.Request) {
 }
 
 // watchScope is the principal's region scope for the regional lists: national for the admin,
-// otherwise the union of their dinas and BGP scopes.
+// otherwise the union of their dinas scopes (kab/kota or provincial jurisdiction) and BGP provinces.
 func watchScope(p *account.Principal) application.Scope {
 	if p.Has(account.RoleAdmin) {
 		return application.Scope{National: true}
