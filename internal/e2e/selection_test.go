@@ -128,6 +128,9 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 	b.Visit(a.URL + "/seleksi/saya")
 	b.MustSee("Lulus", "94.45", "1 dari 2 pendaftar", "Pengalaman mengembangkan orang lain", "60.00")
 	b.Click(`form[action$="/tolak"] button`)
+	b.MustSee("Centang pernyataan di atas") // one stray tap does not give the seat away
+	b.Click(`form[action$="/tolak"] input[name=yakin]`)
+	b.Click(`form[action$="/tolak"] button`)
 	b.MustSee("Anda telah mengundurkan diri")
 	signOut()
 

@@ -306,7 +306,15 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	props := selectionpage.RunProps{View: v, Admin: p.Has(account.RoleAdmin)}
+	provs, err := s.regions.Provinces(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	props := selectionpage.RunProps{View: v, Admin: p.Has(account.RoleAdmin), ProvinceNames: map[string]string{}}
+	for _, pr := range provs {
+		props.ProvinceNames[pr.Code] = pr.Name
+	}
 	for _, sc := range p.Scopes(account.RoleBGP) {
 		for _, pc := range v.Provinces {
 			if pc == sc.ProvinceCode && v.Run.PublishedAt == nil {
@@ -422,6 +430,11 @@ func (s *Server) saveSheet(w http.ResponseWriter, r *http.Request) {
 
 // myResult shows the applicant's published results with the full breakdown and pembekalan.
 func (s *Server) myResult(w http.ResponseWriter, r *http.Request) {
+	s.renderMyResult(w, r, http.StatusOK, nil)
+}
+
+// renderMyResult renders the results page with status and the errors of a refused seat action.
+func (s *Server) renderMyResult(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
 	uid := principal(r).User.ID
 	bs, err := s.sel().MyResults(r.Context(), uid)
 	if err != nil {
@@ -433,7 +446,7 @@ func (s *Server) myResult(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, selectionpage.MyResult(s.base(r, "selection.my.title"), bs, slots, s.now()))
+	s.render(w, r, status, selectionpage.MyResult(s.base(r, "selection.my.title"), bs, slots, s.now(), errs))
 }
 
 // confirmSeat confirms participation with the signed Pakta Integritas (PDF).
@@ -446,24 +459,27 @@ func (s *Server) confirmSeat(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	refused := func(status int) {
+		s.renderMyResult(w, r, status, map[string]string{"pakta-" + strconv.FormatInt(id, 10): "selection.error.pakta"})
+	}
 	if err := r.ParseMultipartForm(maxPakta); err != nil {
-		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.pakta")
+		refused(http.StatusUnprocessableEntity)
 		return
 	}
 	file, _, err := r.FormFile("pakta")
 	if err != nil {
-		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.pakta")
+		refused(http.StatusUnprocessableEntity)
 		return
 	}
 	defer file.Close()
 	pdf, err := io.ReadAll(io.LimitReader(file, maxPakta+1))
 	if err != nil || len(pdf) > maxPakta {
-		s.clientError(w, r, http.StatusRequestEntityTooLarge, "selection.error.pakta")
+		refused(http.StatusRequestEntityTooLarge)
 		return
 	}
 	err = s.sel().Confirm(r.Context(), actor(r), principal(r).User.ID, id, pdf, s.cfg.UploadDir, s.now())
 	if errors.Is(err, selection.ErrNotPDF) {
-		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.pakta")
+		refused(http.StatusUnprocessableEntity)
 		return
 	}
 	if err != nil {
@@ -478,6 +494,20 @@ func (s *Server) confirmSeat(w http.ResponseWriter, r *http.Request) {
 func (s *Server) declineSeat(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.idParam(w, r, "seat")
 	if !ok {
+		return
+	}
+	if err := s.sel().CheckSeat(r.Context(), principal(r).User.ID, id); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	var f struct {
+		Sure bool `form:"yakin"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if !f.Sure { // withdrawing gives the seat away for good: one stray tap must not do it
+		s.renderMyResult(w, r, http.StatusUnprocessableEntity, map[string]string{"decline-" + strconv.FormatInt(id, 10): "selection.seat.decline_unsure"})
 		return
 	}
 	now := s.now()

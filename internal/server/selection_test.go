@@ -342,6 +342,9 @@ func TestSelectionJourney(t *testing.T) {
 	if !strings.Contains(res.Body, "Siti Aminah") || strings.Contains(res.Body, "Rina Wati") {
 		t.Fatal("bgp sees outside its province or misses its own")
 	}
+	if !strings.Contains(res.Body, `<span class="badge">Sumatera Selatan</span>`) || !strings.Contains(res.Body, "Setujui hasil provinsi (Sumatera Selatan)") {
+		t.Fatalf("sign-off should name the province, not its code:\n%s", res.Body)
+	}
 	mustStatus(t, "sign-off other province", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"36"}}), 403)
 	mustStatus(t, "sign-off", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}}), 303)
 	res = admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", nil)
@@ -372,7 +375,17 @@ func TestSelectionJourney(t *testing.T) {
 	var seat int64
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM pembekalan_seats WHERE application_id = $1`, cgps[0].app).Scan(&seat)
 	mustStatus(t, "decline by another", cgps[1].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", nil), 404)
-	mustStatus(t, "decline", cgps[0].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", nil), 303)
+	// Withdrawing gives the seat away for good: without ticking "I am sure" it is refused on the
+	// same page, saying why, and the seat is still offered.
+	res = cgps[0].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", nil)
+	mustStatus(t, "decline without ticking", res, 422)
+	if !strings.Contains(res.Body, "Centang pernyataan di atas") || !strings.Contains(res.Body, "94.45") {
+		t.Fatalf("refused decline should re-render the results page with the reason:\n%s", res.Body)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM pembekalan_seats WHERE id = $1 AND status = 'offered'`, seat); n != 1 {
+		t.Fatal("an unticked decline changed the seat")
+	}
+	mustStatus(t, "decline", cgps[0].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", url.Values{"yakin": {"true"}}), 303)
 	res = cgps[1].c.Get("/seleksi/saya")
 	if !strings.Contains(res.Body, "naik dari daftar cadangan") {
 		t.Fatalf("Budi not promoted:\n%s", res.Body)
@@ -391,7 +404,11 @@ func TestSelectionJourney(t *testing.T) {
 		_ = mw.Close()
 		return cgps[1].c.PostBody("/seleksi/kursi/"+ids(budiSeat)+"/konfirmasi", mw.FormDataContentType(), &buf)
 	}
-	mustStatus(t, "not a pdf", upload("bukan pdf"), 422)
+	res = upload("bukan pdf")
+	mustStatus(t, "not a pdf", res, 422)
+	if !strings.Contains(res.Body, "Unggah Pakta Integritas yang sudah ditandatangani dalam format PDF") || !strings.Contains(res.Body, "naik dari daftar cadangan") {
+		t.Fatalf("a refused Pakta should re-render the results page with the message at the field:\n%s", res.Body)
+	}
 	mustStatus(t, "pdf", upload("%PDF-1.4\n%pakta"), 303)
 	mustStatus(t, "attend", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/pembekalan/"+ids(budiSeat)+"/hadir", nil), 303)
 	if n := selCount(t, a, `SELECT count(*) FROM pembekalan_seats WHERE id = $1 AND status = 'attended' AND pakta_storage IS NOT NULL`, budiSeat); n != 1 {

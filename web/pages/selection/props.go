@@ -38,6 +38,16 @@ type RunProps struct {
 	View    selection.RunView
 	Admin   bool
 	CanSign []string // provinces the viewer may sign off
+	// ProvinceNames names the provinces by code, so sign-offs show "Sumatera Selatan", not "16".
+	ProvinceNames map[string]string
+}
+
+// province is a province's name, or its code when unknown.
+func (p RunProps) province(code string) string {
+	if n := p.ProvinceNames[code]; n != "" {
+		return n
+	}
+	return code
 }
 
 // SheetProps is the scoring page.
