@@ -77,6 +77,12 @@ func (s *Server) selectionCohort(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.renderSelectionCohort(w, r, http.StatusOK, id, func(*selectionpage.CohortProps) {})
+}
+
+// renderSelectionCohort renders a cohort's selection overview with status; change fills in a
+// refused run form.
+func (s *Server) renderSelectionCohort(w http.ResponseWriter, r *http.Request, status int, id int64, change func(*selectionpage.CohortProps)) {
 	ctx := r.Context()
 	c, err := s.sel().Cohort(ctx, id)
 	if err != nil {
@@ -92,7 +98,8 @@ func (s *Server) selectionCohort(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, selectionpage.Cohort(s.base(r, "selection.cohort.title"), p))
+	change(&p)
+	s.render(w, r, status, selectionpage.Cohort(s.base(r, "selection.cohort.title"), p))
 }
 
 // rubricPage shows the rubric form of a cohort's stage.
@@ -219,7 +226,25 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	run, err := s.sel().CreateRun(r.Context(), actor(r), id, f.Corrects, f.Reason)
-	if err != nil {
+	switch {
+	case errors.Is(err, selection.ErrCorrection):
+		errs := map[string]string{}
+		if f.Corrects == 0 {
+			errs["corrects"] = "selection.run.error.corrects"
+		}
+		if len(strings.TrimSpace(f.Reason)) < 5 {
+			errs["reason"] = "selection.run.error.reason"
+		}
+		s.renderSelectionCohort(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.CohortProps) {
+			p.Corrects, p.Reason, p.Errors, p.Problem = f.Corrects, f.Reason, errs, "form.has_errors"
+		})
+		return
+	case errors.Is(err, selection.ErrScoringPending):
+		s.renderSelectionCohort(w, r, http.StatusConflict, id, func(p *selectionpage.CohortProps) {
+			p.Corrects, p.Reason, p.Problem = f.Corrects, f.Reason, "selection.error.scoring_pending"
+		})
+		return
+	case err != nil:
 		s.selectionError(w, r, err)
 		return
 	}

@@ -415,7 +415,20 @@ func TestSelectionJourney(t *testing.T) {
 		t.Fatal("attendance not recorded")
 	}
 	// A correction after publication needs a reason; both runs stay visible.
-	mustStatus(t, "correction without reason", admin.PostForm(base+"/hasil", nil), 409)
+	// A correction without the run it corrects or a reason is refused on the same page, with a
+	// message at each field and what was typed kept.
+	res = admin.PostForm(base+"/hasil", url.Values{"reason": {"abc"}})
+	mustStatus(t, "correction without reason", res, 422)
+	for _, want := range []string{"Pilih hasil yang dikoreksi.", "Tulis alasan koreksi (minimal 5 karakter).", `value="abc"`} {
+		if !strings.Contains(res.Body, want) {
+			t.Fatalf("refused correction lacks %q:\n%s", want, res.Body)
+		}
+	}
+	res = admin.PostForm(base+"/hasil", url.Values{"corrects": {ids(run)}, "reason": {"x"}})
+	mustStatus(t, "correction with a short reason", res, 422)
+	if !strings.Contains(res.Body, "Tulis alasan koreksi") || strings.Contains(res.Body, "Pilih hasil yang dikoreksi.") || !strings.Contains(res.Body, `value="`+ids(run)+`" selected`) {
+		t.Fatalf("short reason: wrong messages or lost choice:\n%s", res.Body)
+	}
 	mustStatus(t, "correction", admin.PostForm(base+"/hasil", url.Values{"corrects": {ids(run)}, "reason": {"Koreksi data sekolah"}}), 303)
 	res = admin.Get("/seleksi/hasil")
 	if strings.Count(res.Body, "/seleksi/hasil/") < 2 {

@@ -16,6 +16,11 @@ type CohortProps struct {
 	Cohort  selection.CohortRow
 	Rubrics map[selection.Stage]bool
 	Runs    []selection.RunRecord
+	// The run form as typed, its field errors and a form-level problem (message keys).
+	Corrects int64
+	Reason   string
+	Errors   map[string]string
+	Problem  string
 }
 
 // RubricProps is the rubric form.
