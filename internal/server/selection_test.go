@@ -247,6 +247,9 @@ func TestSelectionJourney(t *testing.T) {
 		c.c = a.SignIn(c.email)
 	}
 	base := "/admin/seleksi/" + ids(cohort)
+	if res := admin.Get("/admin/seleksi"); !strings.Contains(res.Body, `<span class="badge">Seleksi</span>`) {
+		t.Fatalf("the cohort list should name the stage, not its code:\n%s", res.Body)
+	}
 
 	// Rubric: a bad form keeps what was typed and says what is wrong.
 	res := admin.PostForm(base+"/rubrik/tahap1", url.Values{"passing_grade": {"150"}, "threshold": {"15"}, "criteria": {"Esai | 1 | 4"}})
