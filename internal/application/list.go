@@ -12,13 +12,20 @@ import (
 
 	"penggerak/internal/database"
 	"penggerak/internal/pdp"
+	"penggerak/internal/school"
 )
 
-// Scope limits what regional staff see: national, or a set of kabupaten/kota and provinces.
+// Scope limits what regional staff see: national, or kabupaten/kota and provinces under the
+// jurisdiction rule of DOMAIN.md (a kab/kota Dinas covers PAUD/TK, SD, SMP; a provincial Dinas
+// covers SMA, SMK, SLB), while a BGP sees every applicant of its province.
 type Scope struct {
-	National  bool
+	National bool
+	// Regencies are a kab/kota Dinas's: applicants there at every jenjang but school.ProvincialJenjang.
 	Regencies []string
+	// Provinces are a provincial Dinas's: applicants there at school.ProvincialJenjang only.
 	Provinces []string
+	// BGPProvinces are a BGP's: every applicant of the province.
+	BGPProvinces []string
 }
 
 // Filter narrows the regional list.
@@ -55,6 +62,13 @@ type Page struct {
 	Counts map[Status]int
 }
 
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
 // PageSize is how many rows a list page shows.
 const PageSize = 50
 
@@ -67,9 +81,10 @@ func where(sc Scope, f Filter, withStatus bool) (string, []any) {
 		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
 	}
 	if !sc.National {
-		args = append(args, sc.Regencies, sc.Provinces)
+		args = append(args, nonNil(sc.Regencies), nonNil(sc.Provinces), nonNil(sc.BGPProvinces), school.ProvincialJenjang)
 		n := len(args)
-		conds = append(conds, fmt.Sprintf("(a.regency_code = ANY($%d) OR a.province_code = ANY($%d))", n-1, n))
+		conds = append(conds, fmt.Sprintf(`((a.regency_code = ANY($%d) AND a.jenjang <> ALL($%d))
+			OR (a.province_code = ANY($%d) AND a.jenjang = ANY($%d)) OR a.province_code = ANY($%d))`, n-3, n, n-2, n, n-1))
 	}
 	if f.CohortID != 0 {
 		add("a.cohort_id = $?", f.CohortID)

@@ -106,6 +106,8 @@ type Config struct {
 	Targets   []Target
 	Questions []Question
 	Documents []Document
+	// PublishedRuns counts the cohort's published result runs (the pembekalan guard).
+	PublishedRuns int
 }
 
 // TotalQuota is the sum of the targets' quotas.
@@ -122,10 +124,11 @@ func (c Config) HasTarget(regencyCode string) bool {
 	return slices.ContainsFunc(c.Targets, func(t Target) bool { return t.RegencyCode == regencyCode })
 }
 
-// TransitionProblems returns the message keys of what blocks moving c to next; empty means the
-// transition is allowed. Only the next stage in the lifecycle may follow, and registration
-// cannot open without targets, essay questions and required documents.
-func TransitionProblems(c Config, next Status) []string {
+// TransitionProblems returns the message keys of what blocks moving c to next at now; empty
+// means the transition is allowed. Only the next stage in the lifecycle may follow; registration
+// cannot open without targets, essay questions and required documents; selection cannot start
+// while registration is still open; pembekalan cannot start before a result run is published.
+func TransitionProblems(c Config, next Status, now time.Time) []string {
 	cur := slices.Index(Lifecycle, c.Status)
 	nxt := slices.Index(Lifecycle, next)
 	if cur < 0 || nxt != cur+1 {
@@ -142,6 +145,12 @@ func TransitionProblems(c Config, next Status) []string {
 		if len(c.Documents) == 0 {
 			out = append(out, "cohort.transition.no_documents")
 		}
+	}
+	if next == StatusSeleksi && now.Before(c.RegistrationClosesAt) {
+		out = append(out, "cohort.transition.registration_open")
+	}
+	if next == StatusPembekalan && c.PublishedRuns == 0 {
+		out = append(out, "cohort.transition.no_published_run")
 	}
 	return out
 }

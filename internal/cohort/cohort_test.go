@@ -107,12 +107,16 @@ func TestTransitionProblems(t *testing.T) {
 		{"backwards", func(c *Config) { c.Status = StatusSeleksi }, StatusPendaftaran, []string{"cohort.transition.not_next"}},
 		{"unknown", func(c *Config) {}, Status("x"), []string{"cohort.transition.not_next"}},
 		{"pendidikan to selesai", func(c *Config) { c.Status = StatusPendidikan }, StatusSelesai, nil},
+		{"seleksi while registration is open", func(c *Config) {}, StatusSeleksi, []string{"cohort.transition.registration_open"}},
+		{"seleksi once registration closed", func(c *Config) { c.RegistrationClosesAt = now }, StatusSeleksi, nil},
+		{"pembekalan without a published run", func(c *Config) { c.Status = StatusSeleksi }, StatusPembekalan, []string{"cohort.transition.no_published_run"}},
+		{"pembekalan after publication", func(c *Config) { c.Status, c.PublishedRuns = StatusSeleksi, 1 }, StatusPembekalan, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := openConfig()
 			tt.change(&c)
-			if got := TransitionProblems(c, tt.next); !slices.Equal(got, tt.want) {
+			if got := TransitionProblems(c, tt.next, now); !slices.Equal(got, tt.want) {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})

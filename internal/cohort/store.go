@@ -66,7 +66,10 @@ func (s *Store) Config(ctx context.Context, id int64) (Config, error) {
 	}
 	rows, _ = s.db.Query(ctx, `SELECT id, position, name, guidance, required, max_bytes FROM required_documents
 		WHERE cohort_id = $1 ORDER BY position, id`, id)
-	cfg.Documents, err = pgx.CollectRows(rows, pgx.RowToStructByName[Document])
+	if cfg.Documents, err = pgx.CollectRows(rows, pgx.RowToStructByName[Document]); err != nil {
+		return cfg, err
+	}
+	err = s.db.QueryRow(ctx, `SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL`, id).Scan(&cfg.PublishedRuns)
 	return cfg, err
 }
 
@@ -273,8 +276,8 @@ type ErrTransition struct{ Problems []string }
 
 func (e *ErrTransition) Error() string { return fmt.Sprintf("transition blocked: %v", e.Problems) }
 
-// Transition moves the cohort to the next stage when the guards allow it, audited.
-func (s *Store) Transition(ctx context.Context, actor audit.Actor, id int64, next Status) error {
+// Transition moves the cohort to the next stage when the guards allow it at now, audited.
+func (s *Store) Transition(ctx context.Context, actor audit.Actor, id int64, next Status, now time.Time) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		if err := lockCohort(ctx, tx, id); err != nil {
 			return err
@@ -283,7 +286,7 @@ func (s *Store) Transition(ctx context.Context, actor audit.Actor, id int64, nex
 		if err != nil {
 			return err
 		}
-		if p := TransitionProblems(cfg, next); len(p) > 0 {
+		if p := TransitionProblems(cfg, next, now); len(p) > 0 {
 			return &ErrTransition{Problems: p}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE cohorts SET status = $2, updated_at = now() WHERE id = $1`, id, next); err != nil {
@@ -298,11 +301,12 @@ func (s *Store) Transition(ctx context.Context, actor audit.Actor, id int64, nex
 func (s *Store) configTx(ctx context.Context, tx pgx.Tx, id int64) (Config, error) {
 	var cfg Config
 	var nt, nq, nd int
-	err := tx.QueryRow(ctx, `SELECT status,
+	err := tx.QueryRow(ctx, `SELECT status, registration_closes_at,
 		(SELECT count(*) FROM cohort_regencies WHERE cohort_id = $1),
 		(SELECT count(*) FROM essay_questions WHERE cohort_id = $1),
-		(SELECT count(*) FROM required_documents WHERE cohort_id = $1)
-		FROM cohorts WHERE id = $1`, id).Scan(&cfg.Status, &nt, &nq, &nd)
+		(SELECT count(*) FROM required_documents WHERE cohort_id = $1),
+		(SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL)
+		FROM cohorts WHERE id = $1`, id).Scan(&cfg.Status, &cfg.RegistrationClosesAt, &nt, &nq, &nd, &cfg.PublishedRuns)
 	cfg.Targets, cfg.Questions, cfg.Documents = make([]Target, nt), make([]Question, nq), make([]Document, nd)
 	return cfg, err
 }

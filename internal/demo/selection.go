@@ -61,14 +61,15 @@ func SeedSelection(ctx context.Context, db *pgxpool.Pool) error {
 	type applicant struct {
 		email, name, npsn, regency string
 		scores                     [][]int // per sheet
+		waits                      bool    // one more sheet, open, for the demo assessor
 	}
 	list := []applicant{
-		{"guru@demo.penggerak.id", "", "", "16.01", [][]int{{4, 3, 4}, {3, 3, 4}}},
-		{"cgp.dewi@demo.penggerak.id", "Dewi Lestari", "10691001", "16.01", [][]int{{4, 4, 3}, {4, 4, 4}}},
-		{"cgp.andi@demo.penggerak.id", "Andi Pratama", "10691002", "16.01", [][]int{{3, 3, 3}, {3, 2, 3}}},
-		{"cgp.yusuf@demo.penggerak.id", "Yusuf Hidayat", "10691003", "16.01", [][]int{{2, 2, 2}, {2, 1, 2}}},
-		{"cgp.maria@demo.penggerak.id", "Maria Ulfa", "36791001", "36.73", [][]int{{4, 3, 3}, {3, 3, 3}}},
-		{"cgp.rizki@demo.penggerak.id", "Rizki Ramadhan", "36791002", "36.73", nil}, // waits for the demo assessor
+		{"guru@demo.penggerak.id", "", "", "16.01", [][]int{{4, 3, 4}, {3, 3, 4}}, false},
+		{"cgp.dewi@demo.penggerak.id", "Dewi Lestari", "10691001", "16.01", [][]int{{4, 4, 3}, {4, 4, 4}}, false},
+		{"cgp.andi@demo.penggerak.id", "Andi Pratama", "10691002", "16.01", [][]int{{3, 3, 3}, {3, 2, 3}}, false},
+		{"cgp.yusuf@demo.penggerak.id", "Yusuf Hidayat", "10691003", "16.01", [][]int{{2, 2, 2}, {2, 1, 2}}, false},
+		{"cgp.maria@demo.penggerak.id", "Maria Ulfa", "36791001", "36.73", [][]int{{4, 3, 3}, {3, 3, 3}}, false},
+		{"cgp.rizki@demo.penggerak.id", "Rizki Ramadhan", "36791002", "36.73", [][]int{{3, 3, 3}}, true},
 	}
 	for i, a := range list {
 		var userID int64
@@ -97,16 +98,16 @@ func SeedSelection(ctx context.Context, db *pgxpool.Pool) error {
 			cohort, userID, name, npsn, a.regency, now.AddDate(0, -1, -1).Add(time.Duration(i)*time.Hour), fmt.Sprintf("GP11-%05d", i+1)).Scan(&app); err != nil {
 			return err
 		}
-		if a.scores == nil {
-			if demoAsesor != 0 {
-				for _, who := range []int64{demoAsesor, assessors[0]} {
-					if _, err := db.Exec(ctx, `INSERT INTO score_sheets (application_id, stage, assessor_id, due_at) VALUES ($1, 'tahap1', $2, $3)`,
-						app, who, now.AddDate(0, 0, 7)); err != nil {
-						return err
-					}
-				}
+		if a.waits {
+			// The other assessor has submitted; the demo assessor's sheet is the only open one, so
+			// once it is submitted the admin can compute the run.
+			if demoAsesor == 0 {
+				continue
 			}
-			continue
+			if _, err := db.Exec(ctx, `INSERT INTO score_sheets (application_id, stage, assessor_id, due_at) VALUES ($1, 'tahap1', $2, $3)`,
+				app, demoAsesor, now.AddDate(0, 0, 7)); err != nil {
+				return err
+			}
 		}
 		for k, sc := range a.scores {
 			var sheet int64

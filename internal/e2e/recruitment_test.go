@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"penggerak/internal/account"
@@ -106,6 +108,39 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
+	// The connection drops while typing: the page says the draft is not saved instead of leaving
+	// the last "saved at" time on screen; back online, the next autosave clears it.
+	block := func(patterns ...*network.BlockPattern) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+				return chromedp.Void{}, err
+			}
+			_, err := cdp.Call(ctx, tg, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: patterns})
+			return chromedp.Void{}, err
+		}
+	}
+	if _, err := chromedp.Run(b.Ctx, block(&network.BlockPattern{URLPattern: "*://*:*/lamaran/*/esai/draf", Block: true})); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.SendKeys(chromedp.CSS("textarea[data-counter]"), " Lalu")); err != nil {
+		t.Fatal(err)
+	}
+	b.WaitFor("#autosave.bad")
+	b.MustSee("Draf belum tersimpan")
+	if _, err := chromedp.Run(b.Ctx, block()); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.SendKeys(chromedp.CSS("textarea[data-counter]"), " kami makan.")); err != nil {
+		t.Fatal(err)
+	}
+	b.WaitFor("#autosave:not(.bad)")
+	b.MustSee("Draf tersimpan otomatis")
+	var saved int
+	_ = a.DB.QueryRow(ctx, `SELECT count(*) FROM application_essays WHERE body = $1`, essay+" Lalu kami makan.").Scan(&saved)
+	if saved != 1 {
+		t.Fatal("after reconnecting the whole draft was not stored")
+	}
+	essay += " Lalu kami makan."
 	b.Click(`form[action$="/esai"] button[type=submit]`)
 	b.MustSee("Langkah 4 dari 6")
 

@@ -28,6 +28,11 @@ type School struct {
 // SD, SMP, SMA, SMK, SLB; madrasah MI/MTs/MA; non-school PKBM/SKB/LKP).
 var Jenjangs = []string{"PAUD", "SD", "SMP", "SMA", "SMK", "SLB", "MI", "MTS", "MA", "PKBM", "SKB", "LKP"}
 
+// ProvincialJenjang are the jenjang under a provincial Dinas (DOMAIN.md, Jurisdiction); every
+// other jenjang (PAUD/TK, SD, SMP, and those DOMAIN.md assigns to no Dinas: madrasah, PKBM, SKB,
+// LKP) stays with the kab/kota Dinas.
+var ProvincialJenjang = []string{"SMA", "SMK", "SLB"}
+
 // Statuses are negeri (public) and swasta (private).
 var Statuses = []string{"negeri", "swasta"}
 

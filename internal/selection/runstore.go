@@ -19,6 +19,15 @@ import (
 // no override reason is given.
 var ErrNeedsSignOff = errors.New("selection: provinces have not signed off")
 
+// ErrScoringPending is returned when a run is asked for while score sheets of the cohort's
+// applicants are still open: an applicant would otherwise be ranked with a missing stage score
+// (0, tidak lulus) because an assessor has not finished.
+var ErrScoringPending = errors.New("selection: score sheets still open")
+
+// ErrCorrection is returned (with database.ErrConflict) when a run after publication, or one
+// naming a run to correct, lacks the run it corrects or a reason of at least 5 characters.
+var ErrCorrection = errors.New("selection: a correction needs the run it corrects and a reason")
+
 // runInput loads the inputs of a cohort's run: every configured stage in order, the kab/kota
 // quotas, and every verval-passed application with its final stage scores.
 func runInput(ctx context.Context, q querier, cohortID int64) (RunInput, error) {
@@ -88,16 +97,27 @@ func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corr
 			return err
 		}
 		if published != 0 && (corrects == 0 || len(reason) < 5) {
-			return fmt.Errorf("a correction needs the run it corrects and a reason: %w", database.ErrConflict)
+			return fmt.Errorf("%w: %w", ErrCorrection, database.ErrConflict)
 		}
 		if corrects != 0 {
 			var ok bool
 			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM result_runs WHERE id = $1 AND cohort_id = $2)`, corrects, cohortID).Scan(&ok); err != nil {
 				return err
 			}
-			if !ok || len(reason) < 5 {
+			if !ok {
 				return fmt.Errorf("run %d: %w", corrects, database.ErrConflict)
 			}
+			if len(reason) < 5 {
+				return fmt.Errorf("run %d: %w: %w", corrects, ErrCorrection, database.ErrConflict)
+			}
+		}
+		var open int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
+			WHERE a.cohort_id = $1 AND a.status = 'lolos_verval' AND sh.submitted_at IS NULL`, cohortID).Scan(&open); err != nil {
+			return err
+		}
+		if open > 0 {
+			return fmt.Errorf("cohort %d: %d open sheets: %w", cohortID, open, ErrScoringPending)
 		}
 		in, err := runInput(ctx, tx, cohortID)
 		if err != nil {

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
 	"penggerak/internal/selection"
@@ -449,6 +451,25 @@ func TestScheduleTahap2(t *testing.T) {
 	}
 	if err := w.s.MarkSlot(ctx, w.admin, a3slot, "hadir"); !errors.Is(err, database.ErrConflict) {
 		t.Fatalf("marking twice: %v", err)
+	}
+	// While the others' tahap 2 sheets are open no run can be computed (they would be ranked
+	// without a tahap 2 score); the no-show's deleted sheets do not count as open.
+	if _, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, ""); !errors.Is(err, selection.ErrScoringPending) {
+		t.Fatalf("run with open sheets: %v", err)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM result_runs`); c != 0 {
+		t.Fatalf("%d runs stored while scoring is pending", c)
+	}
+	rows, _ := w.f.DB.Query(ctx, `SELECT id, assessor_id FROM score_sheets WHERE submitted_at IS NULL ORDER BY id`)
+	open, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ ID, Assessor int64 }])
+	if err != nil || len(open) != 8 {
+		t.Fatalf("%d open sheets (%v), want 8", len(open), err)
+	}
+	four := 4
+	for _, sh := range open {
+		if _, err := w.s.SaveSheet(ctx, w.admin, sh.Assessor, sh.ID, []selection.ScoreItem{{Score: &four}, {Score: &four}}, true, now); err != nil {
+			t.Fatal(err)
+		}
 	}
 	run, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
 	if err != nil {

@@ -375,20 +375,23 @@ func (s *Server) applicationReceipt(w http.ResponseWriter, r *http.Request) {
 }
 
 // watchScope is the principal's region scope for the regional lists: national for the admin,
-// otherwise the union of their dinas and BGP scopes.
+// otherwise the union of their dinas scopes (kab/kota or provincial jurisdiction) and BGP provinces.
 func watchScope(p *account.Principal) application.Scope {
 	if p.Has(account.RoleAdmin) {
 		return application.Scope{National: true}
 	}
-	sc := application.Scope{Regencies: []string{}, Provinces: []string{}}
-	for _, role := range []account.Role{account.RoleDinas, account.RoleBGP} {
-		for _, g := range p.Scopes(role) {
-			switch {
-			case g.RegencyCode != "":
-				sc.Regencies = append(sc.Regencies, g.RegencyCode)
-			case g.ProvinceCode != "":
-				sc.Provinces = append(sc.Provinces, g.ProvinceCode)
-			}
+	sc := application.Scope{Regencies: []string{}, Provinces: []string{}, BGPProvinces: []string{}}
+	for _, g := range p.Scopes(account.RoleDinas) {
+		switch {
+		case g.RegencyCode != "":
+			sc.Regencies = append(sc.Regencies, g.RegencyCode)
+		case g.ProvinceCode != "":
+			sc.Provinces = append(sc.Provinces, g.ProvinceCode)
+		}
+	}
+	for _, g := range p.Scopes(account.RoleBGP) {
+		if g.ProvinceCode != "" {
+			sc.BGPProvinces = append(sc.BGPProvinces, g.ProvinceCode)
 		}
 	}
 	return sc

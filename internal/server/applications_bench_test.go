@@ -170,7 +170,7 @@ func BenchmarkWatchList250k(b *testing.B) {
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM applications ORDER BY id DESC OFFSET 200000 LIMIT 1`).Scan(&deep)
 	national := application.Scope{National: true}
 	kab := application.Scope{Regencies: []string{"16.01"}, Provinces: []string{}}
-	prov := application.Scope{Regencies: []string{}, Provinces: []string{"16"}}
+	prov := application.Scope{Regencies: []string{}, Provinces: []string{}, BGPProvinces: []string{"16"}} // a BGP: the whole province
 	cases := []struct {
 		name string
 		sc   application.Scope

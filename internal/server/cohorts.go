@@ -107,7 +107,7 @@ func (s *Server) cohortDetailProps(r *http.Request, id int64) (cohortpage.Detail
 	}
 	if next := cohort.NextStatus(cfg.Status); next != "" {
 		p.Next = next
-		p.Problems = cohort.TransitionProblems(cfg, next)
+		p.Problems = cohort.TransitionProblems(cfg, next, s.now())
 	}
 	p.Assessors, err = s.applications.Assessors(r.Context(), id)
 	return p, err
@@ -267,7 +267,7 @@ func (s *Server) cohortTransition(w http.ResponseWriter, r *http.Request) {
 	if !s.decode(w, r, &f) {
 		return
 	}
-	err := s.cohorts.Transition(r.Context(), actor(r), idParam(r, "id"), cohort.Status(f.To))
+	err := s.cohorts.Transition(r.Context(), actor(r), idParam(r, "id"), cohort.Status(f.To), s.now())
 	var blocked *cohort.ErrTransition
 	if errors.As(err, &blocked) {
 		s.renderCohortDetail(w, r, http.StatusConflict, func(p *cohortpage.DetailProps) { p.Problems, p.ShowProblems = blocked.Problems, true })

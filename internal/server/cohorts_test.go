@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -175,4 +176,53 @@ func TestCohortLifecycleGuardsAndCopy(t *testing.T) {
 		t.Error("quota changed by bgp")
 	}
 	_ = strings.Contains
+}
+
+// Selection cannot start while registration is open, and pembekalan cannot start before a result
+// run is published; a refused move changes nothing and leaves no audit entry.
+func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
+	a := apptest.Start(t)
+	c := recAdminClient(t, a)
+	loc := recCreateCohort(t, c, "12")
+	c.PostForm(loc+"/sasaran", url.Values{"regency_code": {"16.01"}, "quota": {"10"}})
+	c.PostForm(loc+"/esai", url.Values{"group_name": {"Paket 1"}, "prompt": {"Ceritakan praktik baik Anda."}, "min_chars": {"100"}, "max_chars": {"1500"}})
+	c.PostForm(loc+"/dokumen", url.Values{"name": {"KTP"}, "guidance": {"Pindai KTP asli"}, "required": {"true"}, "max_mb": {"2"}})
+	a.SetNow(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)) // registration 1 Nov – 15 Dec
+	if res := c.PostForm(loc+"/status", url.Values{"to": {"pendaftaran"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("open registration %d\n%s", res.Status, res.Body)
+	}
+	stage := func() string {
+		var st string
+		_ = a.DB.QueryRow(context.Background(), `SELECT status FROM cohorts WHERE number = 12`).Scan(&st)
+		return st
+	}
+	recWant(t, c.Get(loc), 200, "Pendaftaran masih dibuka")
+	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"seleksi"}}), http.StatusConflict, "Pendaftaran masih dibuka")
+	if st := stage(); st != "pendaftaran" {
+		t.Fatalf("stage %q after a refused move to seleksi", st)
+	}
+	a.SetNow(time.Date(2026, 12, 16, 0, 0, 0, 0, time.UTC))
+	if res := c.PostForm(loc+"/status", url.Values{"to": {"seleksi"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("seleksi after close %d\n%s", res.Status, res.Body)
+	}
+	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pembekalan"}}), http.StatusConflict, "Belum ada hasil seleksi yang diumumkan")
+	if st := stage(); st != "seleksi" {
+		t.Fatalf("stage %q after a refused move to pembekalan", st)
+	}
+	// An unpublished run is not enough; a published one is.
+	if _, err := a.DB.Exec(context.Background(), `INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash)
+		SELECT id, '{}', repeat('a', 64), repeat('b', 64) FROM cohorts WHERE number = 12`); err != nil {
+		t.Fatal(err)
+	}
+	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pembekalan"}}), http.StatusConflict, "Belum ada hasil seleksi yang diumumkan")
+	if _, err := a.DB.Exec(context.Background(), `INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash, published_at)
+		SELECT id, '{}', repeat('c', 64), repeat('d', 64), now() FROM cohorts WHERE number = 12`); err != nil {
+		t.Fatal(err)
+	}
+	if res := c.PostForm(loc+"/status", url.Values{"to": {"pembekalan"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("pembekalan after publication %d\n%s", res.Status, res.Body)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'cohort.transition'`); n != 3 {
+		t.Errorf("%d transition audit entries, want 3 (refused moves are not audited)", n)
+	}
 }

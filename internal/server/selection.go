@@ -54,6 +54,8 @@ func (s *Server) selectionError(w http.ResponseWriter, r *http.Request, err erro
 		s.errorPage(w, r, http.StatusConflict, "selection.error.locked")
 	case errors.Is(err, selection.ErrTooFewAssessors):
 		s.errorPage(w, r, http.StatusConflict, "selection.error.too_few")
+	case errors.Is(err, selection.ErrScoringPending):
+		s.errorPage(w, r, http.StatusConflict, "selection.error.scoring_pending")
 	default:
 		s.storeError(w, r, err)
 	}
@@ -75,6 +77,12 @@ func (s *Server) selectionCohort(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.renderSelectionCohort(w, r, http.StatusOK, id, func(*selectionpage.CohortProps) {})
+}
+
+// renderSelectionCohort renders a cohort's selection overview with status; change fills in a
+// refused run form.
+func (s *Server) renderSelectionCohort(w http.ResponseWriter, r *http.Request, status int, id int64, change func(*selectionpage.CohortProps)) {
 	ctx := r.Context()
 	c, err := s.sel().Cohort(ctx, id)
 	if err != nil {
@@ -90,7 +98,8 @@ func (s *Server) selectionCohort(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, selectionpage.Cohort(s.base(r, "selection.cohort.title"), p))
+	change(&p)
+	s.render(w, r, status, selectionpage.Cohort(s.base(r, "selection.cohort.title"), p))
 }
 
 // rubricPage shows the rubric form of a cohort's stage.
@@ -217,7 +226,25 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	run, err := s.sel().CreateRun(r.Context(), actor(r), id, f.Corrects, f.Reason)
-	if err != nil {
+	switch {
+	case errors.Is(err, selection.ErrCorrection):
+		errs := map[string]string{}
+		if f.Corrects == 0 {
+			errs["corrects"] = "selection.run.error.corrects"
+		}
+		if len(strings.TrimSpace(f.Reason)) < 5 {
+			errs["reason"] = "selection.run.error.reason"
+		}
+		s.renderSelectionCohort(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.CohortProps) {
+			p.Corrects, p.Reason, p.Errors, p.Problem = f.Corrects, f.Reason, errs, "form.has_errors"
+		})
+		return
+	case errors.Is(err, selection.ErrScoringPending):
+		s.renderSelectionCohort(w, r, http.StatusConflict, id, func(p *selectionpage.CohortProps) {
+			p.Corrects, p.Reason, p.Problem = f.Corrects, f.Reason, "selection.error.scoring_pending"
+		})
+		return
+	case err != nil:
 		s.selectionError(w, r, err)
 		return
 	}
@@ -304,7 +331,15 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
-	props := selectionpage.RunProps{View: v, Admin: p.Has(account.RoleAdmin)}
+	provs, err := s.regions.Provinces(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	props := selectionpage.RunProps{View: v, Admin: p.Has(account.RoleAdmin), ProvinceNames: map[string]string{}}
+	for _, pr := range provs {
+		props.ProvinceNames[pr.Code] = pr.Name
+	}
 	for _, sc := range p.Scopes(account.RoleBGP) {
 		for _, pc := range v.Provinces {
 			if pc == sc.ProvinceCode && v.Run.PublishedAt == nil {
@@ -420,6 +455,11 @@ func (s *Server) saveSheet(w http.ResponseWriter, r *http.Request) {
 
 // myResult shows the applicant's published results with the full breakdown and pembekalan.
 func (s *Server) myResult(w http.ResponseWriter, r *http.Request) {
+	s.renderMyResult(w, r, http.StatusOK, nil)
+}
+
+// renderMyResult renders the results page with status and the errors of a refused seat action.
+func (s *Server) renderMyResult(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
 	uid := principal(r).User.ID
 	bs, err := s.sel().MyResults(r.Context(), uid)
 	if err != nil {
@@ -431,7 +471,7 @@ func (s *Server) myResult(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, selectionpage.MyResult(s.base(r, "selection.my.title"), bs, slots, s.now()))
+	s.render(w, r, status, selectionpage.MyResult(s.base(r, "selection.my.title"), bs, slots, s.now(), errs))
 }
 
 // confirmSeat confirms participation with the signed Pakta Integritas (PDF).
@@ -444,24 +484,27 @@ func (s *Server) confirmSeat(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, r, err)
 		return
 	}
+	refused := func(status int) {
+		s.renderMyResult(w, r, status, map[string]string{"pakta-" + strconv.FormatInt(id, 10): "selection.error.pakta"})
+	}
 	if err := r.ParseMultipartForm(maxPakta); err != nil {
-		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.pakta")
+		refused(http.StatusUnprocessableEntity)
 		return
 	}
 	file, _, err := r.FormFile("pakta")
 	if err != nil {
-		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.pakta")
+		refused(http.StatusUnprocessableEntity)
 		return
 	}
 	defer file.Close()
 	pdf, err := io.ReadAll(io.LimitReader(file, maxPakta+1))
 	if err != nil || len(pdf) > maxPakta {
-		s.clientError(w, r, http.StatusRequestEntityTooLarge, "selection.error.pakta")
+		refused(http.StatusRequestEntityTooLarge)
 		return
 	}
 	err = s.sel().Confirm(r.Context(), actor(r), principal(r).User.ID, id, pdf, s.cfg.UploadDir, s.now())
 	if errors.Is(err, selection.ErrNotPDF) {
-		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.pakta")
+		refused(http.StatusUnprocessableEntity)
 		return
 	}
 	if errors.Is(err, selection.ErrPaktaTooBig) {
@@ -480,6 +523,20 @@ func (s *Server) confirmSeat(w http.ResponseWriter, r *http.Request) {
 func (s *Server) declineSeat(w http.ResponseWriter, r *http.Request) {
 	id, ok := s.idParam(w, r, "seat")
 	if !ok {
+		return
+	}
+	if err := s.sel().CheckSeat(r.Context(), principal(r).User.ID, id); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	var f struct {
+		Sure bool `form:"yakin"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if !f.Sure { // withdrawing gives the seat away for good: one stray tap must not do it
+		s.renderMyResult(w, r, http.StatusUnprocessableEntity, map[string]string{"decline-" + strconv.FormatInt(id, 10): "selection.seat.decline_unsure"})
 		return
 	}
 	now := s.now()

@@ -247,6 +247,9 @@ func TestSelectionJourney(t *testing.T) {
 		c.c = a.SignIn(c.email)
 	}
 	base := "/admin/seleksi/" + ids(cohort)
+	if res := admin.Get("/admin/seleksi"); !strings.Contains(res.Body, `<span class="badge">Seleksi</span>`) {
+		t.Fatalf("the cohort list should name the stage, not its code:\n%s", res.Body)
+	}
 
 	// Rubric: a bad form keeps what was typed and says what is wrong.
 	res := admin.PostForm(base+"/rubrik/tahap1", url.Values{"passing_grade": {"150"}, "threshold": {"15"}, "criteria": {"Esai | 1 | 4"}})
@@ -312,12 +315,21 @@ func TestSelectionJourney(t *testing.T) {
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM score_sheets WHERE adjudicator`).Scan(&third)
 	for _, ac := range assessors {
 		if page := ac.Get("/asesor/penilaian/" + ids(third)); page.Status == 200 {
-			res := ac.PostForm("/asesor/penilaian/"+ids(third), url.Values{"score": {"9", "4"}, "submit": {"true"}})
+			res := ac.PostForm("/asesor/penilaian/"+ids(third), url.Values{"score": {"4", "9"}, "submit": {"true"}})
 			mustStatus(t, "out of scale", res, 422)
 			if !strings.Contains(res.Body, `value="9"`) {
 				t.Fatal("typed score lost")
 			}
 		}
+	}
+	// While the third sheet is open the run is refused, saying why, and nothing is stored.
+	res = admin.PostForm(base+"/hasil", nil)
+	mustStatus(t, "run while scoring is pending", res, 409)
+	if !strings.Contains(res.Body, "Masih ada lembar nilai yang belum dikirim") {
+		t.Fatalf("no reason for the refused run:\n%s", res.Body)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM result_runs`); n != 0 {
+		t.Fatalf("%d runs stored while scoring is pending", n)
 	}
 	score(nil, cgps[0].app, "4", "3") // 88.89: mean with 100 → 94.45 (rounded)
 
@@ -332,6 +344,9 @@ func TestSelectionJourney(t *testing.T) {
 	mustStatus(t, "bgp view", res, 200)
 	if !strings.Contains(res.Body, "Siti Aminah") || strings.Contains(res.Body, "Rina Wati") {
 		t.Fatal("bgp sees outside its province or misses its own")
+	}
+	if !strings.Contains(res.Body, `<span class="badge">Sumatera Selatan</span>`) || !strings.Contains(res.Body, "Setujui hasil provinsi (Sumatera Selatan)") {
+		t.Fatalf("sign-off should name the province, not its code:\n%s", res.Body)
 	}
 	mustStatus(t, "sign-off other province", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"36"}}), 403)
 	mustStatus(t, "sign-off", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}}), 303)
@@ -370,7 +385,17 @@ func TestSelectionJourney(t *testing.T) {
 	var seat int64
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM pembekalan_seats WHERE application_id = $1`, cgps[0].app).Scan(&seat)
 	mustStatus(t, "decline by another", cgps[1].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", nil), 404)
-	mustStatus(t, "decline", cgps[0].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", nil), 303)
+	// Withdrawing gives the seat away for good: without ticking "I am sure" it is refused on the
+	// same page, saying why, and the seat is still offered.
+	res = cgps[0].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", nil)
+	mustStatus(t, "decline without ticking", res, 422)
+	if !strings.Contains(res.Body, "Centang pernyataan di atas") || !strings.Contains(res.Body, "94.45") {
+		t.Fatalf("refused decline should re-render the results page with the reason:\n%s", res.Body)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM pembekalan_seats WHERE id = $1 AND status = 'offered'`, seat); n != 1 {
+		t.Fatal("an unticked decline changed the seat")
+	}
+	mustStatus(t, "decline", cgps[0].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", url.Values{"yakin": {"true"}}), 303)
 	res = cgps[1].c.Get("/seleksi/saya")
 	if !strings.Contains(res.Body, "naik dari daftar cadangan") {
 		t.Fatalf("Budi not promoted:\n%s", res.Body)
@@ -389,7 +414,11 @@ func TestSelectionJourney(t *testing.T) {
 		_ = mw.Close()
 		return cgps[1].c.PostBody("/seleksi/kursi/"+ids(budiSeat)+"/konfirmasi", mw.FormDataContentType(), &buf)
 	}
-	mustStatus(t, "not a pdf", upload("bukan pdf"), 422)
+	res = upload("bukan pdf")
+	mustStatus(t, "not a pdf", res, 422)
+	if !strings.Contains(res.Body, "Unggah Pakta Integritas yang sudah ditandatangani dalam format PDF") || !strings.Contains(res.Body, "naik dari daftar cadangan") {
+		t.Fatalf("a refused Pakta should re-render the results page with the message at the field:\n%s", res.Body)
+	}
 	mustStatus(t, "pdf over 5 MiB", upload("%PDF-1.4\n"+strings.Repeat("0", 5<<20)), 413)
 	mustStatus(t, "pdf", upload("%PDF-1.4\n%pakta"), 303)
 	mustStatus(t, "confirm again", upload("%PDF-1.4\n%pakta"), 409)
@@ -401,7 +430,20 @@ func TestSelectionJourney(t *testing.T) {
 		t.Fatal("attendance not recorded")
 	}
 	// A correction after publication needs a reason; both runs stay visible.
-	mustStatus(t, "correction without reason", admin.PostForm(base+"/hasil", nil), 409)
+	// A correction without the run it corrects or a reason is refused on the same page, with a
+	// message at each field and what was typed kept.
+	res = admin.PostForm(base+"/hasil", url.Values{"reason": {"abc"}})
+	mustStatus(t, "correction without reason", res, 422)
+	for _, want := range []string{"Pilih hasil yang dikoreksi.", "Tulis alasan koreksi (minimal 5 karakter).", `value="abc"`} {
+		if !strings.Contains(res.Body, want) {
+			t.Fatalf("refused correction lacks %q:\n%s", want, res.Body)
+		}
+	}
+	res = admin.PostForm(base+"/hasil", url.Values{"corrects": {ids(run)}, "reason": {"x"}})
+	mustStatus(t, "correction with a short reason", res, 422)
+	if !strings.Contains(res.Body, "Tulis alasan koreksi") || strings.Contains(res.Body, "Pilih hasil yang dikoreksi.") || !strings.Contains(res.Body, `value="`+ids(run)+`" selected`) {
+		t.Fatalf("short reason: wrong messages or lost choice:\n%s", res.Body)
+	}
 	mustStatus(t, "correction", admin.PostForm(base+"/hasil", url.Values{"corrects": {ids(run)}, "reason": {"Koreksi data sekolah"}}), 303)
 	res = admin.Get("/seleksi/hasil")
 	if strings.Count(res.Body, "/seleksi/hasil/") < 2 {
@@ -490,11 +532,11 @@ func TestSelectionRegionScope(t *testing.T) {
 	}
 	res := serang.Get(path)
 	mustStatus(t, "dinas after publication", res, 200)
-	if !strings.Contains(res.Body, "Calon") || strings.Contains(res.Body, "Kabupaten Ogan Komering Ulu") || strings.Count(res.Body, "<tr><td>36.73</td>") != 1 {
+	if !strings.Contains(res.Body, "Calon") || strings.Contains(res.Body, "Kabupaten Ogan Komering Ulu") || strings.Count(res.Body, "<td>36.73</td></tr>") != 1 {
 		t.Fatalf("dinas Serang sees outside its kab/kota:\n%s", res.Body)
 	}
 	res = oku.Get(path)
-	if strings.Count(res.Body, "<tr><td>16.01</td>") != 2 || strings.Contains(res.Body, "<tr><td>36.73</td>") {
+	if strings.Count(res.Body, "<td>16.01</td></tr>") != 2 || strings.Contains(res.Body, "<td>36.73</td></tr>") {
 		t.Fatalf("dinas OKU view wrong:\n%s", res.Body)
 	}
 	if strings.Contains(res.Body, `/setujui"`) || strings.Contains(res.Body, `/umumkan"`) {
@@ -671,5 +713,46 @@ func TestTahap2Schedule(t *testing.T) {
 	}
 	if n := selCount(t, a, `SELECT count(*) FROM audit_log WHERE action LIKE 'selection.tahap2.%'`); n != 4 {
 		t.Fatalf("%d tahap 2 audit entries, want 4", n)
+	}
+}
+
+// A criterion that describes every level of its scale is scored by picking a level from a radio
+// list showing each description (no typing); a draft with the first criterion unpicked keeps the
+// second's score on the second criterion; an error re-render keeps the picked level.
+func TestScoringByLevelDescriptions(t *testing.T) {
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	cohort := fx.Cohort(map[string]int{"16.01": 2})
+	fx.Rubric(cohort, selection.StageTahap1, selectiontest.DefaultRubric()) // 1: 1-4 with Belum/Mulai/Cakap/Mahir; 2: 1-4, no levels
+	_, app := fx.Applicant(cohort, "cgp@uji.id", "Dewi Lestari", "10600301", "16.01", time.Now())
+	as := a.User("satu@uji.id", account.RoleAsesor, account.Scope{})
+	var sheet int64
+	_ = a.DB.QueryRow(context.Background(), `INSERT INTO score_sheets (application_id, stage, assessor_id) VALUES ($1, 'tahap1', $2) RETURNING id`, app, as.ID).Scan(&sheet)
+	c := a.SignIn("satu@uji.id")
+	path := "/asesor/penilaian/" + ids(sheet)
+	res := c.Get(path)
+	for _, want := range []string{`type="radio" id="score-1-1" name="score[0]" value="1"`, `<label for="score-1-3"><strong>3</strong> — Cakap</label>`,
+		`id="score-2" name="score[1]" type="number"`} {
+		if !strings.Contains(res.Body, want) {
+			t.Fatalf("sheet lacks %q:\n%s", want, res.Body)
+		}
+	}
+	// Draft: level of criterion 1 not picked yet, criterion 2 typed.
+	mustStatus(t, "draft", c.PostForm(path, url.Values{"score[1]": {"2"}, "note": {"", "cukup"}, "submit": {"false"}}), 303)
+	if n := selCount(t, a, `SELECT count(*) FROM score_items WHERE sheet_id = $1 AND position = 2 AND score = 2 AND note = 'cukup'`, sheet); n != 1 {
+		t.Fatal("criterion 2's score did not land on criterion 2")
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM score_items WHERE sheet_id = $1 AND position = 1`, sheet); n != 0 {
+		t.Fatal("an unpicked level was stored")
+	}
+	// Submitting with criterion 2 out of range: 422, the picked level stays checked.
+	res = c.PostForm(path, url.Values{"score[0]": {"3"}, "score[1]": {"7"}, "submit": {"true"}})
+	mustStatus(t, "out of range", res, 422)
+	if !strings.Contains(res.Body, `id="score-1-3" name="score[0]" value="3" checked`) || !strings.Contains(res.Body, `value="7"`) {
+		t.Fatalf("picked level or typed value lost:\n%s", res.Body)
+	}
+	mustStatus(t, "submit", c.PostForm(path, url.Values{"score[0]": {"3"}, "score[1]": {"4"}, "submit": {"true"}}), 303)
+	if n := selCount(t, a, `SELECT count(*) FROM score_sheets WHERE id = $1 AND submitted_at IS NOT NULL AND scores = '{3,4}'`, sheet); n != 1 {
+		t.Fatal("submitted scores not stored in criterion order")
 	}
 }

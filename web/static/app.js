@@ -20,6 +20,19 @@
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
   });
+  // Essay autosave (htmx into #autosave): when a save fails (offline, or refused), say so instead
+  // of leaving the last "saved at" time on screen; the next successful save clears it.
+  function autosaveFailed(e) {
+    var el = document.getElementById("autosave");
+    if (!el || !e.detail || e.detail.target !== el) return;
+    el.textContent = el.dataset.failed || "";
+    el.classList.add("bad");
+  }
+  document.addEventListener("htmx:sendError", autosaveFailed);
+  document.addEventListener("htmx:responseError", autosaveFailed);
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail && e.detail.target && e.detail.target.id === "autosave") e.detail.target.classList.remove("bad");
+  });
   // Ask before a destructive submit: <form data-confirm="text">
   document.addEventListener("submit", function (e) {
     var msg = e.target.dataset && e.target.dataset.confirm;

@@ -16,6 +16,11 @@ type CohortProps struct {
 	Cohort  selection.CohortRow
 	Rubrics map[selection.Stage]bool
 	Runs    []selection.RunRecord
+	// The run form as typed, its field errors and a form-level problem (message keys).
+	Corrects int64
+	Reason   string
+	Errors   map[string]string
+	Problem  string
 }
 
 // RubricProps is the rubric form.
@@ -38,6 +43,16 @@ type RunProps struct {
 	View    selection.RunView
 	Admin   bool
 	CanSign []string // provinces the viewer may sign off
+	// ProvinceNames names the provinces by code, so sign-offs show "Sumatera Selatan", not "16".
+	ProvinceNames map[string]string
+}
+
+// province is a province's name, or its code when unknown.
+func (p RunProps) province(code string) string {
+	if n := p.ProvinceNames[code]; n != "" {
+		return n
+	}
+	return code
 }
 
 // SheetProps is the scoring page.
@@ -75,6 +90,19 @@ func formAt(f selection.SheetForm, i int) (string, string) {
 }
 
 func scoreName(i int) string { return fmt.Sprintf("score-%d", i+1) }
+
+// scoreField is the form name of criterion i's score: indexed, so an unpicked radio group
+// does not shift the scores of the criteria after it.
+func scoreField(i int) string { return fmt.Sprintf("score[%d]", i) }
+
+// levelID is the id of the radio for value v of criterion i.
+func levelID(i, v int) string { return fmt.Sprintf("score-%d-%d", i+1, v) }
+
+// levelChoices reports whether a criterion describes every level of its scale, so the assessor
+// picks a level (radio list with each description) instead of typing a number.
+func levelChoices(c selection.Criterion) bool {
+	return c.Max >= c.Min && len(c.Levels) == c.Max-c.Min+1
+}
 
 // barClass is the CSS width class (0-10) of a histogram bar.
 func barClass(n, max int) string {
