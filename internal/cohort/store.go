@@ -37,6 +37,16 @@ func (s *Store) List(ctx context.Context) ([]Cohort, error) {
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Cohort])
 }
 
+// Names returns the names of the cohorts with the given ids, in one query.
+func (s *Store) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	rows, _ := s.db.Query(ctx, `SELECT id, name FROM cohorts WHERE id = ANY($1)`, ids)
+	out := map[int64]string{}
+	var id int64
+	var name string
+	_, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error { out[id] = name; return nil })
+	return out, err
+}
+
 // Get returns one cohort.
 func (s *Store) Get(ctx context.Context, id int64) (Cohort, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+cohortCols+` FROM cohorts WHERE id = $1`, id)

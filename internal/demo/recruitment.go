@@ -30,7 +30,7 @@ func SeedRecruitment(ctx context.Context, db *pgxpool.Pool) error {
 			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
 			training_months, correction_days, status)
 			VALUES (12, 'Angkatan 12', 'cgp', $1, $2, $3, $4, $5, $6, $7, $8, 6, 3, 'pendaftaran') RETURNING id`,
-			now.Add(-24*time.Hour), now.Add(30*24*time.Hour), now.AddDate(0, 1, 1), now.AddDate(0, 1, 21), now.AddDate(0, 2, 1), now.AddDate(0, 2, 14),
+			now.Add(-24*time.Hour), endOfDayWIB(now.AddDate(0, 0, 30)), now.AddDate(0, 1, 1), now.AddDate(0, 1, 21), now.AddDate(0, 2, 1), now.AddDate(0, 2, 14),
 			now.AddDate(0, 3, 1), now.AddDate(0, 3, 5)).Scan(&id); err != nil {
 			return err
 		}
@@ -82,4 +82,11 @@ func seedDemoProfile(ctx context.Context, tx pgx.Tx) error {
 		WHERE u.email = 'guru@demo.penggerak.id'
 		AND NOT EXISTS (SELECT 1 FROM teacher_profiles WHERE user_id = u.id OR nik = '1601014503850001')`)
 	return err
+}
+
+// endOfDayWIB is 23:59 WIB on t's day, a deadline as a person would set it.
+func endOfDayWIB(t time.Time) time.Time {
+	wib := time.FixedZone("WIB", 7*3600)
+	y, m, d := t.In(wib).Date()
+	return time.Date(y, m, d, 23, 59, 0, 0, wib)
 }

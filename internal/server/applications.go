@@ -49,9 +49,16 @@ func (s *Server) recruitmentSection(r *http.Request) (*dashboard.RecruitmentProp
 		}
 		out.Open = append(out.Open, item)
 	}
+	var pastIDs []int64
 	for _, a := range mine {
 		if !slices.ContainsFunc(out.Open, func(o dashboard.OpenCohort) bool { return o.Config.ID == a.CohortID }) {
 			out.Past = append(out.Past, a)
+			pastIDs = append(pastIDs, a.CohortID)
+		}
+	}
+	if len(pastIDs) > 0 {
+		if out.CohortNames, err = s.cohorts.Names(ctx, pastIDs); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil

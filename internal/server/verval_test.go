@@ -114,6 +114,13 @@ func TestVervalAssignDecideAndApplicantSeesReasons(t *testing.T) {
 		t.Fatalf("finish again %d", res.Status)
 	}
 	recWant(t, c.Get(base+"/tinjau"), 200, "Lolos verval")
+	// Once registration has closed, the dashboard lists the application by cohort name and status.
+	if _, err := a.DB.Exec(context.Background(), `UPDATE cohorts SET registration_closes_at = now() - interval '1 day' WHERE id = $1`, tc.ID); err != nil {
+		t.Fatal(err)
+	}
+	var cohortName string
+	_ = a.DB.QueryRow(context.Background(), `SELECT name FROM cohorts WHERE id = $1`, tc.ID).Scan(&cohortName)
+	recWant(t, c.Get("/dasbor"), 200, cohortName+"</a> — Lolos verval")
 	if n := recCount(t, a, `SELECT count(*) FROM verval_decisions WHERE document_id = $1`, docID); n != 2 {
 		t.Errorf("%d decisions in the history, want 2", n)
 	}

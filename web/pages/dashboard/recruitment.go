@@ -16,6 +16,8 @@ type RecruitmentProps struct {
 	TZ         string
 	Open       []OpenCohort
 	Past       []application.Application
+	// CohortNames names the cohorts of Past.
+	CohortNames map[int64]string
 }
 
 // OpenCohort is a cohort open for registration, with the rules the teacher fails (if any) and
