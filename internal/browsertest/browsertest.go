@@ -230,10 +230,15 @@ func (b *Browser) MustNotSee(texts ...string) {
 	}
 }
 
-// Screenshot saves a PNG of the page into $SCREENSHOT_DIR (when set) and returns its path.
+// Screenshot saves a PNG of the page into $SCREENSHOT_DIR (when set; created when missing) and
+// returns its path, or "" when no screenshot was saved (the reason is logged).
 func (b *Browser) Screenshot(name string) string {
 	dir := os.Getenv("SCREENSHOT_DIR")
 	if dir == "" {
+		return ""
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.T.Logf("screenshot %s: %v", name, err)
 		return ""
 	}
 	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
@@ -242,7 +247,10 @@ func (b *Browser) Screenshot(name string) string {
 		return ""
 	}
 	p := filepath.Join(dir, fmt.Sprintf("%s.png", name))
-	_ = os.WriteFile(p, png, 0o644)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		b.T.Logf("screenshot %s: %v", name, err)
+		return ""
+	}
 	return p
 }
 
