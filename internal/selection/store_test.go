@@ -3,9 +3,9 @@ package selection_test
 import (
 	"context"
 	"errors"
-	"reflect"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
