@@ -108,6 +108,12 @@ type Config struct {
 	Documents []Document
 	// PublishedRuns counts the cohort's published result runs (the pembekalan guard).
 	PublishedRuns int
+	// OfferedUntil is the latest confirmation deadline among the cohort's pembekalan seats still
+	// offered (neither confirmed nor declined), nil when there is none (the pendidikan guard).
+	OfferedUntil *time.Time
+	// UnattendedSeats counts confirmed pembekalan seats whose briefing attendance is not
+	// recorded yet (the pendidikan guard).
+	UnattendedSeats int
 }
 
 // TotalQuota is the sum of the targets' quotas.
@@ -127,7 +133,9 @@ func (c Config) HasTarget(regencyCode string) bool {
 // TransitionProblems returns the message keys of what blocks moving c to next at now; empty
 // means the transition is allowed. Only the next stage in the lifecycle may follow; registration
 // cannot open without targets, essay questions and required documents; selection cannot start
-// while registration is still open; pembekalan cannot start before a result run is published.
+// while registration is still open; pembekalan cannot start before a result run is published;
+// pendidikan cannot start while an offered pembekalan seat may still be confirmed (its deadline
+// has not passed) or while a confirmed participant's briefing attendance is not recorded.
 func TransitionProblems(c Config, next Status, now time.Time) []string {
 	cur := slices.Index(Lifecycle, c.Status)
 	nxt := slices.Index(Lifecycle, next)
@@ -151,6 +159,14 @@ func TransitionProblems(c Config, next Status, now time.Time) []string {
 	}
 	if next == StatusPembekalan && c.PublishedRuns == 0 {
 		out = append(out, "cohort.transition.no_published_run")
+	}
+	if next == StatusPendidikan {
+		if c.OfferedUntil != nil && now.Before(*c.OfferedUntil) {
+			out = append(out, "cohort.transition.seats_undecided")
+		}
+		if c.UnattendedSeats > 0 {
+			out = append(out, "cohort.transition.attendance_missing")
+		}
 	}
 	return out
 }

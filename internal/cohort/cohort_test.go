@@ -8,6 +8,8 @@ import (
 
 var now = time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
 
+var later = now.Add(time.Hour)
+
 func openConfig() Config {
 	max := 50
 	return Config{
@@ -111,6 +113,14 @@ func TestTransitionProblems(t *testing.T) {
 		{"seleksi once registration closed", func(c *Config) { c.RegistrationClosesAt = now }, StatusSeleksi, nil},
 		{"pembekalan without a published run", func(c *Config) { c.Status = StatusSeleksi }, StatusPembekalan, []string{"cohort.transition.no_published_run"}},
 		{"pembekalan after publication", func(c *Config) { c.Status, c.PublishedRuns = StatusSeleksi, 1 }, StatusPembekalan, nil},
+		{"pendidikan with every seat decided and attended", func(c *Config) { c.Status = StatusPembekalan }, StatusPendidikan, nil},
+		{"pendidikan while a seat may still be confirmed", func(c *Config) { c.Status, c.OfferedUntil = StatusPembekalan, &later }, StatusPendidikan,
+			[]string{"cohort.transition.seats_undecided"}},
+		{"pendidikan once the last offer's deadline passed", func(c *Config) { c.Status, c.OfferedUntil = StatusPembekalan, &now }, StatusPendidikan, nil},
+		{"pendidikan without recorded attendance", func(c *Config) { c.Status, c.UnattendedSeats = StatusPembekalan, 1 }, StatusPendidikan,
+			[]string{"cohort.transition.attendance_missing"}},
+		{"pendidikan with both", func(c *Config) { c.Status, c.OfferedUntil, c.UnattendedSeats = StatusPembekalan, &later, 3 }, StatusPendidikan,
+			[]string{"cohort.transition.seats_undecided", "cohort.transition.attendance_missing"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -79,9 +79,17 @@ func (s *Store) Config(ctx context.Context, id int64) (Config, error) {
 	if cfg.Documents, err = pgx.CollectRows(rows, pgx.RowToStructByName[Document]); err != nil {
 		return cfg, err
 	}
-	err = s.db.QueryRow(ctx, `SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL`, id).Scan(&cfg.PublishedRuns)
+	err = s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL), `+seatCounts,
+		id).Scan(&cfg.PublishedRuns, &cfg.OfferedUntil, &cfg.UnattendedSeats)
 	return cfg, err
 }
+
+// seatCounts selects, for cohort $1, the latest deadline of the pembekalan seats still offered
+// and the number of confirmed seats without recorded attendance (the pendidikan guard).
+const seatCounts = `(SELECT max(ps.confirm_by) FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
+		WHERE r.cohort_id = $1 AND ps.status = 'offered'),
+	(SELECT count(*) FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
+		WHERE r.cohort_id = $1 AND ps.status = 'confirmed')`
 
 // OpenForRegistration returns the cohorts in the pendaftaran stage whose window includes now,
 // with their configuration.
@@ -315,8 +323,9 @@ func (s *Store) configTx(ctx context.Context, tx pgx.Tx, id int64) (Config, erro
 		(SELECT count(*) FROM cohort_regencies WHERE cohort_id = $1),
 		(SELECT count(*) FROM essay_questions WHERE cohort_id = $1),
 		(SELECT count(*) FROM required_documents WHERE cohort_id = $1),
-		(SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL)
-		FROM cohorts WHERE id = $1`, id).Scan(&cfg.Status, &cfg.RegistrationClosesAt, &nt, &nq, &nd, &cfg.PublishedRuns)
+		(SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL), `+seatCounts+`
+		FROM cohorts WHERE id = $1`, id).Scan(&cfg.Status, &cfg.RegistrationClosesAt, &nt, &nq, &nd, &cfg.PublishedRuns,
+		&cfg.OfferedUntil, &cfg.UnattendedSeats)
 	cfg.Targets, cfg.Questions, cfg.Documents = make([]Target, nt), make([]Question, nq), make([]Document, nd)
 	return cfg, err
 }

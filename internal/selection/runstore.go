@@ -19,9 +19,10 @@ import (
 // no override reason is given.
 var ErrNeedsSignOff = errors.New("selection: provinces have not signed off")
 
-// ErrScoringPending is returned when a run is asked for while score sheets of the cohort's
-// applicants are still open: an applicant would otherwise be ranked with a missing stage score
-// (0, tidak lulus) because an assessor has not finished.
+// ErrScoringPending is returned (inside a *PendingError, see AsPending) when a run is asked for
+// while score sheets of the cohort's applicants are still open or an applicant owed a stage
+// score has no final one: they would otherwise be ranked with a missing stage score (0, tidak
+// lulus) because scoring has not finished.
 var ErrScoringPending = errors.New("selection: score sheets still open")
 
 // ErrCorrection is returned (with database.ErrConflict) when a run after publication, or one
@@ -29,8 +30,10 @@ var ErrScoringPending = errors.New("selection: score sheets still open")
 var ErrCorrection = errors.New("selection: a correction needs the run it corrects and a reason")
 
 // runInput loads the inputs of a cohort's run: every configured stage in order, the kab/kota
-// quotas, and every verval-passed application with its final stage scores.
-func runInput(ctx context.Context, q querier, cohortID int64) (RunInput, error) {
+// quotas, and every verval-passed application with its final stage scores. It also returns each
+// application as the completeness rule (Incomplete) sees it: the state of every stage score and
+// whether a tahap 2 session was scheduled or recorded as a no-show.
+func runInput(ctx context.Context, q querier, cohortID int64) (RunInput, []ApplicantScores, error) {
 	in := RunInput{Quotas: map[string]int{}}
 	finals := map[Stage]map[int64]StageFinal{}
 	for _, st := range Stages {
@@ -39,43 +42,53 @@ func runInput(ctx context.Context, q querier, cohortID int64) (RunInput, error) 
 			continue
 		}
 		if err != nil {
-			return in, err
+			return in, nil, err
 		}
 		in.Stages = append(in.Stages, StageGrade{Stage: st, PassingGrade: sr.Rubric.PassingGrade, Weight: 1})
 		if finals[st], err = stageFinals(ctx, q, cohortID, st, sr.Rubric); err != nil {
-			return in, err
+			return in, nil, err
 		}
 	}
 	if len(in.Stages) == 0 {
-		return in, fmt.Errorf("no rubric: %w", database.ErrConflict)
+		return in, nil, fmt.Errorf("no rubric: %w", database.ErrConflict)
 	}
 	rows, _ := q.Query(ctx, `SELECT regency_code, quota FROM cohort_regencies WHERE cohort_id = $1`, cohortID)
 	var reg string
 	var quota int
 	if _, err := pgx.ForEachRow(rows, []any{&reg, &quota}, func() error { in.Quotas[reg] = quota; return nil }); err != nil {
-		return in, err
+		return in, nil, err
 	}
-	rows, _ = q.Query(ctx, `SELECT id, regency_code, submitted_at FROM applications
-		WHERE cohort_id = $1 AND status = 'lolos_verval' ORDER BY id`, cohortID)
+	rows, _ = q.Query(ctx, `SELECT a.id, a.regency_code, a.submitted_at, sl.id IS NOT NULL, coalesce(sl.status = 'tidak_hadir', false)
+		FROM applications a LEFT JOIN tahap2_slots sl ON sl.application_id = a.id
+		WHERE a.cohort_id = $1 AND a.status = 'lolos_verval' ORDER BY a.id`, cohortID)
 	var c Candidate
-	_, err := pgx.ForEachRow(rows, []any{&c.ApplicationID, &c.RegencyCode, &c.SubmittedAt}, func() error {
+	var scheduled, noShow bool
+	var apps []ApplicantScores
+	_, err := pgx.ForEachRow(rows, []any{&c.ApplicationID, &c.RegencyCode, &c.SubmittedAt, &scheduled, &noShow}, func() error {
 		cc := Candidate{ApplicationID: c.ApplicationID, RegencyCode: c.RegencyCode, SubmittedAt: c.SubmittedAt.UTC(),
 			StageScores: make([]float64, len(in.Stages))}
+		as := ApplicantScores{ApplicationID: c.ApplicationID, States: make([]ScoreState, len(in.Stages)), Scores: cc.StageScores,
+			Scheduled: scheduled, NoShow: noShow}
 		for k, sg := range in.Stages {
 			f, ok := finals[sg.Stage][c.ApplicationID]
 			if !ok || f.NeedThird {
 				cc.StageScores[k] = -1
+				if ok {
+					as.States[k] = ScoreNeedThird
+				}
 				continue
 			}
+			as.States[k] = ScoreFinal
 			cc.StageScores[k] = f.Score
 			if k == 0 && len(f.CriterionMeans) > 0 {
 				cc.FirstCriterion = f.CriterionMeans[0]
 			}
 		}
 		in.Candidates = append(in.Candidates, cc)
+		apps = append(apps, as)
 		return nil
 	})
-	return in, err
+	return in, apps, err
 }
 
 // CreateRun computes and stores a result run of a cohort. Once a run of the cohort is published,
@@ -116,12 +129,14 @@ func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corr
 			WHERE a.cohort_id = $1 AND a.status = 'lolos_verval' AND sh.submitted_at IS NULL`, cohortID).Scan(&open); err != nil {
 			return err
 		}
-		if open > 0 {
-			return fmt.Errorf("cohort %d: %d open sheets: %w", cohortID, open, ErrScoringPending)
-		}
-		in, err := runInput(ctx, tx, cohortID)
+		in, apps, err := runInput(ctx, tx, cohortID)
 		if err != nil {
 			return err
+		}
+		// No applicant is ranked while a score they are owed is not final: they would come out
+		// tidak lulus for a missing score. Only a recorded no-show explains a missing tahap 2.
+		if gaps := Incomplete(in.Stages, apps); open > 0 || len(gaps) > 0 {
+			return fmt.Errorf("cohort %d: %w", cohortID, &PendingError{OpenSheets: open, Gaps: gaps})
 		}
 		out, err := Run(in)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -161,6 +162,19 @@ func TestDiscrepancyAssignsThird(t *testing.T) {
 	}
 	if third != w.assessors[1] { // A is from the applicant's school; B is the only one left
 		t.Fatalf("third assessor %d, want %d", third, w.assessors[1])
+	}
+	for i, sc := range [][2]int{{4, 4}, {3, 3}, {2, 3}} {
+		w.f.Score(w.apps[i+1], selection.StageTahap1, w.assessors[2], sc[0], sc[1])
+		w.f.Score(w.apps[i+1], selection.StageTahap1, w.assessors[3], sc[0], sc[1])
+	}
+	// Everyone else is scored, but a1 waits for the third assessor: no run yet.
+	_, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	p, ok := selection.AsPending(err)
+	if !ok || p.OpenSheets != 1 || !reflect.DeepEqual(p.Gaps, []selection.Gap{{Stage: selection.StageTahap1, Reason: selection.GapThird, Applicants: 1}}) {
+		t.Fatalf("run while a third assessor is pending: %v", err)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM result_runs`); c != 0 {
+		t.Fatalf("%d runs stored", c)
 	}
 	w.f.Score(w.apps[0], selection.StageTahap1, third, 4, 3) // 88.89 → mean with 100 = 94.45 (94.445 rounds half away)
 	id, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
@@ -575,5 +589,91 @@ func TestPublishRefusesSecondUncorrectedRun(t *testing.T) {
 	}
 	if err := w.s.Publish(ctx, w.admin, corr, "uji tanpa tanda tangan", confirmBy, "http://x"); err != nil {
 		t.Fatalf("publishing a correction: %v", err)
+	}
+}
+
+// pending returns the counts of a refused run, failing the test when the run was not refused.
+func pending(t *testing.T, w world) (int, []selection.Gap) {
+	t.Helper()
+	_, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	p, ok := selection.AsPending(err)
+	if !ok {
+		t.Fatalf("run not refused: %v", err)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM result_runs`); c != 0 {
+		t.Fatalf("%d runs stored while scores are not final", c)
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM audit_log WHERE action = 'selection.run.create'`); c != 0 {
+		t.Fatal("a refused run was audited")
+	}
+	return p.OpenSheets, p.Gaps
+}
+
+// A run waits for every score an applicant is owed: tahap 2 for those who passed tahap 1 (not
+// scheduled, then not scored), and a third assessor who could not be assigned. A recorded
+// no-show is not waited for.
+func TestRunRefusedWhileStageScoresNotFinal(t *testing.T) {
+	w := newWorld(t)
+	scoreAll(w) // a1, a2, a3 pass tahap 1; a4 does not
+	w.f.Rubric(w.cohort, selection.StageSimulasi, selectiontest.DefaultRubric())
+	w.f.Rubric(w.cohort, selection.StageWawancara, selectiontest.DefaultRubric())
+	type gap = selection.Gap
+	if open, gaps := pending(t, w); open != 0 || !reflect.DeepEqual(gaps, []gap{{Reason: selection.GapUnscheduled, Applicants: 3}}) {
+		t.Fatalf("before scheduling: %d open, %+v", open, gaps)
+	}
+	form := selection.ScheduleForm{FirstDay: "2026-05-04", DayStart: "08:00", DayEnd: "16:00", Minutes: "75", Break: "15", Mode: "daring", Location: "https://meet.example.id/gp"}
+	win, _ := form.Parse()
+	if n, err := w.s.ScheduleTahap2(ctx, w.admin, w.cohort, win, "daring", form.Location); err != nil || n != 3 {
+		t.Fatalf("ScheduleTahap2 = %d, %v", n, err)
+	}
+	var a3slot int64
+	_ = w.f.DB.QueryRow(ctx, `SELECT id FROM tahap2_slots WHERE application_id = $1`, w.apps[2]).Scan(&a3slot)
+	if err := w.s.MarkSlot(ctx, w.admin, a3slot, "tidak_hadir"); err != nil {
+		t.Fatal(err)
+	}
+	if open, gaps := pending(t, w); open != 8 || !reflect.DeepEqual(gaps, []gap{{selection.StageSimulasi, selection.GapNoScore, 2}, {selection.StageWawancara, selection.GapNoScore, 2}}) {
+		t.Fatalf("scheduled, not scored: %d open, %+v", open, gaps)
+	}
+	// Only a1's two session assessors remain assessors: no third can be assigned for a1.
+	var as1, as2 int64
+	_ = w.f.DB.QueryRow(ctx, `SELECT assessor1_id, assessor2_id FROM tahap2_slots WHERE application_id = $1`, w.apps[0]).Scan(&as1, &as2)
+	if _, err := w.f.DB.Exec(ctx, `UPDATE role_grants SET revoked_at = now() WHERE role = 'asesor' AND user_id NOT IN ($1, $2)`, as1, as2); err != nil {
+		t.Fatal(err)
+	}
+	w.f.Score(w.apps[0], selection.StageWawancara, as1, 4, 4)
+	w.f.Score(w.apps[0], selection.StageWawancara, as2, 1, 1)
+	if c := count(t, w.f, `SELECT count(*) FROM score_sheets WHERE adjudicator`); c != 0 {
+		t.Fatal("a third assessor was assigned")
+	}
+	rows, _ := w.f.DB.Query(ctx, `SELECT id, assessor_id FROM score_sheets WHERE submitted_at IS NULL ORDER BY id`)
+	open, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ ID, Assessor int64 }])
+	if err != nil || len(open) != 6 {
+		t.Fatalf("%d open sheets (%v), want 6", len(open), err)
+	}
+	four := 4
+	for _, sh := range open {
+		if _, err := w.s.SaveSheet(ctx, w.admin, sh.Assessor, sh.ID, []selection.ScoreItem{{Score: &four}, {Score: &four}}, true, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if open, gaps := pending(t, w); open != 0 || !reflect.DeepEqual(gaps, []gap{{selection.StageWawancara, selection.GapThird, 1}}) {
+		t.Fatalf("waiting for a third: %d open, %+v", open, gaps)
+	}
+	// The third scores (assigned by hand): the run goes through; the no-show is tidak lulus.
+	third := w.assessors[1]
+	for _, a := range w.assessors[1:] { // not A: from a1's school
+		if a != as1 && a != as2 {
+			third = a
+		}
+	}
+	w.f.Score(w.apps[0], selection.StageWawancara, third, 4, 3)
+	run, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcome string
+	_ = w.f.DB.QueryRow(ctx, `SELECT outcome FROM run_results WHERE run_id = $1 AND application_id = $2`, run, w.apps[2]).Scan(&outcome)
+	if outcome != "tidak_lulus" {
+		t.Fatalf("no-show outcome %q", outcome)
 	}
 }

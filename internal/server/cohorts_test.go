@@ -16,6 +16,7 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
+	"penggerak/internal/selection/selectiontest"
 )
 
 func recAdminClient(t *testing.T, a *apptest.App) *apptest.Client {
@@ -178,8 +179,10 @@ func TestCohortLifecycleGuardsAndCopy(t *testing.T) {
 	_ = strings.Contains
 }
 
-// Selection cannot start while registration is open, and pembekalan cannot start before a result
-// run is published; a refused move changes nothing and leaves no audit entry.
+// Selection cannot start while registration is open, pembekalan cannot start before a result
+// run is published, and pendidikan cannot start while an offered seat may still be confirmed or
+// a confirmed participant's attendance is not recorded; a refused move changes nothing and
+// leaves no audit entry.
 func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 	a := apptest.Start(t)
 	c := recAdminClient(t, a)
@@ -215,14 +218,56 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 		t.Fatal(err)
 	}
 	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pembekalan"}}), http.StatusConflict, "Belum ada hasil seleksi yang diumumkan")
-	if _, err := a.DB.Exec(context.Background(), `INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash, published_at)
-		SELECT id, '{}', repeat('c', 64), repeat('d', 64), now() FROM cohorts WHERE number = 12`); err != nil {
+	var run, cohortID int64
+	if err := a.DB.QueryRow(context.Background(), `INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash, published_at)
+		SELECT id, '{"quotas": {"16.01": 10}}', repeat('c', 64), repeat('d', 64), now() FROM cohorts WHERE number = 12
+		RETURNING id, cohort_id`).Scan(&run, &cohortID); err != nil {
 		t.Fatal(err)
 	}
 	if res := c.PostForm(loc+"/status", url.Values{"to": {"pembekalan"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("pembekalan after publication %d\n%s", res.Status, res.Body)
 	}
-	if n := recCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'cohort.transition'`); n != 3 {
-		t.Errorf("%d transition audit entries, want 3 (refused moves are not audited)", n)
+	// Pendidikan waits for every offered seat to be decided (or its deadline to pass) and for the
+	// briefing attendance of every confirmed participant.
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	var seats []int64
+	for i, st := range []string{"offered", "confirmed"} {
+		u := a.User(fmt.Sprintf("cgp%d@uji.id", i), account.RoleGuru, account.Scope{})
+		app := fx.ApplicationFor(cohortID, u.ID, fmt.Sprintf("Calon %d", i), fmt.Sprintf("1060050%d", i), "16.01", time.Now())
+		var seat int64
+		if err := a.DB.QueryRow(context.Background(), `INSERT INTO pembekalan_seats (run_id, application_id, regency_code, status, confirm_by, confirmed_at, pakta_storage)
+			VALUES ($1, $2, '16.01', $3, '2026-12-19T00:00:00Z', CASE WHEN $3 = 'confirmed' THEN now() END,
+			CASE WHEN $3 = 'confirmed' THEN repeat('e', 32) || '.pdf' END) RETURNING id`, run, app, st).Scan(&seat); err != nil {
+			t.Fatal(err)
+		}
+		seats = append(seats, seat)
+	}
+	seatState := func() string {
+		var s string
+		_ = a.DB.QueryRow(context.Background(), `SELECT string_agg(status, ',' ORDER BY id) FROM pembekalan_seats`).Scan(&s)
+		return s
+	}
+	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}}), http.StatusConflict,
+		"Masih ada kursi pembekalan yang belum dikonfirmasi atau ditolak", "Kehadiran pembekalan belum dicatat")
+	if st, seats := stage(), seatState(); st != "pembekalan" || seats != "offered,confirmed" {
+		t.Fatalf("stage %q, seats %q after a refused move to pendidikan", st, seats)
+	}
+	a.SetNow(time.Date(2026, 12, 19, 0, 0, 1, 0, time.UTC)) // the offer's deadline has passed
+	res := c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}})
+	recWant(t, res, http.StatusConflict, "Kehadiran pembekalan belum dicatat")
+	if strings.Contains(res.Body, "Masih ada kursi pembekalan") {
+		t.Error("a seat past its deadline still blocks")
+	}
+	if res := c.PostForm(fmt.Sprintf("/admin/seleksi/hasil/%d/pembekalan/%d/hadir", run, seats[1]), nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("attendance %d\n%s", res.Status, res.Body)
+	}
+	if res := c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("pendidikan once decided and attended %d\n%s", res.Status, res.Body)
+	}
+	if st := stage(); st != "pendidikan" {
+		t.Fatalf("stage %q", st)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'cohort.transition'`); n != 4 {
+		t.Errorf("%d transition audit entries, want 4 (refused moves are not audited)", n)
 	}
 }

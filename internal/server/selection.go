@@ -240,8 +240,9 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	case errors.Is(err, selection.ErrScoringPending):
+		pending, _ := selection.AsPending(err)
 		s.renderSelectionCohort(w, r, http.StatusConflict, id, func(p *selectionpage.CohortProps) {
-			p.Corrects, p.Reason, p.Problem = f.Corrects, f.Reason, "selection.error.scoring_pending"
+			p.Corrects, p.Reason, p.Problem, p.Pending = f.Corrects, f.Reason, "selection.error.scoring_pending", pending
 		})
 		return
 	case err != nil:

@@ -325,7 +325,7 @@ func TestSelectionJourney(t *testing.T) {
 	// While the third sheet is open the run is refused, saying why, and nothing is stored.
 	res = admin.PostForm(base+"/hasil", nil)
 	mustStatus(t, "run while scoring is pending", res, 409)
-	if !strings.Contains(res.Body, "Masih ada lembar nilai yang belum dikirim") {
+	if !strings.Contains(res.Body, "Hasil belum dapat dihitung") || !strings.Contains(res.Body, "1 pelamar menunggu asesor ketiga (tahap 1); 1 lembar nilai belum dikirim asesor.") {
 		t.Fatalf("no reason for the refused run:\n%s", res.Body)
 	}
 	if n := selCount(t, a, `SELECT count(*) FROM result_runs`); n != 0 {
@@ -754,5 +754,63 @@ func TestScoringByLevelDescriptions(t *testing.T) {
 	mustStatus(t, "submit", c.PostForm(path, url.Values{"score[0]": {"3"}, "score[1]": {"4"}, "submit": {"true"}}), 303)
 	if n := selCount(t, a, `SELECT count(*) FROM score_sheets WHERE id = $1 AND submitted_at IS NOT NULL AND scores = '{3,4}'`, sheet); n != 1 {
 		t.Fatal("submitted scores not stored in criterion order")
+	}
+}
+
+// TestRunRefusedWhileScoresNotFinal: a run is refused while those who passed tahap 1 have no
+// tahap 2 session, then while their tahap 2 sheets are not in; the admin sees how many
+// applicants lack which score, nothing is stored or audited. A recorded no-show is not waited
+// for.
+func TestRunRefusedWhileScoresNotFinal(t *testing.T) {
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	ctx := context.Background()
+	a.User("admin@uji.id", account.RoleAdmin, account.Scope{})
+	admin := a.SignIn("admin@uji.id")
+	cohort := fx.Cohort(map[string]int{"16.01": 2, "36.73": 1})
+	fx.Rubric(cohort, selection.StageTahap1, selectiontest.DefaultRubric())
+	x := fx.User("ax@uji.id", "Asesor X", "asesor", "", "", "")
+	y := fx.User("ay@uji.id", "Asesor Y", "asesor", "", "", "")
+	var apps []int64
+	for i, p := range []struct{ npsn, reg string }{{"10600401", "16.01"}, {"10600402", "16.01"}, {"36000403", "36.73"}} {
+		_, app := fx.Applicant(cohort, fmt.Sprintf("cgp%d@uji.id", i), fmt.Sprintf("Calon %d", i), p.npsn, p.reg, time.Now())
+		fx.Score(app, selection.StageTahap1, x, 4, 3)
+		fx.Score(app, selection.StageTahap1, y, 4, 3)
+		apps = append(apps, app)
+	}
+	fx.Rubric(cohort, selection.StageSimulasi, selectiontest.DefaultRubric())
+	fx.Rubric(cohort, selection.StageWawancara, selectiontest.DefaultRubric())
+	base := "/admin/seleksi/" + ids(cohort)
+	refused := func(what, want string) {
+		t.Helper()
+		res := admin.PostForm(base+"/hasil", nil)
+		mustStatus(t, what, res, 409)
+		if !strings.Contains(res.Body, "Hasil belum dapat dihitung") || !strings.Contains(res.Body, want) {
+			t.Fatalf("%s: the page does not say %q:\n%s", what, want, res.Body)
+		}
+		if n := selCount(t, a, `SELECT count(*) FROM result_runs`); n != 0 {
+			t.Fatalf("%s: %d runs stored", what, n)
+		}
+		if n := selCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'selection.run.create'`); n != 0 {
+			t.Fatalf("%s: refused run audited", what)
+		}
+	}
+	refused("before tahap 2 is scheduled", "3 pelamar lolos tahap 1 belum dijadwalkan untuk tahap 2.")
+	sf := scheduleForm()
+	mustStatus(t, "schedule", admin.PostForm(base+"/jadwal", url.Values{"first_day": {sf.FirstDay}, "day_start": {sf.DayStart}, "day_end": {sf.DayEnd},
+		"minutes": {sf.Minutes}, "break": {sf.Break}, "mode": {sf.Mode}, "location": {sf.Location}}), 303)
+	var slot int64
+	_ = a.DB.QueryRow(ctx, `SELECT id FROM tahap2_slots WHERE application_id = $1`, apps[2]).Scan(&slot)
+	mustStatus(t, "no-show", admin.PostForm("/admin/seleksi/jadwal/"+ids(slot)+"/status", url.Values{"status": {"tidak_hadir"}}), 303)
+	refused("before tahap 2 is scored", "2 pelamar belum memiliki nilai simulasi mengajar; 2 pelamar belum memiliki nilai wawancara; 8 lembar nilai belum dikirim asesor.")
+	for _, app := range apps[:2] {
+		for _, st := range []selection.Stage{selection.StageSimulasi, selection.StageWawancara} {
+			fx.Score(app, st, x, 4, 4)
+			fx.Score(app, st, y, 4, 4)
+		}
+	}
+	mustStatus(t, "run", admin.PostForm(base+"/hasil", nil), 303)
+	if n := selCount(t, a, `SELECT count(*) FROM run_results WHERE application_id = $1 AND outcome = 'tidak_lulus'`, apps[2]); n != 1 {
+		t.Fatal("the no-show should be tidak lulus")
 	}
 }

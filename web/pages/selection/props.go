@@ -3,12 +3,15 @@
 package selectionpage
 
 import (
+	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"penggerak/internal/region"
 	"penggerak/internal/selection"
+	"penggerak/web/i18n"
 )
 
 // CohortProps is a cohort's selection overview.
@@ -21,6 +24,29 @@ type CohortProps struct {
 	Reason   string
 	Errors   map[string]string
 	Problem  string
+	// Pending, when a run was refused because scores are not final, says how many applicants
+	// lack which score and why (shown with Problem).
+	Pending *selection.PendingError
+}
+
+// PendingText is a refused run's counts in one sentence, e.g. "12 pelamar belum memiliki nilai
+// wawancara; 3 pelamar menunggu asesor ketiga (wawancara)".
+func PendingText(ctx context.Context, p *selection.PendingError) string {
+	if p == nil {
+		return ""
+	}
+	parts := make([]string, 0, len(p.Gaps)+1)
+	for _, g := range p.Gaps {
+		data := map[string]any{"N": g.Applicants}
+		if g.Stage != "" {
+			data["Stage"] = i18n.T(ctx, "selection.pending.stage."+string(g.Stage))
+		}
+		parts = append(parts, i18n.T(ctx, "selection.pending."+string(g.Reason), data))
+	}
+	if p.OpenSheets > 0 {
+		parts = append(parts, i18n.T(ctx, "selection.pending.open_sheets", map[string]any{"N": p.OpenSheets}))
+	}
+	return strings.Join(parts, "; ") + "."
 }
 
 // RubricProps is the rubric form.
