@@ -332,9 +332,16 @@ func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID i
 
 // RecordAttendance records that a confirmed participant attended the briefing: they are now a
 // CGP of the cohort.
-func (s *Store) RecordAttendance(ctx context.Context, actor audit.Actor, seatID int64, now time.Time) error {
+func (s *Store) RecordAttendance(ctx context.Context, actor audit.Actor, runID, seatID int64, now time.Time) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = 'attended', attended_at = $2 WHERE id = $1 AND status = 'confirmed'`, seatID, now)
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pembekalan_seats WHERE id = $1 AND run_id = $2)`, seatID, runID).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			return fmt.Errorf("seat %d of run %d: %w", seatID, runID, database.ErrNotFound)
+		}
+		tag, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = 'attended', attended_at = $3 WHERE id = $1 AND run_id = $2 AND status = 'confirmed'`, seatID, runID, now)
 		if err != nil {
 			return err
 		}

@@ -362,7 +362,11 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 	if err := w.s.Confirm(ctx, w.admin, w.users[0], bs[0].Seat.ID, []byte("%PDF-1.4 pakta"), t.TempDir(), now); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.s.RecordAttendance(ctx, w.admin, bs[0].Seat.ID, now); err != nil {
+	// A seat id under another run is not found, and nothing is recorded.
+	if err := w.s.RecordAttendance(ctx, w.admin, bs[0].RunID+999, bs[0].Seat.ID, now); !errors.Is(err, database.ErrNotFound) {
+		t.Fatalf("attendance through another run: %v", err)
+	}
+	if err := w.s.RecordAttendance(ctx, w.admin, bs[0].RunID, bs[0].Seat.ID, now); err != nil {
 		t.Fatal(err)
 	}
 	if ps, err := w.s.Participants(ctx, w.cohort); err != nil || len(ps) != 1 || ps[0] != w.apps[0] {

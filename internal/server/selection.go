@@ -585,7 +585,7 @@ func (s *Server) attendSeat(w http.ResponseWriter, r *http.Request) {
 	if !ok || !ok2 {
 		return
 	}
-	if err := s.sel().RecordAttendance(r.Context(), actor(r), seat, s.now()); err != nil {
+	if err := s.sel().RecordAttendance(r.Context(), actor(r), run, seat, s.now()); err != nil {
 		s.selectionError(w, r, err)
 		return
 	}
