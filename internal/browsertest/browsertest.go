@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -145,11 +146,35 @@ func (b *Browser) Select(sel, value string) {
 	b.do("select "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.SetValue(chromedp.CSS(sel), value))
 }
 
-// Click clicks the element matching sel and waits for the next page's body when it navigates.
+// Click clicks the element matching sel. When the element is a link or a form's submit button,
+// it waits until the next page has loaded (a new document), so a test never races ahead of a
+// POST that is still in flight on a slow machine.
 func (b *Browser) Click(sel string) {
 	b.T.Helper()
-	b.do("click "+sel, chromedp.WaitVisible(chromedp.CSS(sel)), chromedp.Click(chromedp.CSS(sel)),
-		chromedp.Sleep(150*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+	b.do("wait for "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	navigates := b.Eval(`(function(){var e=document.querySelector(`+strconv.Quote(sel)+`);if(!e)return "";`+
+		`if(e.tagName==="A"){var h=e.getAttribute("href")||"";return h&&h.charAt(0)!=="#"?"y":"";}`+
+		`if((e.tagName==="BUTTON"&&(e.getAttribute("type")||"submit")==="submit")||(e.tagName==="INPUT"&&e.type==="submit"))return e.form?"y":"";`+
+		`return "";})()`) == "y"
+	if navigates {
+		b.Eval(`(window.__browsertestPage = "old")`)
+	}
+	b.do("click "+sel, chromedp.Click(chromedp.CSS(sel)))
+	if navigates {
+		deadline := time.Now().Add(20 * time.Second)
+		for time.Now().Before(deadline) {
+			ctx, cancel := context.WithTimeout(b.Ctx, 2*time.Second)
+			v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" && window.__browsertestPage === undefined ? "new" : "old"`))
+			cancel()
+			if err == nil && v == "new" {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	} else {
+		b.do("after click "+sel, chromedp.Sleep(150*time.Millisecond))
+	}
+	b.do("page after click "+sel, chromedp.WaitReady(chromedp.CSS("body")))
 }
 
 // Upload sets a file input to the given local file.
