@@ -333,6 +333,17 @@ func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID i
 // RecordAttendance records that a confirmed participant attended the briefing: they are now a
 // CGP of the cohort.
 func (s *Store) RecordAttendance(ctx context.Context, actor audit.Actor, runID, seatID int64, now time.Time) error {
+	return s.recordBriefing(ctx, actor, runID, seatID, now, "attended")
+}
+
+// RecordAbsence records that a confirmed participant did not come to the briefing: they do
+// not become a CGP of the cohort.
+func (s *Store) RecordAbsence(ctx context.Context, actor audit.Actor, runID, seatID int64, now time.Time) error {
+	return s.recordBriefing(ctx, actor, runID, seatID, now, "absent")
+}
+
+// recordBriefing moves a confirmed seat of the run to attended or absent, audited.
+func (s *Store) recordBriefing(ctx context.Context, actor audit.Actor, runID, seatID int64, now time.Time, status string) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pembekalan_seats WHERE id = $1 AND run_id = $2)`, seatID, runID).Scan(&exists); err != nil {
@@ -341,14 +352,16 @@ func (s *Store) RecordAttendance(ctx context.Context, actor audit.Actor, runID, 
 		if !exists {
 			return fmt.Errorf("seat %d of run %d: %w", seatID, runID, database.ErrNotFound)
 		}
-		tag, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = 'attended', attended_at = $3 WHERE id = $1 AND run_id = $2 AND status = 'confirmed'`, seatID, runID, now)
+		tag, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = $4,
+				attended_at = CASE WHEN $4 = 'attended' THEN $3::timestamptz ELSE attended_at END
+			WHERE id = $1 AND run_id = $2 AND status = 'confirmed'`, seatID, runID, now, status)
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("seat %d not confirmed: %w", seatID, database.ErrConflict)
 		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat.attended", ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10)})
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat." + status, ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10)})
 	})
 }
 

@@ -369,6 +369,10 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 	if err := w.s.RecordAttendance(ctx, w.admin, bs[0].RunID, bs[0].Seat.ID, now); err != nil {
 		t.Fatal(err)
 	}
+	// Attendance is recorded once: absent afterwards is a conflict, and nothing changes.
+	if err := w.s.RecordAbsence(ctx, w.admin, bs[0].RunID, bs[0].Seat.ID, now); !errors.Is(err, database.ErrConflict) {
+		t.Fatalf("absent after attended: %v", err)
+	}
 	if ps, err := w.s.Participants(ctx, w.cohort); err != nil || len(ps) != 1 || ps[0] != w.apps[0] {
 		t.Fatalf("Participants = %v, %v", ps, err)
 	}

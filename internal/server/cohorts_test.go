@@ -231,7 +231,7 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 	// briefing attendance of every confirmed participant.
 	fx := selectiontest.Fixture{T: t, DB: a.DB}
 	var seats []int64
-	for i, st := range []string{"offered", "confirmed"} {
+	for i, st := range []string{"offered", "confirmed", "confirmed"} {
 		u := a.User(fmt.Sprintf("cgp%d@uji.id", i), account.RoleGuru, account.Scope{})
 		app := fx.ApplicationFor(cohortID, u.ID, fmt.Sprintf("Calon %d", i), fmt.Sprintf("1060050%d", i), "16.01", time.Now())
 		var seat int64
@@ -249,7 +249,7 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 	}
 	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}}), http.StatusConflict,
 		"Masih ada kursi pembekalan yang belum dikonfirmasi atau ditolak", "Kehadiran pembekalan belum dicatat")
-	if st, seats := stage(), seatState(); st != "pembekalan" || seats != "offered,confirmed" {
+	if st, seats := stage(), seatState(); st != "pembekalan" || seats != "offered,confirmed,confirmed" {
 		t.Fatalf("stage %q, seats %q after a refused move to pendidikan", st, seats)
 	}
 	a.SetNow(time.Date(2026, 12, 19, 0, 0, 1, 0, time.UTC)) // the offer's deadline has passed
@@ -260,6 +260,17 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 	}
 	if res := c.PostForm(fmt.Sprintf("/admin/seleksi/hasil/%d/pembekalan/%d/hadir", run, seats[1]), nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("attendance %d\n%s", res.Status, res.Body)
+	}
+	// The third never came: recording the absence also unblocks pendidikan (and they are no CGP).
+	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}}), http.StatusConflict, "Kehadiran pembekalan belum dicatat")
+	if res := c.PostForm(fmt.Sprintf("/admin/seleksi/hasil/%d/pembekalan/%d/absen", run, seats[2]), nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("absence %d\n%s", res.Status, res.Body)
+	}
+	if got := seatState(); got != "offered,attended,absent" {
+		t.Fatalf("seats %q after attendance and absence", got)
+	}
+	if res := c.PostForm(fmt.Sprintf("/admin/seleksi/hasil/%d/pembekalan/%d/absen", run+1000, seats[1]), nil); res.Status != http.StatusNotFound {
+		t.Fatalf("absence through another run: %d", res.Status)
 	}
 	if res := c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("pendidikan once decided and attended %d\n%s", res.Status, res.Body)

@@ -216,6 +216,7 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/admin/seleksi/hasil/{run}/pembekalan", s.seatsPage)
 		r.Post("/admin/seleksi/hasil/{run}/pembekalan/kedaluwarsa", s.expireSeats)
 		r.Post("/admin/seleksi/hasil/{run}/pembekalan/{seat}/hadir", s.attendSeat)
+		r.Post("/admin/seleksi/hasil/{run}/pembekalan/{seat}/absen", s.absentSeat)
 		r.Get("/admin/seleksi/{cohort}/jadwal", s.schedulePage)
 		r.Post("/admin/seleksi/{cohort}/jadwal", s.scheduleTahap2)
 		r.Post("/admin/seleksi/jadwal/{slot}/ubah", s.approveReschedule)

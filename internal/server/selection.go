@@ -593,6 +593,21 @@ func (s *Server) attendSeat(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/admin/seleksi/hasil/"+strconv.FormatInt(run, 10)+"/pembekalan")
 }
 
+// absentSeat records that a confirmed participant did not attend the briefing.
+func (s *Server) absentSeat(w http.ResponseWriter, r *http.Request) {
+	run, ok := s.idParam(w, r, "run")
+	seat, ok2 := s.idParam(w, r, "seat")
+	if !ok || !ok2 {
+		return
+	}
+	if err := s.sel().RecordAbsence(r.Context(), actor(r), run, seat, s.now()); err != nil {
+		s.selectionError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.seats.absent_recorded")
+	redirect(w, r, "/admin/seleksi/hasil/"+strconv.FormatInt(run, 10)+"/pembekalan")
+}
+
 // schedulePage shows the tahap 2 scheduling form and the cohort's sessions.
 func (s *Server) schedulePage(w http.ResponseWriter, r *http.Request) {
 	s.renderSchedule(w, r, http.StatusOK, selection.ScheduleForm{DayStart: "08:00", DayEnd: "16:00", Minutes: "75", Break: "15", Mode: "daring"}, nil)

@@ -158,6 +158,10 @@ func init() {
 			w, seat := publishedSeat(f, "attend", true)
 			return "/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan/" + ids(seat) + "/hadir"
 		}, Want: admin(303)},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/hasil/{run}/pembekalan/{seat}/absen", Path: func(f *fixture) string {
+			w, seat := publishedSeat(f, "absent", true)
+			return "/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan/" + ids(seat) + "/absen"
+		}, Want: admin(303)},
 		routeCase{Method: "GET", Pattern: "/seleksi/hasil", Want: staff(200)},
 		// An unpublished run in Sumatera Selatan and Banten: Dinas sees nothing before publication.
 		routeCase{Method: "GET", Pattern: "/seleksi/hasil/{run}", Path: func(f *fixture) string {
