@@ -111,21 +111,21 @@ func (s *Store) DeletionQueue(ctx context.Context, limit int) (open, done []Dele
 }
 
 // ProcessDeletion carries out or refuses the request with id reqID in one transaction. The
-// requester is mailed at their original address (compose gets their name; To is filled in
-// here). Carrying out anonymises the account: the teacher profile (NIK, NUPTK) is deleted; name,
+// requester is mailed at their original address (compose gets their name and language;
+// To is filled in here). Carrying out anonymises the account: the teacher profile (NIK, NUPTK) is deleted; name,
 // email and phone are replaced; the password hash becomes unusable; the account is disabled
 // (loadPrincipal refuses it, so its sessions end); unsent mail to the old address and
 // emailed-link tokens are removed.
 // Applications, scores, results and the audit log stay (kept by law and for audit). Both
 // outcomes are audited without personal identifiers. A processed request gives
 // ErrAlreadyProcessed; an unknown one database.ErrNotFound.
-func (s *Store) ProcessDeletion(ctx context.Context, actor audit.Actor, reqID int64, d Decision, compose func(name string) mail.Message, at time.Time) error {
+func (s *Store) ProcessDeletion(ctx context.Context, actor audit.Actor, reqID int64, d Decision, compose func(name, lang string) mail.Message, at time.Time) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		var userID int64
 		var processed *time.Time
-		var email, name string
-		err := tx.QueryRow(ctx, `SELECT d.user_id, d.processed_at, u.email, u.name FROM data_deletion_requests d
-			JOIN users u ON u.id = d.user_id WHERE d.id = $1 FOR UPDATE OF d, u`, reqID).Scan(&userID, &processed, &email, &name)
+		var email, name, lang string
+		err := tx.QueryRow(ctx, `SELECT d.user_id, d.processed_at, u.email, u.name, u.language FROM data_deletion_requests d
+			JOIN users u ON u.id = d.user_id WHERE d.id = $1 FOR UPDATE OF d, u`, reqID).Scan(&userID, &processed, &email, &name, &lang)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("deletion request %d: %w", reqID, database.ErrNotFound)
 		}
@@ -153,7 +153,7 @@ func (s *Store) ProcessDeletion(ctx context.Context, actor audit.Actor, reqID in
 		}
 		// Enqueued last so that removing the old address's unsent mail does not remove this
 		// message; it is the one mail the old address still receives.
-		msg := compose(name)
+		msg := compose(name, lang)
 		msg.To = email
 		return mail.Enqueue(ctx, tx, msg)
 	})

@@ -5,7 +5,6 @@ import (
 
 	"penggerak/internal/mail"
 	"penggerak/internal/profile"
-	"penggerak/web/i18n"
 	deletionpage "penggerak/web/pages/deletion"
 )
 
@@ -27,7 +26,7 @@ func (s *Server) renderDeletion(w http.ResponseWriter, r *http.Request, status i
 }
 
 // decideDeletion carries out ("dihapus") or refuses ("ditolak", with a reason) a deletion
-// request; the requester is mailed the outcome. A processed request gives 409.
+// request; the requester is mailed the outcome in their own language. A processed request gives 409.
 func (s *Server) decideDeletion(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathID(r, "id")
 	if !ok {
@@ -46,12 +45,11 @@ func (s *Server) decideDeletion(w http.ResponseWriter, r *http.Request) {
 		s.renderDeletion(w, r, http.StatusUnprocessableEntity, deletionpage.Props{FormID: id, Note: f.Note, Errors: errs})
 		return
 	}
-	ctx := r.Context()
-	compose := func(name string) mail.Message {
-		data := map[string]any{"Name": name, "Note": d.Note}
-		return mail.Message{Subject: i18n.T(ctx, "deletion.mail."+d.Outcome+".subject"), Body: i18n.T(ctx, "deletion.mail."+d.Outcome+".body", data)}
+	compose := func(name, lang string) mail.Message { // in the requester's language
+		l, data := s.i18n.Localizer(lang), map[string]any{"Name": name, "Note": d.Note}
+		return mail.Message{Subject: l.T("deletion.mail." + d.Outcome + ".subject"), Body: l.T("deletion.mail."+d.Outcome+".body", data)}
 	}
-	if err := s.profiles().ProcessDeletion(ctx, actor(r), id, d, compose, s.now()); err != nil {
+	if err := s.profiles().ProcessDeletion(r.Context(), actor(r), id, d, compose, s.now()); err != nil {
 		s.storeError(w, r, err)
 		return
 	}

@@ -223,6 +223,7 @@ func TestDeletionRequestRefusal(t *testing.T) {
 	}
 	// The teacher sees the outcome and may ask again.
 	c := a.SignIn("tolak@guru.test")
+	recWant(t, c.Get("/profil/data-saya"), 200, reason)
 	if res := c.PostForm("/profil/data-saya/hapus", url.Values{"reason": {"Lagi"}}); res.Status != http.StatusSeeOther {
 		t.Errorf("asking again after a refusal: %d", res.Status)
 	}
