@@ -120,6 +120,8 @@ type DeletionRequest struct {
 	RequestedAt time.Time  `db:"requested_at" json:"requested_at"`
 	ProcessedAt *time.Time `db:"processed_at" json:"processed_at"`
 	Outcome     string     `db:"outcome" json:"outcome"`
+	// DecisionNote is the admin's note on the decision (the reason of a refusal).
+	DecisionNote string `db:"decision_note" json:"decision_note"`
 }
 
 // RequestDeletion records a deletion request at time at. A user has at most one open request:
@@ -132,7 +134,7 @@ func (s *Store) RequestDeletion(ctx context.Context, actor audit.Actor, userID i
 		if err != nil {
 			return fmt.Errorf("deletion request: %w", err)
 		}
-		rows, _ := tx.Query(ctx, `SELECT id, reason, requested_at, processed_at, outcome FROM data_deletion_requests
+		rows, _ := tx.Query(ctx, `SELECT id, reason, requested_at, processed_at, outcome, decision_note FROM data_deletion_requests
 			WHERE user_id = $1 AND processed_at IS NULL`, userID)
 		if d, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[DeletionRequest]); err != nil || tag.RowsAffected() == 0 {
 			return err
@@ -154,7 +156,7 @@ func (s *Store) RecordExport(ctx context.Context, actor audit.Actor, userID int6
 
 // DeletionRequests lists a user's deletion requests, newest first.
 func (s *Store) DeletionRequests(ctx context.Context, userID int64) ([]DeletionRequest, error) {
-	rows, _ := s.db.Query(ctx, `SELECT id, reason, requested_at, processed_at, outcome FROM data_deletion_requests
+	rows, _ := s.db.Query(ctx, `SELECT id, reason, requested_at, processed_at, outcome, decision_note FROM data_deletion_requests
 		WHERE user_id = $1 ORDER BY requested_at DESC, id DESC`, userID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[DeletionRequest])
 }

@@ -146,6 +146,9 @@ func (s *Server) appRoutes(r chi.Router) {
 		// audit: admin routes
 		r.Get("/admin/audit", s.auditLog)
 		r.Get("/admin/audit/verifikasi", s.auditVerify)
+		// deletion: personal-data deletion requests (SECURITY.md 19)
+		r.Get("/admin/permintaan-hapus", s.deletionRequests)
+		r.Post("/admin/permintaan-hapus/{id}", s.decideDeletion)
 	})
 
 	// Staff: admin, BGP, Dinas (each handler scopes its queries to the user's region).
