@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"penggerak/internal/account"
+	"penggerak/internal/audit"
 	"penggerak/internal/selection"
 	"penggerak/web/pages/dashboard"
 	selectionpage "penggerak/web/pages/selection"
@@ -580,31 +582,27 @@ func (s *Server) expireSeats(w http.ResponseWriter, r *http.Request) {
 
 // attendSeat records briefing attendance: the applicant becomes a CGP of the cohort.
 func (s *Server) attendSeat(w http.ResponseWriter, r *http.Request) {
-	run, ok := s.idParam(w, r, "run")
-	seat, ok2 := s.idParam(w, r, "seat")
-	if !ok || !ok2 {
-		return
-	}
-	if err := s.sel().RecordAttendance(r.Context(), actor(r), run, seat, s.now()); err != nil {
-		s.selectionError(w, r, err)
-		return
-	}
-	s.flash(r, "selection.seats.attended")
-	redirect(w, r, "/admin/seleksi/hasil/"+strconv.FormatInt(run, 10)+"/pembekalan")
+	s.recordBriefing(w, r, s.sel().RecordAttendance, "selection.seats.attended")
 }
 
 // absentSeat records that a confirmed participant did not attend the briefing.
 func (s *Server) absentSeat(w http.ResponseWriter, r *http.Request) {
+	s.recordBriefing(w, r, s.sel().RecordAbsence, "selection.seats.absent_recorded")
+}
+
+// recordBriefing records attendance or absence for the seat of the run in the URL.
+func (s *Server) recordBriefing(w http.ResponseWriter, r *http.Request,
+	record func(context.Context, audit.Actor, int64, int64, time.Time) error, flashKey string) {
 	run, ok := s.idParam(w, r, "run")
 	seat, ok2 := s.idParam(w, r, "seat")
 	if !ok || !ok2 {
 		return
 	}
-	if err := s.sel().RecordAbsence(r.Context(), actor(r), run, seat, s.now()); err != nil {
+	if err := record(r.Context(), actor(r), run, seat, s.now()); err != nil {
 		s.selectionError(w, r, err)
 		return
 	}
-	s.flash(r, "selection.seats.absent_recorded")
+	s.flash(r, flashKey)
 	redirect(w, r, "/admin/seleksi/hasil/"+strconv.FormatInt(run, 10)+"/pembekalan")
 }
 
