@@ -12,7 +12,6 @@ import (
 	"github.com/alexedwards/argon2id"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
@@ -43,7 +42,7 @@ const (
 
 // Store keeps accounts and role grants.
 type Store struct {
-	db     *pgxpool.Pool
+	db     database.DB
 	params argon2id.Params
 	// hashSlots bounds concurrent password hashing, so a surge of sign-ins queues for CPU
 	// instead of allocating params.Memory for every request at once.
@@ -53,8 +52,15 @@ type Store struct {
 }
 
 // NewStore returns a Store that hashes new passwords with params.
-func NewStore(db *pgxpool.Pool, params argon2id.Params) *Store {
+func NewStore(db database.DB, params argon2id.Params) *Store {
 	return &Store{db: db, params: params, hashSlots: make(chan struct{}, 2*runtime.GOMAXPROCS(0)), hashWait: MaxHashWait}
+}
+
+// WithTx returns the store bound to tx: every query goes through tx.
+func (s *Store) WithTx(tx pgx.Tx) *Store {
+	c := *s
+	c.db = tx
+	return &c
 }
 
 // ErrBusy says too many passwords are being checked at once; the caller should answer "try

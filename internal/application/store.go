@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/cohort"
@@ -25,14 +24,21 @@ import (
 
 // Store reads and writes applications. Uploaded files live under dir.
 type Store struct {
-	db      *pgxpool.Pool
+	db      database.DB
 	cohorts *cohort.Store
 	dir     string
 }
 
 // NewStore returns a Store on the pool, storing files under uploadDir/applications.
-func NewStore(db *pgxpool.Pool, uploadDir string) *Store {
+func NewStore(db database.DB, uploadDir string) *Store {
 	return &Store{db: db, cohorts: cohort.NewStore(db), dir: filepath.Join(uploadDir, "applications")}
+}
+
+// WithTx returns the store bound to tx (its cohort store too): every query goes through tx.
+func (s *Store) WithTx(tx pgx.Tx) *Store {
+	c := *s
+	c.db, c.cohorts = tx, s.cohorts.WithTx(tx)
+	return &c
 }
 
 // Profile returns the teacher's profile with their school, or nil when they have none yet.

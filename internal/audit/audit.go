@@ -10,11 +10,11 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"penggerak/internal/database"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Actor is who made a change and from where.
@@ -113,10 +113,17 @@ type LogEntry struct {
 }
 
 // Store reads the audit log.
-type Store struct{ db *pgxpool.Pool }
+type Store struct{ db database.DB }
 
 // NewStore returns a Store.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+func NewStore(db database.DB) *Store { return &Store{db: db} }
+
+// WithTx returns the store bound to tx: every query goes through tx.
+func (s *Store) WithTx(tx pgx.Tx) *Store {
+	c := *s
+	c.db = tx
+	return &c
+}
 
 // Recent lists entries newest first, before id beforeID (0 for the newest), at most limit.
 func (s *Store) Recent(ctx context.Context, beforeID int64, limit int) ([]LogEntry, error) {

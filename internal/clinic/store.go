@@ -10,7 +10,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
@@ -33,14 +32,21 @@ var (
 
 // Store holds every query of the clinics feature.
 type Store struct {
-	db      *pgxpool.Pool
+	db      database.DB
 	signer  *Signer
 	baseURL string
 }
 
 // NewStore returns a Store; baseURL is used for links in emails.
-func NewStore(db *pgxpool.Pool, signer *Signer, baseURL string) *Store {
+func NewStore(db database.DB, signer *Signer, baseURL string) *Store {
 	return &Store{db: db, signer: signer, baseURL: strings.TrimRight(baseURL, "/")}
+}
+
+// WithTx returns the store bound to tx: every query goes through tx.
+func (s *Store) WithTx(tx pgx.Tx) *Store {
+	c := *s
+	c.db = tx
+	return &c
 }
 
 // Signer returns the ticket signer.

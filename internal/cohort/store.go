@@ -9,17 +9,23 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
 )
 
 // Store reads and writes cohorts.
-type Store struct{ db *pgxpool.Pool }
+type Store struct{ db database.DB }
 
 // NewStore returns a Store on the pool.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+func NewStore(db database.DB) *Store { return &Store{db: db} }
+
+// WithTx returns the store bound to tx: every query goes through tx.
+func (s *Store) WithTx(tx pgx.Tx) *Store {
+	c := *s
+	c.db = tx
+	return &c
+}
 
 const cohortCols = `id, number, name, program_kind, registration_opens_at, registration_closes_at,
 	administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,

@@ -11,6 +11,7 @@ import (
 	_ "github.com/golang-migrate/migrate/v4/database/pgx/v5" // pgx5:// driver
 	"github.com/golang-migrate/migrate/v4/source/iofs"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
@@ -83,7 +84,31 @@ func migrateURL(url string) string {
 	return url
 }
 
-// Tx runs fn in one transaction: committed when fn returns nil, rolled back otherwise.
-func Tx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, pool, fn)
+// DB is either the pool or a transaction: everything a store does to read, write or begin.
+// A store holds a DB and can be bound to a running transaction (each store's WithTx), so a
+// read made while a transaction is open goes through that transaction instead of taking a
+// second connection from the pool. Holding one connection while waiting for another is how
+// a small pool deadlocks under many concurrent writers.
+//
+// Tx on a DB that is already a transaction opens a savepoint, so a store method that starts
+// its own transaction can be called on a bound store as well.
+type DB interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
+	Begin(ctx context.Context) (pgx.Tx, error)
+}
+
+var (
+	_ DB = (*pgxpool.Pool)(nil)
+	_ DB = pgx.Tx(nil)
+)
+
+// Tx runs fn in one transaction on db (a savepoint when db is already a transaction):
+// committed when fn returns nil, rolled back otherwise. Inside fn every read and write goes
+// through tx; TestTransactionsUseTheirTx checks the whole module for that.
+func Tx(ctx context.Context, db DB, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, db, fn)
 }

@@ -4,8 +4,8 @@ package overview
 
 import (
 	"context"
-
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5"
+	"penggerak/internal/database"
 
 	"penggerak/internal/account"
 )
@@ -21,10 +21,17 @@ type Counts struct {
 }
 
 // Store reads the figures.
-type Store struct{ db *pgxpool.Pool }
+type Store struct{ db database.DB }
 
 // NewStore returns a Store on the pool.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+func NewStore(db database.DB) *Store { return &Store{db: db} }
+
+// WithTx returns the store bound to tx: every query goes through tx.
+func (s *Store) WithTx(tx pgx.Tx) *Store {
+	c := *s
+	c.db = tx
+	return &c
+}
 
 // RegionCounts counts schools and registered teachers in scope (a kabupaten/kota, a province,
 // or the whole country), and accounts when the scope is national.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
@@ -23,10 +22,17 @@ var ErrNIKTaken = fmt.Errorf("nik already registered: %w", database.ErrConflict)
 var ErrUnknownSchool = fmt.Errorf("unknown school: %w", database.ErrNotFound)
 
 // Store reads and writes teacher profiles and data deletion requests.
-type Store struct{ db *pgxpool.Pool }
+type Store struct{ db database.DB }
 
 // NewStore returns a Store on the pool.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+func NewStore(db database.DB) *Store { return &Store{db: db} }
+
+// WithTx returns the store bound to tx: every query goes through tx.
+func (s *Store) WithTx(tx pgx.Tx) *Store {
+	c := *s
+	c.db = tx
+	return &c
+}
 
 // Get returns the profile of a user, or database.ErrNotFound when they have none yet.
 func (s *Store) Get(ctx context.Context, userID int64) (Profile, error) {

@@ -65,10 +65,17 @@ func Location(tz string) *time.Location {
 }
 
 // Store reads regions.
-type Store struct{ db *pgxpool.Pool }
+type Store struct{ db database.DB }
 
 // NewStore returns a Store on the pool.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+func NewStore(db database.DB) *Store { return &Store{db: db} }
+
+// WithTx returns the store bound to tx: every query goes through tx.
+func (s *Store) WithTx(tx pgx.Tx) *Store {
+	c := *s
+	c.db = tx
+	return &c
+}
 
 // Provinces lists all provinces by code.
 func (s *Store) Provinces(ctx context.Context) ([]Province, error) {

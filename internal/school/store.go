@@ -7,17 +7,23 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
 )
 
 // Store reads and writes schools.
-type Store struct{ db *pgxpool.Pool }
+type Store struct{ db database.DB }
 
 // NewStore returns a Store on the pool.
-func NewStore(db *pgxpool.Pool) *Store { return &Store{db: db} }
+func NewStore(db database.DB) *Store { return &Store{db: db} }
+
+// WithTx returns the store bound to tx: every query goes through tx.
+func (s *Store) WithTx(tx pgx.Tx) *Store {
+	c := *s
+	c.db = tx
+	return &c
+}
 
 const selectSchool = `SELECT s.npsn, s.name, s.jenjang, s.status, s.regency_code, r.name AS regency_name,
 	coalesce(s.district_code, '') AS district_code, coalesce(d.name, '') AS district_name,
