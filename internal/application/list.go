@@ -159,5 +159,5 @@ func (s *Store) InScope(ctx context.Context, sc Scope, id int64) (Details, error
 	if err != nil {
 		return Details{}, err
 	}
-	return s.details(ctx, s.db, a)
+	return s.details(ctx, a)
 }

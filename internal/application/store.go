@@ -46,11 +46,7 @@ func (s *Store) Profile(ctx context.Context, userID int64) (*Profile, error) {
 	return profileQ(ctx, s.db, userID)
 }
 
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func profileQ(ctx context.Context, q querier, userID int64) (*Profile, error) {
+func profileQ(ctx context.Context, q database.DB, userID int64) (*Profile, error) {
 	rows, _ := q.Query(ctx, `SELECT u.id AS user_id, u.name, u.email, p.nik, p.nuptk, p.birth_date, p.gender, p.npsn,
 		sc.name AS school_name, sc.regency_code, r.name AS regency_name, r.province_code, p.jenjang, p.subject,
 		p.employment_status, p.years_teaching, p.education
@@ -141,11 +137,13 @@ func (s *Store) Details(ctx context.Context, userID, id int64) (Details, error) 
 	if err != nil {
 		return Details{}, err
 	}
-	return s.details(ctx, s.db, a)
+	return s.details(ctx, a)
 }
 
-func (s *Store) details(ctx context.Context, q querier, a Application) (Details, error) {
+// details loads everything in a; on a store bound with WithTx it reads through the transaction.
+func (s *Store) details(ctx context.Context, a Application) (Details, error) {
 	d := Details{Application: a}
+	q := s.db
 	var err error
 	if d.Cohort, err = s.cohorts.Config(ctx, a.CohortID); err != nil {
 		return d, err
@@ -177,7 +175,7 @@ func (s *Store) details(ctx context.Context, q querier, a Application) (Details,
 	return d, nil
 }
 
-func documentsQ(ctx context.Context, q querier, a Application) ([]Document, error) {
+func documentsQ(ctx context.Context, q database.DB, a Application) ([]Document, error) {
 	rows, _ := q.Query(ctx, `SELECT r.id, r.position, r.name, r.guidance, r.required, r.max_bytes,
 		d.id AS upload_id, d.original_name, d.size_bytes, d.sha256, d.uploaded_at, d.verval_status, d.verval_reason, d.verval_note, d.corrected_at
 		FROM required_documents r LEFT JOIN application_documents d ON d.required_document_id = r.id AND d.application_id = $2
@@ -198,7 +196,7 @@ func (s *Store) editable(ctx context.Context, tx pgx.Tx, userID, id int64, now t
 	if a.Status != StatusDraft {
 		return a, ErrLocked
 	}
-	c, err := s.cohorts.Get(ctx, a.CohortID)
+	c, err := s.cohorts.WithTx(tx).Get(ctx, a.CohortID)
 	if err != nil {
 		return a, err
 	}
@@ -503,7 +501,7 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, userID, id int64,
 		if err != nil {
 			return err
 		}
-		d, err := s.details(ctx, tx, a)
+		d, err := s.WithTx(tx).details(ctx, a)
 		if err != nil {
 			return err
 		}
@@ -547,7 +545,7 @@ func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, userID, id int6
 		if a.Status != StatusDraft && a.Status != StatusSubmitted {
 			return ErrLocked
 		}
-		c, err := s.cohorts.Get(ctx, a.CohortID)
+		c, err := s.cohorts.WithTx(tx).Get(ctx, a.CohortID)
 		if err != nil {
 			return err
 		}

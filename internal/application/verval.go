@@ -92,7 +92,7 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
 			return err
 		}
-		as, err := s.Assessors(ctx, cohortID)
+		as, err := s.WithTx(tx).Assessors(ctx, cohortID)
 		if err != nil {
 			return err
 		}
@@ -197,7 +197,7 @@ func (s *Store) ForAssessor(ctx context.Context, assessorID, id int64) (Details,
 	if err != nil {
 		return Details{}, err
 	}
-	return s.details(ctx, s.db, a)
+	return s.details(ctx, a)
 }
 
 func prefixed(p, cols string) string {

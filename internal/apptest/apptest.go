@@ -5,6 +5,7 @@ package apptest
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/audit"
 	"penggerak/internal/config"
+	"penggerak/internal/database"
 	"penggerak/internal/server"
 	"penggerak/internal/testdb"
 )
@@ -47,6 +49,9 @@ type App struct {
 type Options struct {
 	// Config changes the configuration before the server is built.
 	Config func(*config.Config)
+	// MaxConns, when set, caps the server's connection pool (the test's own DB keeps its
+	// pool), to show that many concurrent users cannot exhaust a small pool.
+	MaxConns int
 }
 
 // Start runs the app on a fresh database until the test ends.
@@ -66,11 +71,26 @@ func Start(t testing.TB, opts ...Options) *App {
 	}
 	a.Config = cfg
 	a.Accounts = account.NewStore(db, account.TestParams)
+	serverDB := db
+	for _, o := range opts {
+		if o.MaxConns > 0 {
+			sep := "?"
+			if strings.Contains(dbURL, "?") {
+				sep = "&"
+			}
+			small, err := database.Open(context.Background(), fmt.Sprintf("%s%spool_max_conns=%d", dbURL, sep, o.MaxConns))
+			if err != nil {
+				t.Fatalf("apptest: small pool: %v", err)
+			}
+			t.Cleanup(small.Close)
+			serverDB = small
+		}
+	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	a.Server = server.New(cfg, server.Deps{DB: db, Logger: logger, PasswordParams: account.TestParams, Now: a.Now})
+	a.Server = server.New(cfg, server.Deps{DB: serverDB, Logger: logger, PasswordParams: account.TestParams, Now: a.Now})
 	a.HTTP = httptest.NewServer(a.Server)
 	a.URL = a.HTTP.URL
 	t.Cleanup(func() {

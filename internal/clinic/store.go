@@ -84,14 +84,10 @@ func scopeArgs(sc Scope) []any {
 	return []any{sc.National, p, r}
 }
 
-func (s *Store) one(ctx context.Context, q pgx.Tx, where string, args ...any) (Clinic, error) {
-	var rows pgx.Rows
-	sql := `SELECT ` + clinicCols + ` WHERE ` + where
-	if q != nil {
-		rows, _ = q.Query(ctx, sql, args...)
-	} else {
-		rows, _ = s.db.Query(ctx, sql, args...)
-	}
+// one returns the event matching where with its sessions; on a store bound with WithTx it
+// reads through the transaction.
+func (s *Store) one(ctx context.Context, where string, args ...any) (Clinic, error) {
+	rows, _ := s.db.Query(ctx, `SELECT `+clinicCols+` WHERE `+where, args...)
 	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Clinic])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, fmt.Errorf("clinic: %w", database.ErrNotFound)
@@ -113,17 +109,17 @@ func (s *Store) sessions(ctx context.Context, clinicID int64) ([]Session, error)
 
 // ForStaff returns an event inside the staff scope; outside it the event does not exist.
 func (s *Store) ForStaff(ctx context.Context, sc Scope, id int64) (Clinic, error) {
-	return s.one(ctx, nil, `c.id = $1 AND `+scopeSQL(2), append([]any{id}, scopeArgs(sc)...)...)
+	return s.one(ctx, `c.id = $1 AND `+scopeSQL(2), append([]any{id}, scopeArgs(sc)...)...)
 }
 
 // Public returns a published or cancelled event (never a draft).
 func (s *Store) Public(ctx context.Context, id int64) (Clinic, error) {
-	return s.one(ctx, nil, `c.id = $1 AND c.status <> 'draft'`, id)
+	return s.one(ctx, `c.id = $1 AND c.status <> 'draft'`, id)
 }
 
 // ByID returns an event whatever its state (for tickets and certificates).
 func (s *Store) ByID(ctx context.Context, id int64) (Clinic, error) {
-	return s.one(ctx, nil, `c.id = $1`, id)
+	return s.one(ctx, `c.id = $1`, id)
 }
 
 func (s *Store) list(ctx context.Context, where string, args ...any) ([]Clinic, error) {
@@ -218,7 +214,7 @@ func (s *Store) Update(ctx context.Context, act audit.Actor, sc Scope, id int64,
 		if in.Capacity < registered {
 			return fmt.Errorf("%w (%d)", ErrCapacityBelow, registered)
 		}
-		before, err := s.one(ctx, tx, `c.id = $1`, id)
+		before, err := s.WithTx(tx).one(ctx, `c.id = $1`, id)
 		if err != nil {
 			return err
 		}

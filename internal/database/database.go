@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-migrate/migrate/v4"
@@ -35,8 +36,8 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = "15000"
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
-	if cfg.MaxConns < 10 {
-		cfg.MaxConns = 20
+	if !strings.Contains(url, "pool_max_conns") {
+		cfg.MaxConns = 20 // pgxpool's default is the number of CPUs, too few for a web server
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
