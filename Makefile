@@ -17,7 +17,7 @@ test:
 	scripts/check-templ.sh && \
 	test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; } && \
 	go vet ./... && \
-	go test -count=1 -timeout 20m ./...
+	go test -count=1 -parallel 4 -timeout 30m ./...
 
 build:
 	CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o bin/penggerak ./cmd/penggerak

@@ -154,6 +154,7 @@ func TestUserAdminScope(t *testing.T) {
 // The BGP's scope is applied in the SQL: searching and reading users outside its province gives
 // nothing, and refused grants leave the database unchanged.
 func TestStoreScopesUserAdministration(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := testdb.New(t)
 	s := account.NewStore(db, account.TestParams)

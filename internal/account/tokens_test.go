@@ -17,6 +17,7 @@ var tokenRE = regexp.MustCompile(`[A-Za-z0-9_-]{43}`)
 
 // Two requests using the same reset link at once: exactly one changes the password.
 func TestResetTokenIsSingleUseUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	s := account.NewStore(db, account.TestParams)
 	ctx := context.Background()

@@ -30,6 +30,7 @@ func record(t *testing.T, db *pgxpool.Pool, a audit.Actor, entries ...audit.Entr
 }
 
 func TestRecordAndVerify(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := testdb.New(t)
 	s := audit.NewStore(db)
@@ -98,6 +99,7 @@ func TestRecordAndVerify(t *testing.T) {
 // Changing any stored field of an entry, bypassing the append-only trigger, is detected at that
 // entry; a changed hash is detected at the entry that links to it.
 func TestVerifyDetectsTampering(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		sql    string
@@ -152,6 +154,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 }
 
 func TestAuditLogRefusesChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	db, _ := testdb.New(t)
 	record(t, db, audit.Actor{IP: "127.0.0.1"}, audit.Entry{Action: "test", ObjectType: "test", ObjectID: "1"})

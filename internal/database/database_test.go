@@ -15,6 +15,7 @@ import (
 // Open sets a 15 s statement timeout unless the URL asks for another one, and a query that
 // runs longer is cancelled by PostgreSQL (SQLSTATE 57014), freeing its connection.
 func TestStatementTimeout(t *testing.T) {
+	t.Parallel()
 	_, url := testdb.New(t)
 	ctx := t.Context()
 

@@ -12,6 +12,7 @@ import (
 // TestSeedClinics: the demo clinics of OKU (100 seats) and Kalimantan Tengah (150 seats, three
 // days) are created once, published, whatever seeding is repeated.
 func TestSeedClinics(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	ctx := context.Background()
 	for range 2 {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestSeedSchoolsAndGuruProfile(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	ctx := context.Background()
 	for i := 0; i < 2; i++ { // idempotent

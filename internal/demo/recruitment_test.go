@@ -9,6 +9,7 @@ import (
 )
 
 func TestSeedRecruitmentIdempotent(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	ctx := context.Background()
 	// On its own, without users or schools: the cohort is made, nothing else is needed.

@@ -12,6 +12,7 @@ import (
 // scored by two assessors, the last by one with the demo assessor's sheet the only open one (so a
 // run can be computed once the demo assessor submits); seeding twice changes nothing.
 func TestSeedSelection(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	ctx := context.Background()
 	for i := 0; i < 2; i++ {

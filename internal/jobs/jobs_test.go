@@ -15,6 +15,7 @@ import (
 
 // The River client started as `serve` starts it delivers the outbox, and stops cleanly.
 func TestRiverDeliversTheOutbox(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	logger := slog.New(slog.DiscardHandler)
 	client, err := jobs.New(db, logger, &mail.Deliverer{DB: db, Log: logger})
@@ -55,6 +56,7 @@ func TestRiverDeliversTheOutbox(t *testing.T) {
 // The River client runs the retention job when it starts: a failed sign-in older than a day
 // and the body of a mail sent 31 days ago are gone, fresh ones stay.
 func TestRiverPrunesOnStart(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	ctx := t.Context()
 	_, err := db.Exec(ctx, `INSERT INTO login_failures (email, ip, at) VALUES

@@ -17,6 +17,7 @@ import (
 // The periodic job frees a pembekalan seat whose confirmation deadline passed, and the best
 // cadangan of the same kab/kota gets it and is emailed, without anyone pressing a button.
 func TestRiverExpiresMissedSeatDeadlines(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	f := selectiontest.Fixture{T: t, DB: db}
 	cohort := f.Cohort(map[string]int{"16.01": 1})

@@ -71,6 +71,7 @@ func rows(t *testing.T, d *mail.Deliverer) []row {
 }
 
 func TestDeliverWithoutSMTPLogsAndMarksSent(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	var logs bytes.Buffer
 	d := &mail.Deliverer{DB: db, Log: slog.New(slog.NewTextHandler(&logs, nil))}
@@ -99,6 +100,7 @@ func TestDeliverWithoutSMTPLogsAndMarksSent(t *testing.T) {
 }
 
 func TestDeliverSendsRetriesAndGivesUp(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	now := time.Now().Add(time.Second) // rows are enqueued at the database's now()
 	fake := &fakeSender{}
@@ -147,6 +149,7 @@ func TestDeliverSendsRetriesAndGivesUp(t *testing.T) {
 }
 
 func TestDeliverSkipsRowsClaimedElsewhere(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	fake := &fakeSender{}
 	d := &mail.Deliverer{DB: db, Sender: fake, Log: slog.New(slog.DiscardHandler)}

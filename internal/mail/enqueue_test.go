@@ -13,6 +13,7 @@ import (
 )
 
 func TestEnqueueManyStoresEveryMessageInTheTransaction(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	ctx := context.Background()
 	ms := make([]mail.Message, 1000)

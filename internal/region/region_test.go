@@ -9,6 +9,7 @@ import (
 )
 
 func TestLoadedRegions(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	ctx := context.Background()
 	s := region.NewStore(db)

@@ -10,6 +10,7 @@ import (
 
 // Each kind of short-lived data is removed just after its rule says, and not a moment before.
 func TestPrune(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	ctx := t.Context()
 	now := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)

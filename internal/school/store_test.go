@@ -24,6 +24,7 @@ func bigFile(n int) []byte {
 }
 
 func TestStoreImportSearchList(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	ctx := context.Background()
 	s := NewStore(db)

@@ -507,6 +507,7 @@ func TestScheduleTahap2(t *testing.T) {
 // Two lulus of the same kab/kota decline at the same moment: each freed seat goes to a different
 // cadangan, never the same one twice.
 func TestConcurrentDeclinesPromoteDistinctCadangan(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	f := selectiontest.Fixture{T: t, DB: db}
 	s := selection.NewStore(db)

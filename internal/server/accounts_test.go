@@ -93,6 +93,7 @@ func validSignUp() url.Values {
 }
 
 func TestSignUpValidation(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	cases := []struct {
 		name  string
@@ -145,6 +146,7 @@ func TestSignUpValidation(t *testing.T) {
 }
 
 func TestSignUpVerifyAndSignIn(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := a.Anonymous()
 	res := c.PostForm("/daftar", validSignUp())
@@ -209,6 +211,7 @@ func TestSignUpVerifyAndSignIn(t *testing.T) {
 }
 
 func TestSignUpDuplicateEmail(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("siti.aminah@sekolah.test", account.RoleGuru, account.Scope{})
 	res := a.Anonymous().PostForm("/daftar", validSignUp())
@@ -223,6 +226,7 @@ func TestSignUpDuplicateEmail(t *testing.T) {
 }
 
 func TestVerificationExpiresAndResend(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := a.Anonymous()
 	if res := c.PostForm("/daftar", validSignUp()); res.Status != http.StatusSeeOther {
@@ -273,6 +277,7 @@ func requestPage(t *testing.T, c *apptest.Client, path, email string) (apptest.R
 }
 
 func TestLinkRequestsDoNotRevealAccounts(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("ada@x.test", account.RoleGuru, account.Scope{})
 	c := a.Anonymous()
@@ -322,6 +327,7 @@ func TestLinkRequestsDoNotRevealAccounts(t *testing.T) {
 }
 
 func TestLinkRequestsLimitedPerAddress(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := a.Anonymous()
 	for i := 0; i < account.MaxRequestsPerAddress; i++ {
@@ -337,6 +343,7 @@ func TestLinkRequestsLimitedPerAddress(t *testing.T) {
 }
 
 func TestPasswordReset(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	u := a.User("guru@x.test", account.RoleGuru, account.Scope{})
 	elsewhere := a.SignIn("guru@x.test") // e.g. a stolen session, ended by the reset
@@ -394,6 +401,7 @@ func TestPasswordReset(t *testing.T) {
 }
 
 func TestPasswordResetExpires(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("guru@x.test", account.RoleGuru, account.Scope{})
 	c := a.Anonymous()
@@ -408,6 +416,7 @@ func TestPasswordResetExpires(t *testing.T) {
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("guru@x.test", account.RoleGuru, account.Scope{})
 	c := a.SignIn("guru@x.test")
@@ -443,6 +452,7 @@ func TestChangePassword(t *testing.T) {
 }
 
 func TestDevOutbox(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := a.Anonymous()
 	if res := c.PostForm("/daftar", validSignUp()); res.Status != http.StatusSeeOther {
@@ -459,6 +469,7 @@ func TestDevOutbox(t *testing.T) {
 }
 
 func TestSignUpLimitedPerAddress(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	// This address has asked for as many verification links as allowed in the last hour.
 	if _, err := a.DB.Exec(t.Context(), `INSERT INTO token_requests (purpose, email, ip, at)

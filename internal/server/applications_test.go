@@ -197,6 +197,7 @@ func recWant(t testing.TB, res apptest.Response, status int, texts ...string) {
 
 // The teacher's whole path: dashboard, eligibility, every step, submit, receipt, email.
 func TestApplicationJourneyToReceipt(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 	u, c := recTeacher(t, a, "siti@guru.test", "10600001", "16.01", recProfileOpts{})
@@ -243,6 +244,7 @@ func TestApplicationJourneyToReceipt(t *testing.T) {
 // The deadline is shown in the teacher's own time zone, from their school's province: a teacher
 // in Kota Denpasar (Bali) sees WITA.
 func TestDeadlineShownInTeachersZone(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 	if _, err := a.DB.Exec(context.Background(), `INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, '51.71', 10)`, tc.ID); err != nil {
@@ -254,6 +256,7 @@ func TestDeadlineShownInTeachersZone(t *testing.T) {
 }
 
 func TestEligibilityShownPerRule(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 	tests := []struct {
@@ -293,6 +296,7 @@ func TestEligibilityShownPerRule(t *testing.T) {
 }
 
 func TestEssayLimitsAndAutosave(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 	_, c := recTeacher(t, a, "esai@guru.test", "10600001", "16.01", recProfileOpts{})
@@ -325,6 +329,7 @@ func TestEssayLimitsAndAutosave(t *testing.T) {
 }
 
 func TestUploadChecks(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 	u, c := recTeacher(t, a, "unggah@guru.test", "10600001", "16.01", recProfileOpts{})
@@ -402,6 +407,7 @@ func TestUploadChecks(t *testing.T) {
 }
 
 func TestDeadlineEdges(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 	_, c := recTeacher(t, a, "tenggat@guru.test", "10600001", "16.01", recProfileOpts{})
@@ -424,6 +430,7 @@ func TestDeadlineEdges(t *testing.T) {
 }
 
 func TestDoubleAndConcurrentSubmit(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 	_, c := recTeacher(t, a, "ganda@guru.test", "10600001", "16.01", recProfileOpts{})
@@ -472,6 +479,7 @@ func TestDoubleAndConcurrentSubmit(t *testing.T) {
 }
 
 func TestWithdrawAndReapply(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 	_, c := recTeacher(t, a, "tarik@guru.test", "10600001", "16.01", recProfileOpts{})
@@ -496,6 +504,7 @@ func TestWithdrawAndReapply(t *testing.T) {
 
 // Regional watching: scope in SQL, masked NIK, filters, counts, 404 outside the region.
 func TestRegionalWatch(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 	_, oku := recTeacher(t, a, "oku@guru.test", "10600001", "16.01", recProfileOpts{})
@@ -551,6 +560,7 @@ var recActorTest = audit.Actor{IP: "test"}
 // of its province, and the BGP every applicant of its province — in the SQL, so opening another
 // jurisdiction's application by id is a 404.
 func TestWatchListFollowsJurisdiction(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 	if _, err := a.DB.Exec(context.Background(), `UPDATE cohorts SET eligible_jenjang = '{SD,SMP,SMA,SMK,SLB}' WHERE id = $1`, tc.ID); err != nil {

@@ -22,6 +22,7 @@ func init() {
 }
 
 func TestAuditLogPage(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	admin := a.User("admin@x.test", account.RoleAdmin, account.Scope{})
 	u := a.User("budi@x.test", account.RoleGuru, account.Scope{})
@@ -79,6 +80,7 @@ func TestAuditLogPage(t *testing.T) {
 }
 
 func TestAuditVerifyDetectsTampering(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("admin@x.test", account.RoleAdmin, account.Scope{})
 	a.User("asesor@x.test", account.RoleAsesor, account.Scope{ProvinceCode: "16"})
@@ -118,6 +120,7 @@ func tamper(t *testing.T, a *apptest.App, sql string) {
 }
 
 func TestAuditLogIsAppendOnly(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("asesor@x.test", account.RoleAsesor, account.Scope{ProvinceCode: "16"})
 	n := usersCount(t, a.DB, `SELECT count(*) FROM audit_log`)

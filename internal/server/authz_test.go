@@ -124,6 +124,7 @@ func init() {
 }
 
 func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	have := map[string]bool{"POST /keluar": true} // run last, below, as it ends each session
 	for _, rc := range matrix {

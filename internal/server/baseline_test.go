@@ -38,6 +38,7 @@ func withCookie(t *testing.T, a *apptest.App, token, path string) apptest.Respon
 // session ends after 2 hours (cookie and stored expiry; the 12-hour absolute lifetime is scs's
 // Lifetime in server.go).
 func TestSessionTokenAndCookie(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("siti@x.test", account.RoleGuru, account.Scope{})
 	c := a.Anonymous()
@@ -99,6 +100,7 @@ func TestSessionTokenAndCookie(t *testing.T) {
 
 // The data notice summarises the retention rules and the breach promise, in both languages.
 func TestDataNoticeRetention(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := a.Anonymous()
 	wantBody(t, c.Get("/tentang-data"), http.StatusOK, "Berapa lama data disimpan", "dihapus setelah 24 jam", "3 × 24 jam", "setelah 30 hari")
@@ -109,6 +111,7 @@ func TestDataNoticeRetention(t *testing.T) {
 // SECURITY.md 12: an ordinary form body over 1 MiB is refused with 413 and a clear page,
 // and fields the form does not know are ignored.
 func TestFormBodyLimitAndUnknownFields(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("siti@x.test", account.RoleGuru, account.Scope{})
 	c := a.Anonymous()
@@ -129,6 +132,7 @@ func TestFormBodyLimitAndUnknownFields(t *testing.T) {
 // Behind a proxy (TRUST_PROXY=true) the client's address comes from X-Forwarded-For, so
 // limits per address and the audit log see the real client; otherwise the header is ignored.
 func TestTrustProxy(t *testing.T) {
+	t.Parallel()
 	for _, trust := range []bool{false, true} {
 		a := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.TrustProxy = trust }})
 		c := a.Anonymous()

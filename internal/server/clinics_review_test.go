@@ -31,6 +31,7 @@ func navOf(t *testing.T, body string) string {
 // reach their events, a teacher the public list (which links to their registrations), and the
 // national admin the audit log.
 func TestClinicNavigation(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("dinas@nav.test", account.RoleDinas, account.Scope{ProvinceCode: "36", RegencyCode: "36.73"})
 	a.User("guru@nav.test", account.RoleGuru, account.Scope{})
@@ -90,6 +91,7 @@ func createOKUEvent(t *testing.T, a *apptest.App, staff *apptest.Client) (string
 // Saving the edit form without a change a teacher cares about emails nobody; a change of venue
 // emails each registrant what changed, with their own ticket link.
 func TestClinicEditNotifiesWhatChanged(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	staff := a.SignIn("dinas.oku@x.test")
@@ -141,6 +143,7 @@ func TestClinicEditNotifiesWhatChanged(t *testing.T) {
 // A refused typed code stays in the field to be corrected; an accepted one is cleared for the
 // next teacher.
 func TestClinicCheckInKeepsRefusedCode(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	staff := a.SignIn("dinas.oku@x.test")
@@ -163,6 +166,7 @@ func TestClinicCheckInKeepsRefusedCode(t *testing.T) {
 // Cancelling an event (emails to every registrant and school, no undo) needs a ticked
 // confirmation; without it the page says so and nothing changes.
 func TestClinicCancelNeedsConfirmation(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	staff := a.SignIn("dinas.oku@x.test")
@@ -197,6 +201,7 @@ func TestClinicCancelNeedsConfirmation(t *testing.T) {
 // A teacher registering themselves is not offered an email field that would be ignored: the
 // page says the ticket goes to their account's address, and that is the address stored.
 func TestClinicRegisterShowsAccountEmail(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	a.User("guru.sendiri@x.test", account.RoleGuru, account.Scope{})
@@ -224,6 +229,7 @@ func TestClinicRegisterShowsAccountEmail(t *testing.T) {
 // The tick list of the check-in page has column headers, and every label points at a checkbox
 // that exists (a present teacher has no checkbox, so no label either).
 func TestClinicCheckInListLabels(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	staff := a.SignIn("dinas.oku@x.test")
@@ -243,6 +249,7 @@ func TestClinicCheckInListLabels(t *testing.T) {
 // A teacher's one tap on "Batalkan pendaftaran" does not give the seat away: the ticket page
 // asks for a ticked confirmation first.
 func TestTicketCancelNeedsConfirmation(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	_, reg := createOKUEvent(t, a, a.SignIn("dinas.oku@x.test"))
@@ -275,6 +282,7 @@ func TestTicketCancelNeedsConfirmation(t *testing.T) {
 // When the camera cannot be used, the scanner explains it in the page's language (the script
 // reads the messages from the page) instead of showing the browser's error name.
 func TestClinicScannerMessages(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	staff := a.SignIn("dinas.oku@x.test")
@@ -289,6 +297,7 @@ func TestClinicScannerMessages(t *testing.T) {
 // A teacher filtering the public list by their kabupaten sees the events held there and the
 // province-level events of their province, not those of a neighbouring kabupaten.
 func TestClinicListIncludesProvinceEvents(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	st := clinicStore(a)
 	ctx := context.Background()
@@ -322,6 +331,7 @@ func TestClinicListIncludesProvinceEvents(t *testing.T) {
 // An edit never deletes a session that has check-ins: the form comes back with a message and
 // the attendance stays.
 func TestClinicEditKeepsAttendedSessions(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	staff := a.SignIn("dinas.oku@x.test")

@@ -215,6 +215,7 @@ type clinicCase struct {
 // notification, check-in (ok, again, forged, other event), exports, certificate and its
 // verification, feedback, cancellation of the event, and the dashboard section.
 func TestClinicFlow(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := &clinicCase{t, a}
 	ctx := context.Background()
@@ -473,6 +474,7 @@ func TestClinicFlow(t *testing.T) {
 // TestClinicNomination: staff nominate teachers for school slots; the slot limit is shown on
 // the form, and a nomination for another region's event is a 404.
 func TestClinicNomination(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := okuEvent(t, a, 10, true)
 	if _, err := a.DB.Exec(context.Background(), `UPDATE clinics SET school_slots = 1 WHERE id = $1`, c.ID); err != nil {
@@ -514,6 +516,7 @@ func TestClinicNomination(t *testing.T) {
 // TestClinicConcurrentRegistrationHTTP: 200 signed-in teachers press "Daftar" at the same moment
 // for 100 seats; exactly 100 hold a seat and 100 wait, each with a ticket.
 func TestClinicConcurrentRegistrationHTTP(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := okuEvent(t, a, 100, true)
 	clients := make([]*apptest.Client, 200)

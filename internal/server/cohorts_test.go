@@ -40,6 +40,7 @@ func recCreateCohort(t *testing.T, c *apptest.Client, number string) string {
 }
 
 func TestCohortCreateEditAndValidation(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := recAdminClient(t, a)
 	// Errors keep every typed value.
@@ -80,6 +81,7 @@ func recMultipartFile(c *apptest.Client, path, name string, data []byte, fields 
 }
 
 func TestCohortTargetsAndImport(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := recAdminClient(t, a)
 	loc := recCreateCohort(t, c, "12")
@@ -123,6 +125,7 @@ func TestCohortTargetsAndImport(t *testing.T) {
 }
 
 func TestCohortLifecycleGuardsAndCopy(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := recAdminClient(t, a)
 	loc := recCreateCohort(t, c, "12")
@@ -184,6 +187,7 @@ func TestCohortLifecycleGuardsAndCopy(t *testing.T) {
 // a confirmed participant's attendance is not recorded; a refused move changes nothing and
 // leaves no audit entry.
 func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := recAdminClient(t, a)
 	loc := recCreateCohort(t, c, "12")

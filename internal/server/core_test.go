@@ -13,6 +13,7 @@ import (
 )
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	res := a.Anonymous().Get("/")
 	for h, want := range map[string]string{
@@ -33,6 +34,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestCrossOriginPostIsRefused(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("guru@x.test", account.RoleGuru, account.Scope{})
 	c := a.Anonymous()
@@ -53,6 +55,7 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 }
 
 func TestSignInOutAndRateLimit(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("siti@x.test", account.RoleGuru, account.Scope{})
 	c := a.Anonymous()
@@ -97,6 +100,7 @@ func TestSignInOutAndRateLimit(t *testing.T) {
 }
 
 func TestOpenRedirectRefused(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("guru@x.test", account.RoleGuru, account.Scope{})
 	for _, next := range []string{"//evil.example", "https://evil.example/", "/\\evil.example"} {
@@ -108,6 +112,7 @@ func TestOpenRedirectRefused(t *testing.T) {
 }
 
 func TestEnglishSwitch(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	c := a.Anonymous()
 	res := c.PostForm("/bahasa", url.Values{"lang": {"en"}, "next": {"/masuk"}})
@@ -124,6 +129,7 @@ func TestEnglishSwitch(t *testing.T) {
 
 // A client that went away is not a server error: no 500 page, status 499 in the log.
 func TestClientGoneIsNotAServerError(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("pergi@x.test", account.RoleGuru, account.Scope{})
 	ctx, cancel := context.WithCancel(context.Background())

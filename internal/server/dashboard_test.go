@@ -30,6 +30,7 @@ func dashboardData(t *testing.T, a *apptest.App) {
 func figure(label, n string) string { return "<dt>" + label + "</dt><dd>" + n + "</dd>" }
 
 func TestDashboardPerRole(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	dashboardData(t, a)
 	a.User("guru@x.test", account.RoleGuru, account.Scope{})

@@ -75,6 +75,7 @@ func delTeacher(t *testing.T, a *apptest.App, email string, cohortNumber int) (a
 }
 
 func TestDeletionRequestListAndCarryOut(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	ctx := context.Background()
 	a.User("admin@hapus.test", account.RoleAdmin, account.Scope{})
@@ -173,6 +174,7 @@ func TestDeletionRequestListAndCarryOut(t *testing.T) {
 }
 
 func TestDeletionRequestRefusal(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("admin@hapus.test", account.RoleAdmin, account.Scope{})
 	u, nik, _, reqID := delTeacher(t, a, "tolak@guru.test", 302)

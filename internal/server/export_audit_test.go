@@ -11,6 +11,7 @@ import (
 // SECURITY.md 21: downloading one's personal data is an export and is audited (who, what,
 // when, from where); the clinic attendance export is covered by TestClinicFlow.
 func TestPersonalDataDownloadIsAudited(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	u := a.User("unduh@x.test", account.RoleGuru, account.Scope{})
 	c := a.SignIn("unduh@x.test")

@@ -25,6 +25,7 @@ import (
 // 404, a 500 — hold none of the personal data or secrets that went through the requests
 // (SECURITY.md 18), and each request line has method, route pattern, status and duration.
 func TestLogsHoldNoPersonalData(t *testing.T) {
+	t.Parallel()
 	db, dbURL := testdb.New(t)
 	var logs lockedBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -41,6 +41,7 @@ func (b *lockedBuffer) String() string {
 // TestProfileNIKNeverLogged runs the profile flows with every log line kept (debug level) and
 // checks that the NIK and NUPTK appear in none of them.
 func TestProfileNIKNeverLogged(t *testing.T) {
+	t.Parallel()
 	db, dbURL := testdb.New(t)
 	ctx := context.Background()
 	logs := &lockedBuffer{}

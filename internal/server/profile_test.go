@@ -53,6 +53,7 @@ func storedNIK(t *testing.T, a *apptest.App, userID int64) string {
 }
 
 func TestProfileErrorsKeepValues(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	profileSchools(t, a)
 	u := a.User("guru@profil.test", account.RoleGuru, account.Scope{})
@@ -145,6 +146,7 @@ func TestProfileErrorsKeepValues(t *testing.T) {
 }
 
 func TestProfileNIKOnePerAccount(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	profileSchools(t, a)
 	first := a.User("pertama@profil.test", account.RoleGuru, account.Scope{})
@@ -165,6 +167,7 @@ func TestProfileNIKOnePerAccount(t *testing.T) {
 }
 
 func TestProfileNIKConcurrentSaves(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	profileSchools(t, a)
 	const n = 2
@@ -207,6 +210,7 @@ func TestProfileNIKConcurrentSaves(t *testing.T) {
 }
 
 func TestProfileSchoolPicker(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	profileSchools(t, a)
 	u := a.User("pilih@profil.test", account.RoleGuru, account.Scope{})
@@ -269,6 +273,7 @@ func TestProfileSchoolPicker(t *testing.T) {
 }
 
 func TestPersonalData(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	profileSchools(t, a)
 	u := a.User("data@profil.test", account.RoleGuru, account.Scope{})

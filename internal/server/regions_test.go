@@ -19,6 +19,7 @@ func init() {
 }
 
 func TestRegionPagesAreScoped(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("dinas@serang.test", account.RoleDinas, account.Scope{ProvinceCode: "36", RegencyCode: "36.73"})
 	a.User("bgp@sumsel.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})

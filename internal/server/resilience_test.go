@@ -85,6 +85,7 @@ func (p *proxy) restore() {
 // While the database is unreachable requests get a clear 503; when it is back the app recovers
 // by itself (SECURITY.md 25).
 func TestDatabaseOutageGives503AndRecovers(t *testing.T) {
+	t.Parallel()
 	_, dbURL := testdb.New(t)
 	u, _ := url.Parse(dbURL)
 	px := newProxy(t, u.Host)

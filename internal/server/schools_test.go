@@ -64,6 +64,7 @@ func countSchools(t *testing.T, a *apptest.App) int {
 const importHeader = "npsn,nama,jenjang,status,kode_kabkota,kode_kecamatan,alamat,email,kepala_sekolah\n"
 
 func TestSchoolImport(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("admin@sekolah.test", account.RoleAdmin, account.Scope{})
 	admin := a.SignIn("admin@sekolah.test")
@@ -192,6 +193,7 @@ func TestSchoolImport(t *testing.T) {
 }
 
 func TestAdminSchoolList(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("admin@daftar.test", account.RoleAdmin, account.Scope{})
 	admin := a.SignIn("admin@daftar.test")

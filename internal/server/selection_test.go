@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,11 +28,10 @@ type selWorld struct {
 	X, Y        int64
 }
 
-var selSeq int
+var selSeq atomic.Int64
 
 func newSelWorld(t testing.TB, db selectiontest.Fixture) selWorld {
-	selSeq++
-	n := selSeq
+	n := int(selSeq.Add(1))
 	var w selWorld
 	w.Cohort = db.Cohort(map[string]int{"16.01": 1, "36.73": 1})
 	db.Rubric(w.Cohort, selection.StageTahap1, selectiontest.DefaultRubric())
@@ -225,6 +225,7 @@ func mustStatus(t *testing.T, what string, res apptest.Response, want int) {
 // with a recorded override for the province that did not sign, the applicant sees the breakdown,
 // declines, and the best cadangan moves up and is emailed.
 func TestSelectionJourney(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	fx := selectiontest.Fixture{T: t, DB: a.DB}
 	ctx := context.Background()
@@ -461,6 +462,7 @@ func TestSelectionJourney(t *testing.T) {
 // TestRegionalRolesCannotWriteSelection: no dinas or bgp can write a score, a grade, a quota or a
 // run: 403, and the database unchanged.
 func TestRegionalRolesCannotWriteSelection(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	fx := selectiontest.Fixture{T: t, DB: a.DB}
 	w := newSelWorld(t, fx)
@@ -518,6 +520,7 @@ func TestRegionalRolesCannotWriteSelection(t *testing.T) {
 // publication; BGP sees its province; an assessor sees only their own sheets, and the other
 // assessor's scores only after both submitted.
 func TestSelectionRegionScope(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	fx := selectiontest.Fixture{T: t, DB: a.DB}
 	w := newSelWorld(t, fx)
@@ -549,6 +552,7 @@ func TestSelectionRegionScope(t *testing.T) {
 }
 
 func TestAssessorSeesOnlyOwnSheets(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	fx := selectiontest.Fixture{T: t, DB: a.DB}
 	cohort := fx.Cohort(map[string]int{"16.01": 2})
@@ -666,6 +670,7 @@ func init() {
 // TestTahap2Schedule: the applicant sees the session in their own time zone (WIT for Kota
 // Jayapura), asks once to reschedule, the admin approves a new time, a no-show is recorded.
 func TestTahap2Schedule(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	fx := selectiontest.Fixture{T: t, DB: a.DB}
 	a.User("admin@uji.id", account.RoleAdmin, account.Scope{})
@@ -724,6 +729,7 @@ func TestTahap2Schedule(t *testing.T) {
 // list showing each description (no typing); a draft with the first criterion unpicked keeps the
 // second's score on the second criterion; an error re-render keeps the picked level.
 func TestScoringByLevelDescriptions(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	fx := selectiontest.Fixture{T: t, DB: a.DB}
 	cohort := fx.Cohort(map[string]int{"16.01": 2})
@@ -766,6 +772,7 @@ func TestScoringByLevelDescriptions(t *testing.T) {
 // applicants lack which score, nothing is stored or audited. A recorded no-show is not waited
 // for.
 func TestRunRefusedWhileScoresNotFinal(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	fx := selectiontest.Fixture{T: t, DB: a.DB}
 	ctx := context.Background()

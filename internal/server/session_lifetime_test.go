@@ -20,6 +20,7 @@ import (
 // the site): the next request may not extend the session past it, and once it passes the
 // token opens nothing, although the 2 h idle timeout alone would have kept it alive.
 func TestSessionAbsoluteLifetime(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("siti@x.test", account.RoleGuru, account.Scope{})
 	c := a.Anonymous()

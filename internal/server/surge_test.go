@@ -20,6 +20,7 @@ import (
 // waited for a second: with as many writers as connections, every request hung and /readyz
 // turned 503. Every request must now succeed promptly and the site stay ready.
 func TestSurgeSmallPoolNoDeadlock(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t, apptest.Options{MaxConns: 4})
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 

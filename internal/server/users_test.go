@@ -96,6 +96,7 @@ func init() {
 }
 
 func TestUserSearch(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("admin@x.test", account.RoleAdmin, account.Scope{})
 	budi := a.User("budi.santoso@x.test", account.RoleGuru, account.Scope{})
@@ -163,6 +164,7 @@ func TestUserSearch(t *testing.T) {
 }
 
 func TestBGPSeesOnlyItsProvince(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("bgp@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
 	oku := usersTeacher(t, a, "oku@x.test", "10600001", "16.01", "1601014504850003")
@@ -216,6 +218,7 @@ func TestBGPSeesOnlyItsProvince(t *testing.T) {
 }
 
 func TestBGPGrantLimits(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	bgp := a.User("bgp@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
 	oku := usersTeacher(t, a, "oku@x.test", "10600001", "16.01", "1601014504850003")
@@ -272,6 +275,7 @@ func TestBGPGrantLimits(t *testing.T) {
 }
 
 func TestGrantFormValidation(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("admin@x.test", account.RoleAdmin, account.Scope{})
 	u := a.User("budi@x.test", account.RoleGuru, account.Scope{})
@@ -305,6 +309,7 @@ func TestGrantFormValidation(t *testing.T) {
 }
 
 func TestAdminGrantsDinasThenRevokes(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	admin := a.User("admin@x.test", account.RoleAdmin, account.Scope{})
 	u := a.User("staf@x.test", account.RoleGuru, account.Scope{})
@@ -368,6 +373,7 @@ func TestAdminGrantsDinasThenRevokes(t *testing.T) {
 }
 
 func TestRevokedRoleTakesEffectOnNextRequest(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("admin@x.test", account.RoleAdmin, account.Scope{})
 	bgp := a.User("bgp@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
@@ -389,6 +395,7 @@ func TestRevokedRoleTakesEffectOnNextRequest(t *testing.T) {
 }
 
 func TestBGPCannotRevokeOtherRoles(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("bgp@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
 	dinas := a.User("dinas@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
@@ -413,6 +420,7 @@ func TestBGPCannotRevokeOtherRoles(t *testing.T) {
 }
 
 func TestAdminCannotRevokeOwnAdminRole(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	admin := a.User("admin@x.test", account.RoleAdmin, account.Scope{})
 	c := a.SignIn("admin@x.test")
@@ -433,6 +441,7 @@ func TestAdminCannotRevokeOwnAdminRole(t *testing.T) {
 }
 
 func TestUserPagesInEnglish(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("admin@x.test", account.RoleAdmin, account.Scope{})
 	u := a.User("budi@x.test", account.RoleGuru, account.Scope{})

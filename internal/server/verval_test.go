@@ -28,6 +28,7 @@ func recSubmitted(t *testing.T, a *apptest.App, tc recTestCohort, email, npsn, r
 }
 
 func TestVervalAssignDecideAndApplicantSeesReasons(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 3)
 	adm := recAdminClient(t, a)
