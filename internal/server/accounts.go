@@ -50,7 +50,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 			s.render(w, r, http.StatusTooManyRequests, accounts.SignUp(s.base(r, "signup.title"), f, map[string]string{"_form": "signup.rate_limited"}))
 			return
 		case err != nil:
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 	}
@@ -109,7 +109,7 @@ func (s *Server) requestLink(w http.ResponseWriter, r *http.Request, purpose acc
 		s.render(w, r, http.StatusTooManyRequests, accounts.RequestLink(s.base(r, title), p, f, nil))
 		return
 	case err != nil:
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, string(purpose)+".sent")
@@ -148,7 +148,7 @@ func (s *Server) linkProblem(w http.ResponseWriter, r *http.Request, purpose acc
 		key = "link.used." + string(purpose)
 	case errors.Is(err, account.ErrTokenExpired):
 	default:
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	href, label := "/verifikasi/kirim-ulang", "resend.heading"
@@ -213,7 +213,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 			s.render(w, r, http.StatusTooManyRequests, accounts.ChangePassword(s.base(r, "change.title"), nil, msg))
 			return
 		case err != nil:
-			s.storeError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 	}
@@ -223,7 +223,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	// This session stays signed in, with a new token; every other session ends.
 	if err := s.startSession(r, principal(r).User); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "change.done")
@@ -243,7 +243,7 @@ func withError(errs map[string]string, field, key string) map[string]string {
 func (s *Server) devOutbox(w http.ResponseWriter, r *http.Request) {
 	stored, err := mail.Latest(r.Context(), s.db, 100)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	out := make([]accounts.OutboxMail, len(stored))

@@ -71,17 +71,17 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) {
 		err = database.ErrNotFound
 	}
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	prof, err := s.applications.Profile(r.Context(), p.User.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	mine, err := s.applications.Mine(r.Context(), p.User.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	props := apppage.ApplyProps{Cohort: cfg, Failures: cohort.Eligibility(cfg, prof.Applicant(roleNames(p)), s.now()), TZ: prof.Timezone()}
@@ -100,7 +100,7 @@ func (s *Server) applyStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	redirect(w, r, "/lamaran/"+strconv.FormatInt(id, 10)+"/profil")
@@ -120,7 +120,7 @@ func (s *Server) stepProps(r *http.Request, step string) (apppage.StepProps, err
 func (s *Server) renderStep(w http.ResponseWriter, r *http.Request, status int, step string, change func(*apppage.StepProps)) {
 	p, err := s.stepProps(r, step)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	change(&p)
@@ -136,25 +136,24 @@ func (s *Server) applicationStep(w http.ResponseWriter, r *http.Request) {
 	s.renderStep(w, r, http.StatusOK, step, func(*apppage.StepProps) {})
 }
 
-// stepError maps the application store's errors to pages; it reports whether it handled err.
+// stepError answers an error of a step's store call; it reports whether there was one. An
+// incomplete application and an error with a form message (errorKinds, e.g. the application
+// is locked or registration closed) re-render the step with the message; anything else gets
+// serveError's page.
 func (s *Server) stepError(w http.ResponseWriter, r *http.Request, step string, err error) bool {
-	var key string
-	var inc *application.IncompleteError
-	switch {
-	case err == nil:
+	if err == nil {
 		return false
-	case errors.Is(err, application.ErrLocked):
-		key = "application.error.locked"
-	case errors.Is(err, application.ErrClosed):
-		key = "application.error.closed"
-	case errors.As(err, &inc):
+	}
+	var inc *application.IncompleteError
+	if errors.As(err, &inc) {
 		s.renderStep(w, r, http.StatusUnprocessableEntity, step, func(p *apppage.StepProps) { p.Problems = inc.Problems })
 		return true
-	default:
-		s.storeError(w, r, err)
+	}
+	if status, key, ok := knownError(err); ok && (errors.Is(err, application.ErrLocked) || errors.Is(err, application.ErrClosed)) {
+		s.renderStep(w, r, status, step, func(p *apppage.StepProps) { p.Message = key })
 		return true
 	}
-	s.renderStep(w, r, http.StatusConflict, step, func(p *apppage.StepProps) { p.Message = key })
+	s.serveError(w, r, err)
 	return true
 }
 
@@ -227,7 +226,7 @@ func (s *Server) applicationSaveEssays(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := s.stepProps(r, "esai")
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	if probs := application.EssayProblems(p.D.Essays); len(probs) > 0 {
@@ -248,12 +247,12 @@ func (s *Server) applicationAutosave(w http.ResponseWriter, r *http.Request) {
 	uid := principal(r).User.ID
 	err := s.applications.SaveEssays(r.Context(), uid, idParam(r, "id"), answers, s.now())
 	if err != nil && !errors.Is(err, application.ErrLocked) && !errors.Is(err, application.ErrClosed) {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	prof, perr := s.applications.Profile(r.Context(), uid)
 	if perr != nil {
-		s.serverError(w, r, perr)
+		s.serveError(w, r, perr)
 		return
 	}
 	s.render(w, r, http.StatusOK, apppage.AutosaveStatus(err == nil, s.now(), prof.Timezone()))
@@ -264,7 +263,7 @@ func (s *Server) applicationUpload(w http.ResponseWriter, r *http.Request) {
 	uid, id, docID := principal(r).User.ID, idParam(r, "id"), idParam(r, "docID")
 	d, err := s.applications.Details(ctx, uid, id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	i := slices.IndexFunc(d.Documents, func(x application.Document) bool { return x.ID == docID })
@@ -310,12 +309,12 @@ func (s *Server) documentDownload(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	f, err := s.applications.DocumentFile(r.Context(), application.Viewer{UserID: p.User.ID, Admin: p.Has(account.RoleAdmin), IP: clientIP(r)}, idParam(r, "docID"))
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	fh, err := os.Open(f.Path)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	defer fh.Close()
@@ -375,7 +374,7 @@ func (s *Server) applicationReceipt(w http.ResponseWriter, r *http.Request) {
 		err = database.ErrNotFound
 	}
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, apppage.Receipt(s.base(r, "application.receipt.title"), apppage.StepProps{D: d, TZ: d.Profile.Timezone(), Now: s.now()}))
@@ -412,12 +411,12 @@ func (s *Server) watchList(w http.ResponseWriter, r *http.Request) {
 	}
 	page, err := s.applications.List(r.Context(), watchScope(principal(r)), f)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	cohorts, err := s.cohorts.List(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, apppage.Watch(s.base(r, "application.watch.title"), apppage.WatchProps{Filter: f, Page: page, Cohorts: cohorts, Query: r.URL.Query()}))
@@ -426,7 +425,7 @@ func (s *Server) watchList(w http.ResponseWriter, r *http.Request) {
 func (s *Server) watchView(w http.ResponseWriter, r *http.Request) {
 	d, err := s.applications.InScope(r.Context(), watchScope(principal(r)), idParam(r, "id"))
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, apppage.WatchView(s.base(r, "application.watch.view"), apppage.StepProps{D: d, TZ: d.Profile.Timezone(), Now: s.now()}))

@@ -11,15 +11,14 @@ import (
 const auditPageSize = 50
 
 // auditLog lists the audit log newest first, 50 entries a page (keyset on the entry id).
-func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
+func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	before, _ := strconv.ParseInt(r.URL.Query().Get("sebelum"), 10, 64)
 	if before < 0 {
 		before = 0
 	}
 	entries, err := s.audit.Recent(r.Context(), before, auditPageSize+1)
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	var props auditpage.ListProps
 	if len(entries) > auditPageSize {
@@ -31,14 +30,15 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request) {
 	}
 	props.Entries = entries
 	s.render(w, r, http.StatusOK, auditpage.List(s.base(r, "audit.title"), props))
+	return nil
 }
 
 // auditVerify recomputes the whole hash chain and says whether it is intact.
-func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
+func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.audit.Verify(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, auditpage.Verify(s.base(r, "audit.verify.title"), auditpage.VerifyProps{Result: v}))
+	return nil
 }

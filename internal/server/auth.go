@@ -68,11 +68,11 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusUnauthorized, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
 		return
 	case err != nil:
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	if err := s.startSession(r, u); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "signin.done")
@@ -98,11 +98,11 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	lang := s.sessions.GetString(ctx, "lang")
 	if err := s.sessions.Destroy(ctx); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	if err := s.sessions.RenewToken(ctx); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.sessions.Put(ctx, "lang", lang)
@@ -125,7 +125,7 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	s.sessions.Put(r.Context(), "lang", f.Lang)
 	if p := principal(r); p != nil {
 		if err := s.accounts.SetLanguage(r.Context(), p.User.ID, f.Lang); err != nil {
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 	}

@@ -53,12 +53,12 @@ func (s *Server) clinicList(w http.ResponseWriter, r *http.Request) {
 	region := r.URL.Query().Get("wilayah")
 	items, err := s.clinics.Upcoming(r.Context(), region, s.now())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	opts, err := s.regionOptions(r, nil)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, pages.List(s.base(r, "clinic.list.title"), pages.ListProps{Region: region, Regions: opts, Items: items, SignedIn: principal(r) != nil}))
@@ -72,7 +72,7 @@ func (s *Server) clinicPage(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.clinics.Public(r.Context(), id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	p := pages.DetailProps{C: c, Now: s.now(), SignedIn: principal(r) != nil}
@@ -95,7 +95,7 @@ func (s *Server) openClinic(w http.ResponseWriter, r *http.Request) (clinic.Clin
 	}
 	c, err := s.clinics.Public(r.Context(), id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return c, false
 	}
 	return c, true
@@ -113,7 +113,7 @@ func (s *Server) clinicRegisterForm(w http.ResponseWriter, r *http.Request) {
 	}
 	prof, err := s.profiles().Get(r.Context(), p.User.ID)
 	if err != nil && !errors.Is(err, database.ErrNotFound) {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	f := clinic.RegisterForm{Name: p.User.Name, Email: p.User.Email, Phone: p.User.Phone, NPSN: prof.NPSN, SchoolName: prof.SchoolName, Jenjang: prof.Jenjang}
@@ -159,7 +159,7 @@ func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) {
 		}
 		key, known := registerErrorKey(err)
 		if !known {
-			s.storeError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 		errs["_form"] = key
@@ -170,7 +170,7 @@ func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) {
 func (s *Server) clinicMine(w http.ResponseWriter, r *http.Request) {
 	regs, err := s.clinics.ByUser(r.Context(), principal(r).User.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	items := make([]pages.MineItem, len(regs))
@@ -191,12 +191,12 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) (clinic.Clinic, 
 		return clinic.Clinic{}, reg, "", false
 	}
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return clinic.Clinic{}, reg, "", false
 	}
 	c, err := s.clinics.ByID(r.Context(), reg.ClinicID)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return c, reg, "", false
 	}
 	return c, reg, "/tiket/" + token, true
@@ -213,7 +213,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int, p pages.TicketProps) {
 	png, err := clinic.QRPNG(s.clinics.Signer().Ticket(p.C.ID, p.R.ID), 256)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	p.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
@@ -245,7 +245,7 @@ func (s *Server) ticketPDF(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.clinics.TicketPDF(c, reg)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	sendPDF(w, "tiket-"+clinic.FormatCode(reg.Code)+".pdf", b)
@@ -262,7 +262,7 @@ func (s *Server) ticketCertificate(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.clinics.CertificatePDF(c, reg)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	sendPDF(w, "sertifikat-"+clinic.FormatCode(reg.CertCode)+".pdf", b)
@@ -284,7 +284,7 @@ func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.clinics.CancelRegistration(r.Context(), reg.ID); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "clinic.flash.cancelled")
@@ -323,7 +323,7 @@ func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.clinics.SaveFeedback(r.Context(), reg.ID, rating, comment); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "clinic.feedback.thanks")
@@ -342,7 +342,7 @@ func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, database.ErrNotFound):
 			status = http.StatusNotFound
 		default:
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 	}

@@ -28,7 +28,7 @@ func (s *Server) staffClinic(w http.ResponseWriter, r *http.Request) (clinic.Cli
 	}
 	c, err := s.clinics.ForStaff(r.Context(), staffScope(r), id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return c, false
 	}
 	return c, true
@@ -37,7 +37,7 @@ func (s *Server) staffClinic(w http.ResponseWriter, r *http.Request) (clinic.Cli
 func (s *Server) staffClinics(w http.ResponseWriter, r *http.Request) {
 	list, err := s.clinics.StaffList(r.Context(), staffScope(r))
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, pages.StaffList(s.base(r, "clinic.staff.heading"), list))
@@ -52,7 +52,7 @@ func (s *Server) clinicFormPage(w http.ResponseWriter, r *http.Request, status i
 		return sc.Covers(p, g)
 	})
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	key := "clinic.staff.new"
@@ -106,7 +106,7 @@ func (s *Server) clinicCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := s.clinics.Create(r.Context(), actor(r), in)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "clinic.flash.created")
@@ -143,7 +143,7 @@ func (s *Server) clinicUpdate(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, clinic.ErrSessionHasAttendance):
 			errs["_form"] = "clinic.err.session_attended"
 		default:
-			s.storeError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 	}
@@ -161,12 +161,12 @@ func (s *Server) clinicManage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int, c clinic.Clinic, nom clinic.RegisterForm, errs map[string]string, cancelErr string) {
 	regs, err := s.clinics.Registrations(r.Context(), c.ID, "", false)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	fb, err := s.clinics.Feedback(r.Context(), c.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	b := s.base(r, "clinic.staff.heading")
@@ -209,7 +209,7 @@ func (s *Server) clinicAction(w http.ResponseWriter, r *http.Request, flash stri
 		return
 	}
 	if err := fn(c); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, flash)
@@ -236,7 +236,7 @@ func (s *Server) clinicNominate(w http.ResponseWriter, r *http.Request) {
 		}
 		key, known := registerErrorKey(err)
 		if !known {
-			s.storeError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 		errs["_form"] = key
@@ -260,7 +260,7 @@ func (s *Server) clinicCancelRegistration(w http.ResponseWriter, r *http.Request
 		return
 	}
 	if _, err := s.clinics.CancelRegistration(r.Context(), rid); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "clinic.flash.reg_cancelled")
@@ -279,13 +279,13 @@ func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, c clinic.C
 	ctx := r.Context()
 	invs, err := s.clinics.Invitations(ctx, c.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	p := pages.InviteProps{C: c, Filter: f, Invitations: invs, Result: res}
 	regs, err := s.regions.Regencies(ctx, c.ProvinceCode)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	for _, g := range regs {
@@ -297,7 +297,7 @@ func (s *Server) renderInvite(w http.ResponseWriter, r *http.Request, c clinic.C
 		}
 		ds, err := s.regions.Districts(ctx, reg)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 		for _, d := range ds {
@@ -318,7 +318,7 @@ func (s *Server) clinicInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.clinics.Invite(r.Context(), actor(r), staffScope(r), c, f)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.renderInvite(w, r, c, f, &res)
@@ -331,14 +331,14 @@ func (s *Server) clinicLetters(w http.ResponseWriter, r *http.Request) {
 	}
 	invs, err := s.clinics.Invitations(r.Context(), c.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	name := "surat-undangan-" + strconv.FormatInt(c.ID, 10)
 	if strings.HasSuffix(r.URL.Path, ".zip") {
 		b, err := s.clinics.LettersZIPBytes(c, invs, s.now())
 		if err != nil {
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/zip")
@@ -348,7 +348,7 @@ func (s *Server) clinicLetters(w http.ResponseWriter, r *http.Request) {
 	}
 	b, err := s.clinics.LettersPDF(c, invs, s.now())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	sendPDF(w, name+".pdf", b)
@@ -381,16 +381,16 @@ func (s *Server) renderCheckIn(w http.ResponseWriter, r *http.Request, status in
 	}
 	var err error
 	if c, err = s.clinics.ForStaff(r.Context(), staffScope(r), c.ID); err != nil { // fresh counts
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	p.C, p.Session = c, se
 	if p.Regs, err = s.clinics.Registrations(r.Context(), c.ID, p.Q, false); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	if p.Present, err = s.clinics.Present(r.Context(), se.ID); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, status, pages.CheckIn(s.base(r, "clinic.checkin.heading"), p))
@@ -441,7 +441,7 @@ func (s *Server) clinicCheckIn(w http.ResponseWriter, r *http.Request) {
 	res, err := s.clinics.CheckIn(r.Context(), c.ID, se.ID, f.Code, method, principal(r).User.ID)
 	key, level, status := checkInMessage(res, err)
 	if status == 0 {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	p := pages.CheckInProps{Message: key, Level: level, Name: res.Registration.Name}
@@ -470,7 +470,7 @@ func (s *Server) clinicCheckInList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.clinics.CheckInList(r.Context(), c.ID, se.ID, f.Reg, principal(r).User.ID); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "clinic.flash.ticked")
@@ -492,7 +492,7 @@ func (s *Server) clinicExport(w http.ResponseWriter, r *http.Request) {
 	}
 	rows, err := s.clinics.Attendance(r.Context(), c)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	var buf bytes.Buffer
@@ -510,7 +510,7 @@ func (s *Server) clinicExport(w http.ResponseWriter, r *http.Request) {
 		err = s.clinics.RecordExport(r.Context(), actor(r), c.ID, name[strings.LastIndex(name, ".")+1:], len(rows))
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)

@@ -27,7 +27,7 @@ func idParam(r *http.Request, name string) int64 {
 func (s *Server) cohortList(w http.ResponseWriter, r *http.Request) {
 	list, err := s.cohorts.List(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, cohortpage.List(s.base(r, "cohort.list.title"), cohortpage.ListProps{Cohorts: list}))
@@ -51,7 +51,7 @@ func (s *Server) cohortCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !errors.Is(err, database.ErrConflict) {
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 		errs["number"] = "cohort.error.number_taken"
@@ -62,7 +62,7 @@ func (s *Server) cohortCreate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) cohortEdit(w http.ResponseWriter, r *http.Request) {
 	c, err := s.cohorts.Get(r.Context(), idParam(r, "id"))
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, cohortpage.FormPage(s.base(r, "cohort.edit.title"), cohortpage.FormProps{ID: c.ID, Form: cohort.FormFrom(c)}))
@@ -83,7 +83,7 @@ func (s *Server) cohortUpdate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !errors.Is(err, database.ErrConflict) {
-			s.storeError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 		errs["number"] = "cohort.error.number_taken"
@@ -120,7 +120,7 @@ func (s *Server) cohortDetail(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderCohortDetail(w http.ResponseWriter, r *http.Request, status int, change func(*cohortpage.DetailProps)) {
 	p, err := s.cohortDetailProps(r, idParam(r, "id"))
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	change(&p)
@@ -145,7 +145,7 @@ func (s *Server) cohortSetTarget(w http.ResponseWriter, r *http.Request) {
 	}
 	known, err := s.cohorts.RegencyCodes(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	ts, bad := cohort.ParseTargetRows([][]string{{f.RegencyCode, f.Quota}}, known)
@@ -156,7 +156,7 @@ func (s *Server) cohortSetTarget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cohorts.SetTarget(r.Context(), actor(r), idParam(r, "id"), ts[0]); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.backToCohort(w, r, "cohort.flash.target_saved")
@@ -168,7 +168,7 @@ func (s *Server) cohortRemoveTarget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cohorts.RemoveTarget(r.Context(), actor(r), idParam(r, "id"), f.RegencyCode); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.backToCohort(w, r, "cohort.flash.target_removed")
@@ -195,7 +195,7 @@ func (s *Server) cohortImportTargets(w http.ResponseWriter, r *http.Request) {
 	}
 	known, err := s.cohorts.RegencyCodes(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	ts, bad := cohort.ParseTargetRows(rows, known)
@@ -204,7 +204,7 @@ func (s *Server) cohortImportTargets(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cohorts.SetTargets(r.Context(), actor(r), idParam(r, "id"), ts, r.FormValue("replace") == "1"); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.backToCohort(w, r, "cohort.flash.imported")
@@ -221,7 +221,7 @@ func (s *Server) cohortAddQuestion(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cohorts.AddQuestion(r.Context(), actor(r), idParam(r, "id"), q); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.backToCohort(w, r, "cohort.flash.question_added")
@@ -229,7 +229,7 @@ func (s *Server) cohortAddQuestion(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) cohortRemoveQuestion(w http.ResponseWriter, r *http.Request) {
 	if err := s.cohorts.RemoveQuestion(r.Context(), actor(r), idParam(r, "id"), idParam(r, "qid")); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.backToCohort(w, r, "cohort.flash.removed")
@@ -246,7 +246,7 @@ func (s *Server) cohortAddDocument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.cohorts.AddDocument(r.Context(), actor(r), idParam(r, "id"), d); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.backToCohort(w, r, "cohort.flash.document_added")
@@ -254,7 +254,7 @@ func (s *Server) cohortAddDocument(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) cohortRemoveDocument(w http.ResponseWriter, r *http.Request) {
 	if err := s.cohorts.RemoveDocument(r.Context(), actor(r), idParam(r, "id"), idParam(r, "did")); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.backToCohort(w, r, "cohort.flash.removed")
@@ -274,7 +274,7 @@ func (s *Server) cohortTransition(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.backToCohort(w, r, "cohort.flash.transitioned")
@@ -304,7 +304,7 @@ func (s *Server) cohortCopy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "cohort.flash.copied")

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 
+	"penggerak/internal/database"
 	"penggerak/internal/mail"
 	"penggerak/internal/profile"
 	deletionpage "penggerak/web/pages/deletion"
@@ -12,47 +13,45 @@ import (
 const deletionDoneShown = 100
 
 // deletionRequests lists the open deletion requests and the latest processed ones.
-func (s *Server) deletionRequests(w http.ResponseWriter, r *http.Request) {
-	s.renderDeletion(w, r, http.StatusOK, deletionpage.Props{})
+func (s *Server) deletionRequests(w http.ResponseWriter, r *http.Request) error {
+	return s.renderDeletion(w, r, http.StatusOK, deletionpage.Props{})
 }
 
-func (s *Server) renderDeletion(w http.ResponseWriter, r *http.Request, status int, p deletionpage.Props) {
+func (s *Server) renderDeletion(w http.ResponseWriter, r *http.Request, status int, p deletionpage.Props) error {
 	var err error
 	if p.Open, p.Done, err = s.profiles().DeletionQueue(r.Context(), deletionDoneShown); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, status, deletionpage.List(s.base(r, "deletion.title"), p))
+	return nil
 }
 
 // decideDeletion carries out ("dihapus") or refuses ("ditolak", with a reason) a deletion
 // request; the requester is mailed the outcome in their own language. A processed request gives 409.
-func (s *Server) decideDeletion(w http.ResponseWriter, r *http.Request) {
+func (s *Server) decideDeletion(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathID(r, "id")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var f struct {
 		Outcome string `form:"outcome"`
 		Note    string `form:"note"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil // decode has answered
 	}
 	d, errs := profile.ParseDecision(f.Outcome, f.Note)
 	if len(errs) > 0 {
-		s.renderDeletion(w, r, http.StatusUnprocessableEntity, deletionpage.Props{FormID: id, Note: f.Note, Errors: errs})
-		return
+		return s.renderDeletion(w, r, http.StatusUnprocessableEntity, deletionpage.Props{FormID: id, Note: f.Note, Errors: errs})
 	}
 	compose := func(name, lang string) mail.Message { // in the requester's language
 		l, data := s.i18n.Localizer(lang), map[string]any{"Name": name, "Note": d.Note}
 		return mail.Message{Subject: l.T("deletion.mail." + d.Outcome + ".subject"), Body: l.T("deletion.mail."+d.Outcome+".body", data)}
 	}
 	if err := s.profiles().ProcessDeletion(r.Context(), actor(r), id, d, compose, s.now()); err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "deletion.done."+d.Outcome)
 	redirect(w, r, "/admin/permintaan-hapus")
+	return nil
 }

@@ -11,7 +11,10 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application"
 	"penggerak/internal/database"
+	"penggerak/internal/region"
+	"penggerak/internal/selection"
 	"penggerak/web/pages/public"
 )
 
@@ -54,18 +57,55 @@ func (s *Server) forbidden(w http.ResponseWriter, r *http.Request) {
 	s.errorPage(w, r, http.StatusForbidden, "error.403")
 }
 
-// storeError maps a store's sentinel errors to pages: not found 404, forbidden 403, conflict
-// 409; anything else is a server error.
-func (s *Server) storeError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, database.ErrNotFound):
-		s.notFound(w, r)
-	case errors.Is(err, account.ErrForbidden):
-		s.forbidden(w, r)
-	case errors.Is(err, database.ErrConflict):
-		s.errorPage(w, r, http.StatusConflict, "error.409")
-	default:
-		s.serverError(w, r, err)
+// errorKind is what the user is told for one kind of error a store returns.
+type errorKind struct {
+	err    error
+	status int
+	key    string // message key: a page-level message, or a form message when the form is re-rendered
+}
+
+// errorKinds is the one table from the errors stores return to the status and message the
+// user sees. The first match wins, so specific kinds come before the general ones they wrap
+// (several wrap database.ErrConflict).
+var errorKinds = []errorKind{
+	{application.ErrLocked, http.StatusConflict, "application.error.locked"},
+	{application.ErrClosed, http.StatusConflict, "application.error.closed"},
+	{selection.ErrLocked, http.StatusConflict, "selection.error.locked"},
+	{selection.ErrTooFewAssessors, http.StatusConflict, "selection.error.too_few"},
+	{selection.ErrScoringPending, http.StatusConflict, "selection.error.scoring_pending"},
+	{region.ErrOutOfScope, http.StatusForbidden, "region.out_of_scope"},
+	{database.ErrNotFound, http.StatusNotFound, "error.404"},
+	{account.ErrForbidden, http.StatusForbidden, "error.403"},
+	{database.ErrConflict, http.StatusConflict, "error.409"},
+}
+
+// knownError returns the status and message key for err from errorKinds; ok is false for an
+// error the user cannot act on (a fault of ours or an unreachable database).
+func knownError(err error) (status int, key string, ok bool) {
+	for _, k := range errorKinds {
+		if errors.Is(err, k.err) {
+			return k.status, k.key, true
+		}
+	}
+	return 0, "", false
+}
+
+// serveError is the one way a handler answers an error: the friendly page with the status
+// and message of its kind (errorKinds), or the 500/503 page for anything else, logged.
+func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
+	if status, key, ok := knownError(err); ok {
+		s.errorPage(w, r, status, key)
+		return
+	}
+	s.serverError(w, r, err)
+}
+
+// handle adapts a handler that returns its error: a non-nil error is answered by serveError.
+func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.serveError(w, r, err)
+		}
 	}
 }
 

@@ -32,14 +32,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 		err = s.addSelectionCards(r, &props)
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	// recruitment: open cohorts for the teacher, and why not when they may not apply.
 	if principal(r).Has(account.RoleGuru) {
 		rec, err := s.recruitmentSection(r)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 		props.Add(account.RoleGuru, dashboard.RecruitmentCard(*rec))

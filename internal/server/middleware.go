@@ -81,7 +81,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.serverError(w, r, fmt.Errorf("panic: %v", v))
+				s.serveError(w, r, fmt.Errorf("panic: %v", v))
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -158,7 +158,7 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 			case errors.Is(err, database.ErrNotFound) || errors.Is(err, account.ErrDisabled):
 				_ = s.sessions.Destroy(ctx)
 			default:
-				s.serverError(w, r, err)
+				s.serveError(w, r, err)
 				return
 			}
 		}

@@ -53,7 +53,7 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		in = profile.InputOf(stored)
 	case !errors.Is(err, database.ErrNotFound):
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	if npsn := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("npsn"))); npsn != "" {
@@ -61,7 +61,7 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
 	}
 	props, err := s.profileProps(r.Context(), in, nil)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	if props.School != nil && props.Input.Jenjang == "" {
@@ -83,12 +83,12 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 	if in.Op != "cari" {
 		sc, err := s.schoolByNPSN(ctx, in.NPSN)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 		provinceOK, err := s.regions.ProvinceExists(ctx, profile.NIKProvince(in.NIK))
 		if err != nil {
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 		var prof profile.Profile
@@ -101,7 +101,7 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 			case errors.Is(err, profile.ErrUnknownSchool):
 				errs["npsn"] = "profile.npsn.unknown"
 			case err != nil:
-				s.serverError(w, r, err)
+				s.serveError(w, r, err)
 				return
 			default:
 				s.flash(r, "profile.saved")
@@ -112,7 +112,7 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	props, err := s.profileProps(ctx, in, errs)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	status := http.StatusOK
@@ -132,7 +132,7 @@ func (s *Server) schoolSearch(w http.ResponseWriter, r *http.Request) {
 	if q != "" {
 		var err error
 		if p.Results, err = s.schools().Search(r.Context(), q, p.RegencyCode, p.Jenjang, profilepage.SearchLimit); err != nil {
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 	}
@@ -177,7 +177,7 @@ func (s *Server) personalData(r *http.Request) (profile.PersonalData, *profile.D
 func (s *Server) myData(w http.ResponseWriter, r *http.Request) {
 	d, open, err := s.personalData(r)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, profilepage.DataPage(s.base(r, "profile.data.title"), profilepage.DataProps{Data: d, Open: open}))
@@ -187,7 +187,7 @@ func (s *Server) myData(w http.ResponseWriter, r *http.Request) {
 func (s *Server) downloadMyData(w http.ResponseWriter, r *http.Request) {
 	d, _, err := s.personalData(r)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	b, err := json.MarshalIndent(d, "", "  ")
@@ -195,7 +195,7 @@ func (s *Server) downloadMyData(w http.ResponseWriter, r *http.Request) {
 		err = s.profiles().RecordExport(r.Context(), actor(r), principal(r).User.ID)
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -218,7 +218,7 @@ func (s *Server) requestDeletion(w http.ResponseWriter, r *http.Request) {
 		reason = reason[:len(reason)-size]
 	}
 	if _, err := s.profiles().RequestDeletion(r.Context(), actor(r), principal(r).User.ID, reason, s.now()); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "profile.data.deletion.received")

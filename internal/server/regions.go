@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
@@ -19,49 +18,41 @@ func staffFilter(p *account.Principal) region.ScopeFilter {
 }
 
 // regionIndex lists the kabupaten/kota in the user's scope.
-func (s *Server) regionIndex(w http.ResponseWriter, r *http.Request) {
+func (s *Server) regionIndex(w http.ResponseWriter, r *http.Request) error {
 	f := staffFilter(principal(r))
 	props := wilayah.IndexProps{ProvinceCode: r.URL.Query().Get("provinsi")}
 	var err error
 	if f.National {
 		if props.Provinces, err = s.regions.Provinces(r.Context()); err != nil {
-			s.serverError(w, r, err)
-			return
+			return err
 		}
 	}
 	if props.Regencies, err = s.regions.RegenciesInScope(r.Context(), f, props.ProvinceCode); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, wilayah.Index(s.base(r, "region.title"), props))
+	return nil
 }
 
 // regionPage shows one kabupaten/kota: 403 outside the user's scope, 404 for an unknown code.
-func (s *Server) regionPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) regionPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	reg, err := s.regions.RegencyInScope(ctx, chi.URLParam(r, "kode"), staffFilter(principal(r)))
-	if errors.Is(err, region.ErrOutOfScope) {
-		s.clientError(w, r, http.StatusForbidden, "region.out_of_scope")
-		return
-	}
 	if err != nil {
-		s.storeError(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	props := wilayah.RegencyProps{Regency: reg, Jenjang: q.Get("jenjang"), Q: q.Get("q")}
 	if props.Province, err = s.regions.Province(ctx, reg.ProvinceCode); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	if props.Counts, err = s.overview.RegionCounts(ctx, account.Scope{ProvinceCode: reg.ProvinceCode, RegencyCode: reg.Code}); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	filter := school.Filter{RegencyCode: reg.Code, Jenjang: props.Jenjang, Q: props.Q, After: q.Get("setelah"), Limit: 50}
 	if props.Schools, err = s.schools().List(ctx, filter); err != nil {
-		s.serverError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, wilayah.Regency(s.base(r, "region.title"), props))
+	return nil
 }

@@ -23,7 +23,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 	buf.Reset()
 	defer bufPool.Put(buf)
 	if err := c.Render(r.Context(), buf); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -144,19 +144,19 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/admin/angkatan/{id}/verval/bagi", s.vervalAutoAssign)
 		r.Post("/admin/angkatan/{id}/verval/tugaskan", s.vervalAssign)
 		// audit: admin routes
-		r.Get("/admin/audit", s.auditLog)
-		r.Get("/admin/audit/verifikasi", s.auditVerify)
+		r.Get("/admin/audit", s.handle(s.auditLog))
+		r.Get("/admin/audit/verifikasi", s.handle(s.auditVerify))
 		// deletion: personal-data deletion requests (SECURITY.md 19)
-		r.Get("/admin/permintaan-hapus", s.deletionRequests)
-		r.Post("/admin/permintaan-hapus/{id}", s.decideDeletion)
+		r.Get("/admin/permintaan-hapus", s.handle(s.deletionRequests))
+		r.Post("/admin/permintaan-hapus/{id}", s.handle(s.decideDeletion))
 	})
 
 	// Staff: admin, BGP, Dinas (each handler scopes its queries to the user's region).
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(staff...))
 		// users: staff routes
-		r.Get("/wilayah", s.regionIndex)
-		r.Get("/wilayah/{kode}", s.regionPage)
+		r.Get("/wilayah", s.handle(s.regionIndex))
+		r.Get("/wilayah/{kode}", s.handle(s.regionPage))
 		r.Group(func(r chi.Router) {
 			// Only the national admin and BGP admins administer users; dinas is refused (403).
 			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))

@@ -20,12 +20,12 @@ func (s *Server) adminSchools(w http.ResponseWriter, r *http.Request) {
 	f := school.Filter{RegencyCode: q.Get("kabkota"), Jenjang: q.Get("jenjang"), Q: strings.TrimSpace(q.Get("q")), After: q.Get("after"), Limit: 50}
 	page, err := s.schools().List(r.Context(), f)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	regs, err := s.regions.Regencies(r.Context(), "")
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, schoolspage.List(s.base(r, "school.title"), schoolspage.ListProps{Filter: f, Regencies: regs, Page: page}))
@@ -53,7 +53,7 @@ func (s *Server) importSchools(w http.ResponseWriter, r *http.Request) {
 	}
 	ref, err := s.schools().Reference(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	valid, problems := school.Validate(records, ref)
@@ -64,7 +64,7 @@ func (s *Server) importSchools(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.schools().Upsert(r.Context(), actor(r), name, valid)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	props.Result = &res

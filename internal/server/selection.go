@@ -49,25 +49,11 @@ func (s *Server) stageParam(w http.ResponseWriter, r *http.Request) (selection.S
 	return st, true
 }
 
-// selectionError maps the selection's own errors, then the common ones.
-func (s *Server) selectionError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, selection.ErrLocked):
-		s.errorPage(w, r, http.StatusConflict, "selection.error.locked")
-	case errors.Is(err, selection.ErrTooFewAssessors):
-		s.errorPage(w, r, http.StatusConflict, "selection.error.too_few")
-	case errors.Is(err, selection.ErrScoringPending):
-		s.errorPage(w, r, http.StatusConflict, "selection.error.scoring_pending")
-	default:
-		s.storeError(w, r, err)
-	}
-}
-
 // selectionHome lists cohorts for the national admin.
 func (s *Server) selectionHome(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.sel().Cohorts(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, selectionpage.Home(s.base(r, "selection.home.title"), cs))
@@ -88,7 +74,7 @@ func (s *Server) renderSelectionCohort(w http.ResponseWriter, r *http.Request, s
 	ctx := r.Context()
 	c, err := s.sel().Cohort(ctx, id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	p := selectionpage.CohortProps{Cohort: c, Rubrics: map[selection.Stage]bool{}}
@@ -97,7 +83,7 @@ func (s *Server) renderSelectionCohort(w http.ResponseWriter, r *http.Request, s
 		p.Rubrics[st] = err == nil
 	}
 	if p.Runs, err = s.sel().CohortRuns(ctx, id); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	change(&p)
@@ -113,7 +99,7 @@ func (s *Server) rubricPage(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.sel().Cohort(r.Context(), id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	p := selectionpage.RubricProps{Cohort: c, Stage: st, Form: selection.RubricForm{PassingGrade: "60", Threshold: "15"}}
@@ -134,7 +120,7 @@ func (s *Server) saveRubric(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err := s.sel().Cohort(r.Context(), id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	var f selection.RubricForm
@@ -148,7 +134,7 @@ func (s *Server) saveRubric(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.sel().SaveRubric(r.Context(), actor(r), id, st, rub, f.AvoidSameRegency); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.rubric.saved")
@@ -163,7 +149,7 @@ func (s *Server) autoAssign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.sel().AutoAssign(r.Context(), actor(r), id, st, s.now().Add(sheetDue)); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.assign.done")
@@ -179,7 +165,7 @@ func (s *Server) workload(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	c, err := s.sel().Cohort(ctx, id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	p := selectionpage.WorkloadProps{Cohort: c}
@@ -187,7 +173,7 @@ func (s *Server) workload(w http.ResponseWriter, r *http.Request) {
 		p.Sheets, err = s.sel().CohortSheets(ctx, id)
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, selectionpage.Workload(s.base(r, "selection.workload.title"), p))
@@ -207,7 +193,7 @@ func (s *Server) reassign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.sel().Reassign(r.Context(), actor(r), id, f.Assessor); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.assign.moved")
@@ -248,7 +234,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	case err != nil:
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.run.created_flash")
@@ -274,7 +260,7 @@ func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.publish.done")
@@ -313,7 +299,7 @@ func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
 	_, publishedOnly := regionFilter(principal(r))
 	runs, err := s.sel().Runs(r.Context(), publishedOnly)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, selectionpage.Runs(s.base(r, "selection.runs.title"), runs))
@@ -331,12 +317,12 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 	page, _ := strconv.Atoi(r.URL.Query().Get("hal"))
 	v, err := s.sel().LoadRun(r.Context(), id, f, publishedOnly, r.URL.Query().Get("periksa") == "1", page)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	provs, err := s.regions.Provinces(r.Context())
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	props := selectionpage.RunProps{View: v, Admin: p.Has(account.RoleAdmin), ProvinceNames: map[string]string{}}
@@ -379,7 +365,7 @@ func (s *Server) signOffRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.sel().SignOffRun(r.Context(), actor(r), id, f.Province, f.Comment); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.signoff.done")
@@ -390,7 +376,7 @@ func (s *Server) signOffRun(w http.ResponseWriter, r *http.Request) {
 func (s *Server) assessorSheets(w http.ResponseWriter, r *http.Request) {
 	sheets, err := s.sel().AssessorSheets(r.Context(), principal(r).User.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, selectionpage.Sheets(s.base(r, "selection.sheets.title"), sheets, s.now()))
@@ -404,7 +390,7 @@ func (s *Server) sheetPage(w http.ResponseWriter, r *http.Request) {
 	}
 	v, err := s.sel().Sheet(r.Context(), principal(r).User.ID, id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, selectionpage.SheetPage(s.base(r, "selection.sheet.title"), selectionpage.SheetProps{View: v, Form: formFromItems(v.Items)}))
@@ -431,7 +417,7 @@ func (s *Server) saveSheet(w http.ResponseWriter, r *http.Request) {
 	uid := principal(r).User.ID
 	v, err := s.sel().Sheet(r.Context(), uid, id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	var f selection.SheetForm
@@ -445,7 +431,7 @@ func (s *Server) saveSheet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.sel().SaveSheet(r.Context(), actor(r), uid, id, items, f.Submit, s.now().Add(sheetDue)); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	key := "selection.sheet.saved"
@@ -466,12 +452,12 @@ func (s *Server) renderMyResult(w http.ResponseWriter, r *http.Request, status i
 	uid := principal(r).User.ID
 	bs, err := s.sel().MyResults(r.Context(), uid)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	slots, err := s.sel().MySlots(r.Context(), uid)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, status, selectionpage.MyResult(s.base(r, "selection.my.title"), bs, slots, s.now(), errs))
@@ -484,7 +470,7 @@ func (s *Server) confirmSeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.sel().CheckSeat(r.Context(), principal(r).User.ID, id); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	refused := func(status int) {
@@ -515,7 +501,7 @@ func (s *Server) confirmSeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.seat.confirmed")
@@ -529,7 +515,7 @@ func (s *Server) declineSeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.sel().CheckSeat(r.Context(), principal(r).User.ID, id); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	var f struct {
@@ -544,7 +530,7 @@ func (s *Server) declineSeat(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	if err := s.sel().Decline(r.Context(), actor(r), principal(r).User.ID, id, now, now.Add(confirmDue), s.cfg.BaseURL); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.seat.declined")
@@ -559,7 +545,7 @@ func (s *Server) seatsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	seats, err := s.sel().Seats(r.Context(), id)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, selectionpage.Seats(s.base(r, "selection.seats.title"), id, seats))
@@ -573,7 +559,7 @@ func (s *Server) expireSeats(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.now()
 	if _, err := s.sel().ExpireOverdue(r.Context(), actor(r), now, now.Add(confirmDue), s.cfg.BaseURL); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.seats.expired")
@@ -599,7 +585,7 @@ func (s *Server) recordBriefing(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	if err := record(r.Context(), actor(r), run, seat, s.now()); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, flashKey)
@@ -618,12 +604,12 @@ func (s *Server) renderSchedule(w http.ResponseWriter, r *http.Request, status i
 	}
 	c, err := s.sel().Cohort(r.Context(), id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	slots, err := s.sel().CohortSlots(r.Context(), id)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, status, selectionpage.Schedule(s.base(r, "selection.schedule.title"),
@@ -646,7 +632,7 @@ func (s *Server) scheduleTahap2(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.sel().ScheduleTahap2(r.Context(), actor(r), id, win, f.Mode, f.Location); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.schedule.done")
@@ -672,7 +658,7 @@ func (s *Server) approveReschedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.sel().ApproveReschedule(r.Context(), actor(r), id, start); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.schedule.moved")
@@ -693,7 +679,7 @@ func (s *Server) markSlot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.sel().MarkSlot(r.Context(), actor(r), id, f.Status); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.schedule.marked")
@@ -717,7 +703,7 @@ func (s *Server) requestReschedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.sel().RequestReschedule(r.Context(), actor(r), principal(r).User.ID, id, f.Reason, s.now()); err != nil {
-		s.selectionError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "selection.schedule.requested")
@@ -737,12 +723,12 @@ func (s *Server) sheetDocument(w http.ResponseWriter, r *http.Request) {
 	}
 	f, err := s.sel().SheetDocumentFile(r.Context(), principal(r).User.ID, sheet, doc)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	fh, err := os.Open(filepath.Join(s.cfg.UploadDir, "applications", filepath.Base(f.StorageName)))
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	defer fh.Close()

@@ -103,7 +103,7 @@ func New(cfg config.Config, d Deps) *Server {
 	s.sessions.Cookie.HttpOnly = true
 	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
 	s.sessions.Cookie.Secure = cfg.SessionSecure
-	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serverError(w, r, err) }
+	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serveError(w, r, err) }
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.sessions.LoadAndSave(s.loadPrincipal(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.clientError(w, r, http.StatusForbidden, "error.cross_origin")

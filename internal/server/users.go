@@ -48,7 +48,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	page, err := s.accounts.SearchUsers(ctx, p, account.UserQuery{Text: text, Role: role, After: after, Limit: usersPageSize})
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	props := users.ListProps{Text: text, Role: string(role), Users: page.Users, Regional: !p.Has(account.RoleAdmin)}
@@ -86,7 +86,7 @@ func (s *Server) renderUserDetail(w http.ResponseWriter, r *http.Request, status
 	p := principal(r)
 	d, err := s.accounts.AdministeredUser(r.Context(), p, id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	props := users.DetailProps{User: d, Form: f, Errors: errs}
@@ -98,7 +98,7 @@ func (s *Server) renderUserDetail(w http.ResponseWriter, r *http.Request, status
 		props.ScopeHint = "users.grant.scope_hint_bgp"
 	}
 	if props.RoleOptions, props.ScopeOptions, err = s.grantOptions(r, p); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	b := s.base(r, "users.title")
@@ -164,7 +164,7 @@ func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) {
 	}
 	p := principal(r)
 	if _, err := s.accounts.AdministeredUser(ctx, p, id); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	var f users.GrantForm
@@ -187,7 +187,7 @@ func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, database.ErrConflict): // a region code that does not exist
 			errs["scope"] = "users.grant.scope_invalid"
 		case err != nil:
-			s.storeError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		default:
 			s.flash(r, "users.granted")
@@ -210,7 +210,7 @@ func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	d, err := s.accounts.AdministeredUser(ctx, p, id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	var grant *account.Grant
@@ -228,7 +228,7 @@ func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.accounts.RevokeRole(ctx, actor(r), p, grantID); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "users.revoked")

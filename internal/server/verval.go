@@ -15,11 +15,11 @@ import (
 func (s *Server) vervalAutoAssign(w http.ResponseWriter, r *http.Request) {
 	id := idParam(r, "id")
 	if _, err := s.cohorts.Get(r.Context(), id); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	if _, _, err := s.applications.AutoAssign(r.Context(), actor(r), id); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.backToCohort(w, r, "cohort.flash.assigned")
@@ -41,7 +41,7 @@ func (s *Server) vervalAssign(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, application.ErrNoAssessor):
 		key = "cohort.verval.not_assessor"
 	case err != nil:
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	if key != "" {
@@ -54,7 +54,7 @@ func (s *Server) vervalAssign(w http.ResponseWriter, r *http.Request) {
 func (s *Server) vervalQueue(w http.ResponseWriter, r *http.Request) {
 	q, err := s.applications.Queue(r.Context(), principal(r).User.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, apppage.VervalQueue(s.base(r, "verval.queue.title"), q))
@@ -63,7 +63,7 @@ func (s *Server) vervalQueue(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, status int, change func(*apppage.ReviewProps)) {
 	d, err := s.applications.ForAssessor(r.Context(), principal(r).User.ID, idParam(r, "id"))
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	p := apppage.ReviewProps{D: d, TZ: d.Profile.Timezone()}
@@ -86,7 +86,7 @@ func (s *Server) vervalDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.applications.Decide(r.Context(), actor(r), principal(r).User.ID, idParam(r, "id"), docID, f, s.now()); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "verval.flash.decided")
@@ -100,7 +100,7 @@ func (s *Server) vervalFinish(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "verval.flash.finished")
