@@ -136,7 +136,7 @@ func createUser(ctx context.Context, tx pgx.Tx, nu NewUser, hash string) (User, 
 	rows, _ := tx.Query(ctx, `INSERT INTO users (email, name, phone, password_hash) VALUES ($1, $2, $3, $4)
 		RETURNING `+userCols, NormalizeEmail(nu.Email), strings.TrimSpace(nu.Name), nu.Phone, hash)
 	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
-	if isUnique(err) {
+	if database.IsUnique(err) {
 		return User{}, ErrEmailTaken
 	}
 	if err != nil {
@@ -318,9 +318,4 @@ func (s *Store) RevokeRole(ctx context.Context, actor audit.Actor, by *Principal
 			ObjectID: strconv.FormatInt(g.UserID, 10), Detail: map[string]any{"grant_id": g.ID, "role": g.Role,
 				"province": g.ProvinceCode, "regency": g.RegencyCode}})
 	})
-}
-
-func isUnique(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }

@@ -62,13 +62,6 @@ type Page struct {
 	Counts map[Status]int
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 // PageSize is how many rows a list page shows.
 const PageSize = 50
 
@@ -81,7 +74,7 @@ func where(sc Scope, f Filter, withStatus bool) (string, []any) {
 		conds = append(conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args))))
 	}
 	if !sc.National {
-		args = append(args, nonNil(sc.Regencies), nonNil(sc.Provinces), nonNil(sc.BGPProvinces), school.ProvincialJenjang)
+		args = append(args, database.NonNil(sc.Regencies), database.NonNil(sc.Provinces), database.NonNil(sc.BGPProvinces), school.ProvincialJenjang)
 		n := len(args)
 		conds = append(conds, fmt.Sprintf(`((a.regency_code = ANY($%d) AND a.jenjang <> ALL($%d))
 			OR (a.province_code = ANY($%d) AND a.jenjang = ANY($%d)) OR a.province_code = ANY($%d))`, n-3, n, n-2, n, n-1))

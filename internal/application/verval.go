@@ -110,7 +110,7 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 			ids, who = append(ids, app), append(who, asr)
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO verval_assignments (application_id, assessor_id, assigned_by)
-			SELECT * , $3::bigint FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING`, ids, who, nullID(actor.UserID)); err != nil {
+			SELECT * , $3::bigint FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING`, ids, who, database.NullID(actor.UserID)); err != nil {
 			return err
 		}
 		assigned, left = len(m), len(pending)-len(m)
@@ -118,13 +118,6 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 			Detail: map[string]any{"assigned": assigned, "left": left}})
 	})
 	return assigned, left, err
-}
-
-func nullID(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
 }
 
 // ErrNoAssessor: the chosen user is not an active assessor, or teaches at the applicant's school.
@@ -153,7 +146,7 @@ func (s *Store) Assign(ctx context.Context, actor audit.Actor, cohortID int64, n
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO verval_assignments (application_id, assessor_id, assigned_by) VALUES ($1, $2, $3)
 			ON CONFLICT (application_id) DO UPDATE SET assessor_id = EXCLUDED.assessor_id, assigned_by = EXCLUDED.assigned_by, assigned_at = now()`,
-			appID, assessorID, nullID(actor.UserID)); err != nil {
+			appID, assessorID, database.NullID(actor.UserID)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "verval.assign", ObjectType: "application", ObjectID: strconv.FormatInt(appID, 10),

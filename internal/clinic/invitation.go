@@ -82,7 +82,7 @@ func (s *Store) Invite(ctx context.Context, act audit.Actor, sc Scope, c Clinic,
 			AND (cardinality($5::text[]) = 0 OR sc.jenjang = ANY($5))
 			AND (cardinality($6::text[]) = 0 OR sc.npsn = ANY($6))
 			ORDER BY sc.npsn LIMIT 5000`,
-			c.ProvinceCode, c.RegencyCode, f.Regency, f.District, nonNil(f.Jenjang), nonNil(list))
+			c.ProvinceCode, c.RegencyCode, f.Regency, f.District, database.NonNil(f.Jenjang), database.NonNil(list))
 		var found []string
 		found, err = pgx.CollectRows(rows, pgx.RowTo[string])
 		if err != nil {
@@ -96,7 +96,7 @@ func (s *Store) Invite(ctx context.Context, act audit.Actor, sc Scope, c Clinic,
 		}
 		rows, _ = tx.Query(ctx, `INSERT INTO clinic_invitations (clinic_id, npsn, school_name, principal_name, email, address)
 			SELECT $1, npsn, name, principal_name, email, address FROM schools WHERE npsn = ANY($2)
-			ON CONFLICT (clinic_id, npsn) DO NOTHING RETURNING npsn`, c.ID, nonNil(found))
+			ON CONFLICT (clinic_id, npsn) DO NOTHING RETURNING npsn`, c.ID, database.NonNil(found))
 		added, err := pgx.CollectRows(rows, pgx.RowTo[string])
 		if err != nil {
 			return err
@@ -104,7 +104,7 @@ func (s *Store) Invite(ctx context.Context, act audit.Actor, sc Scope, c Clinic,
 		res.Added = len(added)
 		rows, _ = tx.Query(ctx, `UPDATE clinic_invitations SET emailed_at = now()
 			WHERE clinic_id = $1 AND npsn = ANY($2) AND email <> '' AND emailed_at IS NULL
-			RETURNING npsn, school_name, principal_name, email`, c.ID, nonNil(added))
+			RETURNING npsn, school_name, principal_name, email`, c.ID, database.NonNil(added))
 		type to struct{ NPSN, Name, Principal, Email string }
 		tos, err := pgx.CollectRows(rows, pgx.RowToStructByPos[to])
 		if err != nil {
@@ -120,13 +120,6 @@ func (s *Store) Invite(ctx context.Context, act audit.Actor, sc Scope, c Clinic,
 			Detail: map[string]any{"added": res.Added, "emailed": res.Emailed}})
 	})
 	return res, err
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 func (s *Store) invitationMail(c Clinic, school, principal, to string) mail.Message {

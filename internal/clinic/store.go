@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
@@ -157,7 +156,7 @@ func (s *Store) Create(ctx context.Context, act audit.Actor, in Input) (int64, e
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) RETURNING id`,
 			in.Kind, in.Title, in.Description, in.Organiser, in.Partner, in.ProvinceCode, reg, in.Mode, in.Venue,
 			in.MeetingLink, in.Capacity, in.SchoolSlots, in.Jenjang, in.Opens, in.Closes, in.ContactName,
-			in.ContactPhone, in.LetterNumber, in.SignatoryName, in.SignatoryTitle, nullID(act.UserID)).Scan(&id)
+			in.ContactPhone, in.LetterNumber, in.SignatoryName, in.SignatoryTitle, database.NullID(act.UserID)).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -171,13 +170,6 @@ func (s *Store) Create(ctx context.Context, act audit.Actor, in Input) (int64, e
 			Detail: map[string]any{"title": in.Title, "region": in.ProvinceCode + "/" + in.RegencyCode}})
 	})
 	return id, err
-}
-
-func nullID(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
 }
 
 // lock takes the event row for update inside the staff scope (or unscoped when sc is nil).
@@ -443,9 +435,9 @@ func (s *Store) Register(ctx context.Context, id int64, r Registrant, now time.T
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO clinic_registrations (clinic_id, user_id, nominated_by, name, email, phone, npsn,
 			school_name, jenjang, status, code, cert_code) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
-			id, nullID(r.UserID), nullID(r.NominatedBy), r.Name, r.Email, r.Phone, r.NPSN, r.SchoolName, r.Jenjang,
+			id, database.NullID(r.UserID), database.NullID(r.NominatedBy), r.Name, r.Email, r.Phone, r.NPSN, r.SchoolName, r.Jenjang,
 			Status(registered, capacity), randomCode(8), randomCode(12)).Scan(&regID)
-		if isUnique(err) {
+		if database.IsUnique(err) {
 			return ErrDuplicate
 		}
 		if err != nil {
@@ -473,11 +465,6 @@ func (s *Store) confirmation(r Registration) mail.Message {
 	}
 	body += "\nTiket Anda: " + s.TicketURL(r.ClinicID, r.ID) + "\n"
 	return mail.Message{To: r.Email, Subject: "Pendaftaran: " + r.ClinicTitle, Body: body}
-}
-
-func isUnique(err error) bool {
-	var pg *pgconn.PgError
-	return errors.As(err, &pg) && pg.Code == "23505"
 }
 
 func (s *Store) registration(ctx context.Context, tx pgx.Tx, id int64) (Registration, error) {
@@ -667,7 +654,7 @@ func (s *Store) checkIn(ctx context.Context, clinicID, sessionID, regID int64, m
 	err = s.db.QueryRow(ctx, `INSERT INTO clinic_attendance (registration_id, session_id, checked_in_by, method)
 		SELECT $1, s.id, $3, $4 FROM clinic_sessions s WHERE s.id = $2 AND s.clinic_id = $5
 		ON CONFLICT (registration_id, session_id) DO NOTHING RETURNING checked_in_at`,
-		regID, sessionID, nullID(by), method, clinicID).Scan(&at)
+		regID, sessionID, database.NullID(by), method, clinicID).Scan(&at)
 	if err == nil {
 		return CheckIn{Registration: reg, At: at}, nil
 	}
@@ -688,7 +675,7 @@ func (s *Store) CheckInList(ctx context.Context, clinicID, sessionID int64, regI
 	tag, err := s.db.Exec(ctx, `INSERT INTO clinic_attendance (registration_id, session_id, checked_in_by, method)
 		SELECT g.id, s.id, $4, 'list' FROM clinic_registrations g JOIN clinic_sessions s ON s.clinic_id = g.clinic_id
 		WHERE g.clinic_id = $1 AND s.id = $2 AND g.id = ANY($3) AND g.status = 'registered'
-		ON CONFLICT (registration_id, session_id) DO NOTHING`, clinicID, sessionID, regIDs, nullID(by))
+		ON CONFLICT (registration_id, session_id) DO NOTHING`, clinicID, sessionID, regIDs, database.NullID(by))
 	return int(tag.RowsAffected()), err
 }
 

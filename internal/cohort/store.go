@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
@@ -31,11 +30,6 @@ const cohortCols = `id, number, name, program_kind, registration_opens_at, regis
 	administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
 	training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days,
 	status, copied_from, created_at, updated_at`
-
-func isUnique(err error) bool {
-	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && pgErr.Code == "23505"
-}
 
 // List returns every cohort, newest first.
 func (s *Store) List(ctx context.Context) ([]Cohort, error) {
@@ -131,8 +125,8 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, c Cohort) (int64,
 			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
 			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days, created_by)
 			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) RETURNING id`,
-			append(args(c), nullID(actor.UserID))...).Scan(&id)
-		if isUnique(err) {
+			append(args(c), database.NullID(actor.UserID))...).Scan(&id)
+		if database.IsUnique(err) {
 			return fmt.Errorf("cohort number: %w", database.ErrConflict)
 		}
 		if err != nil {
@@ -144,13 +138,6 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, c Cohort) (int64,
 	return id, err
 }
 
-func nullID(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
-}
-
 // Update changes a cohort's configuration.
 func (s *Store) Update(ctx context.Context, actor audit.Actor, id int64, c Cohort) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
@@ -158,7 +145,7 @@ func (s *Store) Update(ctx context.Context, actor audit.Actor, id int64, c Cohor
 			administrasi_starts_on=$6, administrasi_ends_on=$7, simulasi_starts_on=$8, simulasi_ends_on=$9, pembekalan_starts_on=$10, pembekalan_ends_on=$11,
 			training_months=$12, min_years_teaching=$13, eligible_education=$14, eligible_jenjang=$15, max_age=$16, excluded_roles=$17, correction_days=$18,
 			updated_at = now() WHERE id = $19`, append(args(c), id)...)
-		if isUnique(err) {
+		if database.IsUnique(err) {
 			return fmt.Errorf("cohort number: %w", database.ErrConflict)
 		}
 		if err != nil {
@@ -347,11 +334,11 @@ func (s *Store) Copy(ctx context.Context, actor audit.Actor, id int64, number in
 			SELECT $2, $3, program_kind, registration_opens_at, registration_closes_at,
 			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
 			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days, id, $4
-			FROM cohorts WHERE id = $1 RETURNING id`, id, number, name, nullID(actor.UserID)).Scan(&newID)
+			FROM cohorts WHERE id = $1 RETURNING id`, id, number, name, database.NullID(actor.UserID)).Scan(&newID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
 		}
-		if isUnique(err) {
+		if database.IsUnique(err) {
 			return fmt.Errorf("cohort number: %w", database.ErrConflict)
 		}
 		if err != nil {

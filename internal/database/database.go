@@ -113,3 +113,25 @@ var (
 func Tx(ctx context.Context, db DB, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, db, fn)
 }
+
+// NullID is id as a nullable column value: nil for 0 (no such row, e.g. a system actor).
+func NullID(id int64) *int64 {
+	if id == 0 {
+		return nil
+	}
+	return &id
+}
+
+// IsUnique reports whether err is a unique-constraint violation (SQLSTATE 23505).
+func IsUnique(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+// NonNil is s, or an empty slice for nil, so that it is stored as an empty array, not NULL.
+func NonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -148,8 +148,8 @@ func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corr
 		}
 		inputs, _ := json.Marshal(map[string]any{"stages": stages, "quotas": in.Quotas, "candidates": len(in.Candidates)})
 		err = tx.QueryRow(ctx, `INSERT INTO result_runs (cohort_id, corrects_run_id, reason, inputs, input_hash, output_hash, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, cohortID, nullID(corrects), reason, inputs, out.InputHash, out.OutputHash,
-			nullID(actor.UserID)).Scan(&id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, cohortID, database.NullID(corrects), reason, inputs, out.InputHash, out.OutputHash,
+			database.NullID(actor.UserID)).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -426,7 +426,7 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 			override = ""
 		}
 		if _, err := tx.Exec(ctx, `UPDATE result_runs SET published_at = now(), published_by = $2, override_reason = $3 WHERE id = $1`,
-			runID, nullID(actor.UserID), override); err != nil {
+			runID, database.NullID(actor.UserID), override); err != nil {
 			return locked(err)
 		}
 		// Mail every applicant of the run.

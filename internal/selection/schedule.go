@@ -199,7 +199,7 @@ func (s *Store) ScheduleTahap2(ctx context.Context, actor audit.Actor, cohortID 
 			for _, st := range []Stage{StageSimulasi, StageWawancara} {
 				for _, a := range p.Assessors {
 					if _, err := tx.Exec(ctx, `INSERT INTO score_sheets (application_id, stage, assessor_id, assigned_by, due_at)
-						VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, p.ApplicationID, st, a, nullID(actor.UserID), p.Start.Add(72*time.Hour)); err != nil {
+						VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, p.ApplicationID, st, a, database.NullID(actor.UserID), p.Start.Add(72*time.Hour)); err != nil {
 						return err
 					}
 				}

@@ -171,7 +171,7 @@ func (s *Store) SaveRubric(ctx context.Context, actor audit.Actor, cohortID int6
 			VALUES ($1, $2, $3, $4, $5, $6, now())
 			ON CONFLICT (cohort_id, stage) DO UPDATE SET passing_grade = EXCLUDED.passing_grade, threshold = EXCLUDED.threshold,
 				avoid_same_regency = EXCLUDED.avoid_same_regency, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-			cohortID, stage, r.PassingGrade, r.Threshold, avoidSameRegency, nullID(actor.UserID))
+			cohortID, stage, r.PassingGrade, r.Threshold, avoidSameRegency, database.NullID(actor.UserID))
 		if err != nil {
 			var pg *pgconn.PgError
 			if errors.As(err, &pg) && pg.Code == "23503" {
@@ -192,13 +192,6 @@ func (s *Store) SaveRubric(ctx context.Context, actor audit.Actor, cohortID int6
 			Detail: map[string]any{"stage": string(stage), "passing_grade": r.PassingGrade, "threshold": r.Threshold,
 				"avoid_same_regency": avoidSameRegency, "criteria": CriteriaText(r.Criteria)}})
 	})
-}
-
-func nullID(id int64) *int64 {
-	if id == 0 {
-		return nil
-	}
-	return &id
 }
 
 // sheetRow is one score sheet with its items, as the rules need it.
@@ -314,7 +307,7 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 		if len(as) > 0 {
 			_, err = tx.CopyFrom(ctx, pgx.Identifier{"score_sheets"}, []string{"application_id", "stage", "assessor_id", "assigned_by", "due_at"},
 				pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
-					return []any{as[i].ApplicationID, string(stage), as[i].AssessorID, nullID(actor.UserID), due}, nil
+					return []any{as[i].ApplicationID, string(stage), as[i].AssessorID, database.NullID(actor.UserID), due}, nil
 				}))
 			if err != nil {
 				return err
@@ -388,7 +381,7 @@ func (s *Store) Reassign(ctx context.Context, actor audit.Actor, sheetID, assess
 				return err
 			}
 			if _, err := tx.Exec(ctx, `UPDATE score_sheets SET assessor_id = $2, assigned_by = $3, assigned_at = now() WHERE id = $1`,
-				id, assessorID, nullID(actor.UserID)); err != nil {
+				id, assessorID, database.NullID(actor.UserID)); err != nil {
 				var pg *pgconn.PgError
 				if errors.As(err, &pg) && pg.Code == "23505" {
 					return fmt.Errorf("already assigned: %w", database.ErrConflict)
@@ -771,7 +764,7 @@ func (s *Store) maybeAdjudicate(ctx context.Context, tx pgx.Tx, actor audit.Acto
 		return false, nil
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO score_sheets (application_id, stage, assessor_id, adjudicator, assigned_by, due_at)
-		VALUES ($1, $2, $3, true, $4, $5)`, appID, stage, as[0].AssessorID, nullID(actor.UserID), due)
+		VALUES ($1, $2, $3, true, $4, $5)`, appID, stage, as[0].AssessorID, database.NullID(actor.UserID), due)
 	if err != nil {
 		return false, err
 	}
