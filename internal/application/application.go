@@ -170,6 +170,49 @@ type Details struct {
 	Consent   *Consent
 }
 
+// EditError says why the teacher can no longer change application a of cohort c at now:
+// ErrLocked once it has left the draft, ErrClosed once registration has closed; nil while
+// they can. It is the one place of the rule: the store checks it under the row lock, the
+// pages ask Details.Editable.
+func EditError(a Application, c cohort.Cohort, now time.Time) error {
+	if a.Status != StatusDraft {
+		return ErrLocked
+	}
+	if !c.RegistrationOpen(now) {
+		return ErrClosed
+	}
+	return nil
+}
+
+// WithdrawError says why a cannot be withdrawn at now (nil when it can): only a draft or a
+// submitted application, and only while registration is open.
+func WithdrawError(a Application, c cohort.Cohort, now time.Time) error {
+	if a.Status != StatusDraft && a.Status != StatusSubmitted {
+		return ErrLocked
+	}
+	if !c.RegistrationOpen(now) {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Editable reports whether the teacher may still change the application at now.
+func (d Details) Editable(now time.Time) bool {
+	return EditError(d.Application, d.Cohort.Cohort, now) == nil
+}
+
+// CanWithdraw reports whether the teacher may withdraw the application at now.
+func (d Details) CanWithdraw(now time.Time) bool {
+	return WithdrawError(d.Application, d.Cohort.Cohort, now) == nil
+}
+
+// CanUpload reports whether the teacher may upload doc at now: while the application is
+// editable, or once in the correction window for a document rejected at verval and not yet
+// replaced.
+func (d Details) CanUpload(doc Document, now time.Time) bool {
+	return d.Editable(now) || (d.InCorrection(now) && doc.Invalid() && doc.CorrectedAt == nil)
+}
+
 // Step is one step of the application form.
 type Step struct {
 	Slug string

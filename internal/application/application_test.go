@@ -125,3 +125,52 @@ func TestDecisionValidate(t *testing.T) {
 		}
 	}
 }
+
+// The editable rule, one case per way it can go: the store, the step pages and the upload
+// and withdraw buttons all ask these.
+func TestEditWithdrawUploadRules(t *testing.T) {
+	now := time.Date(2026, 5, 10, 12, 0, 0, 0, time.UTC)
+	open := cohort.Cohort{Status: cohort.StatusPendaftaran, RegistrationOpensAt: now.Add(-time.Hour), RegistrationClosesAt: now.Add(time.Hour)}
+	closed := open
+	closed.RegistrationClosesAt = now // the deadline itself is closed
+	until := now.Add(24 * time.Hour)
+	invalid := "invalid"
+	for _, c := range []struct {
+		name                 string
+		status               Status
+		cohort               cohort.Cohort
+		wantEdit, wantWithdr error
+	}{
+		{"draft, open", StatusDraft, open, nil, nil},
+		{"draft, closed", StatusDraft, closed, ErrClosed, ErrClosed},
+		{"submitted, open", StatusSubmitted, open, ErrLocked, nil},
+		{"submitted, closed", StatusSubmitted, closed, ErrLocked, ErrClosed},
+		{"lolos verval", StatusLolosVerval, open, ErrLocked, ErrLocked},
+	} {
+		a := Application{Status: c.status}
+		if err := EditError(a, c.cohort, now); err != c.wantEdit {
+			t.Errorf("%s: EditError %v, want %v", c.name, err, c.wantEdit)
+		}
+		if err := WithdrawError(a, c.cohort, now); err != c.wantWithdr {
+			t.Errorf("%s: WithdrawError %v, want %v", c.name, err, c.wantWithdr)
+		}
+		d := Details{Application: a, Cohort: cohort.Config{Cohort: c.cohort}}
+		if d.Editable(now) != (c.wantEdit == nil) || d.CanWithdraw(now) != (c.wantWithdr == nil) {
+			t.Errorf("%s: Editable %v CanWithdraw %v", c.name, d.Editable(now), d.CanWithdraw(now))
+		}
+	}
+	// In the correction window only a rejected, not yet replaced document may be uploaded.
+	d := Details{Application: Application{Status: StatusTidakLolosVerval, CorrectionUntil: &until}, Cohort: cohort.Config{Cohort: closed}}
+	if !d.CanUpload(Document{VervalStatus: &invalid}, now) {
+		t.Error("rejected document in the correction window: upload refused")
+	}
+	if d.CanUpload(Document{}, now) {
+		t.Error("accepted document in the correction window: upload allowed")
+	}
+	if d.CanUpload(Document{VervalStatus: &invalid, CorrectedAt: &now}, now) {
+		t.Error("already replaced document: upload allowed again")
+	}
+	if d.CanUpload(Document{VervalStatus: &invalid}, until) {
+		t.Error("after the correction window: upload allowed")
+	}
+}

@@ -193,17 +193,11 @@ func (s *Store) editable(ctx context.Context, tx pgx.Tx, userID, id int64, now t
 	if err != nil {
 		return a, err
 	}
-	if a.Status != StatusDraft {
-		return a, ErrLocked
-	}
 	c, err := s.cohorts.WithTx(tx).Get(ctx, a.CohortID)
 	if err != nil {
 		return a, err
 	}
-	if !c.RegistrationOpen(now) {
-		return a, ErrClosed
-	}
-	return a, nil
+	return a, EditError(a, c, now)
 }
 
 // ConfirmProfile records that the teacher checked their profile, refreshing the school and
@@ -542,15 +536,12 @@ func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, userID, id int6
 		if a.Status == StatusWithdrawn {
 			return nil
 		}
-		if a.Status != StatusDraft && a.Status != StatusSubmitted {
-			return ErrLocked
-		}
 		c, err := s.cohorts.WithTx(tx).Get(ctx, a.CohortID)
 		if err != nil {
 			return err
 		}
-		if !c.RegistrationOpen(now) {
-			return ErrClosed
+		if err := WithdrawError(a, c, now); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, updated_at = now() WHERE id = $1`, id, now); err != nil {
 			return err

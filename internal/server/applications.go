@@ -113,7 +113,7 @@ func (s *Server) stepProps(r *http.Request, step string) (apppage.StepProps, err
 		return apppage.StepProps{}, err
 	}
 	return apppage.StepProps{D: d, Step: step, TZ: d.Profile.Timezone(), Now: s.now(),
-		Editable: d.Status == application.StatusDraft && d.Cohort.RegistrationOpen(s.now()),
+		Editable: d.Editable(s.now()),
 		CV:       application.CVForm{Section: "umum"}}, nil
 }
 

@@ -140,16 +140,9 @@ func years(e application.CVEntry) string {
 	return s
 }
 
-func canUpload(p StepProps, d application.Document) bool {
-	if p.Editable {
-		return true
-	}
-	return p.D.InCorrection(p.Now) && d.Invalid() && d.CorrectedAt == nil
-}
+func canUpload(p StepProps, d application.Document) bool { return p.D.CanUpload(d, p.Now) }
 
-func canWithdraw(p StepProps) bool {
-	return (p.D.Status == application.StatusDraft || p.D.Status == application.StatusSubmitted) && p.D.Cohort.RegistrationOpen(p.Now)
-}
+func canWithdraw(p StepProps) bool { return p.D.CanWithdraw(p.Now) }
 
 func vervalDone(d application.Details) bool {
 	return d.Status == application.StatusLolosVerval || d.Status == application.StatusTidakLolosVerval
