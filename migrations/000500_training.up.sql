@@ -120,3 +120,27 @@ BEGIN
 END $$;
 CREATE TRIGGER training_group_history_immutable BEFORE UPDATE OR DELETE ON training_group_history
     FOR EACH ROW EXECUTE FUNCTION training_group_history_append_only();
+
+-- The roster is built when a cohort moves to pendidikan: its settings row (the defaults) and one
+-- participant per confirmed, attended pembekalan seat (the cohort transition guard has made sure
+-- every confirmed seat's attendance is recorded). Idempotent.
+CREATE FUNCTION training_build_roster(cid bigint) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO training_settings (cohort_id) VALUES (cid) ON CONFLICT DO NOTHING;
+    INSERT INTO training_participants (cohort_id, user_id, application_id, name, npsn, regency_code, province_code, jenjang)
+    SELECT DISTINCT ON (a.id) a.cohort_id, a.user_id, a.id, a.applicant_name, a.npsn, a.regency_code, a.province_code, a.jenjang
+    FROM pembekalan_seats ps
+    JOIN result_runs r ON r.id = ps.run_id
+    JOIN applications a ON a.id = ps.application_id
+    WHERE r.cohort_id = cid AND ps.status = 'attended' AND ps.confirmed_at IS NOT NULL
+    ORDER BY a.id
+    ON CONFLICT DO NOTHING;
+$$;
+CREATE FUNCTION training_roster_on_pendidikan() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM training_build_roster(NEW.id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER cohorts_training_roster AFTER UPDATE OF status ON cohorts
+    FOR EACH ROW WHEN (NEW.status = 'pendidikan' AND OLD.status IS DISTINCT FROM 'pendidikan')
+    EXECUTE FUNCTION training_roster_on_pendidikan();
+SELECT training_build_roster(id) FROM cohorts WHERE status IN ('pendidikan', 'selesai');
