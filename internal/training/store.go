@@ -183,23 +183,23 @@ const mentorSelect = `SELECT t.id, t.user_id, us.name, us.email, us.phone, t.rol
 
 // GroupRow is a group with its PP and fasilitator.
 type GroupRow struct {
-	ID              int64   `db:"id"`
-	CohortID        int64   `db:"cohort_id"`
-	CohortName      string  `db:"cohort_name"`
-	ProvinceCode    string  `db:"province_code"`
-	RegencyCode     string  `db:"regency_code"`
-	RegencyName     string  `db:"regency_name"`
-	Number          int     `db:"number"`
-	Status          string  `db:"status"`
-	PPID            int64   `db:"pp_id"`
-	PPName          string  `db:"pp_name"`
-	PPEmail         string  `db:"pp_email"`
-	PPPhone         string  `db:"pp_phone"`
-	FasilitatorID   *int64  `db:"fasilitator_id"`
-	FasilitatorName *string `db:"fasilitator_name"`
-	FasEmail        *string `db:"fas_email"`
-	FasPhone        *string `db:"fas_phone"`
-	Size            int     `db:"size"`
+	ID              int64         `db:"id"`
+	CohortID        int64         `db:"cohort_id"`
+	CohortName      string        `db:"cohort_name"`
+	ProvinceCode    string        `db:"province_code"`
+	RegencyCode     string        `db:"regency_code"`
+	RegencyName     string        `db:"regency_name"`
+	Number          int           `db:"number"`
+	Status          string        `db:"status"`
+	PPID            int64         `db:"pp_id"`
+	PPName          string        `db:"pp_name"`
+	PPEmail         string        `db:"pp_email"`
+	PPPhone         string        `db:"pp_phone"`
+	FasilitatorID   *int64        `db:"fasilitator_id"`
+	FasilitatorName *string       `db:"fasilitator_name"`
+	FasEmail        *string       `db:"fas_email"`
+	FasPhone        *string       `db:"fas_phone"`
+	Size            int           `db:"size"`
 	Members         []Participant `db:"-"`
 }
 
