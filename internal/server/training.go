@@ -90,7 +90,6 @@ func (s *Server) renderProvince(w http.ResponseWriter, r *http.Request, status i
 	s.render(w, r, status, trainingpage.Province(s.base(r, "training.province.title"), p))
 }
 
-
 // trainingAppoint appoints a PP or fasilitator in a kab/kota of the BGP's province.
 func (s *Server) trainingAppoint(w http.ResponseWriter, r *http.Request) {
 	id, prov, ok := trainingPath(r)

@@ -75,8 +75,8 @@ type MenteeProps struct {
 	Mentee training.Mentee
 }
 
-func itoa(n int) string     { return strconv.Itoa(n) }
-func i64(n int64) string    { return strconv.FormatInt(n, 10) }
+func itoa(n int) string      { return strconv.Itoa(n) }
+func i64(n int64) string     { return strconv.FormatInt(n, 10) }
 func wib(t time.Time) string { return region.InZone(t, "WIB").Format("02-01-2006 15:04") + " WIB" }
 
 func groupName(g training.GroupRow) string { return g.RegencyName + " · " + itoa(g.Number) }
