@@ -280,6 +280,13 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/pelatihan/{cohort}/{prov}/ganti-pp", s.trainingSwapPP)
 		r.Get("/pelatihan/{cohort}/{prov}/konfirmasi", s.trainingConfirmPage)
 		r.Post("/pelatihan/{cohort}/{prov}/konfirmasi", s.trainingConfirm)
+		r.Post("/pelatihan/{cohort}/{prov}/lokakarya", s.trainingSchedule)
+	})
+	r.Group(func(r chi.Router) {
+		// Attendance: the group's PP (own mentees) or the province's BGP, scoped in the SQL.
+		r.Use(s.requireRole(account.RolePengajarPraktik, account.RoleBGP))
+		r.Get("/lokakarya/{id}/presensi", s.attendancePage)
+		r.Post("/lokakarya/{id}/presensi", s.saveAttendance)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireSignIn)

@@ -24,6 +24,7 @@ type trMatrixData struct {
 	ownGroup, serangGroup  int64
 	otherMentee, serangCGP int64
 	serangPP, serangUser   int64
+	lokakaryaA, lokakaryaB int64
 }
 
 func trMatrix(f *fixture) trMatrixData {
@@ -83,6 +84,10 @@ func trMatrix(f *fixture) trMatrixData {
 	d.otherMentee = q(`SELECT id FROM training_participants WHERE cohort_id = $1 AND name = 'CGP OKU 4'`, a.ID)
 	d.serangGroup = group(b.ID, "36.73", 1, d.serangPP, nil, "CGP Serang %")
 	d.serangCGP = q(`SELECT id FROM training_participants WHERE cohort_id = $1 AND name = 'CGP Serang 0'`, b.ID)
+	d.lokakaryaA = q(`INSERT INTO training_lokakarya (cohort_id, province_code, regency_code, number, starts_at, place)
+		VALUES ($1, '16', '16.01', 1, now() + interval '7 days', 'SMPN 1 OKU') RETURNING id`, a.ID)
+	d.lokakaryaB = q(`INSERT INTO training_lokakarya (cohort_id, province_code, regency_code, number, starts_at, place)
+		VALUES ($1, '36', '36.73', 1, now() + interval '7 days', 'Aula Kota Serang') RETURNING id`, b.ID)
 	f.Data["training"] = d
 	return d
 }
@@ -130,6 +135,17 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/pendampingan/peserta/{participant}", Path: trPath("/pendampingan/peserta/%d", func(d trMatrixData) []any { return []any{d.otherMentee} }),
 			Want: only(404, "pengajar_praktik")},
 		routeCase{Method: "GET", Pattern: "/kelas", Want: only(200, "fasilitator")},
+		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/lokakarya", Path: trPath("/pelatihan/%d/36/lokakarya", cohortB),
+			Form: func(*fixture) url.Values {
+				return url.Values{"lk-regency": {"36.73"}, "lk-number": {"2"}, "lk-date": {"2027-01-10"}, "lk-time": {"08:00"}, "lk-place": {"Aula Serang"}}
+			}, Want: bgpOnly404},
+		// Another province's lokakarya: neither the PP nor the BGP of Sumatera Selatan sees it.
+		routeCase{Method: "GET", Pattern: "/lokakarya/{id}/presensi", Path: trPath("/lokakarya/%d/presensi", func(d trMatrixData) []any { return []any{d.lokakaryaB} }),
+			Want: only(404, "pengajar_praktik", "bgp")},
+		routeCase{Method: "POST", Pattern: "/lokakarya/{id}/presensi", Path: trPath("/lokakarya/%d/presensi", func(d trMatrixData) []any { return []any{d.lokakaryaB} }),
+			Form: func(f *fixture) url.Values {
+				return url.Values{fmt.Sprintf("status-%d", trMatrix(f).serangCGP): {"hadir"}}
+			}, Want: only(404, "pengajar_praktik", "bgp")},
 	)
 }
 
@@ -158,6 +174,37 @@ func TestTrainingEveryoneSeesTheirOwn(t *testing.T) {
 	}
 	if res := f.Clients["pengajar_praktik"].Get(fmt.Sprintf("/pelatihan/kelompok/%d", d.ownGroup)); res.Status != 200 {
 		t.Fatalf("PP's own group page: %d", res.Status)
+	}
+	// Attendance: the PP's list holds only their own mentees; another PP's mentee cannot be
+	// recorded by them (404, nothing stored); izin needs a reason (the typed values kept).
+	pp := f.Clients["pengajar_praktik"]
+	res = pp.Get(fmt.Sprintf("/lokakarya/%d/presensi", d.lokakaryaA))
+	if res.Status != 200 || !strings.Contains(res.Body, "Guru Matriks") || strings.Contains(res.Body, "CGP OKU 4") {
+		t.Fatalf("PP's attendance list: %d\n%s", res.Status, res.Body)
+	}
+	if res := f.Clients["bgp"].Get(fmt.Sprintf("/lokakarya/%d/presensi", d.lokakaryaA)); res.Status != 200 || !strings.Contains(res.Body, "CGP OKU 4") {
+		t.Fatalf("BGP's attendance list: %d", res.Status)
+	}
+	att := fmt.Sprintf("/lokakarya/%d/presensi", d.lokakaryaA)
+	if res := pp.PostForm(att, url.Values{fmt.Sprintf("status-%d", d.otherMentee): {"hadir"}}); res.Status != 404 {
+		t.Fatalf("another PP's mentee recorded: %d", res.Status)
+	}
+	res = pp.PostForm(att, url.Values{fmt.Sprintf("status-%d", own): {"izin"}, fmt.Sprintf("reason-%d", own): {"  "}})
+	if res.Status != 422 || !strings.Contains(res.Body, "Tuliskan alasan izin.") || !strings.Contains(res.Body, fmt.Sprintf(`id="izin-%d" name="status-%d" value="izin" checked`, own, own)) {
+		t.Fatalf("izin without reason: %d\n%s", res.Status, res.Body)
+	}
+	if res := pp.PostForm(att, url.Values{fmt.Sprintf("status-%d", own): {"izin"}, fmt.Sprintf("reason-%d", own): {"Sakit"}}); res.Status != 303 {
+		t.Fatalf("attendance: %d", res.Status)
+	}
+	var status, reason string
+	_ = f.App.DB.QueryRow(context.Background(), `SELECT status, reason FROM training_attendance WHERE participant_id = $1`, own).Scan(&status, &reason)
+	if status != "izin" || reason != "Sakit" {
+		t.Fatalf("stored %q %q", status, reason)
+	}
+	// The CGP sees the lokakarya in their own zone with their attendance.
+	res = f.Clients["guru"].Get("/pelatihan/saya")
+	if !strings.Contains(res.Body, "SMPN 1 OKU") || !strings.Contains(res.Body, " WIB") || !strings.Contains(res.Body, "Kehadiran Anda: Izin") {
+		t.Fatalf("CGP's schedule:\n%s", res.Body)
 	}
 	// The dashboard links each role to its page.
 	if res := f.Clients["guru"].Get("/dasbor"); !strings.Contains(res.Body, `href="/pelatihan/saya"`) {
@@ -274,5 +321,66 @@ func TestTrainingBGPFormsGroups(t *testing.T) {
 	}
 	if res := bgp.PostForm(base+"/usulan", nil); res.Status != http.StatusConflict {
 		t.Fatalf("propose after confirmation: %d", res.Status)
+	}
+}
+
+// TestTrainingScheduleLokakarya: the BGP schedules in the kab/kota's own zone (Kota Serang is
+// WIB, so 08:00 is 01:00 UTC), with a message per field on errors; the CGPs and PP are mailed;
+// saving the same number again moves it and mails "berubah".
+func TestTrainingScheduleLokakarya(t *testing.T) {
+	a := apptest.Start(t)
+	ctx := context.Background()
+	fx := trainingtest.Fixture{T: t, DB: a.DB}
+	c := fx.NewCohort("16.01")
+	for i := range 5 {
+		fx.CGP(c, 0, fmt.Sprintf("Calon %d", i), "10697100", "16.01", "SD")
+	}
+	fx.Start(c)
+	a.User("bgp@lk.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
+	pp := a.User("pp@lk.test", account.RolePengajarPraktik, account.Scope{ProvinceCode: "16"})
+	var mentor int64
+	if err := a.DB.QueryRow(ctx, `INSERT INTO training_mentors (cohort_id, user_id, role, regency_code, province_code, cap, appointed_by)
+		VALUES ($1, $2, 'pengajar_praktik', '16.01', '16', 6, $2) RETURNING id`, c.ID, pp.ID).Scan(&mentor); err != nil {
+		t.Fatal(err)
+	}
+	var g int64
+	_ = a.DB.QueryRow(ctx, `INSERT INTO training_groups (cohort_id, province_code, regency_code, number, pp_id, status, confirmed_at)
+		VALUES ($1, '16', '16.01', 1, $2, 'aktif', now()) RETURNING id`, c.ID, mentor).Scan(&g)
+	_, _ = a.DB.Exec(ctx, `INSERT INTO training_group_members (participant_id, group_id) SELECT id, $2 FROM training_participants WHERE cohort_id = $1`, c.ID, g)
+	bgp := a.SignIn("bgp@lk.test")
+	base := fmt.Sprintf("/pelatihan/%d/16", c.ID)
+	res := bgp.PostForm(base+"/lokakarya", url.Values{"lk-regency": {"16.01"}, "lk-number": {"8"}, "lk-date": {"2027-02-30"}, "lk-time": {"08:00"}, "lk-place": {"Aula"}})
+	if res.Status != 422 || !strings.Contains(res.Body, "Pilih nomor lokakarya sesuai pengaturan angkatan.") || !strings.Contains(res.Body, "Isi tanggal dan jam dengan benar.") ||
+		!strings.Contains(res.Body, `value="Aula"`) {
+		t.Fatalf("bad schedule: %d\n%s", res.Status, res.Body)
+	}
+	form := url.Values{"lk-regency": {"16.01"}, "lk-number": {"7"}, "lk-date": {"2027-03-01"}, "lk-time": {"08:00"}, "lk-place": {"SMPN 1 OKU"}}
+	if res := bgp.PostForm(base+"/lokakarya", form); res.Status != 303 {
+		t.Fatalf("schedule: %d\n%s", res.Status, res.Body)
+	}
+	var startsUTC string
+	_ = a.DB.QueryRow(ctx, `SELECT to_char(starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM training_lokakarya WHERE cohort_id = $1`, c.ID).Scan(&startsUTC)
+	if startsUTC != "2027-03-01 01:00" {
+		t.Fatalf("stored %s", startsUTC)
+	}
+	var mails int
+	_ = a.DB.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE subject = 'Jadwal Lokakarya 7' AND body_text LIKE '%01-03-2027 08:00 WIB%'`).Scan(&mails)
+	if mails != 6 {
+		t.Fatalf("scheduled mails %d, want 5 CGPs + PP", mails)
+	}
+	form.Set("lk-time", "09:30")
+	if res := bgp.PostForm(base+"/lokakarya", form); res.Status != 303 {
+		t.Fatalf("move: %d", res.Status)
+	}
+	_ = a.DB.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE subject = 'Jadwal Lokakarya 7 berubah'`).Scan(&mails)
+	if mails != 6 {
+		t.Fatalf("moved mails %d", mails)
+	}
+	res = bgp.Get(base)
+	if !strings.Contains(res.Body, "Lokakarya 7 — Panen Hasil Belajar") || !strings.Contains(res.Body, "01-03-2027 09:30 WIB") {
+		t.Fatalf("province page:\n%s", res.Body)
+	}
+	if res := a.SignIn("pp@lk.test").Get("/pendampingan"); !strings.Contains(res.Body, "Catat presensi") {
+		t.Fatalf("PP's page has no attendance link")
 	}
 }

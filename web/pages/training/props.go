@@ -43,6 +43,8 @@ type ProvinceProps struct {
 	Appoint    AppointForm
 	Move       EditForm
 	SwapPP     EditForm
+	Lokakarya  []training.Lokakarya
+	Schedule   LokakaryaForm
 }
 
 // ConfirmProps is the confirmation page.
@@ -62,12 +64,14 @@ type GroupProps struct {
 
 // MineProps is the CGP's page.
 type MineProps struct {
-	Groups []training.GroupRow
+	Groups    []training.GroupRow
+	Lokakarya []training.Lokakarya
 }
 
 // MentorProps is the PP's or fasilitator's list of groups.
 type MentorProps struct {
-	Groups []training.GroupRow
+	Groups    []training.GroupRow
+	Lokakarya []training.Lokakarya
 }
 
 // MenteeProps is one of a PP's CGPs.
@@ -163,3 +167,57 @@ func ppOptions(v training.ProvinceView) []components.Option {
 	}
 	return out
 }
+
+// LokakaryaForm is the typed schedule form.
+type LokakaryaForm struct {
+	Regency, Number, Date, Time, Place string
+	Errors                             map[string]string
+}
+
+// AttendanceProps is the phone-friendly attendance list of one lokakarya.
+type AttendanceProps struct {
+	Lokakarya training.Lokakarya
+	Rows      []training.AttendanceRow
+	// Typed values and problems per participant after a refused save.
+	Typed  map[int64]training.AttendanceEntry
+	Errors map[int64]string
+}
+
+func (p AttendanceProps) status(r training.AttendanceRow) string {
+	if e, ok := p.Typed[r.ParticipantID]; ok {
+		return e.Status
+	}
+	return deref(r.Status)
+}
+
+func (p AttendanceProps) reason(r training.AttendanceRow) string {
+	if e, ok := p.Typed[r.ParticipantID]; ok {
+		return e.Reason
+	}
+	return r.Reason
+}
+
+// localTime shows t in the time zone tz (WIB, WITA, WIT) with the zone's name.
+func localTime(t time.Time, tz string) string {
+	return region.InZone(t, tz).Format("02-01-2006 15:04") + " " + tz
+}
+
+func lokakaryaTitle(ctx context.Context, l training.Lokakarya) string {
+	key := "training.lokakarya.name"
+	if l.Last {
+		key = "training.lokakarya.name_last"
+	} else if l.Number == 0 {
+		key = "training.lokakarya.name_first"
+	}
+	return i18n.T(ctx, key, map[string]any{"N": itoa(l.Number)})
+}
+
+func numberOptions(count int) []components.Option {
+	var out []components.Option
+	for i := range count {
+		out = append(out, components.Option{Value: itoa(i), Label: itoa(i)})
+	}
+	return out
+}
+
+func pid(id int64, prefix string) string { return prefix + "-" + i64(id) }
