@@ -31,6 +31,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = s.addSelectionCards(r, &props)
 	}
+	if err == nil {
+		err = s.addTrainingCards(r, &props) // training (issue 10)
+	}
 	if err != nil {
 		s.serveError(w, r, err)
 		return

@@ -265,6 +265,47 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/profil/data-saya/hapus", s.requestDeletion)
 	})
 
+	// training: pendidikan — roster, PP/fasilitator appointments, groups (issue 10). Each query is
+	// scoped in the training store's SQL; writes only by a BGP of the province.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(staff...))
+		r.Get("/pelatihan", s.trainingIndex)
+		r.Get("/pelatihan/{cohort}/{prov}", s.trainingProvince)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleBGP))
+		r.Post("/pelatihan/{cohort}/{prov}/penunjukan", s.trainingAppoint)
+		r.Post("/pelatihan/{cohort}/{prov}/usulan", s.trainingPropose)
+		r.Post("/pelatihan/{cohort}/{prov}/pindah", s.trainingMove)
+		r.Post("/pelatihan/{cohort}/{prov}/ganti-pp", s.trainingSwapPP)
+		r.Get("/pelatihan/{cohort}/{prov}/konfirmasi", s.trainingConfirmPage)
+		r.Post("/pelatihan/{cohort}/{prov}/konfirmasi", s.trainingConfirm)
+		r.Post("/pelatihan/{cohort}/{prov}/lokakarya", s.trainingSchedule)
+	})
+	r.Group(func(r chi.Router) {
+		// Attendance: the group's PP (own mentees) or the province's BGP, scoped in the SQL.
+		r.Use(s.requireRole(account.RolePengajarPraktik, account.RoleBGP))
+		r.Get("/lokakarya/{id}/presensi", s.attendancePage)
+		r.Post("/lokakarya/{id}/presensi", s.saveAttendance)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireSignIn)
+		r.Get("/pelatihan/kelompok/{group}", s.trainingGroup)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleGuru))
+		r.Get("/pelatihan/saya", s.trainingMine)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RolePengajarPraktik))
+		r.Get("/pendampingan", s.ppMentees)
+		r.Get("/pendampingan/peserta/{participant}", s.ppMentee)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleFasilitator))
+		r.Get("/kelas", s.fasClasses)
+	})
+
 	// Development only.
 	if s.cfg.Dev() {
 		r.Group(func(r chi.Router) {

@@ -1,0 +1,521 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"penggerak/internal/account"
+	"penggerak/internal/mail"
+	"penggerak/internal/region"
+	"penggerak/internal/training"
+	"penggerak/web/pages/dashboard"
+	trainingpage "penggerak/web/pages/training"
+)
+
+// training: the pendidikan — roster, mentors, groups (issue 10). Every query is scoped in the
+// training store's SQL; handlers only pick the viewer's scope.
+
+func (s *Server) trainingStore() *training.Store { return training.NewStore(s.db) }
+
+// trainingScope is the region of the viewer's staff roles (admin national, BGP province, Dinas).
+func trainingScope(p *account.Principal) training.Scope {
+	n, provs, regs := p.RegionFilter(account.RoleAdmin, account.RoleBGP, account.RoleDinas)
+	return training.Scope{National: n, Provinces: provs, Regencies: regs}
+}
+
+// bgpScope is the provinces in which the viewer may change training (BGP only).
+func bgpScope(p *account.Principal) training.Scope {
+	_, provs, _ := p.RegionFilter(account.RoleBGP)
+	return training.Scope{Provinces: provs}
+}
+
+// viewer is who asks for a group: staff scope when the user holds a staff role.
+func viewer(p *account.Principal) training.Viewer {
+	v := training.Viewer{UserID: p.User.ID}
+	if p.HasAny(staff...) {
+		sc := trainingScope(p)
+		v.Staff = &sc
+	}
+	return v
+}
+
+func (s *Server) trainingIndex(w http.ResponseWriter, r *http.Request) {
+	cs, err := s.trainingStore().Cohorts(r.Context(), trainingScope(principal(r)))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.Index(s.base(r, "training.index.title"), trainingpage.IndexProps{Cohorts: cs}))
+}
+
+// trainingPath reads {cohort} and {prov}.
+func trainingPath(r *http.Request) (int64, string, bool) {
+	id, ok := pathID(r, "cohort")
+	prov := chi.URLParam(r, "prov")
+	return id, prov, ok && len(prov) == 2
+}
+
+func (s *Server) trainingProvince(w http.ResponseWriter, r *http.Request) {
+	s.renderProvince(w, r, http.StatusOK, trainingpage.ProvinceProps{})
+}
+
+// renderProvince shows the province page with p's forms (typed values and problems kept).
+func (s *Server) renderProvince(w http.ResponseWriter, r *http.Request, status int, p trainingpage.ProvinceProps) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	ctx := r.Context()
+	pr := principal(r)
+	var err error
+	if p.View, err = s.trainingStore().Province(ctx, trainingScope(pr), id, prov); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if p.Lokakarya, err = s.trainingStore().ProvinceLokakarya(ctx, trainingScope(pr), id, prov); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	bs := bgpScope(pr)
+	p.CanEdit = p.View.CohortStatus == "pendidikan" && containsString(bs.Provinces, prov)
+	if p.CanEdit {
+		if p.Candidates, err = s.trainingStore().Candidates(ctx, id, prov); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		if p.Regencies, err = s.regions.Regencies(ctx, prov); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, trainingpage.Province(s.base(r, "training.province.title"), p))
+}
+
+// trainingAppoint appoints a PP or fasilitator in a kab/kota of the BGP's province.
+func (s *Server) trainingAppoint(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		User    string `form:"user"`
+		Role    string `form:"role"`
+		Regency string `form:"regency"`
+		Cap     string `form:"cap"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	form := trainingpage.AppointForm{User: f.User, Role: f.Role, Regency: f.Regency, Cap: f.Cap}
+	a, errs := training.ParseAppointment(f.User, f.Role, f.Regency, f.Cap)
+	if len(errs) == 0 && a.Regency[:2] != prov {
+		errs["regency"] = "training.error.regency"
+	}
+	if len(errs) == 0 {
+		_, err := s.trainingStore().Appoint(r.Context(), actor(r), bgpScope(principal(r)), id, a)
+		switch {
+		case errors.Is(err, training.ErrNoGrant):
+			errs["user"] = "training.error.no_grant"
+		case errors.Is(err, training.ErrAppointed):
+			errs["user"] = "training.error.appointed"
+		case err != nil:
+			s.storeError(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		form.Errors = errs
+		s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Appoint: form})
+		return
+	}
+	s.flash(r, "training.flash.appointed")
+	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov)
+}
+
+// trainingPropose replaces the province's proposal with a new one.
+func (s *Server) trainingPropose(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if _, err := s.trainingStore().Propose(r.Context(), actor(r), bgpScope(principal(r)), id, prov); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.proposed")
+	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#kelompok")
+}
+
+// editProblems turns a store error of a hand edit into the form's problems; ok false means the
+// error was not a rule (already answered).
+func (s *Server) editProblems(w http.ResponseWriter, r *http.Request, err error, form *trainingpage.EditForm) bool {
+	var pe *training.ProblemError
+	if errors.As(err, &pe) {
+		form.Problems = pe.Problems
+		for _, p := range pe.Problems {
+			if p == training.ProblemReasonMissing {
+				form.Errors = map[string]string{"reason": training.ProblemReasonMissing}
+			}
+		}
+		return true
+	}
+	s.storeError(w, r, err)
+	return false
+}
+
+func parseID(v string) int64 {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// trainingMove moves a CGP into a group (the rules checked; a reason for confirmed groups).
+func (s *Server) trainingMove(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Participant string `form:"participant"`
+		Group       string `form:"group"`
+		Reason      string `form:"reason"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	form := trainingpage.EditForm{Participant: f.Participant, Group: f.Group, Reason: f.Reason, Errors: map[string]string{}}
+	pid, gid := parseID(f.Participant), parseID(f.Group)
+	if pid == 0 {
+		form.Errors["participant"] = "training.error.participant"
+	}
+	if gid == 0 {
+		form.Errors["group"] = "training.error.group"
+	}
+	if len(f.Reason) > 500 {
+		form.Errors["reason"] = "training.error.reason_long"
+	}
+	if len(form.Errors) == 0 {
+		err := s.trainingStore().Move(r.Context(), actor(r), bgpScope(principal(r)), pid, gid, f.Reason)
+		if err == nil {
+			s.flash(r, "training.flash.moved")
+			redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#kelompok-"+f.Group)
+			return
+		}
+		if !s.editProblems(w, r, err, &form) {
+			return
+		}
+	}
+	s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Move: form})
+}
+
+// trainingSwapPP gives a group another PP (the rules checked; a reason for confirmed groups).
+func (s *Server) trainingSwapPP(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Group  string `form:"group"`
+		Mentor string `form:"mentor"`
+		Reason string `form:"reason"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	form := trainingpage.EditForm{Group: f.Group, Mentor: f.Mentor, Reason: f.Reason, Errors: map[string]string{}}
+	gid, mid := parseID(f.Group), parseID(f.Mentor)
+	if gid == 0 {
+		form.Errors["group"] = "training.error.group"
+	}
+	if mid == 0 {
+		form.Errors["mentor"] = "training.error.mentor"
+	}
+	if len(f.Reason) > 500 {
+		form.Errors["reason"] = "training.error.reason_long"
+	}
+	if len(form.Errors) == 0 {
+		err := s.trainingStore().SetPP(r.Context(), actor(r), bgpScope(principal(r)), gid, mid, f.Reason)
+		if err == nil {
+			s.flash(r, "training.flash.swapped")
+			redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#kelompok-"+f.Group)
+			return
+		}
+		if !s.editProblems(w, r, err, &form) {
+			return
+		}
+	}
+	s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{SwapPP: form})
+}
+
+func (s *Server) trainingConfirmPage(w http.ResponseWriter, r *http.Request) {
+	s.renderConfirm(w, r, http.StatusOK, trainingpage.ConfirmProps{})
+}
+
+func (s *Server) renderConfirm(w http.ResponseWriter, r *http.Request, status int, p trainingpage.ConfirmProps) {
+	id, prov, ok := trainingPath(r)
+	if !ok || !containsString(bgpScope(principal(r)).Provinces, prov) {
+		s.notFound(w, r)
+		return
+	}
+	var err error
+	if p.View, err = s.trainingStore().Province(r.Context(), bgpScope(principal(r)), id, prov); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.render(w, r, status, trainingpage.Confirm(s.base(r, "training.confirm.title"), p))
+}
+
+// trainingConfirm confirms the province's proposed groups (checkbox required) and mails the
+// CGPs and their PPs in their own language.
+func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Sure string `form:"sure"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if f.Sure != "1" {
+		s.renderConfirm(w, r, http.StatusUnprocessableEntity, trainingpage.ConfirmProps{Error: "training.error.sure"})
+		return
+	}
+	compose := func(rc training.Recipient) mail.Message {
+		l := s.i18n.Localizer(rc.Lang)
+		data := map[string]any{"Name": rc.Name, "Group": rc.Group, "PP": rc.PP, "URL": s.cfg.BaseURL + "/dasbor"}
+		return mail.Message{Subject: l.T("training.mail.group.subject"), Body: l.T("training.mail.group.body", data)}
+	}
+	_, err := s.trainingStore().Confirm(r.Context(), actor(r), bgpScope(principal(r)), id, prov, compose, s.now())
+	var pe *training.ProblemError
+	switch {
+	case errors.As(err, &pe):
+		s.renderConfirm(w, r, http.StatusUnprocessableEntity, trainingpage.ConfirmProps{Problems: pe.Problems})
+		return
+	case err != nil:
+		s.storeError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.confirmed")
+	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov)
+}
+
+// trainingGroup shows a group to staff of its region, its PP, its fasilitator and its members;
+// anyone else gets 404.
+func (s *Server) trainingGroup(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "group")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	g, h, err := s.trainingStore().Group(r.Context(), viewer(principal(r)), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.Group(s.base(r, "training.group.title"), trainingpage.GroupProps{Group: g, History: h, Contacts: true}))
+}
+
+// trainingMine is the CGP's page: their group, PP and fasilitator with contacts.
+func (s *Server) trainingMine(w http.ResponseWriter, r *http.Request) {
+	gs, err := s.trainingStore().MyGroups(r.Context(), principal(r).User.ID)
+	var ls []training.Lokakarya
+	if err == nil {
+		ls, err = s.trainingStore().MyLokakarya(r.Context(), principal(r).User.ID)
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.Mine(s.base(r, "training.mine.title"), trainingpage.MineProps{Groups: gs, Lokakarya: ls}))
+}
+
+// ppMentees lists the PP's own groups and mentees.
+func (s *Server) ppMentees(w http.ResponseWriter, r *http.Request) {
+	gs, err := s.trainingStore().MentoredGroups(r.Context(), principal(r).User.ID)
+	var ls []training.Lokakarya
+	if err == nil {
+		ls, err = s.trainingStore().PPLokakarya(r.Context(), principal(r).User.ID)
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.Mentees(s.base(r, "training.pp.title"), trainingpage.MentorProps{Groups: gs, Lokakarya: ls}))
+}
+
+// ppMentee shows one of the PP's own mentees; another PP's mentee is 404.
+func (s *Server) ppMentee(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "participant")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	m, err := s.trainingStore().Mentee(r.Context(), principal(r).User.ID, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.Mentee(s.base(r, "training.pp.title"), trainingpage.MenteeProps{Mentee: m}))
+}
+
+// fasClasses lists the groups of the fasilitator's own classes.
+func (s *Server) fasClasses(w http.ResponseWriter, r *http.Request) {
+	gs, err := s.trainingStore().Classes(r.Context(), principal(r).User.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.Classes(s.base(r, "training.fas.title"), trainingpage.MentorProps{Groups: gs}))
+}
+
+// addTrainingCards links each role to its training page: staff to the province pages, the PP to
+// their mentees, the fasilitator to their classes, and a CGP in a confirmed group to it.
+func (s *Server) addTrainingCards(r *http.Request, props *dashboard.Props) error {
+	p := principal(r)
+	for _, role := range []account.Role{account.RoleAdmin, account.RoleBGP, account.RoleDinas} {
+		props.Add(role, dashboard.TrainingCard("training.dash.staff", "/pelatihan"))
+	}
+	props.Add(account.RolePengajarPraktik, dashboard.TrainingCard("training.dash.pp", "/pendampingan"))
+	props.Add(account.RoleFasilitator, dashboard.TrainingCard("training.dash.fas", "/kelas"))
+	if p.Has(account.RoleGuru) {
+		gs, err := s.trainingStore().MyGroups(r.Context(), p.User.ID)
+		if err != nil {
+			return err
+		}
+		if len(gs) > 0 {
+			props.Add(account.RoleGuru, dashboard.TrainingCard("training.dash.mine", "/pelatihan/saya"))
+		}
+	}
+	return nil
+}
+
+// trainingSchedule schedules or moves a lokakarya of a kab/kota (time typed in its own zone) and
+// mails the CGPs and PPs of its confirmed groups.
+func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Regency string `form:"lk-regency"`
+		Number  string `form:"lk-number"`
+		Date    string `form:"lk-date"`
+		Time    string `form:"lk-time"`
+		Place   string `form:"lk-place"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	form := trainingpage.LokakaryaForm{Regency: f.Regency, Number: f.Number, Date: f.Date, Time: f.Time, Place: f.Place}
+	ctx := r.Context()
+	st, err := s.trainingStore().Settings(ctx, id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	pv, err := s.regions.Province(ctx, prov)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	in, errs := training.ParseLokakarya(f.Regency, f.Number, f.Date, f.Time, f.Place, pv.Timezone, st.LokakaryaCount)
+	if len(errs) == 0 && in.Regency[:2] != prov {
+		errs["regency"] = "training.error.regency"
+	}
+	if len(errs) > 0 {
+		form.Errors = errs
+		s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Schedule: form})
+		return
+	}
+	compose := func(m training.LokakaryaMail) mail.Message {
+		l := s.i18n.Localizer(m.Lang)
+		key := "training.mail.lokakarya"
+		if m.Moved {
+			key = "training.mail.lokakarya_moved"
+		}
+		data := map[string]any{"Name": m.Name, "N": strconv.Itoa(m.Number), "When": region.InZone(m.StartsAt, m.Timezone).Format("02-01-2006 15:04") + " " + m.Timezone,
+			"Place": m.Place, "Regency": m.Regency, "URL": s.cfg.BaseURL + "/pelatihan/saya"}
+		return mail.Message{Subject: l.T(key+".subject", data), Body: l.T(key+".body", data)}
+	}
+	if _, err := s.trainingStore().ScheduleLokakarya(ctx, actor(r), bgpScope(principal(r)), id, in, compose); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.lokakarya")
+	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#lokakarya")
+}
+
+func recorder(p *account.Principal) training.Recorder {
+	return training.Recorder{UserID: p.User.ID, BGPProvinces: bgpScope(p).Provinces}
+}
+
+// attendancePage is the lokakarya's attendance list: the PP's own mentees, or every CGP of the
+// kab/kota for the province's BGP; anyone else 404.
+func (s *Server) attendancePage(w http.ResponseWriter, r *http.Request) {
+	s.renderAttendance(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status int, typed map[int64]training.AttendanceEntry, errs map[int64]string) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	l, rows, err := s.trainingStore().AttendanceSheet(r.Context(), recorder(principal(r)), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.render(w, r, status, trainingpage.Attendance(s.base(r, "training.attendance.title"),
+		trainingpage.AttendanceProps{Lokakarya: l, Rows: rows, Typed: typed, Errors: errs}))
+}
+
+// saveAttendance records the list (all or nothing); izin needs a reason.
+func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var none struct{}
+	if !s.decode(w, r, &none) {
+		return
+	}
+	var es []training.AttendanceEntry
+	typed := map[int64]training.AttendanceEntry{}
+	for k, v := range r.PostForm {
+		pidText, found := strings.CutPrefix(k, "status-")
+		pid := parseID(pidText)
+		if !found || pid == 0 || len(v) == 0 {
+			continue
+		}
+		e := training.AttendanceEntry{ParticipantID: pid, Status: v[0], Reason: r.PostForm.Get("reason-" + pidText)}
+		es = append(es, e)
+		typed[pid] = e
+	}
+	if errs := training.CheckAttendance(es); len(errs) > 0 {
+		s.renderAttendance(w, r, http.StatusUnprocessableEntity, typed, errs)
+		return
+	}
+	if err := s.trainingStore().SaveAttendance(r.Context(), actor(r), recorder(principal(r)), id, es); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.attendance")
+	redirect(w, r, "/lokakarya/"+strconv.FormatInt(id, 10)+"/presensi")
+}

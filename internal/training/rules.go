@@ -1,0 +1,80 @@
+// Package training is the cohort's pendidikan: the roster of CGPs, the appointed pengajar
+// praktik (PP) and fasilitator, and the groups under a PP in a fasilitator's class — proposed by
+// a pure, deterministic function (Propose) and confirmed by the BGP. Rules are pure functions;
+// SQL lives in Store.
+package training
+
+// Settings are a cohort's training numbers (training_settings; the defaults are the column
+// defaults of migration 000500).
+type Settings struct {
+	CohortID         int64 `db:"cohort_id"`
+	GroupMin         int   `db:"group_min"`
+	GroupMax         int   `db:"group_max"`
+	PPCap            int   `db:"pp_cap"`
+	FasilitatorCap   int   `db:"fasilitator_cap"`
+	VisitsPlanned    int   `db:"visits_planned"`
+	AckDays          int   `db:"ack_days"`
+	AttendanceMinPct int   `db:"attendance_min_pct"`
+	ModulePackages   int   `db:"module_packages"`
+	Modules          int   `db:"modules"`
+	LokakaryaCount   int   `db:"lokakarya_count"`
+}
+
+// Sizes returns the group sizes of s.
+func (s Settings) Sizes() Sizes { return Sizes{GroupMin: s.GroupMin, GroupMax: s.GroupMax} }
+
+// Problems a hand edit of a group can break (message keys).
+const (
+	ProblemTooBig        = "training.problem.too_big"
+	ProblemTooSmall      = "training.problem.too_small"
+	ProblemOwnSchool     = "training.problem.own_school"
+	ProblemOtherRegency  = "training.problem.other_regency"
+	ProblemPPOverCap     = "training.problem.pp_over_cap"
+	ProblemNotPP         = "training.problem.not_pp"
+	ProblemSameGroup     = "training.problem.same_group"
+	ProblemReasonMissing = "training.problem.reason_missing"
+)
+
+// GroupState is what CheckGroup needs to know about a group after an edit.
+type GroupState struct {
+	Regency string
+	Members []Candidate
+	PP      Mentor
+	// PPLoadElsewhere is the number of CGPs the PP mentors in its other groups.
+	PPLoadElsewhere int
+}
+
+// CheckGroup returns the problems of a group as it would be after an edit: its size outside
+// the cohort's bounds, a member from the PP's school or from another kab/kota, the PP from
+// another kab/kota or above its cap. Empty means the group is valid. allowSmall lets a group go
+// below the minimum (a CGP withdrawing).
+func CheckGroup(sz Sizes, g GroupState, allowSmall bool) []string {
+	var out []string
+	if len(g.Members) > sz.GroupMax {
+		out = append(out, ProblemTooBig)
+	}
+	if len(g.Members) < sz.GroupMin && !allowSmall {
+		out = append(out, ProblemTooSmall)
+	}
+	if g.PP.Regency != g.Regency {
+		out = append(out, ProblemOtherRegency)
+	}
+	for _, c := range g.Members {
+		if g.PP.NPSN != "" && c.NPSN == g.PP.NPSN {
+			out = append(out, ProblemOwnSchool)
+			break
+		}
+	}
+	for _, c := range g.Members {
+		if c.Regency != g.Regency {
+			if len(out) == 0 || out[len(out)-1] != ProblemOtherRegency {
+				out = append(out, ProblemOtherRegency)
+			}
+			break
+		}
+	}
+	if g.PPLoadElsewhere+len(g.Members) > g.PP.Cap {
+		out = append(out, ProblemPPOverCap)
+	}
+	return out
+}

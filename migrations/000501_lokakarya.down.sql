@@ -1,0 +1,2 @@
+DROP TABLE IF EXISTS training_attendance;
+DROP TABLE IF EXISTS training_lokakarya;

@@ -1,0 +1,223 @@
+// Package training has the pages of the pendidikan: the BGP's province page (roster, mentors,
+// proposal, edits, confirmation), a group's page, the CGP's own group, the PP's mentees and the
+// fasilitator's classes.
+package training
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"penggerak/internal/region"
+	"penggerak/internal/training"
+	"penggerak/web/components"
+	"penggerak/web/i18n"
+)
+
+// IndexProps lists the cohorts in training the viewer may see, per province.
+type IndexProps struct {
+	Cohorts []training.CohortInfo
+}
+
+// AppointForm is the typed appointment form.
+type AppointForm struct {
+	User, Role, Regency, Cap string
+	Errors                   map[string]string
+}
+
+// EditForm is the typed move or PP-swap form.
+type EditForm struct {
+	Participant, Group, Mentor, Reason string
+	// Problems are the rules the edit broke (message keys); Errors per field.
+	Problems []string
+	Errors   map[string]string
+}
+
+// ProvinceProps is the province page.
+type ProvinceProps struct {
+	View training.ProvinceView
+	// CanEdit: the viewer is a BGP of this province and the cohort is in pendidikan.
+	CanEdit    bool
+	Candidates []training.MentorCandidate
+	Regencies  []region.Regency
+	Appoint    AppointForm
+	Move       EditForm
+	SwapPP     EditForm
+	Lokakarya  []training.Lokakarya
+	Schedule   LokakaryaForm
+}
+
+// ConfirmProps is the confirmation page.
+type ConfirmProps struct {
+	View     training.ProvinceView
+	Problems []string
+	Error    string
+}
+
+// GroupProps is a group's page.
+type GroupProps struct {
+	Group   training.GroupRow
+	History []training.HistoryEntry
+	// Contacts: the viewer is inside the group (or staff), so contact details are shown.
+	Contacts bool
+}
+
+// MineProps is the CGP's page.
+type MineProps struct {
+	Groups    []training.GroupRow
+	Lokakarya []training.Lokakarya
+}
+
+// MentorProps is the PP's or fasilitator's list of groups.
+type MentorProps struct {
+	Groups    []training.GroupRow
+	Lokakarya []training.Lokakarya
+}
+
+// MenteeProps is one of a PP's CGPs.
+type MenteeProps struct {
+	Mentee training.Mentee
+}
+
+func itoa(n int) string      { return strconv.Itoa(n) }
+func i64(n int64) string     { return strconv.FormatInt(n, 10) }
+func wib(t time.Time) string { return region.InZone(t, "WIB").Format("02-01-2006 15:04") + " WIB" }
+
+func groupName(g training.GroupRow) string { return g.RegencyName + " · " + itoa(g.Number) }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func provinceURL(v training.ProvinceView) string {
+	return "/pelatihan/" + i64(v.CohortID) + "/" + v.ProvinceCode
+}
+
+// mentorsOf returns the appointments of role.
+func mentorsOf(v training.ProvinceView, role string) []training.MentorRow {
+	var out []training.MentorRow
+	for _, m := range v.Mentors {
+		if m.Role == role {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// participants lists everyone the move form can pick: members of groups, then unplaced.
+func participants(v training.ProvinceView) []training.Participant {
+	var out []training.Participant
+	for _, g := range v.Groups {
+		out = append(out, g.Members...)
+	}
+	return append(out, v.Unplaced...)
+}
+
+func pct(part, whole int) string {
+	if whole == 0 {
+		return "0"
+	}
+	return strconv.Itoa(part * 100 / whole)
+}
+
+func candidateOptions(ctx context.Context, cs []training.MentorCandidate) []components.Option {
+	out := make([]components.Option, 0, len(cs))
+	seen := map[int64]bool{}
+	for _, c := range cs {
+		if seen[c.UserID] {
+			continue
+		}
+		seen[c.UserID] = true
+		out = append(out, components.Option{Value: i64(c.UserID), Label: c.Name + " (" + i18n.T(ctx, "role."+c.Role) + ", " + c.Email + ")"})
+	}
+	return out
+}
+
+func regencyOptions(rs []region.Regency) []components.Option {
+	out := make([]components.Option, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, components.Option{Value: r.Code, Label: r.Name})
+	}
+	return out
+}
+
+func participantOptions(v training.ProvinceView) []components.Option {
+	var out []components.Option
+	for _, p := range participants(v) {
+		out = append(out, components.Option{Value: i64(p.ID), Label: p.Name + " — " + p.RegencyName + ", " + p.SchoolName})
+	}
+	return out
+}
+
+func groupOptions(v training.ProvinceView) []components.Option {
+	var out []components.Option
+	for _, g := range v.Groups {
+		out = append(out, components.Option{Value: i64(g.ID), Label: groupName(g) + " (" + g.PPName + ", " + itoa(len(g.Members)) + ")"})
+	}
+	return out
+}
+
+func ppOptions(v training.ProvinceView) []components.Option {
+	var out []components.Option
+	for _, m := range mentorsOf(v, "pengajar_praktik") {
+		out = append(out, components.Option{Value: i64(m.ID), Label: m.Name + " — " + m.RegencyName + " (" + itoa(m.Load) + "/" + itoa(m.Cap) + ")"})
+	}
+	return out
+}
+
+// LokakaryaForm is the typed schedule form.
+type LokakaryaForm struct {
+	Regency, Number, Date, Time, Place string
+	Errors                             map[string]string
+}
+
+// AttendanceProps is the phone-friendly attendance list of one lokakarya.
+type AttendanceProps struct {
+	Lokakarya training.Lokakarya
+	Rows      []training.AttendanceRow
+	// Typed values and problems per participant after a refused save.
+	Typed  map[int64]training.AttendanceEntry
+	Errors map[int64]string
+}
+
+func (p AttendanceProps) status(r training.AttendanceRow) string {
+	if e, ok := p.Typed[r.ParticipantID]; ok {
+		return e.Status
+	}
+	return deref(r.Status)
+}
+
+func (p AttendanceProps) reason(r training.AttendanceRow) string {
+	if e, ok := p.Typed[r.ParticipantID]; ok {
+		return e.Reason
+	}
+	return r.Reason
+}
+
+// localTime shows t in the time zone tz (WIB, WITA, WIT) with the zone's name.
+func localTime(t time.Time, tz string) string {
+	return region.InZone(t, tz).Format("02-01-2006 15:04") + " " + tz
+}
+
+func lokakaryaTitle(ctx context.Context, l training.Lokakarya) string {
+	key := "training.lokakarya.name"
+	if l.Last {
+		key = "training.lokakarya.name_last"
+	} else if l.Number == 0 {
+		key = "training.lokakarya.name_first"
+	}
+	return i18n.T(ctx, key, map[string]any{"N": itoa(l.Number)})
+}
+
+func numberOptions(count int) []components.Option {
+	var out []components.Option
+	for i := range count {
+		out = append(out, components.Option{Value: itoa(i), Label: itoa(i)})
+	}
+	return out
+}
+
+func pid(id int64, prefix string) string { return prefix + "-" + i64(id) }
