@@ -133,7 +133,12 @@ func (s *Server) applicationStep(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	s.renderStep(w, r, http.StatusOK, step, func(*apppage.StepProps) {})
+	s.renderStep(w, r, http.StatusOK, step, func(p *apppage.StepProps) {
+		if step == "tinjau" && p.Editable {
+			// The review says before the click what would keep the application from being sent.
+			p.Problems = application.SubmitProblems(p.D)
+		}
+	})
 }
 
 // stepError maps the application store's errors to pages; it reports whether it handled err.
