@@ -322,7 +322,7 @@ func TestEssayLimitsAndAutosave(t *testing.T) {
 		t.Error("autosave not stored")
 	}
 	// The page carries the counter and autosave attributes.
-	recWant(t, c.Get(base+"/esai"), 200, `data-counter`, `data-max="200"`, `hx-trigger="input changed delay:2s"`, "draf ketikan terbaru")
+	recWant(t, c.Get(base+"/esai"), 200, `data-counter`, `data-max="200"`, `data-autosave="/lamaran/`, `/esai/draf"`, `data-server-updated="`, "draf ketikan terbaru")
 }
 
 func TestUploadChecks(t *testing.T) {
