@@ -274,6 +274,11 @@ func SubmitProblems(d Details) []string {
 	if d.ProfileConfirmedAt == nil {
 		out = append(out, "application.problem.profile")
 	}
+	// The CV is scored by the assessors (the CV stage of the rubric): an application without
+	// one cannot be assessed, so it is required, as the review step says.
+	if len(d.CV) == 0 {
+		out = append(out, "application.problem.cv")
+	}
 	if len(EssayProblems(d.Essays)) > 0 {
 		out = append(out, "application.problem.essays")
 	}
@@ -296,6 +301,8 @@ func CheckPDF(data []byte, maxBytes int) string {
 		return "application.upload.empty"
 	case errors.Is(err, filecheck.ErrTooBig):
 		return "application.upload.too_big"
+	case errors.Is(err, filecheck.ErrActive):
+		return "application.upload.active"
 	}
 	return "application.upload.not_pdf"
 }

@@ -18,6 +18,7 @@ import (
 	"penggerak/internal/audit"
 	"penggerak/internal/cohort"
 	"penggerak/internal/database"
+	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
 	"penggerak/internal/region"
 )
@@ -346,6 +347,7 @@ func (s *Store) Upload(ctx context.Context, actor audit.Actor, userID, id, requi
 	if err := os.MkdirAll(s.dir, 0o750); err != nil {
 		return err
 	}
+	originalName = filecheck.CleanFileName(originalName, "berkas.pdf")
 	name := randomName()
 	path := filepath.Join(s.dir, name)
 	if err := os.WriteFile(path, data, 0o640); err != nil {

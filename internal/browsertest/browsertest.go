@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -24,6 +25,8 @@ import (
 type Browser struct {
 	T   testing.TB
 	Ctx context.Context
+	// close ends a tab opened with NewTab.
+	close context.CancelFunc
 }
 
 // Option changes how the browser starts.
@@ -284,4 +287,42 @@ func clip(s string) string {
 		return s[:2000] + "…"
 	}
 	return s
+}
+
+// NewTab opens another tab of the same browser (same profile: cookies and localStorage are
+// shared), with the same settings as a fresh tab. Close it with Close.
+func (b *Browser) NewTab() *Browser {
+	b.T.Helper()
+	ctx, cancel := chromedp.NewContext(b.Ctx)
+	tab := &Browser{T: b.T, Ctx: ctx, close: cancel}
+	tab.do("open a tab", chromedp.Navigate("about:blank"))
+	b.T.Cleanup(cancel)
+	return tab
+}
+
+// Close closes a tab opened with NewTab (as a person closes it: pending requests are dropped).
+func (b *Browser) Close() {
+	if b.close != nil {
+		if err := chromedp.Cancel(b.Ctx); err != nil {
+			b.T.Logf("browser: close tab: %v", err)
+		}
+		b.close()
+	}
+}
+
+// SetOffline cuts this tab's connection (every request fails, navigator.onLine is false and
+// the page gets an "offline" event) or restores it.
+func (b *Browser) SetOffline(off bool) {
+	b.T.Helper()
+	b.do("network offline="+strconv.FormatBool(off), func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+			return chromedp.Void{}, err
+		}
+		conds := []*network.Conditions{{Offline: off, DownloadThroughput: -1, UploadThroughput: -1}}
+		if _, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: conds}); err != nil {
+			return chromedp.Void{}, err
+		}
+		_, err := cdp.Call(ctx, tg, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: off, DownloadThroughput: -1, UploadThroughput: -1})
+		return chromedp.Void{}, err
+	})
 }

@@ -95,7 +95,7 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 	if got := b.TextOf(".count"); !strings.HasPrefix(got, fmt.Sprint(len([]rune(essay)))) {
 		t.Errorf("counter shows %q", got)
 	}
-	b.WaitFor("#autosave:not(:empty)")
+	b.WaitFor(`#autosave[data-state="saved"]`)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		var n int
@@ -126,14 +126,14 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.WaitFor("#autosave.bad")
-	b.MustSee("Draf belum tersimpan")
+	b.MustSee("Tidak tersambung. Draf disimpan di perangkat ini")
 	if _, err := chromedp.Run(b.Ctx, block()); err != nil {
 		t.Fatal(err)
 	}
 	if err := chromedp.Do(b.Ctx, chromedp.SendKeys(chromedp.CSS("textarea[data-counter]"), " kami makan.")); err != nil {
 		t.Fatal(err)
 	}
-	b.WaitFor("#autosave:not(.bad)")
+	b.WaitFor(`#autosave[data-state="saved"]`)
 	b.MustSee("Draf tersimpan otomatis")
 	var saved int
 	_ = a.DB.QueryRow(ctx, `SELECT count(*) FROM application_essays WHERE body = $1`, essay+" Lalu kami makan.").Scan(&saved)

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"maps"
 	"net/mail"
 	"path/filepath"
 	"strconv"
@@ -185,6 +186,20 @@ func Validate(records []Record, ref Reference) ([]School, []Problem) {
 		add := func(key string, data map[string]any) {
 			problems = append(problems, Problem{Line: rec.Line, Key: key, Data: data})
 		}
+		// A cell holding a control character (a NUL byte, say) or text that is not UTF-8 cannot
+		// be stored: the line is refused with the column named, and the file is not imported.
+		for _, c := range ImportColumns {
+			if v := f[c]; !cleanCell(v) {
+				add("school.import.row.bad_text", map[string]any{"Column": c})
+				f = maps.Clone(f)
+				f[c] = strings.Map(func(r rune) rune {
+					if r < 0x20 || r == 0x7f || r == utf8.RuneError {
+						return -1
+					}
+					return r
+				}, strings.ToValidUTF8(v, ""))
+			}
+		}
 		sc := School{
 			NPSN:          strings.ToUpper(f["npsn"]),
 			Name:          strings.Join(strings.Fields(f["nama"]), " "),
@@ -248,6 +263,20 @@ func Validate(records []Record, ref Reference) ([]School, []Problem) {
 		return nil, problems
 	}
 	return schools, nil
+}
+
+// cleanCell reports whether v is valid UTF-8 without control characters other than tab and
+// newline.
+func cleanCell(v string) bool {
+	if !utf8.ValidString(v) {
+		return false
+	}
+	for _, r := range v {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f {
+			return false
+		}
+	}
+	return true
 }
 
 // LineLabel formats a line number for messages.

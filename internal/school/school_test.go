@@ -161,6 +161,8 @@ func TestValidate(t *testing.T) {
 		{"district unknown", "10601009|SD Negeri 9|SD|negeri|16.01|16.01.99", "school.import.row.district_unknown"},
 		{"district elsewhere", "10601009|SD Negeri 9|SD|negeri|16.01|36.73.01", "school.import.row.district_elsewhere"},
 		{"email", "10601009|SD Negeri 9|SD|negeri|16.01||jalan|bukan-surel", "school.import.row.email"},
+		{"NUL in the name", "10601009|SD Negeri\x00 9|SD|negeri|16.01", "school.import.row.bad_text"},
+		{"invalid UTF-8 in the address", "10601009|SD Negeri 9|SD|negeri|16.01||Jl. \xff\xfe", "school.import.row.bad_text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -133,7 +133,12 @@ func (s *Server) applicationStep(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	s.renderStep(w, r, http.StatusOK, step, func(*apppage.StepProps) {})
+	s.renderStep(w, r, http.StatusOK, step, func(p *apppage.StepProps) {
+		if step == "tinjau" && p.Editable {
+			// The review says before the click what would keep the application from being sent.
+			p.Problems = application.SubmitProblems(p.D)
+		}
+	})
 }
 
 // stepError answers an error of a step's store call; it reports whether there was one. An
@@ -237,8 +242,10 @@ func (s *Server) applicationSaveEssays(w http.ResponseWriter, r *http.Request) {
 	s.nextStep(w, r, "dokumen", "application.flash.essays_saved")
 }
 
-// applicationAutosave stores the essay drafts while the teacher types (htmx) and answers with
-// a small status fragment.
+// applicationAutosave stores the essay drafts while the teacher types (web/static/autosave.js)
+// and answers with a small status fragment. X-Autosave-Saved, set only when the drafts were
+// stored, is the server's save time in milliseconds: the script records it as the server copy's
+// time, so an older local draft never overwrites it later.
 func (s *Server) applicationAutosave(w http.ResponseWriter, r *http.Request) {
 	answers, ok := s.essayAnswers(w, r)
 	if !ok {
@@ -255,7 +262,11 @@ func (s *Server) applicationAutosave(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, perr)
 		return
 	}
-	s.render(w, r, http.StatusOK, apppage.AutosaveStatus(err == nil, s.now(), prof.Timezone()))
+	now := s.now()
+	if err == nil {
+		w.Header().Set("X-Autosave-Saved", strconv.FormatInt(now.UnixMilli(), 10))
+	}
+	s.render(w, r, http.StatusOK, apppage.AutosaveStatus(err == nil, now, prof.Timezone()))
 }
 
 func (s *Server) applicationUpload(w http.ResponseWriter, r *http.Request) {

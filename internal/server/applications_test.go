@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -325,7 +326,7 @@ func TestEssayLimitsAndAutosave(t *testing.T) {
 		t.Error("autosave not stored")
 	}
 	// The page carries the counter and autosave attributes.
-	recWant(t, c.Get(base+"/esai"), 200, `data-counter`, `data-max="200"`, `hx-trigger="input changed delay:2s"`, "draf ketikan terbaru")
+	recWant(t, c.Get(base+"/esai"), 200, `data-counter`, `data-max="200"`, `data-autosave="/lamaran/`, `/esai/draf"`, `data-server-updated="`, "draf ketikan terbaru")
 }
 
 func TestUploadChecks(t *testing.T) {
@@ -344,6 +345,9 @@ func TestUploadChecks(t *testing.T) {
 		{"png renamed .pdf", png, "Berkas bukan PDF"},
 		{"oversized", append(append([]byte{}, recPDF...), make([]byte, 1<<20)...), "Berkas terlalu besar (maksimal 1 MB)"},
 		{"empty", []byte{}, "Berkas kosong"},
+		{"PDF with JavaScript", []byte("%PDF-1.4\n1 0 obj\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>\nendobj\n"), "Berkas PDF ini berisi skrip"},
+		{"PDF with a launch action", []byte("%PDF-1.4\n1 0 obj\n<< /S /Launch /F (cmd.exe) >>\nendobj\n"), "Berkas PDF ini berisi skrip"},
+		{"PDF and HTML at once", []byte("%PDF-1.4\n<html><script>alert(1)</script></html>\n"), "Berkas PDF ini berisi skrip"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			recWant(t, recUpload(c, path, "ktp.pdf", tt.data), http.StatusUnprocessableEntity, tt.want)
@@ -360,7 +364,9 @@ func TestUploadChecks(t *testing.T) {
 		t.Fatalf("upload %d", res.Status)
 	}
 	pdf2 := append(append([]byte{}, recPDF...), []byte("% versi 2\n")...)
-	if res := recUpload(c, path, "ktp-baru.pdf", pdf2); res.Status != http.StatusSeeOther {
+	// The stored name loses control and bidirectional-override characters ("fdp.exe" shown
+	// right to left reads "exe.pdf").
+	if res := recUpload(c, path, "ktp-\u202ebaru\u200b.pdf", pdf2); res.Status != http.StatusSeeOther {
 		t.Fatalf("replace %d", res.Status)
 	}
 	var id int64
@@ -598,5 +604,24 @@ func TestWatchListFollowsJurisdiction(t *testing.T) {
 				t.Errorf("%s opening %s: %d, want 404", tt.who, tt.hidden[0], res.Status)
 			}
 		}
+	}
+}
+
+// The CV is required: the review step says so, and submitting without one is refused with the
+// reason (it used to be accepted while the review read "Daftar riwayat hidup: belum lengkap").
+func TestSubmitNeedsCV(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "tanpa.cv@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	recFill(t, c, base, tc)
+	if res := c.PostForm(base+"/cv/"+strconv.FormatInt(int64(recCount(t, a, `SELECT max(id)::int FROM application_cv_entries`)), 10)+"/hapus", nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("delete CV entry: %d", res.Status)
+	}
+	const reason = "Daftar riwayat hidup belum diisi"
+	recWant(t, c.Get(base+"/tinjau"), 200, reason)
+	recWant(t, c.PostForm(base+"/kirim", nil), http.StatusUnprocessableEntity, reason)
+	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE submitted_at IS NOT NULL`); n != 0 {
+		t.Errorf("%d applications submitted without a CV", n)
 	}
 }

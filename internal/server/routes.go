@@ -45,7 +45,7 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 
 	// Everything below runs with the session and the signed-in user loaded.
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.loadPrincipal)
+		r.Use(s.sessions.LoadAndSave, s.loadPrincipal, s.cleanInput)
 		s.appRoutes(r)
 	})
 	return r

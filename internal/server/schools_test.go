@@ -137,6 +137,19 @@ func TestSchoolImport(t *testing.T) {
 		}
 	})
 
+	t.Run("a NUL byte in a cell is a line message, not a 500", func(t *testing.T) {
+		before := countSchools(t, a)
+		data := importHeader + "62710011,SMA Negeri\x00 11 Palangka Raya,SMA,negeri,62.71,,Jl. A\x00,,\n"
+		res := upload(t, admin, "nul.csv", []byte(data))
+		if res.Status != 422 || !strings.Contains(res.Body, "<td>2</td><td>Kolom nama berisi karakter yang tidak terbaca") ||
+			!strings.Contains(res.Body, "Kolom alamat berisi karakter") {
+			t.Fatalf("status %d\n%s", res.Status, res.Body)
+		}
+		if n := countSchools(t, a); n != before {
+			t.Errorf("schools %d, want %d", n, before)
+		}
+	})
+
 	t.Run("XLSX", func(t *testing.T) {
 		f := excelize.NewFile()
 		rows := [][]any{

@@ -33,6 +33,17 @@
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.detail && e.detail.target && e.detail.target.id === "autosave") e.detail.target.classList.remove("bad");
   });
+  // Signing out clears the essay drafts kept in this browser (web/static/autosave.js), so the
+  // next person at a shared computer does not find them.
+  document.addEventListener("submit", function (e) {
+    if (!e.target.matches || !e.target.matches("form[action='/keluar']")) return;
+    try {
+      for (var i = localStorage.length - 1; i >= 0; i--) {
+        var k = localStorage.key(i);
+        if (k && k.indexOf("penggerak:esai:") === 0) localStorage.removeItem(k);
+      }
+    } catch (err) { /* storage disabled */ }
+  });
   // Ask before a destructive submit: <form data-confirm="text">
   document.addEventListener("submit", function (e) {
     var msg = e.target.dataset && e.target.dataset.confirm;

@@ -190,3 +190,12 @@ func failureText(ctx context.Context, f cohort.Failure) string {
 	}
 	return i18n.T(ctx, f.Key, data)
 }
+
+// essayUpdatedMillis is when the server last saved the answer, in milliseconds since the epoch
+// ("0" when never): the autosave script compares it with the time a local draft was typed.
+func essayUpdatedMillis(e application.Essay) string {
+	if e.UpdatedAt == nil {
+		return "0"
+	}
+	return strconv.FormatInt(e.UpdatedAt.UnixMilli(), 10)
+}
