@@ -46,7 +46,7 @@ func viewer(p *account.Principal) training.Viewer {
 func (s *Server) trainingIndex(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.trainingStore().Cohorts(r.Context(), trainingScope(principal(r)))
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Index(s.base(r, "training.index.title"), trainingpage.IndexProps{Cohorts: cs}))
@@ -74,22 +74,22 @@ func (s *Server) renderProvince(w http.ResponseWriter, r *http.Request, status i
 	pr := principal(r)
 	var err error
 	if p.View, err = s.trainingStore().Province(ctx, trainingScope(pr), id, prov); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	if p.Lokakarya, err = s.trainingStore().ProvinceLokakarya(ctx, trainingScope(pr), id, prov); err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	bs := bgpScope(pr)
 	p.CanEdit = p.View.CohortStatus == "pendidikan" && containsString(bs.Provinces, prov)
 	if p.CanEdit {
 		if p.Candidates, err = s.trainingStore().Candidates(ctx, id, prov); err != nil {
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 		if p.Regencies, err = s.regions.Regencies(ctx, prov); err != nil {
-			s.serverError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 	}
@@ -125,7 +125,7 @@ func (s *Server) trainingAppoint(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, training.ErrAppointed):
 			errs["user"] = "training.error.appointed"
 		case err != nil:
-			s.storeError(w, r, err)
+			s.serveError(w, r, err)
 			return
 		}
 	}
@@ -146,7 +146,7 @@ func (s *Server) trainingPropose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := s.trainingStore().Propose(r.Context(), actor(r), bgpScope(principal(r)), id, prov); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "training.flash.proposed")
@@ -166,7 +166,7 @@ func (s *Server) editProblems(w http.ResponseWriter, r *http.Request, err error,
 		}
 		return true
 	}
-	s.storeError(w, r, err)
+	s.serveError(w, r, err)
 	return false
 }
 
@@ -270,7 +270,7 @@ func (s *Server) renderConfirm(w http.ResponseWriter, r *http.Request, status in
 	}
 	var err error
 	if p.View, err = s.trainingStore().Province(r.Context(), bgpScope(principal(r)), id, prov); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, status, trainingpage.Confirm(s.base(r, "training.confirm.title"), p))
@@ -306,7 +306,7 @@ func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) {
 		s.renderConfirm(w, r, http.StatusUnprocessableEntity, trainingpage.ConfirmProps{Problems: pe.Problems})
 		return
 	case err != nil:
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "training.flash.confirmed")
@@ -323,7 +323,7 @@ func (s *Server) trainingGroup(w http.ResponseWriter, r *http.Request) {
 	}
 	g, h, err := s.trainingStore().Group(r.Context(), viewer(principal(r)), id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Group(s.base(r, "training.group.title"), trainingpage.GroupProps{Group: g, History: h, Contacts: true}))
@@ -337,7 +337,7 @@ func (s *Server) trainingMine(w http.ResponseWriter, r *http.Request) {
 		ls, err = s.trainingStore().MyLokakarya(r.Context(), principal(r).User.ID)
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Mine(s.base(r, "training.mine.title"), trainingpage.MineProps{Groups: gs, Lokakarya: ls}))
@@ -351,7 +351,7 @@ func (s *Server) ppMentees(w http.ResponseWriter, r *http.Request) {
 		ls, err = s.trainingStore().PPLokakarya(r.Context(), principal(r).User.ID)
 	}
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Mentees(s.base(r, "training.pp.title"), trainingpage.MentorProps{Groups: gs, Lokakarya: ls}))
@@ -366,7 +366,7 @@ func (s *Server) ppMentee(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := s.trainingStore().Mentee(r.Context(), principal(r).User.ID, id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Mentee(s.base(r, "training.pp.title"), trainingpage.MenteeProps{Mentee: m}))
@@ -376,7 +376,7 @@ func (s *Server) ppMentee(w http.ResponseWriter, r *http.Request) {
 func (s *Server) fasClasses(w http.ResponseWriter, r *http.Request) {
 	gs, err := s.trainingStore().Classes(r.Context(), principal(r).User.ID)
 	if err != nil {
-		s.serverError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Classes(s.base(r, "training.fas.title"), trainingpage.MentorProps{Groups: gs}))
@@ -425,12 +425,12 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	st, err := s.trainingStore().Settings(ctx, id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	pv, err := s.regions.Province(ctx, prov)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	in, errs := training.ParseLokakarya(f.Regency, f.Number, f.Date, f.Time, f.Place, pv.Timezone, st.LokakaryaCount)
@@ -453,7 +453,7 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 		return mail.Message{Subject: l.T(key+".subject", data), Body: l.T(key+".body", data)}
 	}
 	if _, err := s.trainingStore().ScheduleLokakarya(ctx, actor(r), bgpScope(principal(r)), id, in, compose); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "training.flash.lokakarya")
@@ -478,7 +478,7 @@ func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status
 	}
 	l, rows, err := s.trainingStore().AttendanceSheet(r.Context(), recorder(principal(r)), id)
 	if err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.render(w, r, status, trainingpage.Attendance(s.base(r, "training.attendance.title"),
@@ -513,7 +513,7 @@ func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.trainingStore().SaveAttendance(r.Context(), actor(r), recorder(principal(r)), id, es); err != nil {
-		s.storeError(w, r, err)
+		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "training.flash.attendance")

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
@@ -72,11 +71,6 @@ func (s *Store) WithTx(tx pgx.Tx) *Store {
 	c := *s
 	c.db = tx
 	return &c
-}
-
-func isUnique(err error) bool {
-	var pg *pgconn.PgError
-	return errors.As(err, &pg) && pg.Code == "23505"
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -444,7 +438,7 @@ func (s *Store) Appoint(ctx context.Context, actor audit.Actor, sc Scope, cohort
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO training_mentors (cohort_id, user_id, role, regency_code, province_code, npsn, cap, appointed_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, cohortID, a.UserID, a.Role, a.Regency, prov, npsn, a.Cap, actor.UserID).Scan(&id)
-		if isUnique(err) {
+		if database.IsUnique(err) {
 			return ErrAppointed
 		}
 		if err != nil {
