@@ -21,6 +21,7 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/audit"
 	"penggerak/internal/config"
+	"penggerak/internal/database"
 	"penggerak/internal/server"
 	"penggerak/internal/testdb"
 )
@@ -38,6 +39,8 @@ type App struct {
 	URL      string
 	Config   config.Config
 	Accounts *account.Store
+	// ServerDB is the server's pool: DB unless Options.Pool gave it its own.
+	ServerDB *pgxpool.Pool
 
 	mu  sync.Mutex
 	now time.Time
@@ -47,6 +50,11 @@ type App struct {
 type Options struct {
 	// Config changes the configuration before the server is built.
 	Config func(*config.Config)
+	// Pool, when set, sizes the server's own pool on the test database (a.DB stays a normal
+	// pool for fixtures), e.g. to saturate it.
+	Pool *database.Options
+	// Wrap, when set, wraps the server's handler (e.g. to delay a route like a slow network).
+	Wrap func(http.Handler) http.Handler
 }
 
 // Start runs the app on a fresh database until the test ends.
@@ -70,8 +78,27 @@ func Start(t testing.TB, opts ...Options) *App {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	a.Server = server.New(cfg, server.Deps{DB: db, Logger: logger, PasswordParams: account.TestParams, Now: a.Now})
-	a.HTTP = httptest.NewServer(a.Server)
+	serverDB := db
+	var h http.Handler
+	for _, o := range opts {
+		if o.Pool != nil {
+			p, err := database.OpenWith(context.Background(), dbURL, *o.Pool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(p.Close)
+			serverDB = p
+		}
+	}
+	a.ServerDB = serverDB
+	a.Server = server.New(cfg, server.Deps{DB: serverDB, Logger: logger, PasswordParams: account.TestParams, Now: a.Now})
+	h = a.Server
+	for _, o := range opts {
+		if o.Wrap != nil {
+			h = o.Wrap(h)
+		}
+	}
+	a.HTTP = httptest.NewServer(h)
 	a.URL = a.HTTP.URL
 	t.Cleanup(func() {
 		a.HTTP.Close()
