@@ -5,7 +5,6 @@ package apptest
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -40,6 +39,8 @@ type App struct {
 	URL      string
 	Config   config.Config
 	Accounts *account.Store
+	// ServerDB is the server's pool: DB unless Options.Pool gave it its own.
+	ServerDB *pgxpool.Pool
 
 	mu  sync.Mutex
 	now time.Time
@@ -49,9 +50,11 @@ type App struct {
 type Options struct {
 	// Config changes the configuration before the server is built.
 	Config func(*config.Config)
-	// MaxConns, when set, caps the server's connection pool (the test's own DB keeps its
-	// pool), to show that many concurrent users cannot exhaust a small pool.
-	MaxConns int
+	// Pool, when set, sizes the server's own pool on the test database (a.DB stays a normal
+	// pool for fixtures), e.g. to saturate it.
+	Pool *database.Options
+	// Wrap, when set, wraps the server's handler (e.g. to delay a route like a slow network).
+	Wrap func(http.Handler) http.Handler
 }
 
 // Start runs the app on a fresh database until the test ends.
@@ -71,27 +74,31 @@ func Start(t testing.TB, opts ...Options) *App {
 	}
 	a.Config = cfg
 	a.Accounts = account.NewStore(db, account.TestParams)
-	serverDB := db
-	for _, o := range opts {
-		if o.MaxConns > 0 {
-			sep := "?"
-			if strings.Contains(dbURL, "?") {
-				sep = "&"
-			}
-			small, err := database.Open(context.Background(), fmt.Sprintf("%s%spool_max_conns=%d", dbURL, sep, o.MaxConns))
-			if err != nil {
-				t.Fatalf("apptest: small pool: %v", err)
-			}
-			t.Cleanup(small.Close)
-			serverDB = small
-		}
-	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
+	serverDB := db
+	var h http.Handler
+	for _, o := range opts {
+		if o.Pool != nil {
+			p, err := database.OpenWith(context.Background(), dbURL, *o.Pool)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(p.Close)
+			serverDB = p
+		}
+	}
+	a.ServerDB = serverDB
 	a.Server = server.New(cfg, server.Deps{DB: serverDB, Logger: logger, PasswordParams: account.TestParams, Now: a.Now})
-	a.HTTP = httptest.NewServer(a.Server)
+	h = a.Server
+	for _, o := range opts {
+		if o.Wrap != nil {
+			h = o.Wrap(h)
+		}
+	}
+	a.HTTP = httptest.NewServer(h)
 	a.URL = a.HTTP.URL
 	t.Cleanup(func() {
 		a.HTTP.Close()

@@ -36,6 +36,15 @@ type Config struct {
 	// a reverse proxy or load balancer that overwrites those headers). Rate limits per address
 	// and the audit log's "from where" depend on it.
 	TrustProxy bool
+	// RequestTimeout is the deadline of one request (REQUEST_TIMEOUT, default 15 s): past it the
+	// request's context ends, its database work is cancelled and the user gets the "busy, try
+	// again" page. Uploads get four times as long (a slow phone connection).
+	RequestTimeout time.Duration
+	// DatabaseMaxConns is the size of this instance's connection pool (DATABASE_MAX_CONNS).
+	DatabaseMaxConns int32
+	// DatabaseAcquireTimeout bounds the wait for a free pool connection
+	// (DATABASE_ACQUIRE_TIMEOUT, default 3 s); past it the user gets the "busy" page.
+	DatabaseAcquireTimeout time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration
 }
@@ -64,6 +73,17 @@ func FromEnv() (Config, error) {
 	if c.TrustProxy, err = strconv.ParseBool(get("TRUST_PROXY", "false")); err != nil {
 		return c, fmt.Errorf("TRUST_PROXY: %w", err)
 	}
+	if c.RequestTimeout, err = duration("REQUEST_TIMEOUT", "15s"); err != nil {
+		return c, err
+	}
+	if c.DatabaseAcquireTimeout, err = duration("DATABASE_ACQUIRE_TIMEOUT", "3s"); err != nil {
+		return c, err
+	}
+	n, err := strconv.ParseInt(get("DATABASE_MAX_CONNS", "20"), 10, 32)
+	if err != nil || n < 1 {
+		return c, fmt.Errorf("DATABASE_MAX_CONNS must be a whole number of at least 1")
+	}
+	c.DatabaseMaxConns = int32(n)
 	return c, c.Validate()
 }
 
@@ -88,6 +108,15 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("SECRET_KEY must be set in production"))
 	}
 	return errors.Join(errs...)
+}
+
+// duration reads a positive duration such as "15s" or "500ms".
+func duration(key, def string) (time.Duration, error) {
+	d, err := time.ParseDuration(get(key, def))
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s must be a positive duration such as %s", key, def)
+	}
+	return d, nil
 }
 
 func get(key, def string) string {

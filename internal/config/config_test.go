@@ -3,10 +3,12 @@ package config
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestFromEnvDefaults(t *testing.T) {
-	for _, k := range []string{"APP_ENV", "ADDR", "BASE_URL", "DATABASE_URL", "SMTP_URL", "UPLOAD_DIR", "SESSION_SECURE", "SECRET_KEY", "TRUST_PROXY"} {
+	for _, k := range []string{"APP_ENV", "ADDR", "BASE_URL", "DATABASE_URL", "SMTP_URL", "UPLOAD_DIR", "SESSION_SECURE", "SECRET_KEY", "TRUST_PROXY",
+		"REQUEST_TIMEOUT", "DATABASE_MAX_CONNS", "DATABASE_ACQUIRE_TIMEOUT"} {
 		t.Setenv(k, "")
 	}
 	c, err := FromEnv()
@@ -15,6 +17,23 @@ func TestFromEnvDefaults(t *testing.T) {
 	}
 	if c.Addr != ":8080" || !c.Dev() || c.SessionSecure || c.BaseURL != "http://localhost:8080" || c.TrustProxy {
 		t.Errorf("defaults = %+v", c)
+	}
+	if c.RequestTimeout != 15*time.Second || c.DatabaseMaxConns != 20 || c.DatabaseAcquireTimeout != 3*time.Second {
+		t.Errorf("deadline defaults: request %v, pool %d, acquire %v", c.RequestTimeout, c.DatabaseMaxConns, c.DatabaseAcquireTimeout)
+	}
+	t.Setenv("REQUEST_TIMEOUT", "30s")
+	t.Setenv("DATABASE_MAX_CONNS", "40")
+	t.Setenv("DATABASE_ACQUIRE_TIMEOUT", "1500ms")
+	if c, err = FromEnv(); err != nil || c.RequestTimeout != 30*time.Second || c.DatabaseMaxConns != 40 || c.DatabaseAcquireTimeout != 1500*time.Millisecond {
+		t.Errorf("set: %+v, %v", c, err)
+	}
+	for k, v := range map[string]string{"REQUEST_TIMEOUT": "lama", "DATABASE_MAX_CONNS": "0", "DATABASE_ACQUIRE_TIMEOUT": "-1s"} {
+		t.Run(k, func(t *testing.T) {
+			t.Setenv(k, v)
+			if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), k) {
+				t.Errorf("%s=%s: %v", k, v, err)
+			}
+		})
 	}
 }
 

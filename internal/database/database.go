@@ -26,8 +26,43 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned by stores when a uniqueness or state rule would be broken.
 var ErrConflict = errors.New("conflict")
 
-// Open connects a pool with a statement timeout, and checks the connection.
+// Pool defaults: how many connections one instance holds, and how long a request waits for
+// one of them before it is told the service is busy (ErrPoolBusy) instead of queueing until
+// its own deadline.
+const (
+	DefaultMaxConns       = 20
+	DefaultAcquireTimeout = 3 * time.Second
+)
+
+// ErrPoolBusy is the cause of the context error returned when every connection of the pool
+// stayed taken for longer than the acquire timeout. Acquire returns context.DeadlineExceeded
+// (the pool does not pass causes on); PoolBusy recognises it.
+var ErrPoolBusy = errors.New("database: no connection free within the acquire timeout")
+
+// PoolBusy reports whether err came from waiting too long for a pool connection, while the
+// request itself (reqCtx) was still alive: the pool is saturated, the caller should answer
+// "busy, try again" rather than a server error.
+func PoolBusy(reqCtx context.Context, err error) bool {
+	return errors.Is(err, context.DeadlineExceeded) && reqCtx.Err() == nil
+}
+
+// Options size the pool. Zero values take the URL's pool_max_conns or the defaults.
+type Options struct {
+	// MaxConns is the largest number of open connections (DATABASE_MAX_CONNS).
+	MaxConns int32
+	// AcquireTimeout bounds the wait for a free connection (DATABASE_ACQUIRE_TIMEOUT).
+	AcquireTimeout time.Duration
+}
+
+// Open connects a pool with a statement timeout and the default pool options, and checks
+// the connection.
 func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	return OpenWith(ctx, url, Options{})
+}
+
+// OpenWith connects a pool sized by o, with a statement timeout (15 s unless the URL sets
+// statement_timeout) and a bounded wait for a connection, and checks the connection.
+func OpenWith(ctx context.Context, url string, o Options) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
@@ -36,9 +71,16 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 		cfg.ConnConfig.RuntimeParams["statement_timeout"] = "15000"
 	}
 	cfg.ConnConfig.RuntimeParams["timezone"] = "UTC"
-	if !strings.Contains(url, "pool_max_conns") {
-		cfg.MaxConns = 20 // pgxpool's default is the number of CPUs, too few for a web server
+	switch {
+	case o.MaxConns > 0:
+		cfg.MaxConns = o.MaxConns
+	case !strings.Contains(url, "pool_max_conns="):
+		cfg.MaxConns = DefaultMaxConns
 	}
+	if o.AcquireTimeout <= 0 {
+		o.AcquireTimeout = DefaultAcquireTimeout
+	}
+	cfg.ConnConfig.Tracer = acquireTimeout{wait: o.AcquireTimeout}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)
@@ -51,6 +93,31 @@ func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
 	}
 	return pool, nil
 }
+
+// acquireTimeout bounds how long pgxpool's Acquire waits for a connection: the pool uses the
+// context returned by TraceAcquireStart for the wait (pgxpool.AcquireTracer), so a deadline
+// set there ends the wait without touching the caller's context or the query that follows.
+type acquireTimeout struct{ wait time.Duration }
+
+type acquireCancelKey struct{}
+
+func (a acquireTimeout) TraceAcquireStart(ctx context.Context, _ *pgxpool.Pool, _ pgxpool.TraceAcquireStartData) context.Context {
+	ctx, cancel := context.WithTimeoutCause(ctx, a.wait, ErrPoolBusy)
+	return context.WithValue(ctx, acquireCancelKey{}, cancel)
+}
+
+func (a acquireTimeout) TraceAcquireEnd(ctx context.Context, _ *pgxpool.Pool, _ pgxpool.TraceAcquireEndData) {
+	if cancel, ok := ctx.Value(acquireCancelKey{}).(context.CancelFunc); ok {
+		cancel()
+	}
+}
+
+// The pool takes its AcquireTracer from ConnConfig.Tracer, which must be a query tracer too.
+func (acquireTimeout) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	return ctx
+}
+
+func (acquireTimeout) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // Migrate applies every pending schema migration, then River's own tables.
 func Migrate(ctx context.Context, url string, pool *pgxpool.Pool) error {

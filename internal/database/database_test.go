@@ -1,12 +1,14 @@
 package database_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/database"
 	"penggerak/internal/testdb"
@@ -55,5 +57,55 @@ func TestStatementTimeout(t *testing.T) {
 	var one int
 	if err := short.QueryRow(ctx, `SELECT 1`).Scan(&one); err != nil || one != 1 {
 		t.Errorf("query after the timeout: %d, %v", one, err)
+	}
+}
+
+// With every connection taken, a query waits at most the acquire timeout and fails with an
+// error PoolBusy recognises, instead of queueing until the caller's own deadline; the pool
+// size comes from the options.
+func TestAcquireTimeoutAndPoolSize(t *testing.T) {
+	_, url := testdb.New(t)
+	ctx := t.Context()
+	db, err := database.OpenWith(ctx, url, database.Options{MaxConns: 2, AcquireTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := db.Config().MaxConns; got != 2 {
+		t.Fatalf("MaxConns = %d, want 2", got)
+	}
+	var held []*pgxpool.Conn
+	for range 2 {
+		c, err := db.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		held = append(held, c)
+	}
+	reqCtx, cancel := context.WithTimeout(ctx, 10*time.Second) // the request's own deadline
+	defer cancel()
+	start := time.Now()
+	_, err = db.Exec(reqCtx, `SELECT 1`)
+	elapsed := time.Since(start)
+	if !database.PoolBusy(reqCtx, err) {
+		t.Fatalf("query on a full pool: %v after %v, want a busy pool error", err, elapsed)
+	}
+	if elapsed < 250*time.Millisecond || elapsed > 3*time.Second {
+		t.Errorf("gave up after %v, want about 300 ms", elapsed)
+	}
+	// A connection freed: the next query gets it at once, with the caller's context intact.
+	held[0].Release()
+	if _, err := db.Exec(reqCtx, `SELECT pg_sleep(0.4)`); err != nil {
+		t.Errorf("query after a connection freed (longer than the acquire timeout): %v", err)
+	}
+	held[1].Release()
+
+	def, err := database.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer def.Close()
+	if got := def.Config().MaxConns; got != database.DefaultMaxConns {
+		t.Errorf("default MaxConns = %d, want %d", got, database.DefaultMaxConns)
 	}
 }

@@ -58,7 +58,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		msg := i18n.T(r.Context(), "signin.unverified")
 		s.render(w, r, http.StatusForbidden, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
 		return
-	case errors.Is(err, account.ErrBusy):
+	case err != nil && s.busy(r, err):
 		w.Header().Set("Retry-After", "10")
 		msg := i18n.T(r.Context(), "error.busy")
 		s.render(w, r, http.StatusServiceUnavailable, public.SignIn(s.base(r, "signin.title"), f, nil, msg))

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sort"
+	"strings"
 
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -30,9 +32,10 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	status, key := http.StatusInternalServerError, "error.500"
-	if errors.Is(err, account.ErrBusy) {
-		w.Header().Set("Retry-After", "10")
-		s.errorPage(w, r, http.StatusServiceUnavailable, "error.busy")
+	if s.busy(r, err) {
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "busy", slog.String("error", err.Error()),
+			slog.String("method", r.Method), slog.String("request_id", middleware.GetReqID(r.Context())))
+		s.busyPage(w, r)
 		return
 	}
 	if dbUnavailable(err) {
@@ -42,6 +45,52 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	s.log.LogAttrs(r.Context(), slog.LevelError, "server error", slog.String("error", err.Error()),
 		slog.String("method", r.Method), slog.String("request_id", middleware.GetReqID(r.Context())))
 	s.errorPage(w, r, status, key)
+}
+
+// busy reports whether err means this instance is saturated rather than broken: every
+// password-hashing slot taken (account.ErrBusy), no pool connection free within
+// DATABASE_ACQUIRE_TIMEOUT, the request's own deadline (REQUEST_TIMEOUT) passed, or a
+// statement cancelled by statement_timeout. The answer is "busy, try again", with what was
+// typed kept.
+func (s *Server) busy(r *http.Request, err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.Is(err, account.ErrBusy) || database.PoolBusy(r.Context(), err) ||
+		(errors.Is(err, context.DeadlineExceeded) && errors.Is(r.Context().Err(), context.DeadlineExceeded)) ||
+		(errors.As(err, &pgErr) && pgErr.Code == "57014")
+}
+
+// busyPage answers 503 with Retry-After and keeps what was typed: a posted form comes back as
+// a form of hidden fields that sends the same values again (never passwords or files), a page
+// offers to reload. An htmx request gets the same status, which its script shows as "not
+// saved".
+func (s *Server) busyPage(w http.ResponseWriter, r *http.Request) {
+	// The request's deadline may have passed: the page is rendered all the same.
+	r = r.WithContext(context.WithoutCancel(r.Context()))
+	w.Header().Set("Retry-After", "10")
+	var p public.Busy
+	if r.Method == http.MethodPost {
+		p.Action = r.URL.RequestURI()
+		ct := r.Header.Get("Content-Type")
+		if strings.HasPrefix(ct, "multipart/form-data") {
+			p.Files = true
+		} else if r.PostForm == nil {
+			_ = r.ParseForm()
+		}
+		names := make([]string, 0, len(r.PostForm))
+		for k := range r.PostForm {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			if strings.Contains(k, "password") {
+				continue
+			}
+			for _, v := range r.PostForm[k] {
+				p.Fields = append(p.Fields, public.BusyField{Name: k, Value: v})
+			}
+		}
+	}
+	s.render(w, r, http.StatusServiceUnavailable, public.BusyPage(s.base(r, "error.title"), p))
 }
 
 // clientError shows an error page with status and the message key.

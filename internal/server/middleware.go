@@ -88,6 +88,33 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
+// DefaultRequestTimeout is the request deadline when the configuration sets none.
+const DefaultRequestTimeout = 15 * time.Second
+
+// deadline gives every request a deadline (REQUEST_TIMEOUT; uploads four times as long, for
+// a slow phone connection): the request's context ends there, so its database work is
+// cancelled, its connection goes back to the pool, and the user gets the "busy" page instead
+// of a request that hangs.
+func (s *Server) deadline(next http.Handler) http.Handler {
+	d := s.requestTimeout()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		limit := d
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			limit = 4 * d
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), limit)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func (s *Server) requestTimeout() time.Duration {
+	if s.cfg.RequestTimeout <= 0 {
+		return DefaultRequestTimeout
+	}
+	return s.cfg.RequestTimeout
+}
+
 // securityHeaders sets the CSP (no inline script), framing, sniffing and referrer policies.
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -41,6 +41,9 @@ func (s *Server) base(r *http.Request, titleKey string) layout.Base {
 		Lang:  i18n.Lang(ctx),
 		Path:  r.URL.RequestURI(),
 		Dev:   s.cfg.Dev(),
+		// htmx gives up a third later than the server's deadline, so the server's own "busy"
+		// answer normally arrives first; the htmx timeout covers a stalled connection.
+		HTMXTimeout: s.requestTimeout() * 4 / 3,
 	}
 	if sessionLoaded(r) {
 		if key := s.sessions.PopString(ctx, "flash"); key != "" {

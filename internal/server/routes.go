@@ -26,7 +26,7 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	if s.cfg.TrustProxy {
 		r.Use(middleware.RealIP) // behind a proxy: the client's address for rate limits and audit
 	}
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.securityHeaders,
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.deadline, s.securityHeaders,
 		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "text/csv"),
 		limitBody)
 	withSession := func(h http.HandlerFunc) http.HandlerFunc {

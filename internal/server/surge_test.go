@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"penggerak/internal/apptest"
+	"penggerak/internal/database"
 )
 
 // TestSurgeSmallPoolNoDeadlock: 60 teachers autosave essays, submit and withdraw at the same
@@ -21,7 +22,7 @@ import (
 // turned 503. Every request must now succeed promptly and the site stay ready.
 func TestSurgeSmallPoolNoDeadlock(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t, apptest.Options{MaxConns: 4})
+	a := apptest.Start(t, apptest.Options{Pool: &database.Options{MaxConns: 4}})
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
 
 	const teachers = 60

@@ -1,6 +1,11 @@
 // Package layout has the page frame every page renders inside, and the data it needs.
 package layout
 
+import (
+	"strconv"
+	"time"
+)
+
 // Base is what every page needs besides its own props: who is signed in, the flash message,
 // the language and the current path.
 type Base struct {
@@ -16,6 +21,19 @@ type Base struct {
 	Path string
 	// Dev shows development-only links (the mail outbox).
 	Dev bool
+	// HTMXTimeout is how long htmx waits for an answer before it gives up and the page says
+	// "not saved" (a little longer than the server's own request deadline).
+	HTMXTimeout time.Duration
+}
+
+// HTMXConfig is the htmx configuration of the page, read by htmx from a meta tag (no inline
+// script: the CSP forbids it).
+func (b Base) HTMXConfig() string {
+	ms := b.HTMXTimeout.Milliseconds()
+	if ms <= 0 {
+		ms = 20000
+	}
+	return `{"includeIndicatorStyles":false,"allowEval":false,"timeout":` + strconv.FormatInt(ms, 10) + `}`
 }
 
 // User is the signed-in user as the layout shows it.

@@ -20,7 +20,8 @@
     var summary = document.querySelector(".error-summary");
     if (summary) summary.focus();
   });
-  // Essay autosave (htmx into #autosave): when a save fails (offline, or refused), say so instead
+  // Essay autosave (htmx into #autosave): when a save fails (offline, refused, or no answer
+  // within htmx's timeout, set in the htmx-config meta tag), say so instead
   // of leaving the last "saved at" time on screen; the next successful save clears it.
   function autosaveFailed(e) {
     var el = document.getElementById("autosave");
@@ -30,6 +31,7 @@
   }
   document.addEventListener("htmx:sendError", autosaveFailed);
   document.addEventListener("htmx:responseError", autosaveFailed);
+  document.addEventListener("htmx:timeout", autosaveFailed);
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.detail && e.detail.target && e.detail.target.id === "autosave") e.detail.target.classList.remove("bad");
   });

@@ -85,11 +85,17 @@
       body.append(f.name, f.value);
       sent[f.name] = f.value;
     });
+    // No answer within 15 s counts as a dropped connection: the page says the draft is not
+    // saved on the server (it stays on this device) and tries again shortly.
+    var ctrl = window.AbortController ? new AbortController() : null;
+    var deadline = ctrl ? setTimeout(function () { ctrl.abort(); }, 15000) : null;
+    var failed = false;
     fetch(url, {
       method: "POST",
       body: body,
       credentials: "same-origin",
       headers: { "X-Autosave": "1" },
+      signal: ctrl ? ctrl.signal : undefined,
     }).then(function (res) {
       return res.text().then(function (text) {
         if (!res.ok || res.headers.get("X-Autosave-Saved") === null) {
@@ -104,10 +110,14 @@
         say("saved", text.replace(/<[^>]*>/g, "").trim());
       });
     }).catch(function () {
+      failed = true;
       say("offline");
     }).then(function () {
+      if (deadline) clearTimeout(deadline);
       sending = false;
-      if (again || pending().some(function (f) { return readLocal(f).body !== sent[f.name]; })) {
+      if (failed && navigator.onLine !== false) {
+        setTimeout(schedule, 10000); // the server took too long: try again
+      } else if (again || pending().some(function (f) { return readLocal(f).body !== sent[f.name]; })) {
         again = false;
         schedule();
       }
