@@ -3,11 +3,14 @@
 //	penggerak [serve]   start the HTTP server (default)
 //	penggerak migrate   apply database migrations and load region data
 //	penggerak seed      migrate, then load demo data
+//	penggerak seed --scale national [--seed N] [--teachers N] [--baseline=false]
+//	                    also load the national data set (250,000 teachers and applications)
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -67,6 +70,9 @@ func run(cmd string, logger *slog.Logger) error {
 		if err := demo.SeedSelection(ctx, db); err != nil {
 			return err
 		}
+		if err := seedScale(ctx, db, os.Args[2:]); err != nil {
+			return err
+		}
 		logger.Info("demo data loaded")
 		fmt.Fprintf(os.Stderr, "\nPenggerak will be at %s\nDemo logins (password %q):\n", cfg.BaseURL, demo.Password)
 		for _, l := range demo.Logins {
@@ -79,6 +85,35 @@ func run(cmd string, logger *slog.Logger) error {
 	default:
 		return fmt.Errorf("unknown command %q (serve, migrate, seed)", cmd)
 	}
+}
+
+// seedScale loads the national data set when asked with --scale national.
+func seedScale(ctx context.Context, db *pgxpool.Pool, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	scale := fs.String("scale", "demo", "demo: the small demo only; national: also 250,000 teachers with applications")
+	seed := fs.Uint64("seed", 1, "random seed of the national data (same seed, same rows)")
+	teachers := fs.Int("teachers", 250_000, "number of national teachers (one application each)")
+	baseline := fs.Bool("baseline", true, "also time a raw COPY of the same rows per table, for comparison")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	switch *scale {
+	case "demo":
+		return nil
+	case "national":
+	default:
+		return fmt.Errorf("--scale %q: demo or national", *scale)
+	}
+	rep, err := demo.SeedNational(ctx, db, demo.NationalOptions{Seed: *seed, Teachers: *teachers, Baseline: *baseline, Out: os.Stderr})
+	if err != nil {
+		return fmt.Errorf("national data: %w", err)
+	}
+	if rep.AlreadyLoaded {
+		fmt.Fprintln(os.Stderr, "national data already loaded (cohort Angkatan 20 exists); nothing done")
+	} else {
+		fmt.Fprintf(os.Stderr, "national teachers sign in as %s … %s (password %q)\n", demo.NationalEmail(1), demo.NationalEmail(*teachers), demo.Password)
+	}
+	return nil
 }
 
 func migrate(ctx context.Context, cfg config.Config, db *pgxpool.Pool) error {

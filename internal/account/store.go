@@ -237,23 +237,52 @@ const grantJoins = ` FROM role_grants g
 
 // Principal loads a user and the roles they hold now. Disabled accounts give ErrDisabled.
 func (s *Store) Principal(ctx context.Context, userID int64) (*Principal, error) {
-	var p Principal
-	var disabled *time.Time
-	err := s.db.QueryRow(ctx, `SELECT `+userCols+`, disabled_at,
-		left(encode(sha256(convert_to(password_hash, 'UTF8')), 'hex'), 16) FROM users WHERE id = $1`, userID).Scan(
-		&p.User.ID, &p.User.Email, &p.User.Name, &p.User.Phone, &p.User.EmailVerifiedAt, &p.User.Language, &p.User.CreatedAt, &disabled,
-		&p.CredentialTag)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("principal %d: %w", userID, database.ErrNotFound)
-	}
+	// One query: the user, and their active grants as rows of a LEFT JOIN (a user without
+	// grants gives one row with NULL grant columns).
+	rows, err := s.db.Query(ctx, `SELECT u.id, u.email, u.name, u.phone, u.email_verified_at, u.language, u.created_at, u.disabled_at,
+			left(encode(sha256(convert_to(u.password_hash, 'UTF8')), 'hex'), 16),
+			g.id, g.role, coalesce(g.province_code, ''), coalesce(g.regency_code, ''), g.granted_at, coalesce(r.name, p.name, '')
+		FROM users u
+		LEFT JOIN role_grants g ON g.user_id = u.id AND g.revoked_at IS NULL
+		LEFT JOIN provinces p ON p.code = g.province_code
+		LEFT JOIN regencies r ON r.code = g.regency_code
+		WHERE u.id = $1 ORDER BY g.role, g.province_code, g.regency_code`, userID)
 	if err != nil {
 		return nil, err
+	}
+	defer rows.Close()
+	var p *Principal
+	var disabled *time.Time
+	for rows.Next() {
+		var u User
+		var tag string
+		var gid *int64
+		var role, prov, reg, scopeName string
+		var grantedAt *time.Time
+		var roleP *string
+		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &u.Phone, &u.EmailVerifiedAt, &u.Language, &u.CreatedAt, &disabled, &tag,
+			&gid, &roleP, &prov, &reg, &grantedAt, &scopeName); err != nil {
+			return nil, err
+		}
+		if p == nil {
+			p = &Principal{User: u, CredentialTag: tag, Grants: []Grant{}}
+		}
+		if gid != nil {
+			role = *roleP
+			p.Grants = append(p.Grants, Grant{ID: *gid, UserID: u.ID, Role: Role(role), Scope: Scope{ProvinceCode: prov, RegencyCode: reg},
+				GrantedAt: *grantedAt, ScopeName: scopeName})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, fmt.Errorf("principal %d: %w", userID, database.ErrNotFound)
 	}
 	if disabled != nil {
 		return nil, ErrDisabled
 	}
-	p.Grants, err = s.Grants(ctx, userID)
-	return &p, err
+	return p, nil
 }
 
 // Grants lists the active role grants of a user.

@@ -104,20 +104,41 @@ func where(sc Scope, f Filter, withStatus bool) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// List returns one page of applications in scope, newest first, continuing after f.After
-// (keyset pagination on id), and the counts per status.
-func (s *Store) List(ctx context.Context, sc Scope, f Filter) (Page, error) {
-	var p Page
+// Query is one SQL statement with its arguments.
+type Query struct {
+	SQL  string
+	Args []any
+}
+
+// ListQueries returns the two statements of List: the page, and the counts per status. The
+// EXPLAIN checks (list_plan_test.go) run these.
+func ListQueries(sc Scope, f Filter) (page, counts Query) {
 	cond, args := where(sc, f, true)
 	if f.After > 0 {
 		args = append(args, f.After)
 		cond += " AND a.id < $" + strconv.Itoa(len(args))
 	}
-	rows, _ := s.db.Query(ctx, `SELECT a.id, c.name AS cohort_name, a.applicant_name, coalesce(tp.nik, '') AS nik, sc.name AS school_name, a.npsn,
+	page = Query{SQL: `SELECT a.id, c.name AS cohort_name, a.applicant_name, coalesce(tp.nik, '') AS nik, sc.name AS school_name, a.npsn,
 		r.name AS regency_name, a.jenjang, a.status, a.registration_number, a.submitted_at
 		FROM applications a JOIN cohorts c ON c.id = a.cohort_id JOIN schools sc ON sc.npsn = a.npsn JOIN regencies r ON r.code = a.regency_code
 		LEFT JOIN teacher_profiles tp ON tp.user_id = a.user_id
-		WHERE `+cond+` ORDER BY a.id DESC LIMIT `+strconv.Itoa(PageSize+1), args...)
+		WHERE ` + cond + ` ORDER BY a.id DESC LIMIT ` + strconv.Itoa(PageSize+1), Args: args}
+	cond, args = where(sc, f, false)
+	from := "count(*) FROM applications a"
+	if f.NPSN == "" && strings.TrimSpace(f.Query) == "" {
+		// Only scope columns: the sums kept per group (migration 000521) answer it.
+		from = "sum(a.n)::bigint FROM application_counts a"
+	}
+	counts = Query{SQL: `SELECT a.status, ` + from + ` WHERE ` + cond + ` GROUP BY a.status`, Args: args}
+	return page, counts
+}
+
+// List returns one page of applications in scope, newest first, continuing after f.After
+// (keyset pagination on id), and the counts per status.
+func (s *Store) List(ctx context.Context, sc Scope, f Filter) (Page, error) {
+	var p Page
+	pq, cq := ListQueries(sc, f)
+	rows, _ := s.db.Query(ctx, pq.SQL, pq.Args...)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Row])
 	if err != nil {
 		return p, err
@@ -130,12 +151,16 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter) (Page, error) {
 		list[i].NIKMasked = pdp.Mask(list[i].NIKMasked)
 	}
 	p.Rows = list
-	cond, args = where(sc, f, false)
-	rows, _ = s.db.Query(ctx, `SELECT a.status, count(*) FROM applications a WHERE `+cond+` GROUP BY a.status`, args...)
+	rows, _ = s.db.Query(ctx, cq.SQL, cq.Args...)
 	p.Counts = map[Status]int{}
 	var st string
-	var n int
-	_, err = pgx.ForEachRow(rows, []any{&st, &n}, func() error { p.Counts[Status(st)] = n; return nil })
+	var n int64
+	_, err = pgx.ForEachRow(rows, []any{&st, &n}, func() error {
+		if n > 0 {
+			p.Counts[Status(st)] = int(n)
+		}
+		return nil
+	})
 	return p, err
 }
 

@@ -184,20 +184,26 @@ func documentsQ(ctx context.Context, q database.DB, a Application) ([]Document, 
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Document])
 }
 
-// editable locks the teacher's draft application inside tx and checks the registration window.
+// editable locks the teacher's draft application inside tx and checks the registration window,
+// in one statement: the application row locked, with its cohort's stage and window.
 func (s *Store) editable(ctx context.Context, tx pgx.Tx, userID, id int64, now time.Time) (Application, error) {
-	rows, _ := tx.Query(ctx, `SELECT `+appCols+` FROM applications WHERE id = $1 AND user_id = $2 FOR UPDATE`, id, userID)
-	a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Application])
+	rows, _ := tx.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, c.status AS cohort_status, c.registration_opens_at, c.registration_closes_at
+		FROM applications a JOIN cohorts c ON c.id = a.cohort_id WHERE a.id = $1 AND a.user_id = $2 FOR UPDATE OF a`, id, userID)
+	type row struct {
+		Application
+		CohortStatus cohort.Status `db:"cohort_status"`
+		OpensAt      time.Time     `db:"registration_opens_at"`
+		ClosesAt     time.Time     `db:"registration_closes_at"`
+	}
+	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[row])
+	a := x.Application
 	if errors.Is(err, pgx.ErrNoRows) {
 		return a, fmt.Errorf("application %d: %w", id, database.ErrNotFound)
 	}
 	if err != nil {
 		return a, err
 	}
-	c, err := s.cohorts.WithTx(tx).Get(ctx, a.CohortID)
-	if err != nil {
-		return a, err
-	}
+	c := cohort.Cohort{Status: x.CohortStatus, RegistrationOpensAt: x.OpensAt, RegistrationClosesAt: x.ClosesAt}
 	return a, EditError(a, c, now)
 }
 
@@ -315,20 +321,28 @@ func (s *Store) SaveEssays(ctx context.Context, userID, id int64, answers map[in
 		if err != nil {
 			return err
 		}
+		// Every answer in one statement (was one per question): the answers as two arrays,
+		// joined to the cohort's questions; a question of another cohort matches nothing.
+		qids, bodies := make([]int64, 0, len(answers)), make([]string, 0, len(answers))
 		for qid, body := range answers {
 			if utf8.RuneCountInString(body) > MaxEssayStored {
 				body = string([]rune(body)[:MaxEssayStored])
 			}
-			tag, err := tx.Exec(ctx, `INSERT INTO application_essays (application_id, question_id, body, updated_at)
-				SELECT $1, q.id, $3, $4 FROM essay_questions q WHERE q.id = $2 AND q.cohort_id = $5
-				ON CONFLICT (application_id, question_id) DO UPDATE SET body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`,
-				id, qid, body, now, a.CohortID)
-			if err != nil {
-				return err
-			}
-			if tag.RowsAffected() == 0 {
-				return fmt.Errorf("question %d: %w", qid, database.ErrNotFound)
-			}
+			qids, bodies = append(qids, qid), append(bodies, body)
+		}
+		if len(qids) == 0 {
+			return nil
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO application_essays (application_id, question_id, body, updated_at)
+			SELECT $1, q.id, x.body, $4 FROM unnest($2::bigint[], $3::text[]) AS x (qid, body)
+			JOIN essay_questions q ON q.id = x.qid AND q.cohort_id = $5
+			ON CONFLICT (application_id, question_id) DO UPDATE SET body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`,
+			id, qids, bodies, now, a.CohortID)
+		if err != nil {
+			return err
+		}
+		if int(tag.RowsAffected()) != len(qids) {
+			return fmt.Errorf("question of another cohort: %w", database.ErrNotFound)
 		}
 		return nil
 	})

@@ -26,9 +26,9 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	if s.cfg.TrustProxy {
 		r.Use(middleware.RealIP) // behind a proxy: the client's address for rate limits and audit
 	}
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics, s.deadline, s.securityHeaders,
-		middleware.Compress(5, "text/html", "text/css", "text/javascript", "application/javascript", "text/csv"),
-		limitBody)
+	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics,
+		middleware.ThrottleBacklog(maxInFlight, inFlightBacklog, inFlightWait),
+		s.deadline, s.securityHeaders, Compress(), limitBody)
 	withSession := func(h http.HandlerFunc) http.HandlerFunc {
 		return s.sessions.LoadAndSave(s.loadPrincipal(h)).ServeHTTP
 	}

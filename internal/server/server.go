@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/alexedwards/argon2id"
-	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-playground/form/v4"
@@ -47,7 +46,7 @@ type Server struct {
 	now      func() time.Time
 	i18n     *i18n.Bundle
 	sessions *scs.SessionManager
-	store    *pgxstore.PostgresStore
+	store    *sessionStore
 	forms    *form.Decoder
 	metrics  *metrics
 
@@ -94,7 +93,7 @@ func New(cfg config.Config, d Deps) *Server {
 	}
 	s.cohorts = cohort.NewStore(d.DB)
 	s.applications = application.NewStore(d.DB, cfg.UploadDir)
-	s.store = pgxstore.NewWithCleanupInterval(d.DB, 10*time.Minute)
+	s.store = newSessionStore(d.DB, 10*time.Minute)
 	s.sessions = scs.New()
 	s.sessions.Store = s.store
 	s.sessions.Lifetime = 12 * time.Hour

@@ -1,0 +1,80 @@
+-- wrk script for the registration-surge mix (scripts/load.sh). Each request is one teacher's
+-- action, by share: dashboard 30, application step pages 20, essay autosave 25, profile 8,
+-- sign-in 5, clinic registration 5 (form 2, POST 3), document upload 5, submit 2.
+-- The teachers (session cookie, draft application id, clinic id) come from the file given
+-- after `--`. Responses 2xx/3xx are successes; the rest are counted by status class.
+local teachers
+local pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+local boundary = "----penggerakload"
+local steps = {"profil", "cv", "esai", "dokumen", "persetujuan", "tinjau"}
+local essay = string.rep("Murid belajar dengan bertanya, mencoba dan merefleksikan hasilnya. ", 4)
+local counts = {}
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  teachers = dofile(args[1])
+  counts = {c4 = 0, c5 = 0, other = 0}
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
+end
+
+local function form(t)
+  local parts = {}
+  for k, v in pairs(t) do
+    table.insert(parts, k .. "=" .. v:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
+  end
+  return table.concat(parts, "&")
+end
+
+function request()
+  local t = teachers[math.random(#teachers)]
+  local h = {["Cookie"] = "penggerak_session=" .. t.c, ["Accept-Encoding"] = "gzip", ["Sec-Fetch-Site"] = "same-origin"}
+  local p = math.random(100)
+  if p <= 30 then
+    return wrk.format("GET", "/dasbor", h)
+  elseif p <= 50 then
+    return wrk.format("GET", "/lamaran/" .. t.a .. "/" .. steps[math.random(#steps)], h)
+  elseif p <= 75 then
+    h["Content-Type"] = "application/x-www-form-urlencoded"
+    h["HX-Request"] = "true"
+    local f = {}
+    for _, q in ipairs(t.q) do f["essay_" .. q] = essay end
+    return wrk.format("POST", "/lamaran/" .. t.a .. "/esai/draf", h, form(f))
+  elseif p <= 83 then
+    return wrk.format("GET", "/profil", h)
+  elseif p <= 88 then
+    local s = {["Content-Type"] = "application/x-www-form-urlencoded", ["Sec-Fetch-Site"] = "same-origin"}
+    return wrk.format("POST", "/masuk", s, form({email = t.e, password = "penggerak-demo"}))
+  elseif p <= 90 then
+    return wrk.format("GET", "/klinik/" .. t.k .. "/daftar", h)
+  elseif p <= 93 then
+    h["Content-Type"] = "application/x-www-form-urlencoded"
+    return wrk.format("POST", "/klinik/" .. t.k .. "/daftar", h, form({name = t.n, email = t.e, phone = "081234567890", npsn = t.s, school_name = t.sn, jenjang = t.j}))
+  elseif p <= 98 then
+    h["Content-Type"] = "multipart/form-data; boundary=" .. boundary
+    local body = "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ktp.pdf\"\r\nContent-Type: application/pdf\r\n\r\n" ..
+      pdf .. "\r\n--" .. boundary .. "--\r\n"
+    return wrk.format("POST", "/lamaran/" .. t.a .. "/dokumen/" .. t.d, h, body)
+  else
+    return wrk.format("POST", "/lamaran/" .. t.a .. "/kirim", h, "")
+  end
+end
+
+function response(status, headers, body)
+  if status >= 500 then counts.c5 = counts.c5 + 1
+  elseif status >= 400 then counts.c4 = counts.c4 + 1 end
+end
+
+function done(summary, latency, requests)
+  local c4, c5 = 0, 0
+  for _, th in ipairs(threads) do
+    local c = th:get("counts")
+    c4, c5 = c4 + c.c4, c5 + c.c5
+  end
+  io.write(string.format("RESULT requests=%d rps=%.1f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f status4xx=%d status5xx=%d timeouts=%d socket_errors=%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, c4, c5, summary.errors.timeout, summary.errors.connect + summary.errors.read + summary.errors.write))
+end
