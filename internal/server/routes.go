@@ -70,6 +70,8 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/tiket/{token}/batal", s.ticketCancel)
 		r.Post("/tiket/{token}/umpan-balik", s.ticketFeedback)
 		r.Get("/sertifikat", s.certificateVerify)
+		// integrity (issue 11): a fresh emailed link to manage a registration without an account
+		r.Post("/tiket/{token}/tautan", s.ticketLink)
 		r.Get("/daftar", s.signUpPage)
 		r.Post("/daftar", s.signUp)
 		r.Get("/verifikasi/kirim-ulang", s.resendVerificationPage)
@@ -186,6 +188,14 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/staf/klinik/{id}/hitungan", s.clinicCounts)
 		r.Get("/staf/klinik/{id}/presensi.xlsx", s.clinicExport)
 		r.Get("/staf/klinik/{id}/presensi.csv", s.clinicExport)
+		// integrity (issue 11): confirm before cancelling a participant; certificate tools
+		r.Get("/staf/klinik/{id}/peserta/{rid}/batal", s.clinicCancelRegistrationPage)
+		r.Get("/staf/klinik/{id}/sertifikat", s.clinicCertificates)
+		r.Get("/staf/klinik/{id}/sertifikat.pdf", s.clinicCertificatesDownload)
+		r.Get("/staf/klinik/{id}/sertifikat.zip", s.clinicCertificatesDownload)
+		r.Get("/staf/klinik/{id}/sertifikat/{rid}/unduh", s.clinicCertificateOne)
+		r.Get("/staf/klinik/{id}/sertifikat/{rid}/cabut", s.clinicRevokePage)
+		r.Post("/staf/klinik/{id}/sertifikat/{rid}/cabut", s.clinicRevoke)
 		// recruitment: regional watching (read-only, scoped in SQL)
 		r.Get("/pantau/lamaran", s.watchList)
 		r.Get("/pantau/lamaran/{id}", s.watchView)
