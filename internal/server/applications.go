@@ -129,6 +129,11 @@ func (s *Server) renderStep(w http.ResponseWriter, r *http.Request, status int, 
 
 func (s *Server) applicationStep(w http.ResponseWriter, r *http.Request) {
 	step := chi.URLParam(r, "step")
+	if step == "kirim" || step == "tarik" {
+		// The address of a refused submit or withdrawal, reloaded: back to the review step.
+		redirect(w, r, "/lamaran/"+chi.URLParam(r, "id")+"/tinjau")
+		return
+	}
 	if !slices.Contains(application.StepSlugs, step) {
 		s.notFound(w, r)
 		return

@@ -28,7 +28,7 @@ func TestClinicRegistrationRules(t *testing.T) {
 	path := fmt.Sprintf("/klinik/%d/daftar", c.ID)
 	for i, tt := range []struct{ npsn, want string }{
 		{"99999999", "NPSN ini tidak ada di data sekolah"},
-		{"10699001", "hanya untuk guru jenjang tertentu"},          // SMA at an SD/SMP event
+		{"10699001", "hanya untuk guru jenjang tertentu"},        // SMA at an SD/SMP event
 		{"62010001", "hanya untuk guru dari sekolah di wilayah"}, // Kalimantan Tengah at an OKU event
 	} {
 		email := fmt.Sprintf("tolak%d@x.test", i)
@@ -132,7 +132,7 @@ func TestClinicTicketLinks(t *testing.T) {
 		t.Error("the link did not go to the registration's address")
 	}
 	var mailBody string
-	_ = a.DB.QueryRow(context.Background(), `SELECT body FROM mail_outbox WHERE subject LIKE 'Tautan pengelolaan%'`).Scan(&mailBody)
+	_ = a.DB.QueryRow(context.Background(), `SELECT body_text FROM mail_outbox WHERE subject LIKE 'Tautan pengelolaan%'`).Scan(&mailBody)
 	m := ticketRe.FindStringSubmatch(strings.ReplaceAll(mailBody, "t2.", "t1.")) // the pattern matches t1 only
 	if m == nil {
 		t.Fatalf("no link in the mail: %s", mailBody)
@@ -175,8 +175,11 @@ func TestClinicCertificateTools(t *testing.T) {
 	st := clinicStore(a)
 	c := okuEvent(t, a, 10, true)
 	// A second session and a minimum of two.
-	if _, err := a.DB.Exec(ctx, `INSERT INTO clinic_sessions (clinic_id, title, starts_at, ends_at) VALUES ($1, 'Praktik', $2, $3);
-		UPDATE clinics SET min_sessions = 2 WHERE id = $1`, c.ID, c.EndsAt.Add(21*time.Hour), c.EndsAt.Add(24*time.Hour)); err != nil {
+	if _, err := a.DB.Exec(ctx, `INSERT INTO clinic_sessions (clinic_id, title, starts_at, ends_at) VALUES ($1, 'Praktik', $2, $3)`,
+		c.ID, c.EndsAt.Add(21*time.Hour), c.EndsAt.Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.Exec(ctx, `UPDATE clinics SET min_sessions = 2 WHERE id = $1`, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	c, _ = st.ForStaff(ctx, clinic.Scope{National: true}, c.ID)

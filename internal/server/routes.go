@@ -33,7 +33,20 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		return s.sessions.LoadAndSave(s.loadPrincipal(h)).ServeHTTP
 	}
 	r.NotFound(withSession(s.notFound))
+	mux := r
 	r.MethodNotAllowed(withSession(func(w http.ResponseWriter, r *http.Request) {
+		// A POST address in the address bar (a refused form is shown at the URL it was posted to)
+		// answers GET: reloading or reopening it goes to the page the form lives on instead of a
+		// 405 page (issue 11).
+		if r.Method == http.MethodGet {
+			if to := getFallback(mux, r.URL.Path); to != "" {
+				if r.URL.RawQuery != "" {
+					to += "?" + r.URL.RawQuery
+				}
+				http.Redirect(w, r, to, http.StatusSeeOther)
+				return
+			}
+		}
 		s.clientError(w, r, http.StatusMethodNotAllowed, "error.400")
 	}))
 
