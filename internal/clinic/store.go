@@ -2,6 +2,7 @@ package clinic
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -1069,4 +1070,25 @@ func (s *Store) RecordCertificateExport(ctx context.Context, act audit.Actor, cl
 		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.certificates_export", ObjectType: "clinic", ObjectID: strconv.FormatInt(clinicID, 10),
 			Detail: map[string]any{"format": format, "certificates": n}})
 	})
+}
+
+// PersonalData is what the clinics hold about one user, for their personal-data download: every
+// registration made by them or for their account's email (a nomination), with the event, status,
+// school, codes, attendance per session, feedback and a revoked certificate's reason.
+func (s *Store) PersonalData(ctx context.Context, userID int64, email string) (json.RawMessage, error) {
+	var out json.RawMessage
+	err := s.db.QueryRow(ctx, `SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'event', c.title, 'organiser', c.organiser, 'event_status', c.status, 'status', g.status, 'name', g.name, 'email', g.email,
+		'phone', g.phone, 'npsn', g.npsn, 'school', g.school_name, 'jenjang', g.jenjang, 'nominated', g.nominated_by IS NOT NULL,
+		'ticket_code', g.code, 'certificate_code', g.cert_code, 'registered_at', g.created_at, 'promoted_at', g.promoted_at,
+		'cancelled_at', g.cancelled_at, 'certificate_revoked_at', g.cert_revoked_at, 'certificate_revoked_reason', g.cert_revoked_reason,
+		'attendance', coalesce((SELECT jsonb_agg(jsonb_build_object('session', se.title, 'session_starts_at', se.starts_at,
+			'checked_in_at', a.checked_in_at, 'method', a.method) ORDER BY se.starts_at)
+			FROM clinic_attendance a JOIN clinic_sessions se ON se.id = a.session_id WHERE a.registration_id = g.id), '[]'::jsonb),
+		'feedback', (SELECT jsonb_build_object('rating', f.rating, 'comment', f.comment, 'given_at', f.created_at)
+			FROM clinic_feedback f WHERE f.registration_id = g.id)
+		) ORDER BY g.id), '[]'::jsonb)
+		FROM clinic_registrations g JOIN clinics c ON c.id = g.clinic_id
+		WHERE g.user_id = $1 OR g.email = $2`, userID, email).Scan(&out)
+	return out, err
 }

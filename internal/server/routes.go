@@ -285,6 +285,8 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Use(s.requireSignIn)
 		r.Get("/profil/data-saya", s.myData)
 		r.Get("/profil/data-saya/unduh", s.downloadMyData)
+		// integrity (issue 11): the personal-data download as a readable PDF too
+		r.Get("/profil/data-saya/unduh.pdf", s.downloadMyData)
 		r.Post("/profil/data-saya/hapus", s.requestDeletion)
 	})
 
