@@ -593,12 +593,16 @@ func (s *Store) Registration(ctx context.Context, id int64) (Registration, error
 // fresh is true for an emailed link still valid at now.
 func (s *Store) ByToken(ctx context.Context, token string, now time.Time) (r Registration, fresh bool, err error) {
 	clinicID, regID, fresh, err := s.signer.VerifyAny(token, now)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrExpiredLink) {
 		return Registration{}, false, err
 	}
+	expired := err
 	r, err = s.Registration(ctx, regID)
 	if err == nil && r.ClinicID != clinicID {
 		return Registration{}, false, ErrBadToken
+	}
+	if err == nil && expired != nil {
+		return r, false, expired // the registration, so that a fresh link can be asked for
 	}
 	return r, fresh, err
 }

@@ -91,8 +91,8 @@ func TestPersonalDataDownloadHoldsEverything(t *testing.T) {
 			Scores []struct {
 				StageScore float64 `json:"stage_score"`
 			} `json:"scores"`
-			Results []struct{ Outcome string } `json:"results"`
-			Seats   []struct{ Status string }  `json:"seats"`
+			Results []struct{ Outcome string }  `json:"results"`
+			Seats   []struct{ Status string }   `json:"seats"`
 			Tahap2  []struct{ Location string } `json:"tahap2"`
 		} `json:"selection"`
 		Clinics []struct {
