@@ -38,7 +38,8 @@ func Changes(old Clinic, in Input) []string {
 		out = append(out, "Tempat: "+orNone(in.Venue))
 	}
 	if in.MeetingLink != old.MeetingLink {
-		out = append(out, "Tautan pertemuan daring: "+orNone(in.MeetingLink))
+		// The link itself is shown only to participants holding a seat, on their ticket.
+		out = append(out, "Tautan pertemuan daring diperbarui: lihat tiket Anda (hanya untuk peserta terdaftar).")
 	}
 	if in.ContactName != old.ContactName || in.ContactPhone != old.ContactPhone {
 		out = append(out, "Narahubung: "+orNone(strings.TrimSpace(in.ContactName+" "+in.ContactPhone)))

@@ -76,6 +76,9 @@ type Clinic struct {
 	SignatoryName      string    `db:"signatory_name"`
 	SignatoryTitle     string    `db:"signatory_title"`
 	Status             string    `db:"status"`
+	CheckinBefore      int       `db:"checkin_before_minutes"` // check-in opens this long before a session
+	CheckinAfter       int       `db:"checkin_after_minutes"`  // and closes this long after it ends
+	MinSessions        int       `db:"min_sessions"`           // sessions attended for a certificate
 	CreatedAt          time.Time `db:"created_at"`
 	UpdatedAt          time.Time `db:"updated_at"`
 	StartsAt           time.Time `db:"starts_at"` // first session
@@ -103,6 +106,69 @@ func (c Clinic) Open(now time.Time) bool {
 
 // Over reports whether the last session has ended.
 func (c Clinic) Over(now time.Time) bool { return !c.EndsAt.IsZero() && now.After(c.EndsAt) }
+
+// CheckInWindow is when check-in to session se is accepted.
+func (c Clinic) CheckInWindow(se Session) (from, until time.Time) {
+	return se.StartsAt.Add(-time.Duration(c.CheckinBefore) * time.Minute), se.EndsAt.Add(time.Duration(c.CheckinAfter) * time.Minute)
+}
+
+// CheckInOpen reports whether check-in to session se is accepted at now.
+func (c Clinic) CheckInOpen(se Session, now time.Time) bool {
+	from, until := c.CheckInWindow(se)
+	return !now.Before(from) && !now.After(until)
+}
+
+// RequiredSessions is how many sessions a registrant must attend for a certificate: the
+// organiser's minimum, never more than the event has.
+func (c Clinic) RequiredSessions() int {
+	n := max(c.MinSessions, 1)
+	if len(c.Sessions) > 0 && n > len(c.Sessions) {
+		n = len(c.Sessions)
+	}
+	return n
+}
+
+// CertificateDue reports whether registration r earns a certificate at now: the event took
+// place (not cancelled) and is over, r held a seat and attended at least the required sessions,
+// and the certificate was not revoked.
+func (c Clinic) CertificateDue(r Registration, now time.Time) bool {
+	return c.Status == StatusPublished && c.Over(now) && r.Status == RegRegistered &&
+		r.Attended >= c.RequiredSessions() && r.RevokedAt == nil
+}
+
+// TicketValid reports whether a ticket link (not a freshly emailed one) still opens the
+// registration at now: until a day after the event's last session.
+func (c Clinic) TicketValid(now time.Time) bool {
+	return c.EndsAt.IsZero() || !now.After(c.EndsAt.Add(TicketGrace))
+}
+
+// TicketGrace is how long after the event a ticket link keeps working.
+const TicketGrace = 24 * time.Hour
+
+// SchoolRef is a school of the schools table, as a registration sees it.
+type SchoolRef struct {
+	NPSN         string
+	Name         string
+	Jenjang      string
+	RegencyCode  string
+	ProvinceCode string
+}
+
+// Eligible checks the event's jenjang and region rules for a teacher of school sc: the school's
+// jenjang is one the event is for, and the school lies in the event's kabupaten/kota (or its
+// province, for a province-level event).
+func (c Clinic) Eligible(sc SchoolRef) error {
+	if !slices.Contains(c.Jenjang, sc.Jenjang) {
+		return ErrJenjang
+	}
+	if c.RegencyCode != "" && sc.RegencyCode != c.RegencyCode {
+		return ErrRegion
+	}
+	if c.RegencyCode == "" && sc.ProvinceCode != c.ProvinceCode {
+		return ErrRegion
+	}
+	return nil
+}
 
 // Full reports whether every seat is taken.
 func (c Clinic) Full() bool { return c.Registered >= c.Capacity }
@@ -233,6 +299,9 @@ type Form struct {
 	LetterNumber   string        `form:"letter_number"`
 	SignatoryName  string        `form:"signatory_name"`
 	SignatoryTitle string        `form:"signatory_title"`
+	CheckinBefore  string        `form:"checkin_before"` // minutes
+	CheckinAfter   string        `form:"checkin_after"`  // minutes
+	MinSessions    string        `form:"min_sessions"`
 	Sessions       []SessionForm `form:"sessions"`
 }
 
@@ -246,6 +315,7 @@ type Input struct {
 	Opens, Closes                                time.Time
 	ContactName, ContactPhone                    string
 	LetterNumber, SignatoryName, SignatoryTitle  string
+	CheckinBefore, CheckinAfter, MinSessions     int
 	Sessions                                     []Session
 }
 
@@ -329,6 +399,23 @@ func Validate(f Form) (Input, map[string]string) {
 			in.Jenjang = append(in.Jenjang, j)
 		}
 	}
+	in.CheckinBefore, in.CheckinAfter, in.MinSessions = 60, 60, 1
+	for _, x := range []struct {
+		v        string
+		key      string
+		dst      *int
+		min, max int
+	}{{f.CheckinBefore, "checkin_before", &in.CheckinBefore, 0, 720}, {f.CheckinAfter, "checkin_after", &in.CheckinAfter, 0, 720},
+		{f.MinSessions, "min_sessions", &in.MinSessions, 1, 100}} {
+		if strings.TrimSpace(x.v) == "" {
+			continue
+		}
+		if n, err := strconv.Atoi(strings.TrimSpace(x.v)); err != nil || n < x.min || n > x.max {
+			errs[x.key] = "clinic.err." + x.key
+		} else {
+			*x.dst = n
+		}
+	}
 	if len(in.Jenjang) == 0 && errs["jenjang"] == "" {
 		errs["jenjang"] = "clinic.err.jenjang"
 	}
@@ -384,6 +471,9 @@ func Validate(f Form) (Input, map[string]string) {
 		errs["sessions"] = "clinic.err.no_session"
 	}
 	slices.SortStableFunc(in.Sessions, func(a, b Session) int { return a.StartsAt.Compare(b.StartsAt) })
+	if len(in.Sessions) > 0 && errs["min_sessions"] == "" && in.MinSessions > len(in.Sessions) {
+		errs["min_sessions"] = "clinic.err.min_sessions_over"
+	}
 	if len(in.Sessions) > 0 && okClose && in.Closes.After(in.Sessions[len(in.Sessions)-1].EndsAt) {
 		errs["closes"] = "clinic.err.closes_after_event"
 	}
@@ -413,6 +503,7 @@ func FormFrom(c Clinic) Form {
 		Opens: c.Local(c.RegistrationOpens).Format(datetimeLayout), Closes: c.Local(c.RegistrationCloses).Format(datetimeLayout),
 		ContactName: c.ContactName, ContactPhone: c.ContactPhone, LetterNumber: c.LetterNumber,
 		SignatoryName: c.SignatoryName, SignatoryTitle: c.SignatoryTitle,
+		CheckinBefore: strconv.Itoa(c.CheckinBefore), CheckinAfter: strconv.Itoa(c.CheckinAfter), MinSessions: strconv.Itoa(c.MinSessions),
 	}
 	for _, s := range c.Sessions {
 		st, en := c.Local(s.StartsAt), c.Local(s.EndsAt)
@@ -421,14 +512,15 @@ func FormFrom(c Clinic) Form {
 	return f
 }
 
-// RegisterForm is what a teacher types (or staff type for a nomination).
+// RegisterForm is what a teacher types (or staff type for a nomination). A teacher registering
+// themselves types only the NPSN of their school and a phone number: the name comes from their
+// account and the school's name and jenjang from the schools table. Staff nominating a teacher
+// also type the teacher's name and email.
 type RegisterForm struct {
-	Name       string `form:"name"`
-	Email      string `form:"email"`
-	Phone      string `form:"phone"`
-	NPSN       string `form:"npsn"`
-	SchoolName string `form:"school_name"`
-	Jenjang    string `form:"jenjang"`
+	Name  string `form:"name"`
+	Email string `form:"email"`
+	Phone string `form:"phone"`
+	NPSN  string `form:"npsn"`
 }
 
 var (
@@ -437,31 +529,29 @@ var (
 	phonePattern = regexp.MustCompile(`^(\+62|62|0)8\d{7,12}$`)
 )
 
-// ValidateRegistrant checks a registration form.
-func ValidateRegistrant(f RegisterForm) (Registrant, map[string]string) {
+// ValidateRegistrant checks a registration form; self is a teacher registering themselves
+// (name and email come from the account, not the form).
+func ValidateRegistrant(f RegisterForm, self bool) (Registrant, map[string]string) {
 	errs := map[string]string{}
 	r := Registrant{
 		Name: strings.TrimSpace(f.Name), Email: strings.ToLower(strings.TrimSpace(f.Email)),
 		Phone: strings.ReplaceAll(strings.TrimSpace(f.Phone), " ", ""), NPSN: strings.ToUpper(strings.TrimSpace(f.NPSN)),
-		SchoolName: strings.TrimSpace(f.SchoolName), Jenjang: f.Jenjang,
 	}
-	if n := len([]rune(r.Name)); n < 2 || n > 120 {
-		errs["name"] = "form.required"
-	}
-	if !emailPattern.MatchString(r.Email) || len(r.Email) > 200 {
-		errs["email"] = "clinic.err.email"
+	if self {
+		r.Name, r.Email = "", ""
+	} else {
+		if n := len([]rune(r.Name)); n < 2 || n > 120 {
+			errs["name"] = "form.required"
+		}
+		if !emailPattern.MatchString(r.Email) || len(r.Email) > 200 {
+			errs["email"] = "clinic.err.email"
+		}
 	}
 	if r.Phone != "" && !phonePattern.MatchString(r.Phone) {
 		errs["phone"] = "clinic.err.phone"
 	}
 	if !npsnPattern.MatchString(r.NPSN) {
 		errs["npsn"] = "clinic.err.npsn"
-	}
-	if n := len([]rune(r.SchoolName)); n < 3 || n > 200 {
-		errs["school_name"] = "form.required"
-	}
-	if !slices.Contains(Jenjangs, r.Jenjang) && !slices.Contains([]string{"MI", "MTS", "MA"}, r.Jenjang) {
-		errs["jenjang"] = "form.required"
 	}
 	return r, errs
 }

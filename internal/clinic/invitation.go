@@ -133,11 +133,11 @@ func (s *Store) invitationMail(c Clinic, school, principal, to string) mail.Mess
 	if c.Partner != "" {
 		b.WriteString(" bersama " + c.Partner)
 	}
-	b.WriteString(" mengundang sekolah Anda mengirimkan " + TeachersToSend(c) + " untuk mengikuti " + KindLabel(c.Kind) + " \"" + c.Title + "\".\n\n")
+	b.WriteString(" mengundang sekolah Anda mengirimkan " + TeachersToSend(c) + " untuk mengikuti " + EventPhrase(c) + ".\n\n")
 	b.WriteString(ScheduleText(c))
 	b.WriteString("\nPendaftaran: " + s.baseURL + "/klinik/" + strconv.FormatInt(c.ID, 10) + "\n")
 	b.WriteString("Surat undangan resmi (PDF) dapat diminta kepada narahubung: " + c.ContactName + " " + c.ContactPhone + "\n")
-	return mail.Message{To: to, Subject: "Undangan " + KindLabel(c.Kind) + ": " + c.Title, Body: b.String()}
+	return mail.Message{To: to, Subject: "Undangan " + EventName(c), Body: b.String()}
 }
 
 // Invitations lists an event's invited schools with how many of their teachers registered.
@@ -154,6 +154,29 @@ func KindLabel(kind string) string {
 		return "Sosialisasi"
 	}
 	return "Coaching Clinic"
+}
+
+// EventName is the event's name as letters and tickets say it: its kind followed by its title,
+// unless the title already starts with the kind ("Coaching Clinic CGP Angkatan 10" is not
+// written "Coaching Clinic Coaching Clinic CGP Angkatan 10").
+func EventName(c Clinic) string {
+	if titleHasKind(c) {
+		return c.Title
+	}
+	return KindLabel(c.Kind) + " " + c.Title
+}
+
+// EventPhrase is the event inside a sentence: Coaching Clinic "Title", or just "Title" when the
+// title already names the kind.
+func EventPhrase(c Clinic) string {
+	if titleHasKind(c) {
+		return "\"" + c.Title + "\""
+	}
+	return KindLabel(c.Kind) + " \"" + c.Title + "\""
+}
+
+func titleHasKind(c Clinic) bool {
+	return strings.HasPrefix(strings.ToLower(strings.TrimSpace(c.Title)), strings.ToLower(KindLabel(c.Kind)))
 }
 
 // ModeLabel is the Indonesian name of a mode, for letters and emails.
@@ -216,8 +239,8 @@ func ScheduleText(c Clinic) string {
 	if c.Venue != "" {
 		b.WriteString("Tempat: " + c.Venue + "\n")
 	}
-	if c.MeetingLink != "" {
-		b.WriteString("Tautan: " + c.MeetingLink + "\n")
+	if c.MeetingLink != "" { // the link itself only on a registered participant's ticket
+		b.WriteString("Tautan pertemuan daring: diberikan kepada peserta terdaftar pada tiketnya.\n")
 	}
 	return b.String()
 }

@@ -89,7 +89,7 @@ func (s *Store) letterRows(c Clinic, inv Invitation, issued time.Time) []core.Ro
 		text.NewAutoRow(c.RegionName+", "+TanggalSingkat(c.Local(issued)), props.Text{Align: align.Right}),
 		para("Nomor: " + dash(c.LetterNumber)),
 		para("Lampiran: -"),
-		para("Perihal: Undangan " + KindLabel(c.Kind) + " " + c.Title),
+		para("Perihal: Undangan " + EventName(c)),
 		space(4),
 		para("Yth. Kepala " + inv.SchoolName),
 	}
@@ -102,7 +102,7 @@ func (s *Store) letterRows(c Clinic, inv Invitation, issued time.Time) []core.Ro
 		org += " bersama " + c.Partner
 	}
 	rows = append(rows,
-		para(org+" menyelenggarakan "+KindLabel(c.Kind)+" \""+c.Title+"\". "+
+		para(org+" menyelenggarakan "+EventPhrase(c)+". "+
 			"Sehubungan dengan itu, kami mengundang Bapak/Ibu Kepala Sekolah untuk menugaskan "+TeachersToSend(c)+
 			" mengikuti kegiatan tersebut, yang akan dilaksanakan pada:", props.Text{Top: 1, Bottom: 1}))
 	rows = append(rows, scheduleRows(c)...)
@@ -111,7 +111,9 @@ func (s *Store) letterRows(c Clinic, inv Invitation, issued time.Time) []core.Ro
 		rows = append(rows, para("Tempat: "+c.Venue))
 	}
 	if c.MeetingLink != "" {
-		rows = append(rows, para("Tautan: "+c.MeetingLink))
+		// The meeting link goes only to registered participants (on their ticket), not to a letter
+		// that is passed around.
+		rows = append(rows, para("Tautan pertemuan daring: dikirim kepada peserta terdaftar melalui tiket masing-masing."))
 	}
 	rows = append(rows,
 		para("Cara mendaftar: guru yang ditugaskan mendaftar sendiri melalui "+s.baseURL+"/klinik/"+strconv.FormatInt(c.ID, 10)+
@@ -197,31 +199,38 @@ func (s *Store) TicketPDF(c Clinic, r Registration) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	status := "TERDAFTAR"
-	if r.Status == RegWaiting {
-		status = "DAFTAR TUNGGU no. " + strconv.Itoa(r.Position)
-	} else if r.Status == RegCancelled {
-		status = "DIBATALKAN"
-	}
 	m.AddRows(
 		bold("TIKET PESERTA", 16, align.Center),
-		bold(KindLabel(c.Kind)+": "+c.Title, 13, align.Center),
+		bold(EventName(c), 13, align.Center),
 		text.NewAutoRow(c.Organiser, props.Text{Align: align.Center}),
 		line.NewRow(4),
 		para("Nama: "+r.Name),
 		para("Sekolah: "+r.SchoolName+" (NPSN "+r.NPSN+", "+r.Jenjang+")"),
-		para("Status: "+status, props.Text{Style: fontstyle.Bold, Top: 1, Bottom: 1}),
-		para("Kode tiket: "+FormatCode(r.Code), props.Text{Style: fontstyle.Bold, Size: 14, Top: 2, Bottom: 2}),
-		image.NewFromBytesRow(70, qr, extension.Png, props.Rect{Center: true, Percent: 100}),
-		para("Tunjukkan kode QR ini kepada panitia saat presensi di setiap sesi.", props.Text{Align: align.Center, Top: 2}),
-		space(3),
 	)
+	switch r.Status {
+	case RegRegistered:
+		m.AddRows(
+			para("Status: TERDAFTAR", props.Text{Style: fontstyle.Bold, Top: 1, Bottom: 1}),
+			para("Kode tiket: "+FormatCode(r.Code), props.Text{Style: fontstyle.Bold, Size: 14, Top: 2, Bottom: 2}),
+			image.NewFromBytesRow(70, qr, extension.Png, props.Rect{Center: true, Percent: 100}),
+			para("Tunjukkan kode QR ini kepada panitia saat presensi di setiap sesi.", props.Text{Align: align.Center, Top: 2}),
+		)
+	case RegWaiting:
+		// A waiting-list place is not a seat: no code and no QR to check in with.
+		m.AddRows(
+			para("Status: DAFTAR TUNGGU nomor "+strconv.Itoa(r.Position), props.Text{Style: fontstyle.Bold, Size: 14, Top: 2, Bottom: 1}),
+			para("Ini bukan tiket masuk. Anda belum mendapat kursi; jika ada peserta yang membatalkan, Anda otomatis naik dan kami kabari melalui surel, lalu tiket dengan kode QR dapat diunduh.", props.Text{Top: 1, Bottom: 2}),
+		)
+	default:
+		m.AddRows(para("Status: DIBATALKAN", props.Text{Style: fontstyle.Bold, Top: 1, Bottom: 1}))
+	}
+	m.AddRows(space(3))
 	m.AddRows(scheduleRows(c)...)
 	m.AddRows(para("Bentuk: " + ModeLabel(c.Mode)))
 	if c.Venue != "" {
 		m.AddRows(para("Tempat: " + c.Venue))
 	}
-	if c.MeetingLink != "" {
+	if c.MeetingLink != "" && r.Status == RegRegistered {
 		m.AddRows(para("Tautan: " + c.MeetingLink))
 	}
 	doc, err := m.Generate()
@@ -238,10 +247,78 @@ func (s *Store) VerifyURL(code string) string {
 
 // CertificatePDF is a certificate of attendance with its verification code and QR.
 func (s *Store) CertificatePDF(c Clinic, r Registration) ([]byte, error) {
+	return s.CertificatesPDF(c, []Registration{r})
+}
+
+// CertificatesPDF is one PDF with a certificate per registration, one per page.
+func (s *Store) CertificatesPDF(c Clinic, regs []Registration) ([]byte, error) {
 	m, err := newDoc(true)
 	if err != nil {
 		return nil, err
 	}
+	for _, r := range regs {
+		rows, err := s.certificateRows(c, r)
+		if err != nil {
+			return nil, err
+		}
+		m.AddPages(page.New().Add(rows...))
+	}
+	if len(regs) == 0 {
+		m.AddRows(para("Belum ada sertifikat."))
+	}
+	doc, err := m.Generate()
+	if err != nil {
+		return nil, err
+	}
+	return doc.GetBytes(), nil
+}
+
+// CertificatesZIP is a ZIP with one certificate PDF per registration
+// (sertifikat-<code>-<name>.pdf).
+func (s *Store) CertificatesZIP(c Clinic, regs []Registration, issued time.Time) ([]byte, error) {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	for _, r := range regs {
+		pdf, err := s.CertificatesPDF(c, []Registration{r})
+		if err != nil {
+			return nil, err
+		}
+		f, err := z.CreateHeader(&zip.FileHeader{Name: "sertifikat-" + FormatCode(r.CertCode) + "-" + fileSafe(r.Name) + ".pdf", Method: zip.Deflate, Modified: issued})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := f.Write(pdf); err != nil {
+			return nil, err
+		}
+	}
+	if err := z.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// fileSafe keeps letters and digits of a name for a file name ("Siti Aminah, S.Pd." → "Siti-Aminah-SPd").
+func fileSafe(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range name {
+		switch {
+		case (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'):
+			b.WriteRune(r)
+			dash = false
+		case r == ' ' || r == '-' || r == '_':
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+				dash = true
+			}
+		}
+	}
+	return strings.TrimRight(b.String(), "-")
+}
+
+// certificateRows is one certificate page. Landscape A4: 297 × 210 mm, 15 mm top margin; the
+// rows fill the page down to the signature block.
+func (s *Store) certificateRows(c Clinic, r Registration) ([]core.Row, error) {
 	qr, err := QRPNG(s.VerifyURL(r.CertCode), 384)
 	if err != nil {
 		return nil, err
@@ -254,32 +331,29 @@ func (s *Store) CertificatePDF(c Clinic, r Registration) ([]byte, error) {
 	if end := TanggalID(c.Local(c.EndsAt)); end != dates {
 		dates += " s.d. " + end
 	}
-	m.AddRows(
-		space(8),
-		bold("SERTIFIKAT", 28, align.Center),
-		text.NewAutoRow("Nomor verifikasi: "+FormatCode(r.CertCode), props.Text{Align: align.Center, Top: 2}),
-		space(6),
-		text.NewAutoRow("diberikan kepada", props.Text{Align: align.Center, Style: fontstyle.Italic}),
-		bold(r.Name, 22, align.Center),
-		text.NewAutoRow(r.SchoolName, props.Text{Align: align.Center}),
-		space(4),
-		text.NewAutoRow("atas kehadirannya sebagai peserta "+KindLabel(c.Kind)+" \""+c.Title+"\" yang diselenggarakan oleh "+
-			org+" pada "+dates+" ("+strconv.Itoa(r.Attended)+" dari "+strconv.Itoa(len(c.Sessions))+" sesi).", props.Text{Align: align.Center, Size: 12}),
-		space(6),
-	)
-	m.AddRow(40,
-		image.NewFromBytesCol(3, qr, extension.Png, props.Rect{Percent: 100}),
-		text.NewCol(5, "Periksa keaslian sertifikat di "+s.VerifyURL(r.CertCode), props.Text{Size: 9, Top: 10}),
-		col.New(4).Add(
-			text.New(dash(c.SignatoryTitle), props.Text{Align: align.Center, Top: 4}),
-			text.New(dash(c.SignatoryName), props.Text{Align: align.Center, Top: 28, Style: fontstyle.Bold}),
+	return []core.Row{
+		line.NewRow(2, props.Line{Thickness: 1.2}),
+		space(14),
+		bold("SERTIFIKAT", 40, align.Center),
+		text.NewAutoRow("Nomor verifikasi: "+FormatCode(r.CertCode), props.Text{Align: align.Center, Top: 3, Size: 12}),
+		space(14),
+		text.NewAutoRow("diberikan kepada", props.Text{Align: align.Center, Style: fontstyle.Italic, Size: 14}),
+		bold(r.Name, 28, align.Center),
+		text.NewAutoRow(r.SchoolName+" (NPSN "+r.NPSN+")", props.Text{Align: align.Center, Size: 14, Top: 2}),
+		space(10),
+		text.NewAutoRow("atas kehadirannya sebagai peserta "+EventPhrase(c)+" yang diselenggarakan oleh "+
+			org+" pada "+dates+" ("+strconv.Itoa(r.Attended)+" dari "+strconv.Itoa(len(c.Sessions))+" sesi).", props.Text{Align: align.Center, Size: 14, Left: 15, Right: 15}),
+		space(14),
+		row.New(48).Add(
+			image.NewFromBytesCol(2, qr, extension.Png, props.Rect{Percent: 100}),
+			text.NewCol(5, "Periksa keaslian sertifikat ini di "+s.VerifyURL(r.CertCode)+" atau pindai kode QR.", props.Text{Size: 10, Top: 18, Left: 3}),
+			col.New(5).Add(
+				text.New(dash(c.SignatoryTitle), props.Text{Align: align.Center, Top: 2, Size: 12}),
+				text.New(dash(c.SignatoryName), props.Text{Align: align.Center, Top: 36, Style: fontstyle.Bold, Size: 12}),
+			),
 		),
-	)
-	doc, err := m.Generate()
-	if err != nil {
-		return nil, err
-	}
-	return doc.GetBytes(), nil
+		line.NewRow(4, props.Line{Thickness: 1.2}),
+	}, nil
 }
 
 // LettersZIPBytes is LettersZIP into memory.

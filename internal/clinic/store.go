@@ -2,6 +2,7 @@ package clinic
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -27,6 +28,16 @@ var (
 	ErrCapacityBelow = fmt.Errorf("%w: capacity below registered", database.ErrConflict)
 	// ErrSessionHasAttendance refuses an edit that would remove a session with check-ins.
 	ErrSessionHasAttendance = fmt.Errorf("%w: session has attendance", database.ErrConflict)
+	// ErrUnknownSchool refuses a registration naming an NPSN that is not in the schools table.
+	ErrUnknownSchool = fmt.Errorf("%w: unknown school", database.ErrConflict)
+	// ErrJenjang refuses a teacher of a school whose jenjang the event is not for.
+	ErrJenjang = fmt.Errorf("%w: jenjang not eligible", database.ErrConflict)
+	// ErrRegion refuses a teacher of a school outside the event's region.
+	ErrRegion = fmt.Errorf("%w: school outside the region", database.ErrConflict)
+	// ErrCheckInClosed refuses a check-in outside the session's check-in window.
+	ErrCheckInClosed = errors.New("clinic: check-in window closed")
+	// ErrFinished refuses to cancel an event that is already over.
+	ErrFinished = fmt.Errorf("%w: event is over", database.ErrConflict)
 )
 
 // Store holds every query of the clinics feature.
@@ -60,7 +71,7 @@ const clinicCols = `c.id, c.kind, c.title, c.description, c.organiser, c.partner
 	coalesce(c.regency_code, '') AS regency_code, coalesce(r.name, p.name) AS region_name, p.timezone,
 	c.mode, c.venue, c.meeting_link, c.capacity, c.school_slots, c.jenjang, c.registration_opens,
 	c.registration_closes, c.contact_name, c.contact_phone, c.letter_number, c.signatory_name,
-	c.signatory_title, c.status, c.created_at, c.updated_at,
+	c.signatory_title, c.status, c.checkin_before_minutes, c.checkin_after_minutes, c.min_sessions, c.created_at, c.updated_at,
 	coalesce((SELECT min(starts_at) FROM clinic_sessions s WHERE s.clinic_id = c.id), c.registration_closes) AS starts_at,
 	coalesce((SELECT max(ends_at) FROM clinic_sessions s WHERE s.clinic_id = c.id), c.registration_closes) AS ends_at,
 	(SELECT count(*) FROM clinic_registrations x WHERE x.clinic_id = c.id AND x.status = 'registered')::int AS registered,
@@ -152,11 +163,13 @@ func (s *Store) Create(ctx context.Context, act audit.Actor, in Input) (int64, e
 		}
 		err := tx.QueryRow(ctx, `INSERT INTO clinics (kind, title, description, organiser, partner, province_code,
 			regency_code, mode, venue, meeting_link, capacity, school_slots, jenjang, registration_opens,
-			registration_closes, contact_name, contact_phone, letter_number, signatory_name, signatory_title, created_by)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) RETURNING id`,
+			registration_closes, contact_name, contact_phone, letter_number, signatory_name, signatory_title, created_by,
+			checkin_before_minutes, checkin_after_minutes, min_sessions)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) RETURNING id`,
 			in.Kind, in.Title, in.Description, in.Organiser, in.Partner, in.ProvinceCode, reg, in.Mode, in.Venue,
 			in.MeetingLink, in.Capacity, in.SchoolSlots, in.Jenjang, in.Opens, in.Closes, in.ContactName,
-			in.ContactPhone, in.LetterNumber, in.SignatoryName, in.SignatoryTitle, database.NullID(act.UserID)).Scan(&id)
+			in.ContactPhone, in.LetterNumber, in.SignatoryName, in.SignatoryTitle, database.NullID(act.UserID),
+			withDefault(in.CheckinBefore, 60, true), withDefault(in.CheckinAfter, 60, true), withDefault(in.MinSessions, 1, false)).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -170,6 +183,15 @@ func (s *Store) Create(ctx context.Context, act audit.Actor, in Input) (int64, e
 			Detail: map[string]any{"title": in.Title, "region": in.ProvinceCode + "/" + in.RegencyCode}})
 	})
 	return id, err
+}
+
+// withDefault gives the default d for a value left unset in an Input built in code (zero, or
+// negative when zero is a valid value).
+func withDefault(v, d int, zeroValid bool) int {
+	if v < 0 || (v == 0 && !zeroValid) {
+		return d
+	}
+	return v
 }
 
 // lock takes the event row for update inside the staff scope (or unscoped when sc is nil).
@@ -217,10 +239,12 @@ func (s *Store) Update(ctx context.Context, act audit.Actor, sc Scope, id int64,
 		_, err = tx.Exec(ctx, `UPDATE clinics SET kind=$2, title=$3, description=$4, organiser=$5, partner=$6,
 			province_code=$7, regency_code=$8, mode=$9, venue=$10, meeting_link=$11, capacity=$12, school_slots=$13,
 			jenjang=$14, registration_opens=$15, registration_closes=$16, contact_name=$17, contact_phone=$18,
-			letter_number=$19, signatory_name=$20, signatory_title=$21, updated_at=now() WHERE id=$1`,
+			letter_number=$19, signatory_name=$20, signatory_title=$21, checkin_before_minutes=$22,
+			checkin_after_minutes=$23, min_sessions=$24, updated_at=now() WHERE id=$1`,
 			id, in.Kind, in.Title, in.Description, in.Organiser, in.Partner, in.ProvinceCode, reg, in.Mode, in.Venue,
 			in.MeetingLink, in.Capacity, in.SchoolSlots, in.Jenjang, in.Opens, in.Closes, in.ContactName,
-			in.ContactPhone, in.LetterNumber, in.SignatoryName, in.SignatoryTitle)
+			in.ContactPhone, in.LetterNumber, in.SignatoryName, in.SignatoryTitle,
+			withDefault(in.CheckinBefore, 60, true), withDefault(in.CheckinAfter, 60, true), withDefault(in.MinSessions, 1, false))
 		if err != nil {
 			return err
 		}
@@ -328,8 +352,10 @@ func (s *Store) Publish(ctx context.Context, act audit.Actor, sc Scope, id int64
 	})
 }
 
-// Cancel cancels an event and emails every registrant and every invited school.
-func (s *Store) Cancel(ctx context.Context, act audit.Actor, sc Scope, id int64) error {
+// Cancel cancels an event and emails every registrant and every invited school. An event that
+// is over cannot be cancelled (its attendance and certificates stand; a certificate is revoked
+// one by one, with a reason).
+func (s *Store) Cancel(ctx context.Context, act audit.Actor, sc Scope, id int64, now time.Time) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		status, _, _, _, _, err := lock(ctx, tx, &sc, id)
 		if err != nil {
@@ -337,6 +363,13 @@ func (s *Store) Cancel(ctx context.Context, act audit.Actor, sc Scope, id int64)
 		}
 		if status == StatusCancelled {
 			return ErrState
+		}
+		var over bool
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(ends_at) < $2, false) FROM clinic_sessions WHERE clinic_id = $1`, id, now).Scan(&over); err != nil {
+			return err
+		}
+		if over && status == StatusPublished {
+			return ErrFinished
 		}
 		var title string
 		if err := tx.QueryRow(ctx, `UPDATE clinics SET status = 'cancelled', updated_at = now() WHERE id = $1 RETURNING title`, id).Scan(&title); err != nil {
@@ -353,7 +386,8 @@ func (s *Store) Cancel(ctx context.Context, act audit.Actor, sc Scope, id int64)
 }
 
 // Registrant is who registers: a signed-in teacher (UserID) or a teacher nominated by staff
-// for a school slot (NominatedBy).
+// for a school slot (NominatedBy). For a signed-in teacher the store takes the name and email
+// from the account; for everyone the school's name and jenjang come from the schools table.
 type Registrant struct {
 	UserID      int64
 	NominatedBy int64
@@ -361,8 +395,6 @@ type Registrant struct {
 	Email       string
 	Phone       string
 	NPSN        string
-	SchoolName  string
-	Jenjang     string
 }
 
 // Registration is one registrant of an event.
@@ -386,6 +418,10 @@ type Registration struct {
 	Attended    int        `db:"attended"` // sessions attended
 	Rating      int        `db:"rating"`   // feedback given (0: none)
 	ClinicTitle string     `db:"clinic_title"`
+	// RevokedAt is when the certificate was revoked (nil: not revoked), with the reason.
+	RevokedAt     *time.Time `db:"cert_revoked_at"`
+	RevokedReason string     `db:"cert_revoked_reason"`
+	LinkSentAt    *time.Time `db:"link_sent_at"`
 }
 
 const regCols = `g.id, g.clinic_id, g.user_id, g.name, g.email, g.phone, g.npsn, g.school_name, g.jenjang, g.status,
@@ -394,7 +430,8 @@ const regCols = `g.id, g.clinic_id, g.user_id, g.name, g.email, g.phone, g.npsn,
 		WHERE w.clinic_id = g.clinic_id AND w.status = 'waiting' AND w.id <= g.id)::int ELSE 0 END AS position,
 	(SELECT count(*) FROM clinic_attendance a WHERE a.registration_id = g.id)::int AS attended,
 	coalesce((SELECT rating FROM clinic_feedback f WHERE f.registration_id = g.id), 0) AS rating,
-	(SELECT title FROM clinics c WHERE c.id = g.clinic_id) AS clinic_title
+	(SELECT title FROM clinics c WHERE c.id = g.clinic_id) AS clinic_title,
+	g.cert_revoked_at, g.cert_revoked_reason, g.link_sent_at
 	FROM clinic_registrations g`
 
 // Register registers r for event id. Under a lock on the event row it refuses a duplicate, a
@@ -410,6 +447,31 @@ func (s *Store) Register(ctx context.Context, id int64, r Registrant, now time.T
 		}
 		if status != StatusPublished || (r.NominatedBy == 0 && (now.Before(opens) || !now.Before(closes))) {
 			return ErrClosed
+		}
+		if r.UserID != 0 { // a signed-in teacher: name and email of the account
+			if err := tx.QueryRow(ctx, `SELECT name, email FROM users WHERE id = $1`, r.UserID).Scan(&r.Name, &r.Email); err != nil {
+				return err
+			}
+		} else { // a nomination: linked to the account with that email, if there is one
+			var uid int64
+			var name string
+			err := tx.QueryRow(ctx, `SELECT id, name FROM users WHERE email = $1 AND disabled_at IS NULL`, r.Email).Scan(&uid, &name)
+			if err == nil {
+				r.UserID, r.Name = uid, name
+			} else if !errors.Is(err, pgx.ErrNoRows) {
+				return err
+			}
+		}
+		sc, err := schoolRef(ctx, tx, r.NPSN)
+		if err != nil {
+			return err
+		}
+		ev, err := s.WithTx(tx).one(ctx, `c.id = $1`, id)
+		if err != nil {
+			return err
+		}
+		if err := ev.Eligible(sc); err != nil {
+			return err
 		}
 		var dup bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM clinic_registrations WHERE clinic_id = $1 AND status <> 'cancelled'
@@ -435,7 +497,7 @@ func (s *Store) Register(ctx context.Context, id int64, r Registrant, now time.T
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO clinic_registrations (clinic_id, user_id, nominated_by, name, email, phone, npsn,
 			school_name, jenjang, status, code, cert_code) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
-			id, database.NullID(r.UserID), database.NullID(r.NominatedBy), r.Name, r.Email, r.Phone, r.NPSN, r.SchoolName, r.Jenjang,
+			id, database.NullID(r.UserID), database.NullID(r.NominatedBy), r.Name, r.Email, r.Phone, sc.NPSN, sc.Name, sc.Jenjang,
 			Status(registered, capacity), randomCode(8), randomCode(12)).Scan(&regID)
 		if database.IsUnique(err) {
 			return ErrDuplicate
@@ -453,6 +515,25 @@ func (s *Store) Register(ctx context.Context, id int64, r Registrant, now time.T
 		return Registration{}, err
 	}
 	return s.Registration(ctx, regID)
+}
+
+// schoolRef returns the school with an NPSN from the schools table; an unknown NPSN is
+// ErrUnknownSchool.
+func schoolRef(ctx context.Context, q database.DB, npsn string) (SchoolRef, error) {
+	var sc SchoolRef
+	err := q.QueryRow(ctx, `SELECT s.npsn, s.name, s.jenjang, s.regency_code, r.province_code FROM schools s
+		JOIN regencies r ON r.code = s.regency_code WHERE s.npsn = $1`, npsn).
+		Scan(&sc.NPSN, &sc.Name, &sc.Jenjang, &sc.RegencyCode, &sc.ProvinceCode)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return sc, ErrUnknownSchool
+	}
+	return sc, err
+}
+
+// School returns the school with an NPSN (ErrUnknownSchool when there is none), to show it on
+// the registration form.
+func (s *Store) School(ctx context.Context, npsn string) (SchoolRef, error) {
+	return schoolRef(ctx, s.db, npsn)
 }
 
 func (s *Store) confirmation(r Registration) mail.Message {
@@ -486,18 +567,53 @@ func (s *Store) Registration(ctx context.Context, id int64) (Registration, error
 	return r, err
 }
 
-// ByToken returns the registration a ticket token names; a bad signature is ErrBadToken and
-// an unknown registration is ErrNotFound.
-func (s *Store) ByToken(ctx context.Context, token string) (Registration, error) {
-	clinicID, regID, err := s.signer.Verify(token)
-	if err != nil {
-		return Registration{}, err
+// ByToken returns the registration a ticket token or an emailed link names; a bad signature is
+// ErrBadToken, an expired emailed link ErrExpiredLink, an unknown registration ErrNotFound.
+// fresh is true for an emailed link still valid at now.
+func (s *Store) ByToken(ctx context.Context, token string, now time.Time) (r Registration, fresh bool, err error) {
+	clinicID, regID, fresh, err := s.signer.VerifyAny(token, now)
+	if err != nil && !errors.Is(err, ErrExpiredLink) {
+		return Registration{}, false, err
 	}
-	r, err := s.Registration(ctx, regID)
+	expired := err
+	r, err = s.Registration(ctx, regID)
 	if err == nil && r.ClinicID != clinicID {
-		return Registration{}, ErrBadToken
+		return Registration{}, false, ErrBadToken
 	}
-	return r, err
+	if err == nil && expired != nil {
+		return r, false, expired // the registration, so that a fresh link can be asked for
+	}
+	return r, fresh, err
+}
+
+// ErrLinkTooSoon refuses to email a fresh link again within LinkInterval.
+var ErrLinkTooSoon = errors.New("clinic: link sent a moment ago")
+
+// LinkInterval is the least time between two emailed links of one registration.
+const LinkInterval = 5 * time.Minute
+
+// SendLink emails a fresh link (valid LinkLifetime) to the registration's own address, so that
+// its holder can cancel or give feedback without an account; at most one every LinkInterval.
+func (s *Store) SendLink(ctx context.Context, regID int64, now time.Time) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE clinic_registrations SET link_sent_at = $2
+			WHERE id = $1 AND (link_sent_at IS NULL OR link_sent_at <= $3)`, regID, now, now.Add(-LinkInterval))
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return ErrLinkTooSoon
+		}
+		r, err := s.registration(ctx, tx, regID)
+		if err != nil {
+			return err
+		}
+		link := s.baseURL + "/tiket/" + s.signer.Link(r.ClinicID, r.ID, now.Add(LinkLifetime))
+		body := "Yth. " + r.Name + ",\n\nAnda (atau seseorang yang memegang tiket Anda) meminta tautan untuk mengelola pendaftaran \"" +
+			r.ClinicTitle + "\": membatalkan pendaftaran atau mengisi umpan balik.\n\nTautan (berlaku 48 jam): " + link +
+			"\n\nJika Anda tidak memintanya, abaikan surel ini: tanpa tautan ini tidak ada yang dapat membatalkan pendaftaran Anda.\n"
+		return mail.Enqueue(ctx, tx, mail.Message{To: r.Email, Subject: "Tautan pengelolaan pendaftaran: " + r.ClinicTitle, Body: body})
+	})
 }
 
 // Active returns the user's registration for the event that is not cancelled.
@@ -532,26 +648,65 @@ func (s *Store) Registrations(ctx context.Context, clinicID int64, q string, all
 func (s *Store) CancelRegistration(ctx context.Context, regID int64) ([]Registration, error) {
 	var promoted []Registration
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		var clinicID int64
-		if err := tx.QueryRow(ctx, `SELECT clinic_id FROM clinic_registrations WHERE id = $1`, regID).Scan(&clinicID); err != nil {
-			if errors.Is(err, pgx.ErrNoRows) {
-				return fmt.Errorf("registration: %w", database.ErrNotFound)
-			}
-			return err
+		var err error
+		promoted, err = s.WithTx(tx).cancelRegistration(ctx, tx, regID)
+		return err
+	})
+	return promoted, err
+}
+
+func (s *Store) cancelRegistration(ctx context.Context, tx pgx.Tx, regID int64) ([]Registration, error) {
+	var clinicID int64
+	if err := tx.QueryRow(ctx, `SELECT clinic_id FROM clinic_registrations WHERE id = $1`, regID).Scan(&clinicID); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, fmt.Errorf("registration: %w", database.ErrNotFound)
 		}
-		if _, _, _, _, _, err := lock(ctx, tx, nil, clinicID); err != nil {
-			return err
-		}
-		tag, err := tx.Exec(ctx, `UPDATE clinic_registrations SET status = 'cancelled', cancelled_at = now()
-			WHERE id = $1 AND status <> 'cancelled'`, regID)
+		return nil, err
+	}
+	if _, _, _, _, _, err := lock(ctx, tx, nil, clinicID); err != nil {
+		return nil, err
+	}
+	tag, err := tx.Exec(ctx, `UPDATE clinic_registrations SET status = 'cancelled', cancelled_at = now()
+		WHERE id = $1 AND status <> 'cancelled'`, regID)
+	if err != nil {
+		return nil, err
+	}
+	if tag.RowsAffected() == 0 {
+		return nil, nil // cancelling twice is harmless
+	}
+	return s.promote(ctx, tx, clinicID)
+}
+
+// CancelRegistrationBy is CancelRegistration done by staff: the cancellation is audited
+// (clinic.registration_cancel) and the participant is emailed.
+func (s *Store) CancelRegistrationBy(ctx context.Context, act audit.Actor, regID int64) ([]Registration, error) {
+	var promoted []Registration
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		st := s.WithTx(tx)
+		before, err := st.registration(ctx, tx, regID)
 		if err != nil {
 			return err
 		}
-		if tag.RowsAffected() == 0 {
+		// The event row first (as every writer does), then the registration's state under it.
+		if _, _, _, _, _, err := lock(ctx, tx, nil, before.ClinicID); err != nil {
+			return err
+		}
+		if before, err = st.registration(ctx, tx, regID); err != nil {
+			return err
+		}
+		if before.Status == RegCancelled {
 			return nil // cancelling twice is harmless
 		}
-		promoted, err = s.promote(ctx, tx, clinicID)
-		return err
+		if promoted, err = st.cancelRegistration(ctx, tx, regID); err != nil {
+			return err
+		}
+		body := "Yth. " + before.Name + ",\n\nPendaftaran Anda untuk \"" + before.ClinicTitle + "\" dibatalkan oleh penyelenggara. " +
+			"Bila ini keliru, hubungi narahubung kegiatan.\n"
+		if err := mail.Enqueue(ctx, tx, mail.Message{To: before.Email, Subject: "Pendaftaran dibatalkan: " + before.ClinicTitle, Body: body}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.registration_cancel", ObjectType: "clinic_registration",
+			ObjectID: strconv.FormatInt(regID, 10), Detail: map[string]any{"clinic": before.ClinicID, "status_before": before.Status}})
 	})
 	return promoted, err
 }
@@ -603,9 +758,10 @@ type CheckIn struct {
 // CheckIn marks a registrant present at a session of event clinicID. input is a scanned ticket
 // token or a typed ticket code. A forged token gives ErrBadToken, a ticket of another event
 // ErrOtherEvent, an unknown code ErrUnknownCode, a waiting or cancelled registrant
-// ErrNotRegistered. Checking in twice is harmless (Already). The caller has checked that the
-// event is in the staff scope.
-func (s *Store) CheckIn(ctx context.Context, clinicID, sessionID int64, input, method string, by int64) (CheckIn, error) {
+// ErrNotRegistered, a check-in outside the session's window (set per event) ErrCheckInClosed.
+// Checking in twice is harmless (Already). The caller has checked that the event is in the
+// staff scope.
+func (s *Store) CheckIn(ctx context.Context, clinicID, sessionID int64, input, method string, by int64, now time.Time) (CheckIn, error) {
 	var regID int64
 	if LooksLikeToken(input) {
 		cid, rid, err := s.signer.Verify(input)
@@ -633,10 +789,27 @@ func (s *Store) CheckIn(ctx context.Context, clinicID, sessionID int64, input, m
 			return CheckIn{}, ErrOtherEvent
 		}
 	}
-	return s.checkIn(ctx, clinicID, sessionID, regID, method, by)
+	return s.checkIn(ctx, clinicID, sessionID, regID, method, by, now)
 }
 
-func (s *Store) checkIn(ctx context.Context, clinicID, sessionID, regID int64, method string, by int64) (CheckIn, error) {
+// checkInOpen refuses a check-in to a session of event clinicID outside its window.
+func (s *Store) checkInOpen(ctx context.Context, clinicID, sessionID int64, now time.Time) error {
+	c, err := s.ByID(ctx, clinicID)
+	if err != nil {
+		return err
+	}
+	for _, se := range c.Sessions {
+		if se.ID == sessionID {
+			if !c.CheckInOpen(se, now) {
+				return ErrCheckInClosed
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("session: %w", database.ErrNotFound)
+}
+
+func (s *Store) checkIn(ctx context.Context, clinicID, sessionID, regID int64, method string, by int64, now time.Time) (CheckIn, error) {
 	reg, err := s.Registration(ctx, regID)
 	if errors.Is(err, database.ErrNotFound) {
 		return CheckIn{}, ErrUnknownCode
@@ -649,6 +822,9 @@ func (s *Store) checkIn(ctx context.Context, clinicID, sessionID, regID int64, m
 	}
 	if reg.Status != RegRegistered {
 		return CheckIn{Registration: reg}, ErrNotRegistered
+	}
+	if err := s.checkInOpen(ctx, clinicID, sessionID, now); err != nil {
+		return CheckIn{Registration: reg}, err
 	}
 	var at time.Time
 	err = s.db.QueryRow(ctx, `INSERT INTO clinic_attendance (registration_id, session_id, checked_in_by, method)
@@ -670,8 +846,12 @@ func (s *Store) checkIn(ctx context.Context, clinicID, sessionID, regID int64, m
 }
 
 // CheckInList marks the listed registrants present at a session (ticking a list); registrants
-// not holding a seat of this event are skipped. It returns how many were newly marked.
-func (s *Store) CheckInList(ctx context.Context, clinicID, sessionID int64, regIDs []int64, by int64) (int, error) {
+// not holding a seat of this event are skipped. Outside the session's window it is
+// ErrCheckInClosed. It returns how many were newly marked.
+func (s *Store) CheckInList(ctx context.Context, clinicID, sessionID int64, regIDs []int64, by int64, now time.Time) (int, error) {
+	if err := s.checkInOpen(ctx, clinicID, sessionID, now); err != nil {
+		return 0, err
+	}
 	tag, err := s.db.Exec(ctx, `INSERT INTO clinic_attendance (registration_id, session_id, checked_in_by, method)
 		SELECT g.id, s.id, $4, 'list' FROM clinic_registrations g JOIN clinic_sessions s ON s.clinic_id = g.clinic_id
 		WHERE g.clinic_id = $1 AND s.id = $2 AND g.id = ANY($3) AND g.status = 'registered'
@@ -730,14 +910,16 @@ type Certificate struct {
 	Clinic       Clinic
 }
 
-// CertificateByCode returns the certificate with a verification code; only registrants who
-// attended at least one session of an event that was not cancelled hold one.
-func (s *Store) CertificateByCode(ctx context.Context, code string) (Certificate, error) {
+// Revoked reports whether the certificate was revoked.
+func (c Certificate) Revoked() bool { return c.Registration.RevokedAt != nil }
+
+// CertificateByCode returns the certificate with a verification code: only a registration that
+// earned one (Clinic.CertificateDue, ignoring revocation) has one; a revoked certificate is
+// returned too, so that the verification page says it was revoked.
+func (s *Store) CertificateByCode(ctx context.Context, code string, now time.Time) (Certificate, error) {
 	code = NormalizeCode(code)
 	var regID int64
-	err := s.db.QueryRow(ctx, `SELECT g.id FROM clinic_registrations g JOIN clinics c ON c.id = g.clinic_id
-		WHERE g.cert_code = $1 AND g.status = 'registered' AND c.status <> 'cancelled'
-		AND EXISTS (SELECT 1 FROM clinic_attendance a WHERE a.registration_id = g.id)`, code).Scan(&regID)
+	err := s.db.QueryRow(ctx, `SELECT g.id FROM clinic_registrations g WHERE g.cert_code = $1`, code).Scan(&regID)
 	if errors.Is(err, pgx.ErrNoRows) || code == "" {
 		return Certificate{}, fmt.Errorf("certificate: %w", database.ErrNotFound)
 	}
@@ -749,7 +931,15 @@ func (s *Store) CertificateByCode(ctx context.Context, code string) (Certificate
 		return Certificate{}, err
 	}
 	c, err := s.ByID(ctx, r.ClinicID)
-	return Certificate{Registration: r, Clinic: c}, err
+	if err != nil {
+		return Certificate{}, err
+	}
+	unrevoked := r
+	unrevoked.RevokedAt = nil
+	if !c.CertificateDue(unrevoked, now) {
+		return Certificate{}, fmt.Errorf("certificate: %w", database.ErrNotFound)
+	}
+	return Certificate{Registration: r, Clinic: c}, nil
 }
 
 // SaveFeedback stores (or replaces) a registrant's rating 1-5 and comment.
@@ -802,4 +992,86 @@ func (s *Store) RecordExport(ctx context.Context, act audit.Actor, clinicID int6
 		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.export", ObjectType: "clinic", ObjectID: strconv.FormatInt(clinicID, 10),
 			Detail: map[string]any{"format": format, "rows": rows}})
 	})
+}
+
+// Certificates lists the registrations of event c that earned a certificate at now (revoked
+// ones included, marked by RevokedAt), in the order of the participant list.
+func (s *Store) Certificates(ctx context.Context, c Clinic, now time.Time) ([]Registration, error) {
+	regs, err := s.Registrations(ctx, c.ID, "", false)
+	if err != nil {
+		return nil, err
+	}
+	var out []Registration
+	for _, r := range regs {
+		u := r
+		u.RevokedAt = nil
+		if c.CertificateDue(u, now) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// ErrReason refuses a revocation without a reason (or with one over 500 characters).
+var ErrReason = errors.New("clinic: a reason is required")
+
+// RevokeCertificate revokes the certificate of registration regID of event clinicID (inside
+// the staff scope) with a reason; the verification page then says it was revoked. Revoking
+// twice is ErrState. Audited as clinic.certificate_revoke.
+func (s *Store) RevokeCertificate(ctx context.Context, act audit.Actor, sc Scope, clinicID, regID int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || len([]rune(reason)) > 500 {
+		return ErrReason
+	}
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, _, _, _, _, err := lock(ctx, tx, &sc, clinicID); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE clinic_registrations SET cert_revoked_at = now(), cert_revoked_by = $3, cert_revoked_reason = $4
+			WHERE id = $1 AND clinic_id = $2 AND cert_revoked_at IS NULL`, regID, clinicID, database.NullID(act.UserID), reason)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			var exists bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM clinic_registrations WHERE id = $1 AND clinic_id = $2)`, regID, clinicID).Scan(&exists); err != nil {
+				return err
+			}
+			if !exists {
+				return fmt.Errorf("registration: %w", database.ErrNotFound)
+			}
+			return ErrState
+		}
+		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.certificate_revoke", ObjectType: "clinic_registration",
+			ObjectID: strconv.FormatInt(regID, 10), Detail: map[string]any{"clinic": clinicID, "reason": reason}})
+	})
+}
+
+// RecordCertificateExport writes a download of an event's certificates to the audit log.
+func (s *Store) RecordCertificateExport(ctx context.Context, act audit.Actor, clinicID int64, format string, n int) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.certificates_export", ObjectType: "clinic", ObjectID: strconv.FormatInt(clinicID, 10),
+			Detail: map[string]any{"format": format, "certificates": n}})
+	})
+}
+
+// PersonalData is what the clinics hold about one user, for their personal-data download: every
+// registration made by them or for their account's email (a nomination), with the event, status,
+// school, codes, attendance per session, feedback and a revoked certificate's reason.
+func (s *Store) PersonalData(ctx context.Context, userID int64, email string) (json.RawMessage, error) {
+	var out json.RawMessage
+	err := s.db.QueryRow(ctx, `SELECT coalesce(jsonb_agg(jsonb_build_object(
+		'event', c.title, 'organiser', c.organiser, 'event_status', c.status, 'status', g.status, 'name', g.name, 'email', g.email,
+		'phone', g.phone, 'npsn', g.npsn, 'school', g.school_name, 'jenjang', g.jenjang, 'nominated', g.nominated_by IS NOT NULL,
+		'ticket_code', g.code, 'certificate_code', g.cert_code, 'registered_at', g.created_at, 'promoted_at', g.promoted_at,
+		'cancelled_at', g.cancelled_at, 'certificate_revoked_at', g.cert_revoked_at, 'certificate_revoked_reason', g.cert_revoked_reason,
+		'attendance', coalesce((SELECT jsonb_agg(jsonb_build_object('session', se.title, 'session_starts_at', se.starts_at,
+			'checked_in_at', a.checked_in_at, 'method', a.method) ORDER BY se.starts_at)
+			FROM clinic_attendance a JOIN clinic_sessions se ON se.id = a.session_id WHERE a.registration_id = g.id), '[]'::jsonb),
+		'feedback', (SELECT jsonb_build_object('rating', f.rating, 'comment', f.comment, 'given_at', f.created_at)
+			FROM clinic_feedback f WHERE f.registration_id = g.id)
+		) ORDER BY g.id), '[]'::jsonb)
+		FROM clinic_registrations g JOIN clinics c ON c.id = g.clinic_id
+		WHERE g.user_id = $1 OR g.email = $2`, userID, email).Scan(&out)
+	return out, err
 }

@@ -22,6 +22,11 @@ var ctx = context.Background()
 
 func newStore(t *testing.T) (*clinic.Store, func(string, ...any) int) {
 	db, _ := testdb.New(t)
+	// Registrations name schools of the schools table: SD schools 10600000-10600299 in OKU.
+	if _, err := db.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code)
+		SELECT '106' || lpad(i::text, 5, '0'), 'SD Negeri ' || i || ' OKU', 'SD', 'negeri', '16.01' FROM generate_series(0, 299) i`); err != nil {
+		t.Fatal(err)
+	}
 	st := clinic.NewStore(db, clinic.NewSigner("test-secret-0123456789abcdefghijklmnopq"), "https://penggerak.test")
 	count := func(q string, args ...any) int {
 		t.Helper()
@@ -62,7 +67,10 @@ func event(t *testing.T, st *clinic.Store, capacity, slots int) clinic.Clinic {
 }
 
 func teacher(i int, npsn string) clinic.Registrant {
-	return clinic.Registrant{Name: fmt.Sprintf("Guru %03d", i), Email: fmt.Sprintf("guru%03d@sekolah.test", i), NPSN: npsn, SchoolName: "SD Negeri " + npsn, Jenjang: "SD"}
+	if npsn == "" {
+		npsn = fmt.Sprintf("106%05d", i)
+	}
+	return clinic.Registrant{Name: fmt.Sprintf("Guru %03d", i), Email: fmt.Sprintf("guru%03d@sekolah.test", i), NPSN: npsn}
 }
 
 // TestConcurrentRegistration: 200 registrations at the same moment for 100 seats end with
@@ -202,40 +210,41 @@ func TestCheckInExportsCertificate(t *testing.T) {
 	st, count := newStore(t)
 	c := event(t, st, 1, 0)
 	other := event(t, st, 5, 0)
-	a, _ := st.Register(ctx, c.ID, clinic.Registrant{Name: "=HYPERLINK(\"x\")", Email: "a@x.test", NPSN: "10600001", SchoolName: "SD Negeri 1 Baturaja", Jenjang: "SD"}, time.Now())
+	a, _ := st.Register(ctx, c.ID, clinic.Registrant{Name: "=HYPERLINK(\"x\")", Email: "a@x.test", NPSN: "10600001"}, time.Now())
 	w, _ := st.Register(ctx, c.ID, teacher(2, ""), time.Now())
 	o, _ := st.Register(ctx, other.ID, teacher(3, ""), time.Now())
 	se := c.Sessions[0].ID
 	sig := st.Signer()
+	at := c.Sessions[0].StartsAt // check-in is open during the session
 
-	res, err := st.CheckIn(ctx, c.ID, se, sig.Ticket(c.ID, a.ID), "scan", 0)
+	res, err := st.CheckIn(ctx, c.ID, se, sig.Ticket(c.ID, a.ID), "scan", 0, at)
 	if err != nil || res.Already {
 		t.Fatalf("first scan: %+v %v", res, err)
 	}
-	res, err = st.CheckIn(ctx, c.ID, se, clinic.FormatCode(a.Code), "code", 0)
+	res, err = st.CheckIn(ctx, c.ID, se, clinic.FormatCode(a.Code), "code", 0, at)
 	if err != nil || !res.Already {
 		t.Fatalf("second check-in by code: %+v %v", res, err)
 	}
 	if n := count(`SELECT count(*) FROM clinic_attendance`); n != 1 {
 		t.Errorf("attendance rows %d, want 1 (idempotent)", n)
 	}
-	if _, err := st.CheckIn(ctx, c.ID, se, sig.Ticket(other.ID, o.ID), "scan", 0); !errors.Is(err, clinic.ErrOtherEvent) {
+	if _, err := st.CheckIn(ctx, c.ID, se, sig.Ticket(other.ID, o.ID), "scan", 0, at); !errors.Is(err, clinic.ErrOtherEvent) {
 		t.Errorf("other event's token: %v", err)
 	}
-	if _, err := st.CheckIn(ctx, c.ID, se, o.Code, "code", 0); !errors.Is(err, clinic.ErrOtherEvent) {
+	if _, err := st.CheckIn(ctx, c.ID, se, o.Code, "code", 0, at); !errors.Is(err, clinic.ErrOtherEvent) {
 		t.Errorf("other event's code: %v", err)
 	}
 	forged := strings.Replace(sig.Ticket(c.ID, a.ID), fmt.Sprintf(".%d.", a.ID), fmt.Sprintf(".%d.", w.ID), 1)
-	if _, err := st.CheckIn(ctx, c.ID, se, forged, "scan", 0); !errors.Is(err, clinic.ErrBadToken) {
+	if _, err := st.CheckIn(ctx, c.ID, se, forged, "scan", 0, at); !errors.Is(err, clinic.ErrBadToken) {
 		t.Errorf("forged token: %v", err)
 	}
-	if _, err := st.CheckIn(ctx, c.ID, se, sig.Ticket(c.ID, w.ID), "scan", 0); !errors.Is(err, clinic.ErrNotRegistered) {
+	if _, err := st.CheckIn(ctx, c.ID, se, sig.Ticket(c.ID, w.ID), "scan", 0, at); !errors.Is(err, clinic.ErrNotRegistered) {
 		t.Errorf("waiting registrant: %v", err)
 	}
-	if _, err := st.CheckIn(ctx, c.ID, se, "ZZZZ-ZZZZ", "code", 0); !errors.Is(err, clinic.ErrUnknownCode) {
+	if _, err := st.CheckIn(ctx, c.ID, se, "ZZZZ-ZZZZ", "code", 0, at); !errors.Is(err, clinic.ErrUnknownCode) {
 		t.Errorf("unknown code: %v", err)
 	}
-	if n, err := st.CheckInList(ctx, c.ID, c.Sessions[1].ID, []int64{a.ID, w.ID, o.ID}, 0); err != nil || n != 1 {
+	if n, err := st.CheckInList(ctx, c.ID, c.Sessions[1].ID, []int64{a.ID, w.ID, o.ID}, 0, c.Sessions[1].StartsAt); err != nil || n != 1 {
 		t.Errorf("tick list: %d %v (only the seated registrant of this event counts)", n, err)
 	}
 
@@ -269,11 +278,14 @@ func TestCheckInExportsCertificate(t *testing.T) {
 
 	// Certificates: only for those present.
 	a, _ = st.Registration(ctx, a.ID)
-	cert, err := st.CertificateByCode(ctx, clinic.FormatCode(a.CertCode))
+	if _, err := st.CertificateByCode(ctx, clinic.FormatCode(a.CertCode), c.EndsAt.Add(-time.Minute)); err == nil {
+		t.Error("a certificate before the event is over")
+	}
+	cert, err := st.CertificateByCode(ctx, clinic.FormatCode(a.CertCode), c.EndsAt.Add(time.Minute))
 	if err != nil || cert.Registration.ID != a.ID {
 		t.Fatalf("certificate: %v", err)
 	}
-	if _, err := st.CertificateByCode(ctx, w.CertCode); err == nil {
+	if _, err := st.CertificateByCode(ctx, w.CertCode, c.EndsAt.Add(time.Minute)); err == nil {
 		t.Error("a waiting registrant has no certificate")
 	}
 	for name, gen := range map[string]func() ([]byte, error){
@@ -323,7 +335,7 @@ func TestScopeInSQL(t *testing.T) {
 	if list, _ := st.StaffList(ctx, serang); len(list) != 0 {
 		t.Errorf("Kota Serang lists %d events", len(list))
 	}
-	if err := st.Cancel(ctx, audit.Actor{}, serang, c.ID); err == nil {
+	if err := st.Cancel(ctx, audit.Actor{}, serang, c.ID, time.Now()); err == nil {
 		t.Error("Kota Serang cancelled an OKU event")
 	}
 	sumsel := clinic.Scope{Provinces: []string{"16"}, Regencies: []string{}}

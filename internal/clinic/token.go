@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ErrBadToken is returned for a ticket token that is malformed or whose signature does not match
@@ -55,6 +56,48 @@ func (s *Signer) Verify(token string) (clinicID, regID int64, err error) {
 		return 0, 0, ErrBadToken
 	}
 	return clinicID, regID, nil
+}
+
+// ErrExpiredLink is returned for an emailed link whose time is up.
+var ErrExpiredLink = errors.New("clinic: emailed link expired")
+
+// LinkLifetime is how long a freshly emailed link lets its holder cancel or give feedback.
+const LinkLifetime = 48 * time.Hour
+
+// Link returns a fresh link token for registration regID of clinic clinicID, valid until
+// expires: sent by email to the registration's address, it lets whoever reads that mailbox
+// cancel the registration or give feedback without signing in.
+func (s *Signer) Link(clinicID, regID int64, expires time.Time) string {
+	payload := "t2." + strconv.FormatInt(clinicID, 10) + "." + strconv.FormatInt(regID, 10) + "." + strconv.FormatInt(expires.Unix(), 10)
+	return payload + "." + s.mac(payload)
+}
+
+// VerifyAny checks a ticket token (t1, the QR's) or an emailed link token (t2). fresh is true for
+// an emailed link still valid at now; an expired one is ErrExpiredLink.
+func (s *Signer) VerifyAny(token string, now time.Time) (clinicID, regID int64, fresh bool, err error) {
+	token = strings.TrimSpace(token)
+	if strings.HasPrefix(token, "t1.") {
+		clinicID, regID, err = s.Verify(token)
+		return clinicID, regID, false, err
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 5 || parts[0] != "t2" {
+		return 0, 0, false, ErrBadToken
+	}
+	payload := strings.Join(parts[:4], ".")
+	if !hmac.Equal([]byte(s.mac(payload)), []byte(parts[4])) {
+		return 0, 0, false, ErrBadToken
+	}
+	clinicID, err1 := strconv.ParseInt(parts[1], 10, 64)
+	regID, err2 := strconv.ParseInt(parts[2], 10, 64)
+	exp, err3 := strconv.ParseInt(parts[3], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil || clinicID <= 0 || regID <= 0 {
+		return 0, 0, false, ErrBadToken
+	}
+	if now.After(time.Unix(exp, 0)) {
+		return clinicID, regID, false, ErrExpiredLink
+	}
+	return clinicID, regID, true, nil
 }
 
 // LooksLikeToken reports whether s has the shape of a ticket token rather than a typed code.

@@ -43,7 +43,7 @@ type Config struct {
 	// DatabaseMaxConns is the size of this instance's connection pool (DATABASE_MAX_CONNS).
 	DatabaseMaxConns int32
 	// DatabaseAcquireTimeout bounds the wait for a free pool connection
-	// (DATABASE_ACQUIRE_TIMEOUT, default 3 s); past it the user gets the "busy" page.
+	// (DATABASE_ACQUIRE_TIMEOUT, default 10 s); past it the user gets the "busy" page.
 	DatabaseAcquireTimeout time.Duration
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration
@@ -76,7 +76,7 @@ func FromEnv() (Config, error) {
 	if c.RequestTimeout, err = duration("REQUEST_TIMEOUT", "15s"); err != nil {
 		return c, err
 	}
-	if c.DatabaseAcquireTimeout, err = duration("DATABASE_ACQUIRE_TIMEOUT", "3s"); err != nil {
+	if c.DatabaseAcquireTimeout, err = duration("DATABASE_ACQUIRE_TIMEOUT", "10s"); err != nil {
 		return c, err
 	}
 	n, err := strconv.ParseInt(get("DATABASE_MAX_CONNS", "20"), 10, 32)

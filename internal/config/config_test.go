@@ -18,7 +18,7 @@ func TestFromEnvDefaults(t *testing.T) {
 	if c.Addr != ":8080" || !c.Dev() || c.SessionSecure || c.BaseURL != "http://localhost:8080" || c.TrustProxy {
 		t.Errorf("defaults = %+v", c)
 	}
-	if c.RequestTimeout != 15*time.Second || c.DatabaseMaxConns != 20 || c.DatabaseAcquireTimeout != 3*time.Second {
+	if c.RequestTimeout != 15*time.Second || c.DatabaseMaxConns != 20 || c.DatabaseAcquireTimeout != 10*time.Second {
 		t.Errorf("deadline defaults: request %v, pool %d, acquire %v", c.RequestTimeout, c.DatabaseMaxConns, c.DatabaseAcquireTimeout)
 	}
 	t.Setenv("REQUEST_TIMEOUT", "30s")

@@ -107,9 +107,7 @@ func clinicJourney(t *testing.T, opts []browsertest.Option) {
 		teacher.Visit(fmt.Sprintf("%s/klinik?wilayah=16.01", a.URL))
 		teacher.Click(fmt.Sprintf(`a[href="/klinik/%d"]`, id))
 		teacher.Click(fmt.Sprintf(`a[href="/klinik/%d/daftar"]`, id))
-		teacher.Fill("#npsn", fmt.Sprintf("1060000%d", 1+i%2))
-		teacher.Fill("#school_name", "Sekolah Guru "+fmt.Sprint(i))
-		teacher.Select("#jenjang", "SD")
+		teacher.Fill("#npsn", fmt.Sprintf("1060000%d", 1+i%2)) // the school comes from the schools table
 		teacher.Click(`main form button[type=submit]`)
 		if i < 3 {
 			teacher.MustSee("Pendaftaran berhasil", "Kode tiket")
@@ -144,6 +142,12 @@ func clinicJourney(t *testing.T, opts []browsertest.Option) {
 	if err := a.DB.QueryRow(ctx, `SELECT code FROM clinic_registrations WHERE email = 'guru2@sekolah.test'`).Scan(&code); err != nil {
 		t.Fatal(err)
 	}
+	// Check-in opens an hour before the session (a window set per event).
+	var start time.Time
+	if err := a.DB.QueryRow(ctx, `SELECT min(starts_at) FROM clinic_sessions WHERE clinic_id = $1`, id).Scan(&start); err != nil {
+		t.Fatal(err)
+	}
+	a.SetNow(start.Add(-30 * time.Minute))
 	staff.Visit(manage)
 	staff.Click(`a[href*="/presensi?sesi="]`)
 	staff.Fill("#code", strings.ToLower(code[:4]+"-"+code[4:]))
@@ -167,5 +171,28 @@ func clinicJourney(t *testing.T, opts []browsertest.Option) {
 	rows, _ := f.GetRows("Presensi")
 	if len(rows) != 3 || rows[0][3] != "NPSN" || rows[1][3] != "10600001" || rows[1][6] != "Hadir" || rows[2][6] != "-" {
 		t.Errorf("attendance rows %q", rows)
+	}
+
+	// The organiser cancels guru3: a confirmation page first (no one-tap button in the list, and
+	// no JavaScript needed); unticked, nothing happens; afterwards the row stays with "Batal".
+	staff.Visit(manage)
+	staff.Click(`main table a[href$="/batal"]`)
+	staff.MustSee("Batalkan pendaftaran peserta", "Saya yakin membatalkan pendaftaran")
+	staff.Click(`main form button[type=submit]`)
+	staff.MustSee("Centang pernyataan di atas untuk membatalkan pendaftaran peserta ini.")
+	var cancelled int
+	_ = a.DB.QueryRow(ctx, `SELECT count(*) FROM clinic_registrations WHERE status = 'cancelled' AND email <> 'guru1@sekolah.test'`).Scan(&cancelled)
+	if cancelled != 0 {
+		t.Fatal("a participant was cancelled without the confirmation")
+	}
+	staff.Click(`#confirm-reg`)
+	staff.Click(`main form button[type=submit]`)
+	staff.MustSee("Pendaftaran peserta dibatalkan")
+	_ = a.DB.QueryRow(ctx, `SELECT count(*) FROM clinic_registrations WHERE status = 'cancelled'`).Scan(&cancelled)
+	if cancelled != 2 {
+		t.Errorf("cancelled registrations %d, want 2", cancelled)
+	}
+	if n := strings.Count(staff.TextOf("main table"), "Batal"); n < 2 {
+		t.Errorf("cancelled rows shown %d times, want both kept in the list", n)
 	}
 }

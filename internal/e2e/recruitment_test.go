@@ -160,7 +160,7 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 	b.Click(`input[name=agree]`)
 	b.Click(`form[action$="/persetujuan"] button[type=submit]`)
 	b.MustSee("Persetujuan dicatat", "Kirim pendaftaran")
-	b.Eval(`(window.confirm = () => true, "ok")`)
+	b.Click(`#confirm-submit`)
 	b.Click(`form[action$="/kirim"] button[type=submit]`)
 	b.MustSee("Tanda terima pendaftaran", "CGP12-1601-", "WIB")
 	if len(b.TextOf("#checksum")) != 64 {
@@ -246,6 +246,10 @@ func TestApplicationWithoutJavaScript(t *testing.T) {
 	b.Click(`.actions a.button`)
 	b.Click(`input[name=agree]`)
 	b.Click(`form[action$="/persetujuan"] button[type=submit]`)
+	// With JavaScript off, submitting without the ticked confirmation changes nothing.
+	b.Click(`form[action$="/kirim"] button[type=submit]`)
+	b.MustSee("Centang pernyataan di atas untuk mengirim pendaftaran")
+	b.Click(`#confirm-submit`)
 	b.Click(`form[action$="/kirim"] button[type=submit]`)
 	b.MustSee("Tanda terima pendaftaran", "CGP12-1601-")
 	b.Visit(a.URL + "/dasbor")

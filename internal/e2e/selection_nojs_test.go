@@ -115,6 +115,16 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 		t.Fatal("a refused submission was stored as submitted")
 	}
 	b.Fill("#score-2", "3")
+	// "Kirim nilai" without the ticked confirmation locks nothing; the typed scores stay.
+	b.Click(`button[name=submit][value=true]`)
+	b.MustSee("Centang pernyataan di atas untuk mengirim nilai")
+	if sub, _ := storedScores(); sub {
+		t.Fatal("scores sent without the confirmation")
+	}
+	if v := b.Eval(`document.querySelector("#score-2").value`); v != "3" {
+		t.Errorf("typed score lost: %q", v)
+	}
+	b.Click(`#confirm-sheet`)
 	b.Click(`button[name=submit][value=true]`)
 	b.MustSee("Nilai terkirim dan terkunci")
 	if sub, sc := storedScores(); !sub || sc != "1:4:Membimbing dua rekan,2:3:" {
@@ -158,6 +168,18 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	signIn("admin@nojs.test")
 	b.Visit(a.URL + "/seleksi/hasil/" + ids(run))
 	b.Fill("#override", "BGP Banten belum aktif")
+	// Without the ticked confirmation nothing is announced (JavaScript off: no confirm() dialog).
+	b.Click(`form[action$="/umumkan"] button`)
+	b.MustSee("Centang pernyataan di atas untuk mengumumkan hasil")
+	var early bool
+	_ = a.DB.QueryRow(ctx, `SELECT published_at IS NOT NULL FROM result_runs WHERE id = $1`, run).Scan(&early)
+	if early {
+		t.Fatal("published without the confirmation")
+	}
+	if v := b.Eval(`document.querySelector("#override").value`); v != "BGP Banten belum aktif" {
+		t.Errorf("typed override reason lost: %q", v)
+	}
+	b.Click(`#confirm-publish`)
 	b.Click(`form[action$="/umumkan"] button`)
 	b.MustSee("Hasil diumumkan")
 	var published bool

@@ -79,6 +79,7 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 		b.MustSee("Mahir") // criterion 1 is picked from its described levels
 		b.Click("#score-1-" + v1)
 		b.Fill("#score-2", v2)
+		b.Click(`#confirm-sheet`)
 		b.Click(`button[name=submit][value=true]`)
 		b.MustSee("Nilai terkirim dan terkunci")
 		signOut()
@@ -119,6 +120,7 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 	signIn("admin@seleksi.test")
 	b.Visit(a.URL + "/seleksi/hasil/" + ids(run))
 	b.Fill("#override", "BGP Banten belum aktif")
+	b.Click(`#confirm-publish`)
 	b.Click(`form[action$="/umumkan"] button`)
 	b.MustSee("Hasil diumumkan")
 	signOut()

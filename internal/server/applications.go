@@ -129,6 +129,11 @@ func (s *Server) renderStep(w http.ResponseWriter, r *http.Request, status int, 
 
 func (s *Server) applicationStep(w http.ResponseWriter, r *http.Request) {
 	step := chi.URLParam(r, "step")
+	if step == "kirim" || step == "tarik" {
+		// The address of a refused submit or withdrawal, reloaded: back to the review step.
+		redirect(w, r, "/lamaran/"+chi.URLParam(r, "id")+"/tinjau")
+		return
+	}
 	if !slices.Contains(application.StepSlugs, step) {
 		s.notFound(w, r)
 		return
@@ -362,7 +367,15 @@ func (s *Server) applicationConsent(w http.ResponseWriter, r *http.Request) {
 	s.nextStep(w, r, "tinjau", "application.flash.consented")
 }
 
+// applicationSubmit submits the application once the teacher ticked the confirmation: a
+// submitted application is locked (a one-tap submit with JavaScript off was possible before).
 func (s *Server) applicationSubmit(w http.ResponseWriter, r *http.Request) {
+	if !confirmed(r) {
+		s.renderStep(w, r, http.StatusUnprocessableEntity, "tinjau", func(p *apppage.StepProps) {
+			p.Errors = map[string]string{"confirm-submit": "application.submit.confirm_required"}
+		})
+		return
+	}
 	_, err := s.applications.Submit(r.Context(), actor(r), principal(r).User.ID, idParam(r, "id"), s.now())
 	if s.stepError(w, r, "tinjau", err) {
 		return
@@ -371,7 +384,14 @@ func (s *Server) applicationSubmit(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/lamaran/"+chi.URLParam(r, "id")+"/tanda-terima")
 }
 
+// applicationWithdraw withdraws the application once the teacher ticked the confirmation.
 func (s *Server) applicationWithdraw(w http.ResponseWriter, r *http.Request) {
+	if !confirmed(r) {
+		s.renderStep(w, r, http.StatusUnprocessableEntity, "tinjau", func(p *apppage.StepProps) {
+			p.Errors = map[string]string{"confirm-withdraw": "application.withdraw.confirm_required"}
+		})
+		return
+	}
 	if s.stepError(w, r, "tinjau", s.applications.Withdraw(r.Context(), actor(r), principal(r).User.ID, idParam(r, "id"), s.now())) {
 		return
 	}

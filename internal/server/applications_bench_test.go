@@ -74,7 +74,7 @@ func BenchmarkSubmitApplication(b *testing.B) {
 		b.StartTimer()
 		for _, id := range ids {
 			t0 := time.Now()
-			res := c.PostForm(fmt.Sprintf("/lamaran/%d/kirim", id), nil)
+			res := c.PostForm(fmt.Sprintf("/lamaran/%d/kirim", id), confirmYes)
 			all = append(all, time.Since(t0))
 			if res.Status != http.StatusSeeOther {
 				b.Fatalf("submit %d: %d\n%.1000s", id, res.Status, res.Body)

@@ -167,7 +167,7 @@ func recFill(t testing.TB, c *apptest.Client, base string, tc recTestCohort) {
 		t.Fatalf("upload: %d\n%s", res.Status, res.Body)
 	}
 	// SECURITY.md 17: everything but the consent is done, and submitting is still refused.
-	if res := c.PostForm(base+"/kirim", nil); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Persetujuan data pribadi belum diberikan.") {
+	if res := c.PostForm(base+"/kirim", confirmYes); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Persetujuan data pribadi belum diberikan.") {
 		t.Fatalf("submit without consent: %d\n%s", res.Status, res.Body)
 	}
 	if res := c.PostForm(base+"/persetujuan", url.Values{"agree": {"true"}}); res.Status != http.StatusSeeOther {
@@ -209,7 +209,7 @@ func TestApplicationJourneyToReceipt(t *testing.T) {
 	recWant(t, c.Get(base+"/profil"), 200, "Langkah 1 dari 6", "Sekolah 10600001", "1601••••••••")
 	recFill(t, c, base, tc)
 	recWant(t, c.Get(base+"/tinjau"), 200, "Kirim pendaftaran")
-	res := c.PostForm(base+"/kirim", nil)
+	res := c.PostForm(base+"/kirim", confirmYes)
 	if res.Status != http.StatusSeeOther || res.Location != base+"/tanda-terima" {
 		t.Fatalf("submit: %d %s\n%s", res.Status, res.Location, res.Body)
 	}
@@ -421,15 +421,15 @@ func TestDeadlineEdges(t *testing.T) {
 	recFill(t, c, base, tc)
 	// At the deadline exactly: closed.
 	a.SetNow(tc.Closes)
-	recWant(t, c.PostForm(base+"/kirim", nil), http.StatusConflict, "Masa pendaftaran sudah ditutup")
+	recWant(t, c.PostForm(base+"/kirim", confirmYes), http.StatusConflict, "Masa pendaftaran sudah ditutup")
 	// One second before: accepted.
 	a.SetNow(tc.Closes.Add(-time.Second))
-	if res := c.PostForm(base+"/kirim", nil); res.Status != http.StatusSeeOther {
+	if res := c.PostForm(base+"/kirim", confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("submit a second before the deadline: %d\n%s", res.Status, res.Body)
 	}
 	// Withdraw after the deadline: refused.
 	a.SetNow(tc.Closes.Add(time.Minute))
-	recWant(t, c.PostForm(base+"/tarik", nil), http.StatusConflict, "Masa pendaftaran sudah ditutup")
+	recWant(t, c.PostForm(base+"/tarik", confirmYes), http.StatusConflict, "Masa pendaftaran sudah ditutup")
 	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE status = 'submitted'`); n != 1 {
 		t.Errorf("submitted count %d", n)
 	}
@@ -457,7 +457,7 @@ func TestDoubleAndConcurrentSubmit(t *testing.T) {
 			if i%2 == 1 {
 				cl = c2
 			}
-			statuses[i] = cl.PostForm(base+"/kirim", nil).Status
+			statuses[i] = cl.PostForm(base+"/kirim", confirmYes).Status
 		}(i)
 	}
 	wg.Wait()
@@ -491,8 +491,8 @@ func TestWithdrawAndReapply(t *testing.T) {
 	_, c := recTeacher(t, a, "tarik@guru.test", "10600001", "16.01", recProfileOpts{})
 	base := recStart(t, c, tc.ID)
 	recFill(t, c, base, tc)
-	c.PostForm(base+"/kirim", nil)
-	if res := c.PostForm(base+"/tarik", nil); res.Status != http.StatusSeeOther {
+	c.PostForm(base+"/kirim", confirmYes)
+	if res := c.PostForm(base+"/tarik", confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("withdraw %d", res.Status)
 	}
 	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE status = 'withdrawn' AND withdrawn_at IS NOT NULL`); n != 1 {
@@ -518,7 +518,7 @@ func TestRegionalWatch(t *testing.T) {
 	_, srg := recTeacher(t, a, "serang@guru.test", "20600001", "36.73", recProfileOpts{Jenjang: "SMP"})
 	srgBase := recStart(t, srg, tc.ID)
 	recFill(t, srg, srgBase, tc)
-	srg.PostForm(srgBase+"/kirim", nil)
+	srg.PostForm(srgBase+"/kirim", confirmYes)
 	a.User("dinas.serang@x.test", account.RoleDinas, account.Scope{ProvinceCode: "36", RegencyCode: "36.73"})
 	a.User("bgp.sumsel@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
 	dinas, bgp := a.SignIn("dinas.serang@x.test"), a.SignIn("bgp.sumsel@x.test")

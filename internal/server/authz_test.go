@@ -47,6 +47,9 @@ type routeCase struct {
 	Form func(f *fixture) url.Values
 	// Want is the expected status per actor.
 	Want map[string]int
+	// Variant names a second row of the same route (another object or form: an IDOR row, an
+	// unconfirmed form); rows of one route must differ by Variant.
+	Variant string
 }
 
 var matrix []routeCase
@@ -129,10 +132,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 	have := map[string]bool{"POST /keluar": true} // run last, below, as it ends each session
 	for _, rc := range matrix {
 		key := rc.Method + " " + rc.Pattern
-		if have[key] && key != "POST /keluar" {
-			t.Errorf("route %s has two matrix rows", key)
+		if have[key+" "+rc.Variant] && key != "POST /keluar" {
+			t.Errorf("route %s has two matrix rows (variant %q)", key, rc.Variant)
 		}
-		have[key] = true
+		have[key+" "+rc.Variant], have[key] = true, true
 	}
 	var missing []string
 	for _, r := range f.App.Server.Routes() {
@@ -151,7 +154,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 				t.Errorf("%s %s: no expectation for %s", rc.Method, rc.Pattern, actor)
 				continue
 			}
-			name := fmt.Sprintf("%s %s as %s", rc.Method, rc.Pattern, actor)
+			name := fmt.Sprintf("%s %s %s as %s", rc.Method, rc.Pattern, rc.Variant, actor)
 			path := rc.Pattern
 			if rc.Path != nil {
 				path = rc.Path(f)

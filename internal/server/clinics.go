@@ -116,12 +116,29 @@ func (s *Server) clinicRegisterForm(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, err)
 		return
 	}
-	f := clinic.RegisterForm{Name: p.User.Name, Email: p.User.Email, Phone: p.User.Phone, NPSN: prof.NPSN, SchoolName: prof.SchoolName, Jenjang: prof.Jenjang}
+	f := clinic.RegisterForm{Name: p.User.Name, Email: p.User.Email, Phone: p.User.Phone, NPSN: prof.NPSN}
 	errs := map[string]string{}
 	if !c.Open(s.now()) {
 		errs["_form"] = "clinic.register.closed"
 	}
-	s.render(w, r, http.StatusOK, pages.Register(s.base(r, "clinic.register.heading"), pages.RegisterProps{C: c, Form: f, Errs: errs}))
+	s.renderRegister(w, r, http.StatusOK, c, f, errs)
+}
+
+// renderRegister shows the registration form with the school the typed NPSN names (from the
+// schools table) and whether the event's jenjang and region rules admit it.
+func (s *Server) renderRegister(w http.ResponseWriter, r *http.Request, status int, c clinic.Clinic, f clinic.RegisterForm, errs map[string]string) {
+	p := principal(r)
+	f.Name, f.Email = p.User.Name, p.User.Email
+	props := pages.RegisterProps{C: c, Form: f, Errs: errs}
+	if f.NPSN != "" && errs["npsn"] == "" {
+		if sc, err := s.clinics.School(r.Context(), strings.ToUpper(strings.TrimSpace(f.NPSN))); err == nil {
+			props.School = &sc
+		} else if !errors.Is(err, clinic.ErrUnknownSchool) {
+			s.serveError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, pages.Register(s.base(r, "clinic.register.heading"), props))
 }
 
 // registerErrorKey maps a refused registration to the message shown on the form.
@@ -133,8 +150,22 @@ func registerErrorKey(err error) (string, bool) {
 		return "clinic.err.school_full", true
 	case errors.Is(err, clinic.ErrClosed):
 		return "clinic.register.closed", true
+	case errors.Is(err, clinic.ErrUnknownSchool):
+		return "clinic.err.unknown_school", true
+	case errors.Is(err, clinic.ErrJenjang):
+		return "clinic.err.jenjang_rule", true
+	case errors.Is(err, clinic.ErrRegion):
+		return "clinic.err.region_rule", true
 	}
 	return "", false
+}
+
+// registerErrorField is the field a refused registration's message belongs to.
+func registerErrorField(err error) string {
+	if errors.Is(err, clinic.ErrUnknownSchool) || errors.Is(err, clinic.ErrJenjang) || errors.Is(err, clinic.ErrRegion) || errors.Is(err, clinic.ErrSchoolFull) {
+		return "npsn"
+	}
+	return "_form"
 }
 
 func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) {
@@ -147,8 +178,7 @@ func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principal(r)
-	f.Email = p.User.Email // a signed-in teacher registers themselves
-	reg, errs := clinic.ValidateRegistrant(f)
+	reg, errs := clinic.ValidateRegistrant(f, true) // name and email come from the account
 	if len(errs) == 0 {
 		reg.UserID = p.User.ID
 		res, err := s.clinics.Register(r.Context(), c.ID, reg, s.now())
@@ -162,9 +192,9 @@ func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) {
 			s.serveError(w, r, err)
 			return
 		}
-		errs["_form"] = key
+		errs[registerErrorField(err)] = key
 	}
-	s.render(w, r, http.StatusUnprocessableEntity, pages.Register(s.base(r, "clinic.register.heading"), pages.RegisterProps{C: c, Form: f, Errs: errs}))
+	s.renderRegister(w, r, http.StatusUnprocessableEntity, c, f, errs)
 }
 
 func (s *Server) clinicMine(w http.ResponseWriter, r *http.Request) {
@@ -180,44 +210,68 @@ func (s *Server) clinicMine(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, pages.Mine(s.base(r, "clinic.mine.heading"), items))
 }
 
-// ticket loads the registration and event named by the signed token in the path. The token is
-// the capability: whoever holds the ticket link sees the ticket (nominated teachers may have
-// no account). A forged token is a 404.
-func (s *Server) ticket(w http.ResponseWriter, r *http.Request) (clinic.Clinic, clinic.Registration, string, bool) {
+// ticketAccess is what a ticket link lets its holder do.
+type ticketAccess struct {
+	Path   string // /tiket/<token>
+	Token  string
+	Owner  bool // the signed-in user is the registrant
+	Fresh  bool // an emailed link still valid
+	Manage bool // may cancel and give feedback: the owner or a fresh emailed link
+}
+
+// ticket loads the registration and event named by the signed token in the path. Whoever holds
+// a ticket link (the QR's token) sees the ticket until a day after the event; the signed-in
+// owner always does. Cancelling and feedback need the owner or a freshly emailed link. A
+// forged token is a 404; an expired one shows how to get a fresh link (410).
+func (s *Server) ticket(w http.ResponseWriter, r *http.Request) (clinic.Clinic, clinic.Registration, ticketAccess, bool) {
 	token := chi.URLParam(r, "token")
-	reg, err := s.clinics.ByToken(r.Context(), token)
+	acc := ticketAccess{Path: "/tiket/" + token, Token: token}
+	reg, fresh, err := s.clinics.ByToken(r.Context(), token, s.now())
 	if errors.Is(err, clinic.ErrBadToken) {
 		s.notFound(w, r)
-		return clinic.Clinic{}, reg, "", false
+		return clinic.Clinic{}, reg, acc, false
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, clinic.ErrExpiredLink) {
 		s.serveError(w, r, err)
-		return clinic.Clinic{}, reg, "", false
+		return clinic.Clinic{}, reg, acc, false
 	}
+	expired := err != nil
 	c, err := s.clinics.ByID(r.Context(), reg.ClinicID)
 	if err != nil {
 		s.serveError(w, r, err)
-		return c, reg, "", false
+		return c, reg, acc, false
 	}
-	return c, reg, "/tiket/" + token, true
+	if p := principal(r); p != nil && reg.UserID != nil && *reg.UserID == p.User.ID {
+		acc.Owner = true
+	}
+	acc.Fresh = fresh
+	acc.Manage = acc.Owner || acc.Fresh
+	if !acc.Owner && (expired || (!fresh && !c.TicketValid(s.now()))) {
+		s.render(w, r, http.StatusGone, pages.TicketExpired(s.base(r, "clinic.ticket.expired_heading"), pages.TicketProps{C: c, R: reg, Path: acc.Path}))
+		return c, reg, acc, false
+	}
+	return c, reg, acc, true
 }
 
 func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
-	c, reg, path, ok := s.ticket(w, r)
+	c, reg, acc, ok := s.ticket(w, r)
 	if !ok {
 		return
 	}
-	s.renderTicket(w, r, http.StatusOK, pages.TicketProps{C: c, R: reg, Path: path})
+	s.renderTicket(w, r, http.StatusOK, pages.TicketProps{C: c, R: reg, Path: acc.Path, Manage: acc.Manage})
 }
 
 func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int, p pages.TicketProps) {
-	png, err := clinic.QRPNG(s.clinics.Signer().Ticket(p.C.ID, p.R.ID), 256)
-	if err != nil {
-		s.serveError(w, r, err)
-		return
+	if p.R.Status == clinic.RegRegistered { // a waiting-list place has no QR to check in with
+		png, err := clinic.QRPNG(s.clinics.Signer().Ticket(p.C.ID, p.R.ID), 256)
+		if err != nil {
+			s.serveError(w, r, err)
+			return
+		}
+		p.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 	}
-	p.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 	p.Now = s.now()
+	p.CertificateDue = p.C.CertificateDue(p.R, p.Now)
 	if p.Errs == nil {
 		p.Errs = map[string]string{}
 	}
@@ -225,6 +279,31 @@ func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int
 		p.Rating = strconv.Itoa(p.R.Rating)
 	}
 	s.render(w, r, status, pages.Ticket(s.base(r, "clinic.ticket.heading"), p))
+}
+
+// ticketLink emails a fresh link to the registration's own address (whoever holds the ticket may
+// ask; only the registrant's mailbox receives it), at most one every few minutes.
+func (s *Server) ticketLink(w http.ResponseWriter, r *http.Request) {
+	token := chi.URLParam(r, "token")
+	reg, _, err := s.clinics.ByToken(r.Context(), token, s.now())
+	if errors.Is(err, clinic.ErrBadToken) {
+		s.notFound(w, r)
+		return
+	}
+	if err != nil && !errors.Is(err, clinic.ErrExpiredLink) {
+		s.serveError(w, r, err)
+		return
+	}
+	switch err := s.clinics.SendLink(r.Context(), reg.ID, s.now()); {
+	case err == nil:
+		s.flash(r, "clinic.flash.link_sent")
+	case errors.Is(err, clinic.ErrLinkTooSoon):
+		s.flash(r, "clinic.flash.link_too_soon")
+	default:
+		s.serveError(w, r, err)
+		return
+	}
+	redirect(w, r, "/tiket/"+token)
 }
 
 func sendPDF(w http.ResponseWriter, name string, b []byte) {
@@ -256,7 +335,7 @@ func (s *Server) ticketCertificate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if reg.Status != clinic.RegRegistered || reg.Attended == 0 || c.Status == clinic.StatusCancelled {
+	if !c.CertificateDue(reg, s.now()) {
 		s.clientError(w, r, http.StatusNotFound, "clinic.certificate.none")
 		return
 	}
@@ -271,8 +350,13 @@ func (s *Server) ticketCertificate(w http.ResponseWriter, r *http.Request) {
 // ticketCancel cancels a registration once the teacher ticked the confirmation (the seat goes
 // to the waiting list and cannot be taken back).
 func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) {
-	c, reg, path, ok := s.ticket(w, r)
+	c, reg, acc, ok := s.ticket(w, r)
 	if !ok {
+		return
+	}
+	path := acc.Path
+	if !acc.Manage {
+		s.clientError(w, r, http.StatusForbidden, "clinic.ticket.owner_only")
 		return
 	}
 	var f cancelForm
@@ -280,7 +364,7 @@ func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.Confirm != "yes" && reg.Status != clinic.RegCancelled {
-		s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, CancelError: "clinic.err.ticket_cancel_confirm"})
+		s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Manage: true, CancelError: "clinic.err.ticket_cancel_confirm"})
 		return
 	}
 	if _, err := s.clinics.CancelRegistration(r.Context(), reg.ID); err != nil {
@@ -297,8 +381,13 @@ type feedbackForm struct {
 }
 
 func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) {
-	c, reg, path, ok := s.ticket(w, r)
+	c, reg, acc, ok := s.ticket(w, r)
 	if !ok {
+		return
+	}
+	path := acc.Path
+	if !acc.Manage {
+		s.clientError(w, r, http.StatusForbidden, "clinic.ticket.owner_only")
 		return
 	}
 	var f feedbackForm
@@ -319,7 +408,7 @@ func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) {
 		errs["comment"] = "form.too_long"
 	}
 	if len(errs) > 0 {
-		s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Rating: f.Rating, Comment: f.Comment, Errs: errs})
+		s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Manage: true, Rating: f.Rating, Comment: f.Comment, Errs: errs})
 		return
 	}
 	if err := s.clinics.SaveFeedback(r.Context(), reg.ID, rating, comment); err != nil {
@@ -335,7 +424,7 @@ func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) {
 	p := pages.VerifyProps{Code: code, Checked: code != ""}
 	status := http.StatusOK
 	if code != "" {
-		cert, err := s.clinics.CertificateByCode(r.Context(), code)
+		cert, err := s.clinics.CertificateByCode(r.Context(), code, s.now())
 		switch {
 		case err == nil:
 			p.Cert = &cert

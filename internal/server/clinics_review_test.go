@@ -80,8 +80,9 @@ func createOKUEvent(t *testing.T, a *apptest.App, staff *apptest.Client) (string
 	if _, err := fmt.Sscanf(base, "/staf/klinik/%d", &id); err != nil {
 		t.Fatal(err)
 	}
+	okuSchools(t, a)
 	reg, err := clinicStore(a).Register(context.Background(), id, clinic.Registrant{Name: "Rina Guru", Email: "rina@x.test",
-		NPSN: "10600001", SchoolName: "SD Negeri 1 Baturaja", Jenjang: "SD"}, a.Now())
+		NPSN: "10600001"}, a.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,6 +154,7 @@ func TestClinicCheckInKeepsRefusedCode(t *testing.T) {
 		t.Fatalf("unknown code: %d", res.Status)
 	}
 	mustContain(t, "refused code", res.Body, "Kode tiket tidak dikenal", `value="ZZZZ-ZZZQ"`)
+	duringFirstSession(t, a, reg.ClinicID)
 	res = staff.PostForm(base+"/presensi", url.Values{"code": {clinic.FormatCode(reg.Code)}})
 	if res.Status != http.StatusOK || strings.Contains(res.Body, `value="`+clinic.FormatCode(reg.Code)+`"`) {
 		t.Errorf("accepted code: %d, or still in the field", res.Status)
@@ -219,7 +221,7 @@ func TestClinicRegisterShowsAccountEmail(t *testing.T) {
 		t.Fatalf("register: %d", res.Status)
 	}
 	var email string
-	if err := a.DB.QueryRow(context.Background(), `SELECT email FROM clinic_registrations WHERE name = 'Guru Sendiri'`).Scan(&email); err != nil || email != "guru.sendiri@x.test" {
+	if err := a.DB.QueryRow(context.Background(), `SELECT email FROM clinic_registrations WHERE name = 'Pengguna guru.sendiri'`).Scan(&email); err != nil || email != "guru.sendiri@x.test" {
 		t.Errorf("stored email %q (%v)", email, err)
 	}
 	// Staff nominating a teacher still type the teacher's address.
@@ -234,6 +236,7 @@ func TestClinicCheckInListLabels(t *testing.T) {
 	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	staff := a.SignIn("dinas.oku@x.test")
 	base, reg := createOKUEvent(t, a, staff)
+	duringFirstSession(t, a, reg.ClinicID)
 	if res := staff.PostForm(base+"/presensi", url.Values{"code": {clinic.FormatCode(reg.Code)}}); res.Status != http.StatusOK {
 		t.Fatalf("check in: %d", res.Status)
 	}
@@ -336,6 +339,7 @@ func TestClinicEditKeepsAttendedSessions(t *testing.T) {
 	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	staff := a.SignIn("dinas.oku@x.test")
 	base, reg := createOKUEvent(t, a, staff)
+	duringFirstSession(t, a, reg.ClinicID)
 	if res := staff.PostForm(base+"/presensi", url.Values{"code": {clinic.FormatCode(reg.Code)}}); res.Status != http.StatusOK {
 		t.Fatalf("check-in: %d", res.Status)
 	}
@@ -349,4 +353,15 @@ func TestClinicEditKeepsAttendedSessions(t *testing.T) {
 	if err := a.DB.QueryRow(context.Background(), `SELECT count(*) FROM clinic_attendance WHERE registration_id = $1`, reg.ID).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("attendance rows after the refused edit: %d (%v)", n, err)
 	}
+}
+
+// duringFirstSession moves the app's clock into the first session of an event: check-in is
+// accepted only around a session.
+func duringFirstSession(t *testing.T, a *apptest.App, clinicID int64) {
+	t.Helper()
+	var start time.Time
+	if err := a.DB.QueryRow(context.Background(), `SELECT min(starts_at) FROM clinic_sessions WHERE clinic_id = $1`, clinicID).Scan(&start); err != nil {
+		t.Fatal(err)
+	}
+	a.SetNow(start.Add(10 * time.Minute))
 }

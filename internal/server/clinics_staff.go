@@ -159,7 +159,7 @@ func (s *Server) clinicManage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int, c clinic.Clinic, nom clinic.RegisterForm, errs map[string]string, cancelErr string) {
-	regs, err := s.clinics.Registrations(r.Context(), c.ID, "", false)
+	regs, err := s.clinics.Registrations(r.Context(), c.ID, "", true) // cancelled rows stay, with their status
 	if err != nil {
 		s.serveError(w, r, err)
 		return
@@ -198,9 +198,21 @@ func (s *Server) clinicCancel(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	s.clinicAction(w, r, "clinic.flash.event_cancelled", func(c clinic.Clinic) error {
-		return s.clinics.Cancel(r.Context(), actor(r), staffScope(r), c.ID)
-	})
+	c, ok := s.staffClinic(w, r)
+	if !ok {
+		return
+	}
+	err := s.clinics.Cancel(r.Context(), actor(r), staffScope(r), c.ID, s.now())
+	if errors.Is(err, clinic.ErrFinished) {
+		s.renderManage(w, r, http.StatusConflict, c, clinic.RegisterForm{}, map[string]string{}, "clinic.err.cancel_finished")
+		return
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "clinic.flash.event_cancelled")
+	redirect(w, r, "/staf/klinik/"+strconv.FormatInt(c.ID, 10))
 }
 
 func (s *Server) clinicAction(w http.ResponseWriter, r *http.Request, flash string, fn func(clinic.Clinic) error) {
@@ -225,7 +237,7 @@ func (s *Server) clinicNominate(w http.ResponseWriter, r *http.Request) {
 	if !s.decode(w, r, &f) {
 		return
 	}
-	reg, errs := clinic.ValidateRegistrant(f)
+	reg, errs := clinic.ValidateRegistrant(f, false)
 	if len(errs) == 0 {
 		reg.NominatedBy = principal(r).User.ID
 		res, err := s.clinics.Register(r.Context(), c.ID, reg, s.now())
@@ -239,27 +251,55 @@ func (s *Server) clinicNominate(w http.ResponseWriter, r *http.Request) {
 			s.serveError(w, r, err)
 			return
 		}
-		errs["_form"] = key
+		errs[registerErrorField(err)] = key
 	}
 	s.renderManage(w, r, http.StatusUnprocessableEntity, c, f, errs, "")
 }
 
-func (s *Server) clinicCancelRegistration(w http.ResponseWriter, r *http.Request) {
+// staffRegistration loads the registration {rid} of the event in the path (inside the scope).
+func (s *Server) staffRegistration(w http.ResponseWriter, r *http.Request) (clinic.Clinic, clinic.Registration, bool) {
 	c, ok := s.staffClinic(w, r)
 	if !ok {
-		return
+		return c, clinic.Registration{}, false
 	}
 	rid, ok := pathID(r, "rid")
 	if !ok {
 		s.notFound(w, r)
-		return
+		return c, clinic.Registration{}, false
 	}
 	reg, err := s.clinics.Registration(r.Context(), rid)
 	if err != nil || reg.ClinicID != c.ID {
 		s.notFound(w, r)
+		return c, reg, false
+	}
+	return c, reg, true
+}
+
+// clinicCancelRegistrationPage asks the organiser to confirm cancelling a participant (the
+// seat goes to the waiting list and the participant is told): nothing happens in one tap.
+func (s *Server) clinicCancelRegistrationPage(w http.ResponseWriter, r *http.Request) {
+	c, reg, ok := s.staffRegistration(w, r)
+	if !ok {
 		return
 	}
-	if _, err := s.clinics.CancelRegistration(r.Context(), rid); err != nil {
+	s.render(w, r, http.StatusOK, pages.CancelRegistration(s.base(r, "clinic.staff.cancel_reg_heading"), pages.CancelRegProps{C: c, R: reg}))
+}
+
+func (s *Server) clinicCancelRegistration(w http.ResponseWriter, r *http.Request) {
+	c, reg, ok := s.staffRegistration(w, r)
+	if !ok {
+		return
+	}
+	var f cancelForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if f.Confirm != "yes" && reg.Status != clinic.RegCancelled {
+		s.render(w, r, http.StatusUnprocessableEntity, pages.CancelRegistration(s.base(r, "clinic.staff.cancel_reg_heading"),
+			pages.CancelRegProps{C: c, R: reg, Error: "clinic.err.reg_cancel_confirm"}))
+		return
+	}
+	if _, err := s.clinics.CancelRegistrationBy(r.Context(), actor(r), reg.ID); err != nil {
 		s.serveError(w, r, err)
 		return
 	}
@@ -416,6 +456,8 @@ func checkInMessage(res clinic.CheckIn, err error) (key, level string, status in
 		return "clinic.checkin.unknown", "error", http.StatusUnprocessableEntity
 	case errors.Is(err, clinic.ErrNotRegistered):
 		return "clinic.checkin.not_registered", "error", http.StatusUnprocessableEntity
+	case errors.Is(err, clinic.ErrCheckInClosed):
+		return "clinic.checkin.closed", "error", http.StatusUnprocessableEntity
 	}
 	return "", "", 0
 }
@@ -438,7 +480,7 @@ func (s *Server) clinicCheckIn(w http.ResponseWriter, r *http.Request) {
 	if f.Method == "scan" || clinic.LooksLikeToken(f.Code) {
 		method = "scan"
 	}
-	res, err := s.clinics.CheckIn(r.Context(), c.ID, se.ID, f.Code, method, principal(r).User.ID)
+	res, err := s.clinics.CheckIn(r.Context(), c.ID, se.ID, f.Code, method, principal(r).User.ID, s.now())
 	key, level, status := checkInMessage(res, err)
 	if status == 0 {
 		s.serveError(w, r, err)
@@ -469,7 +511,10 @@ func (s *Server) clinicCheckInList(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	if _, err := s.clinics.CheckInList(r.Context(), c.ID, se.ID, f.Reg, principal(r).User.ID); err != nil {
+	if _, err := s.clinics.CheckInList(r.Context(), c.ID, se.ID, f.Reg, principal(r).User.ID, s.now()); errors.Is(err, clinic.ErrCheckInClosed) {
+		s.renderCheckIn(w, r, http.StatusUnprocessableEntity, c, pages.CheckInProps{Message: "clinic.checkin.closed", Level: "error"})
+		return
+	} else if err != nil {
 		s.serveError(w, r, err)
 		return
 	}

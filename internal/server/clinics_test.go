@@ -28,9 +28,21 @@ func clinicStore(a *apptest.App) *clinic.Store {
 	return clinic.NewStore(a.DB, clinic.NewSigner(a.Config.SecretKey), a.Config.BaseURL)
 }
 
+// okuSchools adds the schools registrations name: SD schools 10600000-10600299 in Kabupaten OKU
+// (16.01), an SMA in OKU (10699001) and an SD in Kotawaringin Barat, Kalimantan Tengah (62010001).
+func okuSchools(t testing.TB, a *apptest.App) {
+	if _, err := a.DB.Exec(context.Background(), `INSERT INTO schools (npsn, name, jenjang, status, regency_code)
+		SELECT '106' || lpad(i::text, 5, '0'), 'SD Negeri ' || i || ' Baturaja', 'SD', 'negeri', '16.01' FROM generate_series(0, 299) i
+		UNION ALL VALUES ('10699001', 'SMA Negeri 1 OKU', 'SMA', 'negeri', '16.01'), ('62010001', 'SD Negeri 1 Pangkalan Bun', 'SD', 'negeri', '62.01')
+		ON CONFLICT (npsn) DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // okuEvent creates a published event in Kabupaten OKU (16.01), registration open now, first
 // session in two days.
 func okuEvent(t testing.TB, a *apptest.App, capacity int, publish bool) clinic.Clinic {
+	okuSchools(t, a)
 	st := clinicStore(a)
 	now := a.Now()
 	start := now.Add(48 * time.Hour)
@@ -62,11 +74,11 @@ func matrixClinic(f *fixture) (clinic.Clinic, clinic.Registration) {
 	c := okuEvent(f.App.T, f.App, 50, true)
 	st := clinicStore(f.App)
 	r, err := st.Register(context.Background(), c.ID, clinic.Registrant{Name: "Peserta Matriks", Email: "peserta@matrix.test",
-		NPSN: "10600001", SchoolName: "SD Negeri 1 Baturaja", Jenjang: "SD"}, f.App.Now())
+		NPSN: "10600001"}, f.App.Now())
 	if err != nil {
 		f.App.T.Fatal(err)
 	}
-	if _, err := st.CheckIn(context.Background(), c.ID, c.Sessions[0].ID, r.Code, "code", 0); err != nil {
+	if _, err := st.CheckIn(context.Background(), c.ID, c.Sessions[0].ID, r.Code, "code", 0, c.Sessions[0].StartsAt); err != nil {
 		f.App.T.Fatal(err)
 	}
 	f.Data["clinic.oku"], f.Data["clinic.reg"] = c, r
@@ -87,11 +99,42 @@ func ticketPath(rest string) func(f *fixture) string {
 	}
 }
 
+// linkPath is like ticketPath with a freshly emailed link (valid 48 hours) instead of the QR's
+// token: it lets its holder cancel and give feedback.
+func linkPath(rest string) func(f *fixture) string {
+	return func(f *fixture) string {
+		c, r := matrixClinic(f)
+		return "/tiket/" + clinicStore(f.App).Signer().Link(c.ID, r.ID, f.App.Now().Add(clinic.LinkLifetime)) + rest
+	}
+}
+
 // freshClinic creates a new OKU event per request (for publish and cancel, which change state).
 func freshClinic(rest string, publish bool) func(f *fixture) string {
 	return func(f *fixture) string {
 		c := okuEvent(f.App.T, f.App, 10, publish)
 		return "/staf/klinik/" + strconv.FormatInt(c.ID, 10) + rest
+	}
+}
+
+// staffRegPath registers a new participant of the matrix event (per request) and gives its
+// staff path /staf/klinik/{id}/peserta/{rid}<rest>.
+func staffRegPath(rest string) func(f *fixture) string {
+	return func(f *fixture) string {
+		c, _ := matrixClinic(f)
+		r, err := clinicStore(f.App).Register(context.Background(), c.ID, clinic.Registrant{Name: "Batal Staf", Email: fmt.Sprintf("staf%d@matrix.test", time.Now().UnixNano()),
+			NPSN: "10600003"}, f.App.Now())
+		if err != nil {
+			f.App.T.Fatal(err)
+		}
+		return fmt.Sprintf("/staf/klinik/%d/peserta/%d%s", c.ID, r.ID, rest)
+	}
+}
+
+// matrixRegPath is /staf/klinik/{id}/sertifikat/{rid}<rest> of the matrix's checked-in registrant.
+func matrixRegPath(rest string) func(f *fixture) string {
+	return func(f *fixture) string {
+		c, r := matrixClinic(f)
+		return fmt.Sprintf("/staf/klinik/%d/sertifikat/%d%s", c.ID, r.ID, rest)
 	}
 }
 
@@ -105,21 +148,29 @@ func init() {
 		}, Want: everyone(200)},
 		routeCase{Method: "GET", Pattern: "/tiket/{token}", Path: ticketPath(""), Want: everyone(200)},
 		routeCase{Method: "GET", Pattern: "/tiket/{token}/pdf", Path: ticketPath("/pdf"), Want: everyone(200)},
-		routeCase{Method: "GET", Pattern: "/tiket/{token}/sertifikat", Path: ticketPath("/sertifikat"), Want: everyone(200)},
-		// Feedback opens after the event: before it, 409 for whoever holds the ticket.
-		routeCase{Method: "POST", Pattern: "/tiket/{token}/umpan-balik", Path: ticketPath("/umpan-balik"),
+		// The certificate exists only after the event (the matrix runs before it): 404 for all.
+		routeCase{Method: "GET", Pattern: "/tiket/{token}/sertifikat", Path: ticketPath("/sertifikat"), Want: everyone(404)},
+		// Feedback opens after the event: before it, 409 for whoever holds a fresh emailed link.
+		routeCase{Method: "POST", Pattern: "/tiket/{token}/umpan-balik", Path: linkPath("/umpan-balik"),
 			Form: func(*fixture) url.Values { return url.Values{"rating": {"5"}} }, Want: everyone(409)},
+		// Holding only the QR's ticket link is not enough to give feedback (the registrant of the
+		// matrix has no account, so nobody is its signed-in owner): 403 for everyone.
+		routeCase{Method: "POST", Pattern: "/tiket/{token}/umpan-balik", Path: ticketPath("/umpan-balik"), Variant: "qr-token",
+			Form: func(*fixture) url.Values { return url.Values{"rating": {"5"}} }, Want: everyone(403)},
+		// Anyone holding the ticket may ask for a fresh link; it goes to the registration's own
+		// address (once every 5 minutes: the later actors get the "sent a moment ago" flash).
+		routeCase{Method: "POST", Pattern: "/tiket/{token}/tautan", Path: ticketPath("/tautan"), Want: everyone(303)},
 		// Cancelling a ticket: each actor cancels a registration of its own.
 		routeCase{Method: "POST", Pattern: "/tiket/{token}/batal", Path: func(f *fixture) string {
 			c, _ := matrixClinic(f)
 			n, _ := f.Data["clinic.n"].(int)
 			f.Data["clinic.n"] = n + 1
 			r, err := clinicStore(f.App).Register(context.Background(), c.ID, clinic.Registrant{Name: "Batal", Email: fmt.Sprintf("batal%d@matrix.test", n),
-				NPSN: "10600002", SchoolName: "SD Negeri 2 Baturaja", Jenjang: "SD"}, f.App.Now())
+				NPSN: "10600002"}, f.App.Now())
 			if err != nil {
 				f.App.T.Fatal(err)
 			}
-			return "/tiket/" + clinicStore(f.App).Signer().Ticket(c.ID, r.ID) + "/batal"
+			return "/tiket/" + clinicStore(f.App).Signer().Link(c.ID, r.ID, f.App.Now().Add(clinic.LinkLifetime)) + "/batal"
 		}, Form: func(*fixture) url.Values { return url.Values{"confirm": {"yes"}} }, Want: everyone(303)},
 		routeCase{Method: "GET", Pattern: "/sertifikat", Want: everyone(200)},
 		routeCase{Method: "GET", Pattern: "/klinik/saya", Want: signedIn(200)},
@@ -142,15 +193,30 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/batalkan", Path: freshClinic("/batalkan", true),
 			Form: func(*fixture) url.Values { return url.Values{"confirm": {"yes"}} }, Want: staffOKU(303)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/nominasi", Path: clinicPath("/nominasi"), Want: staffOKU(422)},
-		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/peserta/{rid}/batal", Path: func(f *fixture) string {
+		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/peserta/{rid}/batal", Path: staffRegPath("/batal"),
+			Form: func(*fixture) url.Values { return url.Values{"confirm": {"yes"}} }, Want: staffOKU(303)},
+		// Without the ticked confirmation nothing is cancelled: the confirmation is shown again.
+		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/peserta/{rid}/batal", Path: staffRegPath("/batal"), Variant: "unconfirmed", Want: staffOKU(422)},
+		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/peserta/{rid}/batal", Path: staffRegPath("/batal"), Want: staffOKU(200)},
+		// IDOR: a registration of another event under this event's path is a 404 for everyone.
+		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/peserta/{rid}/batal", Variant: "other-event", Path: func(f *fixture) string {
 			c, _ := matrixClinic(f)
-			r, err := clinicStore(f.App).Register(context.Background(), c.ID, clinic.Registrant{Name: "Batal Staf", Email: fmt.Sprintf("staf%d@matrix.test", time.Now().UnixNano()),
-				NPSN: "10600003", SchoolName: "SD Negeri 3 Baturaja", Jenjang: "SD"}, f.App.Now())
+			other := okuEvent(f.App.T, f.App, 5, true)
+			r, err := clinicStore(f.App).Register(context.Background(), other.ID, clinic.Registrant{Name: "Lain", Email: fmt.Sprintf("lain%d@matrix.test", time.Now().UnixNano()), NPSN: "10600004"}, f.App.Now())
 			if err != nil {
 				f.App.T.Fatal(err)
 			}
 			return fmt.Sprintf("/staf/klinik/%d/peserta/%d/batal", c.ID, r.ID)
-		}, Want: staffOKU(303)},
+		}, Want: only(404, "dinas", "bgp", "admin")},
+		// Certificate tools: the matrix runs before the event, so the list says "not yet", the
+		// downloads are empty documents and one certificate does not exist yet (404).
+		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/sertifikat", Path: clinicPath("/sertifikat"), Want: staffOKU(200)},
+		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/sertifikat.pdf", Path: clinicPath("/sertifikat.pdf"), Want: staffOKU(200)},
+		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/sertifikat.zip", Path: clinicPath("/sertifikat.zip"), Want: staffOKU(200)},
+		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/sertifikat/{rid}/unduh", Path: matrixRegPath("/unduh"), Want: only(404, "dinas", "bgp", "admin")},
+		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/sertifikat/{rid}/cabut", Path: matrixRegPath("/cabut"), Want: only(404, "dinas", "bgp", "admin")},
+		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/sertifikat/{rid}/cabut", Path: matrixRegPath("/cabut"),
+			Form: func(*fixture) url.Values { return url.Values{"reason": {"Salah nama"}, "confirm": {"yes"}} }, Want: only(404, "dinas", "bgp", "admin")},
 		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/undangan", Path: clinicPath("/undangan"), Want: staffOKU(200)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/undangan", Path: clinicPath("/undangan"),
 			Form: func(*fixture) url.Values { return url.Values{"npsn_list": {"10600001"}} }, Want: staffOKU(200)},
@@ -160,7 +226,8 @@ func init() {
 		// A typed code that does not exist: 422 with a clear message.
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/presensi", Path: clinicPath("/presensi"),
 			Form: func(*fixture) url.Values { return url.Values{"code": {"ZZZZ-ZZZZ"}} }, Want: staffOKU(422)},
-		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/presensi/daftar", Path: clinicPath("/presensi/daftar"), Want: staffOKU(303)},
+		// Ticking the list two days before the session: outside the check-in window, 422.
+		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/presensi/daftar", Path: clinicPath("/presensi/daftar"), Want: staffOKU(422)},
 		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/hitungan", Path: clinicPath("/hitungan"), Want: staffOKU(200)},
 		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/presensi.xlsx", Path: clinicPath("/presensi.xlsx"), Want: staffOKU(200)},
 		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/presensi.csv", Path: clinicPath("/presensi.csv"), Want: staffOKU(200)},
@@ -274,6 +341,7 @@ func TestClinicFlow(t *testing.T) {
 		('20600001', 'SD Negeri 1 Serang', 'SD', 'negeri', '36.73', 'serang@sekolah.test', '')`); err != nil {
 		t.Fatal(err)
 	}
+	okuSchools(t, a)
 	res = staff.PostForm(base+"/undangan", url.Values{"npsn_list": {"10600001\n10600002, 20600001 99999999"}})
 	mustContain(t, "invite", res.Body, "2 sekolah cocok, 2 baru diundang, 1 surel undangan dikirim", "20600001", "99999999")
 	if n := tc.count(`SELECT count(*) FROM mail_outbox WHERE to_addr = 'sdn1@sekolah.test' AND subject LIKE 'Undangan Coaching Clinic%'`); n != 1 {
@@ -304,11 +372,13 @@ func TestClinicFlow(t *testing.T) {
 	}
 	c1 := a.SignIn("t1@x.test")
 	res = c1.Get(public + "/daftar")
-	mustContain(t, "prefill", res.Body, `value="10600001"`, `value="SD Negeri 1 Baturaja"`, "akun Anda: t1@x.test")
+	mustContain(t, "prefill", res.Body, `value="10600001"`, "Sekolah: SD Negeri 1 Baturaja (jenjang SD)", "akun Anda: t1@x.test", "dari akun Anda): Pengguna t1")
+	// Name, school name and jenjang typed in the form are ignored: the account and the schools
+	// table decide them.
 	register := func(c *apptest.Client, npsn string) (apptest.Response, string) {
 		t.Helper()
-		res := c.PostForm(public+"/daftar", url.Values{"name": {"Guru"}, "email": {"ignored@x.test"}, "phone": {"081234567890"},
-			"npsn": {npsn}, "school_name": {"Sekolah " + npsn}, "jenjang": {"SD"}})
+		res := c.PostForm(public+"/daftar", url.Values{"name": {"Nama Karangan"}, "email": {"ignored@x.test"}, "phone": {"081234567890"},
+			"npsn": {npsn}, "school_name": {"Sekolah Karangan"}, "jenjang": {"SMA"}})
 		m := ticketRe.FindStringSubmatch(res.Location)
 		if m == nil {
 			return res, ""
@@ -316,6 +386,11 @@ func TestClinicFlow(t *testing.T) {
 		return res, m[1]
 	}
 	_, tok1 := register(c1, "10600001")
+	var regName, regSchool, regJenjang string
+	_ = a.DB.QueryRow(ctx, `SELECT name, school_name, jenjang FROM clinic_registrations WHERE email = 't1@x.test'`).Scan(&regName, &regSchool, &regJenjang)
+	if regName != "Pengguna t1" || regSchool != "SD Negeri 1 Baturaja" || regJenjang != "SD" {
+		t.Errorf("stored registration %q %q %q, want the account's name and the school's data", regName, regSchool, regJenjang)
+	}
 	a.User("t2@x.test", account.RoleGuru, account.Scope{})
 	a.User("t3@x.test", account.RoleGuru, account.Scope{})
 	c2, c3 := a.SignIn("t2@x.test"), a.SignIn("t3@x.test")
@@ -365,10 +440,28 @@ func TestClinicFlow(t *testing.T) {
 
 	// Check-in by code, again (idempotent), forged, another event's ticket.
 	var sess int64
-	_ = a.DB.QueryRow(ctx, `SELECT id FROM clinic_sessions WHERE clinic_id = $1 ORDER BY starts_at LIMIT 1`, id).Scan(&sess)
+	var sessStart time.Time
+	_ = a.DB.QueryRow(ctx, `SELECT id, starts_at FROM clinic_sessions WHERE clinic_id = $1 ORDER BY starts_at LIMIT 1`, id).Scan(&sess, &sessStart)
 	var code2 string
 	_ = a.DB.QueryRow(ctx, `SELECT code FROM clinic_registrations WHERE email = 't2@x.test'`).Scan(&code2)
 	checkin := fmt.Sprintf("%s/presensi?sesi=%d", base, sess)
+	otherEvent := okuEvent(t, a, 5, true) // registration open now
+	or, err := clinicStore(a).Register(ctx, otherEvent.ID, clinic.Registrant{Name: "Lain", Email: "lain@x.test", NPSN: "10600001"}, a.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Three days before the session (8 days was accepted before): refused, nothing stored.
+	res = staff.PostForm(checkin, url.Values{"code": {clinic.FormatCode(code2)}})
+	if res.Status != 422 || !strings.Contains(res.Body, "Presensi sesi ini belum dibuka atau sudah ditutup") {
+		t.Errorf("check-in days before the session: %d", res.Status)
+	}
+	if res := staff.PostForm(fmt.Sprintf("%s/presensi/daftar?sesi=%d", base, sess), url.Values{"reg": {"1"}}); res.Status != 422 {
+		t.Errorf("ticking the list days before the session: %d", res.Status)
+	}
+	if n := tc.count(`SELECT count(*) FROM clinic_attendance`); n != 0 {
+		t.Fatalf("attendance stored outside the window: %d", n)
+	}
+	a.SetNow(sessStart.Add(-30 * time.Minute)) // inside the window (60 minutes before by default)
 	res = staff.PostForm(checkin, url.Values{"code": {strings.ToLower(clinic.FormatCode(code2))}})
 	if res.Status != 200 || !strings.Contains(res.Body, "tercatat hadir") {
 		t.Fatalf("check-in: %d", res.Status)
@@ -378,11 +471,6 @@ func TestClinicFlow(t *testing.T) {
 	forged := tok2[:len(tok2)-3] + "AAA"
 	if res := staff.PostForm(checkin, url.Values{"code": {forged}}); res.Status != 422 || !strings.Contains(res.Body, "tanda tangan QR tidak sah") {
 		t.Errorf("forged: %d", res.Status)
-	}
-	otherEvent := okuEvent(t, a, 5, true)
-	or, err := clinicStore(a).Register(ctx, otherEvent.ID, clinic.Registrant{Name: "Lain", Email: "lain@x.test", NPSN: "10600001", SchoolName: "SD", Jenjang: "SD"}, a.Now())
-	if err != nil {
-		t.Fatal(err)
 	}
 	if res := staff.PostForm(checkin, url.Values{"code": {clinicStore(a).Signer().Ticket(otherEvent.ID, or.ID)}}); res.Status != 422 || !strings.Contains(res.Body, "untuk kegiatan lain") {
 		t.Errorf("other event: %d", res.Status)
@@ -424,23 +512,30 @@ func TestClinicFlow(t *testing.T) {
 		t.Errorf("audit entries %d", n)
 	}
 
-	// Certificate for the present, and its public verification.
-	res = c2.Get("/tiket/" + tok2 + "/sertifikat")
-	if res.Status != 200 || !strings.HasPrefix(res.Body, "%PDF") {
-		t.Fatalf("certificate: %d", res.Status)
-	}
+	// No certificate while the event runs (it was issued at once before), and none verifies.
 	var cert string
 	_ = a.DB.QueryRow(ctx, `SELECT cert_code FROM clinic_registrations WHERE email = 't2@x.test'`).Scan(&cert)
-	mustContain(t, "verify", a.Anonymous().Get("/sertifikat?kode="+clinic.FormatCode(cert)).Body, "Sertifikat sah.", "Coaching Clinic Rekrutmen CGP")
-	if res := a.Anonymous().Get("/sertifikat?kode=AAAA-BBBB-CCCC"); res.Status != 404 || !strings.Contains(res.Body, "tidak sah") {
-		t.Errorf("bogus certificate: %d", res.Status)
+	if res := c2.Get("/tiket/" + tok2 + "/sertifikat"); res.Status != 404 {
+		t.Errorf("certificate during the event: %d", res.Status)
 	}
-
-	// Feedback after the event.
+	if res := a.Anonymous().Get("/sertifikat?kode=" + clinic.FormatCode(cert)); res.Status != 404 || strings.Contains(res.Body, "Sertifikat sah") {
+		t.Errorf("certificate verified during the event: %d", res.Status)
+	}
 	if res := c2.PostForm("/tiket/"+tok2+"/umpan-balik", url.Values{"rating": {"5"}}); res.Status != 409 {
 		t.Errorf("feedback before the event: %d", res.Status)
 	}
 	a.SetNow(a.Now().Add(10 * 24 * time.Hour))
+
+	// After the event: the certificate for the present (one session, the default minimum), and
+	// its public verification.
+	res = c2.Get("/tiket/" + tok2 + "/sertifikat")
+	if res.Status != 200 || !strings.HasPrefix(res.Body, "%PDF") {
+		t.Fatalf("certificate: %d", res.Status)
+	}
+	mustContain(t, "verify", a.Anonymous().Get("/sertifikat?kode="+clinic.FormatCode(cert)).Body, "Sertifikat sah.", "Coaching Clinic Rekrutmen CGP", "Pengguna t2")
+	if res := a.Anonymous().Get("/sertifikat?kode=AAAA-BBBB-CCCC"); res.Status != 404 || !strings.Contains(res.Body, "tidak sah") {
+		t.Errorf("bogus certificate: %d", res.Status)
+	}
 	res = c2.PostForm("/tiket/"+tok2+"/umpan-balik", url.Values{"rating": {"9"}, "comment": {"Bagus sekali"}})
 	if res.Status != 422 || !strings.Contains(res.Body, "Pilih nilai 1 sampai 5") || !strings.Contains(res.Body, "Bagus sekali") {
 		t.Errorf("bad rating: %d", res.Status)
@@ -454,7 +549,18 @@ func TestClinicFlow(t *testing.T) {
 	mustContain(t, "dashboard", staff.Get("/dasbor").Body, "Coaching clinic", "/staf/klinik")
 	mustContain(t, "teacher dashboard", c2.Get("/dasbor").Body, "Anda terdaftar di 1 kegiatan")
 
-	// Cancelling the event emails every registrant and the invited school with an email.
+	// A finished event cannot be cancelled, even confirmed: its certificates stand.
+	res = staff.PostForm(base+"/batalkan", url.Values{"confirm": {"yes"}})
+	if res.Status != http.StatusConflict || !strings.Contains(res.Body, "sudah selesai tidak dapat dibatalkan") {
+		t.Errorf("cancelling a finished event: %d", res.Status)
+	}
+	if n := tc.count(`SELECT count(*) FROM clinics WHERE id = $1 AND status = 'cancelled'`, id); n != 0 {
+		t.Fatal("a finished event was cancelled")
+	}
+
+	// Cancelling an event before it takes place emails every registrant and the invited school
+	// with an email.
+	a.SetNow(a.Now().Add(-10 * 24 * time.Hour))
 	before := tc.count(`SELECT count(*) FROM mail_outbox WHERE subject LIKE 'Kegiatan dibatalkan%'`)
 	if res := staff.PostForm(base+"/batalkan", url.Values{"confirm": {"yes"}}); res.Status != 303 {
 		t.Fatalf("cancel event: %d", res.Status)
@@ -466,7 +572,7 @@ func TestClinicFlow(t *testing.T) {
 	if res := staff.PostForm(base+"/undangan", url.Values{"npsn_list": {"10600001"}}); res.Status != http.StatusConflict {
 		t.Errorf("inviting to a cancelled event: %d", res.Status)
 	}
-	if res := c2.PostForm(public+"/daftar", url.Values{"name": {"Guru"}, "npsn": {"10600001"}, "school_name": {"SD Negeri"}, "jenjang": {"SD"}}); res.Status == http.StatusSeeOther {
+	if res := c2.PostForm(public+"/daftar", url.Values{"npsn": {"10600001"}}); res.Status == http.StatusSeeOther {
 		t.Error("registered for a cancelled event")
 	}
 }
@@ -484,7 +590,7 @@ func TestClinicNomination(t *testing.T) {
 	a.User("serang@x.test", account.RoleDinas, account.Scope{ProvinceCode: "36", RegencyCode: "36.73"})
 	bgp, serang := a.SignIn("bgp@x.test"), a.SignIn("serang@x.test")
 	path := fmt.Sprintf("/staf/klinik/%d/nominasi", c.ID)
-	form := url.Values{"name": {"Taufik Hidayat"}, "email": {"taufik@sekolah.test"}, "npsn": {"10600001"}, "school_name": {"SMA Negeri 1"}, "jenjang": {"SMA"}}
+	form := url.Values{"name": {"Taufik Hidayat"}, "email": {"taufik@sekolah.test"}, "npsn": {"10600001"}}
 	if res := serang.PostForm(path, form); res.Status != 404 {
 		t.Errorf("Kota Serang nominates in OKU: %d", res.Status)
 	}
@@ -534,8 +640,7 @@ func TestClinicConcurrentRegistrationHTTP(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			res := cl.PostForm(path, url.Values{"name": {fmt.Sprintf("Guru %03d", i)}, "npsn": {fmt.Sprintf("106%05d", i)},
-				"school_name": {"SD Negeri " + strconv.Itoa(i)}, "jenjang": {"SD"}})
+			res := cl.PostForm(path, url.Values{"npsn": {fmt.Sprintf("106%05d", i)}})
 			statuses[i] = res.Status
 		}()
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"penggerak/internal/database"
+	"penggerak/internal/pdp"
 	"penggerak/internal/profile"
 	"penggerak/internal/school"
 	"penggerak/web/i18n"
@@ -143,6 +144,31 @@ func (s *Server) schoolSearch(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, profilepage.SearchPage(s.base(r, "profile.search.title"), p))
 }
 
+// personalExport is the personal-data download: the account, profile, roles and traces, and
+// every feature's records about the person (applications, selection, clinics), as JSON or PDF.
+type personalExport struct {
+	profile.PersonalData
+	Applications json.RawMessage `json:"applications"`
+	Selection    json.RawMessage `json:"selection"`
+	Clinics      json.RawMessage `json:"clinics"`
+}
+
+// personalExportOf completes the personal data with every feature's records about the user.
+func (s *Server) personalExportOf(r *http.Request, d profile.PersonalData) (personalExport, error) {
+	ctx := r.Context()
+	p := principal(r)
+	e := personalExport{PersonalData: d}
+	var err error
+	if e.Applications, err = s.applications.PersonalData(ctx, p.User.ID); err != nil {
+		return e, err
+	}
+	if e.Selection, err = s.sel().PersonalData(ctx, p.User.ID); err != nil {
+		return e, err
+	}
+	e.Clinics, err = s.clinics.PersonalData(ctx, p.User.ID, p.User.Email)
+	return e, err
+}
+
 // personalData gathers everything held about the signed-in user.
 func (s *Server) personalData(r *http.Request) (profile.PersonalData, *profile.DeletionRequest, error) {
 	ctx := r.Context()
@@ -183,19 +209,35 @@ func (s *Server) myData(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, profilepage.DataPage(s.base(r, "profile.data.title"), profilepage.DataProps{Data: d, Open: open}))
 }
 
-// downloadMyData sends the personal data as a JSON attachment; the download is audited.
+// downloadMyData sends everything held about the user as a JSON attachment, or as a readable
+// PDF at /profil/data-saya/unduh.pdf; the download is audited.
 func (s *Server) downloadMyData(w http.ResponseWriter, r *http.Request) {
 	d, _, err := s.personalData(r)
 	if err != nil {
 		s.serveError(w, r, err)
 		return
 	}
-	b, err := json.MarshalIndent(d, "", "  ")
+	e, err := s.personalExportOf(r, d)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	asPDF := strings.HasSuffix(r.URL.Path, ".pdf")
+	var b []byte
+	if asPDF {
+		b, err = pdp.PDF(i18n.T(r.Context(), "profile.data.pdf_title"), e, s.now())
+	} else {
+		b, err = json.MarshalIndent(e, "", "  ")
+	}
 	if err == nil {
 		err = s.profiles().RecordExport(r.Context(), actor(r), principal(r).User.ID)
 	}
 	if err != nil {
 		s.serveError(w, r, err)
+		return
+	}
+	if asPDF {
+		sendPDF(w, "data-saya-penggerak.pdf", b)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

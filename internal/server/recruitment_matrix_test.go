@@ -108,7 +108,10 @@ func init() {
 		}, Want: recOwner(422)},
 		routeCase{Method: "POST", Pattern: "/lamaran/{id}/persetujuan", Path: recDraftPath("/persetujuan"), Want: recOwner(422)},
 		routeCase{Method: "POST", Pattern: "/lamaran/{id}/kirim", Path: recDraftPath("/kirim"), Want: recOwner(422)},
-		routeCase{Method: "POST", Pattern: "/lamaran/{id}/tarik", Path: recDraftPath("/tarik"), Want: recOwner(303)},
+		// Withdrawing needs the ticked confirmation: without it 422 and nothing changes.
+		routeCase{Method: "POST", Pattern: "/lamaran/{id}/tarik", Path: recDraftPath("/tarik"), Want: recOwner(422)},
+		routeCase{Method: "POST", Pattern: "/lamaran/{id}/tarik", Path: recDraftPath("/tarik"), Variant: "confirmed",
+			Form: func(*fixture) url.Values { return confirmYes }, Want: recOwner(303)},
 		// Documents: the owner, the admin and the assigned assessor.
 		routeCase{Method: "GET", Pattern: "/berkas/{docID}", Path: func(f *fixture) string {
 			_, doc, _ := recMatrixApp(f, true)

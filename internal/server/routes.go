@@ -33,7 +33,20 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		return s.sessions.LoadAndSave(s.loadPrincipal(h)).ServeHTTP
 	}
 	r.NotFound(withSession(s.notFound))
+	mux := r
 	r.MethodNotAllowed(withSession(func(w http.ResponseWriter, r *http.Request) {
+		// A POST address in the address bar (a refused form is shown at the URL it was posted to)
+		// answers GET: reloading or reopening it goes to the page the form lives on instead of a
+		// 405 page (issue 11).
+		if r.Method == http.MethodGet {
+			if to := getFallback(mux, r.URL.Path); to != "" {
+				if r.URL.RawQuery != "" {
+					to += "?" + r.URL.RawQuery
+				}
+				http.Redirect(w, r, to, http.StatusSeeOther)
+				return
+			}
+		}
 		s.clientError(w, r, http.StatusMethodNotAllowed, "error.400")
 	}))
 
@@ -70,6 +83,8 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/tiket/{token}/batal", s.ticketCancel)
 		r.Post("/tiket/{token}/umpan-balik", s.ticketFeedback)
 		r.Get("/sertifikat", s.certificateVerify)
+		// integrity (issue 11): a fresh emailed link to manage a registration without an account
+		r.Post("/tiket/{token}/tautan", s.ticketLink)
 		r.Get("/daftar", s.signUpPage)
 		r.Post("/daftar", s.signUp)
 		r.Get("/verifikasi/kirim-ulang", s.resendVerificationPage)
@@ -186,6 +201,14 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/staf/klinik/{id}/hitungan", s.clinicCounts)
 		r.Get("/staf/klinik/{id}/presensi.xlsx", s.clinicExport)
 		r.Get("/staf/klinik/{id}/presensi.csv", s.clinicExport)
+		// integrity (issue 11): confirm before cancelling a participant; certificate tools
+		r.Get("/staf/klinik/{id}/peserta/{rid}/batal", s.clinicCancelRegistrationPage)
+		r.Get("/staf/klinik/{id}/sertifikat", s.clinicCertificates)
+		r.Get("/staf/klinik/{id}/sertifikat.pdf", s.clinicCertificatesDownload)
+		r.Get("/staf/klinik/{id}/sertifikat.zip", s.clinicCertificatesDownload)
+		r.Get("/staf/klinik/{id}/sertifikat/{rid}/unduh", s.clinicCertificateOne)
+		r.Get("/staf/klinik/{id}/sertifikat/{rid}/cabut", s.clinicRevokePage)
+		r.Post("/staf/klinik/{id}/sertifikat/{rid}/cabut", s.clinicRevoke)
 		// recruitment: regional watching (read-only, scoped in SQL)
 		r.Get("/pantau/lamaran", s.watchList)
 		r.Get("/pantau/lamaran/{id}", s.watchView)
@@ -262,6 +285,8 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Use(s.requireSignIn)
 		r.Get("/profil/data-saya", s.myData)
 		r.Get("/profil/data-saya/unduh", s.downloadMyData)
+		// integrity (issue 11): the personal-data download as a readable PDF too
+		r.Get("/profil/data-saya/unduh.pdf", s.downloadMyData)
 		r.Post("/profil/data-saya/hapus", s.requestDeletion)
 	})
 

@@ -253,6 +253,13 @@ func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) {
 	if !s.decode(w, r, &f) {
 		return
 	}
+	// Publication mails every applicant and cannot be undone: it needs the ticked confirmation.
+	if !confirmed(r) {
+		s.renderRun(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.RunProps) {
+			p.PublishError, p.Override = "selection.publish.confirm_required", f.Override
+		})
+		return
+	}
 	err := s.sel().Publish(r.Context(), actor(r), id, f.Override, s.now().Add(confirmDue), s.cfg.BaseURL)
 	if errors.Is(err, selection.ErrNeedsSignOff) {
 		s.flash(r, "selection.publish.needs_signoff")
@@ -312,6 +319,11 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.renderRun(w, r, http.StatusOK, id, func(*selectionpage.RunProps) {})
+}
+
+// renderRun renders a result run's page; change sets what a refused form needs shown.
+func (s *Server) renderRun(w http.ResponseWriter, r *http.Request, status int, id int64, change func(*selectionpage.RunProps)) {
 	p := principal(r)
 	f, publishedOnly := regionFilter(p)
 	page, _ := strconv.Atoi(r.URL.Query().Get("hal"))
@@ -336,7 +348,8 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.render(w, r, http.StatusOK, selectionpage.Run(s.base(r, "selection.run.title"), props))
+	change(&props)
+	s.render(w, r, status, selectionpage.Run(s.base(r, "selection.run.title"), props))
 }
 
 // signOffRun records a BGP sign-off of one of their provinces.
@@ -425,6 +438,10 @@ func (s *Server) saveSheet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	items, errs := f.Parse(v.Rubric)
+	// Sending the scores locks the sheet: it needs the ticked confirmation (a draft does not).
+	if f.Submit && !confirmed(r) {
+		errs["confirm-sheet"] = "selection.sheet.confirm_required"
+	}
 	if len(errs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, selectionpage.SheetPage(s.base(r, "selection.sheet.title"),
 			selectionpage.SheetProps{View: v, Form: f, Errors: errs}))

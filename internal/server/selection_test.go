@@ -147,7 +147,7 @@ func init() {
 		}, Want: admin(303)},
 		routeCase{Method: "POST", Pattern: "/admin/seleksi/hasil/{run}/umumkan", Path: func(f *fixture) string {
 			return "/admin/seleksi/hasil/" + ids(selMatrixWorld(f, "publish").Run) + "/umumkan"
-		}, Form: func(*fixture) url.Values { return url.Values{"override": {"uji matriks"}} }, Want: admin(303)},
+		}, Form: func(*fixture) url.Values { return url.Values{"override": {"uji matriks"}, "confirm": {"yes"}} }, Want: admin(303)},
 		routeCase{Method: "GET", Pattern: "/admin/seleksi/hasil/{run}/pembekalan", Path: func(f *fixture) string {
 			return "/admin/seleksi/hasil/" + ids(selMatrixWorld(f, "view").Run) + "/pembekalan"
 		}, Want: admin(200)},
@@ -301,7 +301,7 @@ func TestSelectionJourney(t *testing.T) {
 			if strings.Contains(page.Body, "Siti Aminah") {
 				t.Fatal("identity shown in tahap 1")
 			}
-			mustStatus(t, "score "+who, ac.PostForm("/asesor/penilaian/"+ids(sheet), url.Values{"score": {vals[0], vals[1]}, "note": {"catatan", ""}, "submit": {"true"}}), 303)
+			mustStatus(t, "score "+who, ac.PostForm("/asesor/penilaian/"+ids(sheet), url.Values{"score": {vals[0], vals[1]}, "note": {"catatan", ""}, "submit": {"true"}, "confirm": {"yes"}}), 303)
 			return
 		}
 		t.Fatalf("no assessor could open sheet %d", sheet)
@@ -320,7 +320,7 @@ func TestSelectionJourney(t *testing.T) {
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM score_sheets WHERE adjudicator`).Scan(&third)
 	for _, ac := range assessors {
 		if page := ac.Get("/asesor/penilaian/" + ids(third)); page.Status == 200 {
-			res := ac.PostForm("/asesor/penilaian/"+ids(third), url.Values{"score": {"4", "9"}, "submit": {"true"}})
+			res := ac.PostForm("/asesor/penilaian/"+ids(third), url.Values{"score": {"4", "9"}, "submit": {"true"}, "confirm": {"yes"}})
 			mustStatus(t, "out of scale", res, 422)
 			if !strings.Contains(res.Body, `value="9"`) {
 				t.Fatal("typed score lost")
@@ -355,18 +355,24 @@ func TestSelectionJourney(t *testing.T) {
 	}
 	mustStatus(t, "sign-off other province", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"36"}}), 403)
 	mustStatus(t, "sign-off", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}}), 303)
-	res = admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", nil)
+	// Not confirmed: 422 with the message, nothing published, nobody mailed.
+	res = admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"override": {"diketik"}})
+	mustStatus(t, "publish unconfirmed", res, 422)
+	if !strings.Contains(res.Body, "Centang pernyataan di atas untuk mengumumkan hasil") || !strings.Contains(res.Body, `value="diketik"`) {
+		t.Error("unconfirmed publication: message or typed reason missing")
+	}
+	res = admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"confirm": {"yes"}})
 	mustStatus(t, "publish without all sign-offs", res, 303)
 	if n := selCount(t, a, `SELECT count(*) FROM result_runs WHERE published_at IS NOT NULL`); n != 0 {
 		t.Fatal("published without every sign-off or an override")
 	}
-	mustStatus(t, "publish", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"override": {"BGP Banten belum aktif"}}), 303)
+	mustStatus(t, "publish", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"override": {"BGP Banten belum aktif"}, "confirm": {"yes"}}), 303)
 	if n := selCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'selection.run.publish' AND detail->>'override_reason' = 'BGP Banten belum aktif'`); n != 1 {
 		t.Fatal("override reason not audited")
 	}
 	// SECURITY.md 24: a double-submitted publication and sign-off change nothing more.
 	mails := selCount(t, a, `SELECT count(*) FROM mail_outbox`)
-	mustStatus(t, "publish again", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"override": {"BGP Banten belum aktif"}}), 409)
+	mustStatus(t, "publish again", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"override": {"BGP Banten belum aktif"}, "confirm": {"yes"}}), 409)
 	mustStatus(t, "sign-off again", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}}), 409)
 	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox`); n != mails || selCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'selection.run.publish'`) != 1 {
 		t.Fatalf("a second publication: %d mails (was %d)", n, mails)
@@ -496,9 +502,9 @@ func TestRegionalRolesCannotWriteSelection(t *testing.T) {
 		{"/admin/seleksi/" + ids(w.Cohort) + "/tugaskan/tahap1", nil},
 		{"/admin/seleksi/lembar/" + ids(open) + "/pindah", url.Values{"assessor": {ids(w.Y)}}},
 		{"/admin/seleksi/" + ids(w.Cohort) + "/hasil", nil},
-		{"/admin/seleksi/hasil/" + ids(w.Run) + "/umumkan", url.Values{"override": {"paksa diumumkan"}}},
+		{"/admin/seleksi/hasil/" + ids(w.Run) + "/umumkan", url.Values{"override": {"paksa diumumkan"}, "confirm": {"yes"}}},
 		{"/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan/kedaluwarsa", nil},
-		{"/asesor/penilaian/" + ids(open), url.Values{"score": {"4", "4"}, "submit": {"true"}}},
+		{"/asesor/penilaian/" + ids(open), url.Values{"score": {"4", "4"}, "submit": {"true"}, "confirm": {"yes"}}},
 		// quotas are the cohort's kab/kota targets (recruitment feature)
 		{"/admin/angkatan/" + ids(w.Cohort) + "/sasaran", url.Values{"regency_code": {"16.01"}, "quota": {"999"}}},
 		{"/admin/angkatan/" + ids(w.Cohort) + "/sasaran/hapus", url.Values{"regency_code": {"16.01"}}},
@@ -575,7 +581,7 @@ func TestAssessorSeesOnlyOwnSheets(t *testing.T) {
 	}
 	mustStatus(t, "document through another's sheet", c2.Get("/asesor/penilaian/"+ids(s1)+"/berkas/"+ids(doc)), 404)
 	mustStatus(t, "another's sheet", c2.Get("/asesor/penilaian/"+ids(s1)), 404)
-	mustStatus(t, "another's sheet POST", c2.PostForm("/asesor/penilaian/"+ids(s1), url.Values{"score": {"1", "1"}, "submit": {"true"}}), 404)
+	mustStatus(t, "another's sheet POST", c2.PostForm("/asesor/penilaian/"+ids(s1), url.Values{"score": {"1", "1"}, "submit": {"true"}, "confirm": {"yes"}}), 404)
 	res = c1.Get("/asesor/penilaian/" + ids(s1))
 	if !strings.Contains(res.Body, "setelah kedua penilai mengirim") || strings.Contains(res.Body, "Dewi Lestari") {
 		t.Fatalf("before the second submits:\n%s", res.Body)
@@ -588,11 +594,11 @@ func TestAssessorSeesOnlyOwnSheets(t *testing.T) {
 	if res := c2.Get("/asesor/penilaian/" + ids(s2)); !strings.Contains(res.Body, "bagus") {
 		t.Fatal("draft not kept")
 	}
-	mustStatus(t, "submit", c2.PostForm("/asesor/penilaian/"+ids(s2), url.Values{"score": {"4", "3"}, "submit": {"true"}}), 303)
+	mustStatus(t, "submit", c2.PostForm("/asesor/penilaian/"+ids(s2), url.Values{"score": {"4", "3"}, "submit": {"true"}, "confirm": {"yes"}}), 303)
 	if res := c1.Get("/asesor/penilaian/" + ids(s1)); !strings.Contains(res.Body, "88.89") {
 		t.Fatal("after both submitted the other's score should show")
 	}
-	mustStatus(t, "change after submit", c2.PostForm("/asesor/penilaian/"+ids(s2), url.Values{"score": {"1", "1"}, "submit": {"true"}}), 409)
+	mustStatus(t, "change after submit", c2.PostForm("/asesor/penilaian/"+ids(s2), url.Values{"score": {"1", "1"}, "submit": {"true"}, "confirm": {"yes"}}), 409)
 }
 
 // matrixSlot schedules tahap 2 for a world once and returns a1's session (with a pending
@@ -756,12 +762,12 @@ func TestScoringByLevelDescriptions(t *testing.T) {
 		t.Fatal("an unpicked level was stored")
 	}
 	// Submitting with criterion 2 out of range: 422, the picked level stays checked.
-	res = c.PostForm(path, url.Values{"score[0]": {"3"}, "score[1]": {"7"}, "submit": {"true"}})
+	res = c.PostForm(path, url.Values{"score[0]": {"3"}, "score[1]": {"7"}, "submit": {"true"}, "confirm": {"yes"}})
 	mustStatus(t, "out of range", res, 422)
 	if !strings.Contains(res.Body, `id="score-1-3" name="score[0]" value="3" checked`) || !strings.Contains(res.Body, `value="7"`) {
 		t.Fatalf("picked level or typed value lost:\n%s", res.Body)
 	}
-	mustStatus(t, "submit", c.PostForm(path, url.Values{"score[0]": {"3"}, "score[1]": {"4"}, "submit": {"true"}}), 303)
+	mustStatus(t, "submit", c.PostForm(path, url.Values{"score[0]": {"3"}, "score[1]": {"4"}, "submit": {"true"}, "confirm": {"yes"}}), 303)
 	if n := selCount(t, a, `SELECT count(*) FROM score_sheets WHERE id = $1 AND submitted_at IS NOT NULL AND scores = '{3,4}'`, sheet); n != 1 {
 		t.Fatal("submitted scores not stored in criterion order")
 	}

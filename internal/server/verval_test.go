@@ -19,7 +19,7 @@ func recSubmitted(t *testing.T, a *apptest.App, tc recTestCohort, email, npsn, r
 	_, c := recTeacher(t, a, email, npsn, regency, recProfileOpts{})
 	base := recStart(t, c, tc.ID)
 	recFill(t, c, base, tc)
-	if res := c.PostForm(base+"/kirim", nil); res.Status != http.StatusSeeOther {
+	if res := c.PostForm(base+"/kirim", confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("submit %d\n%s", res.Status, res.Body)
 	}
 	var id int64

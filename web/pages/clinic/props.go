@@ -35,6 +35,8 @@ type RegisterProps struct {
 	C    clinic.Clinic
 	Form clinic.RegisterForm
 	Errs map[string]string
+	// School is the school the typed NPSN names in the schools table (nil: none typed or unknown).
+	School *clinic.SchoolRef
 }
 
 // TicketProps is a registrant's ticket page.
@@ -50,6 +52,34 @@ type TicketProps struct {
 	Delivered bool
 	// CancelError is the message key shown when the cancellation was not confirmed.
 	CancelError string
+	// Manage: the viewer may cancel and give feedback (the signed-in owner or a fresh emailed
+	// link); anyone else holding the ticket link only sees it.
+	Manage bool
+	// CertificateDue: the event is over and the registrant earned a certificate.
+	CertificateDue bool
+}
+
+// CancelRegProps is the organiser's confirmation before cancelling a participant.
+type CancelRegProps struct {
+	C     clinic.Clinic
+	R     clinic.Registration
+	Error string
+}
+
+// CertificatesProps is the organiser's list of an event's certificates.
+type CertificatesProps struct {
+	C     clinic.Clinic
+	Certs []clinic.Registration
+	Now   time.Time
+}
+
+// RevokeProps is the confirmation (with a reason) before revoking a certificate.
+type RevokeProps struct {
+	C       clinic.Clinic
+	R       clinic.Registration
+	Reason  string
+	Confirm bool
+	Errs    map[string]string
 }
 
 // MineItem is one of the user's registrations.

@@ -71,6 +71,10 @@ type RunProps struct {
 	CanSign []string // provinces the viewer may sign off
 	// ProvinceNames names the provinces by code, so sign-offs show "Sumatera Selatan", not "16".
 	ProvinceNames map[string]string
+	// PublishError is the message key of a refused publication (not confirmed); Override is
+	// the override reason typed then, shown again.
+	PublishError string
+	Override     string
 }
 
 // province is a province's name, or its code when unknown.

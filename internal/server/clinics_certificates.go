@@ -1,0 +1,156 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"penggerak/internal/clinic"
+	pages "penggerak/web/pages/clinic"
+)
+
+// Certificate tools of the organiser (Dinas, BGP, national admin; inside their scope): the list
+// of an event's certificates, one or all as PDF or ZIP, and revocation with a reason.
+
+func (s *Server) clinicCertificates(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffClinic(w, r)
+	if !ok {
+		return
+	}
+	list, err := s.clinics.Certificates(r.Context(), c, s.now())
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, pages.Certificates(s.base(r, "clinic.certs.heading"), pages.CertificatesProps{C: c, Certs: list, Now: s.now()}))
+}
+
+// clinicCertificatesDownload sends every valid (not revoked) certificate of the event as one
+// PDF or as a ZIP of one PDF each; audited as clinic.certificates_export.
+func (s *Server) clinicCertificatesDownload(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.staffClinic(w, r)
+	if !ok {
+		return
+	}
+	list, err := s.clinics.Certificates(r.Context(), c, s.now())
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	valid := list[:0:0]
+	for _, g := range list {
+		if g.RevokedAt == nil {
+			valid = append(valid, g)
+		}
+	}
+	name := "sertifikat-" + strconv.FormatInt(c.ID, 10)
+	zipped := strings.HasSuffix(r.URL.Path, ".zip")
+	var b []byte
+	if zipped {
+		b, err = s.clinics.CertificatesZIP(c, valid, s.now())
+	} else {
+		b, err = s.clinics.CertificatesPDF(c, valid)
+	}
+	if err == nil {
+		format := map[bool]string{true: "zip", false: "pdf"}[zipped]
+		err = s.clinics.RecordCertificateExport(r.Context(), actor(r), c.ID, format, len(valid))
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	if zipped {
+		w.Header().Set("Content-Type", "application/zip")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.zip"`)
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(b)
+		return
+	}
+	sendPDF(w, name+".pdf", b)
+}
+
+// staffCertificate loads registration {rid} of the event and checks it earned a certificate.
+func (s *Server) staffCertificate(w http.ResponseWriter, r *http.Request) (clinic.Clinic, clinic.Registration, bool) {
+	c, reg, ok := s.staffRegistration(w, r)
+	if !ok {
+		return c, reg, false
+	}
+	u := reg
+	u.RevokedAt = nil
+	if !c.CertificateDue(u, s.now()) {
+		s.clientError(w, r, http.StatusNotFound, "clinic.certificate.none")
+		return c, reg, false
+	}
+	return c, reg, true
+}
+
+func (s *Server) clinicCertificateOne(w http.ResponseWriter, r *http.Request) {
+	c, reg, ok := s.staffCertificate(w, r)
+	if !ok {
+		return
+	}
+	if reg.RevokedAt != nil {
+		s.clientError(w, r, http.StatusGone, "clinic.certs.revoked_no_download")
+		return
+	}
+	b, err := s.clinics.CertificatePDF(c, reg)
+	if err == nil {
+		err = s.clinics.RecordCertificateExport(r.Context(), actor(r), c.ID, "pdf-one", 1)
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	sendPDF(w, "sertifikat-"+clinic.FormatCode(reg.CertCode)+".pdf", b)
+}
+
+type revokeForm struct {
+	Reason  string `form:"reason"`
+	Confirm string `form:"confirm"`
+}
+
+// clinicRevokePage asks for the reason and a confirmation before revoking a certificate.
+func (s *Server) clinicRevokePage(w http.ResponseWriter, r *http.Request) {
+	c, reg, ok := s.staffCertificate(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, pages.Revoke(s.base(r, "clinic.certs.revoke_heading"), pages.RevokeProps{C: c, R: reg, Errs: map[string]string{}}))
+}
+
+func (s *Server) clinicRevoke(w http.ResponseWriter, r *http.Request) {
+	c, reg, ok := s.staffCertificate(w, r)
+	if !ok {
+		return
+	}
+	var f revokeForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	errs := map[string]string{}
+	reason := strings.TrimSpace(f.Reason)
+	if reason == "" {
+		errs["reason"] = "clinic.err.revoke_reason"
+	} else if len([]rune(reason)) > 500 {
+		errs["reason"] = "form.too_long"
+	}
+	if f.Confirm != "yes" {
+		errs["confirm"] = "clinic.err.revoke_confirm"
+	}
+	if len(errs) == 0 {
+		err := s.clinics.RevokeCertificate(r.Context(), actor(r), staffScope(r), c.ID, reg.ID, reason)
+		switch {
+		case err == nil:
+			s.flash(r, "clinic.flash.revoked")
+			redirect(w, r, "/staf/klinik/"+strconv.FormatInt(c.ID, 10)+"/sertifikat")
+			return
+		case errors.Is(err, clinic.ErrState):
+			errs["_form"] = "clinic.err.already_revoked"
+		default:
+			s.serveError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, pages.Revoke(s.base(r, "clinic.certs.revoke_heading"), pages.RevokeProps{C: c, R: reg, Reason: f.Reason, Confirm: f.Confirm == "yes", Errs: errs}))
+}

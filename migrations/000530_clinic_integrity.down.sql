@@ -1,0 +1,11 @@
+ALTER TABLE clinic_registrations
+    DROP CONSTRAINT clinic_registrations_npsn_fkey,
+    DROP CONSTRAINT clinic_registrations_revoked_check,
+    DROP COLUMN link_sent_at,
+    DROP COLUMN cert_revoked_reason,
+    DROP COLUMN cert_revoked_by,
+    DROP COLUMN cert_revoked_at;
+ALTER TABLE clinics
+    DROP COLUMN min_sessions,
+    DROP COLUMN checkin_after_minutes,
+    DROP COLUMN checkin_before_minutes;
