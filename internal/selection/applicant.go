@@ -256,7 +256,7 @@ func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID i
 }
 
 // Decline gives up the applicant's seat; the best cadangan of the same kab/kota moves up.
-func (s *Store) Decline(ctx context.Context, actor audit.Actor, userID, seatID int64, now, nextConfirmBy time.Time, baseURL string) error {
+func (s *Store) Decline(ctx context.Context, actor audit.Actor, userID, seatID int64, now time.Time, baseURL string) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		status, _, err := ownSeat(ctx, tx, userID, seatID)
 		if err != nil {
@@ -265,13 +265,13 @@ func (s *Store) Decline(ctx context.Context, actor audit.Actor, userID, seatID i
 		if status != "offered" && status != "confirmed" {
 			return fmt.Errorf("seat %d is %s: %w", seatID, status, database.ErrConflict)
 		}
-		return s.free(ctx, tx, actor, seatID, "declined", now, nextConfirmBy, baseURL)
+		return s.free(ctx, tx, actor, seatID, "declined", now, baseURL)
 	})
 }
 
 // ExpireOverdue frees every offered seat past its deadline and moves up cadangan. It returns how
 // many seats were freed.
-func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now, nextConfirmBy time.Time, baseURL string) (int, error) {
+func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now time.Time, baseURL string) (int, error) {
 	var n int
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `SELECT id FROM pembekalan_seats WHERE status = 'offered' AND confirm_by < $1 ORDER BY id FOR UPDATE`, now)
@@ -280,7 +280,7 @@ func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now, nextC
 			return err
 		}
 		for _, id := range ids {
-			if err := s.free(ctx, tx, actor, id, "expired", now, nextConfirmBy, baseURL); err != nil {
+			if err := s.free(ctx, tx, actor, id, "expired", now, baseURL); err != nil {
 				return err
 			}
 		}
@@ -291,21 +291,28 @@ func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now, nextC
 }
 
 // free marks a seat declined or expired and offers a seat to the best cadangan of the same
-// kab/kota (in the seat's run) who has no seat yet, by email.
-func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID int64, status string, now, nextConfirmBy time.Time, baseURL string) error {
-	var runID int64
+// kab/kota (in the seat's run) who has no seat yet, by email, to confirm within the cohort's
+// confirmation days from now.
+func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID int64, status string, now time.Time, baseURL string) error {
+	var runID, cohortID int64
 	var reg string
-	if err := tx.QueryRow(ctx, `UPDATE pembekalan_seats SET status = $2, freed_at = $3 WHERE id = $1 RETURNING run_id, regency_code`,
-		seatID, status, now).Scan(&runID, &reg); err != nil {
+	if err := tx.QueryRow(ctx, `UPDATE pembekalan_seats SET status = $2, freed_at = $3 WHERE id = $1
+		RETURNING run_id, regency_code, (SELECT cohort_id FROM result_runs WHERE id = run_id)`,
+		seatID, status, now).Scan(&runID, &reg, &cohortID); err != nil {
 		return err
 	}
+	prog, err := loadProgram(ctx, tx, cohortID)
+	if err != nil {
+		return err
+	}
+	nextConfirmBy := prog.ConfirmBy(now)
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200202, hashtext($1))`, reg); err != nil {
 		return err
 	}
 	detail := map[string]any{"status": status}
 	var next int64
 	var to, name string
-	err := tx.QueryRow(ctx, `SELECT rr.application_id, u.email, u.name FROM run_results rr
+	err = tx.QueryRow(ctx, `SELECT rr.application_id, u.email, u.name FROM run_results rr
 		JOIN applications a ON a.id = rr.application_id JOIN users u ON u.id = a.user_id
 		WHERE rr.run_id = $1 AND rr.regency_code = $2 AND rr.outcome = 'cadangan'
 		AND NOT EXISTS (SELECT 1 FROM pembekalan_seats ps WHERE ps.run_id = rr.run_id AND ps.application_id = rr.application_id)
@@ -343,14 +350,24 @@ func (s *Store) RecordAbsence(ctx context.Context, actor audit.Actor, runID, sea
 }
 
 // recordBriefing moves a confirmed seat of the run to attended or absent, audited.
+// Briefing attendance is recorded only within the cohort's pembekalan dates (*DateError).
 func (s *Store) recordBriefing(ctx context.Context, actor audit.Actor, runID, seatID int64, now time.Time, status string) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pembekalan_seats WHERE id = $1 AND run_id = $2)`, seatID, runID).Scan(&exists); err != nil {
+		var cohortID int64
+		err := tx.QueryRow(ctx, `SELECT r.cohort_id FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
+			WHERE ps.id = $1 AND ps.run_id = $2`, seatID, runID).Scan(&cohortID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("seat %d of run %d: %w", seatID, runID, database.ErrNotFound)
+		}
+		if err != nil {
 			return err
 		}
-		if !exists {
-			return fmt.Errorf("seat %d of run %d: %w", seatID, runID, database.ErrNotFound)
+		prog, err := loadProgram(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		if err := checkDates(prog.Pembekalan, "pembekalan", now); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = $4,
 				attended_at = CASE WHEN $4 = 'attended' THEN $3::timestamptz ELSE attended_at END

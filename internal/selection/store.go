@@ -255,13 +255,19 @@ func stageFinals(ctx context.Context, q querier, cohortID int64, stage Stage, r 
 // AutoAssign gives every eligible application of a cohort two assessors in a stage (evenly
 // loaded, never from the applicant's school, optionally never from the same kab/kota).
 // Eligible: verval passed; for tahap 2 stages also a decided tahap 1 score at its passing
-// grade. It returns how many sheets were created.
-func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int64, stage Stage, due time.Time) (int, error) {
+// grade. Sheets are due the cohort's sheet due days after now. It returns how many sheets were
+// created.
+func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int64, stage Stage, now time.Time) (int, error) {
 	var n int
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
 			return err
 		}
+		prog, err := loadProgram(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		due := prog.SheetDue(now)
 		sr, err := loadRubric(ctx, tx, cohortID, stage)
 		if err != nil {
 			return err
@@ -656,8 +662,10 @@ func (f SheetForm) Parse(r Rubric) ([]ScoreItem, map[string]string) {
 
 // SaveSheet stores an assessor's scores as a draft or submits them (locked afterwards). When the
 // submission completes two sheets that differ by more than the threshold, a third assessor is
-// assigned at once. It returns whether a third assessor was assigned.
-func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sheetID int64, items []ScoreItem, submit bool, due time.Time) (bool, error) {
+// assigned at once (due the cohort's sheet due days after now). Scoring is refused outside the
+// stage's dates (administrasi for tahap 1, simulasi for tahap 2) with a *DateError. It returns
+// whether a third assessor was assigned.
+func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sheetID int64, items []ScoreItem, submit bool, now time.Time) (bool, error) {
 	var third bool
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		var appID, cohortID int64
@@ -675,6 +683,15 @@ func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sh
 		if submitted {
 			return fmt.Errorf("sheet %d: %w", sheetID, ErrLocked)
 		}
+		prog, err := loadProgram(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		dates, name := prog.ScoringDates(stage)
+		if err := checkDates(dates, name, now); err != nil {
+			return err
+		}
+		due := prog.SheetDue(now)
 		sr, err := loadRubric(ctx, tx, cohortID, stage)
 		if err != nil {
 			return err

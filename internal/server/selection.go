@@ -20,13 +20,10 @@ import (
 	selectionpage "penggerak/web/pages/selection"
 )
 
-// Deadlines of the selection: sheets are due two weeks after assignment; a pembekalan seat must
-// be confirmed within seven days of publication (or of a promotion).
-const (
-	sheetDue   = 14 * 24 * time.Hour
-	confirmDue = 7 * 24 * time.Hour
-	maxPakta   = selection.MaxPakta
-)
+// maxPakta bounds the Pakta Integritas upload. Every deadline of the selection (sheet due days,
+// tahap 2 due hours, confirmation days, appeal window) is the cohort's configuration
+// (selection.Program), never a constant here.
+const maxPakta = selection.MaxPakta
 
 func (s *Server) sel() *selection.Store { return selection.NewStore(s.db) }
 
@@ -58,6 +55,10 @@ func (s *Server) selectionError(w http.ResponseWriter, r *http.Request, err erro
 		s.errorPage(w, r, http.StatusConflict, "selection.error.too_few")
 	case errors.Is(err, selection.ErrScoringPending):
 		s.errorPage(w, r, http.StatusConflict, "selection.error.scoring_pending")
+	case errors.Is(err, selection.ErrOutsideDates):
+		de, _ := selection.AsDateError(err)
+		s.render(w, r, http.StatusConflict, selectionpage.Refused(s.base(r, "error.title"), http.StatusConflict,
+			"selection.error.outside_dates", selectionpage.DateData(r.Context(), de)))
 	default:
 		s.storeError(w, r, err)
 	}
@@ -162,7 +163,7 @@ func (s *Server) autoAssign(w http.ResponseWriter, r *http.Request) {
 	if !ok || !ok2 {
 		return
 	}
-	if _, err := s.sel().AutoAssign(r.Context(), actor(r), id, st, s.now().Add(sheetDue)); err != nil {
+	if _, err := s.sel().AutoAssign(r.Context(), actor(r), id, st, s.now()); err != nil {
 		s.selectionError(w, r, err)
 		return
 	}
@@ -267,7 +268,12 @@ func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) {
 	if !s.decode(w, r, &f) {
 		return
 	}
-	err := s.sel().Publish(r.Context(), actor(r), id, f.Override, s.now().Add(confirmDue), s.cfg.BaseURL)
+	prog, err := s.sel().RunProgram(r.Context(), id)
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	err = s.sel().Publish(r.Context(), actor(r), id, f.Override, prog.ConfirmBy(s.now()), s.cfg.BaseURL)
 	if errors.Is(err, selection.ErrNeedsSignOff) {
 		s.flash(r, "selection.publish.needs_signoff")
 		redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
@@ -444,7 +450,7 @@ func (s *Server) saveSheet(w http.ResponseWriter, r *http.Request) {
 			selectionpage.SheetProps{View: v, Form: f, Errors: errs}))
 		return
 	}
-	if _, err := s.sel().SaveSheet(r.Context(), actor(r), uid, id, items, f.Submit, s.now().Add(sheetDue)); err != nil {
+	if _, err := s.sel().SaveSheet(r.Context(), actor(r), uid, id, items, f.Submit, s.now()); err != nil {
 		s.selectionError(w, r, err)
 		return
 	}
@@ -543,7 +549,7 @@ func (s *Server) declineSeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	if err := s.sel().Decline(r.Context(), actor(r), principal(r).User.ID, id, now, now.Add(confirmDue), s.cfg.BaseURL); err != nil {
+	if err := s.sel().Decline(r.Context(), actor(r), principal(r).User.ID, id, now, s.cfg.BaseURL); err != nil {
 		s.selectionError(w, r, err)
 		return
 	}
@@ -572,7 +578,7 @@ func (s *Server) expireSeats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	if _, err := s.sel().ExpireOverdue(r.Context(), actor(r), now, now.Add(confirmDue), s.cfg.BaseURL); err != nil {
+	if _, err := s.sel().ExpireOverdue(r.Context(), actor(r), now, s.cfg.BaseURL); err != nil {
 		s.selectionError(w, r, err)
 		return
 	}
