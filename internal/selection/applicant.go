@@ -64,6 +64,37 @@ type Breakdown struct {
 	CorrectionOf *int64
 	Reason       string
 	Timezone     string // WIB, WITA or WIT of the applicant's province
+	// ApplicationID is the application the result is of.
+	ApplicationID int64
+	// AppealCloses is when the appeal window of this publication closes (server clock).
+	AppealCloses time.Time
+	// Appeals are the applicant's appeals in this cohort (every run), oldest first.
+	Appeals []Appeal
+}
+
+// CanAppeal reports whether the applicant may still file an appeal against this result at now
+// for stage: tidak lulus or cadangan, the window open, no appeal of that stage yet.
+func (b Breakdown) CanAppeal(st Stage, now time.Time) bool {
+	if b.Outcome == Lulus || !now.Before(b.AppealCloses) {
+		return false
+	}
+	for _, a := range b.Appeals {
+		if a.Stage == st {
+			return false
+		}
+	}
+	return true
+}
+
+// AppealStages are the stages the applicant may still appeal at now.
+func (b Breakdown) AppealStages(now time.Time) []Stage {
+	var out []Stage
+	for _, sb := range b.Stages {
+		if b.CanAppeal(sb.Stage, now) {
+			out = append(out, sb.Stage)
+		}
+	}
+	return out
 }
 
 // MyResults returns the applicant's results from the latest published run of each cohort they
@@ -71,7 +102,8 @@ type Breakdown struct {
 func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error) {
 	rows, _ := s.db.Query(ctx, `SELECT DISTINCT ON (a.cohort_id) r.id, a.id, a.cohort_id, c.name, g.name, rr.outcome, rr.score::float8, rr.rank,
 			(SELECT count(*) FROM run_results x WHERE x.run_id = r.id AND x.regency_code = rr.regency_code)::int,
-			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason, pr.timezone
+			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason, pr.timezone,
+			r.published_at + make_interval(days => c.appeal_days)
 		FROM applications a JOIN run_results rr ON rr.application_id = a.id JOIN result_runs r ON r.id = rr.run_id
 		JOIN cohorts c ON c.id = a.cohort_id JOIN regencies g ON g.code = rr.regency_code JOIN provinces pr ON pr.code = rr.province_code
 		LEFT JOIN cohort_regencies cr ON cr.cohort_id = a.cohort_id AND cr.regency_code = rr.regency_code
@@ -82,13 +114,15 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 		appID   int64
 		cohort  int64
 		stScore []float64
+		runAt   time.Time
 	}
 	var heads []head
 	var h head
 	var outcome string
 	_, err := pgx.ForEachRow(rows, []any{&h.b.RunID, &h.appID, &h.cohort, &h.b.CohortName, &h.b.RegencyName, &outcome, &h.b.Score, &h.b.Rank,
-		&h.b.Competitors, &h.b.Quota, &h.b.PublishedAt, &h.stScore, &h.b.CorrectionOf, &h.b.Reason, &h.b.Timezone}, func() error {
+		&h.b.Competitors, &h.b.Quota, &h.b.PublishedAt, &h.stScore, &h.b.CorrectionOf, &h.b.Reason, &h.b.Timezone, &h.b.AppealCloses}, func() error {
 		h.b.Outcome = Outcome(outcome)
+		h.b.ApplicationID = h.appID
 		c := h
 		c.stScore = append([]float64(nil), h.stScore...)
 		heads = append(heads, c)
@@ -100,7 +134,7 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 	out := make([]Breakdown, 0, len(heads))
 	for _, h := range heads {
 		var inputs []byte
-		if err := s.db.QueryRow(ctx, `SELECT inputs FROM result_runs WHERE id = $1`, h.b.RunID).Scan(&inputs); err != nil {
+		if err := s.db.QueryRow(ctx, `SELECT inputs, created_at FROM result_runs WHERE id = $1`, h.b.RunID).Scan(&inputs, &h.runAt); err != nil {
 			return nil, err
 		}
 		stages, err := storedStages(inputs)
@@ -116,7 +150,7 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 			if err != nil {
 				return nil, err
 			}
-			finals, err := stageFinalsOf(ctx, s, h.appID, sg.Stage, sr.Rubric)
+			finals, err := stageFinalsOf(ctx, s, h.appID, sg.Stage, sr.Rubric, h.runAt)
 			if err != nil {
 				return nil, err
 			}
@@ -141,33 +175,39 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 		} else if !errors.Is(err, pgx.ErrNoRows) {
 			return nil, err
 		}
+		if h.b.Appeals, err = s.appealsOf(ctx, h.appID); err != nil {
+			return nil, err
+		}
 		out = append(out, h.b)
 	}
 	return out, nil
 }
 
-func stageFinalsOf(ctx context.Context, s *Store, appID int64, stage Stage, r Rubric) (StageFinal, error) {
-	rows, _ := s.db.Query(ctx, `SELECT sh.scores FROM score_sheets sh
-		WHERE sh.application_id = $1 AND sh.stage = $2 AND sh.submitted_at IS NOT NULL ORDER BY sh.adjudicator, sh.id`, appID, stage)
+// stageFinalsOf is the final of one application in one stage as the run made at runAt saw it:
+// sheets submitted later (an appeal's re-score) belong to the correction run, not to this one.
+func stageFinalsOf(ctx context.Context, s *Store, appID int64, stage Stage, r Rubric, runAt time.Time) (StageFinal, error) {
+	rows, _ := s.db.Query(ctx, `SELECT sh.scores, sh.appeal_id IS NOT NULL FROM score_sheets sh
+		WHERE sh.application_id = $1 AND sh.stage = $2 AND sh.submitted_at IS NOT NULL AND sh.submitted_at <= $3
+		ORDER BY sh.adjudicator, sh.id`, appID, stage, runAt)
 	var sheets [][]int
+	var appealSheet []int
 	var sc []int32
-	if _, err := pgx.ForEachRow(rows, []any{&sc}, func() error {
+	var appeal bool
+	if _, err := pgx.ForEachRow(rows, []any{&sc, &appeal}, func() error {
 		s := make([]int, len(sc))
 		for i, v := range sc {
 			s[i] = int(v)
 		}
-		sheets = append(sheets, s)
+		if appeal {
+			appealSheet = s
+		} else {
+			sheets = append(sheets, s)
+		}
 		return nil
 	}); err != nil {
 		return StageFinal{}, err
 	}
-	if len(sheets) < 2 || len(sheets) > 3 {
-		return StageFinal{}, nil
-	}
-	f, err := r.Finalize(sheets)
-	if err != nil {
-		return StageFinal{}, nil
-	}
+	f, _ := finalOf(r, sheets, appealSheet)
 	return f, nil
 }
 

@@ -96,6 +96,17 @@ func runInput(ctx context.Context, q querier, cohortID int64) (RunInput, []Appli
 func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corrects int64, reason string) (int64, error) {
 	var id int64
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		id, err = createRun(ctx, tx, actor, cohortID, corrects, reason)
+		return err
+	})
+	return id, err
+}
+
+// createRun computes and stores a run inside tx (see CreateRun).
+func createRun(ctx context.Context, tx pgx.Tx, actor audit.Actor, cohortID, corrects int64, reason string) (int64, error) {
+	var id int64
+	err := func() error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200201, $1::int)`, cohortID); err != nil {
 			return err
 		}
@@ -171,7 +182,7 @@ func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corr
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.run.create", ObjectType: "result_run", ObjectID: strconv.FormatInt(id, 10),
 			Detail: map[string]any{"cohort_id": cohortID, "corrects": corrects, "reason": reason, "input_hash": out.InputHash,
 				"output_hash": out.OutputHash, "results": len(out.Results)}})
-	})
+	}()
 	return id, err
 }
 

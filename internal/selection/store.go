@@ -215,21 +215,29 @@ type sheetRow struct {
 // submitted sheets. Applications without two submitted sheets (or waiting for a third) are
 // absent, or present with NeedThird.
 func stageFinals(ctx context.Context, q querier, cohortID int64, stage Stage, r Rubric) (map[int64]StageFinal, error) {
-	rows, _ := q.Query(ctx, `SELECT sh.application_id, sh.id, sh.scores
+	rows, _ := q.Query(ctx, `SELECT sh.application_id, sh.id, sh.scores, sh.appeal_id IS NOT NULL
 		FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
 		WHERE a.cohort_id = $1 AND sh.stage = $2 AND sh.submitted_at IS NOT NULL
 		ORDER BY sh.application_id, sh.adjudicator, sh.id`, cohortID, stage)
 	sheets := map[int64][][]int{}
+	appeals := map[int64][]int{}
 	var order []int64
 	var app, id int64
 	var scores []int32
-	_, err := pgx.ForEachRow(rows, []any{&app, &id, &scores}, func() error {
+	var appeal bool
+	_, err := pgx.ForEachRow(rows, []any{&app, &id, &scores, &appeal}, func() error {
 		s := make([]int, len(scores))
 		for i, v := range scores {
 			s[i] = int(v)
 		}
 		if _, ok := sheets[app]; !ok {
-			order = append(order, app)
+			if _, ok := appeals[app]; !ok {
+				order = append(order, app)
+			}
+		}
+		if appeal {
+			appeals[app] = s // the latest appeal re-score (sheets come in id order)
+			return nil
 		}
 		sheets[app] = append(sheets[app], s)
 		return nil
@@ -239,17 +247,37 @@ func stageFinals(ctx context.Context, q querier, cohortID int64, stage Stage, r 
 	}
 	out := make(map[int64]StageFinal, len(order))
 	for _, app := range order {
-		sh := sheets[app]
-		if len(sh) < 2 || len(sh) > 3 {
-			continue
+		if f, ok := finalOf(r, sheets[app], appeals[app]); ok {
+			out[app] = f
 		}
-		f, err := r.Finalize(sh)
-		if err != nil {
-			continue // a sheet on an older rubric shape is never counted silently: it stays undecided
-		}
-		out[app] = f
 	}
 	return out, nil
+}
+
+// finalOf is the final of one application in one stage: the re-score of an upheld appeal when
+// there is one (a new assessor's sheet replaces the stage's score), otherwise the two-assessor
+// rule over the regular sheets. ok is false while undecided (fewer than two sheets, or a sheet
+// on an older rubric shape: never counted silently).
+func finalOf(r Rubric, regular [][]int, appeal []int) (StageFinal, bool) {
+	if appeal != nil {
+		v, err := r.StageScore(appeal)
+		if err != nil {
+			return StageFinal{}, false
+		}
+		means := make([]float64, len(appeal))
+		for i, x := range appeal {
+			means[i] = float64(x)
+		}
+		return StageFinal{Sheets: []float64{v}, Score: v, CriterionMeans: means, Counted: []int{0}, Appeal: true}, true
+	}
+	if len(regular) < 2 || len(regular) > 3 {
+		return StageFinal{}, false
+	}
+	f, err := r.Finalize(regular)
+	if err != nil {
+		return StageFinal{}, false
+	}
+	return f, true
 }
 
 // AutoAssign gives every eligible application of a cohort two assessors in a stage (evenly
@@ -291,7 +319,7 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 		}
 		rows, _ := tx.Query(ctx, `SELECT a.id, a.npsn, a.regency_code,
 				coalesce(array_agg(sh.assessor_id) FILTER (WHERE sh.id IS NOT NULL), '{}'),
-				count(sh.id) FILTER (WHERE NOT sh.adjudicator)
+				count(sh.id) FILTER (WHERE NOT sh.adjudicator AND sh.appeal_id IS NULL)
 			FROM applications a LEFT JOIN score_sheets sh ON sh.application_id = a.id AND sh.stage = $2
 			WHERE a.cohort_id = $1 AND a.status = 'lolos_verval'
 			GROUP BY a.id ORDER BY a.id`, cohortID, stage)
@@ -670,10 +698,10 @@ func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sh
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		var appID, cohortID int64
 		var stage Stage
-		var submitted bool
-		err := tx.QueryRow(ctx, `SELECT sh.application_id, a.cohort_id, sh.stage, sh.submitted_at IS NOT NULL
+		var submitted, appeal bool
+		err := tx.QueryRow(ctx, `SELECT sh.application_id, a.cohort_id, sh.stage, sh.submitted_at IS NOT NULL, sh.appeal_id IS NOT NULL
 			FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
-			WHERE sh.id = $1 AND sh.assessor_id = $2 FOR UPDATE OF sh`, sheetID, assessorID).Scan(&appID, &cohortID, &stage, &submitted)
+			WHERE sh.id = $1 AND sh.assessor_id = $2 FOR UPDATE OF sh`, sheetID, assessorID).Scan(&appID, &cohortID, &stage, &submitted, &appeal)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("sheet %d: %w", sheetID, database.ErrNotFound)
 		}
@@ -687,9 +715,11 @@ func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sh
 		if err != nil {
 			return err
 		}
-		dates, name := prog.ScoringDates(stage)
-		if err := checkDates(dates, name, now); err != nil {
-			return err
+		// An appeal's re-score happens after publication, outside the stage's own dates.
+		if dates, name := prog.ScoringDates(stage); !appeal {
+			if err := checkDates(dates, name, now); err != nil {
+				return err
+			}
 		}
 		due := prog.SheetDue(now)
 		sr, err := loadRubric(ctx, tx, cohortID, stage)
@@ -727,8 +757,10 @@ func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sh
 			if _, err := tx.Exec(ctx, `UPDATE score_sheets SET submitted_at = now(), stage_score = $2, scores = $3 WHERE id = $1`, sheetID, score, scores); err != nil {
 				return err
 			}
-			if third, err = s.maybeAdjudicate(ctx, tx, actor, appID, cohortID, stage, sr, due); err != nil {
-				return err
+			if !appeal {
+				if third, err = s.maybeAdjudicate(ctx, tx, actor, appID, cohortID, stage, sr, due); err != nil {
+					return err
+				}
 			}
 			detail["third_assigned"] = third
 		}
@@ -744,7 +776,7 @@ func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sh
 // maybeAdjudicate assigns a third assessor when both regular sheets are in and too far apart.
 func (s *Store) maybeAdjudicate(ctx context.Context, tx pgx.Tx, actor audit.Actor, appID, cohortID int64, stage Stage, sr StageRubric, due time.Time) (bool, error) {
 	rows, _ := tx.Query(ctx, `SELECT stage_score::float8, assessor_id, adjudicator FROM score_sheets
-		WHERE application_id = $1 AND stage = $2 ORDER BY id`, appID, stage)
+		WHERE application_id = $1 AND stage = $2 AND appeal_id IS NULL ORDER BY id`, appID, stage)
 	var scores []float64
 	var exclude []int64
 	var pending, hasThird bool
