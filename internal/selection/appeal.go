@@ -328,7 +328,7 @@ func (s *Store) RejectAppeal(ctx context.Context, actor audit.Actor, id int64, r
 			return fmt.Errorf("appeal %d is %s: %w: %w", id, status, ErrAppealDecided, database.ErrConflict)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE selection_appeals SET status = 'ditolak', decision_reason = $2, decided_by = $3, decided_at = $4 WHERE id = $1`,
-			id, reason, actor.UserID, now); err != nil {
+			id, reason, nullID(actor.UserID), now); err != nil {
 			return err
 		}
 		m := letter(lang, "selection.mail.appeal_rejected", map[string]any{"Name": name, "Number": id, "Stage": string(stage), "Reason": reason})
@@ -385,7 +385,7 @@ func (s *Store) UpholdAppeal(ctx context.Context, actor audit.Actor, id int64, r
 			return fmt.Errorf("appeal %d: %w: %w", id, err, database.ErrConflict)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE selection_appeals SET status = 'diterima', decision_reason = $2, decided_by = $3, decided_at = $4 WHERE id = $1`,
-			id, reason, actor.UserID, now); err != nil {
+			id, reason, nullID(actor.UserID), now); err != nil {
 			return err
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO score_sheets (application_id, stage, assessor_id, assigned_by, due_at, appeal_id)

@@ -469,6 +469,12 @@ func (s *Server) myResult(w http.ResponseWriter, r *http.Request) {
 
 // renderMyResult renders the results page with status and the errors of a refused seat action.
 func (s *Server) renderMyResult(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
+	s.renderMyResultWith(w, r, status, errs, selectionpage.AppealInput{}, nil)
+}
+
+// renderMyResultWith renders the results page with a refused appeal form as typed and its errors.
+func (s *Server) renderMyResultWith(w http.ResponseWriter, r *http.Request, status int, errs map[string]string,
+	appeal selectionpage.AppealInput, appealErrs map[string]string) {
 	uid := principal(r).User.ID
 	bs, err := s.sel().MyResults(r.Context(), uid)
 	if err != nil {
@@ -480,7 +486,8 @@ func (s *Server) renderMyResult(w http.ResponseWriter, r *http.Request, status i
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, selectionpage.MyResult(s.base(r, "selection.my.title"), bs, slots, s.now(), errs))
+	s.render(w, r, status, selectionpage.MyResult(s.base(r, "selection.my.title"), bs, slots, s.now(), errs,
+		selectionpage.MyAppeal{Input: appeal, Errors: appealErrs}))
 }
 
 // confirmSeat confirms participation with the signed Pakta Integritas (PDF).
@@ -774,6 +781,9 @@ func (s *Server) addSelectionCards(r *http.Request, props *dashboard.Props) erro
 		props.Add(account.RoleAsesor, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.open_sheets", Count: n, Href: "/asesor/penilaian", LinkKey: "selection.sheets.title"}))
 	}
 	props.Add(account.RoleAdmin, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.admin", Count: -1, Href: "/admin/seleksi", LinkKey: "selection.home.title"}))
+	for _, role := range []account.Role{account.RoleAdmin, account.RoleBGP} {
+		props.Add(role, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.appeals", Count: -1, Href: "/seleksi/sanggah", LinkKey: "selection.appeal.queue"}))
+	}
 	for _, role := range []account.Role{account.RoleBGP, account.RoleDinas} {
 		props.Add(role, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card." + string(role), Count: -1, Href: "/seleksi/hasil", LinkKey: "selection.runs.title"}))
 	}

@@ -2,6 +2,7 @@ package selectionpage
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"penggerak/internal/clinic"
@@ -28,4 +29,88 @@ func longDay(ctx context.Context, t *time.Time) string {
 		return t.Format("2 January 2006")
 	}
 	return clinic.TanggalSingkat(*t)
+}
+
+// AppealInput is an appeal form as the applicant typed it (RunID 0: none typed).
+type AppealInput struct {
+	RunID         int64
+	Stage, Reason string
+}
+
+// MyAppeal is the appeal form state of the applicant's results page.
+type MyAppeal struct {
+	Input  AppealInput
+	Errors map[string]string
+}
+
+// For returns the typed input and errors when they belong to run's form.
+func (m MyAppeal) For(run int64) (AppealInput, map[string]string) {
+	if m.Input.RunID != run {
+		return AppealInput{}, nil
+	}
+	return m.Input, m.Errors
+}
+
+// AppealProps is one appeal's page: the appeal with the applicant's scores and, for the national
+// admin, the decision forms (Action names the refused form, Decision its typed reason).
+type AppealProps struct {
+	View     selection.AppealView
+	Admin    bool
+	Action   string
+	Decision string
+	Errors   map[string]string
+}
+
+// typed is the reason typed into the form of action (kept only for the refused form).
+func (p AppealProps) typed(action string) string {
+	if p.Action == action {
+		return p.Decision
+	}
+	return ""
+}
+
+// errFor is the error of field in the form of action.
+func (p AppealProps) errFor(action, field string) string {
+	if p.Action != action {
+		return ""
+	}
+	return p.Errors[field]
+}
+
+func appealStatusKey(s string) string { return "selection.appeal.status." + s }
+
+// sheetLabel names a sheet of the appealed stage without its assessor: "Asesor 1", "Asesor
+// ketiga", "Penilaian ulang (sanggah)".
+func sheetLabel(ctx context.Context, i int, sh selection.AppealSheet) string {
+	switch {
+	case sh.Appeal:
+		return i18n.T(ctx, "selection.appeal.sheet_rescore")
+	case sh.Adjudicator:
+		return i18n.T(ctx, "selection.appeal.sheet_third")
+	}
+	return i18n.T(ctx, "selection.appeal.sheet_n", map[string]any{"N": i + 1})
+}
+
+func describe(err, hint string) string {
+	switch {
+	case err != "" && hint != "":
+		return err + " " + hint
+	case err != "":
+		return err
+	}
+	return hint
+}
+
+func itemScore(sh selection.AppealSheet, i int) string {
+	if i < len(sh.Scores) {
+		return strconv.Itoa(sh.Scores[i])
+	}
+	return "–"
+}
+
+func ternary(c bool, a, b string) string {
+	if c {
+		return a
+	}
+	return b
 }
