@@ -21,12 +21,31 @@ import (
 	"penggerak/internal/mail"
 )
 
-// CriterionBreakdown is one criterion's mean over the counted assessors.
+// CriterionBreakdown is one criterion's mean over the counted assessors, with its weight.
 type CriterionBreakdown struct {
-	Name string
-	Mean float64
-	Min  int
-	Max  int
+	Name   string
+	Mean   float64
+	Min    int
+	Max    int
+	Weight float64
+}
+
+// Normalised is the mean on 0-100: (mean − min) / (max − min) × 100.
+func (c CriterionBreakdown) Normalised() float64 {
+	return Round2((c.Mean - float64(c.Min)) * 100 / float64(c.Max-c.Min))
+}
+
+// TieRule names the rule that decided between the applicant and someone with the same overall
+// score in their kab/kota whose outcome differs.
+type TieRule struct {
+	// Rule is "first_criterion" or "submission".
+	Rule string
+	// Mine and Theirs are the first-criterion means (first_criterion) of the applicant and the
+	// other; MyTime and TheirTime their submission times (submission).
+	Mine, Theirs      float64
+	MyTime, TheirTime time.Time
+	// Won: the applicant came out ahead.
+	Won bool
 }
 
 // StageBreakdown is one stage's part of an applicant's result.
@@ -35,6 +54,7 @@ type StageBreakdown struct {
 	Score        float64
 	Scored       bool
 	PassingGrade float64
+	Weight       float64 // the stage's weight in the overall score
 	Criteria     []CriterionBreakdown
 }
 
@@ -61,6 +81,9 @@ type Breakdown struct {
 	PublishedAt  time.Time
 	Stages       []StageBreakdown
 	Seat         *Seat
+	// Tie, when set, is the tie rule that decided the applicant's outcome against someone with
+	// the same overall score.
+	Tie          *TieRule
 	CorrectionOf *int64
 	Reason       string
 	Timezone     string // WIB, WITA or WIT of the applicant's province
@@ -142,7 +165,7 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 			return nil, err
 		}
 		for k, sg := range stages {
-			sb := StageBreakdown{Stage: sg.Stage, PassingGrade: sg.PassingGrade}
+			sb := StageBreakdown{Stage: sg.Stage, PassingGrade: sg.PassingGrade, Weight: sg.Weight}
 			if k < len(h.stScore) && h.stScore[k] >= 0 {
 				sb.Score, sb.Scored = h.stScore[k], true
 			}
@@ -155,7 +178,7 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 				return nil, err
 			}
 			for i, c := range sr.Rubric.Criteria {
-				cb := CriterionBreakdown{Name: c.Name, Min: c.Min, Max: c.Max}
+				cb := CriterionBreakdown{Name: c.Name, Min: c.Min, Max: c.Max, Weight: c.Weight}
 				if i < len(finals.CriterionMeans) {
 					cb.Mean = finals.CriterionMeans[i]
 				}
@@ -176,6 +199,9 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 			return nil, err
 		}
 		if h.b.Appeals, err = s.appealsOf(ctx, h.appID); err != nil {
+			return nil, err
+		}
+		if h.b.Tie, err = s.tieOf(ctx, h.b.RunID, h.appID); err != nil {
 			return nil, err
 		}
 		out = append(out, h.b)
@@ -428,6 +454,7 @@ type SeatRow struct {
 	RegistrationNumber string     `db:"registration_number"`
 	Name               string     `db:"name"`
 	RegencyCode        string     `db:"regency_code"`
+	RegencyName        string     `db:"regency_name"`
 	Status             string     `db:"status"`
 	ConfirmBy          time.Time  `db:"confirm_by"`
 	Promoted           bool       `db:"promoted"`
@@ -437,8 +464,8 @@ type SeatRow struct {
 // Seats lists the pembekalan seats of a run.
 func (s *Store) Seats(ctx context.Context, runID int64) ([]SeatRow, error) {
 	rows, _ := s.db.Query(ctx, `SELECT ps.id, coalesce(a.registration_number, '') AS registration_number, a.applicant_name AS name,
-			ps.regency_code, ps.status, ps.confirm_by, ps.promoted_from IS NOT NULL AS promoted, ps.attended_at
-		FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id
+			ps.regency_code, g.name AS regency_name, ps.status, ps.confirm_by, ps.promoted_from IS NOT NULL AS promoted, ps.attended_at
+		FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id JOIN regencies g ON g.code = ps.regency_code
 		WHERE ps.run_id = $1 ORDER BY ps.regency_code, ps.id LIMIT 1000`, runID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[SeatRow])
 }
@@ -462,4 +489,29 @@ func (s *Store) Participants(ctx context.Context, cohortID int64) ([]int64, erro
 	rows, _ := s.db.Query(ctx, `SELECT ps.application_id FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
 		WHERE r.cohort_id = $1 AND ps.status = 'attended' ORDER BY ps.application_id`, cohortID)
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// tieOf finds the tie rule that decided the applicant's outcome: the best-ranked applicant of the
+// same kab/kota in the run with the same overall score and a different outcome, and which rule
+// ordered the two (the first criterion, else the earlier submission). nil when no tie decided.
+func (s *Store) tieOf(ctx context.Context, runID, appID int64) (*TieRule, error) {
+	var t TieRule
+	var myRank, theirRank int
+	err := s.db.QueryRow(ctx, `SELECT me.first_criterion::float8, me.submitted_at, me.rank, o.first_criterion::float8, o.submitted_at, o.rank
+		FROM run_results me JOIN run_results o ON o.run_id = me.run_id AND o.regency_code = me.regency_code
+			AND o.score = me.score AND o.outcome <> me.outcome AND o.application_id <> me.application_id
+		WHERE me.run_id = $1 AND me.application_id = $2 ORDER BY abs(o.rank - me.rank), o.rank LIMIT 1`, runID, appID).
+		Scan(&t.Mine, &t.MyTime, &myRank, &t.Theirs, &t.TheirTime, &theirRank)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.Won = myRank < theirRank
+	t.Rule = "submission"
+	if Round2(t.Mine) != Round2(t.Theirs) {
+		t.Rule = "first_criterion"
+	}
+	return &t, nil
 }

@@ -234,6 +234,7 @@ type ResultRow struct {
 	RegistrationNumber string  `db:"registration_number"`
 	Name               string  `db:"name"`
 	RegencyCode        string  `db:"regency_code"`
+	RegencyName        string  `db:"regency_name"`
 	Score              float64 `db:"score"`
 	Outcome            string  `db:"outcome"`
 	Rank               int     `db:"rank"`
@@ -301,8 +302,8 @@ func (s *Store) LoadRun(ctx context.Context, runID int64, f RegionFilter, publis
 		return v, err
 	}
 	rows, _ = s.db.Query(ctx, `SELECT rr.application_id, coalesce(a.registration_number, '') AS registration_number, a.applicant_name AS name,
-			rr.regency_code, rr.score::float8 AS score, rr.outcome, rr.rank
-		FROM run_results rr JOIN applications a ON a.id = rr.application_id
+			rr.regency_code, g.name AS regency_name, rr.score::float8 AS score, rr.outcome, rr.rank
+		FROM run_results rr JOIN applications a ON a.id = rr.application_id JOIN regencies g ON g.code = rr.regency_code
 		WHERE rr.run_id = $1`+scope+` ORDER BY rr.regency_code, rr.rank LIMIT $5 OFFSET $6`, append(args, PageSize+1, page*PageSize)...)
 	if v.Rows, err = pgx.CollectRows(rows, pgx.RowToStructByName[ResultRow]); err != nil {
 		return v, err

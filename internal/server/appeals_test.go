@@ -237,6 +237,18 @@ func TestAppealThroughPages(t *testing.T) {
 	if !strings.Contains(res.Body, "Lulus") || !strings.Contains(res.Body, "hasil koreksi setelah penilaian ulang") || !strings.Contains(res.Body, "100.00") {
 		t.Fatalf("teacher after the correction:\n%s", res.Body)
 	}
+	// Every number explained: weights, each criterion on 0–100 with the applicant's numbers, the
+	// stage formula, the quota of the kab/kota, and the tie rule that decided (earlier submission).
+	for _, want := range []string{"(4.00 − 1) ÷ (4 − 1) × 100 = 100.00", "(2 × 100.00 + 1 × 100.00) ÷ (2 + 1) = 100.00",
+		"1 kursi di Kabupaten Ogan Komering Ulu", "Penentunya waktu pengiriman lamaran", "Anda berada di depan."} {
+		if !strings.Contains(res.Body, want) {
+			t.Fatalf("breakdown lacks %q:\n%s", want, res.Body)
+		}
+	}
+	// The ranking for staff names the kab/kota.
+	if res := b16.Get("/seleksi/hasil/" + ids(corr)); !strings.Contains(res.Body, "<td>Kabupaten Ogan Komering Ulu <span") {
+		t.Fatalf("run ranking without kab/kota names:\n%s", res.Body)
+	}
 	if n := selCount(t, a, `SELECT count(*) FROM run_results WHERE run_id = $1 AND application_id = $2 AND outcome = 'cadangan'`, w.Run, w.Second); n != 1 {
 		t.Fatal("the original run changed")
 	}

@@ -2,7 +2,9 @@ package selectionpage
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"penggerak/internal/clinic"
@@ -113,4 +115,50 @@ func ternary(c bool, a, b string) string {
 		return a
 	}
 	return b
+}
+
+// num2 is a number with up to two decimals, without trailing zeros ("2", "1.5").
+func num2(x float64) string { return strconv.FormatFloat(selection.Round2(x), 'f', -1, 64) }
+
+// normalisedText is a criterion's mean put on 0–100 with the applicant's numbers:
+// "(3.50 − 1) ÷ (4 − 1) × 100 = 83.33".
+func normalisedText(c selection.CriterionBreakdown) string {
+	return fmt.Sprintf("(%s − %d) ÷ (%d − %d) × 100 = %s", score(c.Mean), c.Min, c.Max, c.Min, score(c.Normalised()))
+}
+
+// stageFormula is the stage score from the criteria with the applicant's numbers:
+// "(2 × 100.00 + 1 × 66.67) ÷ (2 + 1) = 88.89".
+func stageFormula(st selection.StageBreakdown) string {
+	terms, weights := make([]string, len(st.Criteria)), make([]string, len(st.Criteria))
+	for i, c := range st.Criteria {
+		terms[i] = num2(c.Weight) + " × " + score(c.Normalised())
+		weights[i] = num2(c.Weight)
+	}
+	return "(" + strings.Join(terms, " + ") + ") ÷ (" + strings.Join(weights, " + ") + ") = " + score(st.Score)
+}
+
+// overallFormula is the overall score from the stage scores: "(1 × 88.89 + 1 × 75.00) ÷ (1 + 1) = 81.95".
+func overallFormula(b selection.Breakdown) string {
+	terms, weights := make([]string, len(b.Stages)), make([]string, len(b.Stages))
+	for i, st := range b.Stages {
+		v := 0.0
+		if st.Scored {
+			v = st.Score
+		}
+		terms[i] = num2(st.Weight) + " × " + score(v)
+		weights[i] = num2(st.Weight)
+	}
+	return "(" + strings.Join(terms, " + ") + ") ÷ (" + strings.Join(weights, " + ") + ") = " + score(b.Score)
+}
+
+// tieText explains the tie rule that decided the applicant's outcome.
+func tieText(ctx context.Context, b selection.Breakdown) string {
+	t := b.Tie
+	won := "selection.tie.lost"
+	if t.Won {
+		won = "selection.tie.won"
+	}
+	data := map[string]any{"Score": score(b.Score), "Mine": score(t.Mine), "Theirs": score(t.Theirs),
+		"MyTime": atZone(t.MyTime, b.Timezone), "TheirTime": atZone(t.TheirTime, b.Timezone)}
+	return i18n.T(ctx, "selection.tie."+t.Rule, data) + " " + i18n.T(ctx, won)
 }
