@@ -70,17 +70,17 @@ type Seat struct {
 
 // Breakdown is an applicant's published result with everything that made it.
 type Breakdown struct {
-	RunID        int64
-	CohortName   string
-	RegencyName  string
-	Outcome      Outcome
-	Score        float64
-	Rank         int
-	Competitors  int // applicants ranked in the same kab/kota
-	Quota        int
-	PublishedAt  time.Time
-	Stages       []StageBreakdown
-	Seat         *Seat
+	RunID       int64
+	CohortName  string
+	RegencyName string
+	Outcome     Outcome
+	Score       float64
+	Rank        int
+	Competitors int // applicants ranked in the same kab/kota
+	Quota       int
+	PublishedAt time.Time
+	Stages      []StageBreakdown
+	Seat        *Seat
 	// Tie, when set, is the tie rule that decided the applicant's outcome against someone with
 	// the same overall score.
 	Tie          *TieRule
