@@ -296,17 +296,56 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 			return err
 		}
 		due := prog.SheetDue(now)
-		sr, err := loadRubric(ctx, tx, cohortID, stage)
+		targets, assessors, opt, err := assignInput(ctx, tx, cohortID, stage)
+		if err != nil {
+			return err
+		}
+		as, err := Assign(targets, assessors, opt)
+		if err != nil {
+			return fmt.Errorf("%w: %w", database.ErrConflict, err)
+		}
+		var batch int64
+		if len(as) > 0 {
+			if err := tx.QueryRow(ctx, `INSERT INTO assign_batches (cohort_id, stage, sheets, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
+				cohortID, stage, len(as), nullID(actor.UserID)).Scan(&batch); err != nil {
+				return err
+			}
+			_, err = tx.CopyFrom(ctx, pgx.Identifier{"score_sheets"}, []string{"application_id", "stage", "assessor_id", "assigned_by", "due_at", "batch_id"},
+				pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
+					return []any{as[i].ApplicationID, string(stage), as[i].AssessorID, nullID(actor.UserID), due, batch}, nil
+				}))
+			if err != nil {
+				return err
+			}
+		}
+		n = len(as)
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.assign.auto", ObjectType: "cohort", ObjectID: strconv.FormatInt(cohortID, 10),
+			Detail: map[string]any{"stage": string(stage), "sheets": n, "batch_id": batch}})
+	})
+	return n, err
+}
+
+// assignInput reads what an automatic assignment of a cohort's stage works on: the eligible
+// applications still short of two regular assessors (verval passed; for tahap 2 stages also a
+// decided tahap 1 score at its passing grade), the assessors with their load, and the rubric's
+// conflict rule.
+func assignInput(ctx context.Context, q querier, cohortID int64, stage Stage) ([]AssignTarget, []Assessor, AssignOptions, error) {
+	var targets []AssignTarget
+	var assessors []Assessor
+	var sr StageRubric
+	err := func() error {
+		var err error
+		sr, err = loadRubric(ctx, q, cohortID, stage)
 		if err != nil {
 			return err
 		}
 		eligible := map[int64]bool(nil)
 		if stage != StageTahap1 {
-			t1, err := loadRubric(ctx, tx, cohortID, StageTahap1)
+			t1, err := loadRubric(ctx, q, cohortID, StageTahap1)
 			if err != nil {
 				return err
 			}
-			finals, err := stageFinals(ctx, tx, cohortID, StageTahap1, t1.Rubric)
+			finals, err := stageFinals(ctx, q, cohortID, StageTahap1, t1.Rubric)
 			if err != nil {
 				return err
 			}
@@ -317,13 +356,12 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 				}
 			}
 		}
-		rows, _ := tx.Query(ctx, `SELECT a.id, a.npsn, a.regency_code,
+		rows, _ := q.Query(ctx, `SELECT a.id, a.npsn, a.regency_code,
 				coalesce(array_agg(sh.assessor_id) FILTER (WHERE sh.id IS NOT NULL), '{}'),
 				count(sh.id) FILTER (WHERE NOT sh.adjudicator AND sh.appeal_id IS NULL)
 			FROM applications a LEFT JOIN score_sheets sh ON sh.application_id = a.id AND sh.stage = $2
 			WHERE a.cohort_id = $1 AND a.status = 'lolos_verval'
 			GROUP BY a.id ORDER BY a.id`, cohortID, stage)
-		var targets []AssignTarget
 		var t AssignTarget
 		var have int
 		_, err = pgx.ForEachRow(rows, []any{&t.ApplicationID, &t.SchoolNPSN, &t.RegencyCode, &t.Exclude, &have}, func() error {
@@ -337,28 +375,13 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 		if err != nil {
 			return err
 		}
-		assessors, err := loadAssessors(ctx, tx, cohortID, stage)
+		assessors, err = loadAssessors(ctx, q, cohortID, stage)
 		if err != nil {
 			return err
 		}
-		as, err := Assign(targets, assessors, AssignOptions{AvoidSameRegency: sr.AvoidSameRegency})
-		if err != nil {
-			return fmt.Errorf("%w: %w", database.ErrConflict, err)
-		}
-		if len(as) > 0 {
-			_, err = tx.CopyFrom(ctx, pgx.Identifier{"score_sheets"}, []string{"application_id", "stage", "assessor_id", "assigned_by", "due_at"},
-				pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
-					return []any{as[i].ApplicationID, string(stage), as[i].AssessorID, nullID(actor.UserID), due}, nil
-				}))
-			if err != nil {
-				return err
-			}
-		}
-		n = len(as)
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.assign.auto", ObjectType: "cohort", ObjectID: strconv.FormatInt(cohortID, 10),
-			Detail: map[string]any{"stage": string(stage), "sheets": n}})
-	})
-	return n, err
+		return nil
+	}()
+	return targets, assessors, AssignOptions{AvoidSameRegency: sr.AvoidSameRegency}, err
 }
 
 // loadAssessors lists users with an active asesor grant, their school and kab/kota (from their

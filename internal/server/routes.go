@@ -274,6 +274,9 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/admin/seleksi/sanggah/{appeal}/tolak", s.rejectAppeal)
 		r.Post("/admin/seleksi/sanggah/{appeal}/terima", s.upholdAppeal)
 		r.Post("/admin/seleksi/sanggah/{appeal}/koreksi", s.correctAppeal)
+		// bulk assignment: dry run and undo of a whole batch (issue 12)
+		r.Get("/admin/seleksi/{cohort}/tugaskan/{stage}", s.assignPreview)
+		r.Post("/admin/seleksi/{cohort}/penugasan/{batch}/batal", s.undoBatch)
 	})
 
 	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).

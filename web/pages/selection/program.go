@@ -162,3 +162,11 @@ func tieText(ctx context.Context, b selection.Breakdown) string {
 		"MyTime": atZone(t.MyTime, b.Timezone), "TheirTime": atZone(t.TheirTime, b.Timezone)}
 	return i18n.T(ctx, "selection.tie."+t.Rule, data) + " " + i18n.T(ctx, won)
 }
+
+// PreviewProps is the assignment preview page with the cohort's batches.
+type PreviewProps struct {
+	Cohort  selection.CohortRow
+	Preview selection.AssignPreview
+	Batches []selection.Batch
+	Errors  map[string]string
+}
