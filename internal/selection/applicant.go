@@ -377,12 +377,12 @@ func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID i
 	}
 	detail := map[string]any{"status": status}
 	var next int64
-	var to, name string
-	err = tx.QueryRow(ctx, `SELECT rr.application_id, u.email, u.name FROM run_results rr
+	var to, name, lang string
+	err = tx.QueryRow(ctx, `SELECT rr.application_id, u.email, u.name, u.language FROM run_results rr
 		JOIN applications a ON a.id = rr.application_id JOIN users u ON u.id = a.user_id
 		WHERE rr.run_id = $1 AND rr.regency_code = $2 AND rr.outcome = 'cadangan'
 		AND NOT EXISTS (SELECT 1 FROM pembekalan_seats ps WHERE ps.run_id = rr.run_id AND ps.application_id = rr.application_id)
-		ORDER BY rr.rank LIMIT 1`, runID, reg).Scan(&next, &to, &name)
+		ORDER BY rr.rank LIMIT 1`, runID, reg).Scan(&next, &to, &name, &lang)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 	case err != nil:
@@ -392,10 +392,12 @@ func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID i
 			VALUES ($1, $2, $3, $4, $5)`, runID, next, reg, nextConfirmBy, seatID); err != nil {
 			return err
 		}
-		if err := mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: "Anda naik dari daftar cadangan",
-			Body: fmt.Sprintf("Yth. %s,\n\nSebuah kursi di kabupaten/kota Anda telah kosong dan Anda naik dari daftar cadangan menjadi LULUS.\n"+
-				"Konfirmasi keikutsertaan dan unggah Pakta Integritas sebelum %s: %s/seleksi/saya\n", name,
-				nextConfirmBy.UTC().Format("2 January 2006 15:04 MST"), baseURL)}); err != nil {
+		by := nextConfirmBy.UTC().Format("2 January 2006 15:04 MST")
+		m := s.compose(lang, "selection.mail.promoted", map[string]any{"Name": name, "ConfirmBy": by}, "Anda naik dari daftar cadangan",
+			fmt.Sprintf("Yth. %s,\n\nSebuah kursi di kabupaten/kota Anda telah kosong dan Anda naik dari daftar cadangan menjadi LULUS.\n"+
+				"Konfirmasi keikutsertaan dan unggah Pakta Integritas sebelum %s: %s/seleksi/saya\n", name, by, baseURL))
+		m.To = to
+		if err := mail.Enqueue(ctx, tx, m); err != nil {
 			return err
 		}
 		detail["promoted_application_id"] = next

@@ -442,19 +442,21 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 			return locked(err)
 		}
 		// Mail every applicant of the run.
-		rows, _ = tx.Query(ctx, `SELECT u.email, u.name, rr.outcome FROM run_results rr JOIN applications a ON a.id = rr.application_id
+		rows, _ = tx.Query(ctx, `SELECT u.email, u.name, rr.outcome, u.language FROM run_results rr JOIN applications a ON a.id = rr.application_id
 			JOIN users u ON u.id = a.user_id WHERE rr.run_id = $1 ORDER BY rr.application_id`, runID)
-		type msg struct{ to, name, outcome string }
+		type msg struct{ to, name, outcome, lang string }
 		var msgs []msg
 		var m msg
-		if _, err := pgx.ForEachRow(rows, []any{&m.to, &m.name, &m.outcome}, func() error { msgs = append(msgs, m); return nil }); err != nil {
+		if _, err := pgx.ForEachRow(rows, []any{&m.to, &m.name, &m.outcome, &m.lang}, func() error { msgs = append(msgs, m); return nil }); err != nil {
 			return err
 		}
 		out := make([]mail.Message, len(msgs))
 		for i, m := range msgs {
-			out[i] = mail.Message{To: m.to, Subject: "Hasil seleksi Calon Guru Penggerak",
-				Body: fmt.Sprintf("Yth. %s,\n\nHasil seleksi Anda telah diumumkan: %s.\nRincian nilai per kriteria, passing grade, kuota dan peringkat Anda: %s/seleksi/saya\n",
-					m.name, OutcomeText(Outcome(m.outcome)), baseURL)}
+			out[i] = s.compose(m.lang, "selection.mail.published", map[string]any{"Name": m.name, "Outcome": m.outcome},
+				"Hasil seleksi Calon Guru Penggerak",
+				fmt.Sprintf("Yth. %s,\n\nHasil seleksi Anda telah diumumkan: %s.\nRincian nilai per kriteria, passing grade, kuota dan peringkat Anda: %s/seleksi/saya\n",
+					m.name, OutcomeText(Outcome(m.outcome)), baseURL))
+			out[i].To = m.to
 		}
 		if err := mail.EnqueueMany(ctx, tx, out); err != nil {
 			return err

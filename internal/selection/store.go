@@ -13,10 +13,31 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
+	"penggerak/internal/mail"
 )
 
 // Store holds the SQL of the selection.
-type Store struct{ db database.DB }
+type Store struct {
+	db database.DB
+	// letter writes result, promotion and schedule mails from the message catalogues in the
+	// recipient's language (WithLetter); without one they are written in Indonesian here.
+	letter Letter
+}
+
+// WithLetter returns the store writing its mails with l.
+func (s *Store) WithLetter(l Letter) *Store {
+	c := *s
+	c.letter = l
+	return &c
+}
+
+// compose writes a mail with the store's letter, or falls back to the Indonesian subject and body.
+func (s *Store) compose(lang, key string, data map[string]any, subject, body string) mail.Message {
+	if s.letter != nil {
+		return s.letter(lang, key, data)
+	}
+	return mail.Message{Subject: subject, Body: body}
+}
 
 // NewStore returns a Store.
 func NewStore(db database.DB) *Store { return &Store{db: db} }

@@ -13,19 +13,32 @@ import (
 	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
 	"penggerak/internal/selection"
+	"penggerak/web/i18n"
 	selectionpage "penggerak/web/pages/selection"
 )
 
-// letter writes a selection mail in the recipient's language from the i18n catalogues: key's
-// .subject and .body, with the stage named in that language and the site's address.
+// letter writes a selection mail in the recipient's language from the i18n catalogues.
 func (s *Server) letter(lang, key string, data map[string]any) mail.Message {
-	l := s.i18n.Localizer(lang)
-	d := maps.Clone(data)
-	d["BaseURL"] = s.cfg.BaseURL
-	if st, ok := d["Stage"].(string); ok {
-		d["Stage"] = l.T("selection.stage." + st)
+	return NewLetter(s.i18n, s.cfg.BaseURL)(lang, key, data)
+}
+
+// NewLetter writes selection mails from the bundle's catalogues: key's .subject and .body in the
+// recipient's language, with the stage and outcome named in that language and the site's address.
+// The background jobs use it too (cmd wires it), so a promotion mailed by a job is in the
+// recipient's language as well.
+func NewLetter(b *i18n.Bundle, baseURL string) selection.Letter {
+	return func(lang, key string, data map[string]any) mail.Message {
+		l := b.Localizer(lang)
+		d := maps.Clone(data)
+		d["BaseURL"] = baseURL
+		if st, ok := d["Stage"].(string); ok {
+			d["Stage"] = l.T("selection.stage." + st)
+		}
+		if o, ok := d["Outcome"].(string); ok {
+			d["Outcome"] = l.T("selection.outcome." + o)
+		}
+		return mail.Message{Subject: l.T(key+".subject", d), Body: l.T(key+".body", d)}
 	}
-	return mail.Message{Subject: l.T(key+".subject", d), Body: l.T(key+".body", d)}
 }
 
 // appealFilter is the principal's appeal scope: national for the admin, their provinces for BGP.

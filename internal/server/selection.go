@@ -25,7 +25,7 @@ import (
 // (selection.Program), never a constant here.
 const maxPakta = selection.MaxPakta
 
-func (s *Server) sel() *selection.Store { return selection.NewStore(s.db) }
+func (s *Server) sel() *selection.Store { return selection.NewStore(s.db).WithLetter(s.letter) }
 
 // idParam parses a numeric URL parameter; a bad one is a 404.
 func (s *Server) idParam(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
