@@ -231,3 +231,23 @@ func TestConcurrentAppealFiling(t *testing.T) {
 		t.Fatalf("%d appeals stored, want %d (everyone but the one lulus, once)", c, n-1)
 	}
 }
+
+// Publication mails go out in each recipient's language through the store's letter.
+func TestPublicationMailInRecipientLanguage(t *testing.T) {
+	w := newWorld(t)
+	scoreAll(w)
+	w.f.DB.Exec(ctx, `UPDATE users SET language = 'en' WHERE id = $1`, w.users[1])
+	run, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.s.WithLetter(letter).Publish(ctx, w.admin, run, "uji bahasa", time.Now().Add(time.Hour), "http://x"); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'gurub@uji.id' AND subject = 'selection.mail.published en'`); n != 1 {
+		t.Fatal("the English-speaking applicant's mail is not in English")
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM mail_outbox WHERE subject = 'selection.mail.published id'`); n != 3 {
+		t.Fatalf("%d Indonesian publication mails, want 3", n)
+	}
+}
