@@ -30,6 +30,7 @@ import (
 	"penggerak/internal/mail"
 	"penggerak/internal/region"
 	"penggerak/internal/server"
+	"penggerak/web/i18n"
 )
 
 func main() {
@@ -134,7 +135,8 @@ func serve(ctx context.Context, cfg config.Config, db *pgxpool.Pool, logger *slo
 		}
 		deliverer.Sender = smtp
 	}
-	worker, err := jobs.New(db, logger, deliverer, jobs.WithBaseURL(cfg.BaseURL))
+	worker, err := jobs.New(db, logger, deliverer, jobs.WithBaseURL(cfg.BaseURL),
+		jobs.WithLetter(server.NewLetter(i18n.MustLoad(), cfg.BaseURL)))
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}

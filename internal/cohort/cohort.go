@@ -52,12 +52,41 @@ type Cohort struct {
 	PembekalanEndsOn     *time.Time `db:"pembekalan_ends_on"`
 	TrainingMonths       int        `db:"training_months"`
 	Rules
-	CorrectionDays int       `db:"correction_days"`
-	Status         Status    `db:"status"`
-	CopiedFrom     *int64    `db:"copied_from"`
-	CreatedAt      time.Time `db:"created_at"`
-	UpdatedAt      time.Time `db:"updated_at"`
+	CorrectionDays int `db:"correction_days"`
+	Numbers
+	Status     Status    `db:"status"`
+	CopiedFrom *int64    `db:"copied_from"`
+	CreatedAt  time.Time `db:"created_at"`
+	UpdatedAt  time.Time `db:"updated_at"`
 }
+
+// Numbers are a cohort's program numbers: deadlines and windows that were once constants.
+type Numbers struct {
+	// ConfirmDays is how long a pembekalan seat waits for its confirmation (from publication or
+	// from a promotion).
+	ConfirmDays int `db:"confirm_days"`
+	// SheetDueDays is how long an assessor has for a tahap 1 (or adjudication, appeal) sheet.
+	SheetDueDays int `db:"sheet_due_days"`
+	// Tahap2DueHours is how long after their tahap 2 session the assessors have for its sheets.
+	Tahap2DueHours int `db:"tahap2_due_hours"`
+	// AppealDays is how long the appeal window stays open after a publication.
+	AppealDays int `db:"appeal_days"`
+}
+
+// DefaultNumbers are the Guru Penggerak program numbers.
+var DefaultNumbers = Numbers{ConfirmDays: 7, SheetDueDays: 14, Tahap2DueHours: 72, AppealDays: 3}
+
+// ConfirmDue is how long a seat waits for its confirmation.
+func (n Numbers) ConfirmDue() time.Duration { return time.Duration(n.ConfirmDays) * 24 * time.Hour }
+
+// SheetDue is how long an assessor has for a sheet.
+func (n Numbers) SheetDue() time.Duration { return time.Duration(n.SheetDueDays) * 24 * time.Hour }
+
+// Tahap2Due is how long after the session its sheets are due.
+func (n Numbers) Tahap2Due() time.Duration { return time.Duration(n.Tahap2DueHours) * time.Hour }
+
+// AppealWindow is how long the appeal window stays open after a publication.
+func (n Numbers) AppealWindow() time.Duration { return time.Duration(n.AppealDays) * 24 * time.Hour }
 
 // Rules are a cohort's eligibility rules.
 type Rules struct {

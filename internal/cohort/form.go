@@ -36,6 +36,10 @@ type Form struct {
 	MaxAge            string   `form:"max_age"`
 	ExcludedRoles     []string `form:"excluded_roles"`
 	CorrectionDays    string   `form:"correction_days"`
+	ConfirmDays       string   `form:"confirm_days"`
+	SheetDueDays      string   `form:"sheet_due_days"`
+	Tahap2DueHours    string   `form:"tahap2_due_hours"`
+	AppealDays        string   `form:"appeal_days"`
 }
 
 const (
@@ -61,6 +65,8 @@ func FormFrom(c Cohort) Form {
 		TrainingMonths: strconv.Itoa(c.TrainingMonths), MinYears: strconv.Itoa(c.MinYearsTeaching),
 		Education: c.EligibleEducation, Jenjang: c.EligibleJenjang, ExcludedRoles: c.ExcludedRoles,
 		CorrectionDays: strconv.Itoa(c.CorrectionDays),
+		ConfirmDays:    strconv.Itoa(c.ConfirmDays), SheetDueDays: strconv.Itoa(c.SheetDueDays),
+		Tahap2DueHours: strconv.Itoa(c.Tahap2DueHours), AppealDays: strconv.Itoa(c.AppealDays),
 	}
 	if c.MaxAge != nil {
 		f.MaxAge = strconv.Itoa(*c.MaxAge)
@@ -71,7 +77,9 @@ func FormFrom(c Cohort) Form {
 // DefaultForm is the form of a new cohort with the Guru Penggerak defaults.
 func DefaultForm() Form {
 	return Form{ProgramKind: "cgp", TrainingMonths: "6", MinYears: "5", Education: []string{"S1", "D4", "S2", "S3"},
-		Jenjang: []string{"PAUD", "SD", "SMP", "SMA", "SMK", "SLB"}, ExcludedRoles: slices.Clone(ExcludableRoles), CorrectionDays: "0"}
+		Jenjang: []string{"PAUD", "SD", "SMP", "SMA", "SMK", "SLB"}, ExcludedRoles: slices.Clone(ExcludableRoles), CorrectionDays: "0",
+		ConfirmDays: strconv.Itoa(DefaultNumbers.ConfirmDays), SheetDueDays: strconv.Itoa(DefaultNumbers.SheetDueDays),
+		Tahap2DueHours: strconv.Itoa(DefaultNumbers.Tahap2DueHours), AppealDays: strconv.Itoa(DefaultNumbers.AppealDays)}
 }
 
 // Parse validates the form and returns the cohort it describes, or the errors per field
@@ -150,6 +158,10 @@ func (f Form) Parse() (Cohort, map[string]string) {
 	}
 	c.ExcludedRoles = only(f.ExcludedRoles, ExcludableRoles)
 	intIn("correction_days", f.CorrectionDays, 0, 30, &c.CorrectionDays)
+	intIn("confirm_days", f.ConfirmDays, 1, 60, &c.ConfirmDays)
+	intIn("sheet_due_days", f.SheetDueDays, 1, 90, &c.SheetDueDays)
+	intIn("tahap2_due_hours", f.Tahap2DueHours, 1, 720, &c.Tahap2DueHours)
+	intIn("appeal_days", f.AppealDays, 1, 30, &c.AppealDays)
 	return c, errs
 }
 

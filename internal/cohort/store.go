@@ -31,7 +31,7 @@ func (s *Store) WithTx(tx pgx.Tx) *Store {
 const cohortCols = `id, number, name, program_kind, registration_opens_at, registration_closes_at,
 	administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
 	training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days,
-	status, copied_from, created_at, updated_at`
+	confirm_days, sheet_due_days, tahap2_due_hours, appeal_days, status, copied_from, created_at, updated_at`
 
 // List returns every cohort, newest first.
 func (s *Store) List(ctx context.Context) ([]Cohort, error) {
@@ -147,7 +147,8 @@ func (s *Store) OpenForRegistration(ctx context.Context, now time.Time) ([]Confi
 func args(c Cohort) []any {
 	return []any{c.Number, c.Name, c.ProgramKind, c.RegistrationOpensAt, c.RegistrationClosesAt,
 		c.AdministrasiStartsOn, c.AdministrasiEndsOn, c.SimulasiStartsOn, c.SimulasiEndsOn, c.PembekalanStartsOn, c.PembekalanEndsOn,
-		c.TrainingMonths, c.MinYearsTeaching, c.EligibleEducation, c.EligibleJenjang, c.MaxAge, c.ExcludedRoles, c.CorrectionDays}
+		c.TrainingMonths, c.MinYearsTeaching, c.EligibleEducation, c.EligibleJenjang, c.MaxAge, c.ExcludedRoles, c.CorrectionDays,
+		c.ConfirmDays, c.SheetDueDays, c.Tahap2DueHours, c.AppealDays}
 }
 
 // Create stores a new cohort in draft. ErrConflict when the program already has that number.
@@ -156,8 +157,9 @@ func (s *Store) Create(ctx context.Context, actor audit.Actor, c Cohort) (int64,
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at,
 			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
-			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days, created_by)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19) RETURNING id`,
+			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days,
+			confirm_days, sheet_due_days, tahap2_due_hours, appeal_days, created_by)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23) RETURNING id`,
 			append(args(c), database.NullID(actor.UserID))...).Scan(&id)
 		if database.IsUnique(err) {
 			return fmt.Errorf("cohort number: %w", database.ErrConflict)
@@ -177,7 +179,8 @@ func (s *Store) Update(ctx context.Context, actor audit.Actor, id int64, c Cohor
 		tag, err := tx.Exec(ctx, `UPDATE cohorts SET number=$1, name=$2, program_kind=$3, registration_opens_at=$4, registration_closes_at=$5,
 			administrasi_starts_on=$6, administrasi_ends_on=$7, simulasi_starts_on=$8, simulasi_ends_on=$9, pembekalan_starts_on=$10, pembekalan_ends_on=$11,
 			training_months=$12, min_years_teaching=$13, eligible_education=$14, eligible_jenjang=$15, max_age=$16, excluded_roles=$17, correction_days=$18,
-			updated_at = now() WHERE id = $19`, append(args(c), id)...)
+			confirm_days=$19, sheet_due_days=$20, tahap2_due_hours=$21, appeal_days=$22,
+			updated_at = now() WHERE id = $23`, append(args(c), id)...)
 		if database.IsUnique(err) {
 			return fmt.Errorf("cohort number: %w", database.ErrConflict)
 		}
@@ -189,7 +192,10 @@ func (s *Store) Update(ctx context.Context, actor audit.Actor, id int64, c Cohor
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.update", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
 			Detail: map[string]any{"number": c.Number, "name": c.Name, "opens": c.RegistrationOpensAt, "closes": c.RegistrationClosesAt,
-				"min_years": c.MinYearsTeaching, "jenjang": c.EligibleJenjang, "education": c.EligibleEducation, "max_age": c.MaxAge}})
+				"min_years": c.MinYearsTeaching, "jenjang": c.EligibleJenjang, "education": c.EligibleEducation, "max_age": c.MaxAge,
+				"confirm_days": c.ConfirmDays, "sheet_due_days": c.SheetDueDays, "tahap2_due_hours": c.Tahap2DueHours, "appeal_days": c.AppealDays,
+				"administrasi": []any{c.AdministrasiStartsOn, c.AdministrasiEndsOn}, "simulasi": []any{c.SimulasiStartsOn, c.SimulasiEndsOn},
+				"pembekalan": []any{c.PembekalanStartsOn, c.PembekalanEndsOn}}})
 	})
 }
 
@@ -363,10 +369,12 @@ func (s *Store) Copy(ctx context.Context, actor audit.Actor, id int64, number in
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at,
 			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
-			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days, copied_from, created_by)
+			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days,
+			confirm_days, sheet_due_days, tahap2_due_hours, appeal_days, copied_from, created_by)
 			SELECT $2, $3, program_kind, registration_opens_at, registration_closes_at,
 			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
-			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days, id, $4
+			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days,
+			confirm_days, sheet_due_days, tahap2_due_hours, appeal_days, id, $4
 			FROM cohorts WHERE id = $1 RETURNING id`, id, number, name, database.NullID(actor.UserID)).Scan(&newID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)

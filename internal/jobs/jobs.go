@@ -108,8 +108,6 @@ type SeatDeadlinesWorker struct {
 	river.WorkerDefaults[SeatDeadlinesArgs]
 	Store   *selection.Store
 	BaseURL string
-	// ConfirmDue is how long a promoted cadangan has to confirm.
-	ConfirmDue time.Duration
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -120,14 +118,20 @@ func (w *SeatDeadlinesWorker) Work(ctx context.Context, _ *river.Job[SeatDeadlin
 	if w.Now != nil {
 		now = w.Now()
 	}
-	_, err := w.Store.ExpireOverdue(ctx, audit.Actor{IP: "job"}, now, now.Add(w.ConfirmDue), w.BaseURL)
+	_, err := w.Store.ExpireOverdue(ctx, audit.Actor{IP: "job"}, now, w.BaseURL)
 	return err
 }
 
 // Option changes what New wires.
 type Option func(*options)
 
-type options struct{ baseURL string }
+type options struct {
+	baseURL string
+	letter  selection.Letter
+}
+
+// WithLetter has the selection jobs write their mails with l (the recipient's language).
+func WithLetter(l selection.Letter) Option { return func(o *options) { o.letter = l } }
 
 // WithBaseURL sets the public address used in links of the mails jobs write.
 func WithBaseURL(u string) Option { return func(o *options) { o.baseURL = u } }
@@ -142,7 +146,7 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &DeliverMailWorker{Deliverer: d})
 	river.AddWorker(workers, &PruneWorker{DB: db, Log: logger})
-	river.AddWorker(workers, &SeatDeadlinesWorker{Store: selection.NewStore(db), BaseURL: o.baseURL, ConfirmDue: 7 * 24 * time.Hour})
+	river.AddWorker(workers, &SeatDeadlinesWorker{Store: selection.NewStore(db).WithLetter(o.letter), BaseURL: o.baseURL})
 	return river.NewClient(riverpgxv5.New(db), &river.Config{
 		// River reports routine work at info level every few seconds; keep its warnings only.
 		Logger:  slog.New(warnOnly{logger.Handler()}),

@@ -21,12 +21,31 @@ import (
 	"penggerak/internal/mail"
 )
 
-// CriterionBreakdown is one criterion's mean over the counted assessors.
+// CriterionBreakdown is one criterion's mean over the counted assessors, with its weight.
 type CriterionBreakdown struct {
-	Name string
-	Mean float64
-	Min  int
-	Max  int
+	Name   string
+	Mean   float64
+	Min    int
+	Max    int
+	Weight float64
+}
+
+// Normalised is the mean on 0-100: (mean − min) / (max − min) × 100.
+func (c CriterionBreakdown) Normalised() float64 {
+	return Round2((c.Mean - float64(c.Min)) * 100 / float64(c.Max-c.Min))
+}
+
+// TieRule names the rule that decided between the applicant and someone with the same overall
+// score in their kab/kota whose outcome differs.
+type TieRule struct {
+	// Rule is "first_criterion" or "submission".
+	Rule string
+	// Mine and Theirs are the first-criterion means (first_criterion) of the applicant and the
+	// other; MyTime and TheirTime their submission times (submission).
+	Mine, Theirs      float64
+	MyTime, TheirTime time.Time
+	// Won: the applicant came out ahead.
+	Won bool
 }
 
 // StageBreakdown is one stage's part of an applicant's result.
@@ -35,6 +54,7 @@ type StageBreakdown struct {
 	Score        float64
 	Scored       bool
 	PassingGrade float64
+	Weight       float64 // the stage's weight in the overall score
 	Criteria     []CriterionBreakdown
 }
 
@@ -50,20 +70,54 @@ type Seat struct {
 
 // Breakdown is an applicant's published result with everything that made it.
 type Breakdown struct {
-	RunID        int64
-	CohortName   string
-	RegencyName  string
-	Outcome      Outcome
-	Score        float64
-	Rank         int
-	Competitors  int // applicants ranked in the same kab/kota
-	Quota        int
-	PublishedAt  time.Time
-	Stages       []StageBreakdown
-	Seat         *Seat
+	RunID       int64
+	CohortName  string
+	RegencyName string
+	Outcome     Outcome
+	Score       float64
+	Rank        int
+	Competitors int // applicants ranked in the same kab/kota
+	Quota       int
+	PublishedAt time.Time
+	Stages      []StageBreakdown
+	Seat        *Seat
+	// Tie, when set, is the tie rule that decided the applicant's outcome against someone with
+	// the same overall score.
+	Tie          *TieRule
 	CorrectionOf *int64
 	Reason       string
 	Timezone     string // WIB, WITA or WIT of the applicant's province
+	// ApplicationID is the application the result is of.
+	ApplicationID int64
+	// AppealCloses is when the appeal window of this publication closes (server clock).
+	AppealCloses time.Time
+	// Appeals are the applicant's appeals in this cohort (every run), oldest first.
+	Appeals []Appeal
+}
+
+// CanAppeal reports whether the applicant may still file an appeal against this result at now
+// for stage: tidak lulus or cadangan, the window open, no appeal of that stage yet.
+func (b Breakdown) CanAppeal(st Stage, now time.Time) bool {
+	if b.Outcome == Lulus || !now.Before(b.AppealCloses) {
+		return false
+	}
+	for _, a := range b.Appeals {
+		if a.Stage == st {
+			return false
+		}
+	}
+	return true
+}
+
+// AppealStages are the stages the applicant may still appeal at now.
+func (b Breakdown) AppealStages(now time.Time) []Stage {
+	var out []Stage
+	for _, sb := range b.Stages {
+		if b.CanAppeal(sb.Stage, now) {
+			out = append(out, sb.Stage)
+		}
+	}
+	return out
 }
 
 // MyResults returns the applicant's results from the latest published run of each cohort they
@@ -71,7 +125,8 @@ type Breakdown struct {
 func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error) {
 	rows, _ := s.db.Query(ctx, `SELECT DISTINCT ON (a.cohort_id) r.id, a.id, a.cohort_id, c.name, g.name, rr.outcome, rr.score::float8, rr.rank,
 			(SELECT count(*) FROM run_results x WHERE x.run_id = r.id AND x.regency_code = rr.regency_code)::int,
-			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason, pr.timezone
+			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason, pr.timezone,
+			r.published_at + make_interval(days => c.appeal_days)
 		FROM applications a JOIN run_results rr ON rr.application_id = a.id JOIN result_runs r ON r.id = rr.run_id
 		JOIN cohorts c ON c.id = a.cohort_id JOIN regencies g ON g.code = rr.regency_code JOIN provinces pr ON pr.code = rr.province_code
 		LEFT JOIN cohort_regencies cr ON cr.cohort_id = a.cohort_id AND cr.regency_code = rr.regency_code
@@ -82,13 +137,15 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 		appID   int64
 		cohort  int64
 		stScore []float64
+		runAt   time.Time
 	}
 	var heads []head
 	var h head
 	var outcome string
 	_, err := pgx.ForEachRow(rows, []any{&h.b.RunID, &h.appID, &h.cohort, &h.b.CohortName, &h.b.RegencyName, &outcome, &h.b.Score, &h.b.Rank,
-		&h.b.Competitors, &h.b.Quota, &h.b.PublishedAt, &h.stScore, &h.b.CorrectionOf, &h.b.Reason, &h.b.Timezone}, func() error {
+		&h.b.Competitors, &h.b.Quota, &h.b.PublishedAt, &h.stScore, &h.b.CorrectionOf, &h.b.Reason, &h.b.Timezone, &h.b.AppealCloses}, func() error {
 		h.b.Outcome = Outcome(outcome)
+		h.b.ApplicationID = h.appID
 		c := h
 		c.stScore = append([]float64(nil), h.stScore...)
 		heads = append(heads, c)
@@ -100,7 +157,7 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 	out := make([]Breakdown, 0, len(heads))
 	for _, h := range heads {
 		var inputs []byte
-		if err := s.db.QueryRow(ctx, `SELECT inputs FROM result_runs WHERE id = $1`, h.b.RunID).Scan(&inputs); err != nil {
+		if err := s.db.QueryRow(ctx, `SELECT inputs, created_at FROM result_runs WHERE id = $1`, h.b.RunID).Scan(&inputs, &h.runAt); err != nil {
 			return nil, err
 		}
 		stages, err := storedStages(inputs)
@@ -108,7 +165,7 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 			return nil, err
 		}
 		for k, sg := range stages {
-			sb := StageBreakdown{Stage: sg.Stage, PassingGrade: sg.PassingGrade}
+			sb := StageBreakdown{Stage: sg.Stage, PassingGrade: sg.PassingGrade, Weight: sg.Weight}
 			if k < len(h.stScore) && h.stScore[k] >= 0 {
 				sb.Score, sb.Scored = h.stScore[k], true
 			}
@@ -116,12 +173,12 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 			if err != nil {
 				return nil, err
 			}
-			finals, err := stageFinalsOf(ctx, s, h.appID, sg.Stage, sr.Rubric)
+			finals, err := stageFinalsOf(ctx, s, h.appID, sg.Stage, sr.Rubric, h.runAt)
 			if err != nil {
 				return nil, err
 			}
 			for i, c := range sr.Rubric.Criteria {
-				cb := CriterionBreakdown{Name: c.Name, Min: c.Min, Max: c.Max}
+				cb := CriterionBreakdown{Name: c.Name, Min: c.Min, Max: c.Max, Weight: c.Weight}
 				if i < len(finals.CriterionMeans) {
 					cb.Mean = finals.CriterionMeans[i]
 				}
@@ -141,33 +198,42 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 		} else if !errors.Is(err, pgx.ErrNoRows) {
 			return nil, err
 		}
+		if h.b.Appeals, err = s.appealsOf(ctx, h.appID); err != nil {
+			return nil, err
+		}
+		if h.b.Tie, err = s.tieOf(ctx, h.b.RunID, h.appID); err != nil {
+			return nil, err
+		}
 		out = append(out, h.b)
 	}
 	return out, nil
 }
 
-func stageFinalsOf(ctx context.Context, s *Store, appID int64, stage Stage, r Rubric) (StageFinal, error) {
-	rows, _ := s.db.Query(ctx, `SELECT sh.scores FROM score_sheets sh
-		WHERE sh.application_id = $1 AND sh.stage = $2 AND sh.submitted_at IS NOT NULL ORDER BY sh.adjudicator, sh.id`, appID, stage)
+// stageFinalsOf is the final of one application in one stage as the run made at runAt saw it:
+// sheets submitted later (an appeal's re-score) belong to the correction run, not to this one.
+func stageFinalsOf(ctx context.Context, s *Store, appID int64, stage Stage, r Rubric, runAt time.Time) (StageFinal, error) {
+	rows, _ := s.db.Query(ctx, `SELECT sh.scores, sh.appeal_id IS NOT NULL FROM score_sheets sh
+		WHERE sh.application_id = $1 AND sh.stage = $2 AND sh.submitted_at IS NOT NULL AND sh.submitted_at <= $3
+		ORDER BY sh.adjudicator, sh.id`, appID, stage, runAt)
 	var sheets [][]int
+	var appealSheet []int
 	var sc []int32
-	if _, err := pgx.ForEachRow(rows, []any{&sc}, func() error {
+	var appeal bool
+	if _, err := pgx.ForEachRow(rows, []any{&sc, &appeal}, func() error {
 		s := make([]int, len(sc))
 		for i, v := range sc {
 			s[i] = int(v)
 		}
-		sheets = append(sheets, s)
+		if appeal {
+			appealSheet = s
+		} else {
+			sheets = append(sheets, s)
+		}
 		return nil
 	}); err != nil {
 		return StageFinal{}, err
 	}
-	if len(sheets) < 2 || len(sheets) > 3 {
-		return StageFinal{}, nil
-	}
-	f, err := r.Finalize(sheets)
-	if err != nil {
-		return StageFinal{}, nil
-	}
+	f, _ := finalOf(r, sheets, appealSheet)
 	return f, nil
 }
 
@@ -256,7 +322,7 @@ func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID i
 }
 
 // Decline gives up the applicant's seat; the best cadangan of the same kab/kota moves up.
-func (s *Store) Decline(ctx context.Context, actor audit.Actor, userID, seatID int64, now, nextConfirmBy time.Time, baseURL string) error {
+func (s *Store) Decline(ctx context.Context, actor audit.Actor, userID, seatID int64, now time.Time, baseURL string) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		status, _, err := ownSeat(ctx, tx, userID, seatID)
 		if err != nil {
@@ -265,13 +331,13 @@ func (s *Store) Decline(ctx context.Context, actor audit.Actor, userID, seatID i
 		if status != "offered" && status != "confirmed" {
 			return fmt.Errorf("seat %d is %s: %w", seatID, status, database.ErrConflict)
 		}
-		return s.free(ctx, tx, actor, seatID, "declined", now, nextConfirmBy, baseURL)
+		return s.free(ctx, tx, actor, seatID, "declined", now, baseURL)
 	})
 }
 
 // ExpireOverdue frees every offered seat past its deadline and moves up cadangan. It returns how
 // many seats were freed.
-func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now, nextConfirmBy time.Time, baseURL string) (int, error) {
+func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now time.Time, baseURL string) (int, error) {
 	var n int
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `SELECT id FROM pembekalan_seats WHERE status = 'offered' AND confirm_by < $1 ORDER BY id FOR UPDATE`, now)
@@ -280,7 +346,7 @@ func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now, nextC
 			return err
 		}
 		for _, id := range ids {
-			if err := s.free(ctx, tx, actor, id, "expired", now, nextConfirmBy, baseURL); err != nil {
+			if err := s.free(ctx, tx, actor, id, "expired", now, baseURL); err != nil {
 				return err
 			}
 		}
@@ -291,25 +357,32 @@ func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now, nextC
 }
 
 // free marks a seat declined or expired and offers a seat to the best cadangan of the same
-// kab/kota (in the seat's run) who has no seat yet, by email.
-func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID int64, status string, now, nextConfirmBy time.Time, baseURL string) error {
-	var runID int64
+// kab/kota (in the seat's run) who has no seat yet, by email, to confirm within the cohort's
+// confirmation days from now.
+func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID int64, status string, now time.Time, baseURL string) error {
+	var runID, cohortID int64
 	var reg string
-	if err := tx.QueryRow(ctx, `UPDATE pembekalan_seats SET status = $2, freed_at = $3 WHERE id = $1 RETURNING run_id, regency_code`,
-		seatID, status, now).Scan(&runID, &reg); err != nil {
+	if err := tx.QueryRow(ctx, `UPDATE pembekalan_seats SET status = $2, freed_at = $3 WHERE id = $1
+		RETURNING run_id, regency_code, (SELECT cohort_id FROM result_runs WHERE id = run_id)`,
+		seatID, status, now).Scan(&runID, &reg, &cohortID); err != nil {
 		return err
 	}
+	prog, err := loadProgram(ctx, tx, cohortID)
+	if err != nil {
+		return err
+	}
+	nextConfirmBy := prog.ConfirmBy(now)
 	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200202, hashtext($1))`, reg); err != nil {
 		return err
 	}
 	detail := map[string]any{"status": status}
 	var next int64
-	var to, name string
-	err := tx.QueryRow(ctx, `SELECT rr.application_id, u.email, u.name FROM run_results rr
+	var to, name, lang string
+	err = tx.QueryRow(ctx, `SELECT rr.application_id, u.email, u.name, u.language FROM run_results rr
 		JOIN applications a ON a.id = rr.application_id JOIN users u ON u.id = a.user_id
 		WHERE rr.run_id = $1 AND rr.regency_code = $2 AND rr.outcome = 'cadangan'
 		AND NOT EXISTS (SELECT 1 FROM pembekalan_seats ps WHERE ps.run_id = rr.run_id AND ps.application_id = rr.application_id)
-		ORDER BY rr.rank LIMIT 1`, runID, reg).Scan(&next, &to, &name)
+		ORDER BY rr.rank LIMIT 1`, runID, reg).Scan(&next, &to, &name, &lang)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 	case err != nil:
@@ -319,10 +392,12 @@ func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID i
 			VALUES ($1, $2, $3, $4, $5)`, runID, next, reg, nextConfirmBy, seatID); err != nil {
 			return err
 		}
-		if err := mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: "Anda naik dari daftar cadangan",
-			Body: fmt.Sprintf("Yth. %s,\n\nSebuah kursi di kabupaten/kota Anda telah kosong dan Anda naik dari daftar cadangan menjadi LULUS.\n"+
-				"Konfirmasi keikutsertaan dan unggah Pakta Integritas sebelum %s: %s/seleksi/saya\n", name,
-				nextConfirmBy.UTC().Format("2 January 2006 15:04 MST"), baseURL)}); err != nil {
+		by := nextConfirmBy.UTC().Format("2 January 2006 15:04 MST")
+		m := s.compose(lang, "selection.mail.promoted", map[string]any{"Name": name, "ConfirmBy": by}, "Anda naik dari daftar cadangan",
+			fmt.Sprintf("Yth. %s,\n\nSebuah kursi di kabupaten/kota Anda telah kosong dan Anda naik dari daftar cadangan menjadi LULUS.\n"+
+				"Konfirmasi keikutsertaan dan unggah Pakta Integritas sebelum %s: %s/seleksi/saya\n", name, by, baseURL))
+		m.To = to
+		if err := mail.Enqueue(ctx, tx, m); err != nil {
 			return err
 		}
 		detail["promoted_application_id"] = next
@@ -343,14 +418,24 @@ func (s *Store) RecordAbsence(ctx context.Context, actor audit.Actor, runID, sea
 }
 
 // recordBriefing moves a confirmed seat of the run to attended or absent, audited.
+// Briefing attendance is recorded only within the cohort's pembekalan dates (*DateError).
 func (s *Store) recordBriefing(ctx context.Context, actor audit.Actor, runID, seatID int64, now time.Time, status string) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pembekalan_seats WHERE id = $1 AND run_id = $2)`, seatID, runID).Scan(&exists); err != nil {
+		var cohortID int64
+		err := tx.QueryRow(ctx, `SELECT r.cohort_id FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
+			WHERE ps.id = $1 AND ps.run_id = $2`, seatID, runID).Scan(&cohortID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("seat %d of run %d: %w", seatID, runID, database.ErrNotFound)
+		}
+		if err != nil {
 			return err
 		}
-		if !exists {
-			return fmt.Errorf("seat %d of run %d: %w", seatID, runID, database.ErrNotFound)
+		prog, err := loadProgram(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		if err := checkDates(prog.Pembekalan, "pembekalan", now); err != nil {
+			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = $4,
 				attended_at = CASE WHEN $4 = 'attended' THEN $3::timestamptz ELSE attended_at END
@@ -371,6 +456,7 @@ type SeatRow struct {
 	RegistrationNumber string     `db:"registration_number"`
 	Name               string     `db:"name"`
 	RegencyCode        string     `db:"regency_code"`
+	RegencyName        string     `db:"regency_name"`
 	Status             string     `db:"status"`
 	ConfirmBy          time.Time  `db:"confirm_by"`
 	Promoted           bool       `db:"promoted"`
@@ -380,8 +466,8 @@ type SeatRow struct {
 // Seats lists the pembekalan seats of a run.
 func (s *Store) Seats(ctx context.Context, runID int64) ([]SeatRow, error) {
 	rows, _ := s.db.Query(ctx, `SELECT ps.id, coalesce(a.registration_number, '') AS registration_number, a.applicant_name AS name,
-			ps.regency_code, ps.status, ps.confirm_by, ps.promoted_from IS NOT NULL AS promoted, ps.attended_at
-		FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id
+			ps.regency_code, g.name AS regency_name, ps.status, ps.confirm_by, ps.promoted_from IS NOT NULL AS promoted, ps.attended_at
+		FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id JOIN regencies g ON g.code = ps.regency_code
 		WHERE ps.run_id = $1 ORDER BY ps.regency_code, ps.id LIMIT 1000`, runID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[SeatRow])
 }
@@ -405,4 +491,29 @@ func (s *Store) Participants(ctx context.Context, cohortID int64) ([]int64, erro
 	rows, _ := s.db.Query(ctx, `SELECT ps.application_id FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
 		WHERE r.cohort_id = $1 AND ps.status = 'attended' ORDER BY ps.application_id`, cohortID)
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// tieOf finds the tie rule that decided the applicant's outcome: the best-ranked applicant of the
+// same kab/kota in the run with the same overall score and a different outcome, and which rule
+// ordered the two (the first criterion, else the earlier submission). nil when no tie decided.
+func (s *Store) tieOf(ctx context.Context, runID, appID int64) (*TieRule, error) {
+	var t TieRule
+	var myRank, theirRank int
+	err := s.db.QueryRow(ctx, `SELECT me.first_criterion::float8, me.submitted_at, me.rank, o.first_criterion::float8, o.submitted_at, o.rank
+		FROM run_results me JOIN run_results o ON o.run_id = me.run_id AND o.regency_code = me.regency_code
+			AND o.score = me.score AND o.outcome <> me.outcome AND o.application_id <> me.application_id
+		WHERE me.run_id = $1 AND me.application_id = $2 ORDER BY abs(o.rank - me.rank), o.rank LIMIT 1`, runID, appID).
+		Scan(&t.Mine, &t.MyTime, &myRank, &t.Theirs, &t.TheirTime, &theirRank)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t.Won = myRank < theirRank
+	t.Rule = "submission"
+	if Round2(t.Mine) != Round2(t.Theirs) {
+		t.Rule = "first_criterion"
+	}
+	return &t, nil
 }

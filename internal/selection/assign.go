@@ -124,3 +124,77 @@ func (h *loadHeap) Pop() any {
 	*h = old[:n-1]
 	return it
 }
+
+// Unassigned is a target a plan could not serve, and why: "too_few" when fewer eligible
+// assessors exist than it needs even before conflicts, "conflict" when the others are from the
+// applicant's school (or kab/kota) or already score it.
+type Unassigned struct {
+	ApplicationID int64
+	Need, Found   int
+	Reason        string
+}
+
+// AssignPlan is what an automatic assignment would do, without doing it.
+type AssignPlan struct {
+	Assignments []Assignment
+	// PerAssessor is how many new sheets each assessor would get.
+	PerAssessor map[int64]int
+	// ConflictsAvoided counts assessor–application pairs passed over for a conflict of interest
+	// (same school, same kab/kota when configured, already scoring it).
+	ConflictsAvoided int
+	Unassigned       []Unassigned
+}
+
+// PlanAssign is Assign as a dry run: the same picks (least loaded, conflict-free, application id
+// order), but a target that cannot be served is listed in Unassigned with its reason (its partial
+// picks dropped) instead of failing the whole plan.
+func PlanAssign(targets []AssignTarget, assessors []Assessor, opt AssignOptions) AssignPlan {
+	ts := append([]AssignTarget(nil), targets...)
+	sort.Slice(ts, func(i, j int) bool { return ts[i].ApplicationID < ts[j].ApplicationID })
+	h := make(loadHeap, 0, len(assessors))
+	seen := map[int64]bool{}
+	for _, a := range assessors {
+		if seen[a.UserID] {
+			continue
+		}
+		seen[a.UserID] = true
+		h = append(h, &loadItem{a: a, load: a.Load})
+	}
+	heap.Init(&h)
+	plan := AssignPlan{PerAssessor: map[int64]int{}}
+	for _, t := range ts {
+		if t.Need <= 0 {
+			continue
+		}
+		var picks []*loadItem
+		var skipped []*loadItem
+		conflicts := 0
+		for len(picks) < t.Need && h.Len() > 0 {
+			it := heap.Pop(&h).(*loadItem)
+			skipped = append(skipped, it)
+			if conflict(it.a, t, opt) {
+				conflicts++
+				continue
+			}
+			picks = append(picks, it)
+		}
+		if len(picks) < t.Need {
+			reason := "conflict"
+			if len(seen) < t.Need {
+				reason = "too_few"
+			}
+			plan.Unassigned = append(plan.Unassigned, Unassigned{ApplicationID: t.ApplicationID, Need: t.Need, Found: len(picks), Reason: reason})
+		} else {
+			plan.ConflictsAvoided += conflicts
+			for _, it := range picks {
+				it.load++
+				plan.PerAssessor[it.a.UserID]++
+				plan.Assignments = append(plan.Assignments, Assignment{ApplicationID: t.ApplicationID, AssessorID: it.a.UserID})
+			}
+		}
+		for _, it := range skipped {
+			heap.Push(&h, it)
+		}
+	}
+	return plan
+}

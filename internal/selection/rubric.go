@@ -179,6 +179,7 @@ type StageFinal struct {
 	Score          float64   // the final stage score (0-100), when decided
 	CriterionMeans []float64 // per criterion, mean of the counted sheets, on its own scale
 	Counted        []int     // indexes of the sheets the final is made of
+	Appeal         bool      // the final is an upheld appeal's re-score by a new assessor
 }
 
 // Finalize scores the submitted sheets (each in criterion order) of one application in one stage

@@ -96,6 +96,17 @@ func runInput(ctx context.Context, q querier, cohortID int64) (RunInput, []Appli
 func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corrects int64, reason string) (int64, error) {
 	var id int64
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		var err error
+		id, err = createRun(ctx, tx, actor, cohortID, corrects, reason)
+		return err
+	})
+	return id, err
+}
+
+// createRun computes and stores a run inside tx (see CreateRun).
+func createRun(ctx context.Context, tx pgx.Tx, actor audit.Actor, cohortID, corrects int64, reason string) (int64, error) {
+	var id int64
+	err := func() error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200201, $1::int)`, cohortID); err != nil {
 			return err
 		}
@@ -171,7 +182,7 @@ func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corr
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.run.create", ObjectType: "result_run", ObjectID: strconv.FormatInt(id, 10),
 			Detail: map[string]any{"cohort_id": cohortID, "corrects": corrects, "reason": reason, "input_hash": out.InputHash,
 				"output_hash": out.OutputHash, "results": len(out.Results)}})
-	})
+	}()
 	return id, err
 }
 
@@ -223,6 +234,7 @@ type ResultRow struct {
 	RegistrationNumber string  `db:"registration_number"`
 	Name               string  `db:"name"`
 	RegencyCode        string  `db:"regency_code"`
+	RegencyName        string  `db:"regency_name"`
 	Score              float64 `db:"score"`
 	Outcome            string  `db:"outcome"`
 	Rank               int     `db:"rank"`
@@ -290,8 +302,8 @@ func (s *Store) LoadRun(ctx context.Context, runID int64, f RegionFilter, publis
 		return v, err
 	}
 	rows, _ = s.db.Query(ctx, `SELECT rr.application_id, coalesce(a.registration_number, '') AS registration_number, a.applicant_name AS name,
-			rr.regency_code, rr.score::float8 AS score, rr.outcome, rr.rank
-		FROM run_results rr JOIN applications a ON a.id = rr.application_id
+			rr.regency_code, g.name AS regency_name, rr.score::float8 AS score, rr.outcome, rr.rank
+		FROM run_results rr JOIN applications a ON a.id = rr.application_id JOIN regencies g ON g.code = rr.regency_code
 		WHERE rr.run_id = $1`+scope+` ORDER BY rr.regency_code, rr.rank LIMIT $5 OFFSET $6`, append(args, PageSize+1, page*PageSize)...)
 	if v.Rows, err = pgx.CollectRows(rows, pgx.RowToStructByName[ResultRow]); err != nil {
 		return v, err
@@ -430,19 +442,21 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 			return locked(err)
 		}
 		// Mail every applicant of the run.
-		rows, _ = tx.Query(ctx, `SELECT u.email, u.name, rr.outcome FROM run_results rr JOIN applications a ON a.id = rr.application_id
+		rows, _ = tx.Query(ctx, `SELECT u.email, u.name, rr.outcome, u.language FROM run_results rr JOIN applications a ON a.id = rr.application_id
 			JOIN users u ON u.id = a.user_id WHERE rr.run_id = $1 ORDER BY rr.application_id`, runID)
-		type msg struct{ to, name, outcome string }
+		type msg struct{ to, name, outcome, lang string }
 		var msgs []msg
 		var m msg
-		if _, err := pgx.ForEachRow(rows, []any{&m.to, &m.name, &m.outcome}, func() error { msgs = append(msgs, m); return nil }); err != nil {
+		if _, err := pgx.ForEachRow(rows, []any{&m.to, &m.name, &m.outcome, &m.lang}, func() error { msgs = append(msgs, m); return nil }); err != nil {
 			return err
 		}
 		out := make([]mail.Message, len(msgs))
 		for i, m := range msgs {
-			out[i] = mail.Message{To: m.to, Subject: "Hasil seleksi Calon Guru Penggerak",
-				Body: fmt.Sprintf("Yth. %s,\n\nHasil seleksi Anda telah diumumkan: %s.\nRincian nilai per kriteria, passing grade, kuota dan peringkat Anda: %s/seleksi/saya\n",
-					m.name, OutcomeText(Outcome(m.outcome)), baseURL)}
+			out[i] = s.compose(m.lang, "selection.mail.published", map[string]any{"Name": m.name, "Outcome": m.outcome},
+				"Hasil seleksi Calon Guru Penggerak",
+				fmt.Sprintf("Yth. %s,\n\nHasil seleksi Anda telah diumumkan: %s.\nRincian nilai per kriteria, passing grade, kuota dan peringkat Anda: %s/seleksi/saya\n",
+					m.name, OutcomeText(Outcome(m.outcome)), baseURL))
+			out[i].To = m.to
 		}
 		if err := mail.EnqueueMany(ctx, tx, out); err != nil {
 			return err

@@ -143,6 +143,10 @@ func (s *Store) ScheduleTahap2(ctx context.Context, actor audit.Actor, cohortID 
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
 			return err
 		}
+		prog, err := loadProgram(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
 		t1, err := loadRubric(ctx, tx, cohortID, StageTahap1)
 		if err != nil {
 			return err
@@ -191,6 +195,13 @@ func (s *Store) ScheduleTahap2(ctx context.Context, actor audit.Actor, cohortID 
 			pairs[a.ApplicationID] = p
 		}
 		plans := PlanSlots(pairs, w)
+		// Every session falls within the tahap 2 dates: a plan that runs past them (or starts
+		// before them) is refused whole, naming the dates.
+		for _, p := range plans {
+			if err := checkDates(prog.Simulasi, "simulasi", p.Start); err != nil {
+				return err
+			}
+		}
 		for _, p := range plans {
 			if _, err := tx.Exec(ctx, `INSERT INTO tahap2_slots (application_id, starts_at, minutes, mode, location, assessor1_id, assessor2_id)
 				VALUES ($1, $2, $3, $4, $5, $6, $7)`, p.ApplicationID, p.Start, w.Minutes, mode, location, p.Assessors[0], p.Assessors[1]); err != nil {
@@ -199,7 +210,7 @@ func (s *Store) ScheduleTahap2(ctx context.Context, actor audit.Actor, cohortID 
 			for _, st := range []Stage{StageSimulasi, StageWawancara} {
 				for _, a := range p.Assessors {
 					if _, err := tx.Exec(ctx, `INSERT INTO score_sheets (application_id, stage, assessor_id, assigned_by, due_at)
-						VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, p.ApplicationID, st, a, database.NullID(actor.UserID), p.Start.Add(72*time.Hour)); err != nil {
+						VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, p.ApplicationID, st, a, database.NullID(actor.UserID), prog.Tahap2Due(p.Start)); err != nil {
 						return err
 					}
 				}
@@ -302,8 +313,23 @@ func (s *Store) RequestReschedule(ctx context.Context, actor audit.Actor, userID
 // the applicant.
 func (s *Store) ApproveReschedule(ctx context.Context, actor audit.Actor, slotID int64, start time.Time) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		var cohortID int64
+		err := tx.QueryRow(ctx, `SELECT a.cohort_id FROM tahap2_slots sl JOIN applications a ON a.id = sl.application_id WHERE sl.id = $1`, slotID).Scan(&cohortID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("slot %d: %w", slotID, database.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		prog, err := loadProgram(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		if err := checkDates(prog.Simulasi, "simulasi", start); err != nil {
+			return err
+		}
 		var appID int64
-		err := tx.QueryRow(ctx, `UPDATE tahap2_slots SET starts_at = $2, rescheduled_at = now()
+		err = tx.QueryRow(ctx, `UPDATE tahap2_slots SET starts_at = $2, rescheduled_at = now()
 			WHERE id = $1 AND reschedule_asked_at IS NOT NULL AND rescheduled_at IS NULL AND status = 'terjadwal' RETURNING application_id`, slotID, start).Scan(&appID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("slot %d has no open request: %w", slotID, database.ErrConflict)

@@ -13,10 +13,31 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
+	"penggerak/internal/mail"
 )
 
 // Store holds the SQL of the selection.
-type Store struct{ db database.DB }
+type Store struct {
+	db database.DB
+	// letter writes result, promotion and schedule mails from the message catalogues in the
+	// recipient's language (WithLetter); without one they are written in Indonesian here.
+	letter Letter
+}
+
+// WithLetter returns the store writing its mails with l.
+func (s *Store) WithLetter(l Letter) *Store {
+	c := *s
+	c.letter = l
+	return &c
+}
+
+// compose writes a mail with the store's letter, or falls back to the Indonesian subject and body.
+func (s *Store) compose(lang, key string, data map[string]any, subject, body string) mail.Message {
+	if s.letter != nil {
+		return s.letter(lang, key, data)
+	}
+	return mail.Message{Subject: subject, Body: body}
+}
 
 // NewStore returns a Store.
 func NewStore(db database.DB) *Store { return &Store{db: db} }
@@ -208,21 +229,29 @@ type sheetRow struct {
 // submitted sheets. Applications without two submitted sheets (or waiting for a third) are
 // absent, or present with NeedThird.
 func stageFinals(ctx context.Context, q querier, cohortID int64, stage Stage, r Rubric) (map[int64]StageFinal, error) {
-	rows, _ := q.Query(ctx, `SELECT sh.application_id, sh.id, sh.scores
+	rows, _ := q.Query(ctx, `SELECT sh.application_id, sh.id, sh.scores, sh.appeal_id IS NOT NULL
 		FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
 		WHERE a.cohort_id = $1 AND sh.stage = $2 AND sh.submitted_at IS NOT NULL
 		ORDER BY sh.application_id, sh.adjudicator, sh.id`, cohortID, stage)
 	sheets := map[int64][][]int{}
+	appeals := map[int64][]int{}
 	var order []int64
 	var app, id int64
 	var scores []int32
-	_, err := pgx.ForEachRow(rows, []any{&app, &id, &scores}, func() error {
+	var appeal bool
+	_, err := pgx.ForEachRow(rows, []any{&app, &id, &scores, &appeal}, func() error {
 		s := make([]int, len(scores))
 		for i, v := range scores {
 			s[i] = int(v)
 		}
 		if _, ok := sheets[app]; !ok {
-			order = append(order, app)
+			if _, ok := appeals[app]; !ok {
+				order = append(order, app)
+			}
+		}
+		if appeal {
+			appeals[app] = s // the latest appeal re-score (sheets come in id order)
+			return nil
 		}
 		sheets[app] = append(sheets[app], s)
 		return nil
@@ -232,40 +261,105 @@ func stageFinals(ctx context.Context, q querier, cohortID int64, stage Stage, r 
 	}
 	out := make(map[int64]StageFinal, len(order))
 	for _, app := range order {
-		sh := sheets[app]
-		if len(sh) < 2 || len(sh) > 3 {
-			continue
+		if f, ok := finalOf(r, sheets[app], appeals[app]); ok {
+			out[app] = f
 		}
-		f, err := r.Finalize(sh)
-		if err != nil {
-			continue // a sheet on an older rubric shape is never counted silently: it stays undecided
-		}
-		out[app] = f
 	}
 	return out, nil
+}
+
+// finalOf is the final of one application in one stage: the re-score of an upheld appeal when
+// there is one (a new assessor's sheet replaces the stage's score), otherwise the two-assessor
+// rule over the regular sheets. ok is false while undecided (fewer than two sheets, or a sheet
+// on an older rubric shape: never counted silently).
+func finalOf(r Rubric, regular [][]int, appeal []int) (StageFinal, bool) {
+	if appeal != nil {
+		v, err := r.StageScore(appeal)
+		if err != nil {
+			return StageFinal{}, false
+		}
+		means := make([]float64, len(appeal))
+		for i, x := range appeal {
+			means[i] = float64(x)
+		}
+		return StageFinal{Sheets: []float64{v}, Score: v, CriterionMeans: means, Counted: []int{0}, Appeal: true}, true
+	}
+	if len(regular) < 2 || len(regular) > 3 {
+		return StageFinal{}, false
+	}
+	f, err := r.Finalize(regular)
+	if err != nil {
+		return StageFinal{}, false
+	}
+	return f, true
 }
 
 // AutoAssign gives every eligible application of a cohort two assessors in a stage (evenly
 // loaded, never from the applicant's school, optionally never from the same kab/kota).
 // Eligible: verval passed; for tahap 2 stages also a decided tahap 1 score at its passing
-// grade. It returns how many sheets were created.
-func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int64, stage Stage, due time.Time) (int, error) {
+// grade. Sheets are due the cohort's sheet due days after now. It returns how many sheets were
+// created.
+func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int64, stage Stage, now time.Time) (int, error) {
 	var n int
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
 			return err
 		}
-		sr, err := loadRubric(ctx, tx, cohortID, stage)
+		prog, err := loadProgram(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		due := prog.SheetDue(now)
+		targets, assessors, opt, err := assignInput(ctx, tx, cohortID, stage)
+		if err != nil {
+			return err
+		}
+		as, err := Assign(targets, assessors, opt)
+		if err != nil {
+			return fmt.Errorf("%w: %w", database.ErrConflict, err)
+		}
+		var batch int64
+		if len(as) > 0 {
+			if err := tx.QueryRow(ctx, `INSERT INTO assign_batches (cohort_id, stage, sheets, created_by) VALUES ($1, $2, $3, $4) RETURNING id`,
+				cohortID, stage, len(as), database.NullID(actor.UserID)).Scan(&batch); err != nil {
+				return err
+			}
+			_, err = tx.CopyFrom(ctx, pgx.Identifier{"score_sheets"}, []string{"application_id", "stage", "assessor_id", "assigned_by", "due_at", "batch_id"},
+				pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
+					return []any{as[i].ApplicationID, string(stage), as[i].AssessorID, database.NullID(actor.UserID), due, batch}, nil
+				}))
+			if err != nil {
+				return err
+			}
+		}
+		n = len(as)
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.assign.auto", ObjectType: "cohort", ObjectID: strconv.FormatInt(cohortID, 10),
+			Detail: map[string]any{"stage": string(stage), "sheets": n, "batch_id": batch}})
+	})
+	return n, err
+}
+
+// assignInput reads what an automatic assignment of a cohort's stage works on: the eligible
+// applications still short of two regular assessors (verval passed; for tahap 2 stages also a
+// decided tahap 1 score at its passing grade), the assessors with their load, and the rubric's
+// conflict rule.
+func assignInput(ctx context.Context, q querier, cohortID int64, stage Stage) ([]AssignTarget, []Assessor, AssignOptions, error) {
+	var targets []AssignTarget
+	var assessors []Assessor
+	var sr StageRubric
+	err := func() error {
+		var err error
+		sr, err = loadRubric(ctx, q, cohortID, stage)
 		if err != nil {
 			return err
 		}
 		eligible := map[int64]bool(nil)
 		if stage != StageTahap1 {
-			t1, err := loadRubric(ctx, tx, cohortID, StageTahap1)
+			t1, err := loadRubric(ctx, q, cohortID, StageTahap1)
 			if err != nil {
 				return err
 			}
-			finals, err := stageFinals(ctx, tx, cohortID, StageTahap1, t1.Rubric)
+			finals, err := stageFinals(ctx, q, cohortID, StageTahap1, t1.Rubric)
 			if err != nil {
 				return err
 			}
@@ -276,13 +370,12 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 				}
 			}
 		}
-		rows, _ := tx.Query(ctx, `SELECT a.id, a.npsn, a.regency_code,
+		rows, _ := q.Query(ctx, `SELECT a.id, a.npsn, a.regency_code,
 				coalesce(array_agg(sh.assessor_id) FILTER (WHERE sh.id IS NOT NULL), '{}'),
-				count(sh.id) FILTER (WHERE NOT sh.adjudicator)
+				count(sh.id) FILTER (WHERE NOT sh.adjudicator AND sh.appeal_id IS NULL)
 			FROM applications a LEFT JOIN score_sheets sh ON sh.application_id = a.id AND sh.stage = $2
 			WHERE a.cohort_id = $1 AND a.status = 'lolos_verval'
 			GROUP BY a.id ORDER BY a.id`, cohortID, stage)
-		var targets []AssignTarget
 		var t AssignTarget
 		var have int
 		_, err = pgx.ForEachRow(rows, []any{&t.ApplicationID, &t.SchoolNPSN, &t.RegencyCode, &t.Exclude, &have}, func() error {
@@ -296,28 +389,13 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 		if err != nil {
 			return err
 		}
-		assessors, err := loadAssessors(ctx, tx, cohortID, stage)
+		assessors, err = loadAssessors(ctx, q, cohortID, stage)
 		if err != nil {
 			return err
 		}
-		as, err := Assign(targets, assessors, AssignOptions{AvoidSameRegency: sr.AvoidSameRegency})
-		if err != nil {
-			return fmt.Errorf("%w: %w", database.ErrConflict, err)
-		}
-		if len(as) > 0 {
-			_, err = tx.CopyFrom(ctx, pgx.Identifier{"score_sheets"}, []string{"application_id", "stage", "assessor_id", "assigned_by", "due_at"},
-				pgx.CopyFromSlice(len(as), func(i int) ([]any, error) {
-					return []any{as[i].ApplicationID, string(stage), as[i].AssessorID, database.NullID(actor.UserID), due}, nil
-				}))
-			if err != nil {
-				return err
-			}
-		}
-		n = len(as)
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.assign.auto", ObjectType: "cohort", ObjectID: strconv.FormatInt(cohortID, 10),
-			Detail: map[string]any{"stage": string(stage), "sheets": n}})
-	})
-	return n, err
+		return nil
+	}()
+	return targets, assessors, AssignOptions{AvoidSameRegency: sr.AvoidSameRegency}, err
 }
 
 // loadAssessors lists users with an active asesor grant, their school and kab/kota (from their
@@ -649,16 +727,18 @@ func (f SheetForm) Parse(r Rubric) ([]ScoreItem, map[string]string) {
 
 // SaveSheet stores an assessor's scores as a draft or submits them (locked afterwards). When the
 // submission completes two sheets that differ by more than the threshold, a third assessor is
-// assigned at once. It returns whether a third assessor was assigned.
-func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sheetID int64, items []ScoreItem, submit bool, due time.Time) (bool, error) {
+// assigned at once (due the cohort's sheet due days after now). Scoring is refused outside the
+// stage's dates (administrasi for tahap 1, simulasi for tahap 2) with a *DateError. It returns
+// whether a third assessor was assigned.
+func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sheetID int64, items []ScoreItem, submit bool, now time.Time) (bool, error) {
 	var third bool
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		var appID, cohortID int64
 		var stage Stage
-		var submitted bool
-		err := tx.QueryRow(ctx, `SELECT sh.application_id, a.cohort_id, sh.stage, sh.submitted_at IS NOT NULL
+		var submitted, appeal bool
+		err := tx.QueryRow(ctx, `SELECT sh.application_id, a.cohort_id, sh.stage, sh.submitted_at IS NOT NULL, sh.appeal_id IS NOT NULL
 			FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
-			WHERE sh.id = $1 AND sh.assessor_id = $2 FOR UPDATE OF sh`, sheetID, assessorID).Scan(&appID, &cohortID, &stage, &submitted)
+			WHERE sh.id = $1 AND sh.assessor_id = $2 FOR UPDATE OF sh`, sheetID, assessorID).Scan(&appID, &cohortID, &stage, &submitted, &appeal)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("sheet %d: %w", sheetID, database.ErrNotFound)
 		}
@@ -668,6 +748,17 @@ func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sh
 		if submitted {
 			return fmt.Errorf("sheet %d: %w", sheetID, ErrLocked)
 		}
+		prog, err := loadProgram(ctx, tx, cohortID)
+		if err != nil {
+			return err
+		}
+		// An appeal's re-score happens after publication, outside the stage's own dates.
+		if dates, name := prog.ScoringDates(stage); !appeal {
+			if err := checkDates(dates, name, now); err != nil {
+				return err
+			}
+		}
+		due := prog.SheetDue(now)
 		sr, err := loadRubric(ctx, tx, cohortID, stage)
 		if err != nil {
 			return err
@@ -703,8 +794,10 @@ func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sh
 			if _, err := tx.Exec(ctx, `UPDATE score_sheets SET submitted_at = now(), stage_score = $2, scores = $3 WHERE id = $1`, sheetID, score, scores); err != nil {
 				return err
 			}
-			if third, err = s.maybeAdjudicate(ctx, tx, actor, appID, cohortID, stage, sr, due); err != nil {
-				return err
+			if !appeal {
+				if third, err = s.maybeAdjudicate(ctx, tx, actor, appID, cohortID, stage, sr, due); err != nil {
+					return err
+				}
 			}
 			detail["third_assigned"] = third
 		}
@@ -720,7 +813,7 @@ func (s *Store) SaveSheet(ctx context.Context, actor audit.Actor, assessorID, sh
 // maybeAdjudicate assigns a third assessor when both regular sheets are in and too far apart.
 func (s *Store) maybeAdjudicate(ctx context.Context, tx pgx.Tx, actor audit.Actor, appID, cohortID int64, stage Stage, sr StageRubric, due time.Time) (bool, error) {
 	rows, _ := tx.Query(ctx, `SELECT stage_score::float8, assessor_id, adjudicator FROM score_sheets
-		WHERE application_id = $1 AND stage = $2 ORDER BY id`, appID, stage)
+		WHERE application_id = $1 AND stage = $2 AND appeal_id IS NULL ORDER BY id`, appID, stage)
 	var scores []float64
 	var exclude []int64
 	var pending, hasThird bool

@@ -344,10 +344,10 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 		t.Fatalf("refused Pakta files were stored: %v", files)
 	}
 	// Someone else's seat.
-	if err := w.s.Decline(ctx, w.admin, w.users[0], b.Seat.ID, now, now.Add(time.Hour), "http://x"); !errors.Is(err, database.ErrNotFound) {
+	if err := w.s.Decline(ctx, w.admin, w.users[0], b.Seat.ID, now, "http://x"); !errors.Is(err, database.ErrNotFound) {
 		t.Fatalf("decline another's seat: %v", err)
 	}
-	if err := w.s.Decline(ctx, w.admin, w.users[1], b.Seat.ID, now, now.Add(48*time.Hour), "http://x"); err != nil {
+	if err := w.s.Decline(ctx, w.admin, w.users[1], b.Seat.ID, now, "http://x"); err != nil {
 		t.Fatal(err)
 	}
 	// a1 (rank 2 in OKU) moves up and is mailed.
@@ -377,7 +377,7 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 		t.Fatalf("Participants = %v, %v", ps, err)
 	}
 	// Expire: give a3 a seat by freeing nothing — no offered seats are overdue.
-	if n, err := w.s.ExpireOverdue(ctx, w.admin, now.Add(100*time.Hour), now.Add(200*time.Hour), "http://x"); err != nil || n != 0 {
+	if n, err := w.s.ExpireOverdue(ctx, w.admin, now.Add(100*time.Hour), "http://x"); err != nil || n != 0 {
 		t.Fatalf("ExpireOverdue = %d, %v", n, err)
 	}
 }
@@ -390,7 +390,7 @@ func TestExpireOverduePromotes(t *testing.T) {
 	if err := w.s.Publish(ctx, w.admin, id, "uji tanpa tanda tangan", now.Add(time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
-	n, err := w.s.ExpireOverdue(ctx, w.admin, now.Add(2*time.Hour), now.Add(50*time.Hour), "http://x")
+	n, err := w.s.ExpireOverdue(ctx, w.admin, now.Add(2*time.Hour), "http://x")
 	if err != nil || n != 1 {
 		t.Fatalf("ExpireOverdue = %d, %v", n, err)
 	}
@@ -541,7 +541,7 @@ func TestConcurrentDeclinesPromoteDistinctCadangan(t *testing.T) {
 	errs := make(chan error, 2)
 	for i := 0; i < 2; i++ {
 		go func(i int) {
-			errs <- s.Decline(ctx, audit.Actor{}, users[i], seat(apps[i]), now, now.Add(time.Hour), "http://x")
+			errs <- s.Decline(ctx, audit.Actor{}, users[i], seat(apps[i]), now, "http://x")
 		}(i)
 	}
 	for i := 0; i < 2; i++ {

@@ -31,6 +31,7 @@ func recCreateCohort(t *testing.T, c *apptest.Client, number string) string {
 	form := url.Values{"number": {number}, "name": {"Angkatan " + number}, "program_kind": {"cgp"},
 		"opens_at": {"2026-11-01T08:00"}, "closes_at": {"2026-12-15T23:59"}, "training_months": {"6"}, "min_years": {"5"},
 		"education": {"S1", "D4", "S2", "S3"}, "jenjang": {"SD", "SMP"}, "excluded_roles": {"pengajar_praktik"}, "correction_days": {"3"},
+		"confirm_days": {"5"}, "sheet_due_days": {"10"}, "tahap2_due_hours": {"48"}, "appeal_days": {"4"},
 		"administrasi_start": {"2026-12-16"}, "administrasi_end": {"2027-01-10"}}
 	res := c.PostForm("/admin/angkatan", form)
 	if res.Status != http.StatusSeeOther || !recCohortLoc.MatchString(res.Location) {
@@ -46,16 +47,30 @@ func TestCohortCreateEditAndValidation(t *testing.T) {
 	// Errors keep every typed value.
 	res := c.PostForm("/admin/angkatan", url.Values{"number": {"x"}, "name": {"Angkatan Uji"}, "opens_at": {"2026-12-01T08:00"}, "closes_at": {"2026-11-01T08:00"}})
 	recWant(t, res, http.StatusUnprocessableEntity, "Angkatan Uji", "Waktu tutup harus setelah waktu buka", "Pilih setidaknya satu")
+	// Program numbers are validated per field and the typed values kept.
+	res = c.PostForm("/admin/angkatan", url.Values{"number": {"12"}, "name": {"Angkatan Uji"}, "program_kind": {"cgp"},
+		"opens_at": {"2026-11-01T08:00"}, "closes_at": {"2026-12-15T23:59"}, "training_months": {"6"}, "min_years": {"5"},
+		"education": {"S1"}, "jenjang": {"SD"}, "correction_days": {"0"},
+		"confirm_days": {"0"}, "sheet_due_days": {"91"}, "tahap2_due_hours": {"x72"}, "appeal_days": {"31"}})
+	recWant(t, res, http.StatusUnprocessableEntity, `value="91"`, `value="x72"`, `value="31"`, `id="confirm_days"`, `aria-invalid="true"`)
+	if n := recCount(t, a, `SELECT count(*) FROM cohorts`); n != 0 {
+		t.Fatalf("%d cohorts stored from an invalid form", n)
+	}
 	loc := recCreateCohort(t, c, "12")
-	recWant(t, c.Get(loc), 200, "Angkatan 12", "Draf", "16-12-2026")
+	recWant(t, c.Get(loc), 200, "Angkatan 12", "Draf", "16-12-2026", "Konfirmasi kursi 5 hari", "lembar tahap 2 48 jam", "masa sanggah 4 hari")
+	if n := recCount(t, a, `SELECT count(*) FROM cohorts WHERE confirm_days = 5 AND sheet_due_days = 10 AND tahap2_due_hours = 48 AND appeal_days = 4`); n != 1 {
+		t.Error("program numbers not stored")
+	}
 	// Same number again: a message on the number field.
 	res = c.PostForm("/admin/angkatan", url.Values{"number": {"12"}, "name": {"Lagi"}, "program_kind": {"cgp"}, "opens_at": {"2026-11-01T08:00"},
-		"closes_at": {"2026-12-15T23:59"}, "training_months": {"6"}, "min_years": {"5"}, "education": {"S1"}, "jenjang": {"SD"}, "correction_days": {"0"}})
+		"closes_at": {"2026-12-15T23:59"}, "training_months": {"6"}, "min_years": {"5"}, "education": {"S1"}, "jenjang": {"SD"}, "correction_days": {"0"},
+		"confirm_days": {"7"}, "sheet_due_days": {"14"}, "tahap2_due_hours": {"72"}, "appeal_days": {"3"}})
 	recWant(t, res, http.StatusUnprocessableEntity, "sudah dipakai")
 	// Edit.
 	recWant(t, c.Get(loc+"/ubah"), 200, `value="2026-12-15T23:59"`)
 	res = c.PostForm(loc, url.Values{"number": {"12"}, "name": {"Angkatan 12 (revisi)"}, "program_kind": {"cgp"}, "opens_at": {"2026-11-01T08:00"},
-		"closes_at": {"2026-12-20T23:59"}, "training_months": {"6"}, "min_years": {"4"}, "education": {"S1"}, "jenjang": {"SD"}, "correction_days": {"0"}})
+		"closes_at": {"2026-12-20T23:59"}, "training_months": {"6"}, "min_years": {"4"}, "education": {"S1"}, "jenjang": {"SD"}, "correction_days": {"0"},
+		"confirm_days": {"7"}, "sheet_due_days": {"14"}, "tahap2_due_hours": {"72"}, "appeal_days": {"3"}})
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("update %d\n%s", res.Status, res.Body)
 	}
@@ -161,6 +176,7 @@ func TestCohortLifecycleGuardsAndCopy(t *testing.T) {
 	}
 	recWant(t, c.Get(res.Location), 200, "Angkatan 13", "Draf", "Ceritakan praktik baik Anda.", "KTP", "total kuota 10")
 	if n := recCount(t, a, `SELECT count(*) FROM cohorts c WHERE c.number = 13 AND c.copied_from IS NOT NULL AND c.min_years_teaching = 5
+		AND c.confirm_days = 5 AND c.sheet_due_days = 10 AND c.tahap2_due_hours = 48 AND c.appeal_days = 4
 		AND (SELECT count(*) FROM essay_questions WHERE cohort_id = c.id) = 1 AND (SELECT count(*) FROM required_documents WHERE cohort_id = c.id) = 1`); n != 1 {
 		t.Error("copy incomplete")
 	}

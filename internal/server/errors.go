@@ -18,6 +18,7 @@ import (
 	"penggerak/internal/region"
 	"penggerak/internal/selection"
 	"penggerak/web/pages/public"
+	selectionpage "penggerak/web/pages/selection"
 )
 
 // serverError logs err and shows the friendly 500 page (or 503 while the database is
@@ -142,6 +143,11 @@ func knownError(err error) (status int, key string, ok bool) {
 // serveError is the one way a handler answers an error: the friendly page with the status
 // and message of its kind (errorKinds), or the 500/503 page for anything else, logged.
 func (s *Server) serveError(w http.ResponseWriter, r *http.Request, err error) {
+	if de, ok := selection.AsDateError(err); ok { // names the stage's dates
+		s.render(w, r, http.StatusConflict, selectionpage.Refused(s.base(r, "error.title"), http.StatusConflict,
+			"selection.error.outside_dates", selectionpage.DateData(r.Context(), de)))
+		return
+	}
 	if status, key, ok := knownError(err); ok {
 		s.errorPage(w, r, status, key)
 		return

@@ -280,6 +280,28 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/seleksi/jadwal/{slot}/ubah", s.requestReschedule)
 	})
 
+	// appeals (sanggah), issue 12: the applicant files; the national admin and the BGP (its
+	// province, read-only) see the queue; the national admin rejects, upholds and corrects.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleGuru))
+		r.Post("/seleksi/saya/hasil/{run}/sanggah", s.fileAppeal)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
+		r.Get("/seleksi/sanggah", s.appealsPage)
+		r.Get("/seleksi/sanggah/{appeal}", s.appealPage)
+		r.Get("/seleksi/sanggah/{appeal}/berkas", s.appealFile)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(adminOnly...))
+		r.Post("/admin/seleksi/sanggah/{appeal}/tolak", s.rejectAppeal)
+		r.Post("/admin/seleksi/sanggah/{appeal}/terima", s.upholdAppeal)
+		r.Post("/admin/seleksi/sanggah/{appeal}/koreksi", s.correctAppeal)
+		// bulk assignment: dry run and undo of a whole batch (issue 12)
+		r.Get("/admin/seleksi/{cohort}/tugaskan/{stage}", s.assignPreview)
+		r.Post("/admin/seleksi/{cohort}/penugasan/{batch}/batal", s.undoBatch)
+	})
+
 	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireSignIn)

@@ -20,15 +20,12 @@ import (
 	selectionpage "penggerak/web/pages/selection"
 )
 
-// Deadlines of the selection: sheets are due two weeks after assignment; a pembekalan seat must
-// be confirmed within seven days of publication (or of a promotion).
-const (
-	sheetDue   = 14 * 24 * time.Hour
-	confirmDue = 7 * 24 * time.Hour
-	maxPakta   = selection.MaxPakta
-)
+// maxPakta bounds the Pakta Integritas upload. Every deadline of the selection (sheet due days,
+// tahap 2 due hours, confirmation days, appeal window) is the cohort's configuration
+// (selection.Program), never a constant here.
+const maxPakta = selection.MaxPakta
 
-func (s *Server) sel() *selection.Store { return selection.NewStore(s.db) }
+func (s *Server) sel() *selection.Store { return selection.NewStore(s.db).WithLetter(s.letter) }
 
 // idParam parses a numeric URL parameter; a bad one is a 404.
 func (s *Server) idParam(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
@@ -148,7 +145,7 @@ func (s *Server) autoAssign(w http.ResponseWriter, r *http.Request) {
 	if !ok || !ok2 {
 		return
 	}
-	if _, err := s.sel().AutoAssign(r.Context(), actor(r), id, st, s.now().Add(sheetDue)); err != nil {
+	if _, err := s.sel().AutoAssign(r.Context(), actor(r), id, st, s.now()); err != nil {
 		s.serveError(w, r, err)
 		return
 	}
@@ -260,7 +257,12 @@ func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
-	err := s.sel().Publish(r.Context(), actor(r), id, f.Override, s.now().Add(confirmDue), s.cfg.BaseURL)
+	prog, err := s.sel().RunProgram(r.Context(), id)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	err = s.sel().Publish(r.Context(), actor(r), id, f.Override, prog.ConfirmBy(s.now()), s.cfg.BaseURL)
 	if errors.Is(err, selection.ErrNeedsSignOff) {
 		s.flash(r, "selection.publish.needs_signoff")
 		redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
@@ -447,7 +449,7 @@ func (s *Server) saveSheet(w http.ResponseWriter, r *http.Request) {
 			selectionpage.SheetProps{View: v, Form: f, Errors: errs}))
 		return
 	}
-	if _, err := s.sel().SaveSheet(r.Context(), actor(r), uid, id, items, f.Submit, s.now().Add(sheetDue)); err != nil {
+	if _, err := s.sel().SaveSheet(r.Context(), actor(r), uid, id, items, f.Submit, s.now()); err != nil {
 		s.serveError(w, r, err)
 		return
 	}
@@ -466,6 +468,12 @@ func (s *Server) myResult(w http.ResponseWriter, r *http.Request) {
 
 // renderMyResult renders the results page with status and the errors of a refused seat action.
 func (s *Server) renderMyResult(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
+	s.renderMyResultWith(w, r, status, errs, selectionpage.AppealInput{}, nil)
+}
+
+// renderMyResultWith renders the results page with a refused appeal form as typed and its errors.
+func (s *Server) renderMyResultWith(w http.ResponseWriter, r *http.Request, status int, errs map[string]string,
+	appeal selectionpage.AppealInput, appealErrs map[string]string) {
 	uid := principal(r).User.ID
 	bs, err := s.sel().MyResults(r.Context(), uid)
 	if err != nil {
@@ -477,7 +485,8 @@ func (s *Server) renderMyResult(w http.ResponseWriter, r *http.Request, status i
 		s.serveError(w, r, err)
 		return
 	}
-	s.render(w, r, status, selectionpage.MyResult(s.base(r, "selection.my.title"), bs, slots, s.now(), errs))
+	s.render(w, r, status, selectionpage.MyResult(s.base(r, "selection.my.title"), bs, slots, s.now(), errs,
+		selectionpage.MyAppeal{Input: appeal, Errors: appealErrs}))
 }
 
 // confirmSeat confirms participation with the signed Pakta Integritas (PDF).
@@ -546,7 +555,7 @@ func (s *Server) declineSeat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	if err := s.sel().Decline(r.Context(), actor(r), principal(r).User.ID, id, now, now.Add(confirmDue), s.cfg.BaseURL); err != nil {
+	if err := s.sel().Decline(r.Context(), actor(r), principal(r).User.ID, id, now, s.cfg.BaseURL); err != nil {
 		s.serveError(w, r, err)
 		return
 	}
@@ -575,7 +584,7 @@ func (s *Server) expireSeats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	if _, err := s.sel().ExpireOverdue(r.Context(), actor(r), now, now.Add(confirmDue), s.cfg.BaseURL); err != nil {
+	if _, err := s.sel().ExpireOverdue(r.Context(), actor(r), now, s.cfg.BaseURL); err != nil {
 		s.serveError(w, r, err)
 		return
 	}
@@ -771,6 +780,9 @@ func (s *Server) addSelectionCards(r *http.Request, props *dashboard.Props) erro
 		props.Add(account.RoleAsesor, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.open_sheets", Count: n, Href: "/asesor/penilaian", LinkKey: "selection.sheets.title"}))
 	}
 	props.Add(account.RoleAdmin, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.admin", Count: -1, Href: "/admin/seleksi", LinkKey: "selection.home.title"}))
+	for _, role := range []account.Role{account.RoleAdmin, account.RoleBGP} {
+		props.Add(role, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.appeals", Count: -1, Href: "/seleksi/sanggah", LinkKey: "selection.appeal.queue"}))
+	}
 	for _, role := range []account.Role{account.RoleBGP, account.RoleDinas} {
 		props.Add(role, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card." + string(role), Count: -1, Href: "/seleksi/hasil", LinkKey: "selection.runs.title"}))
 	}

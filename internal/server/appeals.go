@@ -1,0 +1,253 @@
+package server
+
+import (
+	"errors"
+	"io"
+	"maps"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"penggerak/internal/account"
+	"penggerak/internal/filecheck"
+	"penggerak/internal/mail"
+	"penggerak/internal/selection"
+	"penggerak/web/i18n"
+	selectionpage "penggerak/web/pages/selection"
+)
+
+// letter writes a selection mail in the recipient's language from the i18n catalogues.
+func (s *Server) letter(lang, key string, data map[string]any) mail.Message {
+	return NewLetter(s.i18n, s.cfg.BaseURL)(lang, key, data)
+}
+
+// NewLetter writes selection mails from the bundle's catalogues: key's .subject and .body in the
+// recipient's language, with the stage and outcome named in that language and the site's address.
+// The background jobs use it too (cmd wires it), so a promotion mailed by a job is in the
+// recipient's language as well.
+func NewLetter(b *i18n.Bundle, baseURL string) selection.Letter {
+	return func(lang, key string, data map[string]any) mail.Message {
+		l := b.Localizer(lang)
+		d := maps.Clone(data)
+		d["BaseURL"] = baseURL
+		if st, ok := d["Stage"].(string); ok {
+			d["Stage"] = l.T("selection.stage." + st)
+		}
+		if o, ok := d["Outcome"].(string); ok {
+			d["Outcome"] = l.T("selection.outcome." + o)
+		}
+		return mail.Message{Subject: l.T(key+".subject", d), Body: l.T(key+".body", d)}
+	}
+}
+
+// appealFilter is the principal's appeal scope: national for the admin, their provinces for BGP.
+func appealFilter(p *account.Principal) selection.RegionFilter {
+	if p.Has(account.RoleAdmin) {
+		return selection.RegionFilter{National: true}
+	}
+	f := selection.RegionFilter{Provinces: []string{}}
+	for _, sc := range p.Scopes(account.RoleBGP) {
+		if sc.ProvinceCode != "" {
+			f.Provinces = append(f.Provinces, sc.ProvinceCode)
+		}
+	}
+	return f
+}
+
+// fileAppeal files the applicant's appeal (stage, reason, optional PDF) against their result in
+// the run; a refused form re-renders the results page with what was typed and a message per field.
+func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) {
+	run, ok := s.idParam(w, r, "run")
+	if !ok {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, selection.MaxAppealPDF+64<<10)
+	in := selectionpage.AppealInput{RunID: run}
+	refuse := func(status int, errs map[string]string) {
+		s.renderMyResultWith(w, r, status, nil, in, errs)
+	}
+	// Without a file the browser may send a plain form: that is no PDF, not an error.
+	if err := r.ParseMultipartForm(selection.MaxAppealPDF + 32<<10); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		refuse(http.StatusRequestEntityTooLarge, map[string]string{"pdf": "selection.appeal.error.pdf_size"})
+		return
+	}
+	in.Stage, in.Reason = r.PostFormValue("stage"), r.PostFormValue("reason")
+	st, reason, errs := selection.AppealForm{Stage: in.Stage, Reason: in.Reason}.Parse()
+	var pdf []byte
+	if file, _, err := r.FormFile("pdf"); err == nil {
+		defer file.Close()
+		pdf, err = io.ReadAll(io.LimitReader(file, selection.MaxAppealPDF+1))
+		if err != nil {
+			s.serveError(w, r, err)
+			return
+		}
+		if len(pdf) == 0 { // an empty file input is no file
+			pdf = nil
+		}
+	}
+	switch err := selection.CheckAppealPDF(pdf); {
+	case errors.Is(err, filecheck.ErrTooBig):
+		errs["pdf"] = "selection.appeal.error.pdf_size"
+	case err != nil:
+		errs["pdf"] = "selection.appeal.error.pdf"
+	}
+	if len(errs) > 0 {
+		refuse(http.StatusUnprocessableEntity, errs)
+		return
+	}
+	uid := principal(r).User.ID
+	_, err := s.sel().FileAppeal(r.Context(), actor(r), uid, run, st, reason, pdf, s.cfg.UploadDir, s.now(), s.letter)
+	switch {
+	case errors.Is(err, selection.ErrAppealClosed):
+		refuse(http.StatusConflict, map[string]string{"form": "selection.appeal.error.closed"})
+		return
+	case errors.Is(err, selection.ErrAppealExists):
+		refuse(http.StatusConflict, map[string]string{"stage": "selection.appeal.error.exists"})
+		return
+	case errors.Is(err, selection.ErrNotAppealable):
+		refuse(http.StatusConflict, map[string]string{"stage": "selection.appeal.error.not_appealable"})
+		return
+	case err != nil:
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.appeal.filed")
+	redirect(w, r, "/seleksi/saya")
+}
+
+// appealsPage is the appeals queue: the national admin's, or a BGP's for its province (read-only).
+func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) {
+	as, err := s.sel().Appeals(r.Context(), appealFilter(principal(r)))
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, selectionpage.Appeals(s.base(r, "selection.appeal.queue"), as, principal(r).Has(account.RoleAdmin)))
+}
+
+// appealPage shows one appeal with the applicant's scores; the admin gets the decision forms.
+func (s *Server) appealPage(w http.ResponseWriter, r *http.Request) {
+	s.renderAppeal(w, r, http.StatusOK, selectionpage.AppealProps{})
+}
+
+func (s *Server) renderAppeal(w http.ResponseWriter, r *http.Request, status int, p selectionpage.AppealProps) {
+	id, ok := s.idParam(w, r, "appeal")
+	if !ok {
+		return
+	}
+	v, err := s.sel().LoadAppeal(r.Context(), id, appealFilter(principal(r)))
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	p.View, p.Admin = v, principal(r).Has(account.RoleAdmin)
+	s.render(w, r, status, selectionpage.AppealPage(s.base(r, "selection.appeal.title"), p))
+}
+
+// appealFile serves an appeal's PDF as an attachment to those who may see the appeal.
+func (s *Server) appealFile(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "appeal")
+	if !ok {
+		return
+	}
+	name, size, err := s.sel().AppealPDF(r.Context(), id, appealFilter(principal(r)))
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	fh, err := os.Open(filepath.Join(s.cfg.UploadDir, "appeals", filepath.Base(name)))
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	defer fh.Close()
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="sanggah-`+strconv.FormatInt(id, 10)+`.pdf"`)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(size))
+	_, _ = io.Copy(w, fh)
+}
+
+// decideAppeal reads the decision form: the reason and the no-JS confirmation checkbox.
+func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request, action string) (int64, string, bool) {
+	id, ok := s.idParam(w, r, "appeal")
+	if !ok {
+		return 0, "", false
+	}
+	var f struct {
+		Decision string `form:"decision"`
+		Sure     bool   `form:"yakin"`
+	}
+	if !s.decode(w, r, &f) {
+		return 0, "", false
+	}
+	reason, errs := selection.ParseDecision(f.Decision)
+	if errs == nil {
+		errs = map[string]string{}
+	}
+	if !f.Sure {
+		errs["yakin-"+action] = "selection.appeal.error.sure"
+	}
+	if len(errs) > 0 {
+		s.renderAppeal(w, r, http.StatusUnprocessableEntity, selectionpage.AppealProps{Action: action, Decision: f.Decision, Errors: errs})
+		return 0, "", false
+	}
+	return id, reason, true
+}
+
+// rejectAppeal rejects an appeal with a reason shown to the applicant.
+func (s *Server) rejectAppeal(w http.ResponseWriter, r *http.Request) {
+	id, reason, ok := s.decideAppeal(w, r, "tolak")
+	if !ok {
+		return
+	}
+	if err := s.sel().RejectAppeal(r.Context(), actor(r), id, reason, s.now(), s.letter); err != nil {
+		s.appealError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.appeal.rejected_flash")
+	redirect(w, r, "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
+}
+
+// upholdAppeal upholds an appeal: the stage goes to a new assessor for a re-score.
+func (s *Server) upholdAppeal(w http.ResponseWriter, r *http.Request) {
+	id, reason, ok := s.decideAppeal(w, r, "terima")
+	if !ok {
+		return
+	}
+	if _, err := s.sel().UpholdAppeal(r.Context(), actor(r), id, reason, s.now(), s.letter); err != nil {
+		s.appealError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.appeal.upheld_flash")
+	redirect(w, r, "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
+}
+
+// correctAppeal makes the correction run from the upheld appeals' re-scores.
+func (s *Server) correctAppeal(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "appeal")
+	if !ok {
+		return
+	}
+	run, err := s.sel().CorrectAfterAppeals(r.Context(), actor(r), id)
+	if err != nil {
+		s.appealError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.appeal.corrected_flash")
+	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(run, 10))
+}
+
+// appealError maps the appeal flow's refusals to a 409 page saying what blocks it.
+func (s *Server) appealError(w http.ResponseWriter, r *http.Request, err error) {
+	switch {
+	case errors.Is(err, selection.ErrAppealDecided):
+		s.errorPage(w, r, http.StatusConflict, "selection.appeal.error.decided")
+	case errors.Is(err, selection.ErrRescorePending):
+		s.errorPage(w, r, http.StatusConflict, "selection.appeal.error.rescore_pending")
+	default:
+		s.serveError(w, r, err)
+	}
+}

@@ -1,0 +1,95 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"penggerak/internal/selection"
+	selectionpage "penggerak/web/pages/selection"
+)
+
+// assignPreview shows what automatic assignment of a stage would do (per assessor, conflicts
+// avoided, who cannot be assigned and why) with the commit form, and the cohort's batches with
+// their undo forms. Nothing is stored.
+func (s *Server) assignPreview(w http.ResponseWriter, r *http.Request) {
+	s.renderAssignPreview(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderAssignPreview(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) {
+	id, ok := s.idParam(w, r, "cohort")
+	st, ok2 := s.stageParam(w, r)
+	if !ok || !ok2 {
+		return
+	}
+	c, err := s.sel().Cohort(r.Context(), id)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	p := selectionpage.PreviewProps{Cohort: c, Errors: errs}
+	if p.Preview, err = s.sel().PreviewAssign(r.Context(), id, st); err == nil {
+		p.Batches, err = s.sel().Batches(r.Context(), id)
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, status, selectionpage.AssignPreview(s.base(r, "selection.batch.title"), p))
+}
+
+// undoBatch removes a whole automatic assignment batch while none of its sheets was started
+// (with the no-JS confirmation checkbox).
+func (s *Server) undoBatch(w http.ResponseWriter, r *http.Request) {
+	cohort, ok := s.idParam(w, r, "cohort")
+	batch, ok2 := s.idParam(w, r, "batch")
+	if !ok || !ok2 {
+		return
+	}
+	var f struct {
+		Sure  bool   `form:"yakin"`
+		Stage string `form:"stage"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	st := selection.Stage(f.Stage)
+	if !st.Valid() {
+		st = selection.StageTahap1
+	}
+	back := "/admin/seleksi/" + strconv.FormatInt(cohort, 10) + "/tugaskan/" + string(st)
+	if !f.Sure {
+		s.renderUndoRefused(w, r, cohort, st, batch)
+		return
+	}
+	err := s.sel().UndoBatch(r.Context(), actor(r), cohort, batch)
+	if errors.Is(err, selection.ErrBatchStarted) {
+		s.errorPage(w, r, http.StatusConflict, "selection.batch.error.started")
+		return
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.batch.undone")
+	redirect(w, r, back)
+}
+
+// renderUndoRefused re-renders the preview page of the stage with the undo form's error.
+func (s *Server) renderUndoRefused(w http.ResponseWriter, r *http.Request, cohort int64, st selection.Stage, batch int64) {
+	rctx := r.Context()
+	c, err := s.sel().Cohort(rctx, cohort)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	p := selectionpage.PreviewProps{Cohort: c, Errors: map[string]string{"yakin-" + strconv.FormatInt(batch, 10): "selection.batch.error.sure"}}
+	if p.Preview, err = s.sel().PreviewAssign(rctx, cohort, st); err == nil {
+		p.Batches, err = s.sel().Batches(rctx, cohort)
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, selectionpage.AssignPreview(s.base(r, "selection.batch.title"), p))
+}

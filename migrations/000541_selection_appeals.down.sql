@@ -1,0 +1,2 @@
+ALTER TABLE score_sheets DROP COLUMN appeal_id;
+DROP TABLE selection_appeals;

@@ -1,0 +1,2 @@
+ALTER TABLE score_sheets DROP COLUMN batch_id;
+DROP TABLE assign_batches;
