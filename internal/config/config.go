@@ -43,8 +43,14 @@ type Config struct {
 	// DatabaseMaxConns is the size of this instance's connection pool (DATABASE_MAX_CONNS).
 	DatabaseMaxConns int32
 	// DatabaseAcquireTimeout bounds the wait for a free pool connection
-	// (DATABASE_ACQUIRE_TIMEOUT, default 3 s); past it the user gets the "busy" page.
+	// (DATABASE_ACQUIRE_TIMEOUT, default 10 s); past it the user gets the "busy" page.
 	DatabaseAcquireTimeout time.Duration
+	// LoginFailuresPerAddress is how many failed sign-ins one client address may make in 15
+	// minutes (LOGIN_FAILURES_PER_ADDRESS); successful sign-ins never count.
+	LoginFailuresPerAddress int
+	// LinkRequestsPerAddress is how many sign-ups, and how many emailed-link requests, one
+	// address may make in an hour (LINK_REQUESTS_PER_ADDRESS).
+	LinkRequestsPerAddress int
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration
 }
@@ -76,7 +82,7 @@ func FromEnv() (Config, error) {
 	if c.RequestTimeout, err = duration("REQUEST_TIMEOUT", "15s"); err != nil {
 		return c, err
 	}
-	if c.DatabaseAcquireTimeout, err = duration("DATABASE_ACQUIRE_TIMEOUT", "3s"); err != nil {
+	if c.DatabaseAcquireTimeout, err = duration("DATABASE_ACQUIRE_TIMEOUT", "10s"); err != nil {
 		return c, err
 	}
 	n, err := strconv.ParseInt(get("DATABASE_MAX_CONNS", "20"), 10, 32)
@@ -84,6 +90,12 @@ func FromEnv() (Config, error) {
 		return c, fmt.Errorf("DATABASE_MAX_CONNS must be a whole number of at least 1")
 	}
 	c.DatabaseMaxConns = int32(n)
+	if c.LoginFailuresPerAddress, err = positive("LOGIN_FAILURES_PER_ADDRESS", "3000"); err != nil {
+		return c, err
+	}
+	if c.LinkRequestsPerAddress, err = positive("LINK_REQUESTS_PER_ADDRESS", "2000"); err != nil {
+		return c, err
+	}
 	return c, c.Validate()
 }
 
@@ -117,6 +129,15 @@ func duration(key, def string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s must be a positive duration such as %s", key, def)
 	}
 	return d, nil
+}
+
+// positive reads a whole number of at least 1.
+func positive(key, def string) (int, error) {
+	n, err := strconv.Atoi(get(key, def))
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s must be a whole number of at least 1", key)
+	}
+	return n, nil
 }
 
 func get(key, def string) string {

@@ -8,7 +8,7 @@ import (
 
 func TestFromEnvDefaults(t *testing.T) {
 	for _, k := range []string{"APP_ENV", "ADDR", "BASE_URL", "DATABASE_URL", "SMTP_URL", "UPLOAD_DIR", "SESSION_SECURE", "SECRET_KEY", "TRUST_PROXY",
-		"REQUEST_TIMEOUT", "DATABASE_MAX_CONNS", "DATABASE_ACQUIRE_TIMEOUT"} {
+		"REQUEST_TIMEOUT", "DATABASE_MAX_CONNS", "DATABASE_ACQUIRE_TIMEOUT", "LOGIN_FAILURES_PER_ADDRESS", "LINK_REQUESTS_PER_ADDRESS"} {
 		t.Setenv(k, "")
 	}
 	c, err := FromEnv()
@@ -18,8 +18,11 @@ func TestFromEnvDefaults(t *testing.T) {
 	if c.Addr != ":8080" || !c.Dev() || c.SessionSecure || c.BaseURL != "http://localhost:8080" || c.TrustProxy {
 		t.Errorf("defaults = %+v", c)
 	}
-	if c.RequestTimeout != 15*time.Second || c.DatabaseMaxConns != 20 || c.DatabaseAcquireTimeout != 3*time.Second {
+	if c.RequestTimeout != 15*time.Second || c.DatabaseMaxConns != 20 || c.DatabaseAcquireTimeout != 10*time.Second {
 		t.Errorf("deadline defaults: request %v, pool %d, acquire %v", c.RequestTimeout, c.DatabaseMaxConns, c.DatabaseAcquireTimeout)
+	}
+	if c.LoginFailuresPerAddress != 3000 || c.LinkRequestsPerAddress != 2000 {
+		t.Errorf("address limits: %d failures, %d links", c.LoginFailuresPerAddress, c.LinkRequestsPerAddress)
 	}
 	t.Setenv("REQUEST_TIMEOUT", "30s")
 	t.Setenv("DATABASE_MAX_CONNS", "40")
@@ -27,7 +30,7 @@ func TestFromEnvDefaults(t *testing.T) {
 	if c, err = FromEnv(); err != nil || c.RequestTimeout != 30*time.Second || c.DatabaseMaxConns != 40 || c.DatabaseAcquireTimeout != 1500*time.Millisecond {
 		t.Errorf("set: %+v, %v", c, err)
 	}
-	for k, v := range map[string]string{"REQUEST_TIMEOUT": "lama", "DATABASE_MAX_CONNS": "0", "DATABASE_ACQUIRE_TIMEOUT": "-1s"} {
+	for k, v := range map[string]string{"REQUEST_TIMEOUT": "lama", "DATABASE_MAX_CONNS": "0", "DATABASE_ACQUIRE_TIMEOUT": "-1s", "LOGIN_FAILURES_PER_ADDRESS": "0", "LINK_REQUESTS_PER_ADDRESS": "banyak"} {
 		t.Run(k, func(t *testing.T) {
 			t.Setenv(k, v)
 			if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), k) {

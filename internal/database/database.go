@@ -31,7 +31,7 @@ var ErrConflict = errors.New("conflict")
 // its own deadline.
 const (
 	DefaultMaxConns       = 20
-	DefaultAcquireTimeout = 3 * time.Second
+	DefaultAcquireTimeout = 10 * time.Second
 )
 
 // ErrPoolBusy is the cause of the context error returned when every connection of the pool

@@ -79,14 +79,15 @@ func New(cfg config.Config, d Deps) *Server {
 		d.PasswordParams = account.DefaultParams
 	}
 	s := &Server{
-		cfg:      cfg,
-		db:       d.DB,
-		log:      d.Logger,
-		now:      d.Now,
-		i18n:     i18n.MustLoad(),
-		forms:    form.NewDecoder(),
-		metrics:  newMetrics(d.Registry),
-		accounts: account.NewStore(d.DB, d.PasswordParams),
+		cfg:     cfg,
+		db:      d.DB,
+		log:     d.Logger,
+		now:     d.Now,
+		i18n:    i18n.MustLoad(),
+		forms:   form.NewDecoder(),
+		metrics: newMetrics(d.Registry),
+		accounts: account.NewStore(d.DB, d.PasswordParams).WithLimits(account.Limits{
+			FailuresPerAddress: cfg.LoginFailuresPerAddress, LinksPerAddress: cfg.LinkRequestsPerAddress}),
 		regions:  region.NewStore(d.DB),
 		audit:    audit.NewStore(d.DB),
 		clinics:  clinic.NewStore(d.DB, clinic.NewSigner(cfg.SecretKey), cfg.BaseURL),
