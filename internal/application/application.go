@@ -246,7 +246,12 @@ func SubmitProblems(d Details) []string {
 // CheckPDF returns the message key of what is wrong with an uploaded file, or "" (the
 // shared content check of filecheck.PDF).
 func CheckPDF(data []byte, maxBytes int) string {
-	switch err := filecheck.PDF(data, maxBytes); {
+	return CheckUpload(data, int64(len(data)), int64(maxBytes))
+}
+
+// CheckUpload is CheckPDF for a streamed upload: head is its first bytes, size its length.
+func CheckUpload(head []byte, size, maxBytes int64) string {
+	switch err := filecheck.PDFStream(head, size, maxBytes); {
 	case err == nil:
 		return ""
 	case errors.Is(err, filecheck.ErrEmpty):

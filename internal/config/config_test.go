@@ -53,10 +53,14 @@ func TestValidate(t *testing.T) {
 		{"short secret", map[string]string{"SECRET_KEY": "short"}, "at least 32"},
 		{"bad bool", map[string]string{"SESSION_SECURE": "perhaps"}, "SESSION_SECURE"},
 		{"bad proxy flag", map[string]string{"TRUST_PROXY": "ya"}, "TRUST_PROXY"},
+		{"unknown storage", map[string]string{"STORAGE": "ftp"}, "STORAGE must be local or s3"},
+		{"s3 needs an endpoint", map[string]string{"STORAGE": "s3", "S3_BUCKET": "b", "S3_ACCESS_KEY": "k", "S3_SECRET_KEY": "s"}, "S3_ENDPOINT"},
+		{"s3 needs keys", map[string]string{"STORAGE": "s3", "S3_ENDPOINT": "https://s3.example"}, "S3_BUCKET"},
+		{"s3 complete", map[string]string{"STORAGE": "s3", "S3_ENDPOINT": "https://s3.example", "S3_BUCKET": "b", "S3_ACCESS_KEY": "k", "S3_SECRET_KEY": "s"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range []string{"APP_ENV", "SMTP_URL", "SECRET_KEY", "SESSION_SECURE", "TRUST_PROXY"} {
+			for _, k := range []string{"APP_ENV", "SMTP_URL", "SECRET_KEY", "SESSION_SECURE", "TRUST_PROXY", "STORAGE", "S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY"} {
 				t.Setenv(k, tc.env[k])
 			}
 			c, err := FromEnv()

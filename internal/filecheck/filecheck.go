@@ -21,12 +21,18 @@ var pdfMagic = []byte("%PDF-")
 // PDF returns nil when data is a non-empty PDF of at most maxBytes bytes (checked by its
 // magic bytes), or ErrEmpty, ErrTooBig or ErrNotPDF.
 func PDF(data []byte, maxBytes int) error {
+	return PDFStream(data, int64(len(data)), int64(maxBytes))
+}
+
+// PDFStream is PDF for content received as a stream (storage.Spool): head is its first bytes,
+// size its length.
+func PDFStream(head []byte, size, maxBytes int64) error {
 	switch {
-	case len(data) == 0:
+	case size == 0:
 		return ErrEmpty
-	case len(data) > maxBytes:
+	case size > maxBytes:
 		return ErrTooBig
-	case !bytes.HasPrefix(data, pdfMagic):
+	case !bytes.HasPrefix(head, pdfMagic):
 		return ErrNotPDF
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"penggerak/internal/apptest"
 	"penggerak/internal/audit"
 	"penggerak/internal/selection"
+	"penggerak/internal/storage"
 	"penggerak/internal/selection/selectiontest"
 )
 
@@ -104,7 +105,7 @@ func publishedSeat(f *fixture, key string, confirmed bool) (selWorld, int64) {
 		f.App.T.Fatal(err)
 	}
 	if confirmed {
-		if err := selection.NewStore(f.App.DB).Confirm(ctx, testActor(), w.Users[0], seat, []byte("%PDF-1.4"), f.App.Config.UploadDir, time.Now()); err != nil {
+		if err := selection.NewStore(f.App.DB).Confirm(ctx, testActor(), w.Users[0], seat, []byte("%PDF-1.4"), storage.NewLocal(f.App.Config.UploadDir), time.Now()); err != nil {
 			f.App.T.Fatal(err)
 		}
 	}

@@ -24,6 +24,7 @@ import (
 	"penggerak/internal/config"
 	"penggerak/internal/overview"
 	"penggerak/internal/region"
+	"penggerak/internal/storage"
 	"penggerak/web/i18n"
 )
 
@@ -37,6 +38,8 @@ type Deps struct {
 	Now func() time.Time
 	// Registry receives the server's metrics; nil means a new registry.
 	Registry *prometheus.Registry
+	// Files keeps uploaded files; nil means the local folder cfg.UploadDir.
+	Files storage.Store
 }
 
 // Server holds everything handlers need. Build it with New.
@@ -50,6 +53,7 @@ type Server struct {
 	store    *pgxstore.PostgresStore
 	forms    *form.Decoder
 	metrics  *metrics
+	files    storage.Store
 
 	accounts *account.Store
 	regions  *region.Store
@@ -75,6 +79,9 @@ func New(cfg config.Config, d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	if d.Files == nil {
+		d.Files = storage.NewLocal(cfg.UploadDir)
+	}
 	if d.PasswordParams.Memory == 0 {
 		d.PasswordParams = account.DefaultParams
 	}
@@ -86,6 +93,7 @@ func New(cfg config.Config, d Deps) *Server {
 		i18n:    i18n.MustLoad(),
 		forms:   form.NewDecoder(),
 		metrics: newMetrics(d.Registry),
+		files:   d.Files,
 		accounts: account.NewStore(d.DB, d.PasswordParams).WithLimits(account.Limits{
 			FailuresPerAddress: cfg.LoginFailuresPerAddress, LinksPerAddress: cfg.LinkRequestsPerAddress}),
 		regions:  region.NewStore(d.DB),
@@ -94,7 +102,7 @@ func New(cfg config.Config, d Deps) *Server {
 		overview: overview.NewStore(d.DB),
 	}
 	s.cohorts = cohort.NewStore(d.DB)
-	s.applications = application.NewStore(d.DB, cfg.UploadDir)
+	s.applications = application.NewStore(d.DB, d.Files)
 	s.store = pgxstore.NewWithCleanupInterval(d.DB, 10*time.Minute)
 	s.sessions = scs.New()
 	s.sessions.Store = s.store
