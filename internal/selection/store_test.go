@@ -15,8 +15,8 @@ import (
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
 	"penggerak/internal/selection"
-	"penggerak/internal/storage"
 	"penggerak/internal/selection/selectiontest"
+	"penggerak/internal/storage"
 	"penggerak/internal/testdb"
 )
 

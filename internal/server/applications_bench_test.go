@@ -13,8 +13,8 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/application"
-	"penggerak/internal/storage"
 	"penggerak/internal/apptest"
+	"penggerak/internal/storage"
 )
 
 func recPercentile(ds []time.Duration, p float64) time.Duration {

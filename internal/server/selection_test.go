@@ -15,8 +15,8 @@ import (
 	"penggerak/internal/apptest"
 	"penggerak/internal/audit"
 	"penggerak/internal/selection"
-	"penggerak/internal/storage"
 	"penggerak/internal/selection/selectiontest"
+	"penggerak/internal/storage"
 )
 
 // selWorld is a scored cohort: OKU (16.01, quota 1) with a1 (100) and a2 (88.89), Kota Serang
