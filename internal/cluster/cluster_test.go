@@ -324,7 +324,6 @@ func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
 	}
 }
 
-
 // seed creates a verified teacher with a profile at an OKU school and a draft application to
 // an open cohort that asks for one document.
 func seed(t *testing.T, db *pgxpool.Pool) {
