@@ -30,6 +30,7 @@ import (
 	"penggerak/internal/mail"
 	"penggerak/internal/region"
 	"penggerak/internal/server"
+	"penggerak/internal/storage"
 	"penggerak/web/i18n"
 )
 
@@ -125,7 +126,12 @@ func migrate(ctx context.Context, cfg config.Config, db *pgxpool.Pool) error {
 }
 
 func serve(ctx context.Context, cfg config.Config, db *pgxpool.Pool, logger *slog.Logger) error {
-	srv := server.New(cfg, server.Deps{DB: db, Logger: logger})
+	files, err := storage.FromConfig(ctx, cfg.Storage, cfg.UploadDir, storage.S3Config{Endpoint: cfg.S3.Endpoint, Bucket: cfg.S3.Bucket,
+		Region: cfg.S3.Region, AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey, Prefix: cfg.S3.Prefix, PathStyle: cfg.S3.PathStyle})
+	if err != nil {
+		return err
+	}
+	srv := server.New(cfg, server.Deps{DB: db, Logger: logger, Files: files})
 	defer srv.Close()
 	deliverer := &mail.Deliverer{DB: db, Log: logger}
 	if cfg.SMTPURL != "" {

@@ -30,12 +30,13 @@ const (
 	ResetTokenTTL  = time.Hour
 )
 
-// Limits on requests for emailed links (verification resend, password reset), counted over
-// RequestWindow per email address and per client address, whether or not the account exists.
+// Limits on requests for emailed links (sign-up, verification resend, password reset),
+// counted over RequestWindow per email address and per client address (Limits.LinksPerAddress,
+// set in configuration), whether or not the account exists. The per-email limit keeps anyone
+// from flooding one inbox; the per-address one is high, since a school shares one address.
 const (
-	RequestWindow         = time.Hour
-	MaxRequestsPerEmail   = 3
-	MaxRequestsPerAddress = 100 // generous: a school or a workshop shares one address
+	RequestWindow       = time.Hour
+	MaxRequestsPerEmail = 3
 )
 
 // Token errors. A token that is unknown, used or expired cannot be used.
@@ -78,18 +79,34 @@ func issueToken(ctx context.Context, tx pgx.Tx, u User, purpose Purpose, now tim
 	return mail.Enqueue(ctx, tx, compose(u, tok))
 }
 
-// SignUp creates a teacher's account (role guru, email not yet verified) and enqueues the
-// verification mail, in one transaction. It returns ErrEmailTaken when the email is registered.
-// A sign-up counts as a request for a verification link from ip (a *RequestError past the
-// limits), so nobody can flood an address or the outbox through the sign-up form.
-func (s *Store) SignUp(ctx context.Context, nu NewUser, ip string, now time.Time, compose Composer) (User, error) {
+// SignUp handles the sign-up form without telling whether the email is registered: the
+// answer, and the time it takes (the password is hashed either way), are the same. For a new
+// email it creates the teacher's account (role guru, email not yet verified) and enqueues the
+// verification mail; for a registered, unverified one it sends a fresh verification link; for
+// a registered, verified one it enqueues taken's mail to that address (someone tried to sign
+// up with it: sign in, or reset the password). All in one transaction. A sign-up counts as a
+// request for a verification link from ip (a *RequestError past the limits), so nobody can
+// flood an inbox or the outbox through the form. The returned User is empty unless an
+// account was created.
+func (s *Store) SignUp(ctx context.Context, nu NewUser, ip string, now time.Time, compose, taken Composer) (User, error) {
 	hash, err := s.HashPassword(ctx, nu.Password)
 	if err != nil {
 		return User{}, err
 	}
 	var u User
 	err = database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := recordRequest(ctx, tx, PurposeVerifyEmail, NormalizeEmail(nu.Email), ip, now); err != nil {
+		email := NormalizeEmail(nu.Email)
+		if err := recordRequest(ctx, tx, PurposeVerifyEmail, email, ip, now, s.limits.LinksPerAddress); err != nil {
+			return err
+		}
+		rows, _ := tx.Query(ctx, `SELECT `+userCols+` FROM users WHERE email = $1 AND disabled_at IS NULL`, email)
+		existing, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
+		switch {
+		case err == nil && existing.EmailVerifiedAt == nil:
+			return issueToken(ctx, tx, existing, PurposeVerifyEmail, now, compose)
+		case err == nil:
+			return mail.Enqueue(ctx, tx, taken(existing, ""))
+		case !errors.Is(err, pgx.ErrNoRows):
 			return err
 		}
 		if u, err = createUser(ctx, tx, nu, hash); err != nil {
@@ -97,6 +114,11 @@ func (s *Store) SignUp(ctx context.Context, nu NewUser, ip string, now time.Time
 		}
 		return issueToken(ctx, tx, u, PurposeVerifyEmail, now, compose)
 	})
+	if errors.Is(err, ErrEmailTaken) {
+		// A disabled account, or another sign-up for the same email committed meanwhile: the
+		// same answer as any other sign-up.
+		return User{}, nil
+	}
 	return u, err
 }
 
@@ -106,7 +128,7 @@ type RequestError struct{ RetryAfter time.Duration }
 func (e *RequestError) Error() string { return "too many requests for emailed links" }
 
 // recordRequest counts a request for an emailed link and refuses it past the limits.
-func recordRequest(ctx context.Context, tx pgx.Tx, purpose Purpose, email, ip string, now time.Time) error {
+func recordRequest(ctx context.Context, tx pgx.Tx, purpose Purpose, email, ip string, now time.Time, perAddress int) error {
 	since := now.Add(-RequestWindow)
 	var byEmail, byIP int
 	var oldest time.Time
@@ -118,7 +140,7 @@ func recordRequest(ctx context.Context, tx pgx.Tx, purpose Purpose, email, ip st
 	if err != nil {
 		return err
 	}
-	if byEmail >= MaxRequestsPerEmail || byIP >= MaxRequestsPerAddress {
+	if byEmail >= MaxRequestsPerEmail || byIP >= perAddress {
 		wait := oldest.Add(RequestWindow).Sub(now)
 		if wait < time.Minute {
 			wait = time.Minute
@@ -136,7 +158,7 @@ func recordRequest(ctx context.Context, tx pgx.Tx, purpose Purpose, email, ip st
 func (s *Store) RequestLink(ctx context.Context, purpose Purpose, email, ip string, now time.Time, compose Composer) error {
 	email = NormalizeEmail(email)
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := recordRequest(ctx, tx, purpose, email, ip, now); err != nil {
+		if err := recordRequest(ctx, tx, purpose, email, ip, now, s.limits.LinksPerAddress); err != nil {
 			return err
 		}
 		rows, _ := tx.Query(ctx, `SELECT `+userCols+` FROM users WHERE email = $1 AND disabled_at IS NULL`, email)
@@ -247,19 +269,27 @@ func (s *Store) ResetPassword(ctx context.Context, tok, password string, now tim
 // the account, so the page cannot be used to guess it (*RateLimitError past the limit).
 // Outstanding reset links stop working and other sessions end.
 func (s *Store) ChangePassword(ctx context.Context, userID int64, current, password, ip string, now time.Time) error {
+	if len(current) > MaxPasswordInBytes {
+		return ErrBadCredentials
+	}
 	var old, email string
 	var failures int
+	var last *time.Time
 	err := s.db.QueryRow(ctx, `SELECT password_hash, email,
-			(SELECT count(*) FROM login_failures f WHERE f.email = u.email AND f.at > $2)
-		FROM users u WHERE id = $1`, userID, now.Add(-LoginWindow)).Scan(&old, &email, &failures)
+			(SELECT count(*) FROM login_failures f WHERE f.email = u.email AND f.at > $2),
+			(SELECT max(at) FROM login_failures f WHERE f.email = u.email AND f.at > $2)
+		FROM users u WHERE id = $1`, userID, now.Add(-AccountWindow)).Scan(&old, &email, &failures, &last)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("user %d: %w", userID, database.ErrNotFound)
 	}
 	if err != nil {
 		return err
 	}
-	if failures >= MaxFailuresPerKey {
-		return &RateLimitError{RetryAfter: LoginWindow}
+	// Wrong current passwords share the account's growing delay with sign-in (FreeFailures).
+	if d := accountDelay(failures); d > 0 && last != nil {
+		if wait := last.Add(d).Sub(now); wait > 0 {
+			return &RateLimitError{RetryAfter: wait}
+		}
 	}
 	ok, err := s.VerifyPassword(ctx, current, old)
 	if err != nil {

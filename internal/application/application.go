@@ -4,11 +4,13 @@
 package application
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -294,7 +296,13 @@ func SubmitProblems(d Details) []string {
 // CheckPDF returns the message key of what is wrong with an uploaded file, or "" (the
 // shared content check of filecheck.PDF).
 func CheckPDF(data []byte, maxBytes int) string {
-	switch err := filecheck.PDF(data, maxBytes); {
+	return CheckUpload(data, int64(len(data)), int64(maxBytes), bytes.NewReader(data))
+}
+
+// CheckUpload is CheckPDF for a streamed upload: head is its first bytes, size its length,
+// content the whole of it (read only when the size and the magic bytes pass).
+func CheckUpload(head []byte, size, maxBytes int64, content io.Reader) string {
+	switch err := filecheck.PDFStream(head, size, maxBytes, content); {
 	case err == nil:
 		return ""
 	case errors.Is(err, filecheck.ErrEmpty):

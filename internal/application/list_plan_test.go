@@ -7,6 +7,7 @@ import (
 
 	"penggerak/internal/application"
 	"penggerak/internal/demo"
+	"penggerak/internal/storage"
 	"penggerak/internal/testdb"
 )
 
@@ -77,7 +78,7 @@ func TestListPlansAndCounts(t *testing.T) {
 		}
 	}
 
-	store := application.NewStore(db, t.TempDir())
+	store := application.NewStore(db, storage.NewLocal(t.TempDir()))
 	check := func(when string) {
 		t.Helper()
 		for _, tc := range cases {

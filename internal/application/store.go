@@ -6,8 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -21,19 +21,24 @@ import (
 	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
 	"penggerak/internal/region"
+	"penggerak/internal/storage"
 )
 
-// Store reads and writes applications. Uploaded files live under dir.
+// Store reads and writes applications. Uploaded files live in files, under
+// "applications/<random name>".
 type Store struct {
 	db      database.DB
 	cohorts *cohort.Store
-	dir     string
+	files   storage.Store
 }
 
-// NewStore returns a Store on the pool, storing files under uploadDir/applications.
-func NewStore(db database.DB, uploadDir string) *Store {
-	return &Store{db: db, cohorts: cohort.NewStore(db), dir: filepath.Join(uploadDir, "applications")}
+// NewStore returns a Store on db, keeping uploaded files in files.
+func NewStore(db database.DB, files storage.Store) *Store {
+	return &Store{db: db, cohorts: cohort.NewStore(db), files: files}
 }
+
+// fileKey is the storage key of a stored document.
+func fileKey(storageName string) string { return "applications/" + path.Base(storageName) }
 
 // WithTx returns the store bound to tx (its cohort store too): every query goes through tx.
 func (s *Store) WithTx(tx pgx.Tx) *Store {
@@ -354,18 +359,16 @@ func randomName() string {
 	return hex.EncodeToString(b) + ".pdf"
 }
 
-// Upload stores a checked PDF for a required document, replacing the earlier one. It is
-// allowed on a draft before the deadline, and during a correction window for a rejected
-// document (once). data must have passed CheckPDF.
-func (s *Store) Upload(ctx context.Context, actor audit.Actor, userID, id, requiredDocID int64, originalName string, data []byte, sum string, now time.Time) error {
-	if err := os.MkdirAll(s.dir, 0o750); err != nil {
-		return err
-	}
+// Upload stores a checked PDF (size bytes read from body, with SHA-256 sum) for a required
+// document, replacing the earlier one. It is allowed on a draft before the deadline, and during
+// a correction window for a rejected document (once). The content must have passed
+// CheckUpload. The file is stored before the transaction (no connection is held while it is
+// sent to the store) and removed again when the transaction fails.
+func (s *Store) Upload(ctx context.Context, actor audit.Actor, userID, id, requiredDocID int64, originalName string, body io.Reader, size int64, sum string, now time.Time) error {
 	originalName = filecheck.CleanFileName(originalName, "berkas.pdf")
 	name := randomName()
-	path := filepath.Join(s.dir, name)
-	if err := os.WriteFile(path, data, 0o640); err != nil {
-		return err
+	if err := s.files.Put(ctx, fileKey(name), body, size); err != nil {
+		return fmt.Errorf("store document: %w", err)
 	}
 	var old string
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
@@ -398,7 +401,7 @@ func (s *Store) Upload(ctx context.Context, actor audit.Actor, userID, id, requi
 			}
 			if _, err := tx.Exec(ctx, `UPDATE application_documents SET storage_name = $3, original_name = $4, size_bytes = $5, sha256 = $6,
 				uploaded_at = $7, verval_status = 'pending', verval_reason = '', verval_note = '', verval_by = NULL, verval_at = NULL, corrected_at = $7
-				WHERE application_id = $1 AND required_document_id = $2`, id, requiredDocID, name, originalName, len(data), sum, now); err != nil {
+				WHERE application_id = $1 AND required_document_id = $2`, id, requiredDocID, name, originalName, size, sum, now); err != nil {
 				return err
 			}
 			var left int
@@ -421,22 +424,23 @@ func (s *Store) Upload(ctx context.Context, actor audit.Actor, userID, id, requi
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (application_id, required_document_id) DO UPDATE SET storage_name = EXCLUDED.storage_name,
 			original_name = EXCLUDED.original_name, size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, uploaded_at = EXCLUDED.uploaded_at`,
-			id, requiredDocID, name, originalName, len(data), sum, now)
+			id, requiredDocID, name, originalName, size, sum, now)
 		return err
 	})
 	if err != nil {
-		_ = os.Remove(path)
+		_ = s.files.Delete(context.WithoutCancel(ctx), fileKey(name))
 		return err
 	}
 	if old != "" {
-		_ = os.Remove(filepath.Join(s.dir, filepath.Base(old)))
+		_ = s.files.Delete(context.WithoutCancel(ctx), fileKey(old))
 	}
 	return nil
 }
 
 // File is a stored document to send.
 type File struct {
-	Path         string
+	// Key is the document's key in the file store.
+	Key          string
 	OriginalName string
 	Size         int
 }
@@ -474,7 +478,7 @@ func (s *Store) DocumentFile(ctx context.Context, v Viewer, uploadID int64) (Fil
 				ObjectType: "application", ObjectID: strconv.FormatInt(appID, 10), Detail: map[string]any{"document_id": uploadID}})
 		})
 	}
-	f.Path = filepath.Join(s.dir, filepath.Base(name))
+	f.Key = fileKey(name)
 	return f, err
 }
 

@@ -23,6 +23,7 @@ import (
 	"penggerak/internal/config"
 	"penggerak/internal/database"
 	"penggerak/internal/server"
+	"penggerak/internal/storage"
 	"penggerak/internal/testdb"
 )
 
@@ -53,6 +54,8 @@ type Options struct {
 	// Pool, when set, sizes the server's own pool on the test database (a.DB stays a normal
 	// pool for fixtures), e.g. to saturate it.
 	Pool *database.Options
+	// Files, when set, keeps the server's uploads (e.g. an S3 store on storagetest.S3).
+	Files storage.Store
 	// Wrap, when set, wraps the server's handler (e.g. to delay a route like a slow network).
 	Wrap func(http.Handler) http.Handler
 }
@@ -80,7 +83,11 @@ func Start(t testing.TB, opts ...Options) *App {
 	}
 	serverDB := db
 	var h http.Handler
+	var files storage.Store
 	for _, o := range opts {
+		if o.Files != nil {
+			files = o.Files
+		}
 		if o.Pool != nil {
 			p, err := database.OpenWith(context.Background(), dbURL, *o.Pool)
 			if err != nil {
@@ -91,7 +98,7 @@ func Start(t testing.TB, opts ...Options) *App {
 		}
 	}
 	a.ServerDB = serverDB
-	a.Server = server.New(cfg, server.Deps{DB: serverDB, Logger: logger, PasswordParams: account.TestParams, Now: a.Now})
+	a.Server = server.New(cfg, server.Deps{DB: serverDB, Logger: logger, PasswordParams: account.TestParams, Now: a.Now, Files: files})
 	h = a.Server
 	for _, o := range opts {
 		if o.Wrap != nil {

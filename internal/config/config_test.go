@@ -8,7 +8,7 @@ import (
 
 func TestFromEnvDefaults(t *testing.T) {
 	for _, k := range []string{"APP_ENV", "ADDR", "BASE_URL", "DATABASE_URL", "SMTP_URL", "UPLOAD_DIR", "SESSION_SECURE", "SECRET_KEY", "TRUST_PROXY",
-		"REQUEST_TIMEOUT", "DATABASE_MAX_CONNS", "DATABASE_ACQUIRE_TIMEOUT"} {
+		"REQUEST_TIMEOUT", "DATABASE_MAX_CONNS", "DATABASE_ACQUIRE_TIMEOUT", "LOGIN_FAILURES_PER_ADDRESS", "LINK_REQUESTS_PER_ADDRESS"} {
 		t.Setenv(k, "")
 	}
 	c, err := FromEnv()
@@ -21,13 +21,16 @@ func TestFromEnvDefaults(t *testing.T) {
 	if c.RequestTimeout != 15*time.Second || c.DatabaseMaxConns != 20 || c.DatabaseAcquireTimeout != 10*time.Second {
 		t.Errorf("deadline defaults: request %v, pool %d, acquire %v", c.RequestTimeout, c.DatabaseMaxConns, c.DatabaseAcquireTimeout)
 	}
+	if c.LoginFailuresPerAddress != 3000 || c.LinkRequestsPerAddress != 2000 {
+		t.Errorf("address limits: %d failures, %d links", c.LoginFailuresPerAddress, c.LinkRequestsPerAddress)
+	}
 	t.Setenv("REQUEST_TIMEOUT", "30s")
 	t.Setenv("DATABASE_MAX_CONNS", "40")
 	t.Setenv("DATABASE_ACQUIRE_TIMEOUT", "1500ms")
 	if c, err = FromEnv(); err != nil || c.RequestTimeout != 30*time.Second || c.DatabaseMaxConns != 40 || c.DatabaseAcquireTimeout != 1500*time.Millisecond {
 		t.Errorf("set: %+v, %v", c, err)
 	}
-	for k, v := range map[string]string{"REQUEST_TIMEOUT": "lama", "DATABASE_MAX_CONNS": "0", "DATABASE_ACQUIRE_TIMEOUT": "-1s"} {
+	for k, v := range map[string]string{"REQUEST_TIMEOUT": "lama", "DATABASE_MAX_CONNS": "0", "DATABASE_ACQUIRE_TIMEOUT": "-1s", "LOGIN_FAILURES_PER_ADDRESS": "0", "LINK_REQUESTS_PER_ADDRESS": "banyak"} {
 		t.Run(k, func(t *testing.T) {
 			t.Setenv(k, v)
 			if _, err := FromEnv(); err == nil || !strings.Contains(err.Error(), k) {
@@ -50,10 +53,14 @@ func TestValidate(t *testing.T) {
 		{"short secret", map[string]string{"SECRET_KEY": "short"}, "at least 32"},
 		{"bad bool", map[string]string{"SESSION_SECURE": "perhaps"}, "SESSION_SECURE"},
 		{"bad proxy flag", map[string]string{"TRUST_PROXY": "ya"}, "TRUST_PROXY"},
+		{"unknown storage", map[string]string{"STORAGE": "ftp"}, "STORAGE must be local or s3"},
+		{"s3 needs an endpoint", map[string]string{"STORAGE": "s3", "S3_BUCKET": "b", "S3_ACCESS_KEY": "k", "S3_SECRET_KEY": "s"}, "S3_ENDPOINT"},
+		{"s3 needs keys", map[string]string{"STORAGE": "s3", "S3_ENDPOINT": "https://s3.example"}, "S3_BUCKET"},
+		{"s3 complete", map[string]string{"STORAGE": "s3", "S3_ENDPOINT": "https://s3.example", "S3_BUCKET": "b", "S3_ACCESS_KEY": "k", "S3_SECRET_KEY": "s"}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			for _, k := range []string{"APP_ENV", "SMTP_URL", "SECRET_KEY", "SESSION_SECURE", "TRUST_PROXY"} {
+			for _, k := range []string{"APP_ENV", "SMTP_URL", "SECRET_KEY", "SESSION_SECURE", "TRUST_PROXY", "STORAGE", "S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY"} {
 				t.Setenv(k, tc.env[k])
 			}
 			c, err := FromEnv()

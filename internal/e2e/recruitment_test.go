@@ -57,7 +57,7 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 	b.Fill("#password", "kebun-mangga-77")
 	b.Fill("#password_confirm", "kebun-mangga-77")
 	b.Click(`form[action="/daftar"] button[type=submit]`)
-	b.MustSee("Akun Anda sudah dibuat")
+	b.MustSee("Periksa surel Anda")
 	b.Visit(a.URL + "/dev/outbox")
 	b.Click(`.mail-body a[href^="/verifikasi/"]`)
 	b.Click(`main form button[type=submit]`)

@@ -37,7 +37,7 @@ func TestSignUpAndVerifyOnPhone(t *testing.T) {
 			b.Fill("#password", "kebun-mangga-77")
 			b.Fill("#password_confirm", "kebun-mangga-77")
 			b.Click(`form[action="/daftar"] button[type=submit]`)
-			b.MustSee("Akun Anda sudah dibuat")
+			b.MustSee("Periksa surel Anda")
 
 			// Signing in before verifying is refused, with a way to get the link again.
 			b.Visit(a.URL + "/masuk")

@@ -30,14 +30,26 @@ var pdfMagic = []byte("%PDF-")
 // PDF returns nil when data is a non-empty PDF of at most maxBytes bytes (checked by its
 // magic bytes) without active content, or ErrEmpty, ErrTooBig, ErrNotPDF or ErrActive.
 func PDF(data []byte, maxBytes int) error {
+	return PDFStream(data, int64(len(data)), int64(maxBytes), bytes.NewReader(data))
+}
+
+// PDFStream is PDF for content received as a stream (storage.Spool): head is its first bytes,
+// size its length, content the whole of it. The size and the magic bytes are checked first;
+// only a file within maxBytes is read for active content.
+func PDFStream(head []byte, size, maxBytes int64, content io.Reader) error {
 	switch {
-	case len(data) == 0:
+	case size == 0:
 		return ErrEmpty
-	case len(data) > maxBytes:
+	case size > maxBytes:
 		return ErrTooBig
-	case !bytes.HasPrefix(data, pdfMagic):
+	case !bytes.HasPrefix(head, pdfMagic):
 		return ErrNotPDF
-	case hasHTML(data) || hasActiveNames(data, maxBytes):
+	}
+	data, err := io.ReadAll(io.LimitReader(content, maxBytes))
+	if err != nil {
+		return err
+	}
+	if hasHTML(data) || hasActiveNames(data, int(maxBytes)) {
 		return ErrActive
 	}
 	return nil

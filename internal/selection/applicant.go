@@ -1,6 +1,7 @@
 package selection
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -8,8 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"penggerak/internal/database"
 	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
+	"penggerak/internal/storage"
 )
 
 // CriterionBreakdown is one criterion's mean over the counted assessors, with its weight.
@@ -286,9 +286,9 @@ func ownSeat(ctx context.Context, tx pgx.Tx, userID, seatID int64) (status strin
 }
 
 // Confirm confirms participation with the signed Pakta Integritas (a PDF, checked by its magic
-// bytes, at most MaxPakta), before the seat's deadline. The file is stored under dir with a
-// random name.
-func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID int64, pdf []byte, dir string, now time.Time) error {
+// bytes, at most MaxPakta), before the seat's deadline. The file is stored in files under
+// "pakta/<random name>" before the transaction, and removed again when it fails.
+func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID int64, pdf []byte, files storage.Store, now time.Time) error {
 	if err := checkPakta(pdf); err != nil {
 		return err
 	}
@@ -298,19 +298,16 @@ func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID i
 	}
 	name := hex.EncodeToString(rnd[:]) + ".pdf"
 	sum := sha256.Sum256(pdf)
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+	if err := files.Put(ctx, "pakta/"+name, bytes.NewReader(pdf), int64(len(pdf))); err != nil {
+		return fmt.Errorf("store pakta: %w", err)
+	}
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		status, by, err := ownSeat(ctx, tx, userID, seatID)
 		if err != nil {
 			return err
 		}
 		if status != "offered" || now.After(by) {
 			return fmt.Errorf("seat %d is %s: %w", seatID, status, database.ErrConflict)
-		}
-		if err := os.MkdirAll(filepath.Join(dir, "pakta"), 0o750); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, "pakta", name), pdf, 0o640); err != nil {
-			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = 'confirmed', confirmed_at = $2, pakta_storage = $3, pakta_sha256 = $4
 			WHERE id = $1`, seatID, now, name, hex.EncodeToString(sum[:])); err != nil {
@@ -319,6 +316,10 @@ func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID i
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat.confirm", ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10),
 			Detail: map[string]any{"pakta_sha256": hex.EncodeToString(sum[:])}})
 	})
+	if err != nil {
+		_ = files.Delete(context.WithoutCancel(ctx), "pakta/"+name)
+	}
+	return err
 }
 
 // Decline gives up the applicant's seat; the best cadangan of the same kab/kota moves up.

@@ -16,6 +16,7 @@ import (
 	"penggerak/internal/database"
 	"penggerak/internal/selection"
 	"penggerak/internal/selection/selectiontest"
+	"penggerak/internal/storage"
 	"penggerak/internal/testdb"
 )
 
@@ -329,15 +330,15 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 		t.Fatalf("breakdown %+v", b)
 	}
 	// Not a PDF, empty, or over the size limit: refused by the store itself (shared filecheck.PDF).
-	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, []byte("hello"), t.TempDir(), now); !errors.Is(err, selection.ErrNotPDF) {
+	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, []byte("hello"), storage.NewLocal(t.TempDir()), now); !errors.Is(err, selection.ErrNotPDF) {
 		t.Fatalf("Confirm text: %v", err)
 	}
-	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, nil, t.TempDir(), now); !errors.Is(err, selection.ErrNotPDF) {
+	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, nil, storage.NewLocal(t.TempDir()), now); !errors.Is(err, selection.ErrNotPDF) {
 		t.Fatalf("Confirm empty: %v", err)
 	}
 	bigDir := t.TempDir()
 	big := append([]byte("%PDF-1.4\n"), make([]byte, selection.MaxPakta)...)
-	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, big, bigDir, now); !errors.Is(err, selection.ErrPaktaTooBig) {
+	if err := w.s.Confirm(ctx, w.admin, w.users[1], b.Seat.ID, big, storage.NewLocal(bigDir), now); !errors.Is(err, selection.ErrPaktaTooBig) {
 		t.Fatalf("Confirm %d bytes: %v", len(big), err)
 	}
 	if files, _ := os.ReadDir(filepath.Join(bigDir, "pakta")); len(files) != 0 {
@@ -359,7 +360,7 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 		t.Fatal("promoted cadangan not mailed")
 	}
 	// a1 confirms with a PDF; a missed deadline would have freed it.
-	if err := w.s.Confirm(ctx, w.admin, w.users[0], bs[0].Seat.ID, []byte("%PDF-1.4 pakta"), t.TempDir(), now); err != nil {
+	if err := w.s.Confirm(ctx, w.admin, w.users[0], bs[0].Seat.ID, []byte("%PDF-1.4 pakta"), storage.NewLocal(t.TempDir()), now); err != nil {
 		t.Fatal(err)
 	}
 	// A seat id under another run is not found, and nothing is recorded.

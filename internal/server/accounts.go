@@ -39,15 +39,19 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	nu, errs := account.ValidateSignUp(f)
 	if errs == nil {
-		_, err := s.accounts.SignUp(r.Context(), nu, clientIP(r), s.now(), s.linkMail(r, "verify", "/verifikasi/"))
+		// The same answer whether or not the email is registered: the mail says which.
+		_, err := s.accounts.SignUp(r.Context(), nu, clientIP(r), s.now(), s.linkMail(r, "verify", "/verifikasi/"), s.takenMail(r))
 		var limited *account.RequestError
 		switch {
-		case errors.Is(err, account.ErrEmailTaken):
-			errs = map[string]string{"email": "signup.email_taken"}
 		case errors.As(err, &limited):
 			w.Header().Set("Retry-After", itoa(int(limited.RetryAfter.Seconds())))
 			f.Password, f.PasswordConfirm = "", ""
 			s.render(w, r, http.StatusTooManyRequests, accounts.SignUp(s.base(r, "signup.title"), f, map[string]string{"_form": "signup.rate_limited"}))
+			return
+		case err != nil && s.busy(r, err):
+			w.Header().Set("Retry-After", "10")
+			f.Password, f.PasswordConfirm = "", ""
+			s.render(w, r, http.StatusServiceUnavailable, accounts.SignUp(s.base(r, "signup.title"), f, map[string]string{"_form": "signup.busy"}))
 			return
 		case err != nil:
 			s.serveError(w, r, err)
@@ -61,6 +65,15 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "signup.done")
 	redirect(w, r, "/verifikasi/kirim-ulang")
+}
+
+// takenMail composes the mail sent to a registered address when someone signs up with it.
+func (s *Server) takenMail(r *http.Request) account.Composer {
+	ctx := r.Context()
+	return func(u account.User, _ string) mail.Message {
+		data := map[string]any{"Name": u.Name, "SignIn": s.cfg.BaseURL + "/masuk", "Link": s.cfg.BaseURL + "/lupa-sandi"}
+		return mail.Message{To: u.Email, Subject: i18n.T(ctx, "mail.signup_taken.subject"), Body: i18n.T(ctx, "mail.signup_taken.body", data)}
+	}
 }
 
 // linkMail composes the mail carrying an emailed link (kind "verify" or "reset"), in the
@@ -209,7 +222,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, account.ErrBadCredentials):
 			errs = withError(errs, "current_password", "change.wrong_current")
 		case errors.As(err, &limited):
-			msg := i18n.T(r.Context(), "signin.rate_limited", map[string]any{"Minutes": minutes(limited.RetryAfter)})
+			msg := rateLimitMessage(r, limited)
 			s.render(w, r, http.StatusTooManyRequests, accounts.ChangePassword(s.base(r, "change.title"), nil, msg))
 			return
 		case err != nil:

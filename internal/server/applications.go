@@ -1,12 +1,8 @@
 package server
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"io"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +13,7 @@ import (
 	"penggerak/internal/application"
 	"penggerak/internal/cohort"
 	"penggerak/internal/database"
+	"penggerak/internal/storage"
 	apppage "penggerak/web/pages/application"
 	"penggerak/web/pages/dashboard"
 )
@@ -290,29 +287,23 @@ func (s *Server) applicationUpload(w http.ResponseWriter, r *http.Request) {
 	fail := func(key string) {
 		s.renderStep(w, r, http.StatusUnprocessableEntity, "dokumen", func(p *apppage.StepProps) { p.DocErrors = map[int64]string{docID: key} })
 	}
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			fail("application.upload.too_big")
-			return
-		}
+	// Streamed, with this document's limit checked while it arrives (not read whole first).
+	max := int64(d.Documents[i].MaxBytes)
+	sp, filename, err := receiveUpload(r, "file", max)
+	switch {
+	case errors.Is(err, storage.ErrTooBig):
+		fail("application.upload.too_big")
+		return
+	case err != nil:
 		fail("application.upload.empty")
 		return
 	}
-	defer file.Close()
-	max := d.Documents[i].MaxBytes
-	data, err := io.ReadAll(io.LimitReader(file, int64(max)+1))
-	if err != nil {
-		fail("application.upload.too_big")
-		return
-	}
-	if key := application.CheckPDF(data, max); key != "" {
+	defer sp.Close()
+	if key := application.CheckUpload(sp.Head, sp.Size, max, sp.Reader()); key != "" {
 		fail(key)
 		return
 	}
-	sum := sha256.Sum256(data)
-	err = s.applications.Upload(ctx, actor(r), uid, id, docID, hdr.Filename, data, hex.EncodeToString(sum[:]), s.now())
+	err = s.applications.Upload(ctx, actor(r), uid, id, docID, filename, sp.Reader(), sp.Size, sp.SHA256, s.now())
 	if s.stepError(w, r, "dokumen", err) {
 		return
 	}
@@ -328,24 +319,13 @@ func (s *Server) documentDownload(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, err)
 		return
 	}
-	fh, err := os.Open(f.Path)
-	if err != nil {
-		s.serveError(w, r, err)
-		return
-	}
-	defer fh.Close()
 	name := strings.Map(func(c rune) rune {
 		if c < 32 || c == '"' || c == '\\' || c > 126 {
 			return '_'
 		}
 		return c
 	}, f.OriginalName)
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(f.Size))
-	_, _ = io.Copy(w, fh)
+	s.serveFile(w, r, f.Key, name)
 }
 
 func (s *Server) applicationConsent(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,7 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/application"
 	"penggerak/internal/apptest"
+	"penggerak/internal/storage"
 )
 
 func recPercentile(ds []time.Duration, p float64) time.Duration {
@@ -165,7 +166,7 @@ func BenchmarkWatchList250k(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	store := application.NewStore(a.DB, b.TempDir())
+	store := application.NewStore(a.DB, storage.NewLocal(b.TempDir()))
 	var deep int64
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM applications ORDER BY id DESC OFFSET 200000 LIMIT 1`).Scan(&deep)
 	national := application.Scope{National: true}

@@ -38,19 +38,26 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	if f.Password == "" {
 		errs["password"] = "form.required"
 	}
+	// Length first: nothing longer is hashed, queried or stored (issue 8, defect 4).
+	if len(f.Email) > account.MaxEmailLen {
+		errs["email"] = "form.too_long"
+		f.Email = f.Email[:account.MaxEmailLen]
+	}
+	if len(f.Password) > account.MaxPasswordInBytes {
+		errs["password"] = "form.too_long"
+	}
 	if len(errs) > 0 {
 		f.Password = ""
 		s.render(w, r, http.StatusUnprocessableEntity, public.SignIn(s.base(r, "signin.title"), f, errs, ""))
 		return
 	}
-	u, err := s.accounts.Authenticate(r.Context(), f.Email, f.Password, clientIP(r))
+	u, err := s.accounts.AuthenticateAt(r.Context(), f.Email, f.Password, clientIP(r), s.now())
 	f.Password = ""
 	var limited *account.RateLimitError
 	switch {
 	case errors.As(err, &limited):
-		minutes := int(math.Ceil(limited.RetryAfter.Minutes()))
-		msg := i18n.T(r.Context(), "signin.rate_limited", map[string]any{"Minutes": minutes})
-		w.Header().Set("Retry-After", itoa(int(limited.RetryAfter.Seconds())))
+		msg := rateLimitMessage(r, limited)
+		w.Header().Set("Retry-After", itoa(int(math.Ceil(limited.RetryAfter.Seconds()))))
 		s.render(w, r, http.StatusTooManyRequests, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
 		return
 	case errors.Is(err, account.ErrNotVerified):
@@ -77,6 +84,20 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "signin.done")
 	redirect(w, r, safeNext(f.Next, "/dasbor"))
+}
+
+// rateLimitMessage says how long to wait: seconds for an account's short delay, minutes for a
+// long one or for an address past its failure limit.
+func rateLimitMessage(r *http.Request, limited *account.RateLimitError) string {
+	seconds := int(math.Ceil(limited.RetryAfter.Seconds()))
+	m := int(math.Ceil(limited.RetryAfter.Minutes()))
+	switch {
+	case limited.Address:
+		return i18n.T(r.Context(), "signin.address_limited", map[string]any{"Minutes": m})
+	case seconds > 90:
+		return i18n.T(r.Context(), "signin.rate_limited", map[string]any{"Minutes": m})
+	}
+	return i18n.T(r.Context(), "signin.wait_seconds", map[string]any{"Seconds": seconds})
 }
 
 // startSession signs u in with a fresh session token (no session fixation).

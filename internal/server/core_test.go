@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
@@ -85,17 +86,25 @@ func TestSignInOutAndRateLimit(t *testing.T) {
 	if res := c.Get("/dasbor"); res.Status != http.StatusSeeOther {
 		t.Fatalf("dashboard after sign-out: %d", res.Status)
 	}
-	// Five failures lock the account for a while, even with the right password.
-	for i := 0; i < account.MaxFailuresPerKey; i++ {
+	// Five wrong passwords are free; the sixth attempt waits a second (a growing delay, not a
+	// lock), the right password included — and once the wait is over, the right password gets in.
+	for i := 0; i < account.FreeFailures; i++ {
 		c.PostForm("/masuk", url.Values{"email": {"siti@x.test"}, "password": {"salah-lagi"}})
-	}
-	res = c.PostForm("/masuk", url.Values{"email": {"siti@x.test"}, "password": {apptest.Password}})
-	if res.Status != http.StatusTooManyRequests || !strings.Contains(res.Body, "Coba lagi dalam 15 menit") {
-		t.Fatalf("after 5 failures: %d\n%s", res.Status, res.Body)
 	}
 	var n int
 	if err := a.DB.QueryRow(t.Context(), `SELECT count(*) FROM login_failures WHERE email = 'siti@x.test'`).Scan(&n); err != nil || n != 5 {
 		t.Errorf("stored failures = %d (%v), want 5", n, err)
+	}
+	res = c.PostForm("/masuk", url.Values{"email": {"siti@x.test"}, "password": {apptest.Password}})
+	if res.Status != http.StatusTooManyRequests || !strings.Contains(res.Body, "Tunggu 1 detik") {
+		t.Fatalf("right password during the delay: %d\n%s", res.Status, res.Body)
+	}
+	a.SetNow(a.Now().Add(2 * time.Second))
+	if res := c.PostForm("/masuk", url.Values{"email": {"siti@x.test"}, "password": {apptest.Password}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("right password after the delay: %d\n%s", res.Status, res.Body)
+	}
+	if err := a.DB.QueryRow(t.Context(), `SELECT count(*) FROM login_failures WHERE email = 'siti@x.test'`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("failures after a successful sign-in = %d (%v), want 0", n, err)
 	}
 }
 

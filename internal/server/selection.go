@@ -5,8 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/audit"
 	"penggerak/internal/selection"
+	"penggerak/internal/storage"
 	"penggerak/web/pages/dashboard"
 	selectionpage "penggerak/web/pages/selection"
 )
@@ -502,22 +502,22 @@ func (s *Server) confirmSeat(w http.ResponseWriter, r *http.Request) {
 	refused := func(status int) {
 		s.renderMyResult(w, r, status, map[string]string{"pakta-" + strconv.FormatInt(id, 10): "selection.error.pakta"})
 	}
-	if err := r.ParseMultipartForm(maxPakta); err != nil {
-		refused(http.StatusUnprocessableEntity)
-		return
-	}
-	file, _, err := r.FormFile("pakta")
-	if err != nil {
-		refused(http.StatusUnprocessableEntity)
-		return
-	}
-	defer file.Close()
-	pdf, err := io.ReadAll(io.LimitReader(file, maxPakta+1))
-	if err != nil || len(pdf) > maxPakta {
+	sp, _, err := receiveUpload(r, "pakta", maxPakta)
+	switch {
+	case errors.Is(err, storage.ErrTooBig):
 		refused(http.StatusRequestEntityTooLarge)
 		return
+	case err != nil:
+		refused(http.StatusUnprocessableEntity)
+		return
 	}
-	err = s.sel().Confirm(r.Context(), actor(r), principal(r).User.ID, id, pdf, s.cfg.UploadDir, s.now())
+	defer sp.Close()
+	pdf, err := io.ReadAll(sp.Reader()) // at most maxPakta, checked while it arrived
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	err = s.sel().Confirm(r.Context(), actor(r), principal(r).User.ID, id, pdf, s.files, s.now())
 	if errors.Is(err, selection.ErrNotPDF) {
 		refused(http.StatusUnprocessableEntity)
 		return
@@ -752,18 +752,7 @@ func (s *Server) sheetDocument(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, err)
 		return
 	}
-	fh, err := os.Open(filepath.Join(s.cfg.UploadDir, "applications", filepath.Base(f.StorageName)))
-	if err != nil {
-		s.serveError(w, r, err)
-		return
-	}
-	defer fh.Close()
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="dokumen-`+strconv.FormatInt(doc, 10)+`.pdf"`)
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Cache-Control", "private, no-store")
-	w.Header().Set("Content-Length", strconv.Itoa(f.Size))
-	_, _ = io.Copy(w, fh)
+	s.serveFile(w, r, "applications/"+path.Base(f.StorageName), "dokumen-"+strconv.FormatInt(doc, 10)+".pdf")
 }
 
 // addSelectionCards adds the selection's cards to the dashboard: open sheets for assessors,

@@ -17,6 +17,7 @@ import (
 	"penggerak/internal/audit"
 	"penggerak/internal/selection"
 	"penggerak/internal/selection/selectiontest"
+	"penggerak/internal/storage"
 )
 
 // selWorld is a scored cohort: OKU (16.01, quota 1) with a1 (100) and a2 (88.89), Kota Serang
@@ -104,7 +105,7 @@ func publishedSeat(f *fixture, key string, confirmed bool) (selWorld, int64) {
 		f.App.T.Fatal(err)
 	}
 	if confirmed {
-		if err := selection.NewStore(f.App.DB).Confirm(ctx, testActor(), w.Users[0], seat, []byte("%PDF-1.4"), f.App.Config.UploadDir, time.Now()); err != nil {
+		if err := selection.NewStore(f.App.DB).Confirm(ctx, testActor(), w.Users[0], seat, []byte("%PDF-1.4"), storage.NewLocal(f.App.Config.UploadDir), time.Now()); err != nil {
 			f.App.T.Fatal(err)
 		}
 	}

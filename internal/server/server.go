@@ -23,6 +23,7 @@ import (
 	"penggerak/internal/config"
 	"penggerak/internal/overview"
 	"penggerak/internal/region"
+	"penggerak/internal/storage"
 	"penggerak/web/i18n"
 )
 
@@ -36,6 +37,8 @@ type Deps struct {
 	Now func() time.Time
 	// Registry receives the server's metrics; nil means a new registry.
 	Registry *prometheus.Registry
+	// Files keeps uploaded files; nil means the local folder cfg.UploadDir.
+	Files storage.Store
 }
 
 // Server holds everything handlers need. Build it with New.
@@ -49,6 +52,7 @@ type Server struct {
 	store    *sessionStore
 	forms    *form.Decoder
 	metrics  *metrics
+	files    storage.Store
 
 	accounts *account.Store
 	regions  *region.Store
@@ -74,25 +78,30 @@ func New(cfg config.Config, d Deps) *Server {
 	if d.Registry == nil {
 		d.Registry = prometheus.NewRegistry()
 	}
+	if d.Files == nil {
+		d.Files = storage.NewLocal(cfg.UploadDir)
+	}
 	if d.PasswordParams.Memory == 0 {
 		d.PasswordParams = account.DefaultParams
 	}
 	s := &Server{
-		cfg:      cfg,
-		db:       d.DB,
-		log:      d.Logger,
-		now:      d.Now,
-		i18n:     i18n.MustLoad(),
-		forms:    form.NewDecoder(),
-		metrics:  newMetrics(d.Registry),
-		accounts: account.NewStore(d.DB, d.PasswordParams),
+		cfg:     cfg,
+		db:      d.DB,
+		log:     d.Logger,
+		now:     d.Now,
+		i18n:    i18n.MustLoad(),
+		forms:   form.NewDecoder(),
+		metrics: newMetrics(d.Registry),
+		files:   d.Files,
+		accounts: account.NewStore(d.DB, d.PasswordParams).WithLimits(account.Limits{
+			FailuresPerAddress: cfg.LoginFailuresPerAddress, LinksPerAddress: cfg.LinkRequestsPerAddress}),
 		regions:  region.NewStore(d.DB),
 		audit:    audit.NewStore(d.DB),
 		clinics:  clinic.NewStore(d.DB, clinic.NewSigner(cfg.SecretKey), cfg.BaseURL),
 		overview: overview.NewStore(d.DB),
 	}
 	s.cohorts = cohort.NewStore(d.DB)
-	s.applications = application.NewStore(d.DB, cfg.UploadDir)
+	s.applications = application.NewStore(d.DB, d.Files)
 	s.store = newSessionStore(d.DB, 10*time.Minute)
 	s.sessions = scs.New()
 	s.sessions.Store = s.store
