@@ -111,6 +111,11 @@ func where(sc Scope, f Filter, withStatus bool) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
+// Condition is the SQL predicate of the scope and the filter (status included) over
+// applications aliased a, with its arguments numbered from $1, for report and export queries
+// in other features that must see exactly what this list shows.
+func Condition(sc Scope, f Filter) (string, []any) { return where(sc, f, true) }
+
 // List returns one page of applications in scope, newest first, continuing after f.After
 // (keyset pagination on id), and the counts per status.
 func (s *Store) List(ctx context.Context, sc Scope, f Filter) (Page, error) {
