@@ -820,3 +820,7 @@ func (s *Store) RecordExport(ctx context.Context, act audit.Actor, clinicID int6
 			Detail: map[string]any{"format": format, "rows": rows}})
 	})
 }
+
+// ScopeCondition is the scope predicate over clinics aliased c with its arguments numbered
+// from $n, for reports in other features that must see exactly the events this feature shows.
+func ScopeCondition(sc Scope, n int) (string, []any) { return scopeSQL(n), scopeArgs(sc) }

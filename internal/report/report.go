@@ -237,6 +237,9 @@ func (s *Store) Dashboard(ctx context.Context, sc application.Scope, cohortID in
 	if d.Cohort, err = s.Cohort(ctx, cohortID); err != nil {
 		return d, err
 	}
+	if d.Cohort.Status == "draft" { // not announced: no dashboard
+		return d, fmt.Errorf("cohort %d is a draft: %w", cohortID, database.ErrNotFound)
+	}
 	if d.Run, err = s.LatestRun(ctx, cohortID, publishedOnly); err != nil {
 		return d, err
 	}
@@ -420,7 +423,7 @@ func (s *Store) runFigures(ctx context.Context, sc application.Scope, d *Dashboa
 	var confirmed, cgp int64
 	err = s.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE ps.status IN ('confirmed', 'attended')), count(*) FILTER (WHERE ps.status = 'attended')
 		FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id
-		WHERE ps.run_id = `+run+` AND ps.status IN ('confirmed', 'attended') AND `+q.cond, q.args...).Scan(&confirmed, &cgp)
+		WHERE ps.run_id = `+run+` AND ps.status IN ('confirmed', 'attended') AND `+q.cond+regencyFilter(sc, q), q.args...).Scan(&confirmed, &cgp)
 	funnel[StageConfirmed], funnel[StageCGP] = confirmed, cgp
 	return funnel, lulusBy, err
 }

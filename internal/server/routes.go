@@ -265,6 +265,15 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/profil/data-saya/hapus", s.requestDeletion)
 	})
 
+	// reports (issue 13): dashboards per cohort and the clinic report for admin, BGP and Dinas,
+	// each figure counted inside the viewer's region scope in SQL.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(staff...))
+		r.Get("/laporan", s.reportIndex)
+		r.Get("/laporan/angkatan/{cohort}", s.reportDashboard)
+		r.Get("/laporan/klinik", s.reportClinics)
+	})
+
 	// Development only.
 	if s.cfg.Dev() {
 		r.Group(func(r chi.Router) {

@@ -164,6 +164,6 @@ func Seed(t testing.TB, db *pgxpool.Pool, o Options) Seeded {
 	if o.Published {
 		exec(`UPDATE result_runs SET published_at = now() WHERE id = $1`, s.Run)
 	}
-	exec(`ANALYZE applications; ANALYZE run_results; ANALYZE score_sheets; ANALYZE teacher_profiles; ANALYZE pembekalan_seats`)
+	exec(`VACUUM ANALYZE applications, run_results, score_sheets, teacher_profiles, pembekalan_seats`)
 	return s
 }
