@@ -1,10 +1,15 @@
 package server
 
 import (
+	"io"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application"
+	"penggerak/internal/export"
 	"penggerak/internal/report"
 	reportpage "penggerak/web/pages/report"
 )
@@ -43,7 +48,8 @@ func (s *Server) reportIndex(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, reportpage.Index(s.base(r, "report.index.title"),
-		reportpage.IndexProps{Cohorts: list, ScopeName: reportScopeName(principal(r))}))
+		reportpage.IndexProps{Cohorts: list, ScopeName: reportScopeName(principal(r)),
+			CanExportUsers: principal(r).HasAny(account.RoleAdmin, account.RoleBGP)}))
 }
 
 func (s *Server) reportDashboard(w http.ResponseWriter, r *http.Request) {
@@ -71,4 +77,99 @@ func (s *Server) reportClinics(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, reportpage.Clinics(s.base(r, "report.clinic.title"), reportpage.ClinicProps{Rows: rows, Totals: totals}))
+}
+
+// serveExport writes an export to a temporary file (on disk, not in memory), audits it with
+// its filters and row count, then sends it as an attachment. Nothing is sent when the query
+// or the audit fails, so every delivered export is in the audit log.
+func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, kind, object string, filters map[string]any,
+	write func(export.Writer) (int, error)) {
+	f, ok := export.ParseFormat(r.URL.Query().Get("format"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	tmp, err := os.CreateTemp("", "ekspor-*")
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	xw, err := export.New(f, tmp, kind)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	n, err := write(xw)
+	if err == nil {
+		err = xw.Close()
+	}
+	if err == nil {
+		err = s.reports().RecordExport(r.Context(), actor(r), kind, object, f, filters, n)
+	}
+	if err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	name := kind
+	if object != "" {
+		name += "-" + object
+	}
+	name += "-" + s.now().In(report.TZ).Format("20060102-1504") + "." + string(f)
+	w.Header().Set("Content-Type", f.ContentType())
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = io.Copy(w, tmp)
+}
+
+func (s *Server) exportApplications(w http.ResponseWriter, r *http.Request) {
+	var f application.Filter
+	if err := s.forms.Decode(&f, r.URL.Query()); err != nil {
+		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
+		return
+	}
+	f.After = 0
+	filters := map[string]any{"angkatan": f.CohortID, "status": f.Status, "kab": f.Regency, "jenjang": f.Jenjang, "npsn": f.NPSN, "q": f.Query}
+	s.serveExport(w, r, report.ExportApplications, "", filters, func(xw export.Writer) (int, error) {
+		return s.reports().Applications(r.Context(), watchScope(principal(r)), f, xw)
+	})
+}
+
+func (s *Server) exportVerval(w http.ResponseWriter, r *http.Request) {
+	cohort, err := strconv.ParseInt(r.URL.Query().Get("angkatan"), 10, 64)
+	if err != nil || cohort <= 0 {
+		s.notFound(w, r)
+		return
+	}
+	s.serveExport(w, r, report.ExportVerval, strconv.FormatInt(cohort, 10), map[string]any{"angkatan": cohort}, func(xw export.Writer) (int, error) {
+		return s.reports().Verval(r.Context(), watchScope(principal(r)), cohort, xw)
+	})
+}
+
+func (s *Server) exportRun(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "run")
+	if !ok {
+		return
+	}
+	rf, publishedOnly := regionFilter(principal(r))
+	s.serveExport(w, r, report.ExportRun, strconv.FormatInt(id, 10), map[string]any{"run": id}, func(xw export.Writer) (int, error) {
+		return s.reports().Run(r.Context(), id, rf, publishedOnly, xw)
+	})
+}
+
+func (s *Server) exportUsers(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	var provinces []string
+	for _, g := range p.Scopes(account.RoleBGP) {
+		provinces = append(provinces, g.ProvinceCode)
+	}
+	s.serveExport(w, r, report.ExportUsers, "", map[string]any{"provinces": provinces}, func(xw export.Writer) (int, error) {
+		return s.reports().Users(r.Context(), p.Has(account.RoleAdmin), provinces, xw)
+	})
 }

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -10,18 +11,22 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
 	"penggerak/internal/report/reporttest"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Matrix rows for the report routes: admin, BGP and Dinas only; an unknown or draft cohort
 // gives 404 to all of them.
-func reportCohort(f *fixture) int64 {
-	if id, ok := f.Data["report.cohort"].(int64); ok {
-		return id
+func reportSeed(f *fixture) reporttest.Seeded {
+	if s, ok := f.Data["report.seed"].(reporttest.Seeded); ok {
+		return s
 	}
 	s := reporttest.Seed(f.App.T, f.App.DB, reporttest.Options{N: 40, Regencies: []string{"16.01", "36.73"}, Quota: 3, Prefix: "matrix"})
-	f.Data["report.cohort"] = s.Cohort
-	return s.Cohort
+	f.Data["report.seed"] = s
+	return s
 }
+
+func reportCohort(f *fixture) int64 { return reportSeed(f).Cohort }
 
 func init() {
 	staffOK := only(200, "admin", "bgp", "dinas")
@@ -31,6 +36,17 @@ func init() {
 			return fmt.Sprintf("/laporan/angkatan/%d", reportCohort(f))
 		}, Want: staffOK},
 		routeCase{Method: "GET", Pattern: "/laporan/klinik", Want: staffOK},
+		routeCase{Method: "GET", Pattern: "/ekspor/lamaran", Path: func(*fixture) string { return "/ekspor/lamaran?format=csv&status=submitted" }, Want: staffOK},
+		routeCase{Method: "GET", Pattern: "/ekspor/verval", Path: func(f *fixture) string {
+			return fmt.Sprintf("/ekspor/verval?format=xlsx&angkatan=%d", reportCohort(f))
+		}, Want: staffOK},
+		// The matrix run is unpublished: a Dinas (published results only) gets 404, as for
+		// a run that does not exist.
+		routeCase{Method: "GET", Pattern: "/ekspor/hasil/{run}", Path: func(f *fixture) string {
+			return fmt.Sprintf("/ekspor/hasil/%d?format=xlsx", reportSeed(f).Run)
+		}, Want: with(staffOK, "dinas", 404)},
+		routeCase{Method: "GET", Pattern: "/ekspor/pengguna", Path: func(*fixture) string { return "/ekspor/pengguna?format=xlsx" },
+			Want: only(200, "admin", "bgp")},
 	)
 }
 
@@ -115,5 +131,167 @@ func TestReportDashboardScopes(t *testing.T) {
 	res := a.SignIn("admin-d@x.test").Get(path + "?urut=lulus")
 	if !strings.Contains(res.Body, `<strong aria-current="true">lulus terbanyak</strong>`) {
 		t.Error("sort order not marked")
+	}
+}
+
+func readXLSX(t *testing.T, body string) [][]string {
+	t.Helper()
+	f, err := excelize.OpenReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("xlsx: %v", err)
+	}
+	rows, err := f.GetRows(f.GetSheetName(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestExports downloads every export and reads it back: the rows of the viewer's scope only,
+// with the list's filters, NIK masked, formulas neutralised, the run's breakdown per
+// criterion, and one audit entry per download with its filters and row count.
+func TestExports(t *testing.T) {
+	a := apptest.Start(t)
+	ctx := context.Background()
+	seed := reporttest.Seed(t, a.DB, reporttest.Options{N: 80, Regencies: []string{"16.01", "36.73"}, Quota: 4, Published: true})
+	// The rubric of the seeded sheets (two criteria on 1-4), stored directly: sheets exist.
+	if _, err := a.DB.Exec(ctx, `INSERT INTO selection_rubrics (cohort_id, stage, passing_grade, threshold) VALUES ($1, 'tahap1', 60, 15)`, seed.Cohort); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.Exec(ctx, `INSERT INTO selection_criteria (cohort_id, stage, position, name, min_score, max_score, weight) VALUES
+			($1, 'tahap1', 1, 'Pengalaman mengembangkan orang lain', 1, 4, 2), ($1, 'tahap1', 2, 'Kualitas esai', 1, 4, 1)`, seed.Cohort); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.Exec(ctx, `UPDATE applications SET applicant_name = '=HYPERLINK("http://x")' WHERE cohort_id = $1 AND id = (SELECT min(id) FROM applications WHERE cohort_id = $1)`, seed.Cohort); err != nil {
+		t.Fatal(err)
+	}
+	a.User("admin-e@x.test", account.RoleAdmin, account.Scope{})
+	a.User("bgp-e@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
+	a.User("dinas-e@x.test", account.RoleDinas, account.Scope{ProvinceCode: "36", RegencyCode: "36.73"})
+	admin, bgp, dinas := a.SignIn("admin-e@x.test"), a.SignIn("bgp-e@x.test"), a.SignIn("dinas-e@x.test")
+	count := func(sql string, args ...any) int {
+		var n int
+		if err := a.DB.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// Applications with the list's filters, as the admin.
+	res := admin.Get(fmt.Sprintf("/ekspor/lamaran?format=xlsx&angkatan=%d&status=lolos_verval", seed.Cohort))
+	if res.Status != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("applications export: %d %v", res.Status, res.Header)
+	}
+	rows := readXLSX(t, res.Body)
+	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND status = 'lolos_verval'`, seed.Cohort); len(rows) != want+1 {
+		t.Errorf("%d rows, want %d and a header", len(rows)-1, want)
+	}
+	masked := 0
+	for _, r := range rows[1:] {
+		if regexp.MustCompile(`\d{16}`).MatchString(strings.Join(r, " ")) {
+			t.Fatalf("a whole NIK in the export: %q", r)
+		}
+		if strings.Contains(r[3], "••••") {
+			masked++
+		}
+	}
+	if rows[0][3] != "NIK" || masked == 0 {
+		t.Errorf("no masked NIK in the export")
+	}
+	for _, r := range rows[1:] {
+		if r[8] != "Lolos verval" {
+			t.Fatalf("status filter not applied: %q", r)
+		}
+	}
+	all := readXLSX(t, admin.Get(fmt.Sprintf("/ekspor/lamaran?format=xlsx&angkatan=%d", seed.Cohort)).Body)
+	if all[1][2] != `'=HYPERLINK("http://x")` {
+		t.Errorf("formula not neutralised: %q", all[1][2])
+	}
+	// The Dinas of Kota Serang gets its kab/kota only (not SMA: provincial jenjang).
+	rows = readXLSX(t, dinas.Get(fmt.Sprintf("/ekspor/lamaran?format=xlsx&angkatan=%d", seed.Cohort)).Body)
+	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND regency_code = '36.73' AND jenjang <> 'SMA'`, seed.Cohort); len(rows) != want+1 || want == 0 {
+		t.Errorf("dinas: %d rows, want %d", len(rows)-1, want)
+	}
+	for _, r := range rows[1:] {
+		if r[6] != "Kota Serang" {
+			t.Fatalf("dinas export holds another region: %q", r)
+		}
+	}
+	// CSV: BOM and semicolons.
+	res = dinas.Get(fmt.Sprintf("/ekspor/lamaran?format=csv&angkatan=%d", seed.Cohort))
+	if !strings.HasPrefix(res.Body, "\xEF\xBB\xBFNomor pendaftaran;Angkatan;Nama;NIK") {
+		t.Errorf("csv head %q", res.Body[:min(80, len(res.Body))])
+	}
+
+	// Verval outcomes with reasons.
+	rows = readXLSX(t, admin.Get(fmt.Sprintf("/ekspor/verval?format=xlsx&angkatan=%d", seed.Cohort)).Body)
+	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND status IN ('lolos_verval', 'tidak_lolos_verval')`, seed.Cohort); len(rows) != want+1 {
+		t.Errorf("verval: %d rows, want %d", len(rows)-1, want)
+	}
+
+	// The run with its breakdown, as the BGP of Sumatera Selatan: its province only; both
+	// assessors gave [1 + id % 4, 2], so the first criterion's mean is 1 + id % 4.
+	rows = readXLSX(t, bgp.Get(fmt.Sprintf("/ekspor/hasil/%d?format=xlsx", seed.Run)).Body)
+	if want := count(`SELECT count(*) FROM run_results WHERE run_id = $1 AND province_code = '16'`, seed.Run); len(rows) != want+1 || want == 0 {
+		t.Errorf("run: %d rows, want %d", len(rows)-1, want)
+	}
+	if len(rows[0]) != 10 || rows[0][8] != "tahap1: Pengalaman mengembangkan orang lain" {
+		t.Fatalf("run header %q", rows[0])
+	}
+	checked := 0
+	for _, r := range rows[1:] {
+		if r[3] != "Kabupaten Ogan Komering Ulu" {
+			t.Fatalf("bgp run export holds another province: %q", r)
+		}
+		var id int64
+		if err := a.DB.QueryRow(ctx, `SELECT id FROM applications WHERE registration_number = $1`, r[1]).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		var open int
+		_ = a.DB.QueryRow(ctx, `SELECT count(*) FROM score_sheets WHERE application_id = $1 AND submitted_at IS NULL`, id).Scan(&open)
+		if open == 0 {
+			if r[8] != fmt.Sprint(1+id%4) || r[9] != "2" {
+				t.Errorf("%s: criteria %q %q, want %d and 2", r[1], r[8], r[9], 1+id%4)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Error("no scored row checked")
+	}
+	// A Dinas sees published runs: this one is published.
+	if res := dinas.Get(fmt.Sprintf("/ekspor/hasil/%d?format=csv", seed.Run)); res.Status != 200 || strings.Contains(res.Body, "Ogan Komering") {
+		t.Errorf("dinas run export: %d", res.Status)
+	}
+	if res := admin.Get("/ekspor/hasil/99999999?format=xlsx"); res.Status != 404 {
+		t.Errorf("unknown run: %d", res.Status)
+	}
+	if res := admin.Get("/ekspor/lamaran?format=pdf"); res.Status != 404 {
+		t.Errorf("unknown format: %d", res.Status)
+	}
+
+	// Users and grants: the BGP sees its province's grants only.
+	rows = readXLSX(t, bgp.Get("/ekspor/pengguna?format=xlsx").Body)
+	for _, r := range rows[1:] {
+		if r[3] != "Sumatera Selatan" {
+			t.Errorf("bgp users export holds %q", r)
+		}
+	}
+	if len(rows) < 3 {
+		t.Errorf("users export: %q", rows)
+	}
+	rows = readXLSX(t, admin.Get("/ekspor/pengguna?format=xlsx").Body)
+	if want := count(`SELECT count(*) FROM role_grants WHERE revoked_at IS NULL AND role <> 'guru'`); len(rows) != want+1 {
+		t.Errorf("admin users export: %d rows, want %d", len(rows)-1, want)
+	}
+
+	// Every download is audited with its filters and row count.
+	var n, rowsLogged int
+	if err := a.DB.QueryRow(ctx, `SELECT count(*), coalesce(max((detail->>'rows')::int) FILTER (WHERE object_type = 'export.lamaran' AND detail->'filters'->>'status' = 'lolos_verval'), -1)
+		FROM audit_log WHERE action = 'report.export'`).Scan(&n, &rowsLogged); err != nil {
+		t.Fatal(err)
+	}
+	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND status = 'lolos_verval'`, seed.Cohort); n != 9 || rowsLogged != want {
+		t.Errorf("%d audit entries (want 9: the 404s are not exports), filtered export logged %d rows (want %d)", n, rowsLogged, want)
 	}
 }

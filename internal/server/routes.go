@@ -272,6 +272,14 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/laporan", s.reportIndex)
 		r.Get("/laporan/angkatan/{cohort}", s.reportDashboard)
 		r.Get("/laporan/klinik", s.reportClinics)
+		// exports: ?format=xlsx|csv, streamed to a temporary file, audited, then sent
+		r.Get("/ekspor/lamaran", s.exportApplications)
+		r.Get("/ekspor/verval", s.exportVerval)
+		r.Get("/ekspor/hasil/{run}", s.exportRun)
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
+			r.Get("/ekspor/pengguna", s.exportUsers)
+		})
 	})
 
 	// Development only.

@@ -197,3 +197,15 @@ func failureText(ctx context.Context, f cohort.Failure) string {
 	}
 	return i18n.T(ctx, f.Key, data)
 }
+
+// exportURL is the address of the export of the regional list with the same filters.
+func exportURL(q url.Values, format string) string {
+	v := url.Values{}
+	for k, vals := range q {
+		if k != "setelah" && k != "format" {
+			v[k] = vals
+		}
+	}
+	v.Set("format", format)
+	return "/ekspor/lamaran?" + v.Encode()
+}

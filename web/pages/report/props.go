@@ -18,6 +18,8 @@ type IndexProps struct {
 	Cohorts []report.Cohort
 	// ScopeName names the viewer's region ("" for national).
 	ScopeName string
+	// CanExportUsers: the admin and BGP admins may export users and role grants.
+	CanExportUsers bool
 }
 
 // DashboardProps is one cohort's dashboard.
