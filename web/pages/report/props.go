@@ -39,7 +39,9 @@ type ClinicProps struct {
 
 func i64(n int64) string { return strconv.FormatInt(n, 10) }
 
-func pct(v float64) string { return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1) + "%" }
+func pct(v float64) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1) + "%"
+}
 
 func funnelChart(ctx context.Context, d report.Dashboard) chart.Funnel {
 	f := chart.Funnel{ID: "corong", Title: i18n.T(ctx, "report.funnel.title"),
