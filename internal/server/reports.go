@@ -173,3 +173,57 @@ func (s *Server) exportUsers(w http.ResponseWriter, r *http.Request) {
 		return s.reports().Users(r.Context(), p.Has(account.RoleAdmin), provinces, xw)
 	})
 }
+
+// assessorScope: the national admin sees every assessor, a BGP those granted in its province.
+func assessorScope(p *account.Principal) report.AssessorScope {
+	if p.Has(account.RoleAdmin) {
+		return report.AssessorScope{National: true}
+	}
+	var sc report.AssessorScope
+	for _, g := range p.Scopes(account.RoleBGP) {
+		sc.Provinces = append(sc.Provinces, g.ProvinceCode)
+	}
+	return sc
+}
+
+func (s *Server) reportAssessors(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	cohorts, err := s.reports().Cohorts(ctx)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := reportpage.AssessorProps{Cohorts: cohorts}
+	if v := r.URL.Query().Get("angkatan"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			s.notFound(w, r)
+			return
+		}
+		if _, err := s.reports().Cohort(ctx, id); err != nil {
+			s.storeError(w, r, err)
+			return
+		}
+		p.CohortID = id
+		if p.Rows, p.Pairs, err = s.reports().Assessors(ctx, id, assessorScope(principal(r))); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, reportpage.Assessors(s.base(r, "report.assessors.title"), p))
+}
+
+func (s *Server) exportAssessors(w http.ResponseWriter, r *http.Request) {
+	cohort, err := strconv.ParseInt(r.URL.Query().Get("angkatan"), 10, 64)
+	if err != nil || cohort <= 0 {
+		s.notFound(w, r)
+		return
+	}
+	if _, err := s.reports().Cohort(r.Context(), cohort); err != nil {
+		s.storeError(w, r, err)
+		return
+	}
+	s.serveExport(w, r, "asesor", strconv.FormatInt(cohort, 10), map[string]any{"angkatan": cohort}, func(xw export.Writer) (int, error) {
+		return s.reports().ExportAssessors(r.Context(), cohort, assessorScope(principal(r)), xw)
+	})
+}

@@ -45,6 +45,12 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/ekspor/hasil/{run}", Path: func(f *fixture) string {
 			return fmt.Sprintf("/ekspor/hasil/%d?format=xlsx", reportSeed(f).Run)
 		}, Want: with(staffOK, "dinas", 404)},
+		routeCase{Method: "GET", Pattern: "/laporan/asesor", Path: func(f *fixture) string {
+			return fmt.Sprintf("/laporan/asesor?angkatan=%d", reportCohort(f))
+		}, Want: only(200, "admin", "bgp")},
+		routeCase{Method: "GET", Pattern: "/ekspor/asesor", Path: func(f *fixture) string {
+			return fmt.Sprintf("/ekspor/asesor?format=csv&angkatan=%d", reportCohort(f))
+		}, Want: only(200, "admin", "bgp")},
 		routeCase{Method: "GET", Pattern: "/ekspor/pengguna", Path: func(*fixture) string { return "/ekspor/pengguna?format=xlsx" },
 			Want: only(200, "admin", "bgp")},
 	)
@@ -293,5 +299,31 @@ func TestExports(t *testing.T) {
 	}
 	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND status = 'lolos_verval'`, seed.Cohort); n != 9 || rowsLogged != want {
 		t.Errorf("%d audit entries (want 9: the 404s are not exports), filtered export logged %d rows (want %d)", n, rowsLogged, want)
+	}
+}
+
+// TestAssessorPage: the analytics page shows the BGP its province's assessors only, and the
+// export carries the same rows.
+func TestAssessorPage(t *testing.T) {
+	a := apptest.Start(t)
+	seed := reporttest.Seed(t, a.DB, reporttest.Options{N: 60, Regencies: []string{"16.01"}, Quota: 3})
+	a.User("admin-a@x.test", account.RoleAdmin, account.Scope{})
+	a.User("bgp-a@x.test", account.RoleBGP, account.Scope{ProvinceCode: "36"})
+	path := fmt.Sprintf("/laporan/asesor?angkatan=%d", seed.Cohort)
+	res := a.SignIn("admin-a@x.test").Get(path)
+	if res.Status != 200 || !strings.Contains(res.Body, `<th scope="row">Asesor Satu</th>`) || !strings.Contains(res.Body, "Asesor Satu – Asesor Dua") {
+		t.Errorf("admin page: %d", res.Status)
+	}
+	rows := readXLSX(t, a.SignIn("admin-a@x.test").Get(fmt.Sprintf("/ekspor/asesor?format=xlsx&angkatan=%d", seed.Cohort)).Body)
+	if len(rows) != 3 || rows[1][0] != "Asesor Dua" {
+		t.Errorf("export %q", rows)
+	}
+	// The seeded assessors are granted in Sumatera Selatan: Banten's BGP sees none of them.
+	res = a.SignIn("bgp-a@x.test").Get(path)
+	if res.Status != 200 || strings.Contains(res.Body, "Asesor Satu") {
+		t.Errorf("bgp of Banten sees Sumatera Selatan's assessors")
+	}
+	if res := a.SignIn("admin-a@x.test").Get("/laporan/asesor?angkatan=999999"); res.Status != 404 {
+		t.Errorf("unknown cohort: %d", res.Status)
 	}
 }

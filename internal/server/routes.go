@@ -279,6 +279,8 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
 			r.Get("/ekspor/pengguna", s.exportUsers)
+			r.Get("/laporan/asesor", s.reportAssessors)
+			r.Get("/ekspor/asesor", s.exportAssessors)
 		})
 	})
 

@@ -175,3 +175,31 @@ func reachChart(ctx context.Context, p ClinicProps) chart.Bars {
 	}
 	return b
 }
+
+// AssessorProps is the assessor analytics of a cohort.
+type AssessorProps struct {
+	Cohorts  []report.Cohort
+	CohortID int64
+	Rows     []report.AssessorRow
+	Pairs    []report.Pair
+}
+
+func f2(v float64) string { return strings.Replace(strconv.FormatFloat(v, 'f', 2, 64), ".", ",", 1) }
+
+func signed(v float64) string {
+	if v > 0 {
+		return "+" + f2(v)
+	}
+	return f2(v)
+}
+
+func assessorChart(ctx context.Context, p AssessorProps) chart.Bars {
+	b := chart.Bars{ID: "asesor-nilai", Title: i18n.T(ctx, "report.assessors.chart"), Caption: i18n.T(ctx, "report.assessors.name"),
+		Series: []chart.Series{{Name: i18n.T(ctx, "report.assessors.mean")}, {Name: i18n.T(ctx, "report.assessors.others")}}}
+	for _, a := range p.Rows {
+		b.Labels = append(b.Labels, a.Name)
+		b.Series[0].Values = append(b.Series[0].Values, a.Mean)
+		b.Series[1].Values = append(b.Series[1].Values, a.OthersMean)
+	}
+	return b
+}
