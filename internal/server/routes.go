@@ -125,6 +125,10 @@ func (s *Server) appRoutes(r chi.Router) {
 		// schools: admin routes
 		r.Get("/admin/sekolah", s.adminSchools)
 		r.Post("/admin/sekolah/impor", s.importSchools)
+		// reports (issue 13): the school import with a preview and an explicit, single commit
+		r.Post("/admin/sekolah/impor/pratinjau", s.importSchoolsPreview)
+		r.Get("/admin/sekolah/impor/{token}", s.importSchoolsShow)
+		r.Post("/admin/sekolah/impor/{token}", s.importSchoolsCommit)
 		// recruitment: admin routes
 		r.Get("/admin/angkatan", s.cohortList)
 		r.Get("/admin/angkatan/baru", s.cohortNew)
