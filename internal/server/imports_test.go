@@ -27,6 +27,19 @@ func matrixPreview(f *fixture) string {
 	return tok
 }
 
+func matrixAssessorPreview(f *fixture) string {
+	if tok, ok := f.Data["import.assessors"].(string); ok {
+		return tok
+	}
+	tok, err := imports.NewStore(f.App.DB).Save(context.Background(), imports.KindAssessors, f.Users["admin"].ID, "kosong.csv", 0, 0,
+		map[string]any{"Rows": []any{}, "Problems": []any{}})
+	if err != nil {
+		f.App.T.Fatal(err)
+	}
+	f.Data["import.assessors"] = tok
+	return tok
+}
+
 func init() {
 	addRoutes(
 		// No file: the form's message (422) for the admin.
@@ -37,6 +50,15 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/admin/sekolah/impor/{token}", Path: func(f *fixture) string {
 			return "/admin/sekolah/impor/" + matrixPreview(f)
 		}, Want: only(200, "admin")},
+		routeCase{Method: "GET", Pattern: "/admin/impor/asesor", Want: only(200, "admin", "bgp")},
+		routeCase{Method: "POST", Pattern: "/admin/impor/asesor", Want: only(422, "admin", "bgp")},
+		// A preview belongs to its uploader: the matrix admin's is 404 for the BGP (IDOR).
+		routeCase{Method: "GET", Pattern: "/admin/impor/asesor/{token}", Path: func(f *fixture) string {
+			return "/admin/impor/asesor/" + matrixAssessorPreview(f)
+		}, Want: with(only(200, "admin"), "bgp", 404)},
+		routeCase{Method: "POST", Pattern: "/admin/impor/asesor/{token}", Path: func(f *fixture) string {
+			return "/admin/impor/asesor/" + matrixAssessorPreview(f)
+		}, Want: with(only(200, "admin"), "bgp", 404)},
 	)
 }
 
@@ -116,4 +138,63 @@ func TestSchoolImportPreview(t *testing.T) {
 		t.Errorf("committing a preview with problems: %d, %d schools", res.Status, count())
 	}
 
+}
+
+func uploadTo(t *testing.T, c *apptest.Client, path, data string) apptest.Response {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	fw, _ := w.CreateFormFile("file", "asesor.csv")
+	_, _ = fw.Write([]byte(data))
+	_ = w.Close()
+	return c.PostBody(path, w.FormDataContentType(), &body)
+}
+
+// TestAssessorImport: a BGP uploads an assessor list; problems are shown per line (unknown
+// account, outside its province, bad e-mail) and block the commit; a clean list grants the
+// asesor role once, audited, and a second commit grants nothing.
+func TestAssessorImport(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("bgp-i@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
+	a.User("calon-a@x.test", account.RoleGuru, account.Scope{})
+	b := a.User("calon-b@x.test", account.RoleGuru, account.Scope{})
+	bgp := a.SignIn("bgp-i@x.test")
+	grants := func() int {
+		var n int
+		_ = a.DB.QueryRow(t.Context(), `SELECT count(*) FROM role_grants WHERE role = 'asesor' AND revoked_at IS NULL`).Scan(&n)
+		return n
+	}
+	res := uploadTo(t, bgp, "/admin/impor/asesor", "email;wilayah\ncalon-a@x.test;16\ntidak-ada@x.test;16\ncalon-b@x.test;36\nbukan surel;16\n")
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", res.Status)
+	}
+	page := bgp.Get(res.Location)
+	for _, want := range []string{"4 baris data, 3 masalah", "Belum ada akun dengan surel tidak-ada@x.test", "tidak berwenang memberi peran asesor di wilayah 36",
+		"Surel &#34;bukan surel&#34; tidak valid", `<td class="num">5</td>`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	if res := bgp.PostForm(res.Location, nil); res.Status != http.StatusConflict || grants() != 0 {
+		t.Errorf("a preview with problems was committed: %d, %d grants", res.Status, grants())
+	}
+	res = uploadTo(t, bgp, "/admin/impor/asesor", "email,wilayah\ncalon-a@x.test,16\ncalon-b@x.test,16.01\n")
+	preview := res.Location
+	if page := bgp.Get(preview); !strings.Contains(page.Body, "2 baris data, 0 masalah") || grants() != 0 {
+		t.Fatalf("clean preview: %s", page.Body)
+	}
+	if res := bgp.PostForm(preview, nil); res.Status != 200 || grants() != 2 {
+		t.Fatalf("commit: %d, %d grants", res.Status, grants())
+	}
+	if _, err := a.DB.Exec(t.Context(), `UPDATE role_grants SET revoked_at = now() WHERE user_id = $1 AND role = 'asesor'`, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if res := bgp.PostForm(preview, nil); res.Status != http.StatusConflict || grants() != 1 {
+		t.Errorf("second commit: %d, %d grants (the revoked one must stay revoked)", res.Status, grants())
+	}
+	var audits int
+	_ = a.DB.QueryRow(t.Context(), `SELECT count(*) FROM audit_log WHERE action = 'role.grant' AND detail->>'role' = 'asesor'`).Scan(&audits)
+	if audits != 2 {
+		t.Errorf("%d grant audit entries, want 2", audits)
+	}
 }
