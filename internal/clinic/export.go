@@ -22,12 +22,12 @@ func exportRecord(i int, r AttendanceRow) []any {
 	if r.Status == RegWaiting {
 		status = "Daftar tunggu"
 	}
-	rec := []any{i + 1, r.Name, r.SchoolName, r.NPSN, r.Jenjang, status}
+	rec := []any{i + 1, r.Name, r.SchoolName, r.NPSN, r.Jenjang, export.Plain(status)}
 	for _, p := range r.Present {
 		if p {
-			rec = append(rec, "Hadir")
+			rec = append(rec, export.Plain("Hadir"))
 		} else {
-			rec = append(rec, "-")
+			rec = append(rec, export.Plain("-"))
 		}
 	}
 	return rec

@@ -60,6 +60,10 @@ func Escape(s string) string {
 	return s
 }
 
+// Plain is fixed text from the program (a status word, a "-" for absent): written as is,
+// never escaped. User-entered text must stay a string.
+type Plain string
+
 // Writer writes one sheet: a header row, then data rows. Cells may be string (escaped), the
 // integer and float kinds, bool, time.Time (written as "2006-01-02 15:04" in its location),
 // *string, *time.Time and nil (an empty cell).
@@ -106,6 +110,8 @@ func text(v any) string {
 		return ""
 	case string:
 		return Escape(x)
+	case Plain:
+		return string(x)
 	case *string:
 		if x == nil {
 			return ""

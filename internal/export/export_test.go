@@ -54,7 +54,7 @@ func write(t *testing.T, f export.Format) []byte {
 	}
 	for _, row := range [][]any{
 		{1, "=HYPERLINK(\"http://x\")", 87.5, when, &s, true},
-		{2, "Siti; Aminah", 60.25, (*time.Time)(nil), (*string)(nil), false},
+		{2, "Siti; Aminah", 60.25, (*time.Time)(nil), export.Plain("-"), false},
 	} {
 		if err := w.Row(row); err != nil {
 			t.Fatal(err)
@@ -78,7 +78,7 @@ func TestXLSXReadBack(t *testing.T) {
 	want := [][]string{
 		{"No", "Nama", "Nilai", "Waktu", "Catatan", "Lulus"},
 		{"1", "'=HYPERLINK(\"http://x\")", "87.5", "2026-04-26 09:30", "ditunjuk", "ya"},
-		{"2", "Siti; Aminah", "60.25", "", "", "tidak"},
+		{"2", "Siti; Aminah", "60.25", "", "-", "tidak"},
 	}
 	if fmt.Sprint(rows) != fmt.Sprint(want) {
 		t.Errorf("rows\n%q\nwant\n%q", rows, want)
@@ -93,7 +93,7 @@ func TestCSV(t *testing.T) {
 	got := string(write(t, export.CSV))
 	want := "\xEF\xBB\xBFNo;Nama;Nilai;Waktu;Catatan;Lulus\n" +
 		"1;\"'=HYPERLINK(\"\"http://x\"\")\";87,5;2026-04-26 09:30;ditunjuk;ya\n" +
-		"2;\"Siti; Aminah\";60,25;;;tidak\n"
+		"2;\"Siti; Aminah\";60,25;;-;tidak\n"
 	if got != want {
 		t.Errorf("csv\n%q\nwant\n%q", got, want)
 	}
