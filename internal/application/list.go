@@ -104,6 +104,11 @@ func where(sc Scope, f Filter, withStatus bool) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
+// Condition is the SQL predicate of the scope and the filter (status included) over
+// applications aliased a, with its arguments numbered from $1, for report and export queries
+// in other features that must see exactly what this list shows.
+func Condition(sc Scope, f Filter) (string, []any) { return where(sc, f, true) }
+
 // Query is one SQL statement with its arguments.
 type Query struct {
 	SQL  string

@@ -555,12 +555,3 @@ func ValidateRegistrant(f RegisterForm, self bool) (Registrant, map[string]strin
 	}
 	return r, errs
 }
-
-// Escape makes a spreadsheet cell safe from formula injection: a value starting with = + - @
-// (or a tab or carriage return) is prefixed with an apostrophe.
-func Escape(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}

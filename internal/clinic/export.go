@@ -1,11 +1,10 @@
 package clinic
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
 
-	"github.com/xuri/excelize/v2"
+	"penggerak/internal/export"
 )
 
 // ExportHeader is the header row of the attendance export; one column per session follows.
@@ -18,71 +17,46 @@ func ExportHeader(c Clinic) []string {
 	return h
 }
 
-func exportRecord(i int, r AttendanceRow) []string {
+func exportRecord(i int, r AttendanceRow) []any {
 	status := "Terdaftar"
 	if r.Status == RegWaiting {
 		status = "Daftar tunggu"
 	}
-	rec := []string{strconv.Itoa(i + 1), Escape(r.Name), Escape(r.SchoolName), Escape(r.NPSN), Escape(r.Jenjang), status}
+	rec := []any{i + 1, r.Name, r.SchoolName, r.NPSN, r.Jenjang, export.Plain(status)}
 	for _, p := range r.Present {
 		if p {
-			rec = append(rec, "Hadir")
+			rec = append(rec, export.Plain("Hadir"))
 		} else {
-			rec = append(rec, "-")
+			rec = append(rec, export.Plain("-"))
 		}
 	}
 	return rec
 }
 
-// WriteCSV writes the attendance list as CSV with a UTF-8 byte order mark (so Excel reads the
-// names right); cells that could start a formula are escaped.
-func WriteCSV(w io.Writer, c Clinic, rows []AttendanceRow) error {
-	if _, err := w.Write([]byte("\xEF\xBB\xBF")); err != nil {
+// WriteExport writes the attendance list in the format with the shared export writers
+// (internal/export: formula injection neutralised, CSV with a BOM and `;`).
+func WriteExport(w io.Writer, f export.Format, c Clinic, rows []AttendanceRow) error {
+	xw, err := export.New(f, w, "Presensi")
+	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(ExportHeader(c)); err != nil {
+	if err := xw.Header(ExportHeader(c)); err != nil {
 		return err
 	}
 	for i, r := range rows {
-		if err := cw.Write(exportRecord(i, r)); err != nil {
+		if err := xw.Row(exportRecord(i, r)); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return xw.Close()
+}
+
+// WriteCSV writes the attendance list as CSV (UTF-8 with a byte order mark, `;` between fields).
+func WriteCSV(w io.Writer, c Clinic, rows []AttendanceRow) error {
+	return WriteExport(w, export.CSV, c, rows)
 }
 
 // WriteXLSX writes the attendance list as an XLSX workbook with excelize's StreamWriter.
 func WriteXLSX(w io.Writer, c Clinic, rows []AttendanceRow) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Presensi"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	toRow := func(rec []string) []any {
-		out := make([]any, len(rec))
-		for i, v := range rec {
-			out[i] = v
-		}
-		return out
-	}
-	if err := sw.SetRow("A1", toRow(ExportHeader(c))); err != nil {
-		return err
-	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, toRow(exportRecord(i, r))); err != nil {
-			return err
-		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return WriteExport(w, export.XLSX, c, rows)
 }

@@ -1075,3 +1075,7 @@ func (s *Store) PersonalData(ctx context.Context, userID int64, email string) (j
 		WHERE g.user_id = $1 OR g.email = $2`, userID, email).Scan(&out)
 	return out, err
 }
+
+// ScopeCondition is the scope predicate over clinics aliased c with its arguments numbered
+// from $n, for reports in other features that must see exactly the events this feature shows.
+func ScopeCondition(sc Scope, n int) (string, []any) { return scopeSQL(n), scopeArgs(sc) }

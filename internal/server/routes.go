@@ -140,6 +140,10 @@ func (s *Server) appRoutes(r chi.Router) {
 		// schools: admin routes
 		r.Get("/admin/sekolah", s.adminSchools)
 		r.Post("/admin/sekolah/impor", s.importSchools)
+		// reports (issue 13): the school import with a preview and an explicit, single commit
+		r.Post("/admin/sekolah/impor/pratinjau", s.importSchoolsPreview)
+		r.Get("/admin/sekolah/impor/{token}", s.importSchoolsShow)
+		r.Post("/admin/sekolah/impor/{token}", s.importSchoolsCommit)
 		// recruitment: admin routes
 		r.Get("/admin/angkatan", s.cohortList)
 		r.Get("/admin/angkatan/baru", s.cohortNew)
@@ -351,6 +355,29 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleFasilitator))
 		r.Get("/kelas", s.fasClasses)
+	})
+	// reports (issue 13): dashboards per cohort and the clinic report for admin, BGP and Dinas,
+	// each figure counted inside the viewer's region scope in SQL.
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(staff...))
+		r.Get("/laporan", s.reportIndex)
+		r.Get("/laporan/angkatan/{cohort}", s.reportDashboard)
+		r.Get("/laporan/klinik", s.reportClinics)
+		// exports: ?format=xlsx|csv, streamed to a temporary file, audited, then sent
+		r.Get("/ekspor/lamaran", s.exportApplications)
+		r.Get("/ekspor/verval", s.exportVerval)
+		r.Get("/ekspor/hasil/{run}", s.exportRun)
+		r.Group(func(r chi.Router) {
+			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
+			r.Get("/ekspor/pengguna", s.exportUsers)
+			r.Get("/laporan/asesor", s.reportAssessors)
+			// assessor list import with a preview (e-mail + scope → asesor grant)
+			r.Get("/admin/impor/asesor", s.assessorImportPage)
+			r.Post("/admin/impor/asesor", s.assessorImportUpload)
+			r.Get("/admin/impor/asesor/{token}", s.assessorImportShow)
+			r.Post("/admin/impor/asesor/{token}", s.assessorImportCommit)
+			r.Get("/ekspor/asesor", s.exportAssessors)
+		})
 	})
 
 	// Development only.

@@ -1,12 +1,19 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strings"
 
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"penggerak/internal/imports"
 	"penggerak/internal/school"
+	"penggerak/web/i18n"
+	importpage "penggerak/web/pages/imports"
 	schoolspage "penggerak/web/pages/schools"
 )
 
@@ -94,4 +101,101 @@ func readImportFile(w http.ResponseWriter, r *http.Request) (string, []byte, *sc
 		return fh.Filename, nil, &school.Problem{Key: "school.import.err.unreadable"}
 	}
 	return fh.Filename, data, nil
+}
+
+// School import with a preview (issue 13): the upload is parsed and validated into a preview
+// stored under a token (internal/imports); the admin reads it and commits it once.
+
+func (s *Server) imports() *imports.Store { return imports.NewStore(s.db) }
+
+// schoolPreview is what a school import preview keeps.
+type schoolPreview struct {
+	Schools  []school.School
+	Problems []school.Problem
+}
+
+func (s *Server) importSchoolsPreview(w http.ResponseWriter, r *http.Request) {
+	name, data, problem := readImportFile(w, r)
+	var records []school.Record
+	if problem == nil {
+		records, problem = school.ParseFile(name, data)
+	}
+	if problem != nil {
+		status := http.StatusUnprocessableEntity
+		if problem.Key == "school.import.err.too_big" {
+			status = http.StatusRequestEntityTooLarge
+		}
+		s.render(w, r, status, schoolspage.ImportResult(s.base(r, "school.import.title"), schoolspage.ImportProps{FileName: name, FileProblem: problem}))
+		return
+	}
+	ref, err := s.schools().Reference(r.Context())
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	valid, problems := school.Validate(records, ref)
+	token, err := s.imports().Save(r.Context(), imports.KindSchools, principal(r).User.ID, name, len(records), len(problems),
+		schoolPreview{Schools: valid, Problems: problems})
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	redirect(w, r, "/admin/sekolah/impor/"+token)
+}
+
+// renderSchoolPreview shows a stored school import preview.
+func (s *Server) renderSchoolPreview(w http.ResponseWriter, r *http.Request, status int, result string) {
+	token := chi.URLParam(r, "token")
+	p, err := s.imports().Load(r.Context(), token, imports.KindSchools, principal(r).User.ID)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	var sp schoolPreview
+	if err := json.Unmarshal(p.Payload, &sp); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	props := importpage.PreviewProps{Heading: i18n.T(r.Context(), "import.schools.title"), Action: "/admin/sekolah/impor/" + token,
+		Source: p.Source, Rows: p.Rows, Committed: p.CommittedAt != nil, Result: result, Back: "/admin/sekolah",
+		Columns: []string{"NPSN", "Nama", "Jenjang", "Status", "Kab/kota", "Kecamatan"}}
+	for i, sc := range sp.Schools {
+		if i == 10 {
+			break
+		}
+		props.First = append(props.First, []string{sc.NPSN, sc.Name, sc.Jenjang, sc.Status, sc.RegencyCode, sc.DistrictCode})
+	}
+	for _, pr := range sp.Problems {
+		props.Problems = append(props.Problems, importpage.Problem{Line: pr.Line, Text: i18n.T(r.Context(), pr.Key, pr.Data)})
+	}
+	s.render(w, r, status, importpage.Preview(s.base(r, "import.schools.title"), props))
+}
+
+func (s *Server) importSchoolsShow(w http.ResponseWriter, r *http.Request) {
+	s.renderSchoolPreview(w, r, http.StatusOK, "")
+}
+
+func (s *Server) importSchoolsCommit(w http.ResponseWriter, r *http.Request) {
+	var res school.ImportResult
+	token := chi.URLParam(r, "token")
+	err := s.imports().Commit(r.Context(), token, imports.KindSchools, principal(r).User.ID, func(tx pgx.Tx, payload []byte) error {
+		var sp schoolPreview
+		if err := json.Unmarshal(payload, &sp); err != nil {
+			return err
+		}
+		var err error
+		res, err = school.NewStore(tx).Upsert(r.Context(), actor(r), "pratinjau "+token[:8], sp.Schools)
+		return err
+	})
+	switch {
+	case errors.Is(err, imports.ErrCommitted):
+		s.renderSchoolPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.again"))
+	case errors.Is(err, imports.ErrHasProblems):
+		s.renderSchoolPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.nothing"))
+	case err != nil:
+		s.serveError(w, r, err)
+	default:
+		s.renderSchoolPreview(w, r, http.StatusOK, i18n.T(r.Context(), "import.schools.done",
+			map[string]any{"Inserted": res.Inserted, "Updated": res.Updated}))
+	}
 }

@@ -199,3 +199,15 @@ func essayUpdatedMillis(e application.Essay) string {
 	}
 	return strconv.FormatInt(e.UpdatedAt.UnixMilli(), 10)
 }
+
+// exportURL is the address of the export of the regional list with the same filters.
+func exportURL(q url.Values, format string) string {
+	v := url.Values{}
+	for k, vals := range q {
+		if k != "setelah" && k != "format" {
+			v[k] = vals
+		}
+	}
+	v.Set("format", format)
+	return "/ekspor/lamaran?" + v.Encode()
+}

@@ -1,0 +1,148 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/jackc/pgx/v5"
+
+	"penggerak/internal/account"
+	"penggerak/internal/database"
+	"penggerak/internal/imports"
+	"penggerak/web/i18n"
+	importpage "penggerak/web/pages/imports"
+)
+
+// Assessor list import with a preview (issue 13): e-mail + scope → asesor grant, for the
+// national admin and BGP admins (each within what they may grant).
+
+type assessorPreview struct {
+	Rows     []imports.AssessorRow
+	Problems []imports.Problem
+}
+
+func (s *Server) assessorImportPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, importpage.Upload(s.base(r, "import.assessors.title"), i18n.T(r.Context(), "import.assessors.title"),
+		"/admin/impor/asesor", i18n.T(r.Context(), "import.assessors.guide"), ""))
+}
+
+func (s *Server) assessorImportUpload(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	_, data, problem := readImportFile(w, r)
+	if problem != nil {
+		s.render(w, r, http.StatusUnprocessableEntity, importpage.Upload(s.base(r, "import.assessors.title"), i18n.T(ctx, "import.assessors.title"),
+			"/admin/impor/asesor", i18n.T(ctx, "import.assessors.guide"), i18n.T(ctx, problem.Key, problem.Data)))
+		return
+	}
+	rows, problems := imports.ParseAssessors(data)
+	p := principal(r)
+	var ok []imports.AssessorRow
+	for _, row := range rows {
+		u, err := s.accounts.UserByEmail(ctx, row.Email)
+		if err != nil {
+			problems = append(problems, imports.Problem{Line: row.Line, Key: "import.err.no_account", Data: map[string]any{"Value": row.Email}})
+			continue
+		}
+		if known, err := s.regionKnown(r, row.Scope); err != nil {
+			s.serveError(w, r, err)
+			return
+		} else if !known {
+			problems = append(problems, imports.Problem{Line: row.Line, Key: "import.err.region", Data: map[string]any{"Value": row.Scope.Value()}})
+			continue
+		}
+		if !p.CanGrant(account.RoleAsesor, row.Scope) {
+			problems = append(problems, imports.Problem{Line: row.Line, Key: "import.err.rights", Data: map[string]any{"Value": row.Scope.Value()}})
+			continue
+		}
+		row.UserID, row.Name = u.ID, u.Name
+		ok = append(ok, row)
+	}
+	token, err := s.imports().Save(ctx, imports.KindAssessors, p.User.ID, "daftar-asesor.csv", len(ok)+len(problems), len(problems),
+		assessorPreview{Rows: ok, Problems: problems})
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	redirect(w, r, "/admin/impor/asesor/"+token)
+}
+
+// regionKnown reports whether a scope's province or kab/kota exists (national always does).
+func (s *Server) regionKnown(r *http.Request, sc account.Scope) (bool, error) {
+	switch {
+	case sc.RegencyCode != "":
+		_, err := s.regions.Regency(r.Context(), sc.RegencyCode)
+		if err != nil && errors.Is(err, database.ErrNotFound) {
+			return false, nil
+		}
+		return err == nil, err
+	case sc.ProvinceCode != "":
+		return s.regions.ProvinceExists(r.Context(), sc.ProvinceCode)
+	}
+	return true, nil
+}
+
+func (s *Server) renderAssessorPreview(w http.ResponseWriter, r *http.Request, status int, result string) {
+	ctx := r.Context()
+	token := chi.URLParam(r, "token")
+	p, err := s.imports().Load(ctx, token, imports.KindAssessors, principal(r).User.ID)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	var ap assessorPreview
+	if err := json.Unmarshal(p.Payload, &ap); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	props := importpage.PreviewProps{Heading: i18n.T(ctx, "import.assessors.preview"), Action: "/admin/impor/asesor/" + token,
+		Source: p.Source, Rows: p.Rows, Committed: p.CommittedAt != nil, Result: result, Back: "/admin/impor/asesor",
+		Columns: []string{i18n.T(ctx, "import.preview.line"), "Email", i18n.T(ctx, "field.name"), i18n.T(ctx, "dashboard.scope")}}
+	for i, row := range ap.Rows {
+		if i == 10 {
+			break
+		}
+		where := row.Scope.Value()
+		if where == "" {
+			where = i18n.T(ctx, "scope.national")
+		}
+		props.First = append(props.First, []string{itoa(row.Line), row.Email, row.Name, where})
+	}
+	for _, pr := range ap.Problems {
+		props.Problems = append(props.Problems, importpage.Problem{Line: pr.Line, Text: i18n.T(ctx, pr.Key, pr.Data)})
+	}
+	s.render(w, r, status, importpage.Preview(s.base(r, "import.assessors.preview"), props))
+}
+
+func (s *Server) assessorImportShow(w http.ResponseWriter, r *http.Request) {
+	s.renderAssessorPreview(w, r, http.StatusOK, "")
+}
+
+func (s *Server) assessorImportCommit(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	n := 0
+	err := s.imports().Commit(r.Context(), chi.URLParam(r, "token"), imports.KindAssessors, p.User.ID, func(tx pgx.Tx, payload []byte) error {
+		var ap assessorPreview
+		if err := json.Unmarshal(payload, &ap); err != nil {
+			return err
+		}
+		for _, row := range ap.Rows {
+			if err := s.accounts.WithTx(tx).GrantRole(r.Context(), actor(r), p, row.UserID, account.RoleAsesor, row.Scope); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	switch {
+	case errors.Is(err, imports.ErrCommitted):
+		s.renderAssessorPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.again"))
+	case errors.Is(err, imports.ErrHasProblems):
+		s.renderAssessorPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.nothing"))
+	case err != nil:
+		s.serveError(w, r, err)
+	default:
+		s.renderAssessorPreview(w, r, http.StatusOK, i18n.T(r.Context(), "import.assessors.done", map[string]any{"N": n}))
+	}
+}

@@ -1,0 +1,229 @@
+package server
+
+import (
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+
+	"penggerak/internal/account"
+	"penggerak/internal/application"
+	"penggerak/internal/export"
+	"penggerak/internal/report"
+	reportpage "penggerak/web/pages/report"
+)
+
+// Reports (issue 13): dashboards per cohort, the clinic report, exports. Every figure is
+// counted in SQL inside the viewer's scope (watchScope: the same as the regional application
+// list), so what a Dinas sees never includes another region.
+
+func (s *Server) reports() *report.Store { return report.NewStore(s.db) }
+
+// reportScopeName names the viewer's regions ("" for the national admin).
+func reportScopeName(p *account.Principal) string {
+	if p.Has(account.RoleAdmin) {
+		return ""
+	}
+	var names []string
+	for _, g := range p.Grants {
+		if (g.Role == account.RoleBGP || g.Role == account.RoleDinas) && g.ScopeName != "" {
+			names = append(names, g.ScopeName)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// reportPublishedOnly: a viewer without an admin or BGP grant (a Dinas) sees published results
+// only, as on the result pages.
+func reportPublishedOnly(p *account.Principal) bool {
+	_, publishedOnly := regionFilter(p)
+	return publishedOnly
+}
+
+func (s *Server) reportIndex(w http.ResponseWriter, r *http.Request) {
+	list, err := s.reports().Cohorts(r.Context())
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, reportpage.Index(s.base(r, "report.index.title"),
+		reportpage.IndexProps{Cohorts: list, ScopeName: reportScopeName(principal(r)),
+			CanExportUsers: principal(r).HasAny(account.RoleAdmin, account.RoleBGP)}))
+}
+
+func (s *Server) reportDashboard(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "cohort")
+	if !ok {
+		return
+	}
+	p := principal(r)
+	d, err := s.reports().Dashboard(r.Context(), watchScope(p), id, reportPublishedOnly(p))
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	by := report.SortQuotas(d.Quotas, r.URL.Query().Get("urut"))
+	b := s.base(r, "report.index.title")
+	b.Title = d.Cohort.Name
+	s.render(w, r, http.StatusOK, reportpage.Dashboard(b, reportpage.DashboardProps{D: d, Sort: by,
+		ScopeName: reportScopeName(p), PublishedOnly: reportPublishedOnly(p)}))
+}
+
+func (s *Server) reportClinics(w http.ResponseWriter, r *http.Request) {
+	rows, totals, err := s.reports().ClinicReport(r.Context(), staffScope(r))
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, reportpage.Clinics(s.base(r, "report.clinic.title"), reportpage.ClinicProps{Rows: rows, Totals: totals}))
+}
+
+// serveExport writes an export to a temporary file (on disk, not in memory), audits it with
+// its filters and row count, then sends it as an attachment. Nothing is sent when the query
+// or the audit fails, so every delivered export is in the audit log.
+func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, kind, object string, filters map[string]any,
+	write func(export.Writer) (int, error)) {
+	f, ok := export.ParseFormat(r.URL.Query().Get("format"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	tmp, err := os.CreateTemp("", "ekspor-*")
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	xw, err := export.New(f, tmp, kind)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	n, err := write(xw)
+	if err == nil {
+		err = xw.Close()
+	}
+	if err == nil {
+		err = s.reports().RecordExport(r.Context(), actor(r), kind, object, f, filters, n)
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	name := kind
+	if object != "" {
+		name += "-" + object
+	}
+	name += "-" + s.now().In(report.TZ).Format("20060102-1504") + "." + string(f)
+	w.Header().Set("Content-Type", f.ContentType())
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = io.Copy(w, tmp)
+}
+
+func (s *Server) exportApplications(w http.ResponseWriter, r *http.Request) {
+	var f application.Filter
+	if err := s.forms.Decode(&f, r.URL.Query()); err != nil {
+		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
+		return
+	}
+	f.After = 0
+	filters := map[string]any{"angkatan": f.CohortID, "status": f.Status, "kab": f.Regency, "jenjang": f.Jenjang, "npsn": f.NPSN, "q": f.Query}
+	s.serveExport(w, r, report.ExportApplications, "", filters, func(xw export.Writer) (int, error) {
+		return s.reports().Applications(r.Context(), watchScope(principal(r)), f, xw)
+	})
+}
+
+func (s *Server) exportVerval(w http.ResponseWriter, r *http.Request) {
+	cohort, err := strconv.ParseInt(r.URL.Query().Get("angkatan"), 10, 64)
+	if err != nil || cohort <= 0 {
+		s.notFound(w, r)
+		return
+	}
+	s.serveExport(w, r, report.ExportVerval, strconv.FormatInt(cohort, 10), map[string]any{"angkatan": cohort}, func(xw export.Writer) (int, error) {
+		return s.reports().Verval(r.Context(), watchScope(principal(r)), cohort, xw)
+	})
+}
+
+func (s *Server) exportRun(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "run")
+	if !ok {
+		return
+	}
+	rf, publishedOnly := regionFilter(principal(r))
+	s.serveExport(w, r, report.ExportRun, strconv.FormatInt(id, 10), map[string]any{"run": id}, func(xw export.Writer) (int, error) {
+		return s.reports().Run(r.Context(), id, rf, publishedOnly, xw)
+	})
+}
+
+func (s *Server) exportUsers(w http.ResponseWriter, r *http.Request) {
+	p := principal(r)
+	var provinces []string
+	for _, g := range p.Scopes(account.RoleBGP) {
+		provinces = append(provinces, g.ProvinceCode)
+	}
+	s.serveExport(w, r, report.ExportUsers, "", map[string]any{"provinces": provinces}, func(xw export.Writer) (int, error) {
+		return s.reports().Users(r.Context(), p.Has(account.RoleAdmin), provinces, xw)
+	})
+}
+
+// assessorScope: the national admin sees every assessor, a BGP those granted in its province.
+func assessorScope(p *account.Principal) report.AssessorScope {
+	if p.Has(account.RoleAdmin) {
+		return report.AssessorScope{National: true}
+	}
+	var sc report.AssessorScope
+	for _, g := range p.Scopes(account.RoleBGP) {
+		sc.Provinces = append(sc.Provinces, g.ProvinceCode)
+	}
+	return sc
+}
+
+func (s *Server) reportAssessors(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	cohorts, err := s.reports().Cohorts(ctx)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	p := reportpage.AssessorProps{Cohorts: cohorts}
+	if v := r.URL.Query().Get("angkatan"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			s.notFound(w, r)
+			return
+		}
+		if _, err := s.reports().Cohort(ctx, id); err != nil {
+			s.serveError(w, r, err)
+			return
+		}
+		p.CohortID = id
+		if p.Rows, p.Pairs, err = s.reports().Assessors(ctx, id, assessorScope(principal(r))); err != nil {
+			s.serveError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, reportpage.Assessors(s.base(r, "report.assessors.title"), p))
+}
+
+func (s *Server) exportAssessors(w http.ResponseWriter, r *http.Request) {
+	cohort, err := strconv.ParseInt(r.URL.Query().Get("angkatan"), 10, 64)
+	if err != nil || cohort <= 0 {
+		s.notFound(w, r)
+		return
+	}
+	if _, err := s.reports().Cohort(r.Context(), cohort); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.serveExport(w, r, "asesor", strconv.FormatInt(cohort, 10), map[string]any{"angkatan": cohort}, func(xw export.Writer) (int, error) {
+		return s.reports().ExportAssessors(r.Context(), cohort, assessorScope(principal(r)), xw)
+	})
+}
