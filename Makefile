@@ -28,11 +28,13 @@ generate:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## bench: Go benchmarks (figures go in README, Performance)
+## bench: Go benchmarks, each with its baseline measured in the same run and the ratio
+## (figures go in README, Performance). The 250,000-row benchmarks build their own data.
 bench:
 	@export DATABASE_URL=$$(scripts/db.sh penggerak_test) && \
-	go test -run '^$$' -bench . -benchmem -timeout 30m ./...
+	go test -run '^$$' -bench . -benchmem -timeout 90m ./...
 
-## load: HTTP load against a locally started server (loopback only)
+## load: the surge mix against the national data at 50, 200, 500 connections (loopback only,
+## bounded: 20 s per level), beside a bare chi handler; seeds penggerak_national the first time
 load:
 	scripts/load.sh

@@ -16,7 +16,7 @@ dur="${1:-20}"
 shift || true
 levels=("${@:-50 200 500}")
 levels=(${levels[@]})
-teachers_n=${LOAD_TEACHERS:-300}
+teachers_n=${LOAD_TEACHERS:-200}
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 export DATABASE_URL=$(scripts/db.sh penggerak_national)
 export ADDR=127.0.0.1:18080 BASE_URL=http://127.0.0.1:18080 UPLOAD_DIR=${UPLOAD_DIR:-/tmp/penggerak-load-uploads}
@@ -28,7 +28,7 @@ if ! psql "$DATABASE_URL" -Atqc "SELECT 1 FROM cohorts WHERE program_kind = 'cgp
 else
   bin/penggerak migrate >/dev/null
 fi
-work=$(mktemp -d)
+work=$(mktemp -d); nlog=0
 pid=""; bare=""
 cleanup() {
   [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
@@ -42,7 +42,7 @@ start_server() {
   for _ in $(seq 100); do curl -fs http://127.0.0.1:18080/healthz >/dev/null && return; sleep 0.1; done
   echo "server did not start"; tail -5 "$work/server.log"; exit 1
 }
-stop_server() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; }
+stop_server() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=""; cp "$work/server.log" "${LOAD_LOG:-/tmp/penggerak-load-server.log}.$((++nlog))"; }
 peak() { awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$1/status; }
 
 url=http://127.0.0.1:18080

@@ -8,7 +8,6 @@ local pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0
 local boundary = "----penggerakload"
 local steps = {"profil", "cv", "esai", "dokumen", "persetujuan", "tinjau"}
 local essay = string.rep("Murid belajar dengan bertanya, mencoba dan merefleksikan hasilnya. ", 4)
-local counts = {}
 local threads = {}
 
 function setup(thread)
@@ -17,7 +16,7 @@ end
 
 function init(args)
   teachers = dofile(args[1])
-  counts = {c4 = 0, c5 = 0, other = 0}
+  c4, c5, last4 = 0, 0, 0
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
 end
 
@@ -64,17 +63,17 @@ function request()
 end
 
 function response(status, headers, body)
-  if status >= 500 then counts.c5 = counts.c5 + 1
-  elseif status >= 400 then counts.c4 = counts.c4 + 1 end
+  if status >= 500 then c5 = c5 + 1
+  elseif status >= 400 then c4 = c4 + 1; last4 = status end
 end
 
 function done(summary, latency, requests)
-  local c4, c5 = 0, 0
+  local n4, n5, l4 = 0, 0, 0
   for _, th in ipairs(threads) do
-    local c = th:get("counts")
-    c4, c5 = c4 + c.c4, c5 + c.c5
+    n4, n5 = n4 + th:get("c4"), n5 + th:get("c5")
+    if th:get("last4") ~= 0 then l4 = th:get("last4") end
   end
   io.write(string.format("RESULT requests=%d rps=%.1f p50_ms=%.1f p95_ms=%.1f p99_ms=%.1f status4xx=%d status5xx=%d timeouts=%d socket_errors=%d\n",
     summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(95) / 1000,
-    latency:percentile(99) / 1000, c4, c5, summary.errors.timeout, summary.errors.connect + summary.errors.read + summary.errors.write))
+    latency:percentile(99) / 1000, n4, n5, summary.errors.timeout, summary.errors.connect + summary.errors.read + summary.errors.write))
 end

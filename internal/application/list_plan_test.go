@@ -4,9 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"penggerak/internal/application"
 	"penggerak/internal/demo"
+	"penggerak/internal/profile"
 	"penggerak/internal/storage"
 	"penggerak/internal/testdb"
 )
@@ -26,6 +28,40 @@ func TestListPlansAndCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every national teacher has a valid NIK (as the profile form checks it), NUPTK and NIP
+	// of the right form, the guru role, and one application.
+	rows, _ := db.Query(ctx, `SELECT p.nik, p.nuptk, p.nip, p.birth_date, p.gender, p.employment_status FROM teacher_profiles p
+		JOIN users u ON u.id = p.user_id WHERE u.email LIKE '%@nasional.penggerak.id'`)
+	var profiles int
+	for rows.Next() {
+		var nik, nuptk, nip, gender, emp string
+		var birth time.Time
+		if err := rows.Scan(&nik, &nuptk, &nip, &birth, &gender, &emp); err != nil {
+			t.Fatal(err)
+		}
+		profiles++
+		civil := emp == "PNS" || emp == "PPPK"
+		if k := profile.CheckNIK(nik, true, birth, gender); k != "" {
+			t.Fatalf("NIK %s: %s", nik, k)
+		}
+		if k := profile.CheckNIP(nip, civil, birth, gender); k != "" {
+			t.Fatalf("NIP %s (%s): %s", nip, emp, k)
+		}
+		if (civil && len(nuptk) != 16) || (nuptk != "" && len(nuptk) != 16) {
+			t.Fatalf("NUPTK %q (%s)", nuptk, emp)
+		}
+	}
+	if rows.Err() != nil || profiles != 3000 {
+		t.Fatalf("%d national profiles (%v)", profiles, rows.Err())
+	}
+	var noGuru, apps int
+	_ = db.QueryRow(ctx, `SELECT count(*) FROM users u WHERE u.email LIKE '%@nasional.penggerak.id'
+		AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = 'guru')`).Scan(&noGuru)
+	_ = db.QueryRow(ctx, `SELECT count(*) FROM applications WHERE cohort_id = $1`, rep.CohortID).Scan(&apps)
+	if noGuru != 0 || apps != 3000 {
+		t.Errorf("%d national accounts without the guru role, %d applications", noGuru, apps)
+	}
+
 	nat := application.Scope{National: true}
 	bgp := application.Scope{Regencies: []string{}, Provinces: []string{}, BGPProvinces: []string{"32"}}
 	pdinas := application.Scope{Regencies: []string{}, Provinces: []string{"32"}, BGPProvinces: []string{}}

@@ -740,8 +740,14 @@ func (n *national) tables() []natTable {
 				created, _ := n.appTimes(i)
 				return []any{n.userID(i), NationalEmail(i + 1), natName(n.teachers[i]), fmt.Sprintf("08%010d", 1_000_000_000+i), hash, created.Add(-time.Hour), created.Add(-2 * time.Hour)}
 			}}},
+		// Every account holds guru (as account.CreateUser gives it); the assessors also asesor
+		// in their province.
 		{name: "role_grants", cols: []string{"user_id", "role", "province_code"}, where: fmt.Sprintf("user_id > %d", n.userBase),
-			src: &gen{count: 2 * len(n.regencies), next: func(k int) []any {
+			src: &gen{count: nt + 4*len(n.regencies), next: func(k int) []any {
+				if k < nt+2*len(n.regencies) {
+					return []any{n.userID(k), "guru", nil}
+				}
+				k -= nt + 2*len(n.regencies)
 				return []any{n.userID(nt + k), "asesor", n.regencies[k/2][:2]}
 			}},
 			after: func(ctx context.Context, tx pgx.Tx) error {

@@ -51,13 +51,21 @@ func BenchmarkCreateRunDB250k(b *testing.B) {
 	}
 	for _, sql := range []string{
 		`INSERT INTO score_sheets (application_id, stage, assessor_id) SELECT a.id, 'tahap1', z FROM applications a, unnest($2::bigint[]) z WHERE a.cohort_id = $1`,
-		`INSERT INTO score_items (sheet_id, position, score) SELECT sh.id, p, 1 + ((sh.application_id * 7 + p * 3 + sh.assessor_id) % 4)
+		// Scores 2-4 (an ability per application, the two assessors one point apart on one
+		// criterion at most): stage scores spread over about 33-100, so most pass the grade of 60
+		// and the quota of 100 per kab/kota (about 486 applicants each) binds.
+		`INSERT INTO score_items (sheet_id, position, score)
+			SELECT sh.id, p, least(4, 2 + ((sh.application_id * 7 + p * 5) % 3) + CASE WHEN sh.assessor_id = $1 AND p = 1 + sh.application_id % 8 THEN 1 ELSE 0 END)
 			FROM score_sheets sh, generate_series(1, 8) p`,
-		`UPDATE score_sheets sh SET submitted_at = now(), stage_score = 50,
-			scores = (SELECT array_agg(score ORDER BY position) FROM score_items i WHERE i.sheet_id = sh.id)`,
+		`UPDATE score_sheets sh SET submitted_at = now(),
+			scores = (SELECT array_agg(score ORDER BY position) FROM score_items i WHERE i.sheet_id = sh.id),
+			stage_score = (SELECT round(sum(((position - 1) % 3 + 1) * (score - 1) * 100.0 / 3) / 15, 2) FROM score_items i WHERE i.sheet_id = sh.id)`,
 	} {
 		args := []any{}
-		if contains(sql, "$1") {
+		switch {
+		case contains(sql, "INSERT INTO score_items"):
+			args = append(args, y)
+		case contains(sql, "$1"):
 			args = append(args, cohort, []int64{x, y})
 		}
 		if err := setup(db, sql, args...); err != nil {
@@ -80,6 +88,15 @@ func BenchmarkCreateRunDB250k(b *testing.B) {
 	if results != n {
 		b.Fatalf("%d results, want %d", results, n)
 	}
+	// The data exercises the quotas: passes beyond a kab/kota's quota become cadangan.
+	var lulus, cadangan int
+	_ = db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE outcome = 'lulus'), count(*) FILTER (WHERE outcome = 'cadangan')
+		FROM run_results WHERE run_id = (SELECT max(id) FROM result_runs)`).Scan(&lulus, &cadangan)
+	if lulus == 0 || cadangan == 0 {
+		b.Fatalf("lulus %d, cadangan %d: the quotas are not exercised", lulus, cadangan)
+	}
+	b.ReportMetric(float64(lulus), "lulus")
+	b.ReportMetric(float64(cadangan), "cadangan")
 }
 
 // setup runs one statement without the pool's statement timeout.

@@ -277,9 +277,41 @@ func Compress() func(http.Handler) http.Handler {
 
 // maxInFlight bounds the requests being handled at once; more wait in a queue (up to
 // inFlightBacklog, at most inFlightWait each) instead of each taking memory, a compressor and a
-// database connection wait of its own. Beyond the queue the client gets 503.
+// database connection wait of its own. Beyond the queue, or after the wait, the client gets the
+// friendly 503 page; a client that leaves while queued is logged as 499 (see limitInFlight).
 const (
 	maxInFlight     = 128
 	inFlightBacklog = 8192
 	inFlightWait    = 20 * time.Second
 )
+
+// limitInFlight lets at most maxInFlight requests run at once; up to inFlightBacklog more wait
+// at most inFlightWait for a slot. (chi's ThrottleBacklog answers 429 to a client that left
+// while waiting and to a full queue; here a client that left is a 499, like serverError's, and
+// a full queue or a long wait is the 503 "busy" page with Retry-After.)
+func (s *Server) limitInFlight(next http.Handler) http.Handler {
+	slots := make(chan struct{}, maxInFlight)
+	queue := make(chan struct{}, maxInFlight+inFlightBacklog)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case queue <- struct{}{}:
+		default:
+			s.serveError(w, r, account.ErrBusy)
+			return
+		}
+		defer func() { <-queue }()
+		timer := time.NewTimer(inFlightWait)
+		defer timer.Stop()
+		select {
+		case slots <- struct{}{}:
+		case <-r.Context().Done():
+			s.serveError(w, r, context.Canceled)
+			return
+		case <-timer.C:
+			s.serveError(w, r, account.ErrBusy)
+			return
+		}
+		defer func() { <-slots }()
+		next.ServeHTTP(w, r)
+	})
+}

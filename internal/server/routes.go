@@ -27,8 +27,7 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 		r.Use(middleware.RealIP) // behind a proxy: the client's address for rate limits and audit
 	}
 	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics,
-		middleware.ThrottleBacklog(maxInFlight, inFlightBacklog, inFlightWait),
-		s.deadline, s.securityHeaders, Compress(), limitBody)
+		s.limitInFlight, s.deadline, s.securityHeaders, Compress(), limitBody)
 	withSession := func(h http.HandlerFunc) http.HandlerFunc {
 		return s.sessions.LoadAndSave(s.loadPrincipal(h)).ServeHTTP
 	}
