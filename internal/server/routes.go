@@ -295,11 +295,16 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleGuru))
 		r.Get("/pelatihan/saya", s.trainingMine)
+		r.Post("/pelatihan/kunjungan/{visit}/tanggapan", s.acknowledgeVisit)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RolePengajarPraktik))
 		r.Get("/pendampingan", s.ppMentees)
 		r.Get("/pendampingan/peserta/{participant}", s.ppMentee)
+		r.Post("/pendampingan/peserta/{participant}/rencana", s.planVisit)
+		r.Get("/pendampingan/kunjungan/{visit}", s.visitPage)
+		r.Post("/pendampingan/kunjungan/{visit}", s.saveVisit)
+		r.Post("/pendampingan/kunjungan/{visit}/draf", s.autosaveVisit)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleFasilitator))

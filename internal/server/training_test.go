@@ -25,6 +25,7 @@ type trMatrixData struct {
 	otherMentee, serangCGP int64
 	serangPP, serangUser   int64
 	lokakaryaA, lokakaryaB int64
+	otherVisit             int64
 }
 
 func trMatrix(f *fixture) trMatrixData {
@@ -88,6 +89,8 @@ func trMatrix(f *fixture) trMatrixData {
 		VALUES ($1, '16', '16.01', 1, now() + interval '7 days', 'SMPN 1 OKU') RETURNING id`, a.ID)
 	d.lokakaryaB = q(`INSERT INTO training_lokakarya (cohort_id, province_code, regency_code, number, starts_at, place)
 		VALUES ($1, '36', '36.73', 1, now() + interval '7 days', 'Aula Kota Serang') RETURNING id`, b.ID)
+	d.otherVisit = q(`INSERT INTO training_visits (participant_id, number, planned_on, visited_on, mode, notes, submitted_at)
+		VALUES ($1, 1, current_date, current_date, 'kunjungan', 'Catatan PP lain', now()) RETURNING id`, d.otherMentee)
 	f.Data["training"] = d
 	return d
 }
@@ -119,7 +122,7 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/ganti-pp", Path: trPath("/pelatihan/%d/36/ganti-pp", cohortB),
 			Form: func(f *fixture) url.Values {
 				d := trMatrix(f)
-				return url.Values{"group": {fmt.Sprint(d.serangGroup)}, "mentor": {fmt.Sprint(d.serangPP)}, "reason": {"uji"}}
+				return url.Values{"swap_group": {fmt.Sprint(d.serangGroup)}, "mentor": {fmt.Sprint(d.serangPP)}, "reason": {"uji"}}
 			}, Want: bgpOnly404},
 		routeCase{Method: "GET", Pattern: "/pelatihan/{cohort}/{prov}/konfirmasi", Path: trPath("/pelatihan/%d/36/konfirmasi", cohortB), Want: bgpOnly404},
 		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/konfirmasi", Path: trPath("/pelatihan/%d/36/konfirmasi", cohortB),
@@ -135,6 +138,17 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/pendampingan/peserta/{participant}", Path: trPath("/pendampingan/peserta/%d", func(d trMatrixData) []any { return []any{d.otherMentee} }),
 			Want: only(404, "pengajar_praktik")},
 		routeCase{Method: "GET", Pattern: "/kelas", Want: only(200, "fasilitator")},
+		// Visits of another PP's mentee: 404 for the PP; another CGP's visit log: 404 for everyone.
+		routeCase{Method: "POST", Pattern: "/pendampingan/peserta/{participant}/rencana", Path: trPath("/pendampingan/peserta/%d/rencana", func(d trMatrixData) []any { return []any{d.otherMentee} }),
+			Form: func(*fixture) url.Values { return url.Values{"plan_number": {"2"}, "plan_date": {"2027-01-05"}} }, Want: only(404, "pengajar_praktik")},
+		routeCase{Method: "GET", Pattern: "/pendampingan/kunjungan/{visit}", Path: trPath("/pendampingan/kunjungan/%d", func(d trMatrixData) []any { return []any{d.otherVisit} }),
+			Want: only(404, "pengajar_praktik")},
+		routeCase{Method: "POST", Pattern: "/pendampingan/kunjungan/{visit}", Path: trPath("/pendampingan/kunjungan/%d", func(d trMatrixData) []any { return []any{d.otherVisit} }),
+			Form: func(*fixture) url.Values { return url.Values{"notes": {"ubah"}, "action": {"draf"}} }, Want: only(404, "pengajar_praktik")},
+		routeCase{Method: "POST", Pattern: "/pendampingan/kunjungan/{visit}/draf", Path: trPath("/pendampingan/kunjungan/%d/draf", func(d trMatrixData) []any { return []any{d.otherVisit} }),
+			Form: func(*fixture) url.Values { return url.Values{"notes": {"ubah"}} }, Want: only(404, "pengajar_praktik")},
+		routeCase{Method: "POST", Pattern: "/pelatihan/kunjungan/{visit}/tanggapan", Path: trPath("/pelatihan/kunjungan/%d/tanggapan", func(d trMatrixData) []any { return []any{d.otherVisit} }),
+			Form: func(*fixture) url.Values { return url.Values{"ack": {"1"}} }, Want: signedIn(404)},
 		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/lokakarya", Path: trPath("/pelatihan/%d/36/lokakarya", cohortB),
 			Form: func(*fixture) url.Values {
 				return url.Values{"lk-regency": {"36.73"}, "lk-number": {"2"}, "lk-date": {"2027-01-10"}, "lk-time": {"08:00"}, "lk-place": {"Aula Serang"}}
@@ -277,12 +291,12 @@ func TestTrainingBGPFormsGroups(t *testing.T) {
 	// Swap the PPs of group 1 without a reason: refused; with a reason: kept in the history.
 	var other int64
 	_ = a.DB.QueryRow(ctx, `SELECT pp_id FROM training_groups WHERE id = $1`, g2).Scan(&other)
-	res = bgp.PostForm(base+"/ganti-pp", url.Values{"group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(other)}})
+	res = bgp.PostForm(base+"/ganti-pp", url.Values{"swap_group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(other)}})
 	if res.Status != 422 || !strings.Contains(res.Body, "Tuliskan alasan perubahan") {
 		t.Fatalf("swap without reason: %d", res.Status)
 	}
 	// The other PP already carries a group of five (cap 6): the swap breaks the cap.
-	res = bgp.PostForm(base+"/ganti-pp", url.Values{"group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(other)}, "reason": {"PP pindah tugas"}})
+	res = bgp.PostForm(base+"/ganti-pp", url.Values{"swap_group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(other)}, "reason": {"PP pindah tugas"}})
 	if res.Status != 422 || !strings.Contains(res.Body, "Pengajar praktik akan melebihi batas bebannya.") {
 		t.Fatalf("swap over cap: %d\n%s", res.Status, res.Body)
 	}
@@ -294,7 +308,7 @@ func TestTrainingBGPFormsGroups(t *testing.T) {
 	var pp3Mentor, firstPP int64
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM training_mentors WHERE user_id = $1`, pp3.ID).Scan(&pp3Mentor)
 	_ = a.DB.QueryRow(ctx, `SELECT u.id FROM training_groups g JOIN training_mentors t ON t.id = g.pp_id JOIN users u ON u.id = t.user_id WHERE g.id = $1`, g1).Scan(&firstPP)
-	res = bgp.PostForm(base+"/ganti-pp", url.Values{"group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(pp3Mentor)}, "reason": {"PP pindah tugas"}})
+	res = bgp.PostForm(base+"/ganti-pp", url.Values{"swap_group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(pp3Mentor)}, "reason": {"PP pindah tugas"}})
 	if res.Status != 303 {
 		t.Fatalf("swap with reason: %d\n%s", res.Status, res.Body)
 	}
@@ -382,5 +396,96 @@ func TestTrainingScheduleLokakarya(t *testing.T) {
 	}
 	if res := a.SignIn("pp@lk.test").Get("/pendampingan"); !strings.Contains(res.Body, "Catat presensi") {
 		t.Fatalf("PP's page has no attendance link")
+	}
+}
+
+// TestTrainingVisitLog: the PP plans a visit, logs it without JavaScript (draft, then send with
+// the checkbox), the autosave answers with the state line, a sent log is locked, the CGP is
+// mailed and acknowledges it; a log left unacknowledged past the cohort's days is flagged to the
+// PP and counted on the BGP's page.
+func TestTrainingVisitLog(t *testing.T) {
+	f := newFixture(t)
+	d := trMatrix(f)
+	ctx := context.Background()
+	var own int64
+	_ = f.App.DB.QueryRow(ctx, `SELECT id FROM training_participants WHERE cohort_id = $1 AND name = 'Guru Matriks'`, d.cohortA).Scan(&own)
+	pp := f.Clients["pengajar_praktik"]
+	mentee := fmt.Sprintf("/pendampingan/peserta/%d", own)
+	res := pp.PostForm(mentee+"/rencana", url.Values{"plan_number": {"7"}, "plan_date": {"2027-01-05"}})
+	if res.Status != 422 || !strings.Contains(res.Body, "Pilih nomor kunjungan sesuai pengaturan angkatan.") || !strings.Contains(res.Body, `value="2027-01-05"`) {
+		t.Fatalf("plan beyond the cohort's visits: %d\n%s", res.Status, res.Body)
+	}
+	if res := pp.PostForm(mentee+"/rencana", url.Values{"plan_number": {"1"}, "plan_date": {"2027-01-05"}}); res.Status != 303 {
+		t.Fatalf("plan: %d", res.Status)
+	}
+	var visit int64
+	_ = f.App.DB.QueryRow(ctx, `SELECT id FROM training_visits WHERE participant_id = $1`, own).Scan(&visit)
+	page := fmt.Sprintf("/pendampingan/kunjungan/%d", visit)
+	res = pp.Get(page)
+	if res.Status != 200 || !strings.Contains(res.Body, "visit-draft.") || !strings.Contains(res.Body, "Draf belum pernah tersimpan.") || strings.Contains(res.Body, "<script>") {
+		t.Fatalf("visit page: %d\n%s", res.Status, res.Body)
+	}
+	// Without JavaScript: "Simpan draf" stores what was typed, even incomplete.
+	if res := pp.PostForm(page, url.Values{"notes": {"Mengamati kelas 4B"}, "action": {"draf"}}); res.Status != 303 {
+		t.Fatalf("draft: %d\n%s", res.Status, res.Body)
+	}
+	res = pp.Get(page)
+	if !strings.Contains(res.Body, "Mengamati kelas 4B") || !strings.Contains(res.Body, "Draf tersimpan di server pukul") {
+		t.Fatalf("draft not shown:\n%s", res.Body)
+	}
+	// The autosave (htmx) answers with the state line only.
+	res = pp.PostForm(page+"/draf", url.Values{"notes": {"Mengamati kelas 4B, diskusi refleksi"}, "mode": {"kunjungan"}})
+	if res.Status != 200 || !strings.Contains(res.Body, "Draf tersimpan di server pukul") || strings.Contains(res.Body, "<html") {
+		t.Fatalf("autosave: %d\n%s", res.Status, res.Body)
+	}
+	if res := pp.PostForm(page+"/draf", url.Values{"visited_on": {"kemarin"}}); res.Status != 422 {
+		t.Fatalf("autosave with a bad date: %d", res.Status)
+	}
+	// Sending needs the checkbox and a complete log; what was typed comes back.
+	form := url.Values{"visited_on": {"2027-01-06"}, "mode": {"kunjungan"}, "notes": {"Mengamati kelas 4B, diskusi refleksi"}, "follow_up": {"Coba diferensiasi"}, "action": {"kirim"}}
+	res = pp.PostForm(page, form)
+	if res.Status != 422 || !strings.Contains(res.Body, "Centang pernyataan ini untuk mengirim log.") || !strings.Contains(res.Body, "Coba diferensiasi") {
+		t.Fatalf("send without checkbox: %d\n%s", res.Status, res.Body)
+	}
+	form.Set("sure", "1")
+	form.Del("mode")
+	if res := pp.PostForm(page, form); res.Status != 422 || !strings.Contains(res.Body, "Pilih kunjungan ke sekolah atau daring.") {
+		t.Fatalf("send without mode: %d", res.Status)
+	}
+	form.Set("mode", "kunjungan")
+	if res := pp.PostForm(page, form); res.Status != 303 {
+		t.Fatalf("send: %d\n%s", res.Status, res.Body)
+	}
+	if res := pp.PostForm(page, form); res.Status != http.StatusConflict {
+		t.Fatalf("send again: %d", res.Status)
+	}
+	var mails int
+	_ = f.App.DB.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'guru@matrix.test' AND subject = 'Log pendampingan menunggu persetujuan Anda'`).Scan(&mails)
+	if mails != 1 {
+		t.Fatalf("mails %d", mails)
+	}
+	guru := f.Clients["guru"]
+	res = guru.Get("/pelatihan/saya")
+	if !strings.Contains(res.Body, "Coba diferensiasi") || !strings.Contains(res.Body, "Saya setujui log ini") || strings.Contains(res.Body, "Catatan PP lain") {
+		t.Fatalf("CGP's visits:\n%s", res.Body)
+	}
+	if res := guru.PostForm(fmt.Sprintf("/pelatihan/kunjungan/%d/tanggapan", visit), url.Values{"ack": {"1"}, "comment": {"Terima kasih"}}); res.Status != 303 {
+		t.Fatalf("acknowledge: %d", res.Status)
+	}
+	var acked bool
+	var comment string
+	_ = f.App.DB.QueryRow(ctx, `SELECT acknowledged_at IS NOT NULL, cgp_comment FROM training_visits WHERE id = $1`, visit).Scan(&acked, &comment)
+	if !acked || comment != "Terima kasih" {
+		t.Fatalf("stored ack %v %q", acked, comment)
+	}
+	// A log sent 8 days ago (the cohort allows 7) and not acknowledged is flagged.
+	_, _ = f.App.DB.Exec(ctx, `INSERT INTO training_visits (participant_id, number, planned_on, visited_on, mode, notes, submitted_at)
+		VALUES ($1, 2, current_date - 9, current_date - 9, 'daring', 'Lama', now() - interval '8 days')`, own)
+	if res := pp.Get(mentee); !strings.Contains(res.Body, "belum disetujui CGP melewati batas hari") || !strings.Contains(res.Body, "disetujui CGP") {
+		t.Fatalf("PP's mentee page:\n%s", res.Body)
+	}
+	res = f.Clients["bgp"].Get(fmt.Sprintf("/pelatihan/%d/16", d.cohortA))
+	if !strings.Contains(res.Body, "<td>3 / 60</td><td>1</td><td>1</td>") {
+		t.Fatalf("BGP's visit figures:\n%s", res.Body)
 	}
 }

@@ -66,6 +66,7 @@ type GroupProps struct {
 type MineProps struct {
 	Groups    []training.GroupRow
 	Lokakarya []training.Lokakarya
+	Visits    []training.Visit
 }
 
 // MentorProps is the PP's or fasilitator's list of groups.
@@ -76,7 +77,65 @@ type MentorProps struct {
 
 // MenteeProps is one of a PP's CGPs.
 type MenteeProps struct {
-	Mentee training.Mentee
+	Mentee  training.Mentee
+	Visits  []training.Visit
+	Planned int
+	// The typed plan form and its errors.
+	PlanNumber, PlanDate string
+	PlanErrors           map[string]string
+}
+
+// VisitProps is the visit log page.
+type VisitProps struct {
+	Visit  training.Visit
+	Form   training.VisitLog
+	Errors map[string]string
+	// Timezone shows times of the saved draft.
+	Timezone string
+}
+
+// VisitStatus is a visit's state as a message key.
+func VisitStatus(v training.Visit) string {
+	switch {
+	case v.AcknowledgedAt != nil:
+		return "training.visit.status.acknowledged"
+	case v.Overdue:
+		return "training.visit.status.overdue"
+	case v.SubmittedAt != nil:
+		return "training.visit.status.sent"
+	case v.DraftSavedAt != nil:
+		return "training.visit.status.draft"
+	}
+	return "training.visit.status.planned"
+}
+
+func date(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+func dateID(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return t.Format("02-01-2006")
+}
+
+func savedAtMillis(t *time.Time) string {
+	if t == nil {
+		return "0"
+	}
+	return strconv.FormatInt(t.UnixMilli(), 10)
+}
+
+func visitNumbers(n int) []components.Option {
+	var out []components.Option
+	for i := 1; i <= n; i++ {
+		out = append(out, components.Option{Value: itoa(i), Label: itoa(i)})
+	}
+	return out
 }
 
 func itoa(n int) string      { return strconv.Itoa(n) }
