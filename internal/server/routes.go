@@ -309,6 +309,11 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleFasilitator))
 		r.Get("/kelas", s.fasClasses)
+		r.Get("/kelas/peserta/{participant}", s.progressPage)
+		r.Post("/kelas/peserta/{participant}", s.saveProgress)
+		r.Get("/kelas/impor", s.importPage)
+		r.Post("/kelas/impor", s.importPreview)
+		r.Post("/kelas/impor/simpan", s.importCommit)
 	})
 
 	// Development only.

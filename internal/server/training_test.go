@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -138,6 +140,17 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/pendampingan/peserta/{participant}", Path: trPath("/pendampingan/peserta/%d", func(d trMatrixData) []any { return []any{d.otherMentee} }),
 			Want: only(404, "pengajar_praktik")},
 		routeCase{Method: "GET", Pattern: "/kelas", Want: only(200, "fasilitator")},
+		// A CGP outside the fasilitator's classes: 404, also when smuggled into an import.
+		routeCase{Method: "GET", Pattern: "/kelas/peserta/{participant}", Path: trPath("/kelas/peserta/%d", func(d trMatrixData) []any { return []any{d.otherMentee} }),
+			Want: only(404, "fasilitator")},
+		routeCase{Method: "POST", Pattern: "/kelas/peserta/{participant}", Path: trPath("/kelas/peserta/%d", func(d trMatrixData) []any { return []any{d.otherMentee} }),
+			Form: func(*fixture) url.Values { return url.Values{"modul": {"1"}} }, Want: only(404, "fasilitator")},
+		routeCase{Method: "GET", Pattern: "/kelas/impor", Want: only(200, "fasilitator")},
+		// Not a multipart upload: the form says the file cannot be read.
+		routeCase{Method: "POST", Pattern: "/kelas/impor", Want: only(422, "fasilitator")},
+		routeCase{Method: "POST", Pattern: "/kelas/impor/simpan", Form: func(f *fixture) url.Values {
+			return url.Values{"items": {fmt.Sprintf("%d:1:true", trMatrix(f).otherMentee)}}
+		}, Want: only(404, "fasilitator")},
 		// Visits of another PP's mentee: 404 for the PP; another CGP's visit log: 404 for everyone.
 		routeCase{Method: "POST", Pattern: "/pendampingan/peserta/{participant}/rencana", Path: trPath("/pendampingan/peserta/%d/rencana", func(d trMatrixData) []any { return []any{d.otherMentee} }),
 			Form: func(*fixture) url.Values { return url.Values{"plan_number": {"2"}, "plan_date": {"2027-01-05"}} }, Want: only(404, "pengajar_praktik")},
@@ -487,5 +500,66 @@ func TestTrainingVisitLog(t *testing.T) {
 	res = f.Clients["bgp"].Get(fmt.Sprintf("/pelatihan/%d/16", d.cohortA))
 	if !strings.Contains(res.Body, "<td>3 / 60</td><td>1</td><td>1</td>") {
 		t.Fatalf("BGP's visit figures:\n%s", res.Body)
+	}
+}
+
+func trUpload(t *testing.T, c *apptest.Client, name, content string) apptest.Response {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write([]byte(content))
+	_ = mw.Close()
+	return c.PostBody("/kelas/impor", mw.FormDataContentType(), &body)
+}
+
+// TestTrainingModuleImport: an LMS export with one bad row is refused whole with that row's
+// problem; fixed, it shows a preview and saves all rows at once; progress bars show on the
+// fasilitator's and the CGP's pages; the fasilitator ticks modules by hand too.
+func TestTrainingModuleImport(t *testing.T) {
+	f := newFixture(t)
+	d := trMatrix(f)
+	ctx := context.Background()
+	fas := f.Clients["fasilitator"]
+	bad := "email;modul;status\nguru@matrix.test;1;selesai\nguru@matrix.test;2;selesai\npengguna-lain@x.test;3;selesai\n"
+	bad = strings.ReplaceAll(bad, ";", ",")
+	res := trUpload(t, fas, "lms.csv", bad)
+	if res.Status != 422 || !strings.Contains(res.Body, "Baris 4") || !strings.Contains(res.Body, "Tidak ada CGP dengan email atau NUPTK ini di kelas Anda.") ||
+		strings.Contains(res.Body, "Simpan semua baris") {
+		t.Fatalf("bad import: %d\n%s", res.Status, res.Body)
+	}
+	var n int
+	_ = f.App.DB.QueryRow(ctx, `SELECT count(*) FROM training_module_progress`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("refused import stored %d rows", n)
+	}
+	res = trUpload(t, fas, "lms.csv", "email,modul,status\nguru@matrix.test,1,selesai\nguru@matrix.test,2,selesai\nguru@matrix.test,3,belum\n")
+	if res.Status != 200 || !strings.Contains(res.Body, "Pratinjau") || !strings.Contains(res.Body, "Guru Matriks") {
+		t.Fatalf("preview: %d\n%s", res.Status, res.Body)
+	}
+	i := strings.Index(res.Body, `name="items" value="`)
+	items := res.Body[i+len(`name="items" value="`):]
+	items = items[:strings.Index(items, `"`)]
+	if res := fas.PostForm("/kelas/impor/simpan", url.Values{"items": {items}}); res.Status != 303 {
+		t.Fatalf("commit: %d", res.Status)
+	}
+	_ = f.App.DB.QueryRow(ctx, `SELECT count(*) FROM training_module_progress`).Scan(&n)
+	if n != 2 {
+		t.Fatalf("stored %d", n)
+	}
+	if res := fas.Get("/kelas"); !strings.Contains(res.Body, `<progress value="2" max="10"`) {
+		t.Fatalf("fasilitator's bars:\n%s", res.Body)
+	}
+	if res := f.Clients["guru"].Get("/pelatihan/saya"); !strings.Contains(res.Body, "2 dari 10 modul selesai") {
+		t.Fatalf("CGP's bar missing")
+	}
+	var own int64
+	_ = f.App.DB.QueryRow(ctx, `SELECT id FROM training_participants WHERE cohort_id = $1 AND name = 'Guru Matriks'`, d.cohortA).Scan(&own)
+	if res := fas.PostForm(fmt.Sprintf("/kelas/peserta/%d", own), url.Values{"modul": {"1", "5", "6"}}); res.Status != 303 {
+		t.Fatalf("manual: %d", res.Status)
+	}
+	var mods string
+	_ = f.App.DB.QueryRow(ctx, `SELECT string_agg(module::text, ',' ORDER BY module) FROM training_module_progress WHERE participant_id = $1`, own).Scan(&mods)
+	if mods != "1,5,6" {
+		t.Fatalf("modules %s", mods)
 	}
 }

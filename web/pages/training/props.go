@@ -67,12 +67,14 @@ type MineProps struct {
 	Groups    []training.GroupRow
 	Lokakarya []training.Lokakarya
 	Visits    []training.Visit
+	Progress  []training.Progress
 }
 
 // MentorProps is the PP's or fasilitator's list of groups.
 type MentorProps struct {
 	Groups    []training.GroupRow
 	Lokakarya []training.Lokakarya
+	Progress  []training.Progress
 }
 
 // MenteeProps is one of a PP's CGPs.
@@ -280,3 +282,43 @@ func numberOptions(count int) []components.Option {
 }
 
 func pid(id int64, prefix string) string { return prefix + "-" + i64(id) }
+
+// ProgressProps is the fasilitator's form for one CGP's modules.
+type ProgressProps struct {
+	Progress training.Progress
+}
+
+func (p ProgressProps) done(m int) bool {
+	for _, c := range p.Progress.Completed {
+		if int(c) == m {
+			return true
+		}
+	}
+	return false
+}
+
+// ImportProps is the module-progress import: the upload form, then the preview (rows matched,
+// per-row errors), then the commit.
+type ImportProps struct {
+	Rows   []training.ProgressRow
+	Errors []training.RowError
+	// Items is the checked import carried to the commit (empty while there are errors).
+	Items string
+	// FileError is a problem of the file as a whole (message key).
+	FileError string
+}
+
+func doneKey(d bool) string {
+	if d {
+		return "training.import.done"
+	}
+	return "training.import.not_done"
+}
+
+func modulesRange(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
