@@ -67,6 +67,9 @@ func run(cmd string, logger *slog.Logger) error {
 		if err := demo.SeedSelection(ctx, db); err != nil {
 			return err
 		}
+		if err := demo.SeedTraining(ctx, db); err != nil { // training (issue 10)
+			return err
+		}
 		logger.Info("demo data loaded")
 		fmt.Fprintf(os.Stderr, "\nPenggerak will be at %s\nDemo logins (password %q):\n", cfg.BaseURL, demo.Password)
 		for _, l := range demo.Logins {
