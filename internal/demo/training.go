@@ -166,7 +166,9 @@ func SeedTraining(ctx context.Context, db *pgxpool.Pool) error {
 		}
 	}
 	// Lokakarya 0 held three weeks ago, Lokakarya 1 next week (09:00 local time).
-	lkMail := func(training.LokakaryaMail) mail.Message { return mail.Message{Subject: "Jadwal lokakarya", Body: "Lihat jadwal di Penggerak."} }
+	lkMail := func(training.LokakaryaMail) mail.Message {
+		return mail.Message{Subject: "Jadwal lokakarya", Body: "Lihat jadwal di Penggerak."}
+	}
 	day := func(days int) time.Time {
 		d := now.AddDate(0, 0, days)
 		return time.Date(d.Year(), d.Month(), d.Day(), 2, 0, 0, 0, time.UTC) // 09:00 WIB
