@@ -86,7 +86,7 @@ func (s *Store) Config(ctx context.Context, id int64) (Config, error) {
 		return cfg, err
 	}
 	err = s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL), `+seatCounts,
-		id).Scan(&cfg.PublishedRuns, &cfg.OfferedUntil, &cfg.UnattendedSeats)
+		id).Scan(&cfg.PublishedRuns, &cfg.OfferedUntil, &cfg.UnattendedSeats, &cfg.UndecidedCGPs)
 	return cfg, err
 }
 
@@ -95,7 +95,8 @@ func (s *Store) Config(ctx context.Context, id int64) (Config, error) {
 const seatCounts = `(SELECT max(ps.confirm_by) FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
 		WHERE r.cohort_id = $1 AND ps.status = 'offered'),
 	(SELECT count(*) FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
-		WHERE r.cohort_id = $1 AND ps.status = 'confirmed')`
+		WHERE r.cohort_id = $1 AND ps.status = 'confirmed'),
+	(SELECT count(*) FROM training_participants tp WHERE tp.cohort_id = $1 AND tp.status = 'aktif' AND tp.outcome IS NULL)`
 
 // OpenForRegistration returns the cohorts in the pendaftaran stage whose window includes now,
 // with their configuration.
@@ -331,7 +332,7 @@ func (s *Store) configTx(ctx context.Context, tx pgx.Tx, id int64) (Config, erro
 		(SELECT count(*) FROM required_documents WHERE cohort_id = $1),
 		(SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL), `+seatCounts+`
 		FROM cohorts WHERE id = $1`, id).Scan(&cfg.Status, &cfg.RegistrationClosesAt, &nt, &nq, &nd, &cfg.PublishedRuns,
-		&cfg.OfferedUntil, &cfg.UnattendedSeats)
+		&cfg.OfferedUntil, &cfg.UnattendedSeats, &cfg.UndecidedCGPs)
 	cfg.Targets, cfg.Questions, cfg.Documents = make([]Target, nt), make([]Question, nq), make([]Document, nd)
 	return cfg, err
 }

@@ -271,6 +271,7 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Use(s.requireRole(staff...))
 		r.Get("/pelatihan", s.trainingIndex)
 		r.Get("/pelatihan/{cohort}/{prov}", s.trainingProvince)
+		r.Get("/pelatihan/{cohort}/{prov}/kelulusan", s.graduationPage)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleBGP))
@@ -281,6 +282,7 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/pelatihan/{cohort}/{prov}/konfirmasi", s.trainingConfirmPage)
 		r.Post("/pelatihan/{cohort}/{prov}/konfirmasi", s.trainingConfirm)
 		r.Post("/pelatihan/{cohort}/{prov}/lokakarya", s.trainingSchedule)
+		r.Post("/pelatihan/{cohort}/{prov}/kelulusan", s.decideGraduation)
 	})
 	r.Group(func(r chi.Router) {
 		// Attendance: the group's PP (own mentees) or the province's BGP, scoped in the SQL.
@@ -305,6 +307,7 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/pendampingan/kunjungan/{visit}", s.visitPage)
 		r.Post("/pendampingan/kunjungan/{visit}", s.saveVisit)
 		r.Post("/pendampingan/kunjungan/{visit}/draf", s.autosaveVisit)
+		r.Post("/pendampingan/peserta/{participant}/penilaian", s.recordAssessment("pengajar_praktik", "/pendampingan/peserta/"))
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleFasilitator))
@@ -314,6 +317,7 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/kelas/impor", s.importPage)
 		r.Post("/kelas/impor", s.importPreview)
 		r.Post("/kelas/impor/simpan", s.importCommit)
+		r.Post("/kelas/peserta/{participant}/penilaian", s.recordAssessment("fasilitator", "/kelas/peserta/"))
 	})
 
 	// Development only.

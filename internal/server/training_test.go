@@ -146,6 +146,18 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/kelas/peserta/{participant}", Path: trPath("/kelas/peserta/%d", func(d trMatrixData) []any { return []any{d.otherMentee} }),
 			Form: func(*fixture) url.Values { return url.Values{"modul": {"1"}} }, Want: only(404, "fasilitator")},
 		routeCase{Method: "GET", Pattern: "/kelas/impor", Want: only(200, "fasilitator")},
+		routeCase{Method: "POST", Pattern: "/kelas/peserta/{participant}/penilaian", Path: trPath("/kelas/peserta/%d/penilaian", func(d trMatrixData) []any { return []any{d.otherMentee} }),
+			Form: func(*fixture) url.Values { return url.Values{"score": {"80"}} }, Want: only(404, "fasilitator")},
+		routeCase{Method: "POST", Pattern: "/pendampingan/peserta/{participant}/penilaian", Path: trPath("/pendampingan/peserta/%d/penilaian", func(d trMatrixData) []any { return []any{d.otherMentee} }),
+			Form: func(*fixture) url.Values { return url.Values{"score": {"80"}} }, Want: only(404, "pengajar_praktik")},
+		// Graduation of cohort A (Sumatera Selatan): Dinas Kota Serang 404; the BGP deciding for
+		// Banten's CGP (cohort B): 404.
+		routeCase{Method: "GET", Pattern: "/pelatihan/{cohort}/{prov}/kelulusan", Path: trPath("/pelatihan/%d/16/kelulusan", func(d trMatrixData) []any { return []any{d.cohortA} }),
+			Want: with(only(200, "admin", "bgp"), "dinas", 404)},
+		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/kelulusan", Path: trPath("/pelatihan/%d/36/kelulusan", cohortB),
+			Form: func(f *fixture) url.Values {
+				return url.Values{"participant": {fmt.Sprint(trMatrix(f).serangCGP)}, "outcome": {"tidak_lulus"}, "reason": {"uji"}}
+			}, Want: bgpOnly404},
 		// Not a multipart upload: the form says the file cannot be read.
 		routeCase{Method: "POST", Pattern: "/kelas/impor", Want: only(422, "fasilitator")},
 		routeCase{Method: "POST", Pattern: "/kelas/impor/simpan", Form: func(f *fixture) url.Values {
@@ -561,5 +573,93 @@ func TestTrainingModuleImport(t *testing.T) {
 	_ = f.App.DB.QueryRow(ctx, `SELECT string_agg(module::text, ',' ORDER BY module) FROM training_module_progress WHERE participant_id = $1`, own).Scan(&mods)
 	if mods != "1,5,6" {
 		t.Fatalf("modules %s", mods)
+	}
+}
+
+// TestTrainingGraduation: the page tells which rule each CGP does not meet; lulus is refused
+// while a rule is unmet; a CGP meeting every rule (assessed by PP and fasilitator through their
+// pages) is graduated with all eligible at once; tidak lulus needs a reason; a withdrawal leaves
+// the group with its reason in the history; the cohort moves to selesai only when everyone is
+// decided.
+func TestTrainingGraduation(t *testing.T) {
+	f := newFixture(t)
+	d := trMatrix(f)
+	ctx := context.Background()
+	db := f.App.DB
+	var own, other int64
+	_ = db.QueryRow(ctx, `SELECT id FROM training_participants WHERE cohort_id = $1 AND name = 'Guru Matriks'`, d.cohortA).Scan(&own)
+	_ = db.QueryRow(ctx, `SELECT id FROM training_participants WHERE cohort_id = $1 AND name = 'CGP OKU 0'`, d.cohortA).Scan(&other)
+	bgp := f.Clients["bgp"]
+	page := fmt.Sprintf("/pelatihan/%d/16/kelulusan", d.cohortA)
+	res := bgp.Get(page)
+	if res.Status != 200 || !strings.Contains(res.Body, "Kehadiran lokakarya belum mencapai batas angkatan.") || !strings.Contains(res.Body, "Penilaian akhir fasilitator belum ada") {
+		t.Fatalf("graduation page: %d\n%s", res.Status, res.Body)
+	}
+	res = bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(own)}, "outcome": {"lulus"}})
+	if res.Status != 422 || !strings.Contains(res.Body, "Belum semua modul daring selesai.") {
+		t.Fatalf("lulus with unmet rules: %d", res.Status)
+	}
+	// Meet every rule for the matrix guru: a held lokakarya attended, 6 acknowledged visits, 10
+	// modules, and both final assessments through the PP's and fasilitator's forms.
+	_, _ = db.Exec(ctx, `UPDATE training_lokakarya SET starts_at = now() - interval '1 day' WHERE id = $1`, d.lokakaryaA)
+	_, _ = db.Exec(ctx, `INSERT INTO training_attendance (lokakarya_id, participant_id, status) VALUES ($1, $2, 'hadir')`, d.lokakaryaA, own)
+	_, _ = db.Exec(ctx, `INSERT INTO training_visits (participant_id, number, visited_on, mode, notes, submitted_at, acknowledged_at)
+		SELECT $1, n, current_date, 'daring', 'catatan', now(), now() FROM generate_series(1, 6) n`, own)
+	_, _ = db.Exec(ctx, `INSERT INTO training_module_progress (participant_id, module) SELECT $1, n FROM generate_series(1, 10) n`, own)
+	if res := f.Clients["pengajar_praktik"].PostForm(fmt.Sprintf("/pendampingan/peserta/%d/penilaian", own), url.Values{"score": {"101"}}); res.Status != 422 {
+		t.Fatalf("score 101: %d", res.Status)
+	}
+	if res := f.Clients["pengajar_praktik"].PostForm(fmt.Sprintf("/pendampingan/peserta/%d/penilaian", own), url.Values{"score": {"82"}}); res.Status != 303 {
+		t.Fatalf("PP assessment: %d", res.Status)
+	}
+	if res := f.Clients["fasilitator"].PostForm(fmt.Sprintf("/kelas/peserta/%d/penilaian", own), url.Values{"score": {"75"}}); res.Status != 303 {
+		t.Fatalf("fasilitator assessment: %d", res.Status)
+	}
+	if res := bgp.PostForm(page, url.Values{"all": {"1"}, "outcome": {"lulus"}}); res.Status != 422 || !strings.Contains(res.Body, "Centang pernyataan ini") {
+		t.Fatalf("all eligible without checkbox: %d", res.Status)
+	}
+	if res := bgp.PostForm(page, url.Values{"all": {"1"}, "outcome": {"lulus"}, "sure": {"1"}}); res.Status != 303 {
+		t.Fatalf("all eligible: %d\n%s", res.Status, res.Body)
+	}
+	var outcome *string
+	_ = db.QueryRow(ctx, `SELECT outcome FROM training_participants WHERE id = $1`, own).Scan(&outcome)
+	if outcome == nil || *outcome != "lulus" {
+		t.Fatalf("outcome %v", outcome)
+	}
+	var mails int
+	_ = db.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'guru@matrix.test' AND subject LIKE 'Selamat%'`).Scan(&mails)
+	if mails != 1 {
+		t.Fatalf("graduation mails %d", mails)
+	}
+	if res := bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(own)}, "outcome": {"tidak_lulus"}, "reason": {"x"}}); res.Status != http.StatusConflict {
+		t.Fatalf("decide again: %d", res.Status)
+	}
+	// Tidak lulus needs a reason; the typed reason comes back with the message.
+	res = bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(other)}, "outcome": {"tidak_lulus"}, "reason": {"  "}})
+	if res.Status != 422 || !strings.Contains(res.Body, "Tuliskan alasan tidak lulus.") {
+		t.Fatalf("tidak lulus without reason: %d", res.Status)
+	}
+	// A withdrawal leaves the group, with the reason in its history.
+	if res := bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(other)}, "outcome": {"mundur"}, "reason": {"Pindah tugas ke luar daerah"}}); res.Status != 303 {
+		t.Fatalf("withdraw: %d", res.Status)
+	}
+	res = bgp.Get(fmt.Sprintf("/pelatihan/kelompok/%d", d.ownGroup))
+	if strings.Contains(res.Body, "<li>CGP OKU 0 —") || !strings.Contains(res.Body, "Pindah tugas ke luar daerah") {
+		t.Fatalf("group after withdrawal:\n%s", res.Body)
+	}
+	// The cohort cannot end while CGPs are undecided; once all are decided, it can.
+	admin := f.Clients["admin"]
+	res = admin.PostForm(fmt.Sprintf("/admin/angkatan/%d/status", d.cohortA), url.Values{"to": {"selesai"}, "status": {"selesai"}, "next": {"selesai"}})
+	var status string
+	_ = db.QueryRow(ctx, `SELECT status FROM cohorts WHERE id = $1`, d.cohortA).Scan(&status)
+	if status != "pendidikan" {
+		t.Fatalf("cohort ended with undecided CGPs: %s (%d)", status, res.Status)
+	}
+	_, _ = db.Exec(ctx, `UPDATE training_participants SET outcome = 'tidak_lulus', outcome_reason = 'uji', decided_at = now()
+		WHERE cohort_id = $1 AND status = 'aktif' AND outcome IS NULL`, d.cohortA)
+	res = admin.PostForm(fmt.Sprintf("/admin/angkatan/%d/status", d.cohortA), url.Values{"to": {"selesai"}, "status": {"selesai"}, "next": {"selesai"}})
+	_ = db.QueryRow(ctx, `SELECT status FROM cohorts WHERE id = $1`, d.cohortA).Scan(&status)
+	if status != "selesai" {
+		t.Fatalf("cohort not ended once everyone is decided: %s (%d)\n%s", status, res.Status, res.Body)
 	}
 }

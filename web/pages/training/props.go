@@ -85,6 +85,9 @@ type MenteeProps struct {
 	// The typed plan form and its errors.
 	PlanNumber, PlanDate string
 	PlanErrors           map[string]string
+	// Score is the PP's final assessment (nil before); Pass the cohort's threshold.
+	Score *int
+	Pass  int
 }
 
 // VisitProps is the visit log page.
@@ -286,6 +289,8 @@ func pid(id int64, prefix string) string { return prefix + "-" + i64(id) }
 // ProgressProps is the fasilitator's form for one CGP's modules.
 type ProgressProps struct {
 	Progress training.Progress
+	Score    *int
+	Pass     int
 }
 
 func (p ProgressProps) done(m int) bool {
@@ -321,4 +326,60 @@ func modulesRange(n int) []int {
 		out[i] = i + 1
 	}
 	return out
+}
+
+// GraduationProps is the BGP's graduation page of a province.
+type GraduationProps struct {
+	CohortID     int64
+	ProvinceCode string
+	Settings     training.Settings
+	Rows         []training.CompletionRow
+	CanEdit      bool
+	Eligible     int
+	// The posted form (FormID the participant, 0 for the all-eligible form) and its problems.
+	FormID   int64
+	Reason   string
+	Problems []string
+}
+
+func (p GraduationProps) url() string { return "/pelatihan/" + i64(p.CohortID) + "/" + p.ProvinceCode }
+
+func (p GraduationProps) problemsFor(id int64) []string {
+	if p.FormID == id {
+		return p.Problems
+	}
+	return nil
+}
+
+func (p GraduationProps) reasonFor(id int64) string {
+	if p.FormID == id {
+		return p.Reason
+	}
+	return ""
+}
+
+func outcomeKey(c training.CompletionRow) string {
+	switch {
+	case c.Status == "mundur":
+		return "training.outcome.mundur"
+	case c.Outcome != nil:
+		return "training.outcome." + *c.Outcome
+	case len(c.Unmet) == 0:
+		return "training.outcome.eligible"
+	}
+	return "training.outcome.pending"
+}
+
+func scoreText(n *int) string {
+	if n == nil {
+		return "—"
+	}
+	return itoa(*n)
+}
+
+func scoreValue(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return itoa(*n)
 }
