@@ -3857,7 +3857,7 @@ func Visit(b layout.Base, p VisitProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = components.Input(components.Field{Name: "visited_on", Label: "training.visit.date", Type: "date", Value: p.Form.Date, Error: p.Errors["date"], Required: true}).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.Input(components.Field{Name: "visited_on", Label: "training.visit.date", Type: "date", Value: p.Form.Date, Error: p.Errors["date"]}).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
