@@ -72,6 +72,9 @@ func run(cmd string, logger *slog.Logger) error {
 		if err := demo.SeedSelection(ctx, db); err != nil {
 			return err
 		}
+		if err := demo.SeedTraining(ctx, db); err != nil { // training (issue 10)
+			return err
+		}
 		if err := seedScale(ctx, db, os.Args[2:]); err != nil {
 			return err
 		}

@@ -143,6 +143,9 @@ type Config struct {
 	// UnattendedSeats counts confirmed pembekalan seats whose briefing attendance is not
 	// recorded yet (the pendidikan guard).
 	UnattendedSeats int
+	// UndecidedCGPs counts the cohort's CGPs in training (not withdrawn) without a graduation
+	// decision (the selesai guard; training, issue 10).
+	UndecidedCGPs int
 }
 
 // TotalQuota is the sum of the targets' quotas.
@@ -164,7 +167,8 @@ func (c Config) HasTarget(regencyCode string) bool {
 // cannot open without targets, essay questions and required documents; selection cannot start
 // while registration is still open; pembekalan cannot start before a result run is published;
 // pendidikan cannot start while an offered pembekalan seat may still be confirmed (its deadline
-// has not passed) or while a confirmed participant's briefing attendance is not recorded.
+// has not passed) or while a confirmed participant's briefing attendance is not recorded;
+// selesai cannot follow while a CGP in training has no graduation decision.
 func TransitionProblems(c Config, next Status, now time.Time) []string {
 	cur := slices.Index(Lifecycle, c.Status)
 	nxt := slices.Index(Lifecycle, next)
@@ -188,6 +192,9 @@ func TransitionProblems(c Config, next Status, now time.Time) []string {
 	}
 	if next == StatusPembekalan && c.PublishedRuns == 0 {
 		out = append(out, "cohort.transition.no_published_run")
+	}
+	if next == StatusSelesai && c.UndecidedCGPs > 0 {
+		out = append(out, "cohort.transition.training_undecided")
 	}
 	if next == StatusPendidikan {
 		if c.OfferedUntil != nil && now.Before(*c.OfferedUntil) {

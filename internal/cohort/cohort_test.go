@@ -193,3 +193,15 @@ func TestFormParse(t *testing.T) {
 		t.Errorf("max below min accepted: %+v", q)
 	}
 }
+
+// The selesai guard (training, issue 10): a CGP without a graduation decision blocks it.
+func TestTransitionSelesaiNeedsEveryCGPDecided(t *testing.T) {
+	c := Config{Cohort: Cohort{Status: StatusPendidikan}, UndecidedCGPs: 1}
+	if p := TransitionProblems(c, StatusSelesai, time.Now()); len(p) != 1 || p[0] != "cohort.transition.training_undecided" {
+		t.Fatalf("problems %v", p)
+	}
+	c.UndecidedCGPs = 0
+	if p := TransitionProblems(c, StatusSelesai, time.Now()); len(p) != 0 {
+		t.Fatalf("problems %v", p)
+	}
+}

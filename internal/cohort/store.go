@@ -76,7 +76,8 @@ func (s *Store) Config(ctx context.Context, id int64) (Config, error) {
 const seatCounts = `(SELECT max(ps.confirm_by) FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
 		WHERE r.cohort_id = $1 AND ps.status = 'offered'),
 	(SELECT count(*) FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
-		WHERE r.cohort_id = $1 AND ps.status = 'confirmed')`
+		WHERE r.cohort_id = $1 AND ps.status = 'confirmed'),
+	(SELECT count(*) FROM training_participants tp WHERE tp.cohort_id = $1 AND tp.status = 'aktif' AND tp.outcome IS NULL)`
 
 // configRow is a cohort with its configuration aggregated as JSON (keys named as the Go
 // fields), so that a whole Config is one row of one query.
@@ -88,6 +89,7 @@ type configRow struct {
 	PublishedRuns   int        `db:"published_runs"`
 	OfferedUntil    *time.Time `db:"offered_until"`
 	UnattendedSeats int        `db:"unattended_seats"`
+	UndecidedCGPs   int        `db:"undecided_cgps"`
 }
 
 // configs returns the configurations of the cohorts matching cond (over cohorts c), in one
@@ -106,7 +108,8 @@ func (s *Store) configs(ctx context.Context, cond string, args ...any) ([]Config
 		(SELECT max(ps.confirm_by) FROM pembekalan_seats ps JOIN result_runs rr ON rr.id = ps.run_id
 			WHERE rr.cohort_id = c.id AND ps.status = 'offered') AS offered_until,
 		(SELECT count(*) FROM pembekalan_seats ps JOIN result_runs rr ON rr.id = ps.run_id
-			WHERE rr.cohort_id = c.id AND ps.status = 'confirmed') AS unattended_seats
+			WHERE rr.cohort_id = c.id AND ps.status = 'confirmed') AS unattended_seats,
+		(SELECT count(*) FROM training_participants tp WHERE tp.cohort_id = c.id AND tp.status = 'aktif' AND tp.outcome IS NULL) AS undecided_cgps
 		FROM cohorts c WHERE `+cond+` ORDER BY c.registration_closes_at, c.id`, args...)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[configRow])
 	if err != nil {
@@ -115,7 +118,8 @@ func (s *Store) configs(ctx context.Context, cond string, args ...any) ([]Config
 	out := make([]Config, 0, len(list))
 	for _, r := range list {
 		cfg := Config{Cohort: r.Cohort, PublishedRuns: r.PublishedRuns, OfferedUntil: r.OfferedUntil, UnattendedSeats: r.UnattendedSeats,
-			Targets: []Target{}, Questions: []Question{}, Documents: []Document{}}
+			UndecidedCGPs: r.UndecidedCGPs,
+			Targets:       []Target{}, Questions: []Question{}, Documents: []Document{}}
 		for _, x := range []struct {
 			b []byte
 			v any
@@ -357,7 +361,7 @@ func (s *Store) configTx(ctx context.Context, tx pgx.Tx, id int64) (Config, erro
 		(SELECT count(*) FROM required_documents WHERE cohort_id = $1),
 		(SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL), `+seatCounts+`
 		FROM cohorts WHERE id = $1`, id).Scan(&cfg.Status, &cfg.RegistrationClosesAt, &nt, &nq, &nd, &cfg.PublishedRuns,
-		&cfg.OfferedUntil, &cfg.UnattendedSeats)
+		&cfg.OfferedUntil, &cfg.UnattendedSeats, &cfg.UndecidedCGPs)
 	cfg.Targets, cfg.Questions, cfg.Documents = make([]Target, nt), make([]Question, nq), make([]Document, nd)
 	return cfg, err
 }

@@ -34,6 +34,10 @@ var Logins = []Login{
 	{Email: "dinas.kalteng@demo.penggerak.id", Role: account.RoleDinas, Scope: account.Scope{ProvinceCode: "62"}, Name: "Dinas Pendidikan Kalimantan Tengah"},
 	{Email: "asesor@demo.penggerak.id", Role: account.RoleAsesor, Scope: account.Scope{ProvinceCode: "16"}, Name: "Asesor Demo"},
 	{Email: "guru@demo.penggerak.id", Role: account.RoleGuru, Name: "Siti Rahmawati"},
+	// training (Angkatan 10 in pendidikan, see SeedTraining)
+	{Email: "pp@demo.penggerak.id", Role: account.RolePengajarPraktik, Scope: account.Scope{ProvinceCode: "16", RegencyCode: "16.01"}, Name: "Pengajar Praktik Demo"},
+	{Email: "fasilitator@demo.penggerak.id", Role: account.RoleFasilitator, Scope: account.Scope{ProvinceCode: "16"}, Name: "Fasilitator Demo"},
+	{Email: "cgp@demo.penggerak.id", Role: account.RoleGuru, Name: "Nur Aisyah"},
 }
 
 // Seed creates the demo data when it is missing.

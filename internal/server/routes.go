@@ -321,6 +321,7 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Use(s.requireRole(staff...))
 		r.Get("/pelatihan", s.trainingIndex)
 		r.Get("/pelatihan/{cohort}/{prov}", s.trainingProvince)
+		r.Get("/pelatihan/{cohort}/{prov}/kelulusan", s.graduationPage)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleBGP))
@@ -331,6 +332,7 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/pelatihan/{cohort}/{prov}/konfirmasi", s.trainingConfirmPage)
 		r.Post("/pelatihan/{cohort}/{prov}/konfirmasi", s.trainingConfirm)
 		r.Post("/pelatihan/{cohort}/{prov}/lokakarya", s.trainingSchedule)
+		r.Post("/pelatihan/{cohort}/{prov}/kelulusan", s.decideGraduation)
 	})
 	r.Group(func(r chi.Router) {
 		// Attendance: the group's PP (own mentees) or the province's BGP, scoped in the SQL.
@@ -345,15 +347,27 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleGuru))
 		r.Get("/pelatihan/saya", s.trainingMine)
+		r.Post("/pelatihan/kunjungan/{visit}/tanggapan", s.acknowledgeVisit)
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RolePengajarPraktik))
 		r.Get("/pendampingan", s.ppMentees)
 		r.Get("/pendampingan/peserta/{participant}", s.ppMentee)
+		r.Post("/pendampingan/peserta/{participant}/rencana", s.planVisit)
+		r.Get("/pendampingan/kunjungan/{visit}", s.visitPage)
+		r.Post("/pendampingan/kunjungan/{visit}", s.saveVisit)
+		r.Post("/pendampingan/kunjungan/{visit}/draf", s.autosaveVisit)
+		r.Post("/pendampingan/peserta/{participant}/penilaian", s.recordAssessment("pengajar_praktik", "/pendampingan/peserta/"))
 	})
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleFasilitator))
 		r.Get("/kelas", s.fasClasses)
+		r.Get("/kelas/peserta/{participant}", s.progressPage)
+		r.Post("/kelas/peserta/{participant}", s.saveProgress)
+		r.Get("/kelas/impor", s.importPage)
+		r.Post("/kelas/impor", s.importPreview)
+		r.Post("/kelas/impor/simpan", s.importCommit)
+		r.Post("/kelas/peserta/{participant}/penilaian", s.recordAssessment("fasilitator", "/kelas/peserta/"))
 	})
 	// reports (issue 13): dashboards per cohort and the clinic report for admin, BGP and Dinas,
 	// each figure counted inside the viewer's region scope in SQL.

@@ -2,13 +2,16 @@ package server
 
 import (
 	"errors"
+	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"penggerak/internal/account"
+	"penggerak/internal/cohort"
 	"penggerak/internal/mail"
 	"penggerak/internal/region"
 	"penggerak/internal/training"
@@ -226,7 +229,7 @@ func (s *Server) trainingSwapPP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var f struct {
-		Group  string `form:"group"`
+		Group  string `form:"swap_group"`
 		Mentor string `form:"mentor"`
 		Reason string `form:"reason"`
 	}
@@ -336,11 +339,19 @@ func (s *Server) trainingMine(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		ls, err = s.trainingStore().MyLokakarya(r.Context(), principal(r).User.ID)
 	}
+	var vs []training.Visit
+	if err == nil {
+		vs, err = s.trainingStore().MyVisits(r.Context(), principal(r).User.ID, s.now())
+	}
+	var ps []training.Progress
+	if err == nil {
+		ps, err = s.trainingStore().MyProgress(r.Context(), principal(r).User.ID)
+	}
 	if err != nil {
 		s.serveError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, trainingpage.Mine(s.base(r, "training.mine.title"), trainingpage.MineProps{Groups: gs, Lokakarya: ls}))
+	s.render(w, r, http.StatusOK, trainingpage.Mine(s.base(r, "training.mine.title"), trainingpage.MineProps{Groups: gs, Lokakarya: ls, Visits: vs, Progress: ps}))
 }
 
 // ppMentees lists the PP's own groups and mentees.
@@ -357,29 +368,223 @@ func (s *Server) ppMentees(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, trainingpage.Mentees(s.base(r, "training.pp.title"), trainingpage.MentorProps{Groups: gs, Lokakarya: ls}))
 }
 
-// ppMentee shows one of the PP's own mentees; another PP's mentee is 404.
+// ppMentee shows one of the PP's own mentees with their visits; another PP's mentee is 404.
 func (s *Server) ppMentee(w http.ResponseWriter, r *http.Request) {
+	s.renderMentee(w, r, http.StatusOK, trainingpage.MenteeProps{})
+}
+
+func (s *Server) renderMentee(w http.ResponseWriter, r *http.Request, status int, p trainingpage.MenteeProps) {
 	id, ok := pathID(r, "participant")
 	if !ok {
 		s.notFound(w, r)
 		return
 	}
-	m, err := s.trainingStore().Mentee(r.Context(), principal(r).User.ID, id)
+	ctx, uid := r.Context(), principal(r).User.ID
+	var err error
+	if p.Mentee, err = s.trainingStore().Mentee(ctx, uid, id); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	st, err := s.trainingStore().Settings(ctx, p.Mentee.CohortID)
+	if err == nil {
+		p.Visits, err = s.trainingStore().MenteeVisits(ctx, uid, id, s.now())
+	}
 	if err != nil {
 		s.serveError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, trainingpage.Mentee(s.base(r, "training.pp.title"), trainingpage.MenteeProps{Mentee: m}))
+	p.Planned, p.Pass = st.VisitsPlanned, st.AssessmentPass
+	if p.Score, err = s.trainingStore().Assessment(ctx, id, "pengajar_praktik"); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, status, trainingpage.Mentee(s.base(r, "training.pp.title"), p))
+}
+
+// planVisit plans (or re-plans) a visit to one of the PP's mentees.
+func (s *Server) planVisit(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "participant")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Number string `form:"plan_number"`
+		Date   string `form:"plan_date"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	_, errs, err := s.trainingStore().PlanVisit(r.Context(), principal(r).User.ID, id, f.Number, f.Date)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	if len(errs) > 0 {
+		s.renderMentee(w, r, http.StatusUnprocessableEntity, trainingpage.MenteeProps{PlanNumber: f.Number, PlanDate: f.Date, PlanErrors: errs})
+		return
+	}
+	s.flash(r, "training.flash.planned")
+	redirect(w, r, "/pendampingan/peserta/"+strconv.FormatInt(id, 10))
+}
+
+// visitPage is the log form of one of the PP's visits.
+func (s *Server) visitPage(w http.ResponseWriter, r *http.Request) {
+	s.renderVisit(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) renderVisit(w http.ResponseWriter, r *http.Request, status int, typed *training.VisitLog, errs map[string]string) {
+	id, ok := pathID(r, "visit")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	v, err := s.trainingStore().PPVisit(r.Context(), principal(r).User.ID, id, s.now())
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	form := training.VisitLog{Notes: v.Notes, FollowUp: v.FollowUp, Mode: deref(v.Mode)}
+	if v.VisitedOn != nil {
+		form.Date = v.VisitedOn.Format("2006-01-02")
+	}
+	if typed != nil {
+		form = *typed
+	}
+	s.render(w, r, status, trainingpage.Visit(s.base(r, "training.visit.title"), trainingpage.VisitProps{Visit: v, Form: form, Errors: errs, Timezone: v.Timezone}))
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+type visitForm struct {
+	Date     string `form:"visited_on"`
+	Mode     string `form:"mode"`
+	Notes    string `form:"notes"`
+	FollowUp string `form:"follow_up"`
+	Action   string `form:"action"`
+	Sure     string `form:"sure"`
+}
+
+func (f visitForm) log() training.VisitLog {
+	return training.VisitLog{Date: f.Date, Mode: f.Mode, Notes: f.Notes, FollowUp: f.FollowUp}
+}
+
+// saveVisit saves the log as a draft ("Simpan draf") or sends it to the CGP ("Kirim", with the
+// checkbox): the form without JavaScript.
+func (s *Server) saveVisit(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "visit")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f visitForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	l := f.log()
+	submit := f.Action == "kirim"
+	if submit && f.Sure != "1" {
+		_, errs := training.CheckVisitLog(l, true)
+		errs["sure"] = "training.error.visit_sure"
+		s.renderVisit(w, r, http.StatusUnprocessableEntity, &l, errs)
+		return
+	}
+	errs, err := s.trainingStore().SaveVisit(r.Context(), actor(r), principal(r).User.ID, id, l, submit, s.now(), s.visitMail)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	if len(errs) > 0 {
+		s.renderVisit(w, r, http.StatusUnprocessableEntity, &l, errs)
+		return
+	}
+	if submit {
+		s.flash(r, "training.flash.visit_sent")
+	} else {
+		s.flash(r, "training.flash.visit_draft")
+	}
+	redirect(w, r, "/pendampingan/kunjungan/"+strconv.FormatInt(id, 10))
+}
+
+func (s *Server) visitMail(name, lang string) mail.Message {
+	l := s.i18n.Localizer(lang)
+	data := map[string]any{"Name": name, "URL": s.cfg.BaseURL + "/pelatihan/saya"}
+	return mail.Message{Subject: l.T("training.mail.visit.subject"), Body: l.T("training.mail.visit.body", data)}
+}
+
+// autosaveVisit is the htmx autosave of a draft: it answers with the state line (422 when the
+// draft cannot be stored as typed, so the phone keeps its copy).
+func (s *Server) autosaveVisit(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "visit")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f visitForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	now := s.now()
+	errs, err := s.trainingStore().SaveVisit(r.Context(), actor(r), principal(r).User.ID, id, f.log(), false, now, s.visitMail)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	if len(errs) > 0 {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return
+	}
+	v, err := s.trainingStore().PPVisit(r.Context(), principal(r).User.ID, id, now)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.VisitState(v.DraftSavedAt, v.Timezone))
+}
+
+// acknowledgeVisit records the CGP's acknowledgement and/or comment on a log of their own.
+func (s *Server) acknowledgeVisit(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "visit")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Ack     string `form:"ack"`
+		Comment string `form:"comment"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if len([]rune(f.Comment)) > 2000 {
+		s.clientError(w, r, http.StatusUnprocessableEntity, "training.error.comment_long")
+		return
+	}
+	if err := s.trainingStore().AcknowledgeVisit(r.Context(), principal(r).User.ID, id, f.Ack == "1", f.Comment, s.now()); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.acknowledged")
+	redirect(w, r, "/pelatihan/saya#kunjungan-"+strconv.FormatInt(id, 10))
 }
 
 // fasClasses lists the groups of the fasilitator's own classes.
 func (s *Server) fasClasses(w http.ResponseWriter, r *http.Request) {
 	gs, err := s.trainingStore().Classes(r.Context(), principal(r).User.ID)
+	var ps []training.Progress
+	if err == nil {
+		ps, err = s.fasProgress(r)
+	}
 	if err != nil {
 		s.serveError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, trainingpage.Classes(s.base(r, "training.fas.title"), trainingpage.MentorProps{Groups: gs}))
+	s.render(w, r, http.StatusOK, trainingpage.Classes(s.base(r, "training.fas.title"), trainingpage.MentorProps{Groups: gs, Progress: ps}))
 }
 
 // addTrainingCards links each role to its training page: staff to the province pages, the PP to
@@ -518,4 +723,295 @@ func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "training.flash.attendance")
 	redirect(w, r, "/lokakarya/"+strconv.FormatInt(id, 10)+"/presensi")
+}
+
+// maxProgressImport is the largest LMS export accepted (bytes).
+const maxProgressImport = 2 << 20
+
+func (s *Server) fasProgress(r *http.Request) ([]training.Progress, error) {
+	return s.trainingStore().ClassProgress(r.Context(), principal(r).User.ID)
+}
+
+// progressPage shows the modules of one CGP of the fasilitator's classes; anyone else's 404.
+func (s *Server) progressPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "participant")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	ps, err := s.fasProgress(r)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	for _, p := range ps {
+		if p.ParticipantID == id {
+			score, err := s.trainingStore().Assessment(r.Context(), id, "fasilitator")
+			var st training.Settings
+			if err == nil {
+				st, err = s.trainingStore().SettingsOf(r.Context(), id)
+			}
+			if err != nil {
+				s.serveError(w, r, err)
+				return
+			}
+			s.render(w, r, http.StatusOK, trainingpage.ProgressForm(s.base(r, "training.fas.title"),
+				trainingpage.ProgressProps{Progress: p, Score: score, Pass: st.AssessmentPass}))
+			return
+		}
+	}
+	s.notFound(w, r)
+}
+
+// saveProgress records the ticked modules of one CGP (the others are not done).
+func (s *Server) saveProgress(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathID(r, "participant")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Modules []int `form:"modul"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	ps, err := s.fasProgress(r)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	var items []training.ProgressItem
+	for _, p := range ps {
+		if p.ParticipantID != id {
+			continue
+		}
+		done := map[int]bool{}
+		for _, m := range f.Modules {
+			done[m] = true
+		}
+		for m := 1; m <= p.Modules; m++ {
+			items = append(items, training.ProgressItem{ParticipantID: id, Module: m, Done: done[m]})
+		}
+	}
+	if len(items) == 0 {
+		s.notFound(w, r)
+		return
+	}
+	if err := s.trainingStore().ApplyProgress(r.Context(), actor(r), principal(r).User.ID, items, "manual"); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.progress")
+	redirect(w, r, "/kelas")
+}
+
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, trainingpage.Import(s.base(r, "training.import.title"), trainingpage.ImportProps{}))
+}
+
+// importPreview reads an LMS export (CSV or XLSX, by content), matches each row to a CGP of the
+// fasilitator's classes by email or NUPTK, and shows the preview or every row's problem.
+func (s *Server) importPreview(w http.ResponseWriter, r *http.Request) {
+	show := func(status int, p trainingpage.ImportProps) {
+		s.render(w, r, status, trainingpage.Import(s.base(r, "training.import.title"), p))
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxProgressImport+1<<20)
+	if err := r.ParseMultipartForm(maxProgressImport + 1<<20); err != nil {
+		show(http.StatusUnprocessableEntity, trainingpage.ImportProps{FileError: "training.import.error.file"})
+		return
+	}
+	defer func() { _ = r.MultipartForm.RemoveAll() }()
+	file, fh, err := r.FormFile("file")
+	if err != nil {
+		show(http.StatusUnprocessableEntity, trainingpage.ImportProps{FileError: "training.import.error.file"})
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxProgressImport+1))
+	if err != nil || len(data) > maxProgressImport {
+		show(http.StatusUnprocessableEntity, trainingpage.ImportProps{FileError: "training.import.error.too_big"})
+		return
+	}
+	raw, err := cohort.ReadFile(fh.Filename, data)
+	if err != nil {
+		show(http.StatusUnprocessableEntity, trainingpage.ImportProps{FileError: "training.import.error.file"})
+		return
+	}
+	if len(raw) > training.MaxProgressRows { // the reader stops after its own row limit
+		show(http.StatusUnprocessableEntity, trainingpage.ImportProps{FileError: "training.import.error.too_many"})
+		return
+	}
+	ps, err := s.fasProgress(r)
+	if err != nil || len(ps) == 0 {
+		if err != nil {
+			s.serveError(w, r, err)
+			return
+		}
+		show(http.StatusUnprocessableEntity, trainingpage.ImportProps{FileError: "training.import.error.no_class"})
+		return
+	}
+	maxModules := 0
+	for _, p := range ps {
+		maxModules = max(maxModules, p.Modules)
+	}
+	rows, errs := training.ParseProgress(raw, maxModules)
+	matched, unknown, err := s.trainingStore().MatchProgress(r.Context(), principal(r).User.ID, rows)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	errs = append(errs, unknown...)
+	slices.SortFunc(errs, func(a, b training.RowError) int { return a.Line - b.Line })
+	if len(errs) > 0 {
+		show(http.StatusUnprocessableEntity, trainingpage.ImportProps{Rows: matched, Errors: errs})
+		return
+	}
+	show(http.StatusOK, trainingpage.ImportProps{Rows: matched, Items: training.EncodeItems(matched)})
+}
+
+// importCommit applies a previewed import, all or nothing (checked again against the classes).
+func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) {
+	var f struct {
+		Items string `form:"items"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	items, ok := training.DecodeItems(f.Items)
+	if !ok {
+		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
+		return
+	}
+	if err := s.trainingStore().ApplyProgress(r.Context(), actor(r), principal(r).User.ID, items, "impor"); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.imported")
+	redirect(w, r, "/kelas")
+}
+
+// recordAssessment stores the final assessment of the PP (of their mentee) or the fasilitator
+// (of a CGP in their class); anyone else's CGP is 404.
+func (s *Server) recordAssessment(role, back string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := pathID(r, "participant")
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		var f struct {
+			Score string `form:"score"`
+		}
+		if !s.decode(w, r, &f) {
+			return
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(f.Score))
+		if err != nil || n < 0 || n > 100 {
+			s.clientError(w, r, http.StatusUnprocessableEntity, "training.error.score")
+			return
+		}
+		if err := s.trainingStore().RecordAssessment(r.Context(), actor(r), principal(r).User.ID, role, id, n); err != nil {
+			s.serveError(w, r, err)
+			return
+		}
+		s.flash(r, "training.flash.assessed")
+		redirect(w, r, back+strconv.FormatInt(id, 10))
+	}
+}
+
+// graduationPage lists the province's CGPs with their unmet completion rules (staff in scope;
+// the BGP of the province decides).
+func (s *Server) graduationPage(w http.ResponseWriter, r *http.Request) {
+	s.renderGraduation(w, r, http.StatusOK, trainingpage.GraduationProps{})
+}
+
+func (s *Server) renderGraduation(w http.ResponseWriter, r *http.Request, status int, p trainingpage.GraduationProps) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	pr := principal(r)
+	v, err := s.trainingStore().Province(r.Context(), trainingScope(pr), id, prov)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	p.CohortID, p.ProvinceCode = id, prov
+	p.CanEdit = v.CohortStatus == "pendidikan" && containsString(bgpScope(pr).Provinces, prov)
+	if p.Settings, p.Rows, err = s.trainingStore().Completion(r.Context(), trainingScope(pr), id, prov, s.now()); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	for _, c := range p.Rows {
+		if c.Status == "aktif" && c.Outcome == nil && len(c.Unmet) == 0 {
+			p.Eligible++
+		}
+	}
+	s.render(w, r, status, trainingpage.Graduation(s.base(r, "training.grad.title"), p))
+}
+
+// decideGraduation records lulus / tidak lulus (with a reason) for one CGP, lulus for every
+// eligible CGP at once (checkbox), or a withdrawal (with a reason).
+func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Participant string `form:"participant"`
+		Outcome     string `form:"outcome"`
+		Reason      string `form:"reason"`
+		All         string `form:"all"`
+		Sure        string `form:"sure"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	ctx, sc, pid := r.Context(), bgpScope(principal(r)), parseID(f.Participant)
+	fail := func(formID int64, problems ...string) {
+		s.renderGraduation(w, r, http.StatusUnprocessableEntity, trainingpage.GraduationProps{FormID: formID, Reason: f.Reason, Problems: problems})
+	}
+	var err error
+	switch {
+	case f.All == "1":
+		if f.Sure != "1" {
+			fail(0, "training.error.sure")
+			return
+		}
+		var ids []int64
+		if ids, err = s.trainingStore().Eligible(ctx, sc, id, prov, s.now()); err == nil {
+			_, err = s.trainingStore().Decide(ctx, actor(r), sc, ids, training.Decision{Outcome: "lulus"}, s.now(), s.graduationMail)
+		}
+	case pid == 0:
+		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
+		return
+	case f.Outcome == "mundur":
+		err = s.trainingStore().Withdraw(ctx, actor(r), sc, pid, f.Reason, s.now())
+	default:
+		_, err = s.trainingStore().Decide(ctx, actor(r), sc, []int64{pid}, training.Decision{Outcome: f.Outcome, Reason: f.Reason}, s.now(), s.graduationMail)
+	}
+	var pe *training.ProblemError
+	switch {
+	case errors.As(err, &pe):
+		formID := pid
+		if f.All == "1" {
+			formID = 0
+		}
+		fail(formID, pe.Problems...)
+		return
+	case err != nil:
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.decided")
+	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"/kelulusan")
+}
+
+func (s *Server) graduationMail(m training.GraduationMail) mail.Message {
+	l := s.i18n.Localizer(m.Lang)
+	data := map[string]any{"Name": m.Name, "Cohort": m.Cohort, "Reason": m.Reason}
+	return mail.Message{Subject: l.T("training.mail."+m.Outcome+".subject", data), Body: l.T("training.mail."+m.Outcome+".body", data)}
 }

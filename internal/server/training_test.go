@@ -1,8 +1,10 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -25,6 +27,7 @@ type trMatrixData struct {
 	otherMentee, serangCGP int64
 	serangPP, serangUser   int64
 	lokakaryaA, lokakaryaB int64
+	otherVisit             int64
 }
 
 func trMatrix(f *fixture) trMatrixData {
@@ -88,6 +91,8 @@ func trMatrix(f *fixture) trMatrixData {
 		VALUES ($1, '16', '16.01', 1, now() + interval '7 days', 'SMPN 1 OKU') RETURNING id`, a.ID)
 	d.lokakaryaB = q(`INSERT INTO training_lokakarya (cohort_id, province_code, regency_code, number, starts_at, place)
 		VALUES ($1, '36', '36.73', 1, now() + interval '7 days', 'Aula Kota Serang') RETURNING id`, b.ID)
+	d.otherVisit = q(`INSERT INTO training_visits (participant_id, number, planned_on, visited_on, mode, notes, submitted_at)
+		VALUES ($1, 1, current_date, current_date, 'kunjungan', 'Catatan PP lain', now()) RETURNING id`, d.otherMentee)
 	f.Data["training"] = d
 	return d
 }
@@ -119,7 +124,7 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/ganti-pp", Path: trPath("/pelatihan/%d/36/ganti-pp", cohortB),
 			Form: func(f *fixture) url.Values {
 				d := trMatrix(f)
-				return url.Values{"group": {fmt.Sprint(d.serangGroup)}, "mentor": {fmt.Sprint(d.serangPP)}, "reason": {"uji"}}
+				return url.Values{"swap_group": {fmt.Sprint(d.serangGroup)}, "mentor": {fmt.Sprint(d.serangPP)}, "reason": {"uji"}}
 			}, Want: bgpOnly404},
 		routeCase{Method: "GET", Pattern: "/pelatihan/{cohort}/{prov}/konfirmasi", Path: trPath("/pelatihan/%d/36/konfirmasi", cohortB), Want: bgpOnly404},
 		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/konfirmasi", Path: trPath("/pelatihan/%d/36/konfirmasi", cohortB),
@@ -135,6 +140,40 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/pendampingan/peserta/{participant}", Path: trPath("/pendampingan/peserta/%d", func(d trMatrixData) []any { return []any{d.otherMentee} }),
 			Want: only(404, "pengajar_praktik")},
 		routeCase{Method: "GET", Pattern: "/kelas", Want: only(200, "fasilitator")},
+		// A CGP outside the fasilitator's classes: 404, also when smuggled into an import.
+		routeCase{Method: "GET", Pattern: "/kelas/peserta/{participant}", Path: trPath("/kelas/peserta/%d", func(d trMatrixData) []any { return []any{d.otherMentee} }),
+			Want: only(404, "fasilitator")},
+		routeCase{Method: "POST", Pattern: "/kelas/peserta/{participant}", Path: trPath("/kelas/peserta/%d", func(d trMatrixData) []any { return []any{d.otherMentee} }),
+			Form: func(*fixture) url.Values { return url.Values{"modul": {"1"}} }, Want: only(404, "fasilitator")},
+		routeCase{Method: "GET", Pattern: "/kelas/impor", Want: only(200, "fasilitator")},
+		routeCase{Method: "POST", Pattern: "/kelas/peserta/{participant}/penilaian", Path: trPath("/kelas/peserta/%d/penilaian", func(d trMatrixData) []any { return []any{d.otherMentee} }),
+			Form: func(*fixture) url.Values { return url.Values{"score": {"80"}} }, Want: only(404, "fasilitator")},
+		routeCase{Method: "POST", Pattern: "/pendampingan/peserta/{participant}/penilaian", Path: trPath("/pendampingan/peserta/%d/penilaian", func(d trMatrixData) []any { return []any{d.otherMentee} }),
+			Form: func(*fixture) url.Values { return url.Values{"score": {"80"}} }, Want: only(404, "pengajar_praktik")},
+		// Graduation of cohort A (Sumatera Selatan): Dinas Kota Serang 404; the BGP deciding for
+		// Banten's CGP (cohort B): 404.
+		routeCase{Method: "GET", Pattern: "/pelatihan/{cohort}/{prov}/kelulusan", Path: trPath("/pelatihan/%d/16/kelulusan", func(d trMatrixData) []any { return []any{d.cohortA} }),
+			Want: with(only(200, "admin", "bgp"), "dinas", 404)},
+		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/kelulusan", Path: trPath("/pelatihan/%d/36/kelulusan", cohortB),
+			Form: func(f *fixture) url.Values {
+				return url.Values{"participant": {fmt.Sprint(trMatrix(f).serangCGP)}, "outcome": {"tidak_lulus"}, "reason": {"uji"}}
+			}, Want: bgpOnly404},
+		// Not a multipart upload: the form says the file cannot be read.
+		routeCase{Method: "POST", Pattern: "/kelas/impor", Want: only(422, "fasilitator")},
+		routeCase{Method: "POST", Pattern: "/kelas/impor/simpan", Form: func(f *fixture) url.Values {
+			return url.Values{"items": {fmt.Sprintf("%d:1:true", trMatrix(f).otherMentee)}}
+		}, Want: only(404, "fasilitator")},
+		// Visits of another PP's mentee: 404 for the PP; another CGP's visit log: 404 for everyone.
+		routeCase{Method: "POST", Pattern: "/pendampingan/peserta/{participant}/rencana", Path: trPath("/pendampingan/peserta/%d/rencana", func(d trMatrixData) []any { return []any{d.otherMentee} }),
+			Form: func(*fixture) url.Values { return url.Values{"plan_number": {"2"}, "plan_date": {"2027-01-05"}} }, Want: only(404, "pengajar_praktik")},
+		routeCase{Method: "GET", Pattern: "/pendampingan/kunjungan/{visit}", Path: trPath("/pendampingan/kunjungan/%d", func(d trMatrixData) []any { return []any{d.otherVisit} }),
+			Want: only(404, "pengajar_praktik")},
+		routeCase{Method: "POST", Pattern: "/pendampingan/kunjungan/{visit}", Path: trPath("/pendampingan/kunjungan/%d", func(d trMatrixData) []any { return []any{d.otherVisit} }),
+			Form: func(*fixture) url.Values { return url.Values{"notes": {"ubah"}, "action": {"draf"}} }, Want: only(404, "pengajar_praktik")},
+		routeCase{Method: "POST", Pattern: "/pendampingan/kunjungan/{visit}/draf", Path: trPath("/pendampingan/kunjungan/%d/draf", func(d trMatrixData) []any { return []any{d.otherVisit} }),
+			Form: func(*fixture) url.Values { return url.Values{"notes": {"ubah"}} }, Want: only(404, "pengajar_praktik")},
+		routeCase{Method: "POST", Pattern: "/pelatihan/kunjungan/{visit}/tanggapan", Path: trPath("/pelatihan/kunjungan/%d/tanggapan", func(d trMatrixData) []any { return []any{d.otherVisit} }),
+			Form: func(*fixture) url.Values { return url.Values{"ack": {"1"}} }, Want: signedIn(404)},
 		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/lokakarya", Path: trPath("/pelatihan/%d/36/lokakarya", cohortB),
 			Form: func(*fixture) url.Values {
 				return url.Values{"lk-regency": {"36.73"}, "lk-number": {"2"}, "lk-date": {"2027-01-10"}, "lk-time": {"08:00"}, "lk-place": {"Aula Serang"}}
@@ -277,12 +316,12 @@ func TestTrainingBGPFormsGroups(t *testing.T) {
 	// Swap the PPs of group 1 without a reason: refused; with a reason: kept in the history.
 	var other int64
 	_ = a.DB.QueryRow(ctx, `SELECT pp_id FROM training_groups WHERE id = $1`, g2).Scan(&other)
-	res = bgp.PostForm(base+"/ganti-pp", url.Values{"group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(other)}})
+	res = bgp.PostForm(base+"/ganti-pp", url.Values{"swap_group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(other)}})
 	if res.Status != 422 || !strings.Contains(res.Body, "Tuliskan alasan perubahan") {
 		t.Fatalf("swap without reason: %d", res.Status)
 	}
 	// The other PP already carries a group of five (cap 6): the swap breaks the cap.
-	res = bgp.PostForm(base+"/ganti-pp", url.Values{"group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(other)}, "reason": {"PP pindah tugas"}})
+	res = bgp.PostForm(base+"/ganti-pp", url.Values{"swap_group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(other)}, "reason": {"PP pindah tugas"}})
 	if res.Status != 422 || !strings.Contains(res.Body, "Pengajar praktik akan melebihi batas bebannya.") {
 		t.Fatalf("swap over cap: %d\n%s", res.Status, res.Body)
 	}
@@ -294,7 +333,7 @@ func TestTrainingBGPFormsGroups(t *testing.T) {
 	var pp3Mentor, firstPP int64
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM training_mentors WHERE user_id = $1`, pp3.ID).Scan(&pp3Mentor)
 	_ = a.DB.QueryRow(ctx, `SELECT u.id FROM training_groups g JOIN training_mentors t ON t.id = g.pp_id JOIN users u ON u.id = t.user_id WHERE g.id = $1`, g1).Scan(&firstPP)
-	res = bgp.PostForm(base+"/ganti-pp", url.Values{"group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(pp3Mentor)}, "reason": {"PP pindah tugas"}})
+	res = bgp.PostForm(base+"/ganti-pp", url.Values{"swap_group": {fmt.Sprint(g1)}, "mentor": {fmt.Sprint(pp3Mentor)}, "reason": {"PP pindah tugas"}})
 	if res.Status != 303 {
 		t.Fatalf("swap with reason: %d\n%s", res.Status, res.Body)
 	}
@@ -382,5 +421,245 @@ func TestTrainingScheduleLokakarya(t *testing.T) {
 	}
 	if res := a.SignIn("pp@lk.test").Get("/pendampingan"); !strings.Contains(res.Body, "Catat presensi") {
 		t.Fatalf("PP's page has no attendance link")
+	}
+}
+
+// TestTrainingVisitLog: the PP plans a visit, logs it without JavaScript (draft, then send with
+// the checkbox), the autosave answers with the state line, a sent log is locked, the CGP is
+// mailed and acknowledges it; a log left unacknowledged past the cohort's days is flagged to the
+// PP and counted on the BGP's page.
+func TestTrainingVisitLog(t *testing.T) {
+	f := newFixture(t)
+	d := trMatrix(f)
+	ctx := context.Background()
+	var own int64
+	_ = f.App.DB.QueryRow(ctx, `SELECT id FROM training_participants WHERE cohort_id = $1 AND name = 'Guru Matriks'`, d.cohortA).Scan(&own)
+	pp := f.Clients["pengajar_praktik"]
+	mentee := fmt.Sprintf("/pendampingan/peserta/%d", own)
+	res := pp.PostForm(mentee+"/rencana", url.Values{"plan_number": {"7"}, "plan_date": {"2027-01-05"}})
+	if res.Status != 422 || !strings.Contains(res.Body, "Pilih nomor kunjungan sesuai pengaturan angkatan.") || !strings.Contains(res.Body, `value="2027-01-05"`) {
+		t.Fatalf("plan beyond the cohort's visits: %d\n%s", res.Status, res.Body)
+	}
+	if res := pp.PostForm(mentee+"/rencana", url.Values{"plan_number": {"1"}, "plan_date": {"2027-01-05"}}); res.Status != 303 {
+		t.Fatalf("plan: %d", res.Status)
+	}
+	var visit int64
+	_ = f.App.DB.QueryRow(ctx, `SELECT id FROM training_visits WHERE participant_id = $1`, own).Scan(&visit)
+	page := fmt.Sprintf("/pendampingan/kunjungan/%d", visit)
+	res = pp.Get(page)
+	if res.Status != 200 || !strings.Contains(res.Body, "visit-draft.") || !strings.Contains(res.Body, "Draf belum pernah tersimpan.") || strings.Contains(res.Body, "<script>") {
+		t.Fatalf("visit page: %d\n%s", res.Status, res.Body)
+	}
+	// Without JavaScript: "Simpan draf" stores what was typed, even incomplete.
+	if res := pp.PostForm(page, url.Values{"notes": {"Mengamati kelas 4B"}, "action": {"draf"}}); res.Status != 303 {
+		t.Fatalf("draft: %d\n%s", res.Status, res.Body)
+	}
+	res = pp.Get(page)
+	if !strings.Contains(res.Body, "Mengamati kelas 4B") || !strings.Contains(res.Body, "Draf tersimpan di server pukul") {
+		t.Fatalf("draft not shown:\n%s", res.Body)
+	}
+	// The autosave (htmx) answers with the state line only.
+	res = pp.PostForm(page+"/draf", url.Values{"notes": {"Mengamati kelas 4B, diskusi refleksi"}, "mode": {"kunjungan"}})
+	if res.Status != 200 || !strings.Contains(res.Body, "Draf tersimpan di server pukul") || strings.Contains(res.Body, "<html") {
+		t.Fatalf("autosave: %d\n%s", res.Status, res.Body)
+	}
+	if res := pp.PostForm(page+"/draf", url.Values{"visited_on": {"kemarin"}}); res.Status != 422 {
+		t.Fatalf("autosave with a bad date: %d", res.Status)
+	}
+	// Sending needs the checkbox and a complete log; what was typed comes back.
+	form := url.Values{"visited_on": {"2027-01-06"}, "mode": {"kunjungan"}, "notes": {"Mengamati kelas 4B, diskusi refleksi"}, "follow_up": {"Coba diferensiasi"}, "action": {"kirim"}}
+	res = pp.PostForm(page, form)
+	if res.Status != 422 || !strings.Contains(res.Body, "Centang pernyataan ini untuk mengirim log.") || !strings.Contains(res.Body, "Coba diferensiasi") {
+		t.Fatalf("send without checkbox: %d\n%s", res.Status, res.Body)
+	}
+	form.Set("sure", "1")
+	form.Del("mode")
+	if res := pp.PostForm(page, form); res.Status != 422 || !strings.Contains(res.Body, "Pilih kunjungan ke sekolah atau daring.") {
+		t.Fatalf("send without mode: %d", res.Status)
+	}
+	form.Set("mode", "kunjungan")
+	if res := pp.PostForm(page, form); res.Status != 303 {
+		t.Fatalf("send: %d\n%s", res.Status, res.Body)
+	}
+	if res := pp.PostForm(page, form); res.Status != http.StatusConflict {
+		t.Fatalf("send again: %d", res.Status)
+	}
+	var mails int
+	_ = f.App.DB.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'guru@matrix.test' AND subject = 'Log pendampingan menunggu persetujuan Anda'`).Scan(&mails)
+	if mails != 1 {
+		t.Fatalf("mails %d", mails)
+	}
+	guru := f.Clients["guru"]
+	res = guru.Get("/pelatihan/saya")
+	if !strings.Contains(res.Body, "Coba diferensiasi") || !strings.Contains(res.Body, "Saya setujui log ini") || strings.Contains(res.Body, "Catatan PP lain") {
+		t.Fatalf("CGP's visits:\n%s", res.Body)
+	}
+	if res := guru.PostForm(fmt.Sprintf("/pelatihan/kunjungan/%d/tanggapan", visit), url.Values{"ack": {"1"}, "comment": {"Terima kasih"}}); res.Status != 303 {
+		t.Fatalf("acknowledge: %d", res.Status)
+	}
+	var acked bool
+	var comment string
+	_ = f.App.DB.QueryRow(ctx, `SELECT acknowledged_at IS NOT NULL, cgp_comment FROM training_visits WHERE id = $1`, visit).Scan(&acked, &comment)
+	if !acked || comment != "Terima kasih" {
+		t.Fatalf("stored ack %v %q", acked, comment)
+	}
+	// A log sent 8 days ago (the cohort allows 7) and not acknowledged is flagged.
+	_, _ = f.App.DB.Exec(ctx, `INSERT INTO training_visits (participant_id, number, planned_on, visited_on, mode, notes, submitted_at)
+		VALUES ($1, 2, current_date - 9, current_date - 9, 'daring', 'Lama', now() - interval '8 days')`, own)
+	if res := pp.Get(mentee); !strings.Contains(res.Body, "belum disetujui CGP melewati batas hari") || !strings.Contains(res.Body, "disetujui CGP") {
+		t.Fatalf("PP's mentee page:\n%s", res.Body)
+	}
+	res = f.Clients["bgp"].Get(fmt.Sprintf("/pelatihan/%d/16", d.cohortA))
+	if !strings.Contains(res.Body, "<td>3 / 60</td><td>1</td><td>1</td>") {
+		t.Fatalf("BGP's visit figures:\n%s", res.Body)
+	}
+}
+
+func trUpload(t *testing.T, c *apptest.Client, name, content string) apptest.Response {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", name)
+	_, _ = fw.Write([]byte(content))
+	_ = mw.Close()
+	return c.PostBody("/kelas/impor", mw.FormDataContentType(), &body)
+}
+
+// TestTrainingModuleImport: an LMS export with one bad row is refused whole with that row's
+// problem; fixed, it shows a preview and saves all rows at once; progress bars show on the
+// fasilitator's and the CGP's pages; the fasilitator ticks modules by hand too.
+func TestTrainingModuleImport(t *testing.T) {
+	f := newFixture(t)
+	d := trMatrix(f)
+	ctx := context.Background()
+	fas := f.Clients["fasilitator"]
+	bad := "email;modul;status\nguru@matrix.test;1;selesai\nguru@matrix.test;2;selesai\npengguna-lain@x.test;3;selesai\n"
+	bad = strings.ReplaceAll(bad, ";", ",")
+	res := trUpload(t, fas, "lms.csv", bad)
+	if res.Status != 422 || !strings.Contains(res.Body, "Baris 4") || !strings.Contains(res.Body, "Tidak ada CGP dengan email atau NUPTK ini di kelas Anda.") ||
+		strings.Contains(res.Body, "Simpan semua baris") {
+		t.Fatalf("bad import: %d\n%s", res.Status, res.Body)
+	}
+	var n int
+	_ = f.App.DB.QueryRow(ctx, `SELECT count(*) FROM training_module_progress`).Scan(&n)
+	if n != 0 {
+		t.Fatalf("refused import stored %d rows", n)
+	}
+	res = trUpload(t, fas, "lms.csv", "email,modul,status\nguru@matrix.test,1,selesai\nguru@matrix.test,2,selesai\nguru@matrix.test,3,belum\n")
+	if res.Status != 200 || !strings.Contains(res.Body, "Pratinjau") || !strings.Contains(res.Body, "Guru Matriks") {
+		t.Fatalf("preview: %d\n%s", res.Status, res.Body)
+	}
+	i := strings.Index(res.Body, `name="items" value="`)
+	items := res.Body[i+len(`name="items" value="`):]
+	items = items[:strings.Index(items, `"`)]
+	if res := fas.PostForm("/kelas/impor/simpan", url.Values{"items": {items}}); res.Status != 303 {
+		t.Fatalf("commit: %d", res.Status)
+	}
+	_ = f.App.DB.QueryRow(ctx, `SELECT count(*) FROM training_module_progress`).Scan(&n)
+	if n != 2 {
+		t.Fatalf("stored %d", n)
+	}
+	if res := fas.Get("/kelas"); !strings.Contains(res.Body, `<progress value="2" max="10"`) {
+		t.Fatalf("fasilitator's bars:\n%s", res.Body)
+	}
+	if res := f.Clients["guru"].Get("/pelatihan/saya"); !strings.Contains(res.Body, "2 dari 10 modul selesai") {
+		t.Fatalf("CGP's bar missing")
+	}
+	var own int64
+	_ = f.App.DB.QueryRow(ctx, `SELECT id FROM training_participants WHERE cohort_id = $1 AND name = 'Guru Matriks'`, d.cohortA).Scan(&own)
+	if res := fas.PostForm(fmt.Sprintf("/kelas/peserta/%d", own), url.Values{"modul": {"1", "5", "6"}}); res.Status != 303 {
+		t.Fatalf("manual: %d", res.Status)
+	}
+	var mods string
+	_ = f.App.DB.QueryRow(ctx, `SELECT string_agg(module::text, ',' ORDER BY module) FROM training_module_progress WHERE participant_id = $1`, own).Scan(&mods)
+	if mods != "1,5,6" {
+		t.Fatalf("modules %s", mods)
+	}
+}
+
+// TestTrainingGraduation: the page tells which rule each CGP does not meet; lulus is refused
+// while a rule is unmet; a CGP meeting every rule (assessed by PP and fasilitator through their
+// pages) is graduated with all eligible at once; tidak lulus needs a reason; a withdrawal leaves
+// the group with its reason in the history; the cohort moves to selesai only when everyone is
+// decided.
+func TestTrainingGraduation(t *testing.T) {
+	f := newFixture(t)
+	d := trMatrix(f)
+	ctx := context.Background()
+	db := f.App.DB
+	var own, other int64
+	_ = db.QueryRow(ctx, `SELECT id FROM training_participants WHERE cohort_id = $1 AND name = 'Guru Matriks'`, d.cohortA).Scan(&own)
+	_ = db.QueryRow(ctx, `SELECT id FROM training_participants WHERE cohort_id = $1 AND name = 'CGP OKU 0'`, d.cohortA).Scan(&other)
+	bgp := f.Clients["bgp"]
+	page := fmt.Sprintf("/pelatihan/%d/16/kelulusan", d.cohortA)
+	res := bgp.Get(page)
+	if res.Status != 200 || !strings.Contains(res.Body, "Kehadiran lokakarya belum mencapai batas angkatan.") || !strings.Contains(res.Body, "Penilaian akhir fasilitator belum ada") {
+		t.Fatalf("graduation page: %d\n%s", res.Status, res.Body)
+	}
+	res = bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(own)}, "outcome": {"lulus"}})
+	if res.Status != 422 || !strings.Contains(res.Body, "Belum semua modul daring selesai.") {
+		t.Fatalf("lulus with unmet rules: %d", res.Status)
+	}
+	// Meet every rule for the matrix guru: a held lokakarya attended, 6 acknowledged visits, 10
+	// modules, and both final assessments through the PP's and fasilitator's forms.
+	_, _ = db.Exec(ctx, `UPDATE training_lokakarya SET starts_at = now() - interval '1 day' WHERE id = $1`, d.lokakaryaA)
+	_, _ = db.Exec(ctx, `INSERT INTO training_attendance (lokakarya_id, participant_id, status) VALUES ($1, $2, 'hadir')`, d.lokakaryaA, own)
+	_, _ = db.Exec(ctx, `INSERT INTO training_visits (participant_id, number, visited_on, mode, notes, submitted_at, acknowledged_at)
+		SELECT $1, n, current_date, 'daring', 'catatan', now(), now() FROM generate_series(1, 6) n`, own)
+	_, _ = db.Exec(ctx, `INSERT INTO training_module_progress (participant_id, module) SELECT $1, n FROM generate_series(1, 10) n`, own)
+	if res := f.Clients["pengajar_praktik"].PostForm(fmt.Sprintf("/pendampingan/peserta/%d/penilaian", own), url.Values{"score": {"101"}}); res.Status != 422 {
+		t.Fatalf("score 101: %d", res.Status)
+	}
+	if res := f.Clients["pengajar_praktik"].PostForm(fmt.Sprintf("/pendampingan/peserta/%d/penilaian", own), url.Values{"score": {"82"}}); res.Status != 303 {
+		t.Fatalf("PP assessment: %d", res.Status)
+	}
+	if res := f.Clients["fasilitator"].PostForm(fmt.Sprintf("/kelas/peserta/%d/penilaian", own), url.Values{"score": {"75"}}); res.Status != 303 {
+		t.Fatalf("fasilitator assessment: %d", res.Status)
+	}
+	if res := bgp.PostForm(page, url.Values{"all": {"1"}, "outcome": {"lulus"}}); res.Status != 422 || !strings.Contains(res.Body, "Centang pernyataan ini") {
+		t.Fatalf("all eligible without checkbox: %d", res.Status)
+	}
+	if res := bgp.PostForm(page, url.Values{"all": {"1"}, "outcome": {"lulus"}, "sure": {"1"}}); res.Status != 303 {
+		t.Fatalf("all eligible: %d\n%s", res.Status, res.Body)
+	}
+	var outcome *string
+	_ = db.QueryRow(ctx, `SELECT outcome FROM training_participants WHERE id = $1`, own).Scan(&outcome)
+	if outcome == nil || *outcome != "lulus" {
+		t.Fatalf("outcome %v", outcome)
+	}
+	var mails int
+	_ = db.QueryRow(ctx, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'guru@matrix.test' AND subject LIKE 'Selamat%'`).Scan(&mails)
+	if mails != 1 {
+		t.Fatalf("graduation mails %d", mails)
+	}
+	if res := bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(own)}, "outcome": {"tidak_lulus"}, "reason": {"x"}}); res.Status != http.StatusConflict {
+		t.Fatalf("decide again: %d", res.Status)
+	}
+	// Tidak lulus needs a reason; the typed reason comes back with the message.
+	res = bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(other)}, "outcome": {"tidak_lulus"}, "reason": {"  "}})
+	if res.Status != 422 || !strings.Contains(res.Body, "Tuliskan alasan tidak lulus.") {
+		t.Fatalf("tidak lulus without reason: %d", res.Status)
+	}
+	// A withdrawal leaves the group, with the reason in its history.
+	if res := bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(other)}, "outcome": {"mundur"}, "reason": {"Pindah tugas ke luar daerah"}}); res.Status != 303 {
+		t.Fatalf("withdraw: %d", res.Status)
+	}
+	res = bgp.Get(fmt.Sprintf("/pelatihan/kelompok/%d", d.ownGroup))
+	if strings.Contains(res.Body, "<li>CGP OKU 0 —") || !strings.Contains(res.Body, "Pindah tugas ke luar daerah") {
+		t.Fatalf("group after withdrawal:\n%s", res.Body)
+	}
+	// The cohort cannot end while CGPs are undecided; once all are decided, it can.
+	admin := f.Clients["admin"]
+	res = admin.PostForm(fmt.Sprintf("/admin/angkatan/%d/status", d.cohortA), url.Values{"to": {"selesai"}, "status": {"selesai"}, "next": {"selesai"}})
+	var status string
+	_ = db.QueryRow(ctx, `SELECT status FROM cohorts WHERE id = $1`, d.cohortA).Scan(&status)
+	if status != "pendidikan" {
+		t.Fatalf("cohort ended with undecided CGPs: %s (%d)", status, res.Status)
+	}
+	_, _ = db.Exec(ctx, `UPDATE training_participants SET outcome = 'tidak_lulus', outcome_reason = 'uji', decided_at = now()
+		WHERE cohort_id = $1 AND status = 'aktif' AND outcome IS NULL`, d.cohortA)
+	res = admin.PostForm(fmt.Sprintf("/admin/angkatan/%d/status", d.cohortA), url.Values{"to": {"selesai"}, "status": {"selesai"}, "next": {"selesai"}})
+	_ = db.QueryRow(ctx, `SELECT status FROM cohorts WHERE id = $1`, d.cohortA).Scan(&status)
+	if status != "selesai" {
+		t.Fatalf("cohort not ended once everyone is decided: %s (%d)\n%s", status, res.Status, res.Body)
 	}
 }

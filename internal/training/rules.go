@@ -18,6 +18,8 @@ type Settings struct {
 	ModulePackages   int   `db:"module_packages"`
 	Modules          int   `db:"modules"`
 	LokakaryaCount   int   `db:"lokakarya_count"`
+	// AssessmentPass is the score (0-100) a final assessment must reach.
+	AssessmentPass int `db:"assessment_pass_score"`
 }
 
 // Sizes returns the group sizes of s.
@@ -75,6 +77,54 @@ func CheckGroup(sz Sizes, g GroupState, allowSmall bool) []string {
 	}
 	if g.PPLoadElsewhere+len(g.Members) > g.PP.Cap {
 		out = append(out, ProblemPPOverCap)
+	}
+	return out
+}
+
+// Completion rules a CGP may not meet yet (message keys), in the order they are shown.
+const (
+	UnmetAttendance    = "training.unmet.attendance"
+	UnmetVisits        = "training.unmet.visits"
+	UnmetModules       = "training.unmet.modules"
+	UnmetPPAssessment  = "training.unmet.pp_assessment"
+	UnmetFasAssessment = "training.unmet.fas_assessment"
+)
+
+// CompletionFacts are what the completion rules look at for one CGP (computed in SQL).
+type CompletionFacts struct {
+	ParticipantID int64 `db:"participant_id"`
+	// LokakaryaHeld counts the kab/kota's lokakarya that have taken place; Attended those the
+	// CGP was recorded hadir at.
+	LokakaryaHeld int `db:"lokakarya_held"`
+	Attended      int `db:"attended"`
+	// VisitsAcknowledged counts sent and acknowledged visit logs.
+	VisitsAcknowledged int `db:"visits_acknowledged"`
+	ModulesDone        int `db:"modules_done"`
+	// PPScore and FasScore are the final assessments, nil when not recorded.
+	PPScore  *int `db:"pp_score"`
+	FasScore *int `db:"fas_score"`
+}
+
+// Unmet tells which completion rules the CGP does not meet under the cohort's settings: lokakarya
+// attendance at least AttendanceMinPct of those held (none held is unmet), every planned visit
+// logged and acknowledged, every module complete, and a final assessment by the PP and by the
+// fasilitator each at least AssessmentPass. Empty means the CGP may graduate.
+func Unmet(st Settings, f CompletionFacts) []string {
+	var out []string
+	if f.LokakaryaHeld == 0 || f.Attended*100 < st.AttendanceMinPct*f.LokakaryaHeld {
+		out = append(out, UnmetAttendance)
+	}
+	if f.VisitsAcknowledged < st.VisitsPlanned {
+		out = append(out, UnmetVisits)
+	}
+	if f.ModulesDone < st.Modules {
+		out = append(out, UnmetModules)
+	}
+	if f.PPScore == nil || *f.PPScore < st.AssessmentPass {
+		out = append(out, UnmetPPAssessment)
+	}
+	if f.FasScore == nil || *f.FasScore < st.AssessmentPass {
+		out = append(out, UnmetFasAssessment)
 	}
 	return out
 }

@@ -78,7 +78,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // Settings returns the cohort's training settings (ErrNotFound before it reached pendidikan).
 func (s *Store) Settings(ctx context.Context, cohortID int64) (Settings, error) {
 	rows, _ := s.db.Query(ctx, `SELECT cohort_id, group_min, group_max, pp_cap, fasilitator_cap, visits_planned, ack_days,
-		attendance_min_pct, module_packages, modules, lokakarya_count FROM training_settings WHERE cohort_id = $1`, cohortID)
+		attendance_min_pct, module_packages, modules, lokakarya_count, assessment_pass_score FROM training_settings WHERE cohort_id = $1`, cohortID)
 	st, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Settings])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return st, fmt.Errorf("training settings %d: %w", cohortID, database.ErrNotFound)
@@ -233,6 +233,12 @@ type RegencySummary struct {
 	Placed int    `db:"placed"`
 	Groups int    `db:"groups"`
 	PPs    int    `db:"pps"`
+	// Visit logs sent, acknowledged, and sent but unacknowledged past the cohort's days.
+	VisitsSent    int `db:"visits_sent"`
+	VisitsAcked   int `db:"visits_acked"`
+	VisitsOverdue int `db:"visits_overdue"`
+	// VisitsPlanned is the number of visits the kab/kota's CGPs should get (CGPs × setting).
+	VisitsPlanned int `db:"visits_planned"`
 }
 
 // Province returns the province page of a cohort for a viewer in sc; ErrNotFound when the
@@ -258,8 +264,17 @@ func (s *Store) Province(ctx context.Context, sc Scope, cohortID int64, prov str
 			(SELECT count(*) FROM training_participants p JOIN training_group_members m ON m.participant_id = p.id
 				WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif')::int AS placed,
 			(SELECT count(*) FROM training_groups g WHERE g.cohort_id = $1 AND g.regency_code = rg.code)::int AS groups,
-			(SELECT count(*) FROM training_mentors t WHERE t.cohort_id = $1 AND t.regency_code = rg.code AND t.role = 'pengajar_praktik' AND t.ended_at IS NULL)::int AS pps
-		FROM regencies rg WHERE rg.province_code = $2 AND ($3::bool OR rg.province_code = ANY($4::text[]) OR rg.code = ANY($5::text[]))
+			(SELECT count(*) FROM training_mentors t WHERE t.cohort_id = $1 AND t.regency_code = rg.code AND t.role = 'pengajar_praktik' AND t.ended_at IS NULL)::int AS pps,
+			vs.sent AS visits_sent, vs.acked AS visits_acked, vs.overdue AS visits_overdue,
+			((SELECT count(*) FROM training_participants p WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif')
+				* (SELECT visits_planned FROM training_settings WHERE cohort_id = $1))::int AS visits_planned
+		FROM regencies rg
+		CROSS JOIN LATERAL (SELECT count(v.submitted_at)::int AS sent, count(v.acknowledged_at)::int AS acked,
+				count(*) FILTER (WHERE v.submitted_at IS NOT NULL AND v.acknowledged_at IS NULL
+					AND v.submitted_at < now() - make_interval(days => st.ack_days))::int AS overdue
+			FROM training_visits v JOIN training_participants p ON p.id = v.participant_id
+			JOIN training_settings st ON st.cohort_id = p.cohort_id
+			WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif') vs WHERE rg.province_code = $2 AND ($3::bool OR rg.province_code = ANY($4::text[]) OR rg.code = ANY($5::text[]))
 		AND (EXISTS (SELECT 1 FROM training_participants p WHERE p.cohort_id = $1 AND p.regency_code = rg.code)
 			OR EXISTS (SELECT 1 FROM training_mentors t WHERE t.cohort_id = $1 AND t.regency_code = rg.code AND t.ended_at IS NULL))
 		ORDER BY rg.code`, args...)
@@ -902,11 +917,12 @@ type Mentee struct {
 	Phone      string `db:"phone"`
 	CohortName string `db:"cohort_name"`
 	GroupNo    int    `db:"group_number"`
+	CohortID   int64  `db:"cohort_id"`
 }
 
 // Mentee returns a CGP in a confirmed group the user leads as PP; ErrNotFound for anyone else.
 func (s *Store) Mentee(ctx context.Context, ppUserID, participantID int64) (Mentee, error) {
-	rows, _ := s.db.Query(ctx, `SELECT `+participantCols+`, us.email, us.phone, c.name AS cohort_name, g.number AS group_number`+participantFrom+`
+	rows, _ := s.db.Query(ctx, `SELECT `+participantCols+`, us.email, us.phone, c.name AS cohort_name, g.number AS group_number, p.cohort_id`+participantFrom+`
 		JOIN training_groups g ON g.id = m.group_id
 		JOIN training_mentors t ON t.id = g.pp_id
 		JOIN users us ON us.id = p.user_id

@@ -66,17 +66,81 @@ type GroupProps struct {
 type MineProps struct {
 	Groups    []training.GroupRow
 	Lokakarya []training.Lokakarya
+	Visits    []training.Visit
+	Progress  []training.Progress
 }
 
 // MentorProps is the PP's or fasilitator's list of groups.
 type MentorProps struct {
 	Groups    []training.GroupRow
 	Lokakarya []training.Lokakarya
+	Progress  []training.Progress
 }
 
 // MenteeProps is one of a PP's CGPs.
 type MenteeProps struct {
-	Mentee training.Mentee
+	Mentee  training.Mentee
+	Visits  []training.Visit
+	Planned int
+	// The typed plan form and its errors.
+	PlanNumber, PlanDate string
+	PlanErrors           map[string]string
+	// Score is the PP's final assessment (nil before); Pass the cohort's threshold.
+	Score *int
+	Pass  int
+}
+
+// VisitProps is the visit log page.
+type VisitProps struct {
+	Visit  training.Visit
+	Form   training.VisitLog
+	Errors map[string]string
+	// Timezone shows times of the saved draft.
+	Timezone string
+}
+
+// VisitStatus is a visit's state as a message key.
+func VisitStatus(v training.Visit) string {
+	switch {
+	case v.AcknowledgedAt != nil:
+		return "training.visit.status.acknowledged"
+	case v.Overdue:
+		return "training.visit.status.overdue"
+	case v.SubmittedAt != nil:
+		return "training.visit.status.sent"
+	case v.DraftSavedAt != nil:
+		return "training.visit.status.draft"
+	}
+	return "training.visit.status.planned"
+}
+
+func date(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+func dateID(t *time.Time) string {
+	if t == nil {
+		return "—"
+	}
+	return t.Format("02-01-2006")
+}
+
+func savedAtMillis(t *time.Time) string {
+	if t == nil {
+		return "0"
+	}
+	return strconv.FormatInt(t.UnixMilli(), 10)
+}
+
+func visitNumbers(n int) []components.Option {
+	var out []components.Option
+	for i := 1; i <= n; i++ {
+		out = append(out, components.Option{Value: itoa(i), Label: itoa(i)})
+	}
+	return out
 }
 
 func itoa(n int) string      { return strconv.Itoa(n) }
@@ -221,3 +285,101 @@ func numberOptions(count int) []components.Option {
 }
 
 func pid(id int64, prefix string) string { return prefix + "-" + i64(id) }
+
+// ProgressProps is the fasilitator's form for one CGP's modules.
+type ProgressProps struct {
+	Progress training.Progress
+	Score    *int
+	Pass     int
+}
+
+func (p ProgressProps) done(m int) bool {
+	for _, c := range p.Progress.Completed {
+		if int(c) == m {
+			return true
+		}
+	}
+	return false
+}
+
+// ImportProps is the module-progress import: the upload form, then the preview (rows matched,
+// per-row errors), then the commit.
+type ImportProps struct {
+	Rows   []training.ProgressRow
+	Errors []training.RowError
+	// Items is the checked import carried to the commit (empty while there are errors).
+	Items string
+	// FileError is a problem of the file as a whole (message key).
+	FileError string
+}
+
+func doneKey(d bool) string {
+	if d {
+		return "training.import.done"
+	}
+	return "training.import.not_done"
+}
+
+func modulesRange(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
+
+// GraduationProps is the BGP's graduation page of a province.
+type GraduationProps struct {
+	CohortID     int64
+	ProvinceCode string
+	Settings     training.Settings
+	Rows         []training.CompletionRow
+	CanEdit      bool
+	Eligible     int
+	// The posted form (FormID the participant, 0 for the all-eligible form) and its problems.
+	FormID   int64
+	Reason   string
+	Problems []string
+}
+
+func (p GraduationProps) url() string { return "/pelatihan/" + i64(p.CohortID) + "/" + p.ProvinceCode }
+
+func (p GraduationProps) problemsFor(id int64) []string {
+	if p.FormID == id {
+		return p.Problems
+	}
+	return nil
+}
+
+func (p GraduationProps) reasonFor(id int64) string {
+	if p.FormID == id {
+		return p.Reason
+	}
+	return ""
+}
+
+func outcomeKey(c training.CompletionRow) string {
+	switch {
+	case c.Status == "mundur":
+		return "training.outcome.mundur"
+	case c.Outcome != nil:
+		return "training.outcome." + *c.Outcome
+	case len(c.Unmet) == 0:
+		return "training.outcome.eligible"
+	}
+	return "training.outcome.pending"
+}
+
+func scoreText(n *int) string {
+	if n == nil {
+		return "—"
+	}
+	return itoa(*n)
+}
+
+func scoreValue(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return itoa(*n)
+}

@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS training_module_progress;
