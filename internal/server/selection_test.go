@@ -169,7 +169,9 @@ func init() {
 		}, Want: with(staff(200), "dinas", 404)},
 		routeCase{Method: "POST", Pattern: "/seleksi/hasil/{run}/setujui", Path: func(f *fixture) string {
 			return "/seleksi/hasil/" + ids(selMatrixWorld(f, "view").Run) + "/setujui"
-		}, Form: func(*fixture) url.Values { return url.Values{"province": {"16"}, "comment": {"sesuai"}, "confirm": {"yes"}} }, Want: only(303, "bgp")},
+		}, Form: func(*fixture) url.Values {
+			return url.Values{"province": {"16"}, "comment": {"sesuai"}, "confirm": {"yes"}}
+		}, Want: only(303, "bgp")},
 		routeCase{Method: "GET", Pattern: "/asesor/penilaian", Want: only(200, "asesor")},
 		routeCase{Method: "GET", Pattern: "/asesor/penilaian/{sheet}", Path: func(f *fixture) string {
 			return "/asesor/penilaian/" + ids(matrixSheet(f, "score"))
