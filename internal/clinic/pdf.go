@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/johnfercher/maroto/v2"
@@ -22,6 +23,7 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/consts/orientation"
 	"github.com/johnfercher/maroto/v2/pkg/consts/pagesize"
 	"github.com/johnfercher/maroto/v2/pkg/core"
+	"github.com/johnfercher/maroto/v2/pkg/core/entity"
 	"github.com/johnfercher/maroto/v2/pkg/props"
 	"github.com/johnfercher/maroto/v2/pkg/repository"
 	"github.com/skip2/go-qrcode"
@@ -33,13 +35,19 @@ import (
 // The PDFs embed the Go fonts (BSD licence, UTF-8 TrueType from golang.org/x/image).
 const fontFamily = "go"
 
-func newDoc(landscape bool) (core.Maroto, error) {
-	fonts, err := repository.New().
+// docFonts are loaded once: a ZIP of letters or certificates makes one document per school or
+// participant, and loading the fonts for each was most of its time.
+var docFonts = sync.OnceValues(func() ([]*entity.CustomFont, error) {
+	return repository.New().
 		AddUTF8FontFromBytes(fontFamily, fontstyle.Normal, goregular.TTF).
 		AddUTF8FontFromBytes(fontFamily, fontstyle.Bold, gobold.TTF).
 		AddUTF8FontFromBytes(fontFamily, fontstyle.Italic, goitalic.TTF).
 		AddUTF8FontFromBytes(fontFamily, fontstyle.BoldItalic, gobold.TTF).
 		Load()
+})
+
+func newDoc(landscape bool) (core.Maroto, error) {
+	fonts, err := docFonts()
 	if err != nil {
 		return nil, err
 	}

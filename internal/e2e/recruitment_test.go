@@ -189,6 +189,7 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 	b.Click(`form[action*="/dokumen/"] button[type=submit]`)
 	b.MustSee("Keputusan disimpan")
 	b.Eval(`(window.confirm = () => true, "ok")`)
+	b.Click(`#confirm-finish`)
 	b.Click(`form[action$="/selesai"] button[type=submit]`)
 	b.MustSee("Verval selesai")
 

@@ -156,6 +156,7 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	b.MustNotSee("Rina Wati")
 	noScriptAndFits("run review")
 	b.Fill("#comment", "Sudah diperiksa")
+	b.Click(`form[action$="/setujui"] input[name=confirm]`)
 	b.Click(`form[action$="/setujui"] button`)
 	b.MustSee("Persetujuan tercatat")
 	var comment string

@@ -112,6 +112,7 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 	b.MustSee("Siti Aminah", "Kabupaten Ogan Komering Ulu")
 	b.MustNotSee("Rina Wati")
 	b.Fill("#comment", "Sudah diperiksa")
+	b.Click(`form[action$="/setujui"] input[name=confirm]`)
 	b.Click(`form[action$="/setujui"] button`)
 	b.MustSee("Persetujuan tercatat")
 	signOut()

@@ -341,7 +341,6 @@ func TestClinicFlow(t *testing.T) {
 		('20600001', 'SD Negeri 1 Serang', 'SD', 'negeri', '36.73', 'serang@sekolah.test', '')`); err != nil {
 		t.Fatal(err)
 	}
-	okuSchools(t, a)
 	res = staff.PostForm(base+"/undangan", url.Values{"npsn_list": {"10600001\n10600002, 20600001 99999999"}})
 	mustContain(t, "invite", res.Body, "2 sekolah cocok, 2 baru diundang, 1 surel undangan dikirim", "20600001", "99999999")
 	if n := tc.count(`SELECT count(*) FROM mail_outbox WHERE to_addr = 'sdn1@sekolah.test' AND subject LIKE 'Undangan Coaching Clinic%'`); n != 1 {

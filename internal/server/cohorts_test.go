@@ -283,13 +283,13 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 	}
 	// The third never came: recording the absence also unblocks pendidikan (and they are no CGP).
 	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}}), http.StatusConflict, "Kehadiran pembekalan belum dicatat")
-	if res := c.PostForm(fmt.Sprintf("/admin/seleksi/hasil/%d/pembekalan/%d/absen", run, seats[2]), nil); res.Status != http.StatusSeeOther {
+	if res := c.PostForm(fmt.Sprintf("/admin/seleksi/hasil/%d/pembekalan/%d/absen", run, seats[2]), confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("absence %d\n%s", res.Status, res.Body)
 	}
 	if got := seatState(); got != "offered,attended,absent" {
 		t.Fatalf("seats %q after attendance and absence", got)
 	}
-	if res := c.PostForm(fmt.Sprintf("/admin/seleksi/hasil/%d/pembekalan/%d/absen", run+1000, seats[1]), nil); res.Status != http.StatusNotFound {
+	if res := c.PostForm(fmt.Sprintf("/admin/seleksi/hasil/%d/pembekalan/%d/absen", run+1000, seats[1]), confirmYes); res.Status != http.StatusNotFound {
 		t.Fatalf("absence through another run: %d", res.Status)
 	}
 	if res := c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}}); res.Status != http.StatusSeeOther {

@@ -23,6 +23,7 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/profil/sekolah", Path: func(*fixture) string { return "/profil/sekolah?q=negeri" }, Want: signedIn(200)},
 		routeCase{Method: "GET", Pattern: "/profil/data-saya", Want: signedIn(200)},
 		routeCase{Method: "GET", Pattern: "/profil/data-saya/unduh", Want: signedIn(200)},
+		routeCase{Method: "GET", Pattern: "/profil/data-saya/unduh.pdf", Want: signedIn(200)},
 		routeCase{Method: "POST", Pattern: "/profil/data-saya/hapus", Want: signedIn(303)},
 	)
 }

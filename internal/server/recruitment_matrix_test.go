@@ -161,6 +161,11 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/verval/{id}/selesai", Path: func(f *fixture) string {
 			id, _, _ := recMatrixApp(f, true)
 			return fmt.Sprintf("/verval/%d/selesai", id)
-		}, Want: only(409, "asesor")},
+		}, Form: func(*fixture) url.Values { return confirmYes }, Want: only(409, "asesor")},
+		// Without the ticked confirmation: the confirmation page (422), nothing decided.
+		routeCase{Method: "POST", Pattern: "/verval/{id}/selesai", Variant: "unconfirmed", Path: func(f *fixture) string {
+			id, _, _ := recMatrixApp(f, true)
+			return fmt.Sprintf("/verval/%d/selesai", id)
+		}, Want: only(422, "asesor")},
 	)
 }

@@ -360,6 +360,9 @@ func (s *Server) signOffRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if s.askConfirm(w, r, "selection.signoff.submit", "selection.signoff.confirm_hint", "/seleksi/hasil/"+strconv.FormatInt(id, 10)) {
+		return
+	}
 	var f struct {
 		Province string `form:"province"`
 		Comment  string `form:"comment"`
@@ -583,6 +586,9 @@ func (s *Server) expireSeats(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if s.askConfirm(w, r, "selection.seats.expire", "selection.seats.expire_hint", "/admin/seleksi/hasil/"+strconv.FormatInt(id, 10)+"/pembekalan") {
+		return
+	}
 	now := s.now()
 	if _, err := s.sel().ExpireOverdue(r.Context(), actor(r), now, s.cfg.BaseURL); err != nil {
 		s.serveError(w, r, err)
@@ -599,6 +605,10 @@ func (s *Server) attendSeat(w http.ResponseWriter, r *http.Request) {
 
 // absentSeat records that a confirmed participant did not attend the briefing.
 func (s *Server) absentSeat(w http.ResponseWriter, r *http.Request) {
+	// Absent means the participant does not become a CGP: a confirmation page first.
+	if s.askConfirm(w, r, "selection.seats.absent_heading", "selection.seats.absent_hint", "/admin/seleksi/hasil/"+chi.URLParam(r, "run")+"/pembekalan") {
+		return
+	}
 	s.recordBriefing(w, r, s.sel().RecordAbsence, "selection.seats.absent_recorded")
 }
 

@@ -154,7 +154,7 @@ func init() {
 		}, Want: admin(200)},
 		routeCase{Method: "POST", Pattern: "/admin/seleksi/hasil/{run}/pembekalan/kedaluwarsa", Path: func(f *fixture) string {
 			return "/admin/seleksi/hasil/" + ids(selMatrixWorld(f, "view").Run) + "/pembekalan/kedaluwarsa"
-		}, Want: admin(303)},
+		}, Form: func(*fixture) url.Values { return confirmYes }, Want: admin(303)},
 		routeCase{Method: "POST", Pattern: "/admin/seleksi/hasil/{run}/pembekalan/{seat}/hadir", Path: func(f *fixture) string {
 			w, seat := publishedSeat(f, "attend", true)
 			return "/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan/" + ids(seat) + "/hadir"
@@ -162,7 +162,7 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/admin/seleksi/hasil/{run}/pembekalan/{seat}/absen", Path: func(f *fixture) string {
 			w, seat := publishedSeat(f, "absent", true)
 			return "/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan/" + ids(seat) + "/absen"
-		}, Want: admin(303)},
+		}, Form: func(*fixture) url.Values { return confirmYes }, Want: admin(303)},
 		routeCase{Method: "GET", Pattern: "/seleksi/hasil", Want: staff(200)},
 		// An unpublished run in Sumatera Selatan and Banten: Dinas sees nothing before publication.
 		routeCase{Method: "GET", Pattern: "/seleksi/hasil/{run}", Path: func(f *fixture) string {
@@ -170,7 +170,9 @@ func init() {
 		}, Want: with(staff(200), "dinas", 404)},
 		routeCase{Method: "POST", Pattern: "/seleksi/hasil/{run}/setujui", Path: func(f *fixture) string {
 			return "/seleksi/hasil/" + ids(selMatrixWorld(f, "view").Run) + "/setujui"
-		}, Form: func(*fixture) url.Values { return url.Values{"province": {"16"}, "comment": {"sesuai"}} }, Want: only(303, "bgp")},
+		}, Form: func(*fixture) url.Values {
+			return url.Values{"province": {"16"}, "comment": {"sesuai"}, "confirm": {"yes"}}
+		}, Want: only(303, "bgp")},
 		routeCase{Method: "GET", Pattern: "/asesor/penilaian", Want: only(200, "asesor")},
 		routeCase{Method: "GET", Pattern: "/asesor/penilaian/{sheet}", Path: func(f *fixture) string {
 			return "/asesor/penilaian/" + ids(matrixSheet(f, "score"))
@@ -354,8 +356,8 @@ func TestSelectionJourney(t *testing.T) {
 	if !strings.Contains(res.Body, `<span class="badge">Sumatera Selatan</span>`) || !strings.Contains(res.Body, "Setujui hasil provinsi (Sumatera Selatan)") {
 		t.Fatalf("sign-off should name the province, not its code:\n%s", res.Body)
 	}
-	mustStatus(t, "sign-off other province", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"36"}}), 403)
-	mustStatus(t, "sign-off", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}}), 303)
+	mustStatus(t, "sign-off other province", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"36"}, "confirm": {"yes"}}), 403)
+	mustStatus(t, "sign-off", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}, "confirm": {"yes"}}), 303)
 	// Not confirmed: 422 with the message, nothing published, nobody mailed.
 	res = admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"override": {"diketik"}})
 	mustStatus(t, "publish unconfirmed", res, 422)
@@ -374,7 +376,7 @@ func TestSelectionJourney(t *testing.T) {
 	// SECURITY.md 24: a double-submitted publication and sign-off change nothing more.
 	mails := selCount(t, a, `SELECT count(*) FROM mail_outbox`)
 	mustStatus(t, "publish again", admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"override": {"BGP Banten belum aktif"}, "confirm": {"yes"}}), 409)
-	mustStatus(t, "sign-off again", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}}), 409)
+	mustStatus(t, "sign-off again", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}, "confirm": {"yes"}}), 409)
 	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox`); n != mails || selCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'selection.run.publish'`) != 1 {
 		t.Fatalf("a second publication: %d mails (was %d)", n, mails)
 	}
@@ -504,7 +506,7 @@ func TestRegionalRolesCannotWriteSelection(t *testing.T) {
 		{"/admin/seleksi/lembar/" + ids(open) + "/pindah", url.Values{"assessor": {ids(w.Y)}}},
 		{"/admin/seleksi/" + ids(w.Cohort) + "/hasil", nil},
 		{"/admin/seleksi/hasil/" + ids(w.Run) + "/umumkan", url.Values{"override": {"paksa diumumkan"}, "confirm": {"yes"}}},
-		{"/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan/kedaluwarsa", nil},
+		{"/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan/kedaluwarsa", confirmYes},
 		{"/asesor/penilaian/" + ids(open), url.Values{"score": {"4", "4"}, "submit": {"true"}, "confirm": {"yes"}}},
 		// quotas are the cohort's kab/kota targets (recruitment feature)
 		{"/admin/angkatan/" + ids(w.Cohort) + "/sasaran", url.Values{"regency_code": {"16.01"}, "quota": {"999"}}},

@@ -94,6 +94,10 @@ func (s *Server) vervalDecide(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) vervalFinish(w http.ResponseWriter, r *http.Request) {
+	// Finishing verval decides the application's outcome and tells the applicant: confirmed first.
+	if s.askConfirm(w, r, "verval.finish", "verval.finish.confirm_hint", "/verval/"+chi.URLParam(r, "id")) {
+		return
+	}
 	_, err := s.applications.Finish(r.Context(), actor(r), principal(r).User.ID, idParam(r, "id"), s.now())
 	if errors.Is(err, application.ErrUndecided) {
 		s.renderReview(w, r, http.StatusConflict, func(p *apppage.ReviewProps) { p.Message = "verval.error.undecided" })

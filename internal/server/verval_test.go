@@ -79,13 +79,13 @@ func TestVervalAssignDecideAndApplicantSeesReasons(t *testing.T) {
 	}
 	decide := fmt.Sprintf("/verval/%d/dokumen/%d", ids[0], docID)
 	// Finishing before every document has a verdict is refused.
-	recWant(t, as1.PostForm(fmt.Sprintf("/verval/%d/selesai", ids[0]), nil), http.StatusConflict, "belum diputuskan")
+	recWant(t, as1.PostForm(fmt.Sprintf("/verval/%d/selesai", ids[0]), confirmYes), http.StatusConflict, "belum diputuskan")
 	// Invalid without a reason: refused.
 	recWant(t, as1.PostForm(decide, url.Values{"verdict": {"invalid"}}), http.StatusUnprocessableEntity, "Pilih alasan")
 	if res := as1.PostForm(decide, url.Values{"verdict": {"invalid"}, "reason": {"tidak_terbaca"}, "note": {"Foto KTP buram di bagian NIK."}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("decide %d\n%s", res.Status, res.Body)
 	}
-	if res := as1.PostForm(fmt.Sprintf("/verval/%d/selesai", ids[0]), nil); res.Status != http.StatusSeeOther {
+	if res := as1.PostForm(fmt.Sprintf("/verval/%d/selesai", ids[0]), confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("finish %d", res.Status)
 	}
 	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE id = $1 AND status = 'tidak_lolos_verval' AND correction_until IS NOT NULL`, ids[0]); n != 1 {
@@ -111,7 +111,7 @@ func TestVervalAssignDecideAndApplicantSeesReasons(t *testing.T) {
 	}
 	recWant(t, as1.Get(fmt.Sprintf("/verval/%d", ids[0])), 200, "Dokumen perbaikan")
 	as1.PostForm(decide, url.Values{"verdict": {"valid"}})
-	if res := as1.PostForm(fmt.Sprintf("/verval/%d/selesai", ids[0]), nil); res.Status != http.StatusSeeOther {
+	if res := as1.PostForm(fmt.Sprintf("/verval/%d/selesai", ids[0]), confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("finish again %d", res.Status)
 	}
 	recWant(t, c.Get(base+"/tinjau"), 200, "Lolos verval")
