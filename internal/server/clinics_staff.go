@@ -343,6 +343,7 @@ func (s *Server) clinicLetters(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/zip")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.zip"`)
+		w.Header().Set("Cache-Control", "private, no-store") // names and schools of the invited
 		_, _ = w.Write(b)
 		return
 	}
