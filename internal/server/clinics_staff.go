@@ -169,7 +169,7 @@ func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int
 		s.serverError(w, r, err)
 		return
 	}
-	b := s.base(r, "clinic.staff.heading")
+	b := s.baseHTMX(r, "clinic.staff.heading")
 	b.Title = c.Title
 	s.render(w, r, status, pages.Manage(b, pages.ManageProps{C: c, Regs: regs, Feedback: fb, Nominate: nom, Errs: errs, Now: s.now(), CancelError: cancelErr}))
 }
@@ -394,7 +394,7 @@ func (s *Server) renderCheckIn(w http.ResponseWriter, r *http.Request, status in
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, pages.CheckIn(s.base(r, "clinic.checkin.heading"), p))
+	s.render(w, r, status, pages.CheckIn(s.baseHTMX(r, "clinic.checkin.heading"), p))
 }
 
 type checkInForm struct {

@@ -63,5 +63,7 @@ func (s *Server) regionPage(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, wilayah.Regency(s.base(r, "region.title"), props))
+	b := s.base(r, "region.title")
+	b.Title = reg.Name + " · " + b.Title // "Kabupaten Ogan Komering Ulu · Wilayah", not the list's title
+	s.render(w, r, http.StatusOK, wilayah.Regency(b, props))
 }

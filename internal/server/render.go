@@ -75,6 +75,13 @@ func (s *Server) base(r *http.Request, titleKey string) layout.Base {
 	return b
 }
 
+// baseHTMX is base for a page that uses htmx (the school search, the live clinic counts).
+func (s *Server) baseHTMX(r *http.Request, titleKey string) layout.Base {
+	b := s.base(r, titleKey)
+	b.HTMX = true
+	return b
+}
+
 // flash stores a message key to show once on the next page.
 func (s *Server) flash(r *http.Request, key string) { s.sessions.Put(r.Context(), "flash", key) }
 

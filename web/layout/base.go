@@ -16,6 +16,8 @@ type Base struct {
 	Path string
 	// Dev shows development-only links (the mail outbox).
 	Dev bool
+	// HTMX loads htmx: only the pages that use it (data-hx-* attributes) set it.
+	HTMX bool
 }
 
 // User is the signed-in user as the layout shows it.
