@@ -126,3 +126,16 @@ func TestTitlesAreDistinct(t *testing.T) {
 		t.Errorf("region list %q, region %q", list, one)
 	}
 }
+
+// Every page names its icon, and the icon is served (no favicon 404 on every page).
+func TestFavicon(t *testing.T) {
+	a := apptest.Start(t)
+	res := a.Anonymous().Get("/")
+	m := regexp.MustCompile(`<link rel="icon" type="image/svg\+xml" href="([^"]+)"`).FindStringSubmatch(res.Body)
+	if m == nil {
+		t.Fatal("no icon link")
+	}
+	if icon := a.Anonymous().Get(m[1]); icon.Status != 200 || !strings.Contains(icon.Body, "<svg") {
+		t.Errorf("icon %s: %d", m[1], icon.Status)
+	}
+}
