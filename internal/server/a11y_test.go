@@ -139,3 +139,12 @@ func TestFavicon(t *testing.T) {
 		t.Errorf("icon %s: %d", m[1], icon.Status)
 	}
 }
+
+// The profile step shows the labels of coded answers, not the codes ("S-1", not "S1").
+func TestProfileStepShowsLabels(t *testing.T) {
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "label@guru.test", "10600001", "16.01", recProfileOpts{Education: "S1"})
+	base := recStart(t, c, tc.ID)
+	recWant(t, c.Get(base+"/profil"), 200, "<dd>S-1</dd>", "<dd>PNS</dd>")
+}
