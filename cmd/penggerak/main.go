@@ -79,7 +79,7 @@ func run(cmd string, logger *slog.Logger) error {
 			return err
 		}
 		logger.Info("demo data loaded")
-		fmt.Fprintf(os.Stderr, "\nPenggerak will be at %s\nDemo logins (password %q):\n", cfg.BaseURL, demo.Password)
+		fmt.Fprintf(os.Stderr, "\nPenggerak will be at %s\nDemo logins (password %q):\n", listenURL(cfg.Addr), demo.Password)
 		for _, l := range demo.Logins {
 			fmt.Fprintf(os.Stderr, "  %-34s %s\n", l.Email, l.Name)
 		}
@@ -165,7 +165,34 @@ func serve(ctx context.Context, cfg config.Config, db *pgxpool.Pool, logger *slo
 		return err
 	}
 	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "env", cfg.Env)
+	fmt.Fprintf(os.Stderr, "Penggerak is listening at %s\n", listenURL(ln.Addr().String()))
+	if cfg.MetricsAddr != "" && cfg.MetricsAddr != "off" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("METRICS_ADDR: %w", err)
+		}
+		logger.Info("metrics listening", "addr", mln.Addr().String())
+		go func() {
+			if err := serveHTTP(ctx, mln, srv.MetricsHandler(), cfg.ShutdownTimeout, logger); err != nil {
+				logger.Warn("metrics server", "error", err.Error())
+			}
+		}()
+	}
 	return serveHTTP(ctx, ln, srv, cfg.ShutdownTimeout, logger)
+}
+
+// listenURL is the address a person opens in a browser for a listen address: an empty or
+// wildcard host ("", 0.0.0.0, ::) is this machine, localhost.
+func listenURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // serveHTTP serves h on ln until ctx is cancelled (SIGTERM or SIGINT), then shuts down

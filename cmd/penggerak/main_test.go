@@ -142,3 +142,19 @@ func TestShutdownTimeoutCutsStuckRequests(t *testing.T) {
 		t.Errorf("the stuck request got an answer: %+v", r)
 	}
 }
+
+// `make run` says where the server really listens: ADDR, not BASE_URL's default.
+func TestListenURL(t *testing.T) {
+	for in, want := range map[string]string{
+		":8080":           "http://localhost:8080",
+		"0.0.0.0:9000":    "http://localhost:9000",
+		"[::]:9000":       "http://localhost:9000",
+		"127.0.0.1:18080": "http://127.0.0.1:18080",
+		"[::1]:8081":      "http://[::1]:8081",
+		"app.local:80":    "http://app.local:80",
+	} {
+		if got := listenURL(in); got != want {
+			t.Errorf("listenURL(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -199,6 +199,11 @@ func (c *Client) Do(req *http.Request) Response {
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
+	if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") && strings.Contains(string(b), "<html") {
+		for _, p := range PageProblems(string(b)) {
+			c.T.Errorf("%s %s: page problem: %s", req.Method, req.URL.Path, p)
+		}
+	}
 	return Response{Status: res.StatusCode, Body: string(b), Header: res.Header, Location: res.Header.Get("Location")}
 }
 

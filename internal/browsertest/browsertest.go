@@ -33,8 +33,15 @@ type Browser struct {
 type Option func(*settings)
 
 type settings struct {
-	phone bool
-	noJS  bool
+	phone         bool
+	noJS          bool
+	width, height int64
+}
+
+// Size sets the window's viewport to width × height CSS pixels (a desktop screen, or a 320 px
+// phone held upright).
+func Size(width, height int64) Option {
+	return func(s *settings) { s.width, s.height = width, height }
 }
 
 // Phone emulates a 390 × 844 phone screen with touch.
@@ -93,6 +100,9 @@ func New(t testing.TB, opts ...Option) *Browser {
 	var setup []chromedp.Action[chromedp.Void]
 	if st.phone {
 		setup = append(setup, chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	}
+	if st.width > 0 {
+		setup = append(setup, chromedp.EmulateViewport(st.width, st.height))
 	}
 	if st.noJS {
 		setup = append(setup, func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {

@@ -18,6 +18,9 @@ type Config struct {
 	Env string
 	// Addr is the listen address, e.g. ":8080".
 	Addr string
+	// MetricsAddr is the separate listen address of /metrics (Prometheus), loopback by
+	// default so the metrics never reach the public address; "off" serves none.
+	MetricsAddr string
 	// BaseURL is the public address used in emails and QR codes, without a trailing slash.
 	BaseURL string
 	// DatabaseURL is a PostgreSQL connection string.
@@ -76,6 +79,7 @@ func FromEnv() (Config, error) {
 	c := Config{
 		Env:         get("APP_ENV", "development"),
 		Addr:        get("ADDR", ":8080"),
+		MetricsAddr: get("METRICS_ADDR", "127.0.0.1:9090"),
 		BaseURL:     strings.TrimRight(get("BASE_URL", "http://localhost:8080"), "/"),
 		DatabaseURL: get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/penggerak?sslmode=disable"),
 		SMTPURL:     os.Getenv("SMTP_URL"),

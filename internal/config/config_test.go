@@ -8,14 +8,14 @@ import (
 
 func TestFromEnvDefaults(t *testing.T) {
 	for _, k := range []string{"APP_ENV", "ADDR", "BASE_URL", "DATABASE_URL", "SMTP_URL", "UPLOAD_DIR", "SESSION_SECURE", "SECRET_KEY", "TRUST_PROXY",
-		"REQUEST_TIMEOUT", "DATABASE_MAX_CONNS", "DATABASE_ACQUIRE_TIMEOUT", "LOGIN_FAILURES_PER_ADDRESS", "LINK_REQUESTS_PER_ADDRESS"} {
+		"REQUEST_TIMEOUT", "DATABASE_MAX_CONNS", "DATABASE_ACQUIRE_TIMEOUT", "LOGIN_FAILURES_PER_ADDRESS", "LINK_REQUESTS_PER_ADDRESS", "METRICS_ADDR"} {
 		t.Setenv(k, "")
 	}
 	c, err := FromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || !c.Dev() || c.SessionSecure || c.BaseURL != "http://localhost:8080" || c.TrustProxy {
+	if c.Addr != ":8080" || !c.Dev() || c.SessionSecure || c.BaseURL != "http://localhost:8080" || c.TrustProxy || c.MetricsAddr != "127.0.0.1:9090" {
 		t.Errorf("defaults = %+v", c)
 	}
 	if c.RequestTimeout != 15*time.Second || c.DatabaseMaxConns != 20 || c.DatabaseAcquireTimeout != 10*time.Second {

@@ -109,7 +109,6 @@ func init() {
 	addRoutes(
 		routeCase{Method: "GET", Pattern: "/healthz", Want: everyone(200)},
 		routeCase{Method: "GET", Pattern: "/readyz", Want: everyone(200)},
-		routeCase{Method: "GET", Pattern: "/metrics", Want: everyone(200)},
 		routeCase{Method: "GET", Pattern: "/static/*", Path: func(*fixture) string { return "/static/app.css" }, Want: everyone(200)},
 		routeCase{Method: "GET", Pattern: "/", Want: everyone(200)},
 		routeCase{Method: "GET", Pattern: "/tentang-data", Want: everyone(200)},

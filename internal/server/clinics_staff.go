@@ -169,7 +169,7 @@ func (s *Server) renderManage(w http.ResponseWriter, r *http.Request, status int
 		s.serveError(w, r, err)
 		return
 	}
-	b := s.base(r, "clinic.staff.heading")
+	b := s.baseHTMX(r, "clinic.staff.heading")
 	b.Title = c.Title
 	s.render(w, r, status, pages.Manage(b, pages.ManageProps{C: c, Regs: regs, Feedback: fb, Nominate: nom, Errs: errs, Now: s.now(), CancelError: cancelErr}))
 }
@@ -383,6 +383,7 @@ func (s *Server) clinicLetters(w http.ResponseWriter, r *http.Request) {
 		}
 		w.Header().Set("Content-Type", "application/zip")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.zip"`)
+		w.Header().Set("Cache-Control", "private, no-store") // names and schools of the invited
 		_, _ = w.Write(b)
 		return
 	}
@@ -433,7 +434,7 @@ func (s *Server) renderCheckIn(w http.ResponseWriter, r *http.Request, status in
 		s.serveError(w, r, err)
 		return
 	}
-	s.render(w, r, status, pages.CheckIn(s.base(r, "clinic.checkin.heading"), p))
+	s.render(w, r, status, pages.CheckIn(s.baseHTMX(r, "clinic.checkin.heading"), p))
 }
 
 type checkInForm struct {

@@ -165,7 +165,23 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 }
 
 func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, key string) {
-	b := s.base(r, "error.title")
+	// Each error page has its own title (403 and 404 used to share "Terjadi kesalahan").
+	titleKey := "error.title"
+	switch status {
+	case http.StatusForbidden:
+		titleKey = "error.title.403"
+	case http.StatusNotFound:
+		titleKey = "error.title.404"
+	case http.StatusMethodNotAllowed, http.StatusBadRequest:
+		titleKey = "error.title.400"
+	case http.StatusRequestEntityTooLarge:
+		titleKey = "error.title.413"
+	case http.StatusConflict:
+		titleKey = "error.title.409"
+	case http.StatusServiceUnavailable:
+		titleKey = "error.title.503"
+	}
+	b := s.base(r, titleKey)
 	s.render(w, r, status, public.ErrorPage(b, status, key))
 }
 

@@ -74,6 +74,11 @@ func (s *Server) dashboardProps(ctx context.Context, p *account.Principal) (dash
 			if err != nil {
 				return props, err
 			}
+			if !complete && p.HasAny(account.RoleAdmin, account.RoleBGP, account.RoleDinas) {
+				// A staff account is not asked to complete a teacher's profile: the teacher's
+				// section (and the cards features add to it) is left out until it has one.
+				continue
+			}
 			sec.Cards = append(sec.Cards, dashboard.GuruCard(dashboard.GuruStatus{
 				EmailVerified: p.User.EmailVerifiedAt != nil, ProfileComplete: complete}))
 		case account.RoleAsesor, account.RolePengajarPraktik, account.RoleFasilitator:

@@ -68,7 +68,7 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
 	if props.School != nil && props.Input.Jenjang == "" {
 		props.Input.Jenjang = props.School.Jenjang // a suggestion; the teacher can change it
 	}
-	s.render(w, r, http.StatusOK, profilepage.Page(s.base(r, "profile.title"), props))
+	s.render(w, r, http.StatusOK, profilepage.Page(s.baseHTMX(r, "profile.title"), props))
 }
 
 // saveProfile validates and stores the profile; op=cari only searches schools (everything
@@ -120,7 +120,7 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
-	s.render(w, r, status, profilepage.Page(s.base(r, "profile.title"), props))
+	s.render(w, r, status, profilepage.Page(s.baseHTMX(r, "profile.title"), props))
 }
 
 // schoolSearch finds schools by name or NPSN, optionally within one kabupaten/kota (kabkota)

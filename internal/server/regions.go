@@ -53,6 +53,8 @@ func (s *Server) regionPage(w http.ResponseWriter, r *http.Request) error {
 	if props.Schools, err = s.schools().List(ctx, filter); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, wilayah.Regency(s.base(r, "region.title"), props))
+	b := s.base(r, "region.title")
+	b.Title = reg.Name + " · " + b.Title // "Kabupaten Ogan Komering Ulu · Wilayah", not the list's title
+	s.render(w, r, http.StatusOK, wilayah.Regency(b, props))
 	return nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -27,9 +28,30 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, c te
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Cache-Control", cacheControl(r, status))
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
+}
+
+type publicPageKey struct{}
+
+// publicPage marks the routes of pages that hold nothing personal for a signed-out visitor
+// (home, the data notice, the clinic list, the sign-in form, …).
+func publicPage(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), publicPageKey{}, true)))
+	})
+}
+
+// cacheControl is "no-cache" for a public page shown to a signed-out visitor (the browser may
+// keep it for the Back button and revalidates it before reuse; scs adds Vary: Cookie), and
+// "no-store" for everything else: pages of a signed-in user, error pages and form re-renders.
+func cacheControl(r *http.Request, status int) string {
+	if pub, _ := r.Context().Value(publicPageKey{}).(bool); pub && status == http.StatusOK &&
+		principal(r) == nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		return "no-cache"
+	}
+	return "no-store"
 }
 
 // base builds the layout data of a page whose title has the message key titleKey. It takes the
@@ -53,6 +75,13 @@ func (s *Server) base(r *http.Request, titleKey string) layout.Base {
 	if p := principal(r); p != nil {
 		b.User = &layout.User{Name: p.User.Name, Roles: p.RoleNames()}
 	}
+	return b
+}
+
+// baseHTMX is base for a page that uses htmx (the school search, the live clinic counts).
+func (s *Server) baseHTMX(r *http.Request, titleKey string) layout.Base {
+	b := s.base(r, titleKey)
+	b.HTMX = true
 	return b
 }
 

@@ -5,8 +5,6 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"penggerak/internal/account"
 	"penggerak/web"
@@ -21,15 +19,16 @@ var (
 // routes declares every route and who may use it. Deny by default: a route outside the public
 // group sits behind requireSignIn or requireRole. The authorization matrix test
 // (authz_test.go) walks this router and fails on a route without an entry.
-func (s *Server) routes(reg *prometheus.Registry) chi.Router {
+func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	if s.cfg.TrustProxy {
 		r.Use(middleware.RealIP) // behind a proxy: the client's address for rate limits and audit
 	}
-	r.Use(middleware.RequestID, s.logRequests, s.recoverPanics,
+	// GetHead answers HEAD on every GET route (the GET handler runs; net/http drops the body).
+	r.Use(middleware.GetHead, middleware.RequestID, s.logRequests, s.recoverPanics,
 		s.limitInFlight, s.deadline, s.securityHeaders, Compress(), limitBody)
 	withSession := func(h http.HandlerFunc) http.HandlerFunc {
-		return s.sessions.LoadAndSave(s.loadPrincipal(h)).ServeHTTP
+		return s.loadAndSave(s.loadPrincipal(h)).ServeHTTP
 	}
 	r.NotFound(withSession(s.notFound))
 	mux := r
@@ -52,12 +51,12 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 	// Operations.
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
-	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	// /metrics is not on the public address: see MetricsHandler (METRICS_ADDR).
 	r.Method(http.MethodGet, "/static/*", web.StaticHandler())
 
 	// Everything below runs with the session and the signed-in user loaded.
 	r.Group(func(r chi.Router) {
-		r.Use(s.sessions.LoadAndSave, s.loadPrincipal, s.cleanInput)
+		r.Use(s.loadAndSave, s.loadPrincipal, s.cleanInput)
 		s.appRoutes(r)
 	})
 	return r
@@ -67,15 +66,15 @@ func (s *Server) routes(reg *prometheus.Registry) chi.Router {
 func (s *Server) appRoutes(r chi.Router) {
 	// Public.
 	r.Group(func(r chi.Router) {
-		r.Get("/", s.home)
-		r.Get("/tentang-data", s.dataNotice)
+		r.With(publicPage).Get("/", s.home)
+		r.With(publicPage).Get("/tentang-data", s.dataNotice)
 		r.Post("/bahasa", s.setLanguage)
-		r.Get("/masuk", s.signInPage)
+		r.With(publicPage).Get("/masuk", s.signInPage)
 		r.Post("/masuk", s.signIn)
 		// accounts: public routes
 		// clinics: public routes
-		r.Get("/klinik", s.clinicList)
-		r.Get("/klinik/{id}", s.clinicPage)
+		r.With(publicPage).Get("/klinik", s.clinicList)
+		r.With(publicPage).Get("/klinik/{id}", s.clinicPage)
 		r.Get("/tiket/{token}", s.ticketPage)
 		r.Get("/tiket/{token}/pdf", s.ticketPDF)
 		r.Get("/tiket/{token}/sertifikat", s.ticketCertificate)
@@ -84,13 +83,13 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/sertifikat", s.certificateVerify)
 		// integrity (issue 11): a fresh emailed link to manage a registration without an account
 		r.Post("/tiket/{token}/tautan", s.ticketLink)
-		r.Get("/daftar", s.signUpPage)
+		r.With(publicPage).Get("/daftar", s.signUpPage)
 		r.Post("/daftar", s.signUp)
-		r.Get("/verifikasi/kirim-ulang", s.resendVerificationPage)
+		r.With(publicPage).Get("/verifikasi/kirim-ulang", s.resendVerificationPage)
 		r.Post("/verifikasi/kirim-ulang", s.resendVerification)
 		r.Get("/verifikasi/{token}", s.verifyEmailPage)
 		r.Post("/verifikasi/{token}", s.verifyEmail)
-		r.Get("/lupa-sandi", s.forgotPasswordPage)
+		r.With(publicPage).Get("/lupa-sandi", s.forgotPasswordPage)
 		r.Post("/lupa-sandi", s.forgotPassword)
 		r.Get("/atur-ulang-sandi/{token}", s.resetPasswordPage)
 		r.Post("/atur-ulang-sandi/{token}", s.resetPassword)

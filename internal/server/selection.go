@@ -16,6 +16,8 @@ import (
 	"penggerak/internal/audit"
 	"penggerak/internal/selection"
 	"penggerak/internal/storage"
+	"penggerak/web/i18n"
+	"penggerak/web/layout"
 	"penggerak/web/pages/dashboard"
 	selectionpage "penggerak/web/pages/selection"
 )
@@ -105,7 +107,7 @@ func (s *Server) rubricPage(w http.ResponseWriter, r *http.Request) {
 			Threshold: strconv.FormatFloat(sr.Rubric.Threshold, 'f', -1, 64), AvoidSameRegency: sr.AvoidSameRegency,
 			Criteria: selection.CriteriaText(sr.Rubric.Criteria)}
 	}
-	s.render(w, r, http.StatusOK, selectionpage.RubricPage(s.base(r, "selection.rubric.title"), p))
+	s.render(w, r, http.StatusOK, selectionpage.RubricPage(s.rubricBase(r, c, st), p))
 }
 
 // saveRubric stores a rubric (national admin only).
@@ -126,7 +128,7 @@ func (s *Server) saveRubric(w http.ResponseWriter, r *http.Request) {
 	}
 	rub, errs := f.Parse()
 	if len(errs) > 0 {
-		s.render(w, r, http.StatusUnprocessableEntity, selectionpage.RubricPage(s.base(r, "selection.rubric.title"),
+		s.render(w, r, http.StatusUnprocessableEntity, selectionpage.RubricPage(s.rubricBase(r, c, st),
 			selectionpage.RubricProps{Cohort: c, Stage: st, Form: f, Errors: errs}))
 		return
 	}
@@ -799,4 +801,12 @@ func (s *Server) addSelectionCards(r *http.Request, props *dashboard.Props) erro
 		}
 	}
 	return nil
+}
+
+// rubricBase titles a rubric page by its stage and cohort ("Rubrik: Tahap 1 — CV dan esai ·
+// Angkatan 11"), so the three rubric pages of a cohort are told apart in tabs and history.
+func (s *Server) rubricBase(r *http.Request, c selection.CohortRow, st selection.Stage) layout.Base {
+	b := s.base(r, "selection.rubric.title")
+	b.Title += ": " + i18n.T(r.Context(), "selection.stage."+string(st)) + " · " + c.Name
+	return b
 }

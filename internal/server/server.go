@@ -14,6 +14,7 @@ import (
 	"github.com/go-playground/form/v4"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"penggerak/internal/account"
 	"penggerak/internal/application"
@@ -63,8 +64,27 @@ type Server struct {
 	cohorts      *cohort.Store
 	applications *application.Store
 
-	router  chi.Router
-	handler http.Handler
+	router         chi.Router
+	handler        http.Handler
+	metricsHandler http.Handler
+}
+
+// MetricsHandler serves the Prometheus metrics (GET and HEAD /metrics, 404 elsewhere). It is
+// served on its own listen address (METRICS_ADDR, loopback by default), never on the public one.
+func (s *Server) MetricsHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/metrics" {
+			http.NotFound(w, r)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		s.metricsHandler.ServeHTTP(w, r)
+	})
 }
 
 // New builds the server and its routes.
@@ -111,15 +131,70 @@ func New(cfg config.Config, d Deps) *Server {
 	s.sessions.Cookie.HttpOnly = true
 	s.sessions.Cookie.SameSite = http.SameSiteLaxMode
 	s.sessions.Cookie.Secure = cfg.SessionSecure
-	s.sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { s.serveError(w, r, err) }
+	s.sessions.ErrorFunc = s.sessionError
 	cop := http.NewCrossOriginProtection()
-	cop.SetDenyHandler(s.sessions.LoadAndSave(s.loadPrincipal(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	cop.SetDenyHandler(s.loadAndSave(s.loadPrincipal(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.clientError(w, r, http.StatusForbidden, "error.cross_origin")
 	}))))
-	s.router = s.routes(d.Registry)
+	s.router = s.routes()
+	s.metricsHandler = promhttp.HandlerFor(d.Registry, promhttp.HandlerOpts{})
 	s.handler = s.securityHeaders(cop.Handler(s.router))
 	return s
 }
+
+// loadAndSave is scs's LoadAndSave behind a writer that a failed session save can seal: scs
+// saves the session when the handler first writes (a redirect, say), and when that save fails
+// its ErrorFunc writes the error page; the handler's own status and body that follow are then
+// dropped instead of producing a second response ("superfluous WriteHeader").
+func (s *Server) loadAndSave(next http.Handler) http.Handler {
+	h := s.sessions.LoadAndSave(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&sealWriter{ResponseWriter: w}, r)
+	})
+}
+
+// sessionError is scs's ErrorFunc: the error page once, then nothing more.
+func (s *Server) sessionError(w http.ResponseWriter, r *http.Request, err error) {
+	sw, _ := w.(*sealWriter)
+	if sw != nil && sw.wroteHeader {
+		// The response is already on its way (the save ran at the first Write after an
+		// explicit WriteHeader): log it; a second status cannot be sent.
+		s.log.ErrorContext(r.Context(), "session save failed after the response started", "error", err.Error())
+		sw.sealed = true
+		return
+	}
+	for _, h := range []string{"Location", "Content-Disposition", "Content-Length", "Content-Encoding"} {
+		w.Header().Del(h)
+	}
+	s.serveError(w, r, err)
+	if sw != nil {
+		sw.sealed = true
+	}
+}
+
+type sealWriter struct {
+	http.ResponseWriter
+	wroteHeader bool
+	sealed      bool
+}
+
+func (w *sealWriter) WriteHeader(code int) {
+	if w.sealed || w.wroteHeader {
+		return
+	}
+	w.wroteHeader = true
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *sealWriter) Write(b []byte) (int, error) {
+	if w.sealed {
+		return len(b), nil
+	}
+	w.wroteHeader = true
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *sealWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // ServeHTTP serves a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -21,6 +21,8 @@ type Base struct {
 	Path string
 	// Dev shows development-only links (the mail outbox).
 	Dev bool
+	// HTMX loads htmx: only the pages that use it (data-hx-* attributes) set it.
+	HTMX bool
 	// HTMXTimeout is how long htmx waits for an answer before it gives up and the page says
 	// "not saved" (a little longer than the server's own request deadline).
 	HTMXTimeout time.Duration

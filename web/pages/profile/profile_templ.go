@@ -300,7 +300,7 @@ func Page(b layout.Base, p Props) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "\" autocomplete=\"off\" maxlength=\"100\" aria-describedby=\"q-hint\" hx-get=\"/profil/sekolah\" hx-trigger=\"input changed delay:300ms, search\" hx-target=\"#school-results\" hx-swap=\"innerHTML\"> <button type=\"submit\" name=\"op\" value=\"cari\" class=\"secondary\" id=\"school-search-button\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "\" autocomplete=\"off\" maxlength=\"100\" aria-describedby=\"q-hint\" data-hx-get=\"/profil/sekolah\" data-hx-trigger=\"input changed delay:300ms, search\" data-hx-target=\"#school-results\" data-hx-swap=\"innerHTML\"> <button type=\"submit\" name=\"op\" value=\"cari\" class=\"secondary\" id=\"school-search-button\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
