@@ -6,12 +6,10 @@ package components
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
 
-	"penggerak/web/i18n"
-)
+import "penggerak/web/i18n"
 
 // Confirm is the confirmation an irreversible action needs, working without JavaScript: a
 // checkbox named "confirm" (value "yes") that the server checks (see server.confirmed); the form

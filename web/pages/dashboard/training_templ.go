@@ -6,12 +6,10 @@ package dashboard
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import (
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
 
-	"penggerak/web/i18n"
-)
+import "penggerak/web/i18n"
 
 // TrainingCard links a user to their training page (issue 10): lead and link are message keys.
 func TrainingCard(lead, href string) templ.Component {
