@@ -184,7 +184,8 @@ func (c *txChecker) staticCallee(info *types.Info, call *ast.CallExpr) *types.Fu
 }
 
 // boundReceiver reports whether the call is made on a store bound to a transaction: the
-// receiver is X.WithTx(...) itself or a local variable assigned from one.
+// receiver is X.WithTx(...) itself, a store constructed on the transaction (NewStore(tx)), or a
+// local variable assigned from X.WithTx(...).
 func boundReceiver(info *types.Info, call *ast.CallExpr, bound map[types.Object]bool) bool {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
@@ -197,6 +198,11 @@ func boundReceiver(info *types.Info, call *ast.CallExpr, bound map[types.Object]
 	case *ast.CallExpr:
 		if s, ok := ast.Unparen(x.Fun).(*ast.SelectorExpr); ok && s.Sel.Name == "WithTx" {
 			return true
+		}
+		for _, arg := range x.Args { // a store made on the transaction: NewStore(tx)
+			if t := info.TypeOf(arg); t != nil && types.TypeString(t, nil) == "github.com/jackc/pgx/v5.Tx" {
+				return true
+			}
 		}
 	case *ast.Ident:
 		return bound[info.Uses[x]]

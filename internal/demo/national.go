@@ -301,7 +301,7 @@ func SeedNational(ctx context.Context, db *pgxpool.Pool, o NationalOptions) (Nat
 		fmt.Fprintln(o.Out)
 	}
 	for _, t := range []string{"users", "applications", "application_cv_entries", "application_documents", "score_sheets", "clinics", "clinic_registrations", "role_grants", "clinic_sessions", "verval_decisions"} {
-		if _, err := tx.Exec(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%[1]s', 'id'), (SELECT max(id) FROM %[1]s))`, t)); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT setval(pg_get_serial_sequence($1, 'id'), (SELECT max(id) FROM `+pgx.Identifier{t}.Sanitize()+`))`, t); err != nil {
 			return rep, fmt.Errorf("sequence %s: %w", t, err)
 		}
 	}
@@ -389,15 +389,15 @@ func deferChecks(ctx context.Context, tx pgx.Tx, table string) (func() error, er
 func rawCopy(ctx context.Context, tx pgx.Tx, table string, cols []string, where string) (time.Duration, error) {
 	var buf bytes.Buffer
 	list := strings.Join(cols, ", ")
-	if _, err := tx.Conn().PgConn().CopyTo(ctx, &buf, fmt.Sprintf(`COPY (SELECT %s FROM %s WHERE %s) TO STDOUT`, list, table, where)); err != nil {
+	if _, err := tx.Conn().PgConn().CopyTo(ctx, &buf, `COPY (SELECT `+list+` FROM `+pgx.Identifier{table}.Sanitize()+` WHERE `+where+`) TO STDOUT`); err != nil {
 		return 0, err
 	}
 	scratch := "seed_raw_" + table
-	if _, err := tx.Exec(ctx, fmt.Sprintf(`CREATE TABLE %s (LIKE %s INCLUDING ALL)`, scratch, table)); err != nil {
+	if _, err := tx.Exec(ctx, `CREATE TABLE `+pgx.Identifier{scratch}.Sanitize()+` (LIKE `+pgx.Identifier{table}.Sanitize()+` INCLUDING ALL)`); err != nil {
 		return 0, err
 	}
 	t0 := time.Now()
-	if _, err := tx.Conn().PgConn().CopyFrom(ctx, &buf, fmt.Sprintf(`COPY %s (%s) FROM STDIN`, scratch, list)); err != nil {
+	if _, err := tx.Conn().PgConn().CopyFrom(ctx, &buf, `COPY `+pgx.Identifier{scratch}.Sanitize()+` (`+list+`) FROM STDIN`); err != nil {
 		return 0, err
 	}
 	took := time.Since(t0)

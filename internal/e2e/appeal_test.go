@@ -99,6 +99,7 @@ func TestAppealJourneyOnPhone(t *testing.T) {
 	b.Visit(a.URL + "/asesor/penilaian/" + strconv.FormatInt(sheet, 10))
 	b.Click("#score-1-4")
 	b.Fill("#score-2", "4")
+	b.Click(`#confirm-sheet`) // "Kirim nilai" locks the sheet: it needs the ticked confirmation
 	b.Click(`button[name=submit][value=true]`)
 	b.MustSee("Nilai terkirim dan terkunci")
 	signOut()

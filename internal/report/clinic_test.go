@@ -3,6 +3,7 @@ package report_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"penggerak/internal/clinic"
@@ -45,6 +46,11 @@ func TestClinicReport(t *testing.T) {
 	}
 	exec(`INSERT INTO clinic_invitations (clinic_id, npsn, school_name) VALUES ($1, '10600001', 'Sekolah OKU')`, oku)
 	reg := func(c int64, n int, npsn, status string) int64 {
+		regency := "16.01"
+		if strings.HasPrefix(npsn, "2") {
+			regency = "36.73"
+		}
+		exec(`INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES ($1, 'Sekolah ' || $1, 'SD', 'negeri', $2) ON CONFLICT (npsn) DO NOTHING`, npsn, regency)
 		return one(`INSERT INTO clinic_registrations (clinic_id, name, email, npsn, status, code, cert_code) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			c, fmt.Sprintf("Guru %d", n), fmt.Sprintf("g%d-%d@x.test", c, n), npsn, status, fmt.Sprintf("C%d-%d", c, n), fmt.Sprintf("Z%d-%d", c, n))
 	}

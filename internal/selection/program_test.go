@@ -14,7 +14,7 @@ import (
 // dates are refused with the dates named, and nothing is stored.
 func TestStageDatesEnforced(t *testing.T) {
 	w := newWorld(t)
-	now := time.Now()
+	now := time.Now().In(time.FixedZone("WIB", 7*3600)) // stage dates are days in WIB
 	day := func(d int) string { return now.AddDate(0, 0, d).Format("2006-01-02") }
 	// Tahap 1 scoring window in the future: a sheet cannot be saved or submitted today.
 	w.f.DB.Exec(ctx, `UPDATE cohorts SET administrasi_starts_on = $2, administrasi_ends_on = $3 WHERE id = $1`, w.cohort, day(2), day(10))
@@ -77,7 +77,7 @@ func TestPembekalanDatesAndConfirmDays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Now()
+	now := time.Now().In(time.FixedZone("WIB", 7*3600)) // stage dates are days in WIB
 	if err := w.s.Publish(ctx, w.admin, id, "uji tanpa tanda tangan", now.Add(time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}

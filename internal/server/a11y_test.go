@@ -57,7 +57,7 @@ func TestVervalFieldsHaveTheirOwnIDs(t *testing.T) {
 		t.Fatalf("upload: %d", res.Status)
 	}
 	recFill(t, c, base, tc)
-	if res := c.PostForm(base+"/kirim", nil); res.Status != http.StatusSeeOther {
+	if res := c.PostForm(base+"/kirim", confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("submit: %d", res.Status)
 	}
 	as := a.User("asesor.id@x.test", account.RoleAsesor, account.Scope{ProvinceCode: "16"})

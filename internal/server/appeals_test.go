@@ -219,7 +219,7 @@ func TestAppealThroughPages(t *testing.T) {
 		t.Fatal("the re-score did not go to the only new assessor")
 	}
 	mustStatus(t, "correct before the re-score", ad.PostForm("/admin/seleksi/sanggah/"+ids(id)+"/koreksi", nil), 409)
-	mustStatus(t, "re-score", a.SignIn("baru@uji.id").PostForm("/asesor/penilaian/"+ids(sheet), url.Values{"score[0]": {"4"}, "score[1]": {"4"}, "submit": {"true"}}), 303)
+	mustStatus(t, "re-score", a.SignIn("baru@uji.id").PostForm("/asesor/penilaian/"+ids(sheet), url.Values{"score[0]": {"4"}, "score[1]": {"4"}, "submit": {"true"}, "confirm": {"yes"}}), 303)
 	res = ad.PostForm("/admin/seleksi/sanggah/"+ids(id)+"/koreksi", nil)
 	mustStatus(t, "correct", res, 303)
 	var corr int64

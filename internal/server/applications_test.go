@@ -620,7 +620,7 @@ func TestSubmitNeedsCV(t *testing.T) {
 	}
 	const reason = "Daftar riwayat hidup belum diisi"
 	recWant(t, c.Get(base+"/tinjau"), 200, reason)
-	recWant(t, c.PostForm(base+"/kirim", nil), http.StatusUnprocessableEntity, reason)
+	recWant(t, c.PostForm(base+"/kirim", confirmYes), http.StatusUnprocessableEntity, reason)
 	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE submitted_at IS NOT NULL`); n != 0 {
 		t.Errorf("%d applications submitted without a CV", n)
 	}

@@ -264,7 +264,15 @@ func TestTicketCancelNeedsConfirmation(t *testing.T) {
 		}
 		return s
 	}
-	teacher := a.Anonymous() // the ticket link is the capability
+	// Cancelling needs the signed-in owner of the registration (the ticket link alone is not enough).
+	owner := a.User("rina@x.test", account.RoleGuru, account.Scope{})
+	if _, err := a.DB.Exec(context.Background(), `UPDATE clinic_registrations SET user_id = $1 WHERE id = $2`, owner.ID, reg.ID); err != nil {
+		t.Fatal(err)
+	}
+	if res := a.Anonymous().PostForm(ticket+"/batal", url.Values{"confirm": {"yes"}}); res.Status != http.StatusForbidden {
+		t.Errorf("cancel by whoever holds the link: %d, want 403", res.Status)
+	}
+	teacher := a.SignIn("rina@x.test")
 	mustContain(t, "ticket", teacher.Get(ticket).Body, `name="confirm"`, `action="`+ticket+`/batal#cancel-ticket"`, `<h2 id="cancel-ticket">`)
 	res := teacher.PostForm(ticket+"/batal", nil)
 	if res.Status != http.StatusUnprocessableEntity {

@@ -38,7 +38,7 @@ func TestSurgeSmallPoolNoDeadlock(t *testing.T) {
 			recFill(t, c, base, tc)
 		}
 		if i%3 == 2 { // those who withdraw had submitted
-			if res := c.PostForm(base+"/kirim", nil); res.Status != http.StatusSeeOther {
+			if res := c.PostForm(base+"/kirim", confirmYes); res.Status != http.StatusSeeOther {
 				t.Fatalf("submit before withdrawing: %d", res.Status)
 			}
 		}
@@ -149,8 +149,9 @@ func TestSurgeSmallPoolNoDeadlock(t *testing.T) {
 	}
 }
 
+// post sends an irreversible action with its ticked confirmation.
 func post(c *apptest.Client, path string) int {
-	req, _ := http.NewRequest(http.MethodPost, c.Base+path, strings.NewReader(""))
+	req, _ := http.NewRequest(http.MethodPost, c.Base+path, strings.NewReader(confirmYes.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	res, err := c.HTTP.Do(req)

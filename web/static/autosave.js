@@ -60,7 +60,7 @@
     if (text === undefined && status.dataset.state === name) return; // nothing new to announce
     status.dataset.state = name;
     status.textContent = text !== undefined ? text : status.getAttribute("data-state-" + name) || "";
-    status.classList.toggle("bad", name === "offline" || name === "failed");
+    status.classList.toggle("bad", name === "offline" || name === "failed" || name === "timeout");
   }
 
   // send posts every field with an unsent local draft. A failure keeps the drafts; the next
@@ -85,10 +85,13 @@
       body.append(f.name, f.value);
       sent[f.name] = f.value;
     });
-    // No answer within 15 s counts as a dropped connection: the page says the draft is not
-    // saved on the server (it stays on this device) and tries again shortly.
+    // No answer within the page's timeout (a little longer than the server's own deadline):
+    // the page says the draft is not saved on the server (it stays on this device) and tries
+    // again shortly.
     var ctrl = window.AbortController ? new AbortController() : null;
-    var deadline = ctrl ? setTimeout(function () { ctrl.abort(); }, 15000) : null;
+    var wait = parseInt(status && status.dataset.timeoutMs, 10) || 20000;
+    var timedOut = false;
+    var deadline = ctrl ? setTimeout(function () { timedOut = true; ctrl.abort(); }, wait) : null;
     var failed = false;
     fetch(url, {
       method: "POST",
@@ -111,7 +114,7 @@
       });
     }).catch(function () {
       failed = true;
-      say("offline");
+      say(timedOut ? "timeout" : "offline");
     }).then(function () {
       if (deadline) clearTimeout(deadline);
       sending = false;

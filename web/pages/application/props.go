@@ -37,6 +37,9 @@ type StepProps struct {
 	DocErrors   map[int64]string
 	Problems    []string
 	Message     string
+	// SaveTimeout is how long the essay autosave waits for the server before it says the
+	// draft is not saved (a little longer than the server's own request deadline).
+	SaveTimeout time.Duration
 }
 
 // ReviewProps is the assessor's verval page of one application.
