@@ -111,7 +111,7 @@ func (s *Server) stepProps(r *http.Request, step string) (apppage.StepProps, err
 	}
 	return apppage.StepProps{D: d, Step: step, TZ: d.Profile.Timezone(), Now: s.now(),
 		Editable: d.Editable(s.now()), SaveTimeout: s.requestTimeout() * 4 / 3,
-		CV:       application.CVForm{Section: "umum"}}, nil
+		CV: application.CVForm{Section: "umum"}}, nil
 }
 
 func (s *Server) renderStep(w http.ResponseWriter, r *http.Request, status int, step string, change func(*apppage.StepProps)) {
