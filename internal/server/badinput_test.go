@@ -86,10 +86,11 @@ func TestBadInputNeverA500(t *testing.T) {
 			}
 			if rc.Form != nil {
 				for k, vs := range rc.Form(f) {
+					probe := make([]string, len(vs)) // a copy: rows may share their form (confirmYes)
 					for i := range vs {
-						vs[i] += bad
+						probe[i] = vs[i] + bad
 					}
-					vals[k] = vs
+					vals[k] = probe
 				}
 			}
 			var res struct {

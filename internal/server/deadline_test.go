@@ -100,7 +100,7 @@ func TestRequestDeadline(t *testing.T) {
 	}
 	// The page tells htmx to give up a little after the server's deadline (CSP: no inline
 	// script, the setting is in the htmx-config meta tag).
-	if res := c.Get("/dasbor"); !strings.Contains(res.Body, `&#34;timeout&#34;:666`) && !strings.Contains(res.Body, `"timeout":666`) {
+	if res := c.Get("/profil"); !strings.Contains(res.Body, `&#34;timeout&#34;:666`) && !strings.Contains(res.Body, `"timeout":666`) {
 		t.Errorf("htmx timeout not set in the page\n%s", res.Body[:min(len(res.Body), 800)])
 	}
 }

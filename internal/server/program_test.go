@@ -28,7 +28,7 @@ func TestScoringRefusedOutsideStageDates(t *testing.T) {
 	var sheet int64
 	_ = a.DB.QueryRow(context.Background(), `INSERT INTO score_sheets (application_id, stage, assessor_id) VALUES ($1, 'tahap1', $2) RETURNING id`, app, as.ID).Scan(&sheet)
 	c := a.SignIn("satu@uji.id")
-	res := c.PostForm("/asesor/penilaian/"+ids(sheet), url.Values{"score[0]": {"3"}, "score[1]": {"4"}, "submit": {"true"}})
+	res := c.PostForm("/asesor/penilaian/"+ids(sheet), url.Values{"score[0]": {"3"}, "score[1]": {"4"}, "submit": {"true"}, "confirm": {"yes"}})
 	mustStatus(t, "outside dates", res, 409)
 	if !strings.Contains(res.Body, "16 Desember 2020 sampai 10 Januari 2021") {
 		t.Fatalf("refusal does not name the dates:\n%s", res.Body)

@@ -451,7 +451,7 @@ func (s *Server) renderVisit(w http.ResponseWriter, r *http.Request, status int,
 	if typed != nil {
 		form = *typed
 	}
-	s.render(w, r, status, trainingpage.Visit(s.base(r, "training.visit.title"), trainingpage.VisitProps{Visit: v, Form: form, Errors: errs, Timezone: v.Timezone}))
+	s.render(w, r, status, trainingpage.Visit(s.baseHTMX(r, "training.visit.title"), trainingpage.VisitProps{Visit: v, Form: form, Errors: errs, Timezone: v.Timezone}))
 }
 
 func deref(p *string) string {
