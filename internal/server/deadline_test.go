@@ -93,6 +93,15 @@ func TestRequestDeadline(t *testing.T) {
 	if d > 3*time.Second {
 		t.Errorf("answered after %v, want about the 500 ms deadline", d)
 	}
+	// The cancellation reaches PostgreSQL asynchronously: wait (at most 3 s) until no statement
+	// of this database still waits for the lock, then release it. A statement that was never
+	// cancelled would still be waiting, take the lock and write, and the check below fails.
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var waiting int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&waiting); err != nil || waiting == 0 {
+			break
+		}
+	}
 	_ = tx.Rollback(ctx)
 	var lang string
 	if err := a.DB.QueryRow(ctx, `SELECT language FROM users WHERE id = $1`, u.ID).Scan(&lang); err != nil || lang == "en" {
