@@ -183,82 +183,83 @@ func parseID(v string) int64 {
 
 // trainingMove moves a CGP into a group (the rules checked; a reason for confirmed groups).
 func (s *Server) trainingMove(w http.ResponseWriter, r *http.Request) {
-	id, prov, ok := trainingPath(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
 	var f struct {
 		Participant string `form:"participant"`
 		Group       string `form:"group"`
 		Reason      string `form:"reason"`
 	}
-	if !s.decode(w, r, &f) {
-		return
-	}
-	form := trainingpage.EditForm{Participant: f.Participant, Group: f.Group, Reason: f.Reason, Errors: map[string]string{}}
-	pid, gid := parseID(f.Participant), parseID(f.Group)
-	if pid == 0 {
-		form.Errors["participant"] = "training.error.participant"
-	}
-	if gid == 0 {
-		form.Errors["group"] = "training.error.group"
-	}
-	if len(f.Reason) > 500 {
-		form.Errors["reason"] = "training.error.reason_long"
-	}
-	if len(form.Errors) == 0 {
-		err := s.trainingStore().Move(r.Context(), actor(r), bgpScope(principal(r)), pid, gid, f.Reason)
-		if err == nil {
-			s.flash(r, "training.flash.moved")
-			redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#kelompok-"+f.Group)
-			return
+	form := trainingpage.EditForm{Errors: map[string]string{}}
+	s.groupEdit(w, r, &f, func() func() error {
+		form.Participant, form.Group, form.Reason = f.Participant, f.Group, f.Reason
+		pid, gid := parseID(f.Participant), parseID(f.Group)
+		if pid == 0 {
+			form.Errors["participant"] = "training.error.participant"
 		}
-		if !s.editProblems(w, r, err, &form) {
-			return
+		if gid == 0 {
+			form.Errors["group"] = "training.error.group"
 		}
-	}
-	s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Move: form})
+		return func() error {
+			return s.trainingStore().Move(r.Context(), actor(r), bgpScope(principal(r)), pid, gid, f.Reason)
+		}
+	}, &form, "training.flash.moved", func(p *trainingpage.ProvinceProps) { p.Move = form })
 }
 
 // trainingSwapPP gives a group another PP (the rules checked; a reason for confirmed groups).
 func (s *Server) trainingSwapPP(w http.ResponseWriter, r *http.Request) {
-	id, prov, ok := trainingPath(r)
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
 	var f struct {
 		Group  string `form:"swap_group"`
 		Mentor string `form:"mentor"`
 		Reason string `form:"reason"`
 	}
-	if !s.decode(w, r, &f) {
+	form := trainingpage.EditForm{Errors: map[string]string{}}
+	s.groupEdit(w, r, &f, func() func() error {
+		form.Group, form.Mentor, form.Reason = f.Group, f.Mentor, f.Reason
+		gid, mid := parseID(f.Group), parseID(f.Mentor)
+		if gid == 0 {
+			form.Errors["group"] = "training.error.group"
+		}
+		if mid == 0 {
+			form.Errors["mentor"] = "training.error.mentor"
+		}
+		return func() error {
+			return s.trainingStore().SetPP(r.Context(), actor(r), bgpScope(principal(r)), gid, mid, f.Reason)
+		}
+	}, &form, "training.flash.swapped", func(p *trainingpage.ProvinceProps) { p.SwapPP = form })
+}
+
+// groupEdit is the one sequence of a BGP's hand edit of a group (a move or a PP swap): decode
+// the form into dst, let check fill form (and its field errors) and return the store call,
+// check the reason's length, then apply it: on success the flash and the province page at the
+// group; a broken rule or a field error re-renders the province page with the form as typed
+// (placed by show).
+func (s *Server) groupEdit(w http.ResponseWriter, r *http.Request, dst any, check func() func() error,
+	form *trainingpage.EditForm, flash string, show func(*trainingpage.ProvinceProps)) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
 		return
 	}
-	form := trainingpage.EditForm{Group: f.Group, Mentor: f.Mentor, Reason: f.Reason, Errors: map[string]string{}}
-	gid, mid := parseID(f.Group), parseID(f.Mentor)
-	if gid == 0 {
-		form.Errors["group"] = "training.error.group"
+	if !s.decode(w, r, dst) {
+		return
 	}
-	if mid == 0 {
-		form.Errors["mentor"] = "training.error.mentor"
-	}
-	if len(f.Reason) > 500 {
+	apply := check()
+	if len(form.Reason) > 500 {
 		form.Errors["reason"] = "training.error.reason_long"
 	}
 	if len(form.Errors) == 0 {
-		err := s.trainingStore().SetPP(r.Context(), actor(r), bgpScope(principal(r)), gid, mid, f.Reason)
+		err := apply()
 		if err == nil {
-			s.flash(r, "training.flash.swapped")
-			redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#kelompok-"+f.Group)
+			s.flash(r, flash)
+			redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#kelompok-"+form.Group)
 			return
 		}
-		if !s.editProblems(w, r, err, &form) {
+		if !s.editProblems(w, r, err, form) {
 			return
 		}
 	}
-	s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{SwapPP: form})
+	var p trainingpage.ProvinceProps
+	show(&p)
+	s.renderProvince(w, r, http.StatusUnprocessableEntity, p)
 }
 
 func (s *Server) trainingConfirmPage(w http.ResponseWriter, r *http.Request) {
