@@ -267,6 +267,9 @@ func (s *Server) cohortTransition(w http.ResponseWriter, r *http.Request) {
 	if !s.decode(w, r, &f) {
 		return
 	}
+	if s.askConfirm(w, r, "cohort.lifecycle.title", "cohort.lifecycle.confirm_hint", "/admin/angkatan/"+chi.URLParam(r, "id")) {
+		return
+	}
 	err := s.cohorts.Transition(r.Context(), actor(r), idParam(r, "id"), cohort.Status(f.To), s.now())
 	var blocked *cohort.ErrTransition
 	if errors.As(err, &blocked) {

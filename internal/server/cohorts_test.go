@@ -145,7 +145,7 @@ func TestCohortLifecycleGuardsAndCopy(t *testing.T) {
 	c := recAdminClient(t, a)
 	loc := recCreateCohort(t, c, "12")
 	// Registration cannot open without targets, questions and documents.
-	res := c.PostForm(loc+"/status", url.Values{"to": {"pendaftaran"}})
+	res := c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"pendaftaran"}})
 	recWant(t, res, http.StatusConflict, "Belum ada kabupaten/kota sasaran", "Belum ada pertanyaan esai", "Belum ada dokumen persyaratan")
 	c.PostForm(loc+"/sasaran", url.Values{"regency_code": {"16.01"}, "quota": {"10"}})
 	recWant(t, c.PostForm(loc+"/esai", url.Values{"prompt": {"Ceritakan"}, "min_chars": {"10"}, "max_chars": {"5"}}), http.StatusUnprocessableEntity, "Maksimum tidak boleh kurang")
@@ -156,8 +156,13 @@ func TestCohortLifecycleGuardsAndCopy(t *testing.T) {
 		t.Fatalf("document %d\n%s", res.Status, res.Body)
 	}
 	// Skipping a stage is refused.
-	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"seleksi"}}), http.StatusConflict, "satu langkah")
-	if res := c.PostForm(loc+"/status", url.Values{"to": {"pendaftaran"}}); res.Status != http.StatusSeeOther {
+	recWant(t, c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"seleksi"}}), http.StatusConflict, "satu langkah")
+	// Without the ticked box (JavaScript off, no dialog) a confirmation page, the stage unchanged.
+	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pendaftaran"}}), http.StatusUnprocessableEntity, "tidak dapat dikembalikan", `name="to" value="pendaftaran"`)
+	if n := recCount(t, a, `SELECT count(*) FROM cohorts WHERE number = '12' AND status = 'draft'`); n != 1 {
+		t.Fatal("an unconfirmed transition changed the stage")
+	}
+	if res := c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"pendaftaran"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("open registration %d\n%s", res.Status, res.Body)
 	}
 	if n := recCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'cohort.transition' AND detail->>'to' = 'pendaftaran'`); n != 1 {
@@ -211,7 +216,7 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 	c.PostForm(loc+"/esai", url.Values{"group_name": {"Paket 1"}, "prompt": {"Ceritakan praktik baik Anda."}, "min_chars": {"100"}, "max_chars": {"1500"}})
 	c.PostForm(loc+"/dokumen", url.Values{"name": {"KTP"}, "guidance": {"Pindai KTP asli"}, "required": {"true"}, "max_mb": {"2"}})
 	a.SetNow(time.Date(2026, 12, 1, 3, 0, 0, 0, time.UTC)) // registration 1 Nov – 15 Dec
-	if res := c.PostForm(loc+"/status", url.Values{"to": {"pendaftaran"}}); res.Status != http.StatusSeeOther {
+	if res := c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"pendaftaran"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("open registration %d\n%s", res.Status, res.Body)
 	}
 	stage := func() string {
@@ -220,15 +225,15 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 		return st
 	}
 	recWant(t, c.Get(loc), 200, "Pendaftaran masih dibuka")
-	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"seleksi"}}), http.StatusConflict, "Pendaftaran masih dibuka")
+	recWant(t, c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"seleksi"}}), http.StatusConflict, "Pendaftaran masih dibuka")
 	if st := stage(); st != "pendaftaran" {
 		t.Fatalf("stage %q after a refused move to seleksi", st)
 	}
 	a.SetNow(time.Date(2026, 12, 16, 0, 0, 0, 0, time.UTC))
-	if res := c.PostForm(loc+"/status", url.Values{"to": {"seleksi"}}); res.Status != http.StatusSeeOther {
+	if res := c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"seleksi"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("seleksi after close %d\n%s", res.Status, res.Body)
 	}
-	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pembekalan"}}), http.StatusConflict, "Belum ada hasil seleksi yang diumumkan")
+	recWant(t, c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"pembekalan"}}), http.StatusConflict, "Belum ada hasil seleksi yang diumumkan")
 	if st := stage(); st != "seleksi" {
 		t.Fatalf("stage %q after a refused move to pembekalan", st)
 	}
@@ -237,14 +242,14 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 		SELECT id, '{}', repeat('a', 64), repeat('b', 64) FROM cohorts WHERE number = 12`); err != nil {
 		t.Fatal(err)
 	}
-	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pembekalan"}}), http.StatusConflict, "Belum ada hasil seleksi yang diumumkan")
+	recWant(t, c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"pembekalan"}}), http.StatusConflict, "Belum ada hasil seleksi yang diumumkan")
 	var run, cohortID int64
 	if err := a.DB.QueryRow(context.Background(), `INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash, published_at)
 		SELECT id, '{"quotas": {"16.01": 10}}', repeat('c', 64), repeat('d', 64), now() FROM cohorts WHERE number = 12
 		RETURNING id, cohort_id`).Scan(&run, &cohortID); err != nil {
 		t.Fatal(err)
 	}
-	if res := c.PostForm(loc+"/status", url.Values{"to": {"pembekalan"}}); res.Status != http.StatusSeeOther {
+	if res := c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"pembekalan"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("pembekalan after publication %d\n%s", res.Status, res.Body)
 	}
 	// Pendidikan waits for every offered seat to be decided (or its deadline to pass) and for the
@@ -267,13 +272,13 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 		_ = a.DB.QueryRow(context.Background(), `SELECT string_agg(status, ',' ORDER BY id) FROM pembekalan_seats`).Scan(&s)
 		return s
 	}
-	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}}), http.StatusConflict,
+	recWant(t, c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"pendidikan"}}), http.StatusConflict,
 		"Masih ada kursi pembekalan yang belum dikonfirmasi atau ditolak", "Kehadiran pembekalan belum dicatat")
 	if st, seats := stage(), seatState(); st != "pembekalan" || seats != "offered,confirmed,confirmed" {
 		t.Fatalf("stage %q, seats %q after a refused move to pendidikan", st, seats)
 	}
 	a.SetNow(time.Date(2026, 12, 19, 0, 0, 1, 0, time.UTC)) // the offer's deadline has passed
-	res := c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}})
+	res := c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"pendidikan"}})
 	recWant(t, res, http.StatusConflict, "Kehadiran pembekalan belum dicatat")
 	if strings.Contains(res.Body, "Masih ada kursi pembekalan") {
 		t.Error("a seat past its deadline still blocks")
@@ -282,7 +287,7 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 		t.Fatalf("attendance %d\n%s", res.Status, res.Body)
 	}
 	// The third never came: recording the absence also unblocks pendidikan (and they are no CGP).
-	recWant(t, c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}}), http.StatusConflict, "Kehadiran pembekalan belum dicatat")
+	recWant(t, c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"pendidikan"}}), http.StatusConflict, "Kehadiran pembekalan belum dicatat")
 	if res := c.PostForm(fmt.Sprintf("/admin/seleksi/hasil/%d/pembekalan/%d/absen", run, seats[2]), confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("absence %d\n%s", res.Status, res.Body)
 	}
@@ -292,7 +297,7 @@ func TestCohortLifecycleGuardsBySelectionState(t *testing.T) {
 	if res := c.PostForm(fmt.Sprintf("/admin/seleksi/hasil/%d/pembekalan/%d/absen", run+1000, seats[1]), confirmYes); res.Status != http.StatusNotFound {
 		t.Fatalf("absence through another run: %d", res.Status)
 	}
-	if res := c.PostForm(loc+"/status", url.Values{"to": {"pendidikan"}}); res.Status != http.StatusSeeOther {
+	if res := c.PostForm(loc+"/status", url.Values{"confirm": {"yes"}, "to": {"pendidikan"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("pendidikan once decided and attended %d\n%s", res.Status, res.Body)
 	}
 	if st := stage(); st != "pendidikan" {

@@ -64,7 +64,7 @@ func delTeacher(t *testing.T, a *apptest.App, email string, cohortNumber int) (a
 		t.Fatal(err)
 	}
 	c := a.SignIn(email)
-	if res := c.PostForm("/profil/data-saya/hapus", url.Values{"reason": {"Saya pindah profesi."}}); res.Status != http.StatusSeeOther {
+	if res := c.PostForm("/profil/data-saya/hapus", url.Values{"confirm": {"yes"}, "reason": {"Saya pindah profesi."}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("deletion request: %d", res.Status)
 	}
 	var reqID int64
@@ -226,7 +226,7 @@ func TestDeletionRequestRefusal(t *testing.T) {
 	// The teacher sees the outcome and may ask again.
 	c := a.SignIn("tolak@guru.test")
 	recWant(t, c.Get("/profil/data-saya"), 200, reason)
-	if res := c.PostForm("/profil/data-saya/hapus", url.Values{"reason": {"Lagi"}}); res.Status != http.StatusSeeOther {
+	if res := c.PostForm("/profil/data-saya/hapus", url.Values{"confirm": {"yes"}, "reason": {"Lagi"}}); res.Status != http.StatusSeeOther {
 		t.Errorf("asking again after a refusal: %d", res.Status)
 	}
 }

@@ -254,6 +254,9 @@ func (s *Server) requestDeletion(w http.ResponseWriter, r *http.Request) {
 	if !s.decode(w, r, &f) {
 		return
 	}
+	if s.askConfirm(w, r, "profile.data.deletion", "profile.data.deletion.confirm_hint", "/profil/data-saya") {
+		return
+	}
 	reason := strings.TrimSpace(f.Reason)
 	for utf8.RuneCountInString(reason) > 1000 {
 		_, size := utf8.DecodeLastRuneInString(reason)

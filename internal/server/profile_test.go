@@ -24,7 +24,9 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/profil/data-saya", Want: signedIn(200)},
 		routeCase{Method: "GET", Pattern: "/profil/data-saya/unduh", Want: signedIn(200)},
 		routeCase{Method: "GET", Pattern: "/profil/data-saya/unduh.pdf", Want: signedIn(200)},
-		routeCase{Method: "POST", Pattern: "/profil/data-saya/hapus", Want: signedIn(303)},
+		routeCase{Method: "POST", Pattern: "/profil/data-saya/hapus", Form: func(*fixture) url.Values { return confirmYes }, Want: signedIn(303)},
+		// Without the ticked confirmation: the confirmation page (422), no request stored.
+		routeCase{Method: "POST", Pattern: "/profil/data-saya/hapus", Variant: "unconfirmed", Want: signedIn(422)},
 	)
 }
 
@@ -319,8 +321,21 @@ func TestPersonalData(t *testing.T) {
 		t.Errorf("failed sign-in not in the personal data: %+v", d.Traces)
 	}
 
+	// The form carries the confirmation box; without it ticked (JavaScript off, no dialog)
+	// nothing is stored and a confirmation page keeps the typed reason.
+	if !strings.Contains(page.Body, `id="confirm-deletion"`) {
+		t.Error("deletion form without its confirmation box")
+	}
+	unticked := c.PostForm("/profil/data-saya/hapus", url.Values{"reason": {"Saya tidak lagi mengajar."}})
+	if unticked.Status != http.StatusUnprocessableEntity || !strings.Contains(unticked.Body, `value="Saya tidak lagi mengajar."`) || !strings.Contains(unticked.Body, "tidak dapat dipulihkan") {
+		t.Fatalf("unconfirmed deletion request: %d\n%s", unticked.Status, unticked.Body)
+	}
+	var early int
+	if err := a.DB.QueryRow(context.Background(), `SELECT count(*) FROM data_deletion_requests WHERE user_id = $1`, u.ID).Scan(&early); err != nil || early != 0 {
+		t.Fatalf("%d deletion requests stored without the confirmation (%v)", early, err)
+	}
 	for i := 0; i < 2; i++ { // a double submit is harmless
-		res := c.PostForm("/profil/data-saya/hapus", url.Values{"reason": {"Saya tidak lagi mengajar."}})
+		res := c.PostForm("/profil/data-saya/hapus", url.Values{"confirm": {"yes"}, "reason": {"Saya tidak lagi mengajar."}})
 		if res.Status != http.StatusSeeOther || res.Location != "/profil/data-saya" {
 			t.Fatalf("deletion request: %d", res.Status)
 		}

@@ -138,7 +138,9 @@ func init() {
 			tc := recMatrixCohort(f, "draft")
 			return fmt.Sprintf("/admin/angkatan/%d/dokumen/%d/hapus", tc.ID, tc.Docs[1])
 		}, Want: admin(303)},
-		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/status", Path: recAdminCohortPath("/status"), Want: admin(409)},
+		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/status", Path: recAdminCohortPath("/status"), Form: func(*fixture) url.Values { return confirmYes }, Want: admin(409)},
+		// Without the ticked confirmation: the confirmation page (422), the stage unchanged.
+		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/status", Variant: "unconfirmed", Path: recAdminCohortPath("/status"), Want: admin(422)},
 		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/salin", Path: recAdminCohortPath("/salin"), Want: admin(422)},
 		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/verval/bagi", Path: recAdminCohortPath("/verval/bagi"), Want: admin(303)},
 		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/verval/tugaskan", Path: recAdminCohortPath("/verval/tugaskan"), Want: admin(422)},

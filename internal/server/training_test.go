@@ -649,7 +649,7 @@ func TestTrainingGraduation(t *testing.T) {
 	}
 	// The cohort cannot end while CGPs are undecided; once all are decided, it can.
 	admin := f.Clients["admin"]
-	res = admin.PostForm(fmt.Sprintf("/admin/angkatan/%d/status", d.cohortA), url.Values{"to": {"selesai"}, "status": {"selesai"}, "next": {"selesai"}})
+	res = admin.PostForm(fmt.Sprintf("/admin/angkatan/%d/status", d.cohortA), url.Values{"confirm": {"yes"}, "to": {"selesai"}, "status": {"selesai"}, "next": {"selesai"}})
 	var status string
 	_ = db.QueryRow(ctx, `SELECT status FROM cohorts WHERE id = $1`, d.cohortA).Scan(&status)
 	if status != "pendidikan" {
@@ -657,7 +657,7 @@ func TestTrainingGraduation(t *testing.T) {
 	}
 	_, _ = db.Exec(ctx, `UPDATE training_participants SET outcome = 'tidak_lulus', outcome_reason = 'uji', decided_at = now()
 		WHERE cohort_id = $1 AND status = 'aktif' AND outcome IS NULL`, d.cohortA)
-	res = admin.PostForm(fmt.Sprintf("/admin/angkatan/%d/status", d.cohortA), url.Values{"to": {"selesai"}, "status": {"selesai"}, "next": {"selesai"}})
+	res = admin.PostForm(fmt.Sprintf("/admin/angkatan/%d/status", d.cohortA), url.Values{"confirm": {"yes"}, "to": {"selesai"}, "status": {"selesai"}, "next": {"selesai"}})
 	_ = db.QueryRow(ctx, `SELECT status FROM cohorts WHERE id = $1`, d.cohortA).Scan(&status)
 	if status != "selesai" {
 		t.Fatalf("cohort not ended once everyone is decided: %s (%d)\n%s", status, res.Status, res.Body)
