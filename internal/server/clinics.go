@@ -20,11 +20,6 @@ import (
 // Public and teacher-facing handlers of coaching clinics. Staff handlers are in
 // clinics_staff.go.
 
-func pathID(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // regionOptions lists provinces, each followed by its kabupaten/kota, limited to keep (nil: all).
 func (s *Server) regionOptions(r *http.Request, keep func(province, regency string) bool) ([]components.Option, error) {
 	provs, err := s.regions.Provinces(r.Context())
@@ -65,7 +60,7 @@ func (s *Server) clinicList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) clinicPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := pathInt(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -88,7 +83,7 @@ func (s *Server) clinicPage(w http.ResponseWriter, r *http.Request) {
 
 // openClinic loads a published event for registration; it renders the error page otherwise.
 func (s *Server) openClinic(w http.ResponseWriter, r *http.Request) (clinic.Clinic, bool) {
-	id, ok := pathID(r, "id")
+	id, ok := pathInt(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return clinic.Clinic{}, false

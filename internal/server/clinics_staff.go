@@ -21,7 +21,7 @@ func staffScope(r *http.Request) clinic.Scope { return clinic.StaffScope(princip
 
 // staffClinic loads the event of the path inside the user's scope.
 func (s *Server) staffClinic(w http.ResponseWriter, r *http.Request) (clinic.Clinic, bool) {
-	id, ok := pathID(r, "id")
+	id, ok := pathInt(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return clinic.Clinic{}, false
@@ -262,7 +262,7 @@ func (s *Server) staffRegistration(w http.ResponseWriter, r *http.Request) (clin
 	if !ok {
 		return c, clinic.Registration{}, false
 	}
-	rid, ok := pathID(r, "rid")
+	rid, ok := pathInt(r, "rid")
 	if !ok {
 		s.notFound(w, r)
 		return c, clinic.Registration{}, false

@@ -15,15 +15,6 @@ import (
 	cohortpage "penggerak/web/pages/cohort"
 )
 
-// idParam reads a positive integer URL parameter; 0 when it is not one.
-func idParam(r *http.Request, name string) int64 {
-	n, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
-	if err != nil || n <= 0 {
-		return 0
-	}
-	return n
-}
-
 func (s *Server) cohortList(w http.ResponseWriter, r *http.Request) {
 	list, err := s.cohorts.List(r.Context())
 	if err != nil {

@@ -29,7 +29,7 @@ func (s *Server) renderDeletion(w http.ResponseWriter, r *http.Request, status i
 // decideDeletion carries out ("dihapus") or refuses ("ditolak", with a reason) a deletion
 // request; the requester is mailed the outcome in their own language. A processed request gives 409.
 func (s *Server) decideDeletion(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathID(r, "id")
+	id, ok := pathInt(r, "id")
 	if !ok {
 		return database.ErrNotFound
 	}

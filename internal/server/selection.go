@@ -29,16 +29,6 @@ const maxPakta = selection.MaxPakta
 
 func (s *Server) sel() *selection.Store { return selection.NewStore(s.db).WithLetter(s.letter) }
 
-// idParam parses a numeric URL parameter; a bad one is a 404.
-func (s *Server) idParam(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
-	if err != nil || id <= 0 {
-		s.notFound(w, r)
-		return 0, false
-	}
-	return id, true
-}
-
 func (s *Server) stageParam(w http.ResponseWriter, r *http.Request) (selection.Stage, bool) {
 	st := selection.Stage(chi.URLParam(r, "stage"))
 	if !st.Valid() {

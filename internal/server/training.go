@@ -57,7 +57,7 @@ func (s *Server) trainingIndex(w http.ResponseWriter, r *http.Request) {
 
 // trainingPath reads {cohort} and {prov}.
 func trainingPath(r *http.Request) (int64, string, bool) {
-	id, ok := pathID(r, "cohort")
+	id, ok := pathInt(r, "cohort")
 	prov := chi.URLParam(r, "prov")
 	return id, prov, ok && len(prov) == 2
 }
@@ -320,7 +320,7 @@ func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) {
 // trainingGroup shows a group to staff of its region, its PP, its fasilitator and its members;
 // anyone else gets 404.
 func (s *Server) trainingGroup(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "group")
+	id, ok := pathInt(r, "group")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -375,7 +375,7 @@ func (s *Server) ppMentee(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderMentee(w http.ResponseWriter, r *http.Request, status int, p trainingpage.MenteeProps) {
-	id, ok := pathID(r, "participant")
+	id, ok := pathInt(r, "participant")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -404,7 +404,7 @@ func (s *Server) renderMentee(w http.ResponseWriter, r *http.Request, status int
 
 // planVisit plans (or re-plans) a visit to one of the PP's mentees.
 func (s *Server) planVisit(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "participant")
+	id, ok := pathInt(r, "participant")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -435,7 +435,7 @@ func (s *Server) visitPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderVisit(w http.ResponseWriter, r *http.Request, status int, typed *training.VisitLog, errs map[string]string) {
-	id, ok := pathID(r, "visit")
+	id, ok := pathInt(r, "visit")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -478,7 +478,7 @@ func (f visitForm) log() training.VisitLog {
 // saveVisit saves the log as a draft ("Simpan draf") or sends it to the CGP ("Kirim", with the
 // checkbox): the form without JavaScript.
 func (s *Server) saveVisit(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "visit")
+	id, ok := pathInt(r, "visit")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -521,7 +521,7 @@ func (s *Server) visitMail(name, lang string) mail.Message {
 // autosaveVisit is the htmx autosave of a draft: it answers with the state line (422 when the
 // draft cannot be stored as typed, so the phone keeps its copy).
 func (s *Server) autosaveVisit(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "visit")
+	id, ok := pathInt(r, "visit")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -550,7 +550,7 @@ func (s *Server) autosaveVisit(w http.ResponseWriter, r *http.Request) {
 
 // acknowledgeVisit records the CGP's acknowledgement and/or comment on a log of their own.
 func (s *Server) acknowledgeVisit(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "visit")
+	id, ok := pathInt(r, "visit")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -677,7 +677,7 @@ func (s *Server) attendancePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status int, typed map[int64]training.AttendanceEntry, errs map[int64]string) {
-	id, ok := pathID(r, "id")
+	id, ok := pathInt(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -693,7 +693,7 @@ func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status
 
 // saveAttendance records the list (all or nothing); izin needs a reason.
 func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "id")
+	id, ok := pathInt(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -735,7 +735,7 @@ func (s *Server) fasProgress(r *http.Request) ([]training.Progress, error) {
 
 // progressPage shows the modules of one CGP of the fasilitator's classes; anyone else's 404.
 func (s *Server) progressPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "participant")
+	id, ok := pathInt(r, "participant")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -766,7 +766,7 @@ func (s *Server) progressPage(w http.ResponseWriter, r *http.Request) {
 
 // saveProgress records the ticked modules of one CGP (the others are not done).
 func (s *Server) saveProgress(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathID(r, "participant")
+	id, ok := pathInt(r, "participant")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -896,7 +896,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) {
 // (of a CGP in their class); anyone else's CGP is 404.
 func (s *Server) recordAssessment(role, back string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		id, ok := pathID(r, "participant")
+		id, ok := pathInt(r, "participant")
 		if !ok {
 			s.notFound(w, r)
 			return

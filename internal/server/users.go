@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strconv"
 
-	"github.com/go-chi/chi/v5"
-
 	"penggerak/internal/account"
 	"penggerak/internal/database"
 	"penggerak/web/components"
@@ -26,12 +24,6 @@ import (
 
 // usersPageSize is the number of users per page of the list.
 const usersPageSize = 50
-
-// usersPathInt reads a positive integer path parameter.
-func usersPathInt(r *http.Request, name string) (int64, bool) {
-	n, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
-	return n, err == nil && n > 0
-}
 
 func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
@@ -73,7 +65,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) userDetail(w http.ResponseWriter, r *http.Request) {
-	id, ok := usersPathInt(r, "id")
+	id, ok := pathInt(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -157,7 +149,7 @@ func containsString(list []string, s string) bool {
 // shown again with a message per field (422).
 func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, ok := usersPathInt(r, "id")
+	id, ok := pathInt(r, "id")
 	if !ok {
 		s.notFound(w, r)
 		return
@@ -201,8 +193,8 @@ func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) {
 // revokeRole ends one of the user's grants, when the signed-in user may grant that role there.
 func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, ok1 := usersPathInt(r, "id")
-	grantID, ok2 := usersPathInt(r, "grant")
+	id, ok1 := pathInt(r, "id")
+	grantID, ok2 := pathInt(r, "grant")
 	if !ok1 || !ok2 {
 		s.notFound(w, r)
 		return
