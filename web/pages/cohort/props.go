@@ -35,7 +35,6 @@ type DetailProps struct {
 	TargetForm     TargetForm
 	TargetError    string
 	ImportError    string
-	ImportErrors   []cohort.ImportError
 	Question       cohort.QuestionForm
 	QuestionErrors map[string]string
 	Document       cohort.DocumentForm

@@ -6,13 +6,13 @@ package deletion
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
 import (
 	"penggerak/web/components"
 	"penggerak/web/i18n"
 	"penggerak/web/layout"
-
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
 )
 
 // List shows the open deletion requests, each with the admin's decision form, and the latest
