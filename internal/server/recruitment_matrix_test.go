@@ -49,7 +49,9 @@ func recMatrixApp(f *fixture, submitted bool) (appID, uploadID int64, tc recTest
 	if !submitted {
 		return appID, 0, tc
 	}
-	name := fmt.Sprintf("%032x.pdf", appID)
+	// Far above the numbers selectiontest.Document gives its files (a counter from 1), which
+	// share this database: the two must never name the same file.
+	name := fmt.Sprintf("%032x.pdf", 1<<40+appID)
 	dir := filepath.Join(f.App.Config.UploadDir, "applications")
 	_ = os.MkdirAll(dir, 0o750)
 	if err := os.WriteFile(filepath.Join(dir, name), recPDF, 0o640); err != nil {

@@ -136,12 +136,12 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(adminOnly...))
 		// schools: admin routes
-		r.Get("/admin/sekolah", s.adminSchools)
-		r.Post("/admin/sekolah/impor", s.importSchools)
+		r.Get("/admin/sekolah", s.handle(s.adminSchools))
+		r.Post("/admin/sekolah/impor", s.handle(s.importSchools))
 		// reports (issue 13): the school import with a preview and an explicit, single commit
-		r.Post("/admin/sekolah/impor/pratinjau", s.importSchoolsPreview)
-		r.Get("/admin/sekolah/impor/{token}", s.importSchoolsShow)
-		r.Post("/admin/sekolah/impor/{token}", s.importSchoolsCommit)
+		r.Post("/admin/sekolah/impor/pratinjau", s.handle(s.importSchoolsPreview))
+		r.Get("/admin/sekolah/impor/{token}", s.handle(s.importSchoolsShow))
+		r.Post("/admin/sekolah/impor/{token}", s.handle(s.importSchoolsCommit))
 		// recruitment: admin routes
 		r.Get("/admin/angkatan", s.handle(s.cohortList))
 		r.Get("/admin/angkatan/baru", s.cohortNew)
@@ -179,10 +179,10 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Group(func(r chi.Router) {
 			// Only the national admin and BGP admins administer users; dinas is refused (403).
 			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
-			r.Get("/admin/pengguna", s.userList)
-			r.Get("/admin/pengguna/{id}", s.userDetail)
-			r.Post("/admin/pengguna/{id}/peran", s.grantRole)
-			r.Post("/admin/pengguna/{id}/peran/{grant}/cabut", s.revokeRole)
+			r.Get("/admin/pengguna", s.handle(s.userList))
+			r.Get("/admin/pengguna/{id}", s.handle(s.userDetail))
+			r.Post("/admin/pengguna/{id}/peran", s.handle(s.grantRole))
+			r.Post("/admin/pengguna/{id}/peran/{grant}/cabut", s.handle(s.revokeRole))
 		})
 		// clinics: staff routes
 		r.Get("/staf/klinik", s.staffClinics)
@@ -386,10 +386,10 @@ func (s *Server) appRoutes(r chi.Router) {
 			r.Get("/ekspor/pengguna", s.exportUsers)
 			r.Get("/laporan/asesor", s.reportAssessors)
 			// assessor list import with a preview (e-mail + scope → asesor grant)
-			r.Get("/admin/impor/asesor", s.assessorImportPage)
-			r.Post("/admin/impor/asesor", s.assessorImportUpload)
-			r.Get("/admin/impor/asesor/{token}", s.assessorImportShow)
-			r.Post("/admin/impor/asesor/{token}", s.assessorImportCommit)
+			r.Get("/admin/impor/asesor", s.handle(s.assessorImportPage))
+			r.Post("/admin/impor/asesor", s.handle(s.assessorImportUpload))
+			r.Get("/admin/impor/asesor/{token}", s.handle(s.assessorImportShow))
+			r.Post("/admin/impor/asesor/{token}", s.handle(s.assessorImportCommit))
 			r.Get("/ekspor/asesor", s.exportAssessors)
 		})
 	})
