@@ -68,9 +68,9 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.With(publicPage).Get("/", s.home)
 		r.With(publicPage).Get("/tentang-data", s.dataNotice)
-		r.Post("/bahasa", s.setLanguage)
+		r.Post("/bahasa", s.handle(s.setLanguage))
 		r.With(publicPage).Get("/masuk", s.signInPage)
-		r.Post("/masuk", s.signIn)
+		r.Post("/masuk", s.handle(s.signIn))
 		// accounts: public routes
 		// clinics: public routes
 		r.With(publicPage).Get("/klinik", s.clinicList)
@@ -99,7 +99,7 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireSignIn)
 		r.Get("/dasbor", s.dashboard)
-		r.Post("/keluar", s.signOut)
+		r.Post("/keluar", s.handle(s.signOut))
 		// accounts: signed-in routes
 		// clinics: signed-in routes
 		r.Get("/klinik/saya", s.clinicMine)
