@@ -370,6 +370,27 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/kelas/impor/simpan", s.importCommit)
 		r.Post("/kelas/peserta/{participant}/penilaian", s.recordAssessment("fasilitator", "/kelas/peserta/"))
 	})
+	// training certificates (issue 10): the public verification page, the graduate's download,
+	// the BGP's (its province) and national admin's downloads, ZIP and revocation, and the
+	// register of Guru Penggerak for staff (scoped in SQL).
+	r.Get("/sertifikat/guru-penggerak/{token}", s.gpVerify) // public: no sign-in
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleGuru))
+		r.Get("/pelatihan/saya/sertifikat/{cert}", s.myCertificatePDF)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
+		r.Get("/pelatihan/{cohort}/{prov}/sertifikat", s.provinceCertificates)
+		r.Get("/pelatihan/{cohort}/{prov}/sertifikat.zip", s.provinceCertificatesZIP)
+		r.Get("/pelatihan/sertifikat/{cert}/unduh", s.staffCertificatePDF)
+		r.Get("/pelatihan/sertifikat/{cert}/cabut", s.certificateRevokePage)
+		r.Post("/pelatihan/sertifikat/{cert}/cabut", s.certificateRevoke)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(staff...))
+		r.Get("/guru-penggerak", s.guruPenggerakRegister)
+		r.Get("/guru-penggerak/ekspor", s.guruPenggerakExport)
+	})
 	// reports (issue 13): dashboards per cohort and the clinic report for admin, BGP and Dinas,
 	// each figure counted inside the viewer's region scope in SQL.
 	r.Group(func(r chi.Router) {

@@ -348,11 +348,15 @@ func (s *Server) trainingMine(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		ps, err = s.trainingStore().MyProgress(r.Context(), principal(r).User.ID)
 	}
+	var cs []training.Certificate
+	if err == nil {
+		cs, err = s.myCertificates(r)
+	}
 	if err != nil {
 		s.serveError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, trainingpage.Mine(s.base(r, "training.mine.title"), trainingpage.MineProps{Groups: gs, Lokakarya: ls, Visits: vs, Progress: ps}))
+	s.render(w, r, http.StatusOK, trainingpage.Mine(s.base(r, "training.mine.title"), trainingpage.MineProps{Groups: gs, Lokakarya: ls, Visits: vs, Progress: ps, Certificates: cs}))
 }
 
 // ppMentees lists the PP's own groups and mentees.
@@ -1012,6 +1016,9 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) graduationMail(m training.GraduationMail) mail.Message {
+	if m.Outcome == "lulus" {
+		return s.certificateMail(m) // with the certificate (training_certificates.go)
+	}
 	l := s.i18n.Localizer(m.Lang)
 	data := map[string]any{"Name": m.Name, "Cohort": m.Cohort, "Reason": m.Reason}
 	return mail.Message{Subject: l.T("training.mail."+m.Outcome+".subject", data), Body: l.T("training.mail."+m.Outcome+".body", data)}

@@ -68,6 +68,8 @@ type MineProps struct {
 	Lokakarya []training.Lokakarya
 	Visits    []training.Visit
 	Progress  []training.Progress
+	// Certificates are the CGP's Sertifikat Guru Penggerak (certificate.templ).
+	Certificates []training.Certificate
 }
 
 // MentorProps is the PP's or fasilitator's list of groups.

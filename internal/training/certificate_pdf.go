@@ -1,0 +1,84 @@
+package training
+
+import (
+	"archive/zip"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/johnfercher/maroto/v2/pkg/components/page"
+
+	"penggerak/internal/pdfdoc"
+	"penggerak/internal/region"
+)
+
+// The Sertifikat Guru Penggerak as a PDF: landscape A4 on the shared certificate layout, with a
+// QR code of the public verification page.
+
+// certificateLayout is what one certificate page says, dates in the province's time zone.
+func certificateLayout(c Certificate, verifyURL string) pdfdoc.Certificate {
+	tz := region.Timezone(c.ProvinceCode)
+	starts, ends := pdfdoc.Tanggal(region.InZone(c.StartsAt, tz)), pdfdoc.Tanggal(region.InZone(c.EndsAt, tz))
+	dates := starts
+	if ends != starts {
+		dates += " s.d. " + ends
+	}
+	return pdfdoc.Certificate{
+		Title:      "SERTIFIKAT GURU PENGGERAK",
+		TitleSize:  30,
+		NumberLine: "Nomor: " + c.Number,
+		Given:      "diberikan kepada",
+		Recipient:  c.Name,
+		Subline:    c.SchoolName + " (NPSN " + c.NPSN + "), " + c.RegencyName + ", Provinsi " + c.ProvinceName,
+		Body: "yang telah menyelesaikan Pendidikan Guru Penggerak " + c.CohortName + " di " + c.RegencyName +
+			" pada " + dates + " dan dinyatakan LULUS sebagai Guru Penggerak.",
+		Gap:            16,
+		VerifyURL:      verifyURL,
+		VerifyText:     "Periksa keaslian sertifikat ini di " + verifyURL + " atau pindai kode QR.",
+		SignatoryTitle: "Diterbitkan secara elektronik pada " + pdfdoc.Tanggal(region.InZone(c.IssuedAt, tz)),
+		SignatoryName:  "Balai Guru Penggerak Provinsi " + c.ProvinceName,
+	}
+}
+
+// CertificatePDF is the certificate of one graduate; verifyURL is its public verification page.
+func CertificatePDF(c Certificate, verifyURL string) ([]byte, error) {
+	m, err := pdfdoc.New(true)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := pdfdoc.CertificatePage(certificateLayout(c, verifyURL))
+	if err != nil {
+		return nil, err
+	}
+	m.AddPages(page.New().Add(rows...))
+	doc, err := m.Generate()
+	if err != nil {
+		return nil, err
+	}
+	return doc.GetBytes(), nil
+}
+
+// CertificateFileName is the file name of a certificate's PDF: sertifikat-<number>-<name>.pdf.
+func CertificateFileName(c Certificate) string {
+	return "sertifikat-" + pdfdoc.FileSafe(strings.ReplaceAll(c.Number, "/", "-")) + "-" + pdfdoc.FileSafe(c.Name) + ".pdf"
+}
+
+// WriteCertificatesZIP streams a ZIP with one certificate PDF per entry of list onto w, each
+// made only when it is written; verifyURL gives a certificate's verification page.
+func WriteCertificatesZIP(w io.Writer, list []Certificate, verifyURL func(Certificate) string, modified time.Time) error {
+	z := zip.NewWriter(w)
+	for _, c := range list {
+		b, err := CertificatePDF(c, verifyURL(c))
+		if err != nil {
+			return err
+		}
+		f, err := z.CreateHeader(&zip.FileHeader{Name: CertificateFileName(c), Method: zip.Deflate, Modified: modified})
+		if err != nil {
+			return err
+		}
+		if _, err := f.Write(b); err != nil {
+			return err
+		}
+	}
+	return z.Close()
+}
