@@ -41,11 +41,15 @@ func viewer(p *account.Principal) training.Viewer {
 
 func (s *Server) trainingIndex(w http.ResponseWriter, r *http.Request) {
 	cs, err := s.trainingStore().Cohorts(r.Context(), trainingScope(principal(r)))
+	var settings []training.CohortSettings
+	if err == nil && principal(r).Has(account.RoleAdmin) {
+		settings, err = s.trainingStore().SettingsCohorts(r.Context())
+	}
 	if err != nil {
 		s.serveError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, trainingpage.Index(s.base(r, "training.index.title"), trainingpage.IndexProps{Cohorts: cs}))
+	s.render(w, r, http.StatusOK, trainingpage.Index(s.base(r, "training.index.title"), trainingpage.IndexProps{Cohorts: cs, Settings: settings}))
 }
 
 // trainingPath reads {cohort} and {prov}.

@@ -49,7 +49,7 @@ type RegencySummary struct {
 func (s *Store) Province(ctx context.Context, sc Scope, cohortID int64, prov string) (ProvinceView, error) {
 	v := ProvinceView{CohortID: cohortID, ProvinceCode: prov}
 	err := s.db.QueryRow(ctx, `SELECT c.name, c.status, p.name FROM cohorts c, provinces p
-		WHERE c.id = $1 AND p.code = $2 AND EXISTS (SELECT 1 FROM training_settings WHERE cohort_id = c.id)
+		WHERE c.id = $1 AND p.code = $2 AND c.status IN ('pendidikan', 'selesai') AND EXISTS (SELECT 1 FROM training_settings WHERE cohort_id = c.id)
 		AND ($3::bool OR p.code = ANY($4::text[]) OR EXISTS (SELECT 1 FROM unnest($5::text[]) r WHERE substr(r, 1, 2) = p.code))`,
 		append([]any{cohortID, prov}, sc.args()...)...).Scan(&v.CohortName, &v.CohortStatus, &v.ProvinceName)
 	if errors.Is(err, pgx.ErrNoRows) {
