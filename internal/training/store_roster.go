@@ -101,23 +101,41 @@ const mentorSelect = `SELECT t.id, t.user_id, us.name, us.email, us.phone, t.rol
 	ELSE (SELECT count(*) FROM training_groups g WHERE g.fasilitator_id = t.id) END::int AS load
 	FROM training_mentors t JOIN users us ON us.id = t.user_id JOIN regencies rg ON rg.code = t.regency_code`
 
-// MentorCandidate is a user who may be appointed: holds the role in the province.
+// MentorCandidate is a user who may be appointed: holds the role in the province, or graduated
+// from a pp/fasilitator cohort there.
 type MentorCandidate struct {
 	UserID      int64  `db:"user_id"`
 	Name        string `db:"name"`
 	Email       string `db:"email"`
 	Role        string `db:"role"`
 	RegencyCode string `db:"regency_code"`
+	// Graduate names the cohort the user graduated from ("" for a role holder).
+	Graduate string `db:"graduate"`
 }
 
-// Candidates lists the users holding pengajar_praktik or fasilitator grants in the province
-// (a province-wide grant has an empty kab/kota), not yet appointed in the cohort for that role.
+// graduateRole maps a cohort's program kind to the role its graduates may be appointed to.
+const graduateRole = `CASE gc.program_kind WHEN 'pp' THEN 'pengajar_praktik' WHEN 'fasilitator' THEN 'fasilitator' END`
+
+// graduatesSQL selects (user_id, role, regency_code, cohort name, npsn) of the graduates (lulus)
+// of pp and fasilitator cohorts in province $2.
+const graduatesSQL = `SELECT gp.user_id, ` + graduateRole + ` AS role, gp.regency_code, gc.name AS cohort_name, gp.npsn
+	FROM training_participants gp JOIN cohorts gc ON gc.id = gp.cohort_id
+	WHERE gp.outcome = 'lulus' AND gc.program_kind IN ('pp', 'fasilitator') AND gp.province_code = $2`
+
+// Candidates lists the users who may be appointed in the province, not yet appointed in the
+// cohort for that role: those holding a pengajar_praktik or fasilitator grant there (a
+// province-wide grant has an empty kab/kota) and the graduates of a pp or fasilitator cohort of
+// the province (with their kab/kota). A user both is listed once per role, as the role holder.
 func (s *Store) Candidates(ctx context.Context, cohortID int64, prov string) ([]MentorCandidate, error) {
-	rows, _ := s.db.Query(ctx, `SELECT DISTINCT ON (g.role, u.name, u.id) u.id AS user_id, u.name, u.email, g.role, coalesce(g.regency_code, '') AS regency_code
-		FROM role_grants g JOIN users u ON u.id = g.user_id
-		WHERE g.revoked_at IS NULL AND u.disabled_at IS NULL AND g.role IN ('pengajar_praktik', 'fasilitator') AND g.province_code = $2
-		AND NOT EXISTS (SELECT 1 FROM training_mentors t WHERE t.cohort_id = $1 AND t.user_id = u.id AND t.role = g.role AND t.ended_at IS NULL)
-		ORDER BY g.role, u.name, u.id, g.regency_code NULLS FIRST`, cohortID, prov)
+	rows, _ := s.db.Query(ctx, `SELECT DISTINCT ON (x.role, u.name, u.id) u.id AS user_id, u.name, u.email, x.role, x.regency_code, x.graduate
+		FROM (SELECT g.user_id, g.role, coalesce(g.regency_code, '') AS regency_code, '' AS graduate, 0 AS pref
+				FROM role_grants g WHERE g.revoked_at IS NULL AND g.role IN ('pengajar_praktik', 'fasilitator') AND g.province_code = $2
+			UNION ALL
+			SELECT gr.user_id, gr.role, gr.regency_code, gr.cohort_name, 1 FROM (`+graduatesSQL+`) gr) x
+		JOIN users u ON u.id = x.user_id
+		WHERE u.disabled_at IS NULL
+		AND NOT EXISTS (SELECT 1 FROM training_mentors t WHERE t.cohort_id = $1 AND t.user_id = u.id AND t.role = x.role AND t.ended_at IS NULL)
+		ORDER BY x.role, u.name, u.id, x.pref, x.regency_code`, cohortID, prov)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[MentorCandidate])
 }
 
@@ -155,8 +173,9 @@ func ParseAppointment(userID, role, regency, capText string) (Appointment, map[s
 }
 
 // Appoint appoints a user holding the role in the kab/kota (a grant on the kab/kota or its
-// province) as PP or fasilitator of the cohort, with a caseload cap (0: the cohort's default).
-// Only a BGP of the province (sc) may; audited.
+// province), or a graduate of a pp/fasilitator cohort of the province, as PP or fasilitator of
+// the cohort, with a caseload cap (0: the cohort's default). Only a BGP of the province (sc)
+// may; audited.
 func (s *Store) Appoint(ctx context.Context, actor audit.Actor, sc Scope, cohortID int64, a Appointment) (int64, error) {
 	prov := a.Regency[:2]
 	if !sc.inProvinces(prov) {
@@ -169,11 +188,16 @@ func (s *Store) Appoint(ctx context.Context, actor audit.Actor, sc Scope, cohort
 		}
 		var ok bool
 		var npsn *string
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $1 AND role = $2 AND revoked_at IS NULL
-				AND province_code = $3 AND (regency_code IS NULL OR regency_code = $4)),
-				(SELECT npsn FROM teacher_profiles WHERE user_id = $1)`, a.UserID, a.Role, prov, a.Regency).Scan(&ok, &npsn); err != nil {
+		var via string
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM role_grants WHERE user_id = $1 AND role = $3 AND revoked_at IS NULL
+				AND province_code = $2 AND (regency_code IS NULL OR regency_code = $4)),
+				coalesce((SELECT npsn FROM teacher_profiles WHERE user_id = $1), (SELECT gr.npsn FROM (`+graduatesSQL+`) gr
+					WHERE gr.user_id = $1 AND gr.role = $3 LIMIT 1)),
+				coalesce((SELECT gr.cohort_name FROM (`+graduatesSQL+`) gr WHERE gr.user_id = $1 AND gr.role = $3 LIMIT 1), '')`,
+			a.UserID, prov, a.Role, a.Regency).Scan(&ok, &npsn, &via); err != nil {
 			return err
 		}
+		ok = ok || via != ""
 		if !ok {
 			return ErrNoGrant
 		}
@@ -195,7 +219,7 @@ func (s *Store) Appoint(ctx context.Context, actor audit.Actor, sc Scope, cohort
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "training.appoint", ObjectType: "training_mentor", ObjectID: itoa(id),
-			Detail: map[string]any{"cohort": cohortID, "user": a.UserID, "role": a.Role, "regency": a.Regency, "cap": a.Cap}})
+			Detail: map[string]any{"cohort": cohortID, "user": a.UserID, "role": a.Role, "regency": a.Regency, "cap": a.Cap, "graduate_of": via}})
 	})
 	return id, err
 }

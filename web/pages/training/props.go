@@ -205,7 +205,11 @@ func candidateOptions(ctx context.Context, cs []training.MentorCandidate) []comp
 			continue
 		}
 		seen[c.UserID] = true
-		out = append(out, components.Option{Value: i64(c.UserID), Label: c.Name + " (" + i18n.T(ctx, "role."+c.Role) + ", " + c.Email + ")"})
+		what := i18n.T(ctx, "role."+c.Role)
+		if c.Graduate != "" {
+			what = i18n.T(ctx, "training.appoint.graduate", map[string]any{"Role": what, "Cohort": c.Graduate})
+		}
+		out = append(out, components.Option{Value: i64(c.UserID), Label: c.Name + " (" + what + ", " + c.Email + ")"})
 	}
 	return out
 }
