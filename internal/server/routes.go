@@ -336,6 +336,12 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/pelatihan/{cohort}/{prov}/kelulusan", s.decideGraduation)
 	})
 	r.Group(func(r chi.Router) {
+		// The per-cohort training settings: the national admin only.
+		r.Use(s.requireRole(account.RoleAdmin))
+		r.Get("/pelatihan/{cohort}/pengaturan", s.trainingSettingsPage)
+		r.Post("/pelatihan/{cohort}/pengaturan", s.saveTrainingSettings)
+	})
+	r.Group(func(r chi.Router) {
 		// Attendance: the group's PP (own mentees) or the province's BGP, scoped in the SQL.
 		r.Use(s.requireRole(account.RolePengajarPraktik, account.RoleBGP))
 		r.Get("/lokakarya/{id}/presensi", s.attendancePage)
