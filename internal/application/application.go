@@ -170,6 +170,8 @@ type Details struct {
 	Essays    []Essay
 	Documents []Document
 	Consent   *Consent
+	// Progress is where the application stands beyond its status (result, seat, training).
+	Progress Progress
 }
 
 // EditError says why the teacher can no longer change application a of cohort c at now:

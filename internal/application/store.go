@@ -178,6 +178,11 @@ func (s *Store) details(ctx context.Context, a Application) (Details, error) {
 	} else if !errors.Is(err, pgx.ErrNoRows) {
 		return d, err
 	}
+	ps, err := progressesQ(ctx, q, []int64{a.ID})
+	if err != nil {
+		return d, err
+	}
+	d.Progress = ps[a.ID]
 	return d, nil
 }
 

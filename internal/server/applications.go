@@ -58,6 +58,13 @@ func (s *Server) recruitmentSection(r *http.Request) (*dashboard.RecruitmentProp
 			return nil, err
 		}
 	}
+	ids := make([]int64, 0, len(mine))
+	for _, a := range mine {
+		ids = append(ids, a.ID)
+	}
+	if out.Progress, err = s.applications.Progresses(ctx, ids); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"penggerak/internal/application"
@@ -141,6 +142,22 @@ func years(e application.CVEntry) string {
 		s += "–" + itoa(*e.YearTo)
 	}
 	return s
+}
+
+// wordCount counts the words of an answer (runs of non-space characters).
+func wordCount(s string) int { return len(strings.Fields(s)) }
+
+// excerpt is the first n characters of s, cut at a word where possible, with "…" when cut.
+func excerpt(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexAny(cut, " \n\t"); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimSpace(cut) + "…"
 }
 
 func canUpload(p StepProps, d application.Document) bool { return p.D.CanUpload(d, p.Now) }

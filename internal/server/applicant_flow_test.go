@@ -1,0 +1,162 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"penggerak/internal/account"
+	"penggerak/internal/apptest"
+)
+
+// Tests of the teacher's application flow pages (issue 11): what to prepare, the review's
+// content, where an application stands after verval.
+
+// The start page lists what to prepare from the cohort's configuration: each document with
+// its guidance, each essay with its limits, and the deadline in the teacher's zone. A change
+// to the configuration shows at once (nothing is hard-coded).
+func TestStartPageListsWhatToPrepare(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "siap@guru.test", "10600001", "16.01", recProfileOpts{})
+	ctx := context.Background()
+	if _, err := a.DB.Exec(ctx, `UPDATE required_documents SET guidance = 'Surat izin kepala sekolah, diketahui Kepala Dinas' WHERE id = $1`, tc.Docs[1]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.Exec(ctx, `UPDATE essay_questions SET max_chars = 1500, min_chars = 300 WHERE id = $1`, tc.Questions[1]); err != nil {
+		t.Fatal(err)
+	}
+	deadline := tc.Closes.In(time.FixedZone("WIB", 7*3600)).Format("02-01-2006 15:04") + " WIB"
+	res := c.Get(fmt.Sprintf("/pendaftaran/%d", tc.ID))
+	recWant(t, res, 200, "Yang perlu disiapkan", "KTP", "Pindai asli", "Portofolio", "Surat izin kepala sekolah, diketahui Kepala Dinas",
+		"Wajib", "Opsional", "Ukuran maksimal 1 MB.",
+		"Ceritakan praktik baik pembelajaran Anda.", "20–200 karakter.", "Apa rencana Anda mengembangkan rekan guru?", "300–1500 karakter.",
+		"kirim sebelum "+deadline, "daftar riwayat hidup (wajib)", `href="/bantuan"`)
+	// The list sits in its own section after the start button.
+	if i, j := strings.Index(res.Body, "Mulai mendaftar"), strings.Index(res.Body, `id="persiapan"`); i < 0 || j < i {
+		t.Errorf("prepare section missing or before the start button (%d, %d)", i, j)
+	}
+}
+
+// The review step shows what will be sent: profile facts, each CV entry, each essay's
+// excerpt with its character and word counts, and each document's file name, so the teacher
+// checks the content, not only "lengkap". The CV is required: the review says so, and an
+// empty CV is refused at submit with the same reason (TestSubmitNeedsCV).
+func TestReviewShowsContent(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "tinjau@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	recFill(t, c, base, tc)
+	res := c.Get(base + "/tinjau")
+	essay := strings.TrimSpace(strings.Repeat("Murid belajar. ", 3))
+	recWant(t, res, 200, "Sekolah 10600001", "Matematika", "Riwayat pelatihan:", "Pelatihan Kurikulum Merdeka", "BGP Sumsel", "(2023)",
+		essay, "45 karakter, 6 kata (batas 20–200 karakter).", "ktp.pdf", "Portofolio", "Belum diunggah.",
+		"Wajib: paling sedikit satu isian.", "Persetujuan diberikan")
+	var stored string
+	if err := a.DB.QueryRow(context.Background(), `SELECT original_name FROM application_documents`).Scan(&stored); err != nil || stored != "ktp.pdf" {
+		t.Errorf("stored name %q: %v", stored, err)
+	}
+	if strings.Contains(res.Body, "Daftar riwayat hidup belum diisi") {
+		t.Error("a filled CV is reported missing")
+	}
+}
+
+// Where an application stands follows the latest fact, on the teacher's dashboard, the step
+// pages and the regional list and view: a teacher announced lulus reads "Lulus seleksi", not
+// "Lolos verval"; with a seat offered, the seat's state; as a CGP in training, that.
+func TestStatusFollowsRealState(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	ctx := context.Background()
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	u, c := recTeacher(t, a, "lulus@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	recFill(t, c, base, tc)
+	if res := c.PostForm(base+"/kirim", confirmYes); res.Status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", res.Status)
+	}
+	id := strings.TrimPrefix(base, "/lamaran/")
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	dinas := a.SignIn("dinas.oku@x.test")
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := a.DB.Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	// Each page's status text: the part after its marker (the review's verval section and the
+	// list's status filter rightly name "Lolos verval" as a stage).
+	check := func(want, notWant string) {
+		t.Helper()
+		for _, pg := range []struct {
+			name, marker string
+			res          apptest.Response
+		}{
+			{"dashboard", `id="pendaftaran"`, c.Get("/dasbor")},
+			{"review", `id="status"`, c.Get(base + "/tinjau")},
+			{"receipt", `id="receipt-status"`, c.Get(base + "/tanda-terima")},
+			{"dinas list", "<tbody>", dinas.Get("/pantau/lamaran")},
+			{"dinas view", "<dl", dinas.Get("/pantau/lamaran/" + id)},
+		} {
+			i := strings.Index(pg.res.Body, pg.marker)
+			if pg.res.Status != 200 || i < 0 {
+				t.Errorf("%s: %d, no %s", pg.name, pg.res.Status, pg.marker)
+				continue
+			}
+			part := pg.res.Body[i:min(len(pg.res.Body), i+700)]
+			if pg.name == "review" || pg.name == "receipt" { // one element: up to its end tag
+				part = part[:strings.Index(part, "</")]
+			}
+			if !strings.Contains(part, want) {
+				t.Errorf("%s lacks %q in %s", pg.name, want, part)
+			}
+			if notWant != "" && strings.Contains(part, notWant) {
+				t.Errorf("%s still reads %q", pg.name, notWant)
+			}
+		}
+	}
+	exec(`UPDATE applications SET status = 'lolos_verval', verval_decided_at = now() WHERE id = $1`, id)
+	check("Lolos verval", "")
+
+	// Published: lulus.
+	var run int64
+	if err := a.DB.QueryRow(ctx, `INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash) VALUES ($1, '{"quotas": {"16.01": 100}}', repeat('a', 64), repeat('b', 64)) RETURNING id`, tc.ID).Scan(&run); err != nil {
+		t.Fatal(err)
+	}
+	exec(`INSERT INTO run_results (run_id, application_id, regency_code, province_code, score, passed, outcome, rank, stage_scores, first_criterion, submitted_at)
+		VALUES ($1, $2, '16.01', '16', 81.5, true, 'lulus', 1, '{81.5}', 80, now())`, run, id)
+	check("Lolos verval", "Lulus seleksi") // not yet published: the run says nothing yet
+	exec(`UPDATE result_runs SET published_at = now() WHERE id = $1`, run)
+	check("Lulus seleksi", "Lolos verval")
+
+	exec(`INSERT INTO pembekalan_seats (run_id, application_id, regency_code, confirm_by) VALUES ($1, $2, '16.01', now() + interval '3 days')`, run, id)
+	check("Lulus seleksi — menunggu konfirmasi keikutsertaan", "Lolos verval")
+
+	exec(`UPDATE pembekalan_seats SET status = 'attended', confirmed_at = now(), attended_at = now(), pakta_storage = repeat('c', 32) || '.pdf' WHERE application_id = $1`, id)
+	exec(`INSERT INTO training_participants (cohort_id, user_id, application_id, name, npsn, regency_code, province_code, jenjang)
+		VALUES ($1, $2, $3, 'Guru', '10600001', '16.01', '16', 'SD')`, tc.ID, u.ID, id)
+	check("Calon Guru Penggerak — mengikuti pendidikan", "Lolos verval")
+}
+
+// The profile card's next step follows the registration: while a cohort is open it points to
+// it by name instead of "when registration opens"; once applied it says so.
+func TestProfileCardFollowsRegistration(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	_, c := recTeacher(t, a, "kartu@guru.test", "10600001", "16.01", recProfileOpts{})
+	recWant(t, c.Get("/dasbor"), 200, "saat pendaftaran dibuka")
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	res := c.Get("/dasbor")
+	recWant(t, res, 200, "Pendaftaran Angkatan 12 sedang dibuka")
+	if strings.Contains(res.Body, "saat pendaftaran dibuka") {
+		t.Error("the profile card says 'when registration opens' while it is open")
+	}
+	recStart(t, c, tc.ID)
+	recWant(t, c.Get("/dasbor"), 200, "Anda sudah mendaftar")
+}
