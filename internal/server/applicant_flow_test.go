@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -159,4 +160,64 @@ func TestProfileCardFollowsRegistration(t *testing.T) {
 	}
 	recStart(t, c, tc.ID)
 	recWant(t, c.Get("/dasbor"), 200, "Anda sudah mendaftar")
+}
+
+// A CV entry can be edited without JavaScript: the edit form is filled with what is stored, a
+// refused edit comes back with what was typed and a message tied to its field, a good one is
+// stored; another teacher's entry is not found, and a submitted application is locked.
+func TestCVEntryEdit(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "ubah.cv@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	recFill(t, c, base, tc)
+	eid := recCount(t, a, `SELECT max(id)::int FROM application_cv_entries`)
+	edit := fmt.Sprintf("%s/cv/%d", base, eid)
+	recWant(t, c.Get(base+"/cv"), 200, `href="`+edit+`/ubah"`)
+	recWant(t, c.Get(edit+"/ubah"), 200, "Ubah isian riwayat hidup", `value="Pelatihan Kurikulum Merdeka"`, `value="BGP Sumsel"`, `value="2023"`,
+		`action="`+edit+`"`, `<option value="pelatihan" selected`)
+
+	bad := url.Values{"section": {"organisasi"}, "title": {"Ketua KKG Gugus 3"}, "organisation": {"KKG Baturaja"}, "year_from": {"2024"}, "year_to": {"2019"}, "description": {"Memimpin pertemuan bulanan"}}
+	res := c.PostForm(edit, bad)
+	recWant(t, res, http.StatusUnprocessableEntity, `value="Ketua KKG Gugus 3"`, `value="KKG Baturaja"`, "Memimpin pertemuan bulanan",
+		"Tahun selesai tidak boleh sebelum tahun mulai.", `aria-invalid="true"`, `action="`+edit+`"`)
+	if n := recCount(t, a, `SELECT count(*) FROM application_cv_entries WHERE title = 'Pelatihan Kurikulum Merdeka'`); n != 1 {
+		t.Error("a refused edit changed the entry")
+	}
+	good := url.Values{"section": {"organisasi"}, "title": {"Ketua KKG Gugus 3"}, "organisation": {"KKG Baturaja"}, "year_from": {"2019"}, "year_to": {"2024"}, "description": {"Memimpin pertemuan bulanan"}}
+	if res := c.PostForm(edit, good); res.Status != http.StatusSeeOther || res.Location != base+"/cv" {
+		t.Fatalf("edit: %d %s\n%s", res.Status, res.Location, res.Body)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM application_cv_entries WHERE id = $1 AND section = 'organisasi' AND title = 'Ketua KKG Gugus 3'
+		AND organisation = 'KKG Baturaja' AND year_from = 2019 AND year_to = 2024 AND description = 'Memimpin pertemuan bulanan'`, eid); n != 1 {
+		t.Error("edit not stored")
+	}
+	recWant(t, c.Get(base+"/cv"), 200, "Isian riwayat hidup diperbarui.", "Ketua KKG Gugus 3")
+
+	// Another teacher cannot open or change it.
+	_, other := recTeacher(t, a, "lain.cv@guru.test", "10600002", "16.01", recProfileOpts{})
+	otherBase := recStart(t, other, tc.ID)
+	if res := other.Get(edit + "/ubah"); res.Status != http.StatusNotFound {
+		t.Errorf("another teacher's edit form: %d", res.Status)
+	}
+	if res := other.PostForm(fmt.Sprintf("%s/cv/%d", otherBase, eid), bad); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("refused form on own application: %d", res.Status)
+	}
+	good.Set("title", "Diubah orang lain")
+	if res := other.PostForm(fmt.Sprintf("%s/cv/%d", otherBase, eid), good); res.Status != http.StatusNotFound {
+		t.Errorf("another teacher's entry through their own application: %d", res.Status)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM application_cv_entries WHERE title = 'Diubah orang lain'`); n != 0 {
+		t.Error("another teacher changed the entry")
+	}
+	// Locked once submitted.
+	if res := c.PostForm(base+"/kirim", confirmYes); res.Status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", res.Status)
+	}
+	good.Set("title", "Setelah dikirim")
+	recWant(t, c.PostForm(edit, good), http.StatusConflict, "terkunci")
+	if n := recCount(t, a, `SELECT count(*) FROM application_cv_entries WHERE title = 'Setelah dikirim'`); n != 0 {
+		t.Error("entry changed after submit")
+	}
 }

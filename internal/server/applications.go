@@ -206,6 +206,43 @@ func (s *Server) applicationAddCV(w http.ResponseWriter, r *http.Request) {
 	s.nextStep(w, r, "cv", "application.flash.cv_added")
 }
 
+// applicationEditCV shows the CV step with the edit form of one entry, filled with what is
+// stored (404 for an entry of another application).
+func (s *Server) applicationEditCV(w http.ResponseWriter, r *http.Request) {
+	p, err := s.stepProps(r, "cv")
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	eid := idParam(r, "entryID")
+	i := slices.IndexFunc(p.D.CV, func(e application.CVEntry) bool { return e.ID == eid })
+	if i < 0 {
+		s.notFound(w, r)
+		return
+	}
+	p.CV, p.EditEntry = application.FormOf(p.D.CV[i]), eid
+	s.render(w, r, http.StatusOK, apppage.StepPage(s.base(r, "application.cv.edit_title"), p))
+}
+
+// applicationUpdateCV saves an edited CV entry; a refused form comes back with what was typed
+// and a message per field.
+func (s *Server) applicationUpdateCV(w http.ResponseWriter, r *http.Request) {
+	var f application.CVForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	eid := idParam(r, "entryID")
+	e, errs := f.Parse()
+	if len(errs) > 0 {
+		s.renderStep(w, r, http.StatusUnprocessableEntity, "cv", func(p *apppage.StepProps) { p.CV, p.Errors, p.EditEntry = f, errs, eid })
+		return
+	}
+	if s.stepError(w, r, "cv", s.applications.UpdateCV(r.Context(), principal(r).User.ID, idParam(r, "id"), eid, e, s.now())) {
+		return
+	}
+	s.nextStep(w, r, "cv", "application.flash.cv_updated")
+}
+
 func (s *Server) applicationDeleteCV(w http.ResponseWriter, r *http.Request) {
 	if s.stepError(w, r, "cv", s.applications.DeleteCV(r.Context(), principal(r).User.ID, idParam(r, "id"), idParam(r, "entryID"), s.now())) {
 		return

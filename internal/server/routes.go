@@ -124,6 +124,8 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/lamaran/{id}/profil", s.applicationConfirmProfile)
 		r.Post("/lamaran/{id}/cv", s.applicationAddCV)
 		r.Post("/lamaran/{id}/cv/{entryID}/hapus", s.applicationDeleteCV)
+		r.Get("/lamaran/{id}/cv/{entryID}/ubah", s.applicationEditCV)
+		r.Post("/lamaran/{id}/cv/{entryID}", s.applicationUpdateCV)
 		r.Post("/lamaran/{id}/esai", s.applicationSaveEssays)
 		r.Post("/lamaran/{id}/esai/draf", s.applicationAutosave)
 		r.Post("/lamaran/{id}/dokumen/{docID}", s.applicationUpload)

@@ -33,6 +33,9 @@ type StepProps struct {
 	Now         time.Time
 	Editable    bool
 	CV          application.CVForm
+	// EditEntry is the CV entry whose edit form the CV step shows instead of the add form (0:
+	// none).
+	EditEntry int64
 	Errors      map[string]string
 	EssayErrors map[int64]string
 	DocErrors   map[int64]string
@@ -158,6 +161,14 @@ func excerpt(s string, n int) string {
 		cut = cut[:i]
 	}
 	return strings.TrimSpace(cut) + "…"
+}
+
+// cvFormURL is where the CV form posts: the entry being edited, or a new entry.
+func cvFormURL(p StepProps) string {
+	if p.EditEntry != 0 {
+		return appURL(p.D, "cv/"+i64(p.EditEntry))
+	}
+	return appURL(p.D, "cv")
 }
 
 func canUpload(p StepProps, d application.Document) bool { return p.D.CanUpload(d, p.Now) }
