@@ -27,15 +27,15 @@ type ApplyProps struct {
 
 // StepProps is one step of the application (also the receipt and the regional view).
 type StepProps struct {
-	D           application.Details
-	Step        string
-	TZ          string
-	Now         time.Time
-	Editable    bool
-	CV          application.CVForm
+	D        application.Details
+	Step     string
+	TZ       string
+	Now      time.Time
+	Editable bool
+	CV       application.CVForm
 	// EditEntry is the CV entry whose edit form the CV step shows instead of the add form (0:
 	// none).
-	EditEntry int64
+	EditEntry   int64
 	Errors      map[string]string
 	EssayErrors map[int64]string
 	DocErrors   map[int64]string
