@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -219,5 +222,98 @@ func TestCVEntryEdit(t *testing.T) {
 	recWant(t, c.PostForm(edit, good), http.StatusConflict, "terkunci")
 	if n := recCount(t, a, `SELECT count(*) FROM application_cv_entries WHERE title = 'Setelah dikirim'`); n != 0 {
 		t.Error("entry changed after submit")
+	}
+}
+
+// pdfText is the text of a PDF (pdftotext from poppler-utils), with spaces collapsed.
+func pdfText(t *testing.T, body string) string {
+	t.Helper()
+	f := filepath.Join(t.TempDir(), "doc.pdf")
+	if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", f, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (apt install poppler-utils): %v", err)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// The receipt is read from the content stored at submit (a later change to the rows does not
+// show on it), offers a PDF and a print view, and says what happens next with the cohort's
+// own stage dates; another teacher gets 404 for each.
+func TestReceiptFromStoredContent(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	ctx := context.Background()
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	if _, err := a.DB.Exec(ctx, `UPDATE cohorts SET administrasi_starts_on = '2026-12-20', administrasi_ends_on = '2027-01-10',
+		simulasi_starts_on = '2027-01-20', simulasi_ends_on = '2027-02-05', pembekalan_starts_on = '2027-03-01', pembekalan_ends_on = '2027-03-03',
+		training_months = 6, confirm_days = 5 WHERE id = $1`, tc.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, c := recTeacher(t, a, "terima@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	recFill(t, c, base, tc)
+	if res := c.PostForm(base+"/kirim", confirmYes); res.Status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", res.Status)
+	}
+	var number, sum string
+	if err := a.DB.QueryRow(ctx, `SELECT registration_number, receipt_checksum FROM applications`).Scan(&number, &sum); err != nil {
+		t.Fatal(err)
+	}
+	// The rows change after submit (as a data fix would): the receipt keeps what was sent.
+	if _, err := a.DB.Exec(ctx, `UPDATE application_cv_entries SET title = 'Diubah setelah kirim'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.Exec(ctx, `UPDATE application_documents SET original_name = 'lain.pdf'`); err != nil {
+		t.Fatal(err)
+	}
+	closes := tc.Closes.In(time.FixedZone("WIB", 7*3600)).Format("02-01-2006 15:04") + " WIB"
+	res := c.Get(base + "/tanda-terima")
+	recWant(t, res, 200, number, sum, "Sekolah 10600001 (10600001)", "Pelatihan Kurikulum Merdeka", "ktp.pdf",
+		"Ceritakan praktik baik pembelajaran Anda.:", "45 karakter, 6 kata",
+		"Yang terjadi berikutnya", "Pendaftaran ditutup "+closes, "<strong>Sekarang:</strong>",
+		"Tahap 1 — verifikasi dokumen (verval) serta penilaian CV dan esai: 20-12-2026 – 10-01-2027.",
+		"Tahap 2 — simulasi mengajar dan wawancara bagi yang lolos tahap 1: 20-01-2027 – 05-02-2027.",
+		"Pembekalan: 01-03-2027 – 03-03-2027.", "dalam 5 hari", "selama 6 bulan",
+		`href="`+base+`/tanda-terima.pdf"`, `href="`+base+`/tanda-terima/cetak"`)
+	for _, s := range []string{"Diubah setelah kirim", "lain.pdf"} {
+		if strings.Contains(res.Body, s) {
+			t.Errorf("receipt shows %q, changed after submit", s)
+		}
+	}
+
+	pdf := c.Get(base + "/tanda-terima.pdf")
+	if pdf.Status != 200 || !strings.HasPrefix(pdf.Body, "%PDF") || pdf.Header.Get("Content-Type") != "application/pdf" || pdf.Header.Get("Cache-Control") != "no-store" ||
+		!strings.Contains(pdf.Header.Get("Content-Disposition"), "tanda-terima-"+number+".pdf") {
+		t.Fatalf("PDF: %d %v", pdf.Status, pdf.Header)
+	}
+	text := pdfText(t, pdf.Body)
+	for _, want := range []string{"TANDA TERIMA PENDAFTARAN", "Angkatan 12", number, sum, "Pelatihan Kurikulum Merdeka", "ktp.pdf",
+		"45 karakter, 6 kata", "Yang terjadi berikutnya", "20-12-2026 – 10-01-2027", "dalam 5 hari", "6 bulan", closes} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF lacks %q\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Diubah setelah kirim") {
+		t.Error("PDF shows a change made after submit")
+	}
+
+	print := c.Get(base + "/tanda-terima/cetak")
+	recWant(t, print, 200, number, sum, `class="print-view"`, "Ctrl+P", "Yang terjadi berikutnya")
+	if strings.Contains(print.Body, `<header class="top">`) || strings.Contains(print.Body, "<nav") {
+		t.Error("the print view carries the navigation")
+	}
+
+	_, other := recTeacher(t, a, "lain.terima@guru.test", "10600002", "16.01", recProfileOpts{})
+	for _, p := range []string{"/tanda-terima", "/tanda-terima.pdf", "/tanda-terima/cetak"} {
+		if res := other.Get(base + p); res.Status != http.StatusNotFound {
+			t.Errorf("another teacher GET %s: %d", p, res.Status)
+		}
+	}
+	draft := recStart(t, other, tc.ID)
+	if res := other.Get(draft + "/tanda-terima.pdf"); res.Status != http.StatusNotFound {
+		t.Errorf("receipt PDF of a draft: %d", res.Status)
 	}
 }

@@ -28,3 +28,19 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/lamaran/{id}/cv/{entryID}", Path: recCVEntryPath(""), Want: recOwner(422)},
 	)
 }
+
+func recSubmittedPath(suffix string) func(f *fixture) string {
+	return func(f *fixture) string {
+		id, _, _ := recMatrixApp(f, true)
+		return fmt.Sprintf("/lamaran/%d%s", id, suffix)
+	}
+}
+
+func init() {
+	addRoutes(
+		routeCase{Method: "GET", Pattern: "/lamaran/{id}/tanda-terima.pdf", Path: recSubmittedPath("/tanda-terima.pdf"), Want: recOwner(200)},
+		routeCase{Method: "GET", Pattern: "/lamaran/{id}/tanda-terima/cetak", Path: recSubmittedPath("/tanda-terima/cetak"), Want: recOwner(200)},
+		// A draft has no receipt.
+		routeCase{Method: "GET", Pattern: "/lamaran/{id}/tanda-terima.pdf", Variant: "draft", Path: recDraftPath("/tanda-terima.pdf"), Want: recOwner(404)},
+	)
+}

@@ -423,16 +423,55 @@ func (s *Server) applicationWithdraw(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/dasbor")
 }
 
-func (s *Server) applicationReceipt(w http.ResponseWriter, r *http.Request) {
-	d, err := s.applications.Details(r.Context(), principal(r).User.ID, idParam(r, "id"))
-	if err == nil && d.SubmittedAt == nil {
-		err = database.ErrNotFound
+// receipt loads the teacher's own receipt (404 for another's or an unsent application).
+func (s *Server) receipt(w http.ResponseWriter, r *http.Request) (apppage.ReceiptProps, bool) {
+	rc, err := s.applications.Receipt(r.Context(), principal(r).User.ID, idParam(r, "id"))
+	if err != nil {
+		s.serveError(w, r, err)
+		return apppage.ReceiptProps{}, false
 	}
+	return apppage.ReceiptProps{R: rc, Now: s.now()}, true
+}
+
+func (s *Server) applicationReceipt(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.receipt(w, r); ok {
+		s.render(w, r, http.StatusOK, apppage.Receipt(s.base(r, "application.receipt.title"), p))
+	}
+}
+
+// applicationReceiptPrint is the receipt alone on a page, for printing.
+func (s *Server) applicationReceiptPrint(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.receipt(w, r); ok {
+		s.render(w, r, http.StatusOK, apppage.ReceiptPrint(s.base(r, "application.receipt.title"), p))
+	}
+}
+
+// applicationReceiptPDF is the receipt as a PDF attachment (personal data: not cached).
+func (s *Server) applicationReceiptPDF(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.receipt(w, r)
+	if !ok {
+		return
+	}
+	b, err := application.ReceiptPDF(p.R, p.Now)
 	if err != nil {
 		s.serveError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, apppage.Receipt(s.base(r, "application.receipt.title"), apppage.StepProps{D: d, TZ: d.Profile.Timezone(), Now: s.now()}))
+	number := ""
+	if p.R.RegistrationNumber != nil {
+		number = *p.R.RegistrationNumber
+	}
+	sendPDF(w, "tanda-terima-"+fileSafeName(number)+".pdf", b)
+}
+
+// fileSafeName keeps letters, digits and dashes of s for a download's file name.
+func fileSafeName(s string) string {
+	return strings.Map(func(c rune) rune {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' {
+			return c
+		}
+		return -1
+	}, s)
 }
 
 // watchScope is the principal's region scope for the regional lists: national for the admin,

@@ -120,6 +120,8 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/pendaftaran/{cohortID}", s.applyPage)
 		r.Post("/pendaftaran/{cohortID}", s.applyStart)
 		r.Get("/lamaran/{id}/tanda-terima", s.applicationReceipt)
+		r.Get("/lamaran/{id}/tanda-terima.pdf", s.applicationReceiptPDF)
+		r.Get("/lamaran/{id}/tanda-terima/cetak", s.applicationReceiptPrint)
 		r.Get("/lamaran/{id}/{step}", s.applicationStep)
 		r.Post("/lamaran/{id}/profil", s.applicationConfirmProfile)
 		r.Post("/lamaran/{id}/cv", s.applicationAddCV)

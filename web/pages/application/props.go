@@ -46,6 +46,42 @@ type StepProps struct {
 	SaveTimeout time.Duration
 }
 
+// ReceiptProps is the receipt of a submitted application.
+type ReceiptProps struct {
+	R   application.Receipt
+	Now time.Time
+}
+
+func receiptURL(p ReceiptProps, suffix string) string {
+	return "/lamaran/" + i64(p.R.ID) + "/tanda-terima" + suffix
+}
+
+func schoolOf(c *application.Content) string {
+	if c.Profile.SchoolName == "" {
+		return c.Profile.NPSN
+	}
+	return c.Profile.SchoolName + " (" + c.Profile.NPSN + ")"
+}
+
+func essayPrompt(ctx context.Context, e application.ContentEssay, i int) string {
+	if e.Prompt != "" {
+		return e.Prompt
+	}
+	return i18n.T(ctx, "application.receipt.essay_n", map[string]any{"N": i + 1})
+}
+
+// milestoneText is one step of what happens next, with the cohort's dates.
+func milestoneText(ctx context.Context, m application.Milestone, tz string) string {
+	when := application.DateRange(m.From, m.To)
+	if when == "" {
+		when = i18n.T(ctx, "application.receipt.next.later")
+	}
+	if m.Key == "closes" {
+		when = inZone(*m.From, tz)
+	}
+	return i18n.T(ctx, "application.receipt.next."+m.Key, map[string]any{"When": when, "Months": m.Months, "Days": m.ConfirmDay})
+}
+
 // ReviewProps is the assessor's verval page of one application.
 type ReviewProps struct {
 	D       application.Details
