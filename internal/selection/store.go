@@ -28,12 +28,28 @@ func (s *Store) WithLetter(l Letter) *Store {
 	return &c
 }
 
-// compose writes a mail with the store's letter, or falls back to the Indonesian subject and body.
+// Reviewed are the mails that report a decision: they are written into the review outbox held
+// (mail.Message.Held) and reach nobody before the national admin releases them.
+var Reviewed = map[string]bool{"selection.mail.published": true, "selection.mail.promoted": true}
+
+// compose writes a mail with the store's letter (without one, the Indonesian subject and body
+// given, or the catalogue key and data when none is given), tagged with its kind, the
+// recipient's language and outcome, and held when it reports a decision.
 func (s *Store) compose(lang, key string, data map[string]any, subject, body string) mail.Message {
-	if s.letter != nil {
-		return s.letter(lang, key, data)
+	var m mail.Message
+	switch {
+	case s.letter != nil:
+		m = s.letter(lang, key, data)
+	case subject != "":
+		m = mail.Message{Subject: subject, Body: body}
+	default:
+		m = mail.Untranslated(lang, key, data)
 	}
-	return mail.Message{Subject: subject, Body: body}
+	m.Kind, m.Lang, m.Held = key, lang, Reviewed[key]
+	if o, ok := data["Outcome"].(string); ok {
+		m.Outcome = o
+	}
+	return m
 }
 
 // NewStore returns a Store.
