@@ -177,3 +177,32 @@ func TestMailInRecipientLanguage(t *testing.T) {
 		t.Fatal("no held Indonesian verval mail")
 	}
 }
+
+// An account whose owner reads English gets the password reset and the "someone signed up with
+// your address" mail in English, whatever the language of the visitor who caused them.
+func TestAccountMailsInOwnersLanguage(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	u := a.User("owner.en@sekolah.test", account.RoleGuru, account.Scope{})
+	if _, err := a.DB.Exec(context.Background(), `UPDATE users SET language = 'en' WHERE id = $1`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	c := a.Anonymous() // browsing in Indonesian
+	mustStatus(t, "forgot", c.PostForm("/lupa-sandi", url.Values{"email": {"owner.en@sekolah.test"}}), http.StatusSeeOther)
+	mustStatus(t, "sign up", a.Anonymous().PostForm("/daftar", url.Values{"name": {"Orang Lain"}, "email": {"owner.en@sekolah.test"}, "phone": {"0812-3456-7891"},
+		"password": {"kebun-mangga-77"}, "password_confirm": {"kebun-mangga-77"}}), http.StatusSeeOther)
+	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'owner.en@sekolah.test' AND lang = 'en' AND kind = 'mail.reset'
+		AND subject = 'Choose a new password for your Penggerak account'`); n != 1 {
+		t.Error("the reset mail is not in the owner's language")
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'owner.en@sekolah.test' AND lang = 'en' AND kind = 'mail.signup_taken'
+		AND subject = 'Someone tried to sign up with your email at Penggerak'`); n != 1 {
+		t.Error("the sign-up-taken mail is not in the owner's language")
+	}
+	// A new visitor signing up in Indonesian gets the verification link in Indonesian.
+	mustStatus(t, "new sign up", a.Anonymous().PostForm("/daftar", url.Values{"name": {"Budi Baru"}, "email": {"budi.id@sekolah.test"}, "phone": {"0812-3456-7892"},
+		"password": {"kebun-mangga-77"}, "password_confirm": {"kebun-mangga-77"}}), http.StatusSeeOther)
+	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'budi.id@sekolah.test' AND lang = 'id' AND kind = 'mail.verify'`); n != 1 {
+		t.Error("the verification mail is not in the visitor's language")
+	}
+}
