@@ -90,7 +90,7 @@ func (s *Server) linkMail(r *http.Request, kind, path string) account.Composer {
 		}
 		l := s.i18n.Localizer(lang)
 		data := map[string]any{"Name": u.Name, "Link": s.cfg.BaseURL + path + token}
-		return mail.Message{To: u.Email, Subject: l.T("mail."+kind+".subject"), Body: l.T("mail."+kind+".body", data),
+		return mail.Message{To: u.Email, Subject: l.T("mail." + kind + ".subject"), Body: l.T("mail."+kind+".body", data),
 			Kind: "mail." + kind, Lang: l.Lang()}
 	}
 }
