@@ -30,6 +30,7 @@ type Store struct {
 	db      database.DB
 	cohorts *cohort.Store
 	files   storage.Store
+	letter  mail.Letter // mails from the catalogues (WithLetter, in verval.go)
 }
 
 // NewStore returns a Store on db, keeping uploaded files in files.
@@ -564,9 +565,14 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, userID, id int64,
 			return err
 		}
 		tz := d.Profile.Timezone()
-		body := fmt.Sprintf("Yth. %s,\n\nPendaftaran Anda pada %s telah kami terima.\n\nNomor pendaftaran: %s\nWaktu: %s %s\nChecksum: %s\n\nSimpan tanda terima ini.\n",
-			d.Profile.Name, d.Cohort.Name, number, region.InZone(now, tz).Format("02-01-2006 15:04"), tz, sum)
-		if err := mail.Enqueue(ctx, tx, mail.Message{To: d.Profile.Email, Subject: "Tanda terima pendaftaran " + d.Cohort.Name, Body: body}); err != nil {
+		var lang string
+		if err := tx.QueryRow(ctx, `SELECT language FROM users WHERE id = $1`, userID).Scan(&lang); err != nil {
+			return err
+		}
+		m := s.compose(lang, "application.mail.receipt", map[string]any{"Name": d.Profile.Name, "Cohort": d.Cohort.Name, "Number": number,
+			"At": region.InZone(now, tz).Format("02-01-2006 15:04"), "Zone": tz, "Checksum": sum})
+		m.To = d.Profile.Email
+		if err := mail.Enqueue(ctx, tx, m); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "application.submit", ObjectType: "application", ObjectID: strconv.FormatInt(a.ID, 10),

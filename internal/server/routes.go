@@ -310,6 +310,14 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/admin/seleksi/{cohort}/penugasan/{batch}/batal", s.undoBatch)
 	})
 
+	// mail: the staff outbox and the review outbox of held decision mails (issue 12)
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(adminOnly...))
+		r.Get("/admin/surat", s.handle(s.staffOutbox))
+		r.Get("/admin/surat/tinjau", s.handle(s.mailReview))
+		r.Post("/admin/surat/tinjau/lepas", s.handle(s.releaseMail))
+	})
+
 	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireSignIn)

@@ -121,7 +121,7 @@ func New(cfg config.Config, d Deps) *Server {
 		overview: overview.NewStore(d.DB),
 	}
 	s.cohorts = cohort.NewStore(d.DB)
-	s.applications = application.NewStore(d.DB, d.Files)
+	s.applications = application.NewStore(d.DB, d.Files).WithLetter(NewLetter(s.i18n, cfg.BaseURL))
 	s.store = newSessionStore(d.DB, 10*time.Minute)
 	s.sessions = scs.New()
 	s.sessions.Store = s.store
