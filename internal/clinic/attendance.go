@@ -32,6 +32,9 @@ func (s *Store) CheckIn(ctx context.Context, clinicID, sessionID int64, input, m
 	var regID int64
 	if LooksLikeToken(input) {
 		cid, rid, err := s.signer.Verify(input)
+		if errors.Is(err, ErrBadToken) {
+			return CheckIn{}, fmt.Errorf("%w: %w", ErrForgedTicket, err)
+		}
 		if err != nil {
 			return CheckIn{}, err
 		}

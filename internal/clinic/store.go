@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"penggerak/internal/account"
 	"penggerak/internal/database"
 )
 
@@ -35,6 +36,17 @@ var (
 	ErrCheckInClosed = errors.New("clinic: check-in window closed")
 	// ErrFinished refuses to cancel an event that is already over.
 	ErrFinished = fmt.Errorf("%w: event is over", database.ErrConflict)
+	// ErrForgedTicket is a scanned ticket whose signature does not verify (it wraps ErrBadToken).
+	ErrForgedTicket = errors.New("clinic: forged ticket")
+	// ErrNoCertificate: the registration has not earned a certificate (or not yet).
+	ErrNoCertificate = fmt.Errorf("%w: no certificate", database.ErrNotFound)
+	// ErrCertificateRevoked refuses to download a revoked certificate.
+	ErrCertificateRevoked = errors.New("clinic: certificate revoked")
+	// ErrOwnerOnly refuses cancelling or feedback to whoever is not the signed-in registrant
+	// and holds no fresh emailed link.
+	ErrOwnerOnly = fmt.Errorf("%w: registrant only", account.ErrForbidden)
+	// ErrFeedbackNotYet refuses feedback before the event is over (or for a non-participant).
+	ErrFeedbackNotYet = fmt.Errorf("%w: feedback not open", database.ErrConflict)
 )
 
 // Store holds every query of the clinics feature.
