@@ -204,7 +204,7 @@ func (s *Store) Update(ctx context.Context, act audit.Actor, sc Scope, id int64,
 			return err
 		}
 		if changes := Changes(before, in); status == StatusPublished && len(changes) > 0 {
-			if err := s.notifyChange(ctx, tx, id, in.Title, changes); err != nil {
+			if err := s.notifyChange(ctx, tx, id, in.Title, before.Timezone, changes); err != nil {
 				return err
 			}
 		}
@@ -213,41 +213,48 @@ func (s *Store) Update(ctx context.Context, act audit.Actor, sc Scope, id int64,
 	})
 }
 
-// notifyChange emails every active registrant what changed, with the link to their ticket.
-func (s *Store) notifyChange(ctx context.Context, tx pgx.Tx, id int64, title string, changes []string) error {
-	rows, _ := tx.Query(ctx, `SELECT id, name, email FROM clinic_registrations WHERE clinic_id = $1 AND status <> 'cancelled' ORDER BY id`, id)
+// notifyChange emails every active registrant what changed (in their language), with the link
+// to their ticket.
+func (s *Store) notifyChange(ctx context.Context, tx pgx.Tx, id int64, title, tz string, changes []Change) error {
+	rows, _ := tx.Query(ctx, `SELECT g.id, g.name, g.email, `+langSQL+` FROM clinic_registrations g
+		WHERE g.clinic_id = $1 AND g.status <> 'cancelled' ORDER BY g.id`, id)
 	type recipient struct {
-		ID          int64
-		Name, Email string
+		ID                int64
+		Name, Email, Lang string
 	}
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[recipient])
 	if err != nil {
 		return err
 	}
 	for _, r := range list {
-		body := "Yth. " + r.Name + ",\n\nPenyelenggara mengubah informasi kegiatan \"" + title + "\":\n\n" +
-			strings.Join(changes, "\n") + "\n\nRincian lengkap: " + s.baseURL + "/klinik/" + strconv.FormatInt(id, 10) +
-			"\nTiket Anda: " + s.TicketURL(id, r.ID) + "\n"
-		if err := mail.Enqueue(ctx, tx, mail.Message{To: r.Email, Subject: "Perubahan informasi: " + title, Body: body}); err != nil {
+		w := s.in(r.Lang)
+		lines := make([]string, len(changes))
+		for i, ch := range changes {
+			lines[i] = w.change(ch, tz)
+		}
+		m := s.compose(r.Lang, r.Email, "clinic.mail.changed", map[string]any{"Name": r.Name, "Title": title,
+			"Changes": strings.Join(lines, "\n"), "Event": s.baseURL + "/klinik/" + strconv.FormatInt(id, 10), "Ticket": s.TicketURL(id, r.ID)})
+		if err := mail.Enqueue(ctx, tx, m); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// notifyAll emails every active registrant (and the invited schools when schools is true).
-func (s *Store) notifyAll(ctx context.Context, tx pgx.Tx, id int64, subject, body string, schools bool) error {
-	q := `SELECT email FROM clinic_registrations WHERE clinic_id = $1 AND status <> 'cancelled'`
-	if schools {
-		q += ` UNION SELECT lower(email) FROM clinic_invitations WHERE clinic_id = $1 AND email <> ''`
-	}
-	rows, _ := tx.Query(ctx, q, id)
-	emails, err := pgx.CollectRows(rows, pgx.RowTo[string])
+// notifyCancelled emails every active registrant and every invited school that the event was
+// cancelled, each in their language (a school's address in the language of an account with it).
+func (s *Store) notifyCancelled(ctx context.Context, tx pgx.Tx, id int64, title string) error {
+	rows, _ := tx.Query(ctx, `SELECT DISTINCT ON (email) email, lang FROM (
+		SELECT g.email, `+langSQL+` AS lang, 0 AS o FROM clinic_registrations g WHERE g.clinic_id = $1 AND g.status <> 'cancelled'
+		UNION ALL SELECT lower(i.email), coalesce((SELECT u.language FROM users u WHERE u.email = lower(i.email)), 'id'), 1
+		FROM clinic_invitations i WHERE i.clinic_id = $1 AND i.email <> '') x ORDER BY email, o`, id)
+	type recipient struct{ Email, Lang string }
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[recipient])
 	if err != nil {
 		return err
 	}
-	for _, e := range emails {
-		if err := mail.Enqueue(ctx, tx, mail.Message{To: e, Subject: subject, Body: body}); err != nil {
+	for _, r := range list {
+		if err := mail.Enqueue(ctx, tx, s.compose(r.Lang, r.Email, "clinic.mail.event_cancelled", map[string]any{"Title": title})); err != nil {
 			return err
 		}
 	}
@@ -295,8 +302,7 @@ func (s *Store) Cancel(ctx context.Context, act audit.Actor, sc Scope, id int64,
 			return err
 		}
 		if status == StatusPublished {
-			if err := s.notifyAll(ctx, tx, id, "Kegiatan dibatalkan: "+title,
-				"Dengan menyesal kami sampaikan bahwa kegiatan \""+title+"\" dibatalkan oleh penyelenggara. Mohon maaf atas ketidaknyamanan ini.", true); err != nil {
+			if err := s.notifyCancelled(ctx, tx, id, title); err != nil {
 				return err
 			}
 		}

@@ -55,6 +55,8 @@ type Registration struct {
 	RevokedAt     *time.Time `db:"cert_revoked_at"`
 	RevokedReason string     `db:"cert_revoked_reason"`
 	LinkSentAt    *time.Time `db:"link_sent_at"`
+	// Lang is the language mails to the registrant are written in (their account's).
+	Lang string `db:"lang"`
 }
 
 const regCols = `g.id, g.clinic_id, g.user_id, g.name, g.email, g.phone, g.npsn, g.school_name, g.jenjang, g.status,
@@ -64,7 +66,7 @@ const regCols = `g.id, g.clinic_id, g.user_id, g.name, g.email, g.phone, g.npsn,
 	(SELECT count(*) FROM clinic_attendance a WHERE a.registration_id = g.id)::int AS attended,
 	coalesce((SELECT rating FROM clinic_feedback f WHERE f.registration_id = g.id), 0) AS rating,
 	(SELECT title FROM clinics c WHERE c.id = g.clinic_id) AS clinic_title,
-	g.cert_revoked_at, g.cert_revoked_reason, g.link_sent_at
+	g.cert_revoked_at, g.cert_revoked_reason, g.link_sent_at, ` + langSQL + ` AS lang
 	FROM clinic_registrations g`
 
 // Register registers r for event id. Under a lock on the event row it refuses a duplicate, a
@@ -170,15 +172,10 @@ func (s *Store) School(ctx context.Context, npsn string) (SchoolRef, error) {
 }
 
 func (s *Store) confirmation(r Registration) mail.Message {
-	body := "Yth. " + r.Name + ",\n\nPendaftaran Anda untuk \"" + r.ClinicTitle + "\" telah kami terima. "
 	if r.Status == RegWaiting {
-		body += "Kegiatan sudah penuh; Anda berada pada daftar tunggu nomor " + strconv.Itoa(r.Position) +
-			". Jika ada peserta yang membatalkan, Anda otomatis naik dan kami kabari melalui surel.\n"
-	} else {
-		body += "Anda terdaftar sebagai peserta. Kode tiket: " + FormatCode(r.Code) + ".\n"
+		return s.regMail(r, "clinic.mail.waiting", nil)
 	}
-	body += "\nTiket Anda: " + s.TicketURL(r.ClinicID, r.ID) + "\n"
-	return mail.Message{To: r.Email, Subject: "Pendaftaran: " + r.ClinicTitle, Body: body}
+	return s.regMail(r, "clinic.mail.registered", nil)
 }
 
 func (s *Store) registration(ctx context.Context, tx pgx.Tx, id int64) (Registration, error) {
@@ -242,10 +239,7 @@ func (s *Store) SendLink(ctx context.Context, regID int64, now time.Time) error 
 			return err
 		}
 		link := s.baseURL + "/tiket/" + s.signer.Link(r.ClinicID, r.ID, now.Add(LinkLifetime))
-		body := "Yth. " + r.Name + ",\n\nAnda (atau seseorang yang memegang tiket Anda) meminta tautan untuk mengelola pendaftaran \"" +
-			r.ClinicTitle + "\": membatalkan pendaftaran atau mengisi umpan balik.\n\nTautan (berlaku 48 jam): " + link +
-			"\n\nJika Anda tidak memintanya, abaikan surel ini: tanpa tautan ini tidak ada yang dapat membatalkan pendaftaran Anda.\n"
-		return mail.Enqueue(ctx, tx, mail.Message{To: r.Email, Subject: "Tautan pengelolaan pendaftaran: " + r.ClinicTitle, Body: body})
+		return mail.Enqueue(ctx, tx, s.regMail(r, "clinic.mail.link", map[string]any{"Link": link, "Hours": int(LinkLifetime.Hours())}))
 	})
 }
 
@@ -333,9 +327,7 @@ func (s *Store) CancelRegistrationBy(ctx context.Context, act audit.Actor, regID
 		if promoted, err = st.cancelRegistration(ctx, tx, regID); err != nil {
 			return err
 		}
-		body := "Yth. " + before.Name + ",\n\nPendaftaran Anda untuk \"" + before.ClinicTitle + "\" dibatalkan oleh penyelenggara. " +
-			"Bila ini keliru, hubungi narahubung kegiatan.\n"
-		if err := mail.Enqueue(ctx, tx, mail.Message{To: before.Email, Subject: "Pendaftaran dibatalkan: " + before.ClinicTitle, Body: body}); err != nil {
+		if err := mail.Enqueue(ctx, tx, s.regMail(before, "clinic.mail.reg_cancelled", nil)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.registration_cancel", ObjectType: "clinic_registration",
@@ -372,9 +364,7 @@ func (s *Store) promote(ctx context.Context, tx pgx.Tx, clinicID int64) ([]Regis
 			return nil, err
 		}
 		out = append(out, r)
-		body := "Yth. " + r.Name + ",\n\nAda kursi yang kosong: Anda naik dari daftar tunggu dan kini terdaftar sebagai peserta \"" +
-			r.ClinicTitle + "\". Kode tiket: " + FormatCode(r.Code) + ".\n\nTiket Anda: " + s.TicketURL(r.ClinicID, r.ID) + "\n"
-		if err := mail.Enqueue(ctx, tx, mail.Message{To: r.Email, Subject: "Anda mendapat kursi: " + r.ClinicTitle, Body: body}); err != nil {
+		if err := mail.Enqueue(ctx, tx, s.regMail(r, "clinic.mail.promoted", nil)); err != nil {
 			return nil, err
 		}
 	}

@@ -54,6 +54,7 @@ type Store struct {
 	db      database.DB
 	signer  *Signer
 	baseURL string
+	cat     Catalogue // the mails' text in the recipient's language
 }
 
 // NewStore returns a Store; baseURL is used for links in emails.

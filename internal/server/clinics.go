@@ -14,12 +14,19 @@ import (
 	"penggerak/internal/clinic"
 	"penggerak/internal/database"
 	"penggerak/web/components"
+	"penggerak/web/i18n"
 	pages "penggerak/web/pages/clinic"
 	"penggerak/web/pages/dashboard"
 )
 
 // Public and teacher-facing handlers of coaching clinics. Staff handlers are in
 // clinics_staff.go.
+
+// NewCatalogue looks the clinic mails' messages up in the i18n bundle, in the recipient's
+// language (the server's store and the reminder job use it).
+func NewCatalogue(b *i18n.Bundle) clinic.Catalogue {
+	return func(lang, key string, data map[string]any) string { return b.Localizer(lang).T(key, data) }
+}
 
 // regionOptions lists provinces, each followed by its kabupaten/kota, limited to keep (nil: all).
 func (s *Server) regionOptions(r *http.Request, keep func(province, regency string) bool) ([]components.Option, error) {
