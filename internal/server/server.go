@@ -120,6 +120,7 @@ func New(cfg config.Config, d Deps) *Server {
 		clinics:  clinic.NewStore(d.DB, clinic.NewSigner(cfg.SecretKey), cfg.BaseURL),
 		overview: overview.NewStore(d.DB),
 	}
+	s.clinics = s.clinics.WithCatalogue(NewCatalogue(s.i18n)) // clinic mails in the recipient's language
 	s.cohorts = cohort.NewStore(d.DB)
 	s.applications = application.NewStore(d.DB, d.Files).WithLetter(NewLetter(s.i18n, cfg.BaseURL))
 	s.store = newSessionStore(d.DB, 10*time.Minute)
