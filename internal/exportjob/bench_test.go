@@ -2,7 +2,11 @@ package exportjob_test
 
 import (
 	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"penggerak/internal/application"
 	"penggerak/internal/export"
@@ -34,14 +38,20 @@ func BenchmarkExportJob250k(b *testing.B) {
 			Query: exportjob.Query{Scope: application.Scope{Regencies: []string{"36.73"}}, Filter: application.Filter{CohortID: seed.Cohort}}},
 		"count/lamaran-national-name": {Kind: report.ExportApplications,
 			Query: exportjob.Query{Scope: national, Filter: application.Filter{CohortID: seed.Cohort, Query: "calon 12"}}},
-		"count/hasil-national": {Kind: report.ExportRun, Query: exportjob.Query{Run: seed.Run, Region: selection.RegionFilter{National: true}}},
+		"count/hasil-national":  {Kind: report.ExportRun, Query: exportjob.Query{Run: seed.Run, Region: selection.RegionFilter{National: true}}},
 		"count/verval-national": {Kind: report.ExportVerval, Query: exportjob.Query{Scope: national, Cohort: seed.Cohort}},
 	} {
 		b.Run(name, func(b *testing.B) {
+			// 20 counts per iteration, so that one iteration (-benchtime 1x, for the export
+			// below) still gives a steady figure per count.
 			for b.Loop() {
-				if _, err := exportjob.Count(ctx, db, spec); err != nil {
-					b.Fatal(err)
+				start := time.Now()
+				for range 20 {
+					if _, err := exportjob.Count(ctx, db, spec); err != nil {
+						b.Fatal(err)
+					}
 				}
+				b.ReportMetric(float64(time.Since(start).Microseconds())/20/1000, "ms/count")
 			}
 		})
 	}
@@ -65,10 +75,13 @@ func BenchmarkExportJob250k(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StartTimer()
-			if err := r.Run(ctx, id, true); err != nil {
-				b.Fatal(err)
+			var err2 error
+			peak := peakHeap(func() { err2 = r.Run(ctx, id, true) })
+			if err2 != nil {
+				b.Fatal(err2)
 			}
 			b.StopTimer()
+			b.ReportMetric(float64(peak)/(1<<20), "peak-MiB")
 			var rows, size int64
 			_ = db.QueryRow(ctx, `SELECT rows_done, size_bytes FROM export_jobs WHERE id = $1`, id).Scan(&rows, &size)
 			if rows != 250_000 {
@@ -78,4 +91,36 @@ func BenchmarkExportJob250k(b *testing.B) {
 			b.StartTimer()
 		}
 	})
+}
+
+// peakHeap samples the heap while fn runs and returns the largest growth over the heap in use
+// before it (after a GC), in bytes (as internal/export's benchmark does).
+func peakHeap(fn func()) uint64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > base && m.HeapInuse-base > peak.Load() {
+				peak.Store(m.HeapInuse - base)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(5 * time.Millisecond):
+			}
+		}
+	}()
+	fn()
+	close(stop)
+	wg.Wait()
+	return peak.Load()
 }

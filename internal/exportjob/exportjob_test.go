@@ -339,9 +339,9 @@ func TestPruneExpired(t *testing.T) {
 	if _, err := db.Exec(ctx, `UPDATE export_jobs SET expires_at = now() - interval '30 minutes' WHERE id = $1`, jobs[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	n, err := exportjob.PruneExpired(ctx, db, files, time.Now())
-	if err != nil || n != 1 {
-		t.Fatalf("pruned %d (%v), want 1", n, err)
+	n, gone, err := exportjob.PruneExpired(ctx, db, files, time.Now())
+	if err != nil || n != 1 || gone != 0 {
+		t.Fatalf("pruned %d files and %d jobs (%v), want 1 file", n, gone, err)
 	}
 	if _, _, err := files.Open(ctx, *jobs[0].StorageKey); !errors.Is(err, storage.ErrNotFound) {
 		t.Errorf("the expired file is still there: %v", err)
@@ -359,5 +359,13 @@ func TestPruneExpired(t *testing.T) {
 	}
 	if _, err := st.Download(ctx, owner, jobs[1].ID, jobs[0].Token, time.Now()); !errors.Is(err, database.ErrNotFound) {
 		t.Errorf("download with another job's token: %v", err)
+	}
+	// A month later both jobs leave the list (the second one's file goes first).
+	n, gone, err = exportjob.PruneExpired(ctx, db, files, time.Now().Add(exportjob.JobsKept+time.Hour))
+	if err != nil || n != 1 || gone != 2 {
+		t.Errorf("a month later: %d files and %d jobs pruned (%v), want 1 and 2", n, gone, err)
+	}
+	if list, _ := st.Mine(ctx, owner); len(list) != 0 {
+		t.Errorf("%d jobs left", len(list))
 	}
 }

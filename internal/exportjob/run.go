@@ -243,10 +243,16 @@ func (r *Runner) fail(ctx context.Context, id int64, cause error, final bool) {
 		WHERE id = $1 AND status IN ('queued', 'running')`, id, status, msg, r.now())
 }
 
+// JobsKept is how long a finished job stays in its owner's list (as expired) after it ended:
+// its row holds the filters asked for (a name searched, say), so it does not stay for ever.
+// The audit log keeps the record of the export.
+const JobsKept = 30 * 24 * time.Hour
+
 // PruneExpired deletes the files of downloads that expired before now from the store and
-// clears their storage keys (the job stays in its owner's list as expired); it returns how
-// many files went. The retention job runs it every hour.
-func PruneExpired(ctx context.Context, db *pgxpool.Pool, files storage.Store, now time.Time) (int, error) {
+// clears their storage keys (the job stays in its owner's list as expired), then deletes the
+// jobs that ended more than JobsKept ago. It returns how many files and jobs went. The
+// retention job runs it every hour.
+func PruneExpired(ctx context.Context, db *pgxpool.Pool, files storage.Store, now time.Time) (filesGone, jobsGone int, err error) {
 	rows, _ := db.Query(ctx, `SELECT id, storage_key FROM export_jobs WHERE storage_key IS NOT NULL AND expires_at <= $1
 		ORDER BY expires_at LIMIT 1000`, now)
 	type expired struct {
@@ -255,18 +261,22 @@ func PruneExpired(ctx context.Context, db *pgxpool.Pool, files storage.Store, no
 	}
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[expired])
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	n := 0
 	for _, e := range list {
 		if err := files.Delete(ctx, e.Key); err != nil {
-			return n, err
+			return filesGone, 0, err
 		}
 		if _, err := db.Exec(ctx, `UPDATE export_jobs SET storage_key = NULL, file_deleted_at = $3 WHERE id = $1 AND storage_key = $2`,
 			e.ID, e.Key, now); err != nil {
-			return n, err
+			return filesGone, 0, err
 		}
-		n++
+		filesGone++
 	}
-	return n, nil
+	tag, err := db.Exec(ctx, `DELETE FROM export_jobs WHERE storage_key IS NULL AND status IN ('done', 'failed')
+		AND coalesce(finished_at, created_at) < $1`, now.Add(-JobsKept))
+	if err != nil {
+		return filesGone, 0, err
+	}
+	return filesGone, int(tag.RowsAffected()), nil
 }

@@ -88,9 +88,9 @@ func (w *PruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
 		return err
 	}
 	if w.Files != nil {
-		n, err := exportjob.PruneExpired(ctx, w.DB, w.Files, now)
-		if n > 0 {
-			w.Log.Info("retention: expired export files deleted", "files", n)
+		files, jobs, err := exportjob.PruneExpired(ctx, w.DB, w.Files, now)
+		if files+jobs > 0 {
+			w.Log.Info("retention: expired exports pruned", "files", files, "jobs", jobs)
 		}
 		if err != nil {
 			return err

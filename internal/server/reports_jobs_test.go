@@ -100,21 +100,28 @@ func init() {
 // the file is being stored (every row written) the job's page is fetched by pageAt.
 func runExportJob(t *testing.T, a *apptest.App, id int64, pageAt func()) {
 	t.Helper()
-	r := &exportjob.Runner{DB: a.DB, Files: &pausingFiles{Store: storage.NewLocal(a.Config.UploadDir), at: pageAt}, Now: a.Now,
-		BaseURL: a.Config.BaseURL, Letter: exportjob.Letter(server.NewLetter(i18n.MustLoad(), a.Config.BaseURL)), ProgressEvery: 5}
-	if err := r.Run(context.Background(), id, true); err != nil {
+	if err := exportRunner(a, &pausingFiles{Store: storage.NewLocal(a.Config.UploadDir), at: pageAt}).Run(context.Background(), id, true); err != nil {
 		t.Fatal(err)
 	}
 }
 
+func exportRunner(a *apptest.App, files storage.Store) *exportjob.Runner {
+	return &exportjob.Runner{DB: a.DB, Files: files, Now: a.Now, BaseURL: a.Config.BaseURL,
+		Letter: exportjob.Letter(server.NewLetter(i18n.MustLoad(), a.Config.BaseURL)), ProgressEvery: 5}
+}
+
 type pausingFiles struct {
 	storage.Store
-	at func()
+	at   func()
+	fail bool
 }
 
 func (p *pausingFiles) Put(ctx context.Context, key string, r io.Reader, size int64) error {
 	if p.at != nil {
 		p.at()
+	}
+	if p.fail {
+		return fmt.Errorf("object store unreachable")
 	}
 	return p.Store.Put(ctx, key, r, size)
 }
@@ -279,6 +286,27 @@ func TestQueuedExport(t *testing.T) {
 	}
 	if res := admin.Get(dm[0]); res.Status != 404 {
 		t.Errorf("the admin opens the Dinas's job: %d", res.Status)
+	}
+
+	// A job whose last attempt fails: its page says so kindly, without the technical cause,
+	// and stops refreshing; nothing is mailed.
+	res = bgp.PostForm(exportPath, nil)
+	fm := jobPath.FindStringSubmatch(res.Location)
+	if fm == nil {
+		t.Fatalf("bgp post: %d %q", res.Status, res.Location)
+	}
+	var fid int64
+	fmt.Sscan(fm[1], &fid)
+	if err := exportRunner(a, &pausingFiles{Store: storage.NewLocal(a.Config.UploadDir), fail: true}).Run(ctx, fid, true); err == nil {
+		t.Fatal("the failing job returned no error")
+	}
+	fpage := bgp.Get(fm[0])
+	if !strings.Contains(fpage.Body, "Gagal dibuat") || !strings.Contains(fpage.Body, "ekspor ini gagal dibuat") ||
+		strings.Contains(fpage.Body, "unreachable") || strings.Contains(fpage.Body, `http-equiv="refresh"`) {
+		t.Errorf("failed job page:\n%s", fpage.Body)
+	}
+	if n := count(`SELECT count(*) FROM mail_outbox WHERE to_addr = 'bgp-q@x.test'`); n != 0 {
+		t.Errorf("%d mails for a failed export", n)
 	}
 
 	// Expiry: three hours later the link is refused with 410 and the page says so.
