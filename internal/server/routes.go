@@ -420,9 +420,18 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/ekspor/lamaran", s.exportApplications)
 		r.Get("/ekspor/verval", s.exportVerval)
 		r.Get("/ekspor/hasil/{run}", s.exportRun)
+		// a large export is queued by posting to its own address (exportjobs.go); the owner
+		// follows it on its page and downloads the file there
+		r.Post("/ekspor/lamaran", s.exportApplications)
+		r.Post("/ekspor/verval", s.exportVerval)
+		r.Post("/ekspor/hasil/{run}", s.exportRun)
+		r.Get("/ekspor/tugas", s.exportJobList)
+		r.Get("/ekspor/tugas/{id}", s.exportJobPage)
+		r.Get("/ekspor/tugas/{id}/unduh", s.exportJobDownload)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
 			r.Get("/ekspor/pengguna", s.exportUsers)
+			r.Post("/ekspor/pengguna", s.exportUsers)
 			r.Get("/laporan/asesor", s.reportAssessors)
 			// assessor list import with a preview (e-mail + scope → asesor grant)
 			r.Get("/admin/impor/asesor", s.handle(s.assessorImportPage))
