@@ -61,7 +61,9 @@ func (s *Server) exportOrQueue(w http.ResponseWriter, r *http.Request, spec expo
 	}
 	p := principal(r)
 	if r.Method != http.MethodPost {
-		s.render(w, r, http.StatusOK, reportpage.ExportLarge(s.base(r, "exportjob.mine"),
+		b := s.base(r, "exportjob.mine")
+		b.Title = reportpage.ExportLargeTitle(ctx, spec.Kind)
+		s.render(w, r, http.StatusOK, reportpage.ExportLarge(b,
 			reportpage.ExportLargeProps{Kind: spec.Kind, Rows: n, Action: r.URL.RequestURI(), Email: p.User.Email}))
 		return
 	}

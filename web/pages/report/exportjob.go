@@ -101,3 +101,8 @@ func upper(s string) string { return strings.ToUpper(s) }
 func ExportJobTitle(ctx context.Context, j exportjob.Job) string {
 	return i18n.T(ctx, "exportjob.title", map[string]any{"Kind": kindName(ctx, j.Kind, j.Object)})
 }
+
+// ExportLargeTitle is the title of the page that offers to queue a large export.
+func ExportLargeTitle(ctx context.Context, kind string) string {
+	return i18n.T(ctx, "exportjob.large.title", map[string]any{"Kind": kindName(ctx, kind, "")})
+}
