@@ -327,6 +327,14 @@ func TestCreateConcurrentSubmissionsQueueOne(t *testing.T) {
 	if _, err := st.Get(t.Context(), a, ids[0]); !errors.Is(err, database.ErrNotFound) {
 		t.Errorf("a reads b's job: %v", err)
 	}
+	// At most MaxActive waiting exports per user: a's third and fourth other exports.
+	for i, want := range []error{nil, nil, exportjob.ErrTooManyActive} {
+		other := spec
+		other.Object = fmt.Sprint(i)
+		if _, _, err := st.Create(t.Context(), exportjob.Request{OwnerID: a, Spec: other}); !errors.Is(err, want) {
+			t.Errorf("a's export %d: %v, want %v", i+2, err, want)
+		}
+	}
 }
 
 // Expired files are deleted from the store; the job stays listed, its download refused.

@@ -379,4 +379,18 @@ func TestQueuedExportConcurrentPosts(t *testing.T) {
 	if jobs != 4 || owners != 4 {
 		t.Errorf("%d jobs of %d owners, want 4 of 4", jobs, owners)
 	}
+	// Two more of the first user's exports wait; a fourth is refused until one is done.
+	for _, p := range []string{fmt.Sprintf("/ekspor/verval?format=xlsx&angkatan=%d", seed.Cohort), fmt.Sprintf("/ekspor/lamaran?format=csv&angkatan=%d", seed.Cohort)} {
+		if res := clients[0].PostForm(p, nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("post %s: %d", p, res.Status)
+		}
+	}
+	res := clients[0].PostForm(fmt.Sprintf("/ekspor/lamaran?format=xlsx&angkatan=%d", seed.Cohort), nil)
+	if res.Status != http.StatusConflict || !strings.Contains(res.Body, "masih punya 3 ekspor") || !strings.Contains(res.Body, `role="alert"`) {
+		t.Errorf("fourth waiting export: %d\n%s", res.Status, res.Body)
+	}
+	_ = a.DB.QueryRow(context.Background(), `SELECT count(*) FROM export_jobs`).Scan(&jobs)
+	if jobs != 6 {
+		t.Errorf("%d jobs after the refused one, want 6", jobs)
+	}
 }

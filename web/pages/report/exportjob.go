@@ -35,6 +35,9 @@ type ExportLargeProps struct {
 	// Action is the export's own address (with its filters): posting to it queues the export.
 	Action string
 	Email  string
+	// TooMany: the user already has MaxActive exports waiting or running.
+	TooMany   bool
+	MaxActive int
 }
 
 // group writes n with dots between thousands, as Indonesians write numbers (250.000).
