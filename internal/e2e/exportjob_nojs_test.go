@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
@@ -45,10 +47,18 @@ func TestQueuedExportWithoutJavaScript(t *testing.T) {
 	if err := r.Run(context.Background(), id, true); err != nil {
 		t.Fatal(err)
 	}
+	// Polled without touching the page; between two documents there is no body yet.
+	text := func() string {
+		v, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+		if err != nil { // the document went away under the call: ask again
+			return ""
+		}
+		return v
+	}
 	deadline := time.Now().Add(20 * time.Second)
-	for !strings.Contains(b.Text(), "Siap diunduh") {
+	for !strings.Contains(text(), "Siap diunduh") {
 		if time.Now().After(deadline) {
-			t.Fatalf("the page did not reload itself within 20 s:\n%s", b.Text())
+			t.Fatalf("the page did not reload itself within 20 s:\n%s", text())
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
