@@ -255,6 +255,22 @@ func TestRunnerFailure(t *testing.T) {
 			t.Errorf("final %v: status %s, error %q", tc.final, j.Status, msg)
 		}
 	}
+	// An account disabled after it asked gets nothing written: the job fails at once.
+	id2, _, err := st.Create(ctx, exportjob.Request{OwnerID: owner, Spec: exportjob.Spec{Kind: report.ExportUsers, Format: export.XLSX,
+		Query: exportjob.Query{National: true}}, Expected: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `UPDATE users SET disabled_at = now() WHERE id = $1`, owner); err != nil {
+		t.Fatal(err)
+	}
+	r.Files = storage.NewLocal(t.TempDir())
+	if err := r.Run(ctx, id2, false); err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := st.Get(ctx, owner, id2); j.Status != exportjob.Failed || j.StorageKey != nil {
+		t.Errorf("disabled owner's job: %+v", j)
+	}
 	var n int
 	_ = db.QueryRow(ctx, `SELECT (SELECT count(*) FROM mail_outbox) + (SELECT count(*) FROM audit_log WHERE action = 'report.export')`).Scan(&n)
 	if n != 0 {
@@ -310,6 +326,14 @@ func TestCreateConcurrentSubmissionsQueueOne(t *testing.T) {
 	}
 	if _, err := st.Get(t.Context(), a, ids[0]); !errors.Is(err, database.ErrNotFound) {
 		t.Errorf("a reads b's job: %v", err)
+	}
+	// At most MaxActive waiting exports per user: a's third and fourth other exports.
+	for i, want := range []error{nil, nil, exportjob.ErrTooManyActive} {
+		other := spec
+		other.Object = fmt.Sprint(i)
+		if _, _, err := st.Create(t.Context(), exportjob.Request{OwnerID: a, Spec: other}); !errors.Is(err, want) {
+			t.Errorf("a's export %d: %v, want %v", i+2, err, want)
+		}
 	}
 }
 

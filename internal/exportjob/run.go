@@ -56,14 +56,15 @@ func (r *Runner) now() time.Time {
 
 // claimed is a job as the worker reads it when it starts.
 type claimed struct {
-	spec    Spec
-	owner   int64
-	ip      string
-	ttl     time.Duration
-	email   string
-	name    string
-	lang    string
-	created time.Time
+	spec     Spec
+	owner    int64
+	ip       string
+	ttl      time.Duration
+	email    string
+	name     string
+	lang     string
+	created  time.Time
+	disabled bool
 }
 
 // Run writes job id: it marks it running, streams the rows into a temporary file through the
@@ -80,6 +81,11 @@ func (r *Runner) Run(ctx context.Context, id int64, final bool) error {
 	}
 	if err != nil {
 		return err
+	}
+	if c.disabled {
+		// The account was disabled after it asked: nothing is written for it.
+		r.fail(ctx, id, errors.New("the owner's account is disabled"), true)
+		return nil
 	}
 	key, size, rows, err := r.write(ctx, id, c)
 	if err == nil {
@@ -103,8 +109,8 @@ func (r *Runner) claim(ctx context.Context, id int64) (claimed, error) {
 	err := r.DB.QueryRow(ctx, `UPDATE export_jobs j SET status = 'running', started_at = $2, rows_done = 0, error = ''
 		FROM users u WHERE j.id = $1 AND j.status IN ('queued', 'running') AND u.id = j.owner_id
 		RETURNING j.kind, j.object, j.format, j.filters, j.query, j.owner_id, j.requested_ip,
-			extract(epoch FROM j.link_ttl)::float8, u.email, u.name, u.language, j.created_at`, id, r.now()).
-		Scan(&c.spec.Kind, &c.spec.Object, &format, &filters, &query, &c.owner, &c.ip, &ttl, &c.email, &c.name, &c.lang, &c.created)
+			extract(epoch FROM j.link_ttl)::float8, u.email, u.name, u.language, j.created_at, u.disabled_at IS NOT NULL`, id, r.now()).
+		Scan(&c.spec.Kind, &c.spec.Object, &format, &filters, &query, &c.owner, &c.ip, &ttl, &c.email, &c.name, &c.lang, &c.created, &c.disabled)
 	if err != nil {
 		return c, err
 	}

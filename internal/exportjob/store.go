@@ -137,6 +137,14 @@ var ErrExpired = errors.New("exportjob: download link expired")
 // ErrNotReady is returned for a download of a job that has not finished.
 var ErrNotReady = errors.New("exportjob: export not ready")
 
+// MaxActive is how many exports one user may have waiting or running at once: the exports
+// queue works one at a time per instance, so one user cannot fill it for everybody.
+const MaxActive = 3
+
+// ErrTooManyActive is returned by Create when the owner already has MaxActive exports waiting
+// or running.
+var ErrTooManyActive = errors.New("exportjob: too many exports waiting")
+
 // NewToken returns a random download token (32 bytes, URL-safe base64, 43 characters).
 func NewToken() string {
 	b := make([]byte, 32)
@@ -157,6 +165,7 @@ type Request struct {
 // Create queues the export: the job row and its River job in one transaction, so a job is
 // worked exactly when its row exists. The owner's identical export still waiting or running
 // is returned instead of a second one (a double submit queues one job); created is false then.
+// An owner with MaxActive other exports waiting or running gets ErrTooManyActive.
 func (s *Store) Create(ctx context.Context, req Request) (id int64, created bool, err error) {
 	if s.err != nil {
 		return 0, false, s.err
@@ -191,6 +200,14 @@ func (s *Store) Create(ctx context.Context, req Request) (id int64, created bool
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return err
+		}
+		var active int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM export_jobs WHERE owner_id = $1 AND status IN ('queued', 'running')`,
+			req.OwnerID).Scan(&active); err != nil {
+			return err
+		}
+		if active >= MaxActive {
+			return ErrTooManyActive
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO export_jobs (owner_id, kind, object, format, filters, query, rows_expected,
 				download_token, link_ttl, requested_ip)

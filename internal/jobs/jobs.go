@@ -1,6 +1,6 @@
 // Package jobs runs background work with River on the application's database: the periodic
-// mail delivery and retention pruning, and the long exports (export.go). Each job's work lives in its feature package; this
-// package only wires workers and schedules.
+// mail delivery and retention pruning, and the long exports (export.go). Each job's work
+// lives in its feature package; this package only wires workers and schedules.
 package jobs
 
 import (

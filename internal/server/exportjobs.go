@@ -60,13 +60,22 @@ func (s *Server) exportOrQueue(w http.ResponseWriter, r *http.Request, spec expo
 		return
 	}
 	p := principal(r)
+	large := func(status int, tooMany bool) {
+		b := s.base(r, "exportjob.mine")
+		b.Title = reportpage.ExportLargeTitle(ctx, spec.Kind)
+		s.render(w, r, status, reportpage.ExportLarge(b, reportpage.ExportLargeProps{Kind: spec.Kind, Rows: n,
+			Action: r.URL.RequestURI(), Email: p.User.Email, TooMany: tooMany, MaxActive: exportjob.MaxActive}))
+	}
 	if r.Method != http.MethodPost {
-		s.render(w, r, http.StatusOK, reportpage.ExportLarge(s.base(r, "exportjob.mine"),
-			reportpage.ExportLargeProps{Kind: spec.Kind, Rows: n, Action: r.URL.RequestURI(), Email: p.User.Email}))
+		large(http.StatusOK, false)
 		return
 	}
 	id, _, err := s.exportJobs.Create(ctx, exportjob.Request{OwnerID: p.User.ID, IP: clientIP(r), Spec: spec, Expected: n,
 		LinkTTL: s.exportLinkTTL()})
+	if errors.Is(err, exportjob.ErrTooManyActive) {
+		large(http.StatusConflict, true)
+		return
+	}
 	if err != nil {
 		s.serveError(w, r, err)
 		return

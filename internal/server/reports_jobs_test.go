@@ -287,6 +287,29 @@ func TestQueuedExport(t *testing.T) {
 	if res := admin.Get(dm[0]); res.Status != 404 {
 		t.Errorf("the admin opens the Dinas's job: %d", res.Status)
 	}
+	// The Dinas's queued export of the published run: its kab/kota's results only.
+	res = dinas.PostForm(fmt.Sprintf("/ekspor/hasil/%d?format=csv", seed.Run), nil)
+	rm := jobPath.FindStringSubmatch(res.Location)
+	if rm == nil {
+		t.Fatalf("dinas run post: %d %q", res.Status, res.Location)
+	}
+	var rid int64
+	fmt.Sscan(rm[1], &rid)
+	runExportJob(t, a, rid, nil)
+	rlink := regexp.MustCompile(`href="(/ekspor/tugas/\d+/unduh\?token=[A-Za-z0-9_-]{43})"`).FindStringSubmatch(dinas.Get(rm[0]).Body)
+	if rlink == nil {
+		t.Fatal("no download link on the Dinas's run job")
+	}
+	csv := dinas.Get(rlink[1])
+	lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(csv.Body, "\xEF\xBB\xBF")), "\n")
+	if want := count(`SELECT count(*) FROM run_results WHERE run_id = $1 AND regency_code = '36.73'`, seed.Run); len(lines) != want+1 || want <= 10 {
+		t.Errorf("dinas run job: %d rows, want %d", len(lines)-1, want)
+	}
+	for _, l := range lines[1:] {
+		if !strings.Contains(l, ";Kota Serang;") {
+			t.Fatalf("the Dinas's run job holds another region: %q", l)
+		}
+	}
 
 	// A job whose last attempt fails: its page says so kindly, without the technical cause,
 	// and stops refreshing; nothing is mailed.
@@ -355,5 +378,19 @@ func TestQueuedExportConcurrentPosts(t *testing.T) {
 	_ = a.DB.QueryRow(context.Background(), `SELECT count(*), count(DISTINCT owner_id) FROM export_jobs`).Scan(&jobs, &owners)
 	if jobs != 4 || owners != 4 {
 		t.Errorf("%d jobs of %d owners, want 4 of 4", jobs, owners)
+	}
+	// Two more of the first user's exports wait; a fourth is refused until one is done.
+	for _, p := range []string{fmt.Sprintf("/ekspor/verval?format=xlsx&angkatan=%d", seed.Cohort), fmt.Sprintf("/ekspor/lamaran?format=csv&angkatan=%d", seed.Cohort)} {
+		if res := clients[0].PostForm(p, nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("post %s: %d", p, res.Status)
+		}
+	}
+	res := clients[0].PostForm(fmt.Sprintf("/ekspor/lamaran?format=xlsx&angkatan=%d", seed.Cohort), nil)
+	if res.Status != http.StatusConflict || !strings.Contains(res.Body, "masih punya 3 ekspor") || !strings.Contains(res.Body, `role="alert"`) {
+		t.Errorf("fourth waiting export: %d\n%s", res.Status, res.Body)
+	}
+	_ = a.DB.QueryRow(context.Background(), `SELECT count(*) FROM export_jobs`).Scan(&jobs)
+	if jobs != 6 {
+		t.Errorf("%d jobs after the refused one, want 6", jobs)
 	}
 }

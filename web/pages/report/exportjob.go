@@ -35,6 +35,9 @@ type ExportLargeProps struct {
 	// Action is the export's own address (with its filters): posting to it queues the export.
 	Action string
 	Email  string
+	// TooMany: the user already has MaxActive exports waiting or running.
+	TooMany   bool
+	MaxActive int
 }
 
 // group writes n with dots between thousands, as Indonesians write numbers (250.000).
@@ -100,4 +103,9 @@ func upper(s string) string { return strings.ToUpper(s) }
 // ExportJobTitle is the title of a job's page.
 func ExportJobTitle(ctx context.Context, j exportjob.Job) string {
 	return i18n.T(ctx, "exportjob.title", map[string]any{"Kind": kindName(ctx, j.Kind, j.Object)})
+}
+
+// ExportLargeTitle is the title of the page that offers to queue a large export.
+func ExportLargeTitle(ctx context.Context, kind string) string {
+	return i18n.T(ctx, "exportjob.large.title", map[string]any{"Kind": kindName(ctx, kind, "")})
 }
