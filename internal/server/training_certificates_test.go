@@ -142,6 +142,8 @@ func TestCertificateJourney(t *testing.T) {
 	run(`UPDATE teacher_profiles SET nuptk = '1234567890123456' WHERE user_id = $1`, f.Users["guru"].ID)
 	run(`INSERT INTO teacher_profiles (user_id, nik, nuptk, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
 		VALUES ($1, '1601014101850001', '1234567890123456', '1985-01-01', 'P', '10698001', 'SD', 'IPA', 'PNS', 10, 'S1') ON CONFLICT (user_id) DO NOTHING`, f.Users["guru"].ID)
+	// One graduate reads English: their mail comes from the English catalogue.
+	run(`UPDATE users u SET language = 'en' FROM training_participants p WHERE p.user_id = u.id AND p.cohort_id = $1 AND p.name = 'CGP OKU 1'`, d.cohortA)
 	bgp, guru, admin := f.Clients["bgp"], f.Clients["guru"], f.Clients["admin"]
 	if res := bgp.PostForm(fmt.Sprintf("/pelatihan/%d/16/kelulusan", d.cohortA), url.Values{"all": {"1"}, "outcome": {"lulus"}, "sure": {"1"}}); res.Status != 303 {
 		t.Fatalf("graduate all: %d\n%s", res.Status, res.Body)
@@ -156,6 +158,13 @@ func TestCertificateJourney(t *testing.T) {
 	_ = db.QueryRow(ctx, `SELECT body_text FROM mail_outbox WHERE to_addr = 'guru@matrix.test' AND subject LIKE 'Selamat%'`).Scan(&mailBody)
 	if !strings.Contains(mailBody, number) || !strings.Contains(mailBody, "/sertifikat/guru-penggerak/"+token) {
 		t.Fatalf("graduation mail lacks the number or link:\n%s", mailBody)
+	}
+	var enNumber string
+	_ = db.QueryRow(ctx, `SELECT c.number FROM training_certificates c JOIN training_participants p ON p.id = c.participant_id
+		WHERE p.cohort_id = $1 AND p.name = 'CGP OKU 1'`, d.cohortA).Scan(&enNumber)
+	if n := recCount(t, f.App, `SELECT count(*) FROM mail_outbox m JOIN users u ON u.email = m.to_addr WHERE u.language = 'en'
+		AND m.subject = 'Congratulations, you have completed the Guru Penggerak training' AND m.body_text LIKE '%certificate is number ' || $1 || '.%'`, enNumber); enNumber == "" || n != 1 {
+		t.Fatalf("English graduation mail with %q: %d", enNumber, n)
 	}
 	// The graduate's training page and profile.
 	res := guru.Get("/pelatihan/saya")

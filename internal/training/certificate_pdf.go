@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/johnfercher/maroto/v2/pkg/components/page"
-
 	"penggerak/internal/pdfdoc"
 	"penggerak/internal/region"
 )
@@ -25,14 +23,14 @@ func certificateLayout(c Certificate, verifyURL string) pdfdoc.Certificate {
 	}
 	return pdfdoc.Certificate{
 		Title:      "SERTIFIKAT GURU PENGGERAK",
-		TitleSize:  30,
+		TitleSize:  32,
 		NumberLine: "Nomor: " + c.Number,
 		Given:      "diberikan kepada",
 		Recipient:  c.Name,
 		Subline:    c.SchoolName + " (NPSN " + c.NPSN + "), " + c.RegencyName + ", Provinsi " + c.ProvinceName,
 		Body: "yang telah menyelesaikan Pendidikan Guru Penggerak " + c.CohortName + " di " + c.RegencyName +
 			" pada " + dates + " dan dinyatakan LULUS sebagai Guru Penggerak.",
-		Gap:            16,
+		Gap:            40,
 		VerifyURL:      verifyURL,
 		VerifyText:     "Periksa keaslian sertifikat ini di " + verifyURL + " atau pindai kode QR.",
 		SignatoryTitle: "Diterbitkan secara elektronik pada " + pdfdoc.Tanggal(region.InZone(c.IssuedAt, tz)),
@@ -46,11 +44,9 @@ func CertificatePDF(c Certificate, verifyURL string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := pdfdoc.CertificatePage(certificateLayout(c, verifyURL))
-	if err != nil {
+	if err := pdfdoc.AddCertificate(m, certificateLayout(c, verifyURL)); err != nil {
 		return nil, err
 	}
-	m.AddPages(page.New().Add(rows...))
 	doc, err := m.Generate()
 	if err != nil {
 		return nil, err
