@@ -30,7 +30,7 @@ type certFixture struct {
 	bgp    int64
 }
 
-func newCertFixture(t *testing.T, db database.DB, n int, regency string) certFixture {
+func newCertFixture(t testing.TB, db database.DB, n int, regency string) certFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := trainingtest.Fixture{T: t, DB: db}
