@@ -35,7 +35,9 @@ func BenchmarkCertificateZIP100(b *testing.B) {
 			CohortName: "Angkatan 11", RegencyName: "Kabupaten Ogan Komering Ulu", ProvinceCode: "16", ProvinceName: "Sumatera Selatan",
 			NPSN: "10601234", SchoolName: "SD Negeri 12 Baturaja", StartsAt: now.AddDate(0, -6, 0), EndsAt: now, IssuedAt: now}
 	}
-	verify := func(c training.Certificate) string { return "https://penggerak.example.id/sertifikat/guru-penggerak/" + c.Token }
+	verify := func(c training.Certificate) string {
+		return "https://penggerak.example.id/sertifikat/guru-penggerak/" + c.Token
+	}
 	for b.Loop() {
 		if err := training.WriteCertificatesZIP(io.Discard, list, verify, now, nil); err != nil {
 			b.Fatal(err)
@@ -43,19 +45,24 @@ func BenchmarkCertificateZIP100(b *testing.B) {
 	}
 }
 
-// BenchmarkGraduate200: the BGP graduates 200 eligible CGPs at once (one Decide: outcome,
-// certificate with its number, mail and audit per CGP, one transaction). Setup is not timed.
+// BenchmarkGraduate200: the BGP decides 200 eligible CGPs at once (one Decide, one
+// transaction: outcome, mail and audit per CGP; for lulus also the certificate with its number).
+// tidak_lulus is the same decision without certificates, to show what issuing them adds.
+// Setup is not timed.
 func BenchmarkGraduate200(b *testing.B) {
 	db, _ := testdb.New(b)
 	ctx := context.Background()
 	st := training.NewStore(db)
-	for b.Loop() {
-		b.StopTimer()
-		fx := newCertFixture(b, db, 200, "16.01")
-		b.StartTimer()
-		if _, err := st.Decide(ctx, audit.Actor{UserID: fx.bgp}, training.Scope{Provinces: []string{"16"}}, fx.ids,
-			training.Decision{Outcome: "lulus"}, time.Now(), compose); err != nil {
-			b.Fatal(err)
-		}
+	for _, d := range []training.Decision{{Outcome: "lulus"}, {Outcome: "tidak_lulus", Reason: "Uji beban"}} {
+		b.Run(d.Outcome, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				fx := newCertFixture(b, db, 200, "16.01")
+				b.StartTimer()
+				if _, err := st.Decide(ctx, audit.Actor{UserID: fx.bgp}, training.Scope{Provinces: []string{"16"}}, fx.ids, d, time.Now(), compose); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
