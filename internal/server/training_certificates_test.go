@@ -148,6 +148,9 @@ func TestCertificateJourney(t *testing.T) {
 	if res := bgp.PostForm(fmt.Sprintf("/pelatihan/%d/16/kelulusan", d.cohortA), url.Values{"all": {"1"}, "outcome": {"lulus"}, "sure": {"1"}}); res.Status != 303 {
 		t.Fatalf("graduate all: %d\n%s", res.Status, res.Body)
 	}
+	if res := bgp.Get(fmt.Sprintf("/pelatihan/%d/16/kelulusan", d.cohortA)); !strings.Contains(res.Body, fmt.Sprintf(`href="/pelatihan/%d/16/sertifikat"`, d.cohortA)) {
+		t.Fatal("graduation page lacks the link to the certificates")
+	}
 	var id int64
 	var number, token string
 	if err := db.QueryRow(ctx, `SELECT c.id, c.number, c.token FROM training_certificates c JOIN training_participants p ON p.id = c.participant_id
