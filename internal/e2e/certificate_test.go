@@ -119,6 +119,12 @@ func TestCertificateJourneyOnPhone(t *testing.T) {
 	b.Click("#confirm-action")
 	b.Click(`form[action$="/cabut"] button[type=submit]`)
 	b.MustSee("Sertifikat dicabut.")
+	// The register of Guru Penggerak, searched by name, fits the phone and shows the revocation.
+	b.Visit(a.URL + "/guru-penggerak")
+	b.Fill("#register-q", "pengguna")
+	b.Click(`form[action="/guru-penggerak"] button[type=submit]`)
+	fits("register")
+	b.MustSee("Pengguna cgp", number, "Dicabut pada")
 	signOut()
 
 	// Anyone scanning the QR code now reads DICABUT.
