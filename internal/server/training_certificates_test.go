@@ -239,6 +239,8 @@ func TestCertificateJourney(t *testing.T) {
 	if res := f.Clients["dinas"].Get("/guru-penggerak"); strings.Contains(res.Body, "Pengguna guru") {
 		t.Fatal("Dinas of Kota Serang sees Sumatera Selatan's Guru Penggerak")
 	}
+	// A name that a spreadsheet would read as a formula is written as text.
+	run(`UPDATE users u SET name = '=1+2 Budi' FROM training_participants p WHERE p.user_id = u.id AND p.cohort_id = $1 AND p.name = 'CGP OKU 2'`, d.cohortA)
 	res = bgp.Get(fmt.Sprintf("/guru-penggerak/ekspor?format=xlsx&angkatan=%d&kabkota=16.01", d.cohortA))
 	if res.Status != 200 || res.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("export: %d", res.Status)
@@ -259,6 +261,13 @@ func TestCertificateJourney(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("xlsx lacks the guru's row (masked NUPTK, Sah): %v", rows)
+	}
+	escaped := false
+	for _, r := range rows[1:] {
+		escaped = escaped || r[1] == "'=1+2 Budi"
+	}
+	if !escaped {
+		t.Fatalf("formula-like name not neutralised: %v", rows)
 	}
 	// Revocation: a reason, then the ticked box; nothing changes before.
 	revoke := fmt.Sprintf("/pelatihan/sertifikat/%d/cabut", id)
