@@ -116,14 +116,12 @@ type Certificate struct {
 	Title      string // "SERTIFIKAT"
 	TitleSize  float64
 	NumberLine string // "Nomor verifikasi: …"
-	// Banner is an optional bold line under the number (e.g. a revocation notice).
-	Banner    string
-	Given     string // "diberikan kepada"
-	Recipient string
-	Subline   string // under the name (school, kab/kota)
-	Body      string // the centred paragraph saying what for
-	// Gap is the space above the signature block (mm); it lets a layout with fewer lines fill
-	// the page down to the bottom rule.
+	Given      string // "diberikan kepada"
+	Recipient  string
+	Subline    string // under the name (school, kab/kota)
+	Body       string // the centred paragraph saying what for
+	// Gap is the space above the signature block (mm; CertificatePage: 14 when 0); for
+	// AddCertificate the largest gap tried.
 	Gap            float64
 	VerifyURL      string // the QR code's content
 	VerifyText     string // beside the QR code
@@ -134,35 +132,63 @@ type Certificate struct {
 // CertificatePage is one certificate page. Landscape A4: 297 × 210 mm, 15 mm top margin; the
 // rows fill the page down to the signature block.
 func CertificatePage(c Certificate) ([]core.Row, error) {
-	qr, err := QRPNG(c.VerifyURL, 384)
+	bottom, err := certificateBottom(c)
 	if err != nil {
 		return nil, err
-	}
-	size := c.TitleSize
-	if size == 0 {
-		size = 40
 	}
 	gap := c.Gap
 	if gap == 0 {
 		gap = 14
 	}
-	rows := []core.Row{
+	return append(append(certificateTop(c), Space(gap)), bottom...), nil
+}
+
+// bottomHeight is the height of the signature block and the bottom rule (mm).
+const bottomHeight = 48 + 4
+
+// AddCertificate adds c as the only page of m with the gap above the signature block as large
+// as fits on the page (at most c.Gap, at least 4 mm), so a long name or school still fits on one
+// page and a short one does not leave the bottom of the page empty.
+func AddCertificate(m core.Maroto, c Certificate) error {
+	bottom, err := certificateBottom(c)
+	if err != nil {
+		return err
+	}
+	m.AddRows(certificateTop(c)...)
+	gap := c.Gap
+	for gap > 4 && !m.FitlnCurrentPage(gap+bottomHeight+0.5) {
+		gap -= 2
+	}
+	m.AddRows(Space(gap))
+	m.AddRows(bottom...)
+	return nil
+}
+
+func certificateTop(c Certificate) []core.Row {
+	size := c.TitleSize
+	if size == 0 {
+		size = 40
+	}
+	return []core.Row{
 		line.NewRow(2, props.Line{Thickness: 1.2}),
 		Space(14),
 		Bold(c.Title, size, align.Center),
 		text.NewAutoRow(c.NumberLine, props.Text{Align: align.Center, Top: 3, Size: 12}),
-	}
-	if c.Banner != "" {
-		rows = append(rows, text.NewAutoRow(c.Banner, props.Text{Align: align.Center, Top: 3, Size: 14, Style: fontstyle.Bold}))
-	}
-	rows = append(rows,
 		Space(14),
 		text.NewAutoRow(c.Given, props.Text{Align: align.Center, Style: fontstyle.Italic, Size: 14}),
 		Bold(c.Recipient, 28, align.Center),
 		text.NewAutoRow(c.Subline, props.Text{Align: align.Center, Size: 14, Top: 2}),
 		Space(10),
 		text.NewAutoRow(c.Body, props.Text{Align: align.Center, Size: 14, Left: 15, Right: 15}),
-		Space(gap),
+	}
+}
+
+func certificateBottom(c Certificate) ([]core.Row, error) {
+	qr, err := QRPNG(c.VerifyURL, 384)
+	if err != nil {
+		return nil, err
+	}
+	return []core.Row{
 		row.New(48).Add(
 			image.NewFromBytesCol(2, qr, extension.Png, props.Rect{Percent: 100}),
 			text.NewCol(5, c.VerifyText, props.Text{Size: 10, Top: 18, Left: 3}),
@@ -172,8 +198,7 @@ func CertificatePage(c Certificate) ([]core.Row, error) {
 			),
 		),
 		line.NewRow(4, props.Line{Thickness: 1.2}),
-	)
-	return rows, nil
+	}, nil
 }
 
 var bulan = [...]string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}

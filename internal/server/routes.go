@@ -81,6 +81,8 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/tiket/{token}/batal", s.handle(s.ticketCancel))
 		r.Post("/tiket/{token}/umpan-balik", s.handle(s.ticketFeedback))
 		r.Get("/sertifikat", s.handle(s.certificateVerify))
+		// training (issue 10): verification of a Sertifikat Guru Penggerak (the QR code's page)
+		r.Get("/sertifikat/guru-penggerak/{token}", s.gpVerify)
 		// integrity (issue 11): a fresh emailed link to manage a registration without an account
 		r.Post("/tiket/{token}/tautan", s.handle(s.ticketLink))
 		r.With(publicPage).Get("/daftar", s.signUpPage)
@@ -388,10 +390,9 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/kelas/impor/simpan", s.importCommit)
 		r.Post("/kelas/peserta/{participant}/penilaian", s.recordAssessment("fasilitator", "/kelas/peserta/"))
 	})
-	// training certificates (issue 10): the public verification page, the graduate's download,
+	// training certificates (issue 10): the graduate's download,
 	// the BGP's (its province) and national admin's downloads, ZIP and revocation, and the
 	// register of Guru Penggerak for staff (scoped in SQL).
-	r.Get("/sertifikat/guru-penggerak/{token}", s.gpVerify) // public: no sign-in
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleGuru))
 		r.Get("/pelatihan/saya/sertifikat/{cert}", s.myCertificatePDF)

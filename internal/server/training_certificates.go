@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -163,7 +164,16 @@ func (s *Server) provinceCertificatesZIP(w http.ResponseWriter, r *http.Request)
 	w.Header().Set("Content-Disposition", `attachment; filename="sertifikat-guru-penggerak-`+strconv.FormatInt(id, 10)+"-"+prov+`.zip"`)
 	w.Header().Set("Cache-Control", "no-store")
 	verify := func(c training.Certificate) string { return s.certificateVerifyURL(c.Token) }
-	if err := training.WriteCertificatesZIP(w, list, verify, s.now()); err != nil {
+	// Each written batch gives the connection another minute: a province's ZIP may take longer
+	// than the server's write timeout in all, but never a minute without progress.
+	rc := http.NewResponseController(w)
+	written := func(n int) {
+		if err := rc.SetWriteDeadline(time.Now().Add(time.Minute)); err != nil && n == 0 {
+			s.log.Warn("certificate zip: cannot extend the write deadline", "err", err)
+		}
+	}
+	written(0)
+	if err := training.WriteCertificatesZIP(w, list, verify, s.now(), written); err != nil {
 		// The status is sent: the client sees a broken ZIP; the log says why.
 		s.log.Error("certificate zip", "cohort", id, "province", prov, "err", err)
 	}

@@ -62,6 +62,7 @@ func (s *Server) renderGraduation(w http.ResponseWriter, r *http.Request, status
 	}
 	p.CohortID, p.ProvinceCode = id, prov
 	p.CanEdit = v.CohortStatus == "pendidikan" && containsString(bgpScope(pr).Provinces, prov)
+	p.Certificates = certScope(pr).National || containsString(certScope(pr).Provinces, prov)
 	if p.Settings, p.Rows, err = s.trainingStore().Completion(r.Context(), trainingScope(pr), id, prov, s.now()); err != nil {
 		s.serveError(w, r, err)
 		return

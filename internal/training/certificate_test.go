@@ -30,13 +30,13 @@ type certFixture struct {
 	bgp    int64
 }
 
-func newCertFixture(t *testing.T, db database.DB, n int, regency string) certFixture {
+func newCertFixture(t testing.TB, db database.DB, n int, regency string) certFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := trainingtest.Fixture{T: t, DB: db}
 	c := f.NewCohort(regency)
 	for i := range n {
-		f.CGP(c, 0, fmt.Sprintf("Lulusan %02d", i), fmt.Sprintf("%s71%02d", strings.ReplaceAll(regency, ".", ""), i), regency, "SD")
+		f.CGP(c, 0, fmt.Sprintf("Lulusan %02d", i), fmt.Sprintf("%s7%03d", strings.ReplaceAll(regency, ".", ""), i), regency, "SD")
 	}
 	f.Start(c)
 	bgp := f.User(fmt.Sprintf("bgp%d@sertifikat.test", c.ID), "BGP Uji", "")

@@ -352,6 +352,8 @@ type GraduationProps struct {
 	Rows         []training.CompletionRow
 	CanEdit      bool
 	Eligible     int
+	// Certificates: the viewer may open the province's certificates (its BGP, national admin).
+	Certificates bool
 	// The posted form (FormID the participant, 0 for the all-eligible form) and its problems.
 	FormID   int64
 	Reason   string
