@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -42,11 +43,31 @@ type RegencySummary struct {
 	VisitsOverdue int `db:"visits_overdue"`
 	// VisitsPlanned is the number of visits the kab/kota's CGPs should get (CGPs × setting).
 	VisitsPlanned int `db:"visits_planned"`
+	// VisitsScheduled have a planned date; VisitsMissing a planned date already past without a
+	// sent log; VisitsLate a sent log of a visit made after its planned date.
+	VisitsScheduled int `db:"visits_scheduled"`
+	VisitsMissing   int `db:"visits_missing"`
+	VisitsLate      int `db:"visits_late"`
+	// LokakaryaHeld counts the kab/kota's lokakarya that have begun; AttendanceExpected the
+	// places at them (each CGP of their groups once per lokakarya), AttendancePresent those
+	// recorded hadir.
+	LokakaryaHeld      int `db:"lokakarya_held"`
+	AttendanceExpected int `db:"attendance_expected"`
+	AttendancePresent  int `db:"attendance_present"`
+	// ModulesDone counts completed modules of the kab/kota's CGPs; ModulesTotal is CGPs × modules.
+	ModulesDone  int `db:"modules_done"`
+	ModulesTotal int `db:"modules_total"`
 }
 
-// Province returns the province page of a cohort for a viewer in sc; ErrNotFound when the
-// province holds nothing of the cohort in sc (or the cohort has no roster).
+// Province returns the province page of a cohort for a viewer in sc, as of now; ErrNotFound when
+// the province holds nothing of the cohort in sc (or the cohort has no roster).
 func (s *Store) Province(ctx context.Context, sc Scope, cohortID int64, prov string) (ProvinceView, error) {
+	return s.ProvinceAt(ctx, sc, cohortID, prov, time.Now())
+}
+
+// ProvinceAt is Province with the figures (overdue, missing and late visits, lokakarya held) as
+// of now.
+func (s *Store) ProvinceAt(ctx context.Context, sc Scope, cohortID int64, prov string, now time.Time) (ProvinceView, error) {
 	v := ProvinceView{CohortID: cohortID, ProvinceCode: prov}
 	err := s.db.QueryRow(ctx, `SELECT c.name, c.status, p.name FROM cohorts c, provinces p
 		WHERE c.id = $1 AND p.code = $2 AND c.status IN ('pendidikan', 'selesai') AND EXISTS (SELECT 1 FROM training_settings WHERE cohort_id = c.id)
@@ -62,25 +83,7 @@ func (s *Store) Province(ctx context.Context, sc Scope, cohortID int64, prov str
 		return v, err
 	}
 	args := append([]any{cohortID, prov}, sc.args()...)
-	rows, _ := s.db.Query(ctx, `SELECT rg.code AS regency_code, rg.name AS regency_name,
-			(SELECT count(*) FROM training_participants p WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif')::int AS cgps,
-			(SELECT count(*) FROM training_participants p JOIN training_group_members m ON m.participant_id = p.id
-				WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif')::int AS placed,
-			(SELECT count(*) FROM training_groups g WHERE g.cohort_id = $1 AND g.regency_code = rg.code)::int AS groups,
-			(SELECT count(*) FROM training_mentors t WHERE t.cohort_id = $1 AND t.regency_code = rg.code AND t.role = 'pengajar_praktik' AND t.ended_at IS NULL)::int AS pps,
-			vs.sent AS visits_sent, vs.acked AS visits_acked, vs.overdue AS visits_overdue,
-			((SELECT count(*) FROM training_participants p WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif')
-				* (SELECT visits_planned FROM training_settings WHERE cohort_id = $1))::int AS visits_planned
-		FROM regencies rg
-		CROSS JOIN LATERAL (SELECT count(v.submitted_at)::int AS sent, count(v.acknowledged_at)::int AS acked,
-				count(*) FILTER (WHERE v.submitted_at IS NOT NULL AND v.acknowledged_at IS NULL
-					AND v.submitted_at < now() - make_interval(days => st.ack_days))::int AS overdue
-			FROM training_visits v JOIN training_participants p ON p.id = v.participant_id
-			JOIN training_settings st ON st.cohort_id = p.cohort_id
-			WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif') vs WHERE rg.province_code = $2 AND ($3::bool OR rg.province_code = ANY($4::text[]) OR rg.code = ANY($5::text[]))
-		AND (EXISTS (SELECT 1 FROM training_participants p WHERE p.cohort_id = $1 AND p.regency_code = rg.code)
-			OR EXISTS (SELECT 1 FROM training_mentors t WHERE t.cohort_id = $1 AND t.regency_code = rg.code AND t.ended_at IS NULL))
-		ORDER BY rg.code`, args...)
+	rows, _ := s.db.Query(ctx, regencySummarySQL, append(args, now)...)
 	if v.Regencies, err = pgx.CollectRows(rows, pgx.RowToStructByName[RegencySummary]); err != nil {
 		return v, err
 	}
