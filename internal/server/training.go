@@ -73,7 +73,11 @@ func (s *Server) renderProvince(w http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	pr := principal(r)
 	var err error
-	if p.View, err = s.trainingStore().Province(ctx, trainingScope(pr), id, prov); err != nil {
+	if p.View, err = s.trainingStore().ProvinceAt(ctx, trainingScope(pr), id, prov, s.now()); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	if p.AtRisk, err = s.trainingStore().AtRisk(ctx, trainingScope(pr), id, prov, s.now()); err != nil {
 		s.serveError(w, r, err)
 		return
 	}

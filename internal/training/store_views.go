@@ -83,10 +83,14 @@ func (s *Store) ProvinceAt(ctx context.Context, sc Scope, cohortID int64, prov s
 		return v, err
 	}
 	args := append([]any{cohortID, prov}, sc.args()...)
-	rows, _ := s.db.Query(ctx, regencySummarySQL, append(args, now)...)
-	if v.Regencies, err = pgx.CollectRows(rows, pgx.RowToStructByName[RegencySummary]); err != nil {
+	if err := s.noJIT(ctx, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, regencySummarySQL, append(args, now)...)
+		v.Regencies, err = pgx.CollectRows(rows, pgx.RowToStructByName[RegencySummary])
+		return err
+	}); err != nil {
 		return v, err
 	}
+	var rows pgx.Rows
 	rows, _ = s.db.Query(ctx, mentorSelect+` WHERE t.cohort_id = $1 AND t.province_code = $2 AND t.ended_at IS NULL AND `+scopeSQL("t", 3)+`
 		ORDER BY t.role DESC, t.regency_code, us.name, t.id`, args...)
 	if v.Mentors, err = pgx.CollectRows(rows, pgx.RowToStructByName[MentorRow]); err != nil {

@@ -55,6 +55,19 @@ type ProvinceProps struct {
 	SwapPP     EditForm
 	Lokakarya  []training.Lokakarya
 	Schedule   LokakaryaForm
+	// AtRisk are the CGPs missing a completion rule already due (the first MaxRiskShown shown).
+	AtRisk []training.RiskRow
+}
+
+// MaxRiskShown is how many CGPs at risk the province page lists.
+const MaxRiskShown = 200
+
+// shownRisk returns the CGPs at risk the page lists.
+func shownRisk(rs []training.RiskRow) []training.RiskRow {
+	if len(rs) > MaxRiskShown {
+		return rs[:MaxRiskShown]
+	}
+	return rs
 }
 
 // ConfirmProps is the confirmation page.
