@@ -76,7 +76,7 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, "training.flash.lokakarya")
-	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#lokakarya")
+	redirect(w, r, provinceBack(r, id, prov, "#lokakarya"))
 }
 
 func recorder(p *account.Principal) training.Recorder {

@@ -97,10 +97,10 @@ func BenchmarkTrainingProvince3k(b *testing.B) {
 	b.Run("baseline/sql", func(b *testing.B) {
 		for b.Loop() {
 			now := time.Now()
-			if _, err := store.ProvinceAt(ctx, bgpScope, c.ID, "16", now); err != nil {
+			if _, err := store.ProvinceAt(ctx, bgpScope, c.ID, "16", "", now); err != nil {
 				b.Fatal(err)
 			}
-			if _, err := store.AtRisk(ctx, bgpScope, c.ID, "16", now); err != nil {
+			if _, err := store.AtRisk(ctx, bgpScope, c.ID, "16", "", now); err != nil {
 				b.Fatal(err)
 			}
 			if _, err := store.ProvinceLokakarya(ctx, bgpScope, c.ID, "16"); err != nil {

@@ -100,9 +100,18 @@ func TestProvinceFiguresAndRisk(t *testing.T) {
 	if _, err := w.f.DB.Exec(ctx, `INSERT INTO training_module_progress (participant_id, module) SELECT $1, generate_series(1, 4)`, late); err != nil {
 		t.Fatal(err)
 	}
-	v, err := w.store.ProvinceAt(ctx, w.sc, w.c.ID, "16", now)
+	v, err := w.store.ProvinceAt(ctx, w.sc, w.c.ID, "16", "", now)
 	if err != nil || len(v.Regencies) != 1 {
 		t.Fatalf("province %+v %v", v.Regencies, err)
+	}
+	if !v.Detailed || len(v.Groups) != 2 || v.Active != 2 || v.Proposed != 0 || v.Unassigned != 0 {
+		t.Fatalf("a small province lists its groups: detailed %v, %d groups, active %d proposed %d unassigned %d", v.Detailed, len(v.Groups), v.Active, v.Proposed, v.Unassigned)
+	}
+	if other, err := w.store.ProvinceAt(ctx, w.sc, w.c.ID, "16", "16.02", now); err != nil || len(other.Groups) != 0 || other.Active != 0 || len(other.Regencies) != 1 {
+		t.Fatalf("another kab/kota chosen: %d groups, active %d, %d kab/kota rows (%v)", len(other.Groups), other.Active, len(other.Regencies), err)
+	}
+	if rs, _ := w.store.AtRisk(ctx, w.sc, w.c.ID, "16", "16.02", now); len(rs) != 0 {
+		t.Fatalf("another kab/kota chosen: %d at risk", len(rs))
 	}
 	r := v.Regencies[0]
 	cgps := len(g1.Members) + len(g2.Members)
@@ -116,7 +125,7 @@ func TestProvinceFiguresAndRisk(t *testing.T) {
 	if r.ModulesDone != 4 || r.ModulesTotal != cgps*10 {
 		t.Fatalf("modules %d / %d", r.ModulesDone, r.ModulesTotal)
 	}
-	risk, err := w.store.AtRisk(ctx, w.sc, w.c.ID, "16", now)
+	risk, err := w.store.AtRisk(ctx, w.sc, w.c.ID, "16", "", now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,13 +137,13 @@ func TestProvinceFiguresAndRisk(t *testing.T) {
 		t.Fatalf("at risk: %+v", risk)
 	}
 	// A Dinas of Kota Serang sees nothing of the province; a Dinas of OKU sees the same figures.
-	if _, err := w.store.ProvinceAt(ctx, training.Scope{Regencies: []string{"36.73"}}, w.c.ID, "16", now); err == nil {
+	if _, err := w.store.ProvinceAt(ctx, training.Scope{Regencies: []string{"36.73"}}, w.c.ID, "16", "", now); err == nil {
 		t.Fatalf("Dinas Kota Serang sees Sumatera Selatan")
 	}
-	if rs, _ := w.store.AtRisk(ctx, training.Scope{Regencies: []string{"36.73"}}, w.c.ID, "16", now); len(rs) != 0 {
+	if rs, _ := w.store.AtRisk(ctx, training.Scope{Regencies: []string{"36.73"}}, w.c.ID, "16", "", now); len(rs) != 0 {
 		t.Fatalf("Dinas Kota Serang sees %d CGPs at risk", len(rs))
 	}
-	oku, err := w.store.ProvinceAt(ctx, training.Scope{Regencies: []string{"16.01"}}, w.c.ID, "16", now)
+	oku, err := w.store.ProvinceAt(ctx, training.Scope{Regencies: []string{"16.01"}}, w.c.ID, "16", "", now)
 	if err != nil || len(oku.Regencies) != 1 || oku.Regencies[0] != r {
 		t.Fatalf("Dinas OKU: %+v %v", oku.Regencies, err)
 	}

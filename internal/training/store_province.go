@@ -70,13 +70,15 @@ type RiskRow struct {
 }
 
 // riskSQL computes, in one statement, the completion facts of every undecided active CGP of the
-// province in the viewer's scope ($1 cohort, $2 province, $3-$5 scope, $6 now) and what is due
+// province in the viewer's scope ($1 cohort, $2 province, $3-$5 scope, $6 now, $7 a kab/kota or
+// "" for all) and what is due
 // by now (visits whose planned date and acknowledgement days have passed; whether the kab/kota's
 // last lokakarya has begun).
 const riskSQL = `WITH st AS (SELECT * FROM training_settings WHERE cohort_id = $1),
 	p AS (SELECT p.id, p.name, p.npsn, p.regency_code, m.group_id FROM training_participants p
 		LEFT JOIN training_group_members m ON m.participant_id = p.id
-		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND p.outcome IS NULL AND ` + `($3::bool OR p.province_code = ANY($4::text[]) OR p.regency_code = ANY($5::text[]))),
+		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND p.outcome IS NULL AND ($7 = '' OR p.regency_code = $7)
+			AND ($3::bool OR p.province_code = ANY($4::text[]) OR p.regency_code = ANY($5::text[]))),
 	lhl AS (SELECT l.id, l.regency_code, EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id) AS chosen
 		FROM training_lokakarya l WHERE l.cohort_id = $1 AND l.province_code = $2 AND l.starts_at <= $6),
 	held AS (SELECT p.id, count(*) AS held FROM p JOIN lhl l ON l.regency_code = p.regency_code
@@ -103,16 +105,16 @@ const riskSQL = `WITH st AS (SELECT * FROM training_settings WHERE cohort_id = $
 	LEFT JOIN held ON held.id = p.id LEFT JOIN att ON att.id = p.id LEFT JOIN vis ON vis.id = p.id LEFT JOIN md ON md.id = p.id LEFT JOIN asm ON asm.id = p.id
 	ORDER BY p.regency_code, p.name, p.id`
 
-// AtRisk lists the undecided CGPs of a province in sc who, as of now, miss a completion rule
-// that can already be judged (AtRisk), with the unmet rules.
-func (s *Store) AtRisk(ctx context.Context, sc Scope, cohortID int64, prov string, now time.Time) ([]RiskRow, error) {
+// AtRisk lists the undecided CGPs of a province (or of one of its kab/kota, regency) in sc who,
+// as of now, miss a completion rule that can already be judged (AtRisk), with the unmet rules.
+func (s *Store) AtRisk(ctx context.Context, sc Scope, cohortID int64, prov, regency string, now time.Time) ([]RiskRow, error) {
 	st, err := s.Settings(ctx, cohortID)
 	if err != nil {
 		return nil, err
 	}
 	var all []RiskRow
 	err = s.noJIT(ctx, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, riskSQL, append([]any{cohortID, prov}, append(sc.args(), now)...)...)
+		rows, _ := tx.Query(ctx, riskSQL, append([]any{cohortID, prov}, append(sc.args(), now, regency)...)...)
 		all, err = pgx.CollectRows(rows, pgx.RowToStructByName[RiskRow])
 		return err
 	})

@@ -23,6 +23,10 @@ type ProvinceView struct {
 	Mentors      []MentorRow
 	Groups       []GroupRow
 	Unplaced     []Participant
+	// Regency is the chosen kab/kota ("" the whole province); Detailed tells whether the groups,
+	// mentors and unplaced CGPs are listed (figures always are).
+	Regency  string
+	Detailed bool
 	// Unassigned are CGPs neither in a group nor listed as unplaced (before a proposal).
 	Unassigned int
 	Proposed   int
@@ -59,16 +63,25 @@ type RegencySummary struct {
 	ModulesTotal int `db:"modules_total"`
 }
 
-// Province returns the province page of a cohort for a viewer in sc, as of now; ErrNotFound when
-// the province holds nothing of the cohort in sc (or the cohort has no roster).
+// Province returns the province page of a cohort for a viewer in sc, as of now, with every
+// group, mentor and unplaced CGP of the province; ErrNotFound when the province holds nothing of
+// the cohort in sc (or the cohort has no roster).
 func (s *Store) Province(ctx context.Context, sc Scope, cohortID int64, prov string) (ProvinceView, error) {
-	return s.ProvinceAt(ctx, sc, cohortID, prov, time.Now())
+	return s.provinceView(ctx, sc, cohortID, prov, "", true, time.Now())
 }
 
-// ProvinceAt is Province with the figures (overdue, missing and late visits, lokakarya held) as
-// of now.
-func (s *Store) ProvinceAt(ctx context.Context, sc Scope, cohortID int64, prov string, now time.Time) (ProvinceView, error) {
-	v := ProvinceView{CohortID: cohortID, ProvinceCode: prov}
+// DetailLimit is the most groups the province page lists before a kab/kota is chosen.
+const DetailLimit = 60
+
+// ProvinceAt is the province page as of now. With regency "" it lists the groups, mentors and
+// unplaced CGPs of the whole province when it has at most DetailLimit groups, and otherwise
+// only the figures (Detailed false); with a kab/kota of the province it lists that kab/kota's.
+func (s *Store) ProvinceAt(ctx context.Context, sc Scope, cohortID int64, prov, regency string, now time.Time) (ProvinceView, error) {
+	return s.provinceView(ctx, sc, cohortID, prov, regency, false, now)
+}
+
+func (s *Store) provinceView(ctx context.Context, sc Scope, cohortID int64, prov, regency string, full bool, now time.Time) (ProvinceView, error) {
+	v := ProvinceView{CohortID: cohortID, ProvinceCode: prov, Regency: regency}
 	err := s.db.QueryRow(ctx, `SELECT c.name, c.status, p.name FROM cohorts c, provinces p
 		WHERE c.id = $1 AND p.code = $2 AND c.status IN ('pendidikan', 'selesai') AND EXISTS (SELECT 1 FROM training_settings WHERE cohort_id = c.id)
 		AND ($3::bool OR p.code = ANY($4::text[]) OR EXISTS (SELECT 1 FROM unnest($5::text[]) r WHERE substr(r, 1, 2) = p.code))`,
@@ -90,37 +103,36 @@ func (s *Store) ProvinceAt(ctx context.Context, sc Scope, cohortID int64, prov s
 	}); err != nil {
 		return v, err
 	}
-	var rows pgx.Rows
-	rows, _ = s.db.Query(ctx, mentorSelect+` WHERE t.cohort_id = $1 AND t.province_code = $2 AND t.ended_at IS NULL AND `+scopeSQL("t", 3)+`
-		ORDER BY t.role DESC, t.regency_code, us.name, t.id`, args...)
+	// The counts of the page's buttons, for the province (or the chosen kab/kota) in scope.
+	dargs := append(args, regency)
+	if err := s.db.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM training_groups g WHERE g.cohort_id = $1 AND g.province_code = $2 AND g.status = 'aktif' AND `+scopeSQL("g", 3)+`
+				AND ($6 = '' OR g.regency_code = $6))::int,
+			(SELECT count(*) FROM training_groups g WHERE g.cohort_id = $1 AND g.province_code = $2 AND g.status = 'usulan' AND `+scopeSQL("g", 3)+`
+				AND ($6 = '' OR g.regency_code = $6))::int,
+			(SELECT count(*) FROM training_participants p WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND `+scopeSQL("p", 3)+`
+				AND ($6 = '' OR p.regency_code = $6)
+				AND NOT EXISTS (SELECT 1 FROM training_group_members m WHERE m.participant_id = p.id)
+				AND NOT EXISTS (SELECT 1 FROM training_unplaced u WHERE u.participant_id = p.id))::int`, dargs...).Scan(&v.Active, &v.Proposed, &v.Unassigned); err != nil {
+		return v, err
+	}
+	v.Detailed = full || regency != "" || v.Active+v.Proposed <= DetailLimit
+	if !v.Detailed {
+		return v, nil
+	}
+	rows, _ := s.db.Query(ctx, mentorSelect+` WHERE t.cohort_id = $1 AND t.province_code = $2 AND t.ended_at IS NULL AND `+scopeSQL("t", 3)+`
+		AND ($6 = '' OR t.regency_code = $6) ORDER BY t.role DESC, t.regency_code, us.name, t.id`, dargs...)
 	if v.Mentors, err = pgx.CollectRows(rows, pgx.RowToStructByName[MentorRow]); err != nil {
 		return v, err
 	}
-	if v.Groups, err = s.groups(ctx, `g.cohort_id = $1 AND g.province_code = $2 AND `+scopeSQL("g", 3), args...); err != nil {
+	if v.Groups, err = s.groups(ctx, `g.cohort_id = $1 AND g.province_code = $2 AND `+scopeSQL("g", 3)+` AND ($6 = '' OR g.regency_code = $6)`, dargs...); err != nil {
 		return v, err
 	}
 	rows, _ = s.db.Query(ctx, `SELECT `+participantCols+participantFrom+`
-		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND m.group_id IS NULL AND `+scopeSQL("p", 3)+`
-		ORDER BY p.regency_code, p.name, p.id`, args...)
-	all, err := pgx.CollectRows(rows, pgx.RowToStructByName[Participant])
-	if err != nil {
-		return v, err
-	}
-	for _, p := range all {
-		if p.UnplacedWhy != nil {
-			v.Unplaced = append(v.Unplaced, p)
-		} else {
-			v.Unassigned++
-		}
-	}
-	for _, g := range v.Groups {
-		if g.Status == "aktif" {
-			v.Active++
-		} else {
-			v.Proposed++
-		}
-	}
-	return v, nil
+		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND m.group_id IS NULL AND u.reason IS NOT NULL AND `+scopeSQL("p", 3)+`
+		AND ($6 = '' OR p.regency_code = $6) ORDER BY p.regency_code, p.name, p.id`, dargs...)
+	v.Unplaced, err = pgx.CollectRows(rows, pgx.RowToStructByName[Participant])
+	return v, err
 }
 
 // Viewer is who asks for a group: their user id and staff scope (nil staff scope: no staff role).

@@ -469,3 +469,13 @@ func errorRef(id, err string) string {
 	}
 	return " " + id + "-error"
 }
+
+// regencyName is the name of the chosen kab/kota of the province page.
+func regencyName(v training.ProvinceView) string {
+	for _, r := range v.Regencies {
+		if r.Code == v.Regency {
+			return r.Name
+		}
+	}
+	return v.Regency
+}
