@@ -282,10 +282,16 @@ const lokakaryaFrom = ` FROM training_lokakarya l JOIN cohorts c ON c.id = l.coh
 
 // ProvinceLokakarya lists the lokakarya of a province in sc, with attendance figures.
 func (s *Store) ProvinceLokakarya(ctx context.Context, sc Scope, cohortID int64, prov string) ([]Lokakarya, error) {
-	rows, _ := s.db.Query(ctx, lokakaryaSelect+`, NULL::text AS mine`+lokakaryaFrom+`
-		WHERE l.cohort_id = $1 AND l.province_code = $2 AND `+scopeSQL("l", 3)+` ORDER BY l.regency_code, l.number`,
-		append([]any{cohortID, prov}, sc.args()...)...)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Lokakarya])
+	var out []Lokakarya
+	err := s.noJIT(ctx, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, lokakaryaSelect+`, NULL::text AS mine`+lokakaryaFrom+`
+			WHERE l.cohort_id = $1 AND l.province_code = $2 AND `+scopeSQL("l", 3)+` ORDER BY l.regency_code, l.number`,
+			append([]any{cohortID, prov}, sc.args()...)...)
+		var err error
+		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[Lokakarya])
+		return err
+	})
+	return out, err
 }
 
 // MyLokakarya lists the lokakarya of the kab/kota of the user's confirmed groups, with the

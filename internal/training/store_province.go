@@ -130,13 +130,15 @@ func (s *Store) AtRisk(ctx context.Context, sc Scope, cohortID int64, prov, rege
 	return out, nil
 }
 
-// noJIT runs fn in a transaction without JIT compilation. The page's aggregate statements join
-// grouped CTEs whose row counts the planner cannot estimate; the cost it then sees makes
-// PostgreSQL JIT-compile them — measured at 1.8-4.5 s of compiling for a statement that runs in
-// tens of milliseconds.
+// noJIT runs fn in a transaction without JIT compilation and with plans made for the actual
+// parameters. The page's aggregate statements join grouped CTEs whose row counts the planner
+// cannot estimate; the cost it then sees makes PostgreSQL JIT-compile them (measured at 1.8-4.5 s
+// of compiling for a statement that runs in tens of milliseconds), and after five runs of a
+// prepared statement it may switch to a generic plan that cannot use the scope and kab/kota
+// parameters (the page went from about 0.2 to 0.5 s per view).
 func (s *Store) noJIT(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
+		if _, err := tx.Exec(ctx, `SET LOCAL jit = off; SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
 			return err
 		}
 		return fn(tx)

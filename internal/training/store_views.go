@@ -96,13 +96,20 @@ func (s *Store) provinceView(ctx context.Context, sc Scope, cohortID int64, prov
 		return v, err
 	}
 	args := append([]any{cohortID, prov}, sc.args()...)
-	if err := s.noJIT(ctx, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, regencySummarySQL, append(args, now)...)
-		v.Regencies, err = pgx.CollectRows(rows, pgx.RowToStructByName[RegencySummary])
+	err = s.noJIT(ctx, func(tx pgx.Tx) error {
+		return s.WithTx(tx).provinceLists(ctx, &v, args, full, now)
+	})
+	return v, err
+}
+
+// provinceLists fills the province page's figures, counts and (when detailed) lists.
+func (s *Store) provinceLists(ctx context.Context, v *ProvinceView, args []any, full bool, now time.Time) error {
+	var err error
+	rows, _ := s.db.Query(ctx, regencySummarySQL, append(args, now)...)
+	if v.Regencies, err = pgx.CollectRows(rows, pgx.RowToStructByName[RegencySummary]); err != nil {
 		return err
-	}); err != nil {
-		return v, err
 	}
+	regency := v.Regency
 	// The counts of the page's buttons, for the province (or the chosen kab/kota) in scope.
 	dargs := append(args, regency)
 	if err := s.db.QueryRow(ctx, `SELECT
@@ -114,25 +121,25 @@ func (s *Store) provinceView(ctx context.Context, sc Scope, cohortID int64, prov
 				AND ($6 = '' OR p.regency_code = $6)
 				AND NOT EXISTS (SELECT 1 FROM training_group_members m WHERE m.participant_id = p.id)
 				AND NOT EXISTS (SELECT 1 FROM training_unplaced u WHERE u.participant_id = p.id))::int`, dargs...).Scan(&v.Active, &v.Proposed, &v.Unassigned); err != nil {
-		return v, err
+		return err
 	}
 	v.Detailed = full || regency != "" || v.Active+v.Proposed <= DetailLimit
 	if !v.Detailed {
-		return v, nil
+		return nil
 	}
-	rows, _ := s.db.Query(ctx, mentorSelect+` WHERE t.cohort_id = $1 AND t.province_code = $2 AND t.ended_at IS NULL AND `+scopeSQL("t", 3)+`
+	rows, _ = s.db.Query(ctx, mentorSelect+` WHERE t.cohort_id = $1 AND t.province_code = $2 AND t.ended_at IS NULL AND `+scopeSQL("t", 3)+`
 		AND ($6 = '' OR t.regency_code = $6) ORDER BY t.role DESC, t.regency_code, us.name, t.id`, dargs...)
 	if v.Mentors, err = pgx.CollectRows(rows, pgx.RowToStructByName[MentorRow]); err != nil {
-		return v, err
+		return err
 	}
 	if v.Groups, err = s.groups(ctx, `g.cohort_id = $1 AND g.province_code = $2 AND `+scopeSQL("g", 3)+` AND ($6 = '' OR g.regency_code = $6)`, dargs...); err != nil {
-		return v, err
+		return err
 	}
 	rows, _ = s.db.Query(ctx, `SELECT `+participantCols+participantFrom+`
 		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND m.group_id IS NULL AND u.reason IS NOT NULL AND `+scopeSQL("p", 3)+`
 		AND ($6 = '' OR p.regency_code = $6) ORDER BY p.regency_code, p.name, p.id`, dargs...)
 	v.Unplaced, err = pgx.CollectRows(rows, pgx.RowToStructByName[Participant])
-	return v, err
+	return err
 }
 
 // Viewer is who asks for a group: their user id and staff scope (nil staff scope: no staff role).
