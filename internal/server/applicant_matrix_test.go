@@ -44,3 +44,22 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/lamaran/{id}/tanda-terima.pdf", Variant: "draft", Path: recDraftPath("/tanda-terima.pdf"), Want: recOwner(404)},
 	)
 }
+
+func init() {
+	addRoutes(
+		routeCase{Method: "GET", Pattern: "/bantuan", Want: everyone(200)},
+		routeCase{Method: "GET", Pattern: "/bantuan/pakta-integritas.pdf", Want: everyone(200)},
+		routeCase{Method: "GET", Pattern: "/staf/bantuan", Want: only(200, "bgp", "admin")},
+		// The matrix BGP holds Sumatera Selatan (16): its own province's contact, not Banten's (36)
+		// nor the national one (404, as any object outside the region).
+		routeCase{Method: "GET", Pattern: "/staf/bantuan/{scope}", Path: func(*fixture) string { return "/staf/bantuan/16" }, Want: only(200, "bgp", "admin")},
+		routeCase{Method: "GET", Pattern: "/staf/bantuan/{scope}", Variant: "other province", Path: func(*fixture) string { return "/staf/bantuan/36" },
+			Want: with(only(200, "admin"), "bgp", 404)},
+		routeCase{Method: "GET", Pattern: "/staf/bantuan/{scope}", Variant: "national", Path: func(*fixture) string { return "/staf/bantuan/nasional" },
+			Want: with(only(200, "admin"), "bgp", 404)},
+		// An empty form: refused with messages (422) for those who may edit it.
+		routeCase{Method: "POST", Pattern: "/staf/bantuan/{scope}", Path: func(*fixture) string { return "/staf/bantuan/16" }, Want: only(422, "bgp", "admin")},
+		routeCase{Method: "POST", Pattern: "/staf/bantuan/{scope}", Variant: "other province", Path: func(*fixture) string { return "/staf/bantuan/36" },
+			Want: with(only(422, "admin"), "bgp", 404)},
+	)
+}
