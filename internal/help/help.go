@@ -74,10 +74,21 @@ func (s *Store) All(ctx context.Context) ([]Contact, error) {
 			coalesce(h.hours, '') AS hours, h.updated_at
 		FROM (SELECT 1) one LEFT JOIN help_contacts h ON h.province_code IS NULL
 		UNION ALL
-		SELECT * FROM (SELECT p.code, p.name, coalesce(h.unit_name, ''), coalesce(h.email, ''), coalesce(h.phone, ''),
+		SELECT p.code, p.name, coalesce(h.unit_name, ''), coalesce(h.email, ''), coalesce(h.phone, ''),
 			coalesce(h.address, ''), coalesce(h.hours, ''), h.updated_at
-			FROM provinces p LEFT JOIN help_contacts h ON h.province_code = p.code ORDER BY p.name) x`)
-	return pgx.CollectRows(rows, pgx.RowToStructByName[Contact])
+			FROM provinces p LEFT JOIN help_contacts h ON h.province_code = p.code`)
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[Contact])
+	// National first, then the provinces by name (the order of a UNION is not guaranteed).
+	slices.SortStableFunc(list, func(a, b Contact) int {
+		if (a.ProvinceCode == "") != (b.ProvinceCode == "") {
+			if a.ProvinceCode == "" {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.ProvinceName, b.ProvinceName)
+	})
+	return list, err
 }
 
 // Get returns the contact of scope (entered or not); ErrNotFound for an unknown province.

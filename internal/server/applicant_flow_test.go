@@ -273,7 +273,7 @@ func TestReceiptFromStoredContent(t *testing.T) {
 	res := c.Get(base + "/tanda-terima")
 	recWant(t, res, 200, number, sum, "Sekolah 10600001 (10600001)", "Pelatihan Kurikulum Merdeka", "ktp.pdf",
 		"Ceritakan praktik baik pembelajaran Anda.:", "45 karakter, 6 kata",
-		"Yang terjadi berikutnya", "Pendaftaran ditutup "+closes, "<strong>Sekarang:</strong>",
+		"Yang terjadi berikutnya", "Pendaftaran dibuka sampai "+closes, "<strong>Sekarang:</strong>",
 		"Tahap 1 — verifikasi dokumen (verval) serta penilaian CV dan esai: 20-12-2026 – 10-01-2027.",
 		"Tahap 2 — simulasi mengajar dan wawancara bagi yang lolos tahap 1: 20-01-2027 – 05-02-2027.",
 		"Pembekalan: 01-03-2027 – 03-03-2027.", "dalam 5 hari", "selama 6 bulan",

@@ -29,9 +29,16 @@ func init() {
 	)
 }
 
+// recSubmittedPath creates a submitted application of the matrix guru (without documents: a
+// stored file would need a storage name that other fixtures may take) and returns its path
+// plus suffix.
 func recSubmittedPath(suffix string) func(f *fixture) string {
 	return func(f *fixture) string {
-		id, _, _ := recMatrixApp(f, true)
+		id, _, _ := recMatrixApp(f, false)
+		if _, err := f.App.DB.Exec(context.Background(), `UPDATE applications SET status = 'submitted', submitted_at = now(),
+			registration_number = 'M-' || id, receipt_checksum = repeat('b', 64) WHERE id = $1`, id); err != nil {
+			f.App.T.Fatal(err)
+		}
 		return fmt.Sprintf("/lamaran/%d%s", id, suffix)
 	}
 }

@@ -65,9 +65,7 @@ func (s *Server) paktaTemplate(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/pdf")
-	w.Header().Set("Content-Disposition", `attachment; filename="pakta-integritas.pdf"`)
-	_, _ = w.Write(b)
+	sendPDF(w, "pakta-integritas.pdf", b)
 }
 
 func (s *Server) helpAdmin(w http.ResponseWriter, r *http.Request) {

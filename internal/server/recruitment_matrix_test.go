@@ -47,7 +47,9 @@ func recMatrixApp(f *fixture, submitted bool) (appID, uploadID int64, tc recTest
 	if !submitted {
 		return appID, 0, tc
 	}
-	name := fmt.Sprintf("%032x.pdf", appID)
+	// "ab" + the id: never the name of selectiontest's Document (a counter in %032x), which the
+	// same matrix database also holds.
+	name := fmt.Sprintf("ab%030x.pdf", appID)
 	dir := filepath.Join(f.App.Config.UploadDir, "applications")
 	_ = os.MkdirAll(dir, 0o750)
 	if err := os.WriteFile(filepath.Join(dir, name), recPDF, 0o640); err != nil {
