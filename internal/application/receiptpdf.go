@@ -87,7 +87,10 @@ func nextText(m Milestone, tz string) string {
 	}
 	switch m.Key {
 	case "closes":
-		return "Pendaftaran ditutup " + stamp(*m.From, tz) + "; sampai saat itu pendaftaran masih dapat ditarik."
+		if m.Done {
+			return "Pendaftaran ditutup " + stamp(*m.From, tz) + "."
+		}
+		return "Pendaftaran dibuka sampai " + stamp(*m.From, tz) + "; sebelum itu pendaftaran yang terkirim masih dapat ditarik."
 	case "administrasi":
 		return "Tahap 1 — verifikasi dokumen (verval) serta penilaian CV dan esai: " + when + "."
 	case "simulasi":

@@ -49,6 +49,9 @@ func StatusKey(p Progress) string {
 // StatusKey is the message key of where the application stands (see the function StatusKey).
 func (d Details) StatusKey() string { return StatusKey(d.Progress) }
 
+// ProgressSQL is the statement of Progresses (exported for its plan test).
+const ProgressSQL = progressSQL
+
 // progressSQL reads the facts of Progress for the applications with ids $1 (a bigint array).
 const progressSQL = `SELECT a.id, a.status,
 		coalesce((SELECT rr.outcome FROM run_results rr JOIN result_runs r ON r.id = rr.run_id

@@ -257,7 +257,7 @@ func TestReceiptFromStoredContent(t *testing.T) {
 	res := c.Get(base + "/tanda-terima")
 	recWant(t, res, 200, number, sum, "Sekolah 10600001 (10600001)", "Pelatihan Kurikulum Merdeka", "ktp.pdf",
 		"Ceritakan praktik baik pembelajaran Anda.:", "45 karakter, 6 kata",
-		"Yang terjadi berikutnya", "Pendaftaran ditutup "+closes, "<strong>Sekarang:</strong>",
+		"Yang terjadi berikutnya", "Pendaftaran dibuka sampai "+closes, "<strong>Sekarang:</strong>",
 		"Tahap 1 — verifikasi dokumen (verval) serta penilaian CV dan esai: 20-12-2026 – 10-01-2027.",
 		"Tahap 2 — simulasi mengajar dan wawancara bagi yang lolos tahap 1: 20-01-2027 – 05-02-2027.",
 		"Pembekalan: 01-03-2027 – 03-03-2027.", "dalam 5 hari", "selama 6 bulan",
@@ -300,4 +300,116 @@ func TestReceiptFromStoredContent(t *testing.T) {
 	if res := other.Get(draft + "/tanda-terima.pdf"); res.Status != http.StatusNotFound {
 		t.Errorf("receipt PDF of a draft: %d", res.Status)
 	}
+}
+
+// The help page is public and linked from the footer of every page; its contacts are edited
+// in the app, the national one by the admin and a province's by its BGP only (another
+// province's is not found), each change audited; a teacher sees their own province's BGP
+// first.
+func TestHelpPageAndContacts(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	recWant(t, a.Anonymous().Get("/bantuan"), 200, "Bantuan dan kontak", "Tanya jawab tentang tahapan", "Apa itu verval?",
+		"Kontak admin program nasional belum dicantumkan.", `href="/bantuan/pakta-integritas.pdf"`)
+	recWant(t, a.Anonymous().Get("/"), 200, `<footer>`, `href="/bantuan"`)
+
+	a.User("admin.bantuan@x.test", account.RoleAdmin, account.Scope{})
+	admin := a.SignIn("admin.bantuan@x.test")
+	bad := url.Values{"unit_name": {"Direktorat Pendidikan Profesi Guru"}, "email": {"bukan surel"}, "phone": {"nomor-kantor"}, "hours": {"Senin–Jumat 08.00–16.00 WIB"}}
+	res := admin.PostForm("/staf/bantuan/nasional", bad)
+	recWant(t, res, http.StatusUnprocessableEntity, `value="Direktorat Pendidikan Profesi Guru"`, `value="bukan surel"`, `value="nomor-kantor"`, `value="Senin–Jumat 08.00–16.00 WIB"`,
+		"Isi nomor telepon dengan angka", `aria-describedby="email-error email-hint"`, "Alamat surel tidak valid", `aria-describedby="phone-error"`, `aria-invalid="true"`)
+	recWant(t, admin.PostForm("/staf/bantuan/nasional", url.Values{"unit_name": {"Direktorat"}}), http.StatusUnprocessableEntity, "Isi surel atau nomor telepon")
+	if n := recCount(t, a, `SELECT count(*) FROM help_contacts`); n != 0 {
+		t.Error("a refused contact was stored")
+	}
+	good := url.Values{"unit_name": {"Direktorat Pendidikan Profesi Guru"}, "email": {"Bantuan.PPG@Kemdikbud.go.id"}, "phone": {"(021) 5725 061"}, "hours": {"Senin–Jumat 08.00–16.00 WIB"}}
+	if res := admin.PostForm("/staf/bantuan/nasional", good); res.Status != http.StatusSeeOther || res.Location != "/staf/bantuan" {
+		t.Fatalf("save national: %d %s\n%s", res.Status, res.Location, res.Body)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM help_contacts WHERE province_code IS NULL AND email = 'bantuan.ppg@kemdikbud.go.id' AND phone = '(021) 5725 061'`); n != 1 {
+		t.Error("national contact not stored")
+	}
+	a.User("bgp.sumsel@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
+	bgp := a.SignIn("bgp.sumsel@x.test")
+	recWant(t, bgp.Get("/staf/bantuan"), 200, `href="/staf/bantuan/16"`)
+	sumsel := url.Values{"unit_name": {"BGP Provinsi Sumatera Selatan"}, "email": {"bgp.sumsel@kemdikbud.go.id"}, "address": {"Jl. Mayor Salim Batubara, Palembang"}}
+	if res := bgp.PostForm("/staf/bantuan/16", sumsel); res.Status != http.StatusSeeOther {
+		t.Fatalf("BGP saves own province: %d\n%s", res.Status, res.Body)
+	}
+	for _, scope := range []string{"36", "nasional", "99"} {
+		if res := bgp.PostForm("/staf/bantuan/"+scope, good); res.Status != http.StatusNotFound {
+			t.Errorf("BGP Sumsel saving %s: %d", scope, res.Status)
+		}
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM help_contacts`); n != 2 {
+		t.Errorf("%d contacts stored, want 2", n)
+	}
+	if n := recCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'help.contact.save'`); n != 2 {
+		t.Errorf("%d audit entries, want 2", n)
+	}
+
+	_, c := recTeacher(t, a, "bantuan@guru.test", "10600001", "16.01", recProfileOpts{})
+	res = c.Get("/bantuan")
+	recWant(t, res, 200, "BGP provinsi Anda (Sumatera Selatan)", `id="kontak-saya"`, "BGP Provinsi Sumatera Selatan", "mailto:bgp.sumsel@kemdikbud.go.id",
+		"Jl. Mayor Salim Batubara, Palembang", `id="kontak-nasional"`, "Direktorat Pendidikan Profesi Guru", `href="tel:0215725061"`)
+	if i, j := strings.Index(res.Body, `id="kontak-saya"`), strings.Index(res.Body, `id="kontak-nasional"`); i < 0 || j < i {
+		t.Error("the teacher's own BGP is not shown first")
+	}
+	// Every teacher page links to it (the footer).
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	base := recStart(t, c, tc.ID)
+	for _, p := range []string{"/dasbor", "/profil", fmt.Sprintf("/pendaftaran/%d", tc.ID), base + "/esai", base + "/tinjau", "/seleksi/saya", "/klinik"} {
+		if res := c.Get(p); res.Status != 200 || !strings.Contains(res.Body, `<p><a href="/bantuan">Bantuan dan kontak</a></p>`) {
+			t.Errorf("GET %s: %d, no help link in the footer", p, res.Status)
+		}
+	}
+}
+
+// The Pakta Integritas step says what the pact is and offers its blank form, a PDF generated by
+// the app.
+func TestPaktaTemplateOffered(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	ctx := context.Background()
+	res := a.Anonymous().Get("/bantuan/pakta-integritas.pdf")
+	if res.Status != 200 || !strings.HasPrefix(res.Body, "%PDF") || res.Header.Get("Content-Type") != "application/pdf" ||
+		!strings.Contains(res.Header.Get("Content-Disposition"), "pakta-integritas.pdf") {
+		t.Fatalf("template: %d %v", res.Status, res.Header)
+	}
+	text := pdfdoctest.Text(t, []byte(res.Body))
+	for _, want := range []string{"PAKTA INTEGRITAS", "Saya yang bertanda tangan di bawah ini", "Nama lengkap", "NIK", "Nomor pendaftaran",
+		"gratifikasi", "Yang menyatakan", "unggah pada halaman Hasil seleksi saya"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("template lacks %q\n%s", want, text)
+		}
+	}
+
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "pakta@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	recFill(t, c, base, tc)
+	if res := c.PostForm(base+"/kirim", confirmYes); res.Status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", res.Status)
+	}
+	id := strings.TrimPrefix(base, "/lamaran/")
+	var run int64
+	if err := a.DB.QueryRow(ctx, `INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash) VALUES ($1, '{"quotas": {"16.01": 100}}', repeat('a', 64), repeat('b', 64)) RETURNING id`, tc.ID).Scan(&run); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB.Exec(ctx, `UPDATE applications SET status = 'lolos_verval' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	for _, sql := range []string{
+		`INSERT INTO run_results (run_id, application_id, regency_code, province_code, score, passed, outcome, rank, stage_scores, first_criterion, submitted_at)
+			VALUES ($1, $2, '16.01', '16', 81.5, true, 'lulus', 1, '{}', 80, now())`,
+		`UPDATE result_runs SET published_at = now() WHERE id = $1 AND $2::bigint > 0`,
+		`INSERT INTO pembekalan_seats (run_id, application_id, regency_code, confirm_by) VALUES ($1, $2, '16.01', now() + interval '3 days')`,
+	} {
+		if _, err := a.DB.Exec(ctx, sql, run, id); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	recWant(t, c.Get("/seleksi/saya"), 200, "Pakta Integritas adalah pernyataan bertanda tangan", `href="/bantuan/pakta-integritas.pdf"`,
+		"Unduh formulir Pakta Integritas (PDF)", "Konfirmasi keikutsertaan")
 }

@@ -29,9 +29,16 @@ func init() {
 	)
 }
 
+// recSubmittedPath creates a submitted application of the matrix guru (without documents: a
+// stored file would need a storage name that other fixtures may take) and returns its path
+// plus suffix.
 func recSubmittedPath(suffix string) func(f *fixture) string {
 	return func(f *fixture) string {
-		id, _, _ := recMatrixApp(f, true)
+		id, _, _ := recMatrixApp(f, false)
+		if _, err := f.App.DB.Exec(context.Background(), `UPDATE applications SET status = 'submitted', submitted_at = now(),
+			registration_number = 'M-' || id, receipt_checksum = repeat('b', 64) WHERE id = $1`, id); err != nil {
+			f.App.T.Fatal(err)
+		}
 		return fmt.Sprintf("/lamaran/%d%s", id, suffix)
 	}
 }
@@ -42,5 +49,24 @@ func init() {
 		routeCase{Method: "GET", Pattern: "/lamaran/{id}/tanda-terima/cetak", Path: recSubmittedPath("/tanda-terima/cetak"), Want: recOwner(200)},
 		// A draft has no receipt.
 		routeCase{Method: "GET", Pattern: "/lamaran/{id}/tanda-terima.pdf", Variant: "draft", Path: recDraftPath("/tanda-terima.pdf"), Want: recOwner(404)},
+	)
+}
+
+func init() {
+	addRoutes(
+		routeCase{Method: "GET", Pattern: "/bantuan", Want: everyone(200)},
+		routeCase{Method: "GET", Pattern: "/bantuan/pakta-integritas.pdf", Want: everyone(200)},
+		routeCase{Method: "GET", Pattern: "/staf/bantuan", Want: only(200, "bgp", "admin")},
+		// The matrix BGP holds Sumatera Selatan (16): its own province's contact, not Banten's (36)
+		// nor the national one (404, as any object outside the region).
+		routeCase{Method: "GET", Pattern: "/staf/bantuan/{scope}", Path: func(*fixture) string { return "/staf/bantuan/16" }, Want: only(200, "bgp", "admin")},
+		routeCase{Method: "GET", Pattern: "/staf/bantuan/{scope}", Variant: "other province", Path: func(*fixture) string { return "/staf/bantuan/36" },
+			Want: with(only(200, "admin"), "bgp", 404)},
+		routeCase{Method: "GET", Pattern: "/staf/bantuan/{scope}", Variant: "national", Path: func(*fixture) string { return "/staf/bantuan/nasional" },
+			Want: with(only(200, "admin"), "bgp", 404)},
+		// An empty form: refused with messages (422) for those who may edit it.
+		routeCase{Method: "POST", Pattern: "/staf/bantuan/{scope}", Path: func(*fixture) string { return "/staf/bantuan/16" }, Want: only(422, "bgp", "admin")},
+		routeCase{Method: "POST", Pattern: "/staf/bantuan/{scope}", Variant: "other province", Path: func(*fixture) string { return "/staf/bantuan/36" },
+			Want: with(only(422, "admin"), "bgp", 404)},
 	)
 }

@@ -443,6 +443,17 @@ func (s *Server) appRoutes(r chi.Router) {
 		})
 	})
 
+	// help (issue 11): the applicants' help and contact page and the blank Pakta Integritas
+	// form are public; the contacts are edited by the admin (all) and a BGP (own province).
+	r.With(publicPage).Get("/bantuan", s.helpPage)
+	r.Get("/bantuan/pakta-integritas.pdf", s.paktaTemplate)
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
+		r.Get("/staf/bantuan", s.helpAdmin)
+		r.Get("/staf/bantuan/{scope}", s.helpEdit)
+		r.Post("/staf/bantuan/{scope}", s.helpSave)
+	})
+
 	// Development only.
 	if s.cfg.Dev() {
 		r.Group(func(r chi.Router) {

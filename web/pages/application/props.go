@@ -76,10 +76,14 @@ func milestoneText(ctx context.Context, m application.Milestone, tz string) stri
 	if when == "" {
 		when = i18n.T(ctx, "application.receipt.next.later")
 	}
+	key := m.Key
 	if m.Key == "closes" {
 		when = inZone(*m.From, tz)
+		if m.Done {
+			key = "closed"
+		}
 	}
-	return i18n.T(ctx, "application.receipt.next."+m.Key, map[string]any{"When": when, "Months": m.Months, "Days": m.ConfirmDay})
+	return i18n.T(ctx, "application.receipt.next."+key, map[string]any{"When": when, "Months": m.Months, "Days": m.ConfirmDay})
 }
 
 // ReviewProps is the assessor's verval page of one application.
