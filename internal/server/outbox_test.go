@@ -34,7 +34,55 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/admin/surat/tinjau/lepas", Variant: "confirmed", Form: func(*fixture) url.Values {
 			return url.Values{"up_to": {"0"}, "confirm": {"yes"}}
 		}, Want: only(409, "admin")},
+		routeCase{Method: "GET", Pattern: "/admin/seleksi/{cohort}/pengingat", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/pengingat"
+		}, Want: only(200, "admin")},
+		routeCase{Method: "GET", Pattern: "/admin/seleksi/{cohort}/pengingat", Variant: "unknown cohort", Path: func(f *fixture) string {
+			return "/admin/seleksi/99999999/pengingat"
+		}, Want: only(404, "admin")},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/pengingat", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/pengingat"
+		}, Form: func(*fixture) url.Values {
+			return url.Values{"draft_days": {"3"}, "seat_days": {"3"}, "sheet_days": {"2"}, "tahap2_hours": {"24"}}
+		}, Want: only(303, "admin")},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/pengingat", Variant: "refused", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/pengingat"
+		}, Form: func(*fixture) url.Values { return url.Values{"draft_days": {"0"}} }, Want: only(422, "admin")},
 	)
+}
+
+// The reminder form re-renders what was typed with a message per field, stores valid offsets
+// and audits them.
+func TestReminderSettingsPage(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	cohort := fx.Cohort(map[string]int{"16.01": 1})
+	a.User("admin@uji.id", account.RoleAdmin, account.Scope{})
+	ad := a.SignIn("admin@uji.id")
+	page := "/admin/seleksi/" + ids(cohort) + "/pengingat"
+	res := ad.Get(page)
+	mustStatus(t, "form", res, 200)
+	if !strings.Contains(res.Body, `name="seat_days"`) || !strings.Contains(res.Body, `value="24"`) {
+		t.Fatalf("defaults not shown:\n%s", res.Body)
+	}
+	res = ad.PostForm(page, url.Values{"draft_days": {"45"}, "seat_days": {"1"}, "sheet_days": {"2"}, "tahap2_hours": {"dua"}})
+	mustStatus(t, "refused", res, http.StatusUnprocessableEntity)
+	for _, want := range []string{`value="45"`, `value="dua"`, "Isi bilangan bulat 1 sampai 30.", "Isi bilangan bulat 2 sampai 30", "1 sampai 168", `aria-invalid="true"`} {
+		if !strings.Contains(res.Body, want) {
+			t.Fatalf("refused form lacks %q:\n%s", want, res.Body)
+		}
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM cohort_reminders`); n != 0 {
+		t.Fatal("a refused form stored offsets")
+	}
+	mustStatus(t, "save", ad.PostForm(page, url.Values{"draft_days": {"5"}, "seat_days": {"4"}, "sheet_days": {"1"}, "tahap2_hours": {"12"}}), http.StatusSeeOther)
+	if n := selCount(t, a, `SELECT count(*) FROM cohort_reminders WHERE cohort_id = $1 AND draft_days = 5 AND seat_days = 4 AND sheet_days = 1 AND tahap2_hours = 12`, cohort); n != 1 {
+		t.Fatal("offsets not stored")
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'selection.reminders.save'`); n != 1 {
+		t.Fatal("not audited")
+	}
 }
 
 var upToRe = regexp.MustCompile(`name="up_to" value="(\d+)"`)

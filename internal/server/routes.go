@@ -310,6 +310,9 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/admin/surat", s.handle(s.staffOutbox))
 		r.Get("/admin/surat/tinjau", s.handle(s.mailReview))
 		r.Post("/admin/surat/tinjau/lepas", s.handle(s.releaseMail))
+		// reminder offsets per cohort (issue 12)
+		r.Get("/admin/seleksi/{cohort}/pengingat", s.handle(s.remindersPage))
+		r.Post("/admin/seleksi/{cohort}/pengingat", s.handle(s.saveReminders))
 	})
 
 	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).

@@ -14,6 +14,7 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/audit"
+	"penggerak/internal/database"
 	"penggerak/internal/selection"
 	"penggerak/internal/storage"
 	"penggerak/web/i18n"
@@ -77,6 +78,52 @@ func (s *Server) renderSelectionCohort(w http.ResponseWriter, r *http.Request, s
 	}
 	change(&p)
 	s.render(w, r, status, selectionpage.Cohort(s.base(r, "selection.cohort.title"), p))
+}
+
+// remindersPage shows a cohort's reminder offsets.
+func (s *Server) remindersPage(w http.ResponseWriter, r *http.Request) error {
+	id, ok := pathInt(r, "cohort")
+	if !ok {
+		return database.ErrNotFound
+	}
+	c, err := s.sel().Cohort(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	rem, err := s.sel().CohortReminders(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, selectionpage.Reminders(s.base(r, "selection.reminders.title"), selectionpage.RemindersProps{Cohort: c, Form: selection.FormOf(rem)}))
+	return nil
+}
+
+// saveReminders stores a cohort's reminder offsets; a refused form re-renders with what was typed.
+func (s *Server) saveReminders(w http.ResponseWriter, r *http.Request) error {
+	id, ok := pathInt(r, "cohort")
+	if !ok {
+		return database.ErrNotFound
+	}
+	c, err := s.sel().Cohort(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	var f selection.ReminderForm
+	if !s.decode(w, r, &f) {
+		return nil
+	}
+	rem, errs := f.Parse()
+	if errs != nil {
+		s.render(w, r, http.StatusUnprocessableEntity, selectionpage.Reminders(s.base(r, "selection.reminders.title"),
+			selectionpage.RemindersProps{Cohort: c, Form: f, Errors: errs}))
+		return nil
+	}
+	if err := s.sel().SaveReminders(r.Context(), actor(r), id, rem); err != nil {
+		return err
+	}
+	s.flash(r, "selection.reminders.saved")
+	redirect(w, r, "/admin/seleksi/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 // rubricPage shows the rubric form of a cohort's stage.
