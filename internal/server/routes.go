@@ -314,6 +314,16 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/admin/seleksi/{cohort}/pengingat", s.handle(s.remindersPage))
 		r.Post("/admin/seleksi/{cohort}/pengingat", s.handle(s.saveReminders))
 	})
+	// BGP review that can object: the BGP returns its province's part of a run with comments per
+	// kab/kota; the national admin answers with a reply or a correction run (issue 12)
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleBGP))
+		r.Post("/seleksi/hasil/{run}/kembalikan", s.handle(s.returnRun))
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(adminOnly...))
+		r.Post("/admin/seleksi/hasil/{run}/keberatan/{objection}/jawab", s.handle(s.answerObjection))
+	})
 
 	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).
 	r.Group(func(r chi.Router) {

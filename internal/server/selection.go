@@ -389,6 +389,10 @@ func (s *Server) renderRun(w http.ResponseWriter, r *http.Request, status int, i
 			}
 		}
 	}
+	if err := s.loadObjections(r, &props, f); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
 	change(&props)
 	s.render(w, r, status, selectionpage.Run(s.base(r, "selection.run.title"), props))
 }

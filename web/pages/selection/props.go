@@ -75,6 +75,19 @@ type RunProps struct {
 	// the override reason typed then, shown again.
 	PublishError string
 	Override     string
+	// Objections are the BGP returns of this run (within the viewer's region) with the answers.
+	Objections []selection.Objection
+	// CanReturn lists, per province the viewer may return (BGP, not signed off, no open
+	// objection), its kab/kota in the run: the return form has a comment for each.
+	CanReturn map[string][]selection.Regency
+	// A refused return form: what was typed and a message per field (or ReturnError overall).
+	ReturnForm   selection.ObjectionForm
+	ReturnErrors map[string]string
+	ReturnError  string
+	// A refused answer: the objection it was for, what was typed and a message per field.
+	AnswerFor    int64
+	AnswerForm   selection.AnswerForm
+	AnswerErrors map[string]string
 }
 
 // province is a province's name, or its code when unknown.
