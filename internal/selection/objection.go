@@ -36,17 +36,17 @@ const (
 
 // Objection is a BGP's return of its province's part of a run, with the admin's answer.
 type Objection struct {
-	ID              int64      `db:"id"`
-	RunID           int64      `db:"run_id"`
-	ProvinceCode    string     `db:"province_code"`
-	Province        string     `db:"province"`
-	RaisedBy        string     `db:"raised_by"`
-	RaisedAt        time.Time  `db:"raised_at"`
-	AnswerKind      *string    `db:"answer_kind"`
-	Answer          string     `db:"answer"`
-	CorrectionRunID *int64     `db:"correction_run_id"`
-	AnsweredBy      *string    `db:"answered_by"`
-	AnsweredAt      *time.Time `db:"answered_at"`
+	ID              int64              `db:"id"`
+	RunID           int64              `db:"run_id"`
+	ProvinceCode    string             `db:"province_code"`
+	Province        string             `db:"province"`
+	RaisedBy        string             `db:"raised_by"`
+	RaisedAt        time.Time          `db:"raised_at"`
+	AnswerKind      *string            `db:"answer_kind"`
+	Answer          string             `db:"answer"`
+	CorrectionRunID *int64             `db:"correction_run_id"`
+	AnsweredBy      *string            `db:"answered_by"`
+	AnsweredAt      *time.Time         `db:"answered_at"`
 	Comments        []ObjectionComment `db:"-"`
 }
 
