@@ -160,6 +160,10 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/admin/angkatan/{id}/salin", s.cohortCopy)
 		r.Post("/admin/angkatan/{id}/verval/bagi", s.vervalAutoAssign)
 		r.Post("/admin/angkatan/{id}/verval/tugaskan", s.vervalAssign)
+		// verval assignment: dry run, undo of a whole batch, bulk reassignment (issue 12)
+		r.Get("/admin/angkatan/{id}/verval/bagi", s.handle(s.vervalPreview))
+		r.Post("/admin/angkatan/{id}/verval/penugasan/{batch}/batal", s.handle(s.undoVervalBatch))
+		r.Post("/admin/angkatan/{id}/verval/pindah", s.handle(s.moveVervalMany))
 		// audit: admin routes
 		r.Get("/admin/audit", s.handle(s.auditLog))
 		r.Get("/admin/audit/verifikasi", s.handle(s.auditVerify))
