@@ -174,6 +174,17 @@ func TestHeldDecisionMailsReleasedAtOnce(t *testing.T) {
 	if !strings.Contains(res.Body, "later@uji.id") || strings.Contains(res.Body, "Guru Penggerak selection result") {
 		t.Fatalf("held filter:\n%s", res.Body)
 	}
+	// A seat offer to the cadangan moved up after a missed deadline is held too.
+	if _, err := selection.NewStore(a.DB).WithLetter(letter).ExpireOverdue(ctx, testActor(), time.Now().Add(100*time.Hour), a.Config.BaseURL); err != nil {
+		t.Fatal(err)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox m JOIN users u ON u.email = m.to_addr WHERE u.id = $1
+		AND m.kind = 'selection.mail.promoted' AND m.held AND m.subject = 'You moved up from the reserve list'`, w.Users[1]); n != 1 {
+		t.Fatal("the seat offer is not held, or not in the recipient's language")
+	}
+	if sent, _, _ := d.Deliver(ctx); sent != 0 {
+		t.Fatalf("%d held mails delivered", sent)
+	}
 }
 
 // A teacher whose language is English gets the receipt and the verval result in English; the
