@@ -1,6 +1,7 @@
 package selection_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/audit"
+	"penggerak/internal/database"
 	"penggerak/internal/selection"
 	"penggerak/internal/selection/selectiontest"
 	"penggerak/internal/testdb"
@@ -199,4 +201,51 @@ func wib(t *testing.T) *time.Location {
 		t.Fatal(err)
 	}
 	return loc
+}
+
+// Many tahap 1 sheets move from one assessor to another at once: started sheets, sheets of the
+// new assessor's own school and applications the new assessor already scores stay; a kab/kota
+// filter limits the move; a move to oneself is refused.
+func TestReassignSheetsByFilter(t *testing.T) {
+	w := newWorld(t)
+	a, c, d := w.assessors[0], w.assessors[2], w.assessors[3] // a teaches at a1's school
+	sheet := func(app, assessor int64) int64 {
+		var id int64
+		if err := w.f.DB.QueryRow(ctx, `INSERT INTO score_sheets (application_id, stage, assessor_id) VALUES ($1, 'tahap1', $2) RETURNING id`, app, assessor).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	for _, app := range w.apps {
+		sheet(app, c)
+	}
+	sheet(w.apps[1], a) // a already scores a2
+	var started int64
+	_ = w.f.DB.QueryRow(ctx, `SELECT id FROM score_sheets WHERE application_id = $1 AND assessor_id = $2`, w.apps[2], c).Scan(&started)
+	if _, err := w.f.DB.Exec(ctx, `INSERT INTO score_items (sheet_id, position, score) VALUES ($1, 0, 3)`, started); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.s.ReassignSheets(ctx, w.admin, w.cohort, c, c, ""); !errors.Is(err, database.ErrConflict) {
+		t.Fatalf("a move to the same assessor: %v", err)
+	}
+	res, err := w.s.ReassignSheets(ctx, w.admin, w.cohort, c, a, "")
+	if err != nil || res != (selection.SheetMoveResult{Moved: 1, Skipped: 3}) {
+		t.Fatalf("move to A = %+v, %v; want 1 moved (a4), 3 skipped", res, err)
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM score_sheets WHERE application_id = $1 AND assessor_id = $2`, w.apps[3], a); n != 1 {
+		t.Fatal("a4's sheet did not move to A")
+	}
+	res, err = w.s.ReassignSheets(ctx, w.admin, w.cohort, c, d, "16.01")
+	if err != nil || res != (selection.SheetMoveResult{Moved: 2, Skipped: 1}) {
+		t.Fatalf("move to D in OKU = %+v, %v; want 2 moved, 1 skipped", res, err)
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM score_sheets WHERE assessor_id = $1`, c); n != 1 {
+		t.Fatalf("C keeps %d sheets, want only the started one", n)
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM score_sheets WHERE id = $1 AND assessor_id = $2`, started, c); n != 1 {
+		t.Fatal("a started sheet moved")
+	}
+	if n := count(t, w.f, `SELECT count(*) FROM audit_log WHERE action = 'selection.assign.move_many'`); n != 2 {
+		t.Fatalf("%d bulk moves audited, want 2", n)
+	}
 }

@@ -48,7 +48,49 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/pengingat", Variant: "refused", Path: func(f *fixture) string {
 			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/pengingat"
 		}, Form: func(*fixture) url.Values { return url.Values{"draft_days": {"0"}} }, Want: only(422, "admin")},
+		// Bulk move of score sheets: an empty form is refused field by field.
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/pindah-lembar", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/pindah-lembar"
+		}, Want: only(422, "admin")},
 	)
+}
+
+// The workload page moves many sheets at once: a move to the same assessor is refused with the
+// choice kept; a valid move reports how many moved and is stored.
+func TestMoveSheetsPage(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	cohort := fx.Cohort(map[string]int{"16.01": 2})
+	x := fx.User("lama@uji.id", "Asesor Lama", "asesor", "", "", "")
+	y := fx.User("baru@uji.id", "Asesor Baru", "asesor", "", "", "")
+	for i := 0; i < 3; i++ {
+		_, app := fx.Applicant(cohort, fmt.Sprintf("pindah%d@uji.id", i), "Calon", fmt.Sprintf("1060190%d", i), "16.01", time.Now())
+		if _, err := a.DB.Exec(context.Background(), `INSERT INTO score_sheets (application_id, stage, assessor_id) VALUES ($1, 'tahap1', $2)`, app, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.User("admin@uji.id", account.RoleAdmin, account.Scope{})
+	ad := a.SignIn("admin@uji.id")
+	page := "/admin/seleksi/" + ids(cohort)
+	res := ad.Get(page + "/beban")
+	mustStatus(t, "workload", res, 200)
+	if !strings.Contains(res.Body, `action="`+page+`/pindah-lembar"`) {
+		t.Fatalf("no bulk move form:\n%s", res.Body)
+	}
+	res = ad.PostForm(page+"/pindah-lembar", url.Values{"from": {ids(x)}, "to": {ids(x)}})
+	mustStatus(t, "same", res, http.StatusUnprocessableEntity)
+	if !strings.Contains(res.Body, "Asesor tujuan harus berbeda") || !strings.Contains(res.Body, `<option value="`+ids(x)+`" selected`) {
+		t.Fatalf("refused move:\n%s", res.Body)
+	}
+	res = ad.PostForm(page+"/pindah-lembar", url.Values{"from": {ids(x)}, "to": {ids(y)}, "regency": {"16.01"}})
+	mustStatus(t, "move", res, 200)
+	if !strings.Contains(res.Body, "3 lembar dipindahkan, 0 dilewati.") {
+		t.Fatalf("move result:\n%s", res.Body)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM score_sheets WHERE assessor_id = $1`, y); n != 3 {
+		t.Fatalf("%d sheets with the new assessor, want 3", n)
+	}
 }
 
 // The reminder form re-renders what was typed with a message per field, stores valid offsets

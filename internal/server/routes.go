@@ -317,6 +317,7 @@ func (s *Server) appRoutes(r chi.Router) {
 		// reminder offsets per cohort (issue 12)
 		r.Get("/admin/seleksi/{cohort}/pengingat", s.handle(s.remindersPage))
 		r.Post("/admin/seleksi/{cohort}/pengingat", s.handle(s.saveReminders))
+		r.Post("/admin/seleksi/{cohort}/pindah-lembar", s.handle(s.moveSheets))
 	})
 	// BGP review that can object: the BGP returns its province's part of a run with comments per
 	// kab/kota; the national admin answers with a reply or a correction run (issue 12)

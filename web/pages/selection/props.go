@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"penggerak/internal/application"
+
 	"penggerak/internal/region"
 	"penggerak/internal/selection"
 	"penggerak/web/i18n"
@@ -62,6 +64,12 @@ type WorkloadProps struct {
 	Cohort    selection.CohortRow
 	Workloads []selection.Workload
 	Sheets    []selection.SheetSummary
+	// Regencies are the cohort's kab/kota (the bulk move's filter); Move is that form as typed,
+	// MoveErrors a message per field, Moved the last bulk move's result.
+	Regencies  []application.TargetRegency
+	Move       MoveForm
+	MoveErrors map[string]string
+	Moved      *selection.SheetMoveResult
 }
 
 // RunProps is a result run's review page.
