@@ -42,33 +42,75 @@ type Pending struct {
 	NPSN        string `db:"npsn"`
 }
 
-// AssignEvenly gives each application the assessor with the least work among those whose scope
+// Reasons an application is left without a verval assessor.
+const (
+	NoAssessorInScope = "no_scope"   // no assessor's scope covers its kabupaten/kota
+	OnlyOwnSchool     = "own_school" // the only assessors covering it teach at its school
+)
+
+// Unassigned is an application a plan leaves without an assessor, and why.
+type Unassigned struct {
+	ID     int64
+	Reason string
+}
+
+// VervalPlan is what an automatic verval assignment would do: the assessor of each
+// application, how many each assessor gets, how many times an assessor was passed over because
+// they teach at the applicant's school, and who is left and why.
+type VervalPlan struct {
+	Assign           map[int64]int64
+	PerAssessor      map[int64]int
+	ConflictsAvoided int
+	Unassigned       []Unassigned
+}
+
+// PlanEvenly gives each application the assessor with the least work among those whose scope
 // covers its kabupaten/kota and who do not teach at the applicant's school (ties: lowest id).
-// Applications no assessor may take are left out. It does not change the inputs.
-func AssignEvenly(apps []Pending, assessors []Assessor) map[int64]int64 {
+// It does not change the inputs.
+func PlanEvenly(apps []Pending, assessors []Assessor) VervalPlan {
 	load := map[int64]int{}
 	as := slices.Clone(assessors)
 	sort.Slice(as, func(i, j int) bool { return as[i].UserID < as[j].UserID })
 	for _, a := range as {
 		load[a.UserID] = a.Load
 	}
-	out := map[int64]int64{}
+	p := VervalPlan{Assign: map[int64]int64{}, PerAssessor: map[int64]int{}}
 	for _, app := range apps {
 		best := int64(0)
+		conflict := false
 		for _, a := range as {
-			if !a.Covers(app.RegencyCode) || (a.NPSN != "" && a.NPSN == app.NPSN) {
+			if !a.Covers(app.RegencyCode) {
+				continue
+			}
+			if a.NPSN != "" && a.NPSN == app.NPSN {
+				conflict = true
 				continue
 			}
 			if best == 0 || load[a.UserID] < load[best] {
 				best = a.UserID
 			}
 		}
-		if best != 0 {
-			out[app.ID] = best
+		if conflict {
+			p.ConflictsAvoided++
+		}
+		switch {
+		case best != 0:
+			p.Assign[app.ID] = best
+			p.PerAssessor[best]++
 			load[best]++
+		case conflict:
+			p.Unassigned = append(p.Unassigned, Unassigned{ID: app.ID, Reason: OnlyOwnSchool})
+		default:
+			p.Unassigned = append(p.Unassigned, Unassigned{ID: app.ID, Reason: NoAssessorInScope})
 		}
 	}
-	return out
+	return p
+}
+
+// AssignEvenly is PlanEvenly's assignment: application → assessor; applications no assessor
+// may take are left out.
+func AssignEvenly(apps []Pending, assessors []Assessor) map[int64]int64 {
+	return PlanEvenly(apps, assessors).Assign
 }
 
 // Assessors returns the active assessors with their scope and current verval load in the cohort.
@@ -85,39 +127,217 @@ func (s *Store) Assessors(ctx context.Context, cohortID int64) ([]Assessor, erro
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Assessor])
 }
 
-// AutoAssign assigns every submitted, unassigned application of the cohort evenly and returns
-// how many were assigned and how many are left without an assessor.
+// vervalInput is what an automatic assignment of a cohort works on: the assessors with their
+// load and the submitted applications without an assessor.
+func (s *Store) vervalInput(ctx context.Context, q database.DB, cohortID int64) ([]Assessor, []Pending, error) {
+	as, err := (&Store{db: q}).Assessors(ctx, cohortID)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, _ := q.Query(ctx, `SELECT a.id, a.regency_code, a.npsn FROM applications a
+		WHERE a.cohort_id = $1 AND a.status = 'submitted'
+		AND NOT EXISTS (SELECT 1 FROM verval_assignments va WHERE va.application_id = a.id) ORDER BY a.id`, cohortID)
+	pending, err := pgx.CollectRows(rows, pgx.RowToStructByName[Pending])
+	return as, pending, err
+}
+
+// AutoAssign assigns every submitted, unassigned application of the cohort evenly, as one
+// batch (undone whole with UndoVervalBatch while unstarted), and returns how many were
+// assigned and how many are left without an assessor.
 func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int64) (assigned, left int, err error) {
 	err = database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
 			return err
 		}
-		as, err := s.WithTx(tx).Assessors(ctx, cohortID)
-		if err != nil {
-			return err
-		}
-		rows, _ := tx.Query(ctx, `SELECT a.id, a.regency_code, a.npsn FROM applications a
-			WHERE a.cohort_id = $1 AND a.status = 'submitted'
-			AND NOT EXISTS (SELECT 1 FROM verval_assignments va WHERE va.application_id = a.id) ORDER BY a.id`, cohortID)
-		pending, err := pgx.CollectRows(rows, pgx.RowToStructByName[Pending])
+		as, pending, err := s.vervalInput(ctx, tx, cohortID)
 		if err != nil {
 			return err
 		}
 		m := AssignEvenly(pending, as)
+		assigned, left = len(m), len(pending)-len(m)
+		if assigned == 0 {
+			return audit.Record(ctx, tx, actor, audit.Entry{Action: "verval.auto_assign", ObjectType: "cohort", ObjectID: strconv.FormatInt(cohortID, 10),
+				Detail: map[string]any{"assigned": 0, "left": left}})
+		}
+		var batch int64
+		if err := tx.QueryRow(ctx, `INSERT INTO verval_batches (cohort_id, assignments, created_by) VALUES ($1, $2, $3) RETURNING id`,
+			cohortID, assigned, database.NullID(actor.UserID)).Scan(&batch); err != nil {
+			return err
+		}
 		ids := make([]int64, 0, len(m))
 		who := make([]int64, 0, len(m))
 		for app, asr := range m {
 			ids, who = append(ids, app), append(who, asr)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO verval_assignments (application_id, assessor_id, assigned_by)
-			SELECT * , $3::bigint FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING`, ids, who, database.NullID(actor.UserID)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO verval_assignments (application_id, assessor_id, assigned_by, batch_id)
+			SELECT a, w, $3::bigint, $4::bigint FROM unnest($1::bigint[], $2::bigint[]) AS t(a, w) ON CONFLICT DO NOTHING`,
+			ids, who, database.NullID(actor.UserID), batch); err != nil {
 			return err
 		}
-		assigned, left = len(m), len(pending)-len(m)
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "verval.auto_assign", ObjectType: "cohort", ObjectID: strconv.FormatInt(cohortID, 10),
-			Detail: map[string]any{"assigned": assigned, "left": left}})
+			Detail: map[string]any{"assigned": assigned, "left": left, "batch_id": batch}})
 	})
 	return assigned, left, err
+}
+
+// VervalPreview is a dry run of the automatic verval assignment, with names.
+type VervalPreview struct {
+	Plan VervalPlan
+	// Assessors are every active assessor with their current load and planned new work.
+	Assessors []Assessor
+	// Numbers are the registration numbers of the unassigned applications.
+	Numbers map[int64]string
+}
+
+// PreviewAutoAssign computes what AutoAssign would do now, storing nothing.
+func (s *Store) PreviewAutoAssign(ctx context.Context, cohortID int64) (VervalPreview, error) {
+	p := VervalPreview{Numbers: map[int64]string{}}
+	as, pending, err := s.vervalInput(ctx, s.db, cohortID)
+	if err != nil {
+		return p, err
+	}
+	p.Plan, p.Assessors = PlanEvenly(pending, as), as
+	un := make([]int64, len(p.Plan.Unassigned))
+	for i, u := range p.Plan.Unassigned {
+		un[i] = u.ID
+	}
+	rows, _ := s.db.Query(ctx, `SELECT id, coalesce(registration_number, '') FROM applications WHERE id = ANY($1)`, un)
+	var id int64
+	var number string
+	_, err = pgx.ForEachRow(rows, []any{&id, &number}, func() error { p.Numbers[id] = number; return nil })
+	return p, err
+}
+
+// VervalBatch is one committed automatic verval assignment.
+type VervalBatch struct {
+	ID          int64      `db:"id"`
+	Assignments int        `db:"assignments"`
+	CreatedAt   time.Time  `db:"created_at"`
+	UndoneAt    *time.Time `db:"undone_at"`
+	// Started counts the batch's applications with a document decided or verval finished.
+	Started int `db:"started"`
+}
+
+// startedSQL is true for an assignment va whose verval has begun: a document decided by its
+// assessor, or the application no longer waiting for verval.
+const startedSQL = `(a.status <> 'submitted' OR EXISTS (SELECT 1 FROM application_documents d JOIN verval_decisions vd ON vd.document_id = d.id
+	WHERE d.application_id = va.application_id AND vd.assessor_id = va.assessor_id))`
+
+// VervalBatches lists a cohort's verval batches, newest first.
+func (s *Store) VervalBatches(ctx context.Context, cohortID int64) ([]VervalBatch, error) {
+	rows, _ := s.db.Query(ctx, `SELECT b.id, b.assignments, b.created_at, b.undone_at,
+			(SELECT count(*) FROM verval_assignments va JOIN applications a ON a.id = va.application_id
+				WHERE va.batch_id = b.id AND `+startedSQL+`)::int AS started
+		FROM verval_batches b WHERE b.cohort_id = $1 ORDER BY b.id DESC LIMIT 50`, cohortID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[VervalBatch])
+}
+
+// ErrBatchStarted is returned (with database.ErrConflict) when a verval batch cannot be undone:
+// one of its applications has been started, or the batch is undone already.
+var ErrBatchStarted = fmt.Errorf("verval batch started or undone: %w", database.ErrConflict)
+
+// UndoVervalBatch removes every assignment of a batch of the cohort (those still in it: an
+// application moved by hand since has left the batch), restoring the assignment as it was
+// before the batch, while none of them has been started; audited. Serialised with AutoAssign.
+func (s *Store) UndoVervalBatch(ctx context.Context, actor audit.Actor, cohortID, batchID int64) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
+			return err
+		}
+		var undone bool
+		err := tx.QueryRow(ctx, `SELECT undone_at IS NOT NULL FROM verval_batches WHERE id = $1 AND cohort_id = $2 FOR UPDATE`, batchID, cohortID).Scan(&undone)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return fmt.Errorf("verval batch %d: %w", batchID, database.ErrNotFound)
+		}
+		if err != nil {
+			return err
+		}
+		var started int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM verval_assignments va JOIN applications a ON a.id = va.application_id
+			WHERE va.batch_id = $1 AND `+startedSQL, batchID).Scan(&started); err != nil {
+			return err
+		}
+		if undone || started > 0 {
+			return fmt.Errorf("verval batch %d (undone %v, started %d): %w", batchID, undone, started, ErrBatchStarted)
+		}
+		tag, err := tx.Exec(ctx, `DELETE FROM verval_assignments WHERE batch_id = $1`, batchID)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE verval_batches SET undone_at = now(), undone_by = $2 WHERE id = $1`, batchID, database.NullID(actor.UserID)); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "verval.assign.undo", ObjectType: "verval_batch", ObjectID: strconv.FormatInt(batchID, 10),
+			Detail: map[string]any{"cohort_id": cohortID, "assignments": tag.RowsAffected()}})
+	})
+}
+
+// MoveFilter chooses the verval assignments of a cohort to move at once: those of one assessor,
+// optionally only in one kabupaten/kota. Only unstarted ones move.
+type MoveFilter struct {
+	From        int64
+	RegencyCode string // "" for every kabupaten/kota
+}
+
+// MoveResult is what a bulk reassignment did.
+type MoveResult struct {
+	Moved int
+	// Skipped are matching assignments not moved: started, or the new assessor teaches at the
+	// applicant's school or does not cover its kabupaten/kota.
+	Skipped int
+}
+
+// ReassignMany moves every unstarted verval assignment of the cohort matching the filter to
+// another active assessor in one transaction (audited), skipping those the new assessor may not
+// take (own school, outside their scope). Moved assignments leave their batch.
+func (s *Store) ReassignMany(ctx context.Context, actor audit.Actor, cohortID int64, f MoveFilter, to int64) (MoveResult, error) {
+	var res MoveResult
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
+			return err
+		}
+		as, err := (&Store{db: tx}).Assessors(ctx, cohortID)
+		if err != nil {
+			return err
+		}
+		var target *Assessor
+		for i := range as {
+			if as[i].UserID == to {
+				target = &as[i]
+			}
+		}
+		if target == nil || to == f.From {
+			return ErrNoAssessor
+		}
+		rows, _ := tx.Query(ctx, `SELECT va.application_id, a.regency_code, a.npsn, `+startedSQL+` FROM verval_assignments va
+			JOIN applications a ON a.id = va.application_id
+			WHERE a.cohort_id = $1 AND va.assessor_id = $2 AND ($3 = '' OR a.regency_code = $3) ORDER BY va.application_id FOR UPDATE OF va`,
+			cohortID, f.From, f.RegencyCode)
+		var ids []int64
+		var app int64
+		var regency, npsn string
+		var started bool
+		if _, err := pgx.ForEachRow(rows, []any{&app, &regency, &npsn, &started}, func() error {
+			if started || !target.Covers(regency) || (target.NPSN != "" && target.NPSN == npsn) {
+				res.Skipped++
+				return nil
+			}
+			ids = append(ids, app)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			if _, err := tx.Exec(ctx, `UPDATE verval_assignments SET assessor_id = $2, assigned_by = $3, assigned_at = now(), batch_id = NULL
+				WHERE application_id = ANY($1)`, ids, to, database.NullID(actor.UserID)); err != nil {
+				return err
+			}
+		}
+		res.Moved = len(ids)
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "verval.reassign_many", ObjectType: "cohort", ObjectID: strconv.FormatInt(cohortID, 10),
+			Detail: map[string]any{"from": f.From, "to": to, "regency": f.RegencyCode, "moved": res.Moved, "skipped": res.Skipped}})
+	})
+	return res, err
 }
 
 // ErrNoAssessor: the chosen user is not an active assessor, or teaches at the applicant's school.
@@ -145,7 +365,8 @@ func (s *Store) Assign(ctx context.Context, actor audit.Actor, cohortID int64, n
 			return ErrNoAssessor
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO verval_assignments (application_id, assessor_id, assigned_by) VALUES ($1, $2, $3)
-			ON CONFLICT (application_id) DO UPDATE SET assessor_id = EXCLUDED.assessor_id, assigned_by = EXCLUDED.assigned_by, assigned_at = now()`,
+			ON CONFLICT (application_id) DO UPDATE SET assessor_id = EXCLUDED.assessor_id, assigned_by = EXCLUDED.assigned_by, assigned_at = now(),
+				batch_id = NULL`,
 			appID, assessorID, database.NullID(actor.UserID)); err != nil {
 			return err
 		}
@@ -333,4 +554,17 @@ func (s *Store) Finish(ctx context.Context, actor audit.Actor, assessorID, appID
 			Detail: map[string]any{"outcome": outcome, "invalid": invalid}})
 	})
 	return outcome, err
+}
+
+// TargetRegency is a kabupaten/kota of a cohort, for a filter.
+type TargetRegency struct {
+	Code string `db:"code"`
+	Name string `db:"name"`
+}
+
+// TargetRegencies lists the cohort's target kabupaten/kota by name.
+func (s *Store) TargetRegencies(ctx context.Context, cohortID int64) ([]TargetRegency, error) {
+	rows, _ := s.db.Query(ctx, `SELECT r.code, r.name FROM cohort_regencies cr JOIN regencies r ON r.code = cr.regency_code
+		WHERE cr.cohort_id = $1 ORDER BY r.name`, cohortID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[TargetRegency])
 }

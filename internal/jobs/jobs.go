@@ -136,6 +136,45 @@ func (w *SeatDeadlinesWorker) Work(ctx context.Context, _ *river.Job[SeatDeadlin
 	return err
 }
 
+// ReminderInterval is how often due reminders are written into the outbox.
+const ReminderInterval = 15 * time.Minute
+
+// RemindersArgs is the periodic job that writes the reminders due now (drafts before the
+// registration deadline, seat offers before confirm_by, assessors' open sheets, tahap 2
+// sessions), once per person per event however often it runs.
+type RemindersArgs struct{}
+
+// Kind names the job in River's tables.
+func (RemindersArgs) Kind() string { return "selection_reminders" }
+
+// InsertOpts keeps at most one such job waiting.
+func (RemindersArgs) InsertOpts() river.InsertOpts { return DeliverMailArgs{}.InsertOpts() }
+
+// RemindersWorker writes the due reminders (selection.Store.SendReminders).
+type RemindersWorker struct {
+	river.WorkerDefaults[RemindersArgs]
+	Store *selection.Store
+	Log   *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Work writes every reminder due now.
+func (w *RemindersWorker) Work(ctx context.Context, _ *river.Job[RemindersArgs]) error {
+	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
+	c, err := w.Store.SendReminders(ctx, now)
+	if err != nil {
+		return err
+	}
+	if c.Total() > 0 && w.Log != nil {
+		w.Log.Info("reminders written", "draft", c.Draft, "seat", c.Seat, "seat_last", c.SeatLast, "sheet", c.Sheet, "tahap2", c.Tahap2)
+	}
+	return nil
+}
+
 // LokakaryaReminderInterval is how often lokakarya reminders are looked for.
 const LokakaryaReminderInterval = 15 * time.Minute
 
@@ -204,6 +243,7 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 		letter = training.Letter(o.letter)
 	}
 	river.AddWorker(workers, &LokakaryaRemindersWorker{Store: training.NewStore(db), Letter: letter})
+	river.AddWorker(workers, &RemindersWorker{Store: selection.NewStore(db).WithLetter(o.letter), Log: logger})
 	return river.NewClient(riverpgxv5.New(db), &river.Config{
 		// River reports routine work at info level every few seconds; keep its warnings only.
 		Logger:  slog.New(warnOnly{logger.Handler()}),
@@ -222,6 +262,9 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 			river.NewPeriodicJob(river.PeriodicInterval(LokakaryaReminderInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return LokakaryaRemindersArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "training_lokakarya_reminders", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(ReminderInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return RemindersArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "selection_reminders", RunOnStart: true}),
 		},
 		CompletedJobRetentionPeriod: time.Hour,
 	})

@@ -66,3 +66,53 @@ func TestRiverExpiresMissedSeatDeadlines(t *testing.T) {
 		t.Fatalf("expired %d, promotion mails %d", expired, mails)
 	}
 }
+
+// The reminder job run twice writes the tahap 2 session reminder once, and the River client
+// runs it on start by itself.
+func TestReminderJobRunTwiceMailsOnce(t *testing.T) {
+	t.Parallel()
+	db, _ := testdb.New(t)
+	f := selectiontest.Fixture{T: t, DB: db}
+	cohort := f.Cohort(map[string]int{"16.01": 1})
+	x := f.User("x@uji.id", "Asesor X", "asesor", "", "", "")
+	y := f.User("y@uji.id", "Asesor Y", "asesor", "", "", "")
+	_, app := f.Applicant(cohort, "sesi@uji.id", "Calon Sesi", "10600801", "16.01", time.Now())
+	if _, err := db.Exec(t.Context(), `INSERT INTO tahap2_slots (application_id, starts_at, minutes, mode, location, assessor1_id, assessor2_id)
+		VALUES ($1, now() + interval '20 hours', 75, 'luring', 'SMPN 1 Baturaja', $2, $3)`, app, x, y); err != nil {
+		t.Fatal(err)
+	}
+	w := &jobs.RemindersWorker{Store: selection.NewStore(db)}
+	for range 2 {
+		if err := w.Work(t.Context(), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mails int
+	_ = db.QueryRow(t.Context(), `SELECT count(*) FROM mail_outbox WHERE to_addr = 'sesi@uji.id' AND kind = 'selection.mail.reminder.tahap2'`).Scan(&mails)
+	if mails != 1 {
+		t.Fatalf("%d session reminders after two runs, want 1", mails)
+	}
+	// Through River: the periodic job runs on start and adds nothing more.
+	logger := slog.New(slog.DiscardHandler)
+	client, err := jobs.New(db, logger, &mail.Deliverer{DB: db, Log: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	var ran bool
+	for !ran && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+		_ = db.QueryRow(t.Context(), `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = 'selection_reminders' AND state = 'completed')`).Scan(&ran)
+	}
+	_ = client.Stop(context.Background())
+	if !ran {
+		t.Fatal("the reminder job did not run on start")
+	}
+	_ = db.QueryRow(t.Context(), `SELECT count(*) FROM mail_outbox WHERE kind = 'selection.mail.reminder.tahap2'`).Scan(&mails)
+	if mails != 1 {
+		t.Fatalf("%d session reminders after the River run, want 1", mails)
+	}
+}

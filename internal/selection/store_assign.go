@@ -220,3 +220,66 @@ func (s *Store) Workloads(ctx context.Context, cohortID int64, now time.Time) ([
 		WHERE a.cohort_id = $1 GROUP BY sh.assessor_id, u.name ORDER BY u.name, sh.assessor_id`, cohortID, now)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Workload])
 }
+
+// SheetMoveResult is what a bulk reassignment of score sheets did.
+type SheetMoveResult struct {
+	Moved int
+	// Skipped are matching sheets not moved: started (a score typed), or the new assessor may
+	// not score the applicant (own school, same kab/kota when the rubric forbids it, or already
+	// scoring that application in the stage).
+	Skipped int
+}
+
+// ReassignSheets moves every unsubmitted tahap 1 sheet of one assessor in a cohort (optionally
+// only applicants of one kab/kota) that nobody has started to another active assessor, in one
+// transaction, audited; sheets the new assessor may not score are skipped. (Tahap 2 sheets go
+// with their session: they are moved one by one with Reassign.)
+func (s *Store) ReassignSheets(ctx context.Context, actor audit.Actor, cohortID, from, to int64, regency string) (SheetMoveResult, error) {
+	var res SheetMoveResult
+	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+			return err
+		}
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT $1::bigint <> $2::bigint AND EXISTS (SELECT 1 FROM role_grants g JOIN users u ON u.id = g.user_id
+			WHERE g.user_id = $2 AND g.role = 'asesor' AND g.revoked_at IS NULL AND u.disabled_at IS NULL)`, from, to).Scan(&ok); err != nil {
+			return err
+		}
+		if !ok {
+			return fmt.Errorf("assessor %d not eligible: %w", to, database.ErrConflict)
+		}
+		rows, _ := tx.Query(ctx, `SELECT sh.id,
+				NOT EXISTS (SELECT 1 FROM score_items si WHERE si.sheet_id = sh.id)
+				AND NOT EXISTS (SELECT 1 FROM teacher_profiles tp WHERE tp.user_id = $3 AND tp.npsn = a.npsn)
+				AND NOT (coalesce(r.avoid_same_regency, false) AND EXISTS (SELECT 1 FROM teacher_profiles tp JOIN schools sc ON sc.npsn = tp.npsn
+					WHERE tp.user_id = $3 AND sc.regency_code = a.regency_code))
+				AND NOT EXISTS (SELECT 1 FROM score_sheets o WHERE o.application_id = sh.application_id AND o.stage = sh.stage AND o.assessor_id = $3)
+			FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
+			LEFT JOIN selection_rubrics r ON r.cohort_id = a.cohort_id AND r.stage = sh.stage
+			WHERE a.cohort_id = $1 AND sh.stage = 'tahap1' AND sh.assessor_id = $2 AND sh.submitted_at IS NULL
+			AND ($4::text = '' OR a.regency_code = $4::text) ORDER BY sh.id FOR UPDATE OF sh`, cohortID, from, to, regency)
+		var ids []int64
+		var id int64
+		var movable bool
+		if _, err := pgx.ForEachRow(rows, []any{&id, &movable}, func() error {
+			if movable {
+				ids = append(ids, id)
+			} else {
+				res.Skipped++
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(ids) > 0 {
+			if _, err := tx.Exec(ctx, `UPDATE score_sheets SET assessor_id = $2, assigned_by = $3, assigned_at = now() WHERE id = ANY($1)`,
+				ids, to, database.NullID(actor.UserID)); err != nil {
+				return locked(err)
+			}
+		}
+		res.Moved = len(ids)
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.assign.move_many", ObjectType: "cohort", ObjectID: strconv.FormatInt(cohortID, 10),
+			Detail: map[string]any{"from": from, "to": to, "regency": regency, "moved": res.Moved, "skipped": res.Skipped, "sheets": ids}})
+	})
+	return res, err
+}

@@ -34,7 +34,97 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/admin/surat/tinjau/lepas", Variant: "confirmed", Form: func(*fixture) url.Values {
 			return url.Values{"up_to": {"0"}, "confirm": {"yes"}}
 		}, Want: only(409, "admin")},
+		routeCase{Method: "GET", Pattern: "/admin/seleksi/{cohort}/pengingat", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/pengingat"
+		}, Want: only(200, "admin")},
+		routeCase{Method: "GET", Pattern: "/admin/seleksi/{cohort}/pengingat", Variant: "unknown cohort", Path: func(f *fixture) string {
+			return "/admin/seleksi/99999999/pengingat"
+		}, Want: only(404, "admin")},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/pengingat", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/pengingat"
+		}, Form: func(*fixture) url.Values {
+			return url.Values{"draft_days": {"3"}, "seat_days": {"3"}, "sheet_days": {"2"}, "tahap2_hours": {"24"}}
+		}, Want: only(303, "admin")},
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/pengingat", Variant: "refused", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/pengingat"
+		}, Form: func(*fixture) url.Values { return url.Values{"draft_days": {"0"}} }, Want: only(422, "admin")},
+		// Bulk move of score sheets: an empty form is refused field by field.
+		routeCase{Method: "POST", Pattern: "/admin/seleksi/{cohort}/pindah-lembar", Path: func(f *fixture) string {
+			return "/admin/seleksi/" + ids(selMatrixWorld(f, "view").Cohort) + "/pindah-lembar"
+		}, Want: only(422, "admin")},
 	)
+}
+
+// The workload page moves many sheets at once: a move to the same assessor is refused with the
+// choice kept; a valid move reports how many moved and is stored.
+func TestMoveSheetsPage(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	cohort := fx.Cohort(map[string]int{"16.01": 2})
+	x := fx.User("lama@uji.id", "Asesor Lama", "asesor", "", "", "")
+	y := fx.User("baru@uji.id", "Asesor Baru", "asesor", "", "", "")
+	for i := 0; i < 3; i++ {
+		_, app := fx.Applicant(cohort, fmt.Sprintf("pindah%d@uji.id", i), "Calon", fmt.Sprintf("1060190%d", i), "16.01", time.Now())
+		if _, err := a.DB.Exec(context.Background(), `INSERT INTO score_sheets (application_id, stage, assessor_id) VALUES ($1, 'tahap1', $2)`, app, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.User("admin@uji.id", account.RoleAdmin, account.Scope{})
+	ad := a.SignIn("admin@uji.id")
+	page := "/admin/seleksi/" + ids(cohort)
+	res := ad.Get(page + "/beban")
+	mustStatus(t, "workload", res, 200)
+	if !strings.Contains(res.Body, `action="`+page+`/pindah-lembar"`) {
+		t.Fatalf("no bulk move form:\n%s", res.Body)
+	}
+	res = ad.PostForm(page+"/pindah-lembar", url.Values{"from": {ids(x)}, "to": {ids(x)}})
+	mustStatus(t, "same", res, http.StatusUnprocessableEntity)
+	if !strings.Contains(res.Body, "Asesor tujuan harus berbeda") || !strings.Contains(res.Body, `<option value="`+ids(x)+`" selected`) {
+		t.Fatalf("refused move:\n%s", res.Body)
+	}
+	res = ad.PostForm(page+"/pindah-lembar", url.Values{"from": {ids(x)}, "to": {ids(y)}, "regency": {"16.01"}})
+	mustStatus(t, "move", res, 200)
+	if !strings.Contains(res.Body, "3 lembar dipindahkan, 0 dilewati.") {
+		t.Fatalf("move result:\n%s", res.Body)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM score_sheets WHERE assessor_id = $1`, y); n != 3 {
+		t.Fatalf("%d sheets with the new assessor, want 3", n)
+	}
+}
+
+// The reminder form re-renders what was typed with a message per field, stores valid offsets
+// and audits them.
+func TestReminderSettingsPage(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	fx := selectiontest.Fixture{T: t, DB: a.DB}
+	cohort := fx.Cohort(map[string]int{"16.01": 1})
+	a.User("admin@uji.id", account.RoleAdmin, account.Scope{})
+	ad := a.SignIn("admin@uji.id")
+	page := "/admin/seleksi/" + ids(cohort) + "/pengingat"
+	res := ad.Get(page)
+	mustStatus(t, "form", res, 200)
+	if !strings.Contains(res.Body, `name="seat_days"`) || !strings.Contains(res.Body, `value="24"`) {
+		t.Fatalf("defaults not shown:\n%s", res.Body)
+	}
+	res = ad.PostForm(page, url.Values{"draft_days": {"45"}, "seat_days": {"1"}, "sheet_days": {"2"}, "tahap2_hours": {"dua"}})
+	mustStatus(t, "refused", res, http.StatusUnprocessableEntity)
+	for _, want := range []string{`value="45"`, `value="dua"`, "Isi bilangan bulat 1 sampai 30.", "Isi bilangan bulat 2 sampai 30", "1 sampai 168", `aria-invalid="true"`} {
+		if !strings.Contains(res.Body, want) {
+			t.Fatalf("refused form lacks %q:\n%s", want, res.Body)
+		}
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM cohort_reminders`); n != 0 {
+		t.Fatal("a refused form stored offsets")
+	}
+	mustStatus(t, "save", ad.PostForm(page, url.Values{"draft_days": {"5"}, "seat_days": {"4"}, "sheet_days": {"1"}, "tahap2_hours": {"12"}}), http.StatusSeeOther)
+	if n := selCount(t, a, `SELECT count(*) FROM cohort_reminders WHERE cohort_id = $1 AND draft_days = 5 AND seat_days = 4 AND sheet_days = 1 AND tahap2_hours = 12`, cohort); n != 1 {
+		t.Fatal("offsets not stored")
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM audit_log WHERE action = 'selection.reminders.save'`); n != 1 {
+		t.Fatal("not audited")
+	}
 }
 
 var upToRe = regexp.MustCompile(`name="up_to" value="(\d+)"`)
@@ -125,6 +215,17 @@ func TestHeldDecisionMailsReleasedAtOnce(t *testing.T) {
 	res = ad.Get("/admin/surat?status=held")
 	if !strings.Contains(res.Body, "later@uji.id") || strings.Contains(res.Body, "Guru Penggerak selection result") {
 		t.Fatalf("held filter:\n%s", res.Body)
+	}
+	// A seat offer to the cadangan moved up after a missed deadline is held too.
+	if _, err := selection.NewStore(a.DB).WithLetter(letter).ExpireOverdue(ctx, testActor(), time.Now().Add(100*time.Hour), a.Config.BaseURL); err != nil {
+		t.Fatal(err)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox m JOIN users u ON u.email = m.to_addr WHERE u.id = $1
+		AND m.kind = 'selection.mail.promoted' AND m.held AND m.subject = 'You moved up from the reserve list'`, w.Users[1]); n != 1 {
+		t.Fatal("the seat offer is not held, or not in the recipient's language")
+	}
+	if sent, _, _ := d.Deliver(ctx); sent != 0 {
+		t.Fatalf("%d held mails delivered", sent)
 	}
 }
 

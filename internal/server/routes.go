@@ -168,6 +168,10 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/admin/angkatan/{id}/salin", s.handle(s.cohortCopy))
 		r.Post("/admin/angkatan/{id}/verval/bagi", s.vervalAutoAssign)
 		r.Post("/admin/angkatan/{id}/verval/tugaskan", s.vervalAssign)
+		// verval assignment: dry run, undo of a whole batch, bulk reassignment (issue 12)
+		r.Get("/admin/angkatan/{id}/verval/bagi", s.handle(s.vervalPreview))
+		r.Post("/admin/angkatan/{id}/verval/penugasan/{batch}/batal", s.handle(s.undoVervalBatch))
+		r.Post("/admin/angkatan/{id}/verval/pindah", s.handle(s.moveVervalMany))
 		// audit: admin routes
 		r.Get("/admin/audit", s.handle(s.auditLog))
 		r.Get("/admin/audit/verifikasi", s.handle(s.auditVerify))
@@ -318,6 +322,20 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/admin/surat", s.handle(s.staffOutbox))
 		r.Get("/admin/surat/tinjau", s.handle(s.mailReview))
 		r.Post("/admin/surat/tinjau/lepas", s.handle(s.releaseMail))
+		// reminder offsets per cohort (issue 12)
+		r.Get("/admin/seleksi/{cohort}/pengingat", s.handle(s.remindersPage))
+		r.Post("/admin/seleksi/{cohort}/pengingat", s.handle(s.saveReminders))
+		r.Post("/admin/seleksi/{cohort}/pindah-lembar", s.handle(s.moveSheets))
+	})
+	// BGP review that can object: the BGP returns its province's part of a run with comments per
+	// kab/kota; the national admin answers with a reply or a correction run (issue 12)
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleBGP))
+		r.Post("/seleksi/hasil/{run}/kembalikan", s.handle(s.returnRun))
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(adminOnly...))
+		r.Post("/admin/seleksi/hasil/{run}/keberatan/{objection}/jawab", s.handle(s.answerObjection))
 	})
 
 	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).

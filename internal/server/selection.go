@@ -14,6 +14,7 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/audit"
+	"penggerak/internal/database"
 	"penggerak/internal/selection"
 	"penggerak/internal/storage"
 	"penggerak/web/i18n"
@@ -77,6 +78,52 @@ func (s *Server) renderSelectionCohort(w http.ResponseWriter, r *http.Request, s
 	}
 	change(&p)
 	s.render(w, r, status, selectionpage.Cohort(s.base(r, "selection.cohort.title"), p))
+}
+
+// remindersPage shows a cohort's reminder offsets.
+func (s *Server) remindersPage(w http.ResponseWriter, r *http.Request) error {
+	id, ok := pathInt(r, "cohort")
+	if !ok {
+		return database.ErrNotFound
+	}
+	c, err := s.sel().Cohort(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	rem, err := s.sel().CohortReminders(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, http.StatusOK, selectionpage.Reminders(s.base(r, "selection.reminders.title"), selectionpage.RemindersProps{Cohort: c, Form: selection.FormOf(rem)}))
+	return nil
+}
+
+// saveReminders stores a cohort's reminder offsets; a refused form re-renders with what was typed.
+func (s *Server) saveReminders(w http.ResponseWriter, r *http.Request) error {
+	id, ok := pathInt(r, "cohort")
+	if !ok {
+		return database.ErrNotFound
+	}
+	c, err := s.sel().Cohort(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	var f selection.ReminderForm
+	if !s.decode(w, r, &f) {
+		return nil
+	}
+	rem, errs := f.Parse()
+	if errs != nil {
+		s.render(w, r, http.StatusUnprocessableEntity, selectionpage.Reminders(s.base(r, "selection.reminders.title"),
+			selectionpage.RemindersProps{Cohort: c, Form: f, Errors: errs}))
+		return nil
+	}
+	if err := s.sel().SaveReminders(r.Context(), actor(r), id, rem); err != nil {
+		return err
+	}
+	s.flash(r, "selection.reminders.saved")
+	redirect(w, r, "/admin/seleksi/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 // rubricPage shows the rubric form of a cohort's stage.
@@ -147,25 +194,75 @@ func (s *Server) autoAssign(w http.ResponseWriter, r *http.Request) {
 
 // workload shows each assessor's assigned, done and overdue sheets, and the sheets to reassign.
 func (s *Server) workload(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.idParam(w, r, "cohort")
+	if err := s.renderWorkload(w, r, http.StatusOK, func(*selectionpage.WorkloadProps) {}); err != nil {
+		s.serveError(w, r, err)
+	}
+}
+
+// renderWorkload renders a cohort's workload page; change fills in the bulk move's form or result.
+func (s *Server) renderWorkload(w http.ResponseWriter, r *http.Request, status int, change func(*selectionpage.WorkloadProps)) error {
+	id, ok := pathInt(r, "cohort")
 	if !ok {
-		return
+		return database.ErrNotFound
 	}
 	ctx := r.Context()
 	c, err := s.sel().Cohort(ctx, id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	p := selectionpage.WorkloadProps{Cohort: c}
-	if p.Workloads, err = s.sel().Workloads(ctx, id, s.now()); err == nil {
-		p.Sheets, err = s.sel().CohortSheets(ctx, id)
+	if p.Workloads, err = s.sel().Workloads(ctx, id, s.now()); err != nil {
+		return err
 	}
-	if err != nil {
-		s.serveError(w, r, err)
-		return
+	if p.Sheets, err = s.sel().CohortSheets(ctx, id); err != nil {
+		return err
 	}
-	s.render(w, r, http.StatusOK, selectionpage.Workload(s.base(r, "selection.workload.title"), p))
+	if p.Regencies, err = s.applications.TargetRegencies(ctx, id); err != nil {
+		return err
+	}
+	change(&p)
+	s.render(w, r, status, selectionpage.Workload(s.base(r, "selection.workload.title"), p))
+	return nil
+}
+
+// moveSheets moves every unstarted tahap 1 sheet of one assessor (optionally one kab/kota) to
+// another at once; a refused form re-renders the workload page with what was chosen.
+func (s *Server) moveSheets(w http.ResponseWriter, r *http.Request) error {
+	id, ok := pathInt(r, "cohort")
+	if !ok {
+		return database.ErrNotFound
+	}
+	var f selectionpage.MoveForm
+	if !s.decode(w, r, &f) {
+		return nil
+	}
+	errs := map[string]string{}
+	from, err1 := strconv.ParseInt(f.From, 10, 64)
+	to, err2 := strconv.ParseInt(f.To, 10, 64)
+	if err1 != nil || from <= 0 {
+		errs["from"] = "verval.move.error.from"
+	}
+	switch {
+	case err2 != nil || to <= 0:
+		errs["to"] = "verval.move.error.to"
+	case to == from:
+		errs["to"] = "verval.move.error.same"
+	}
+	if len(f.Regency) > 5 {
+		errs["regency"] = "verval.move.error.regency"
+	}
+	if len(errs) == 0 {
+		res, err := s.sel().ReassignSheets(r.Context(), actor(r), id, from, to, f.Regency)
+		switch {
+		case errors.Is(err, database.ErrConflict):
+			errs["to"] = "verval.move.error.to"
+		case err != nil:
+			return err
+		default:
+			return s.renderWorkload(w, r, http.StatusOK, func(p *selectionpage.WorkloadProps) { p.Moved = &res })
+		}
+	}
+	return s.renderWorkload(w, r, http.StatusUnprocessableEntity, func(p *selectionpage.WorkloadProps) { p.Move, p.MoveErrors = f, errs })
 }
 
 // reassign moves an unsubmitted sheet to another assessor.
@@ -341,6 +438,10 @@ func (s *Server) renderRun(w http.ResponseWriter, r *http.Request, status int, i
 				props.CanSign = append(props.CanSign, pc)
 			}
 		}
+	}
+	if err := s.loadObjections(r, &props, f); err != nil {
+		s.serveError(w, r, err)
+		return
 	}
 	change(&props)
 	s.render(w, r, status, selectionpage.Run(s.base(r, "selection.run.title"), props))

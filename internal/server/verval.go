@@ -3,6 +3,7 @@ package server
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -10,6 +11,7 @@ import (
 	"penggerak/internal/database"
 	apppage "penggerak/web/pages/application"
 	cohortpage "penggerak/web/pages/cohort"
+	selectionpage "penggerak/web/pages/selection"
 )
 
 func (s *Server) vervalAutoAssign(w http.ResponseWriter, r *http.Request) {
@@ -111,4 +113,98 @@ func (s *Server) vervalFinish(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(r, "verval.flash.finished")
 	redirect(w, r, "/verval")
+}
+
+// renderVervalAssign renders a cohort's verval assignment page (dry run, batches, bulk move);
+// change fills in a refused or answered form.
+func (s *Server) renderVervalAssign(w http.ResponseWriter, r *http.Request, status int, change func(*selectionpage.VervalAssignProps)) error {
+	id, ok := pathInt(r, "id")
+	if !ok {
+		return database.ErrNotFound
+	}
+	c, err := s.cohorts.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	p := selectionpage.VervalAssignProps{CohortID: c.ID, CohortName: c.Name}
+	if p.Preview, err = s.applications.PreviewAutoAssign(r.Context(), id); err != nil {
+		return err
+	}
+	if p.Batches, err = s.applications.VervalBatches(r.Context(), id); err != nil {
+		return err
+	}
+	if p.Regencies, err = s.applications.TargetRegencies(r.Context(), id); err != nil {
+		return err
+	}
+	change(&p)
+	s.render(w, r, status, selectionpage.VervalAssign(s.base(r, "verval.batch.title"), p))
+	return nil
+}
+
+// vervalPreview shows what the automatic verval assignment would do (storing nothing), the
+// committed batches with their undo, and the bulk reassignment form.
+func (s *Server) vervalPreview(w http.ResponseWriter, r *http.Request) error {
+	return s.renderVervalAssign(w, r, http.StatusOK, func(*selectionpage.VervalAssignProps) {})
+}
+
+// undoVervalBatch undoes a whole verval batch while unstarted (confirmed on the server).
+func (s *Server) undoVervalBatch(w http.ResponseWriter, r *http.Request) error {
+	id, ok := pathInt(r, "id")
+	batch, ok2 := pathInt(r, "batch")
+	if !ok || !ok2 {
+		return database.ErrNotFound
+	}
+	back := "/admin/angkatan/" + strconv.FormatInt(id, 10) + "/verval/bagi"
+	if s.askConfirm(w, r, "verval.batch.undo", "verval.batch.undo_hint", back) {
+		return nil
+	}
+	err := s.applications.UndoVervalBatch(r.Context(), actor(r), id, batch)
+	if errors.Is(err, application.ErrBatchStarted) {
+		return s.renderVervalAssign(w, r, http.StatusConflict, func(p *selectionpage.VervalAssignProps) { p.Error = "verval.batch.error.started" })
+	}
+	if err != nil {
+		return err
+	}
+	s.flash(r, "verval.batch.undone_flash")
+	redirect(w, r, back)
+	return nil
+}
+
+// moveVervalMany moves every unstarted verval assignment of one assessor (optionally in one
+// kab/kota) to another assessor at once; a refused form re-renders with what was chosen.
+func (s *Server) moveVervalMany(w http.ResponseWriter, r *http.Request) error {
+	id, ok := pathInt(r, "id")
+	if !ok {
+		return database.ErrNotFound
+	}
+	var f selectionpage.MoveForm
+	if !s.decode(w, r, &f) {
+		return nil
+	}
+	errs := map[string]string{}
+	from, err1 := strconv.ParseInt(f.From, 10, 64)
+	to, err2 := strconv.ParseInt(f.To, 10, 64)
+	if err1 != nil || from <= 0 {
+		errs["from"] = "verval.move.error.from"
+	}
+	if err2 != nil || to <= 0 {
+		errs["to"] = "verval.move.error.to"
+	} else if to == from {
+		errs["to"] = "verval.move.error.same"
+	}
+	if len(f.Regency) > 5 {
+		errs["regency"] = "verval.move.error.regency"
+	}
+	if len(errs) == 0 {
+		res, err := s.applications.ReassignMany(r.Context(), actor(r), id, application.MoveFilter{From: from, RegencyCode: f.Regency}, to)
+		switch {
+		case errors.Is(err, application.ErrNoAssessor):
+			errs["to"] = "verval.move.error.to"
+		case err != nil:
+			return err
+		default:
+			return s.renderVervalAssign(w, r, http.StatusOK, func(p *selectionpage.VervalAssignProps) { p.Moved = &res })
+		}
+	}
+	return s.renderVervalAssign(w, r, http.StatusUnprocessableEntity, func(p *selectionpage.VervalAssignProps) { p.Move, p.MoveErrors = f, errs })
 }

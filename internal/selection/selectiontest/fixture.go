@@ -156,7 +156,7 @@ func (f Fixture) Document(appID int64, uploadDir string, content []byte) int64 {
 		f.T.Fatal(err)
 	}
 	req := f.id(`INSERT INTO required_documents (cohort_id, name) VALUES ($1, 'KTP') RETURNING id`, cohortID)
-	name := fmt.Sprintf("%032x.pdf", n)
+	name := fmt.Sprintf("f%031x.pdf", n) // "f…": never the name another fixture derives from an id
 	if err := os.MkdirAll(filepath.Join(uploadDir, "applications"), 0o750); err != nil {
 		f.T.Fatal(err)
 	}

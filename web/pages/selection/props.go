@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"penggerak/internal/application"
+
 	"penggerak/internal/region"
 	"penggerak/internal/selection"
 	"penggerak/web/i18n"
@@ -62,6 +64,12 @@ type WorkloadProps struct {
 	Cohort    selection.CohortRow
 	Workloads []selection.Workload
 	Sheets    []selection.SheetSummary
+	// Regencies are the cohort's kab/kota (the bulk move's filter); Move is that form as typed,
+	// MoveErrors a message per field, Moved the last bulk move's result.
+	Regencies  []application.TargetRegency
+	Move       MoveForm
+	MoveErrors map[string]string
+	Moved      *selection.SheetMoveResult
 }
 
 // RunProps is a result run's review page.
@@ -75,6 +83,19 @@ type RunProps struct {
 	// the override reason typed then, shown again.
 	PublishError string
 	Override     string
+	// Objections are the BGP returns of this run (within the viewer's region) with the answers.
+	Objections []selection.Objection
+	// CanReturn lists, per province the viewer may return (BGP, not signed off, no open
+	// objection), its kab/kota in the run: the return form has a comment for each.
+	CanReturn map[string][]selection.Regency
+	// A refused return form: what was typed and a message per field (or ReturnError overall).
+	ReturnForm   selection.ObjectionForm
+	ReturnErrors map[string]string
+	ReturnError  string
+	// A refused answer: the objection it was for, what was typed and a message per field.
+	AnswerFor    int64
+	AnswerForm   selection.AnswerForm
+	AnswerErrors map[string]string
 }
 
 // province is a province's name, or its code when unknown.
