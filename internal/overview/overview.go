@@ -34,24 +34,22 @@ func (s *Store) WithTx(tx pgx.Tx) *Store {
 }
 
 // RegionCounts counts schools and registered teachers in scope (a kabupaten/kota, a province,
-// or the whole country), and accounts when the scope is national.
+// or the whole country), and accounts when the scope is national, from the sums kept per
+// kab/kota and per account slot (migration 000653) instead of the rows: at most a few hundred
+// small rows for the nation.
 func (s *Store) RegionCounts(ctx context.Context, scope account.Scope) (Counts, error) {
 	var c Counts
 	var err error
 	switch {
 	case scope.National():
-		err = s.db.QueryRow(ctx, `SELECT (SELECT count(*) FROM schools), (SELECT count(*) FROM teacher_profiles),
-			(SELECT count(*) FROM users)`).Scan(&c.Schools, &c.Teachers, &c.Users)
+		err = s.db.QueryRow(ctx, `SELECT coalesce(sum(schools), 0)::bigint, coalesce(sum(teachers), 0)::bigint,
+			(SELECT coalesce(sum(n), 0)::bigint FROM user_counts) FROM region_counts`).Scan(&c.Schools, &c.Teachers, &c.Users)
+	case scope.RegencyCode != "":
+		err = s.db.QueryRow(ctx, `SELECT coalesce(sum(schools), 0)::bigint, coalesce(sum(teachers), 0)::bigint
+			FROM region_counts WHERE regency_code = $1`, scope.RegencyCode).Scan(&c.Schools, &c.Teachers)
 	default:
-		// One pass over the scope's schools (by the regency index), counting each school's
-		// teachers through the teacher_profiles npsn index.
-		regencies, arg := `ARRAY(SELECT code FROM regencies WHERE province_code = $1)`, scope.ProvinceCode
-		if scope.RegencyCode != "" {
-			regencies, arg = `ARRAY[$1::text]`, scope.RegencyCode
-		}
-		err = s.db.QueryRow(ctx, `SELECT count(*), coalesce(sum((SELECT count(*) FROM teacher_profiles tp
-				WHERE tp.npsn = s.npsn)), 0)::bigint
-			FROM schools s WHERE s.regency_code = ANY(`+regencies+`)`, arg).Scan(&c.Schools, &c.Teachers)
+		err = s.db.QueryRow(ctx, `SELECT coalesce(sum(schools), 0)::bigint, coalesce(sum(teachers), 0)::bigint
+			FROM region_counts WHERE province_code = $1`, scope.ProvinceCode).Scan(&c.Schools, &c.Teachers)
 	}
 	return c, err
 }

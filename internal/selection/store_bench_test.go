@@ -3,6 +3,7 @@ package selection_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -17,34 +18,97 @@ import (
 // BenchmarkCreateRunDB250k stores a result run from the database: 250,000 verval-passed
 // applications over every kab/kota, 2 submitted sheets × 8 criteria each (4,000,000 score items),
 // quotas on every kab/kota. It measures CreateRun: loading the sheets, the two-assessor rule, the
-// run, and writing 250,000 results with COPY, in one transaction. (Setup takes a few minutes.)
+// run, and writing 250,000 results with COPY, in one transaction, beside the baseline: one SQL
+// statement computing the same stage scores, ranks and outcomes and writing the same rows into
+// run_results (ratio = CreateRun ÷ statement; the rows are compared and must be identical).
+// (Setup takes a few minutes.)
 func BenchmarkCreateRunDB250k(b *testing.B) {
 	db, _ := testdb.New(b)
 	const n = 250_000
 	cohort := createRunBenchData(b, db)
 	s := selection.NewStore(db)
 	b.ResetTimer()
+	var app, base time.Duration
+	var run, baseRun int64
 	for i := 0; i < b.N; i++ {
-		if _, err := s.CreateRun(ctx, audit.Actor{}, cohort, 0, ""); err != nil {
+		t0 := time.Now()
+		id, err := s.CreateRun(ctx, audit.Actor{}, cohort, 0, "")
+		if err != nil {
 			b.Fatal(err)
 		}
+		app += time.Since(t0)
+		run = id
+		// The baseline: one SQL statement computing the same stage scores (the float
+		// arithmetic and rounding of Rubric.StageScore and Adjudicate), ranks and outcomes,
+		// writing the same rows into run_results under a second run with the same inputs.
+		if err := db.QueryRow(ctx, `INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash)
+			SELECT cohort_id, inputs, input_hash, output_hash FROM result_runs WHERE id = $1 RETURNING id`, run).Scan(&baseRun); err != nil {
+			b.Fatal(err)
+		}
+		t0 = time.Now()
+		if err := setup(db, baselineRunSQL, baseRun, cohort); err != nil {
+			b.Fatal(err)
+		}
+		base += time.Since(t0)
 	}
 	b.StopTimer()
+	b.ReportMetric(app.Seconds()/float64(b.N), "createrun-s")
+	b.ReportMetric(base.Seconds()/float64(b.N), "one-statement-s")
+	b.ReportMetric(app.Seconds()/base.Seconds(), "ratio")
+	// Row for row, the run CreateRun stored is the one the statement computed.
+	var differ int
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM (
+			(SELECT application_id, regency_code, province_code, score, passed, outcome, rank, stage_scores, first_criterion, submitted_at FROM run_results WHERE run_id = $1
+			EXCEPT SELECT application_id, regency_code, province_code, score, passed, outcome, rank, stage_scores, first_criterion, submitted_at FROM run_results WHERE run_id = $2)
+			UNION ALL
+			(SELECT application_id, regency_code, province_code, score, passed, outcome, rank, stage_scores, first_criterion, submitted_at FROM run_results WHERE run_id = $2
+			EXCEPT SELECT application_id, regency_code, province_code, score, passed, outcome, rank, stage_scores, first_criterion, submitted_at FROM run_results WHERE run_id = $1)) x`,
+		run, baseRun).Scan(&differ); err != nil {
+		b.Fatal(err)
+	}
+	if differ != 0 {
+		b.Fatalf("%d result rows differ between CreateRun and the one statement", differ)
+	}
 	var results int
-	_ = db.QueryRow(ctx, `SELECT count(*) FROM run_results WHERE run_id = (SELECT max(id) FROM result_runs)`).Scan(&results)
+	_ = db.QueryRow(ctx, `SELECT count(*) FROM run_results WHERE run_id = $1`, run).Scan(&results)
 	if results != n {
 		b.Fatalf("%d results, want %d", results, n)
 	}
 	// The data exercises the quotas: passes beyond a kab/kota's quota become cadangan.
 	var lulus, cadangan int
 	_ = db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE outcome = 'lulus'), count(*) FILTER (WHERE outcome = 'cadangan')
-		FROM run_results WHERE run_id = (SELECT max(id) FROM result_runs)`).Scan(&lulus, &cadangan)
+		FROM run_results WHERE run_id = $1`, run).Scan(&lulus, &cadangan)
 	if lulus == 0 || cadangan == 0 {
 		b.Fatalf("lulus %d, cadangan %d: the quotas are not exercised", lulus, cadangan)
 	}
 	b.ReportMetric(float64(lulus), "lulus")
 	b.ReportMetric(float64(cadangan), "cadangan")
 }
+
+// baselineRunSQL computes and stores the run of the benchmark's data in one statement ($1 the
+// run, $2 the cohort): per sheet the stage score of its 8 criteria (weights 1, 2, 3, 1, 2, 3,
+// 1, 2; scale 1-4) in float8 rounded half away from zero to two decimals as Go does, the final
+// as the mean of the two sheets (all within the threshold in this data), ranks per kab/kota
+// by score, first criterion, submission time and id, and lulus within the quota.
+const baselineRunSQL = `INSERT INTO run_results (run_id, application_id, regency_code, province_code, score, passed, outcome, rank, stage_scores, first_criterion, submitted_at)
+	WITH sheets AS (
+		SELECT sh.application_id,
+			floor(100 * (SELECT sum(((p - 1) % 3 + 1) * (v - 1)::float8 * 100 / 3) FROM unnest(sh.scores) WITH ORDINALITY u(v, p)) / 15 + 0.5) / 100 AS v,
+			sh.scores[1]::float8 AS c1
+		FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
+		WHERE a.cohort_id = $2 AND a.status = 'lolos_verval' AND sh.stage = 'tahap1' AND sh.submitted_at IS NOT NULL),
+	finals AS (
+		SELECT application_id, floor(100 * sum(v) / 2 + 0.5) / 100 AS score, floor(100 * sum(c1) / 2 + 0.5) / 100 AS c1
+		FROM sheets GROUP BY application_id),
+	ranked AS (
+		SELECT a.id, a.regency_code, a.submitted_at, f.score, f.c1, f.score >= 60 AS passed,
+			row_number() OVER (PARTITION BY a.regency_code ORDER BY f.score DESC, f.c1 DESC, a.submitted_at, a.id) AS rank,
+			row_number() OVER (PARTITION BY a.regency_code, f.score >= 60 ORDER BY f.score DESC, f.c1 DESC, a.submitted_at, a.id) AS prank
+		FROM finals f JOIN applications a ON a.id = f.application_id)
+	SELECT $1, r.id, r.regency_code, substr(r.regency_code, 1, 2), r.score, r.passed,
+		CASE WHEN NOT r.passed THEN 'tidak_lulus' WHEN r.prank <= cr.quota THEN 'lulus' ELSE 'cadangan' END,
+		r.rank, ARRAY[r.score]::numeric[], r.c1, r.submitted_at
+	FROM ranked r JOIN cohort_regencies cr ON cr.cohort_id = $2 AND cr.regency_code = r.regency_code`
 
 // createRunBenchData builds the data of BenchmarkCreateRunDB250k and returns the cohort.
 func createRunBenchData(t testing.TB, db *pgxpool.Pool) int64 {

@@ -1,0 +1,14 @@
+DROP TRIGGER user_counts_insert ON users;
+DROP TRIGGER user_counts_delete ON users;
+DROP FUNCTION user_counts_apply();
+DROP TRIGGER teacher_counts_insert ON teacher_profiles;
+DROP TRIGGER teacher_counts_update ON teacher_profiles;
+DROP TRIGGER teacher_counts_delete ON teacher_profiles;
+DROP FUNCTION teacher_counts_apply();
+DROP TRIGGER school_counts_insert ON schools;
+DROP TRIGGER school_counts_update ON schools;
+DROP TRIGGER school_counts_delete ON schools;
+DROP FUNCTION school_counts_apply();
+DROP FUNCTION region_counts_add(jsonb);
+DROP TABLE user_counts;
+DROP TABLE region_counts;
