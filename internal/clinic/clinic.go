@@ -75,13 +75,16 @@ type Clinic struct {
 	CheckinBefore      int       `db:"checkin_before_minutes"` // check-in opens this long before a session
 	CheckinAfter       int       `db:"checkin_after_minutes"`  // and closes this long after it ends
 	MinSessions        int       `db:"min_sessions"`           // sessions attended for a certificate
-	CreatedAt          time.Time `db:"created_at"`
-	UpdatedAt          time.Time `db:"updated_at"`
-	StartsAt           time.Time `db:"starts_at"` // first session
-	EndsAt             time.Time `db:"ends_at"`   // end of the last session
-	Registered         int       `db:"registered"`
-	Waiting            int       `db:"waiting"`
-	Sessions           []Session `db:"-"`
+	// ReminderHours is how long before a session its participants are reminded (nil: the
+	// configured default; 0: no reminders).
+	ReminderHours *int      `db:"reminder_hours"`
+	CreatedAt     time.Time `db:"created_at"`
+	UpdatedAt     time.Time `db:"updated_at"`
+	StartsAt      time.Time `db:"starts_at"` // first session
+	EndsAt        time.Time `db:"ends_at"`   // end of the last session
+	Registered    int       `db:"registered"`
+	Waiting       int       `db:"waiting"`
+	Sessions      []Session `db:"-"`
 }
 
 // RegionCode is the kabupaten/kota code, or the province code for a province-level event.

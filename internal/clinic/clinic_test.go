@@ -153,3 +153,33 @@ func TestDays(t *testing.T) {
 		t.Fatalf("days %+v", days)
 	}
 }
+
+// TestValidateReminderHours: empty leaves the reminder to the configured default, 0..336 is
+// the event's own offset (0: none), anything else is a field message and the typed text stays.
+func TestValidateReminderHours(t *testing.T) {
+	for _, tc := range []struct {
+		typed string
+		want  *int
+		err   bool
+	}{{"", nil, false}, {"0", ptr(0), false}, {" 48 ", ptr(48), false}, {"337", nil, true}, {"-1", nil, true}, {"sehari", nil, true}} {
+		f := validForm()
+		f.ReminderHours = tc.typed
+		in, errs := Validate(f)
+		if tc.err != (errs["reminder_hours"] == "clinic.err.reminder_hours") || len(errs) > 1 {
+			t.Errorf("%q: errors %v", tc.typed, errs)
+			continue
+		}
+		if !tc.err && ((in.ReminderHours == nil) != (tc.want == nil) || (tc.want != nil && *in.ReminderHours != *tc.want)) {
+			t.Errorf("%q: ReminderHours = %v, want %v", tc.typed, in.ReminderHours, tc.want)
+		}
+		c := Clinic{ReminderHours: in.ReminderHours}
+		if !tc.err && FormFrom(c).ReminderHours != strings.TrimSpace(tc.typed) {
+			t.Errorf("%q: the form shows %q again", tc.typed, FormFrom(c).ReminderHours)
+		}
+	}
+	if d := (Clinic{}).ReminderOffset(DefaultReminder); d != 24*time.Hour {
+		t.Errorf("default offset %v", d)
+	}
+}
+
+func ptr(n int) *int { return &n }

@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"penggerak/internal/audit"
+	"penggerak/internal/clinic"
 	"penggerak/internal/mail"
 	"penggerak/internal/retention"
 	"penggerak/internal/selection"
@@ -128,6 +129,9 @@ type Option func(*options)
 type options struct {
 	baseURL string
 	letter  selection.Letter
+	// clinic reminders (clinic.go)
+	clinics      *clinic.Store
+	clinicOffset time.Duration
 }
 
 // WithLetter has the selection jobs write their mails with l (the recipient's language).
@@ -147,7 +151,8 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 	river.AddWorker(workers, &DeliverMailWorker{Deliverer: d})
 	river.AddWorker(workers, &PruneWorker{DB: db, Log: logger})
 	river.AddWorker(workers, &SeatDeadlinesWorker{Store: selection.NewStore(db).WithLetter(o.letter), BaseURL: o.baseURL})
-	return river.NewClient(riverpgxv5.New(db), &river.Config{
+	addClinicWorkers(workers, &o)
+	client, err := river.NewClient(riverpgxv5.New(db), &river.Config{
 		// River reports routine work at info level every few seconds; keep its warnings only.
 		Logger:  slog.New(warnOnly{logger.Handler()}),
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
@@ -165,6 +170,10 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 		},
 		CompletedJobRetentionPeriod: time.Hour,
 	})
+	if err == nil {
+		addClinicPeriodic(client, &o)
+	}
+	return client, err
 }
 
 // warnOnly passes on records at warning level and above.
