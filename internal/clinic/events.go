@@ -78,13 +78,26 @@ func (s *Store) StaffList(ctx context.Context, sc Scope) ([]Clinic, error) {
 
 // Upcoming lists published events whose last session has not ended, in a region (a province
 // "16" or a kabupaten/kota "16.01"; "" for all), soonest first. A kabupaten/kota also lists the
-// province-level events of its province, which are open to its teachers too.
-func (s *Store) Upcoming(ctx context.Context, regionCode string, now time.Time) ([]Clinic, error) {
+// province-level events of its province, which are open to its teachers too. q, when not
+// empty, keeps the events whose title, venue, organiser or region name contains it.
+func (s *Store) Upcoming(ctx context.Context, regionCode, q string, now time.Time) ([]Clinic, error) {
 	return s.list(ctx, `c.status = 'published'
 		AND ($1 = '' OR c.province_code = $1 OR c.regency_code = $1
 			OR (c.regency_code IS NULL AND c.province_code = split_part($1, '.', 1)))
 		AND EXISTS (SELECT 1 FROM clinic_sessions s WHERE s.clinic_id = c.id AND s.ends_at > $2)
-		ORDER BY starts_at, c.id LIMIT 200`, regionCode, now)
+		AND ($3 = '' OR c.title ILIKE $3 ESCAPE '\' OR c.venue ILIKE $3 ESCAPE '\' OR c.organiser ILIKE $3 ESCAPE '\'
+			OR coalesce(r.name, p.name) ILIKE $3 ESCAPE '\')
+		ORDER BY starts_at, c.id LIMIT 200`, regionCode, now, containsPattern(q))
+}
+
+// containsPattern is the ILIKE pattern of "contains q" with q's own % _ \ taken literally ("" for
+// an empty q).
+func containsPattern(q string) string {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return ""
+	}
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
 }
 
 // Create stores a new draft event.
