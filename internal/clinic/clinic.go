@@ -135,6 +135,25 @@ func (c Clinic) CertificateDue(r Registration, now time.Time) bool {
 		r.Attended >= c.RequiredSessions() && r.RevokedAt == nil
 }
 
+// CertificateEarned reports whether registration r earned a certificate at now, whether or not
+// it was revoked since (a revoked certificate still exists: its verification says revoked).
+func (c Clinic) CertificateEarned(r Registration, now time.Time) bool {
+	r.RevokedAt = nil
+	return c.CertificateDue(r, now)
+}
+
+// FeedbackOpen reports whether registration r may give feedback at now: it held a seat and the
+// event took place and is over.
+func (c Clinic) FeedbackOpen(r Registration, now time.Time) bool {
+	return r.Status == RegRegistered && c.Over(now) && c.Status != StatusCancelled
+}
+
+// CanCancel reports whether registration r may still be cancelled by its holder at now: it is
+// not cancelled and the event is not over (after it, attendance and certificates stand).
+func (c Clinic) CanCancel(r Registration, now time.Time) bool {
+	return r.Status != RegCancelled && !c.Over(now)
+}
+
 // TicketValid reports whether a ticket link (not a freshly emailed one) still opens the
 // registration at now: until a day after the event's last session.
 func (c Clinic) TicketValid(now time.Time) bool {

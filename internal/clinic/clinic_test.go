@@ -183,3 +183,40 @@ func TestValidateReminderHours(t *testing.T) {
 }
 
 func ptr(n int) *int { return &n }
+
+// TestRegistrationRules: the rules the ticket page, its handlers and the certificate store share.
+func TestRegistrationRules(t *testing.T) {
+	end := time.Date(2026, 12, 10, 5, 0, 0, 0, time.UTC)
+	c := Clinic{Status: StatusPublished, EndsAt: end, MinSessions: 1, Sessions: []Session{{ID: 1}}}
+	before, after := end.Add(-time.Hour), end.Add(time.Hour)
+	revoked := end
+	seat := Registration{Status: RegRegistered, Attended: 1}
+	for _, tc := range []struct {
+		name                          string
+		c                             Clinic
+		r                             Registration
+		now                           time.Time
+		cancel, feedback, earned, due bool
+	}{
+		{"before the event", c, seat, before, true, false, false, false},
+		{"after the event", c, seat, after, false, true, true, true},
+		{"after, revoked", c, Registration{Status: RegRegistered, Attended: 1, RevokedAt: &revoked}, after, false, true, true, false},
+		{"after, absent", c, Registration{Status: RegRegistered}, after, false, true, false, false},
+		{"waiting", c, Registration{Status: RegWaiting}, after, false, false, false, false},
+		{"cancelled", c, Registration{Status: RegCancelled}, before, false, false, false, false},
+		{"event cancelled", Clinic{Status: StatusCancelled, EndsAt: end}, seat, after, false, false, false, false},
+	} {
+		if got := tc.c.CanCancel(tc.r, tc.now); got != tc.cancel {
+			t.Errorf("%s: CanCancel = %v", tc.name, got)
+		}
+		if got := tc.c.FeedbackOpen(tc.r, tc.now); got != tc.feedback {
+			t.Errorf("%s: FeedbackOpen = %v", tc.name, got)
+		}
+		if got := tc.c.CertificateEarned(tc.r, tc.now); got != tc.earned {
+			t.Errorf("%s: CertificateEarned = %v", tc.name, got)
+		}
+		if got := tc.c.CertificateDue(tc.r, tc.now); got != tc.due {
+			t.Errorf("%s: CertificateDue = %v", tc.name, got)
+		}
+	}
+}

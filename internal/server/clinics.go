@@ -356,6 +356,9 @@ func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) error {
 	if !s.decode(w, r, &f) {
 		return nil // decode has answered
 	}
+	if reg.Status != clinic.RegCancelled && !c.CanCancel(reg, s.now()) {
+		return clinic.ErrRegistrationOver
+	}
 	if f.Confirm != "yes" && reg.Status != clinic.RegCancelled {
 		return s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Manage: true, CancelError: "clinic.err.ticket_cancel_confirm"})
 	}
@@ -385,7 +388,7 @@ func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) error {
 	if !s.decode(w, r, &f) {
 		return nil // decode has answered
 	}
-	if reg.Status != clinic.RegRegistered || !c.Over(s.now()) || c.Status == clinic.StatusCancelled {
+	if !c.FeedbackOpen(reg, s.now()) {
 		return clinic.ErrFeedbackNotYet
 	}
 	errs := map[string]string{}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,7 +47,7 @@ func (s *Server) clinicFormPage(w http.ResponseWriter, r *http.Request, status i
 	sc := staffScope(r)
 	opts, err := s.regionOptions(r, func(p, g string) bool {
 		if g == "" {
-			return sc.National || containsStr(sc.Provinces, p)
+			return sc.National || slices.Contains(sc.Provinces, p)
 		}
 		return sc.Covers(p, g)
 	})
@@ -59,15 +60,6 @@ func (s *Server) clinicFormPage(w http.ResponseWriter, r *http.Request, status i
 	}
 	s.render(w, r, status, pages.Form(s.base(r, key), pages.FormProps{ID: id, Form: f, Errs: errs, Regions: opts}))
 	return nil
-}
-
-func containsStr(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) clinicNew(w http.ResponseWriter, r *http.Request) error {

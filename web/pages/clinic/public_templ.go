@@ -1803,7 +1803,7 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if p.Manage && p.R.Status == clinic.RegRegistered && p.C.Over(p.Now) && p.C.Status != clinic.StatusCancelled {
+			if p.Manage && p.C.FeedbackOpen(p.R, p.Now) {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 150, "<h2>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -1977,7 +1977,7 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if p.Manage && p.R.Status != clinic.RegCancelled && !p.C.Over(p.Now) {
+			if p.Manage && p.C.CanCancel(p.R, p.Now) {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 167, "<h2 id=\"cancel-ticket\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
