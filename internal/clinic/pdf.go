@@ -6,72 +6,29 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/johnfercher/maroto/v2"
-	"github.com/johnfercher/maroto/v2/pkg/components/col"
 	"github.com/johnfercher/maroto/v2/pkg/components/image"
 	"github.com/johnfercher/maroto/v2/pkg/components/line"
 	"github.com/johnfercher/maroto/v2/pkg/components/page"
-	"github.com/johnfercher/maroto/v2/pkg/components/row"
 	"github.com/johnfercher/maroto/v2/pkg/components/text"
-	"github.com/johnfercher/maroto/v2/pkg/config"
 	"github.com/johnfercher/maroto/v2/pkg/consts/align"
 	"github.com/johnfercher/maroto/v2/pkg/consts/extension"
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
-	"github.com/johnfercher/maroto/v2/pkg/consts/orientation"
-	"github.com/johnfercher/maroto/v2/pkg/consts/pagesize"
 	"github.com/johnfercher/maroto/v2/pkg/core"
-	"github.com/johnfercher/maroto/v2/pkg/core/entity"
 	"github.com/johnfercher/maroto/v2/pkg/props"
-	"github.com/johnfercher/maroto/v2/pkg/repository"
-	"github.com/skip2/go-qrcode"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goitalic"
-	"golang.org/x/image/font/gofont/goregular"
+
+	"penggerak/internal/pdfdoc"
 )
 
-// The PDFs embed the Go fonts (BSD licence, UTF-8 TrueType from golang.org/x/image).
-const fontFamily = "go"
+// The PDF pieces (fonts, document, rows, QR, certificate layout) are the shared pdfdoc ones.
+func newDoc(landscape bool) (core.Maroto, error) { return pdfdoc.New(landscape) }
 
-// docFonts are loaded once: a ZIP of letters or certificates makes one document per school or
-// participant, and loading the fonts for each was most of its time.
-var docFonts = sync.OnceValues(func() ([]*entity.CustomFont, error) {
-	return repository.New().
-		AddUTF8FontFromBytes(fontFamily, fontstyle.Normal, goregular.TTF).
-		AddUTF8FontFromBytes(fontFamily, fontstyle.Bold, gobold.TTF).
-		AddUTF8FontFromBytes(fontFamily, fontstyle.Italic, goitalic.TTF).
-		AddUTF8FontFromBytes(fontFamily, fontstyle.BoldItalic, gobold.TTF).
-		Load()
-})
+func para(s string, ps ...props.Text) core.Row { return pdfdoc.Para(s, ps...) }
 
-func newDoc(landscape bool) (core.Maroto, error) {
-	fonts, err := docFonts()
-	if err != nil {
-		return nil, err
-	}
-	b := config.NewBuilder().WithCustomFonts(fonts).WithDefaultFont(&props.Font{Family: fontFamily, Size: 11}).
-		WithPageSize(pagesize.A4).WithLeftMargin(20).WithRightMargin(20).WithTopMargin(15)
-	if landscape {
-		b = b.WithOrientation(orientation.Horizontal)
-	}
-	return maroto.New(b.Build()), nil
-}
+func bold(s string, size float64, a align.Type) core.Row { return pdfdoc.Bold(s, size, a) }
 
-func para(s string, ps ...props.Text) core.Row {
-	p := props.Text{Top: 1, Bottom: 1}
-	if len(ps) > 0 {
-		p = ps[0]
-	}
-	return text.NewAutoRow(s, p)
-}
-
-func bold(s string, size float64, a align.Type) core.Row {
-	return text.NewAutoRow(s, props.Text{Style: fontstyle.Bold, Size: size, Align: a, Top: 1, Bottom: 1})
-}
-
-func space(h float64) core.Row { return row.New(h) }
+func space(h float64) core.Row { return pdfdoc.Space(h) }
 
 func scheduleRows(c Clinic) []core.Row {
 	var rows []core.Row
@@ -141,12 +98,7 @@ func (s *Store) letterRows(c Clinic, inv Invitation, issued time.Time) []core.Ro
 	return rows
 }
 
-func dash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "-"
-	}
-	return s
-}
+func dash(s string) string { return pdfdoc.Dash(s) }
 
 func dateTime(c Clinic, t time.Time) string {
 	l := c.Local(t)
@@ -193,9 +145,7 @@ func (s *Store) LettersZIP(w io.Writer, c Clinic, invs []Invitation, issued time
 }
 
 // QRPNG is a QR code image of content.
-func QRPNG(content string, size int) ([]byte, error) {
-	return qrcode.Encode(content, qrcode.Medium, size)
-}
+func QRPNG(content string, size int) ([]byte, error) { return pdfdoc.QRPNG(content, size) }
 
 // TicketPDF is a registrant's ticket with the QR code of its signed token.
 func (s *Store) TicketPDF(c Clinic, r Registration) ([]byte, error) {
@@ -305,32 +255,11 @@ func (s *Store) CertificatesZIP(c Clinic, regs []Registration, issued time.Time)
 	return b.Bytes(), nil
 }
 
-// fileSafe keeps letters and digits of a name for a file name ("Siti Aminah, S.Pd." → "Siti-Aminah-SPd").
-func fileSafe(name string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range name {
-		switch {
-		case (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9'):
-			b.WriteRune(r)
-			dash = false
-		case r == ' ' || r == '-' || r == '_':
-			if !dash && b.Len() > 0 {
-				b.WriteByte('-')
-				dash = true
-			}
-		}
-	}
-	return strings.TrimRight(b.String(), "-")
-}
+// fileSafe keeps letters and digits of a name for a file name.
+func fileSafe(name string) string { return pdfdoc.FileSafe(name) }
 
-// certificateRows is one certificate page. Landscape A4: 297 × 210 mm, 15 mm top margin; the
-// rows fill the page down to the signature block.
+// certificateRows is one certificate page (the shared landscape A4 layout).
 func (s *Store) certificateRows(c Clinic, r Registration) ([]core.Row, error) {
-	qr, err := QRPNG(s.VerifyURL(r.CertCode), 384)
-	if err != nil {
-		return nil, err
-	}
 	org := c.Organiser
 	if c.Partner != "" {
 		org += " bersama " + c.Partner
@@ -339,29 +268,19 @@ func (s *Store) certificateRows(c Clinic, r Registration) ([]core.Row, error) {
 	if end := TanggalID(c.Local(c.EndsAt)); end != dates {
 		dates += " s.d. " + end
 	}
-	return []core.Row{
-		line.NewRow(2, props.Line{Thickness: 1.2}),
-		space(14),
-		bold("SERTIFIKAT", 40, align.Center),
-		text.NewAutoRow("Nomor verifikasi: "+FormatCode(r.CertCode), props.Text{Align: align.Center, Top: 3, Size: 12}),
-		space(14),
-		text.NewAutoRow("diberikan kepada", props.Text{Align: align.Center, Style: fontstyle.Italic, Size: 14}),
-		bold(r.Name, 28, align.Center),
-		text.NewAutoRow(r.SchoolName+" (NPSN "+r.NPSN+")", props.Text{Align: align.Center, Size: 14, Top: 2}),
-		space(10),
-		text.NewAutoRow("atas kehadirannya sebagai peserta "+EventPhrase(c)+" yang diselenggarakan oleh "+
-			org+" pada "+dates+" ("+strconv.Itoa(r.Attended)+" dari "+strconv.Itoa(len(c.Sessions))+" sesi).", props.Text{Align: align.Center, Size: 14, Left: 15, Right: 15}),
-		space(14),
-		row.New(48).Add(
-			image.NewFromBytesCol(2, qr, extension.Png, props.Rect{Percent: 100}),
-			text.NewCol(5, "Periksa keaslian sertifikat ini di "+s.VerifyURL(r.CertCode)+" atau pindai kode QR.", props.Text{Size: 10, Top: 18, Left: 3}),
-			col.New(5).Add(
-				text.New(dash(c.SignatoryTitle), props.Text{Align: align.Center, Top: 2, Size: 12}),
-				text.New(dash(c.SignatoryName), props.Text{Align: align.Center, Top: 36, Style: fontstyle.Bold, Size: 12}),
-			),
-		),
-		line.NewRow(4, props.Line{Thickness: 1.2}),
-	}, nil
+	return pdfdoc.CertificatePage(pdfdoc.Certificate{
+		Title:      "SERTIFIKAT",
+		NumberLine: "Nomor verifikasi: " + FormatCode(r.CertCode),
+		Given:      "diberikan kepada",
+		Recipient:  r.Name,
+		Subline:    r.SchoolName + " (NPSN " + r.NPSN + ")",
+		Body: "atas kehadirannya sebagai peserta " + EventPhrase(c) + " yang diselenggarakan oleh " +
+			org + " pada " + dates + " (" + strconv.Itoa(r.Attended) + " dari " + strconv.Itoa(len(c.Sessions)) + " sesi).",
+		VerifyURL:      s.VerifyURL(r.CertCode),
+		VerifyText:     "Periksa keaslian sertifikat ini di " + s.VerifyURL(r.CertCode) + " atau pindai kode QR.",
+		SignatoryTitle: c.SignatoryTitle,
+		SignatoryName:  c.SignatoryName,
+	})
 }
 
 // LettersZIPBytes is LettersZIP into memory.

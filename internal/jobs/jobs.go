@@ -1,6 +1,6 @@
 // Package jobs runs background work with River on the application's database: the periodic
-// mail delivery and retention pruning now, long exports later. Each job's work lives in its feature package; this
-// package only wires workers and schedules.
+// mail delivery and retention pruning, and the long exports (export.go). Each job's work
+// lives in its feature package; this package only wires workers and schedules.
 package jobs
 
 import (
@@ -16,9 +16,12 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
+	"penggerak/internal/exportjob"
 	"penggerak/internal/mail"
 	"penggerak/internal/retention"
 	"penggerak/internal/selection"
+	"penggerak/internal/storage"
+	"penggerak/internal/training"
 )
 
 // MailInterval is how often the outbox is delivered.
@@ -70,6 +73,8 @@ type PruneWorker struct {
 	river.WorkerDefaults[PruneArgs]
 	DB  *pgxpool.Pool
 	Log *slog.Logger
+	// Files, when set, is the file storage expired export files are deleted from.
+	Files storage.Store
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -83,6 +88,15 @@ func (w *PruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
 	res, err := retention.Prune(ctx, w.DB, now)
 	if err != nil {
 		return err
+	}
+	if w.Files != nil {
+		files, jobs, err := exportjob.PruneExpired(ctx, w.DB, w.Files, now)
+		if files+jobs > 0 {
+			w.Log.Info("retention: expired exports pruned", "files", files, "jobs", jobs)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if res.Total() > 0 {
 		w.Log.Info("retention: pruned", "login_failures", res.LoginFailures, "token_requests", res.TokenRequests,
@@ -123,12 +137,49 @@ func (w *SeatDeadlinesWorker) Work(ctx context.Context, _ *river.Job[SeatDeadlin
 	return err
 }
 
+// LokakaryaReminderInterval is how often lokakarya reminders are looked for.
+const LokakaryaReminderInterval = 15 * time.Minute
+
+// LokakaryaRemindersArgs is the periodic job that mails a reminder before each lokakarya to the
+// CGPs and PPs of its groups (training.Store.RemindLokakarya: once per person per lokakarya).
+type LokakaryaRemindersArgs struct{}
+
+// Kind names the job in River's tables.
+func (LokakaryaRemindersArgs) Kind() string { return "training_lokakarya_reminders" }
+
+// InsertOpts keeps at most one such job waiting.
+func (LokakaryaRemindersArgs) InsertOpts() river.InsertOpts { return DeliverMailArgs{}.InsertOpts() }
+
+// LokakaryaRemindersWorker mails the reminders due.
+type LokakaryaRemindersWorker struct {
+	river.WorkerDefaults[LokakaryaRemindersArgs]
+	Store *training.Store
+	// Letter writes the mails in the recipient's language; without one no reminder is sent.
+	Letter training.Letter
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Work mails every reminder due now that has not been mailed.
+func (w *LokakaryaRemindersWorker) Work(ctx context.Context, _ *river.Job[LokakaryaRemindersArgs]) error {
+	if w.Letter == nil {
+		return nil
+	}
+	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
+	_, err := w.Store.RemindLokakarya(ctx, now, w.Letter)
+	return err
+}
+
 // Option changes what New wires.
 type Option func(*options)
 
 type options struct {
 	baseURL string
 	letter  selection.Letter
+	files   storage.Store
 	// clinic reminders (clinic.go)
 	clinics      *clinic.Store
 	clinicOffset time.Duration
@@ -149,13 +200,19 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &DeliverMailWorker{Deliverer: d})
-	river.AddWorker(workers, &PruneWorker{DB: db, Log: logger})
+	river.AddWorker(workers, &PruneWorker{DB: db, Log: logger, Files: o.files})
 	river.AddWorker(workers, &SeatDeadlinesWorker{Store: selection.NewStore(db).WithLetter(o.letter), BaseURL: o.baseURL})
+	river.AddWorker(workers, &ExportWorker{Runner: &exportjob.Runner{DB: db, Files: o.files, Letter: exportjob.Letter(o.letter), BaseURL: o.baseURL}})
+	var letter training.Letter
+	if o.letter != nil {
+		letter = training.Letter(o.letter)
+	}
+	river.AddWorker(workers, &LokakaryaRemindersWorker{Store: training.NewStore(db), Letter: letter})
 	addClinicWorkers(workers, &o)
 	client, err := river.NewClient(riverpgxv5.New(db), &river.Config{
 		// River reports routine work at info level every few seconds; keep its warnings only.
 		Logger:  slog.New(warnOnly{logger.Handler()}),
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}, exportjob.Queue: {MaxWorkers: 1}},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(MailInterval),
@@ -167,6 +224,9 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 			river.NewPeriodicJob(river.PeriodicInterval(SeatDeadlineInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return SeatDeadlinesArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "selection_seat_deadlines", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(LokakaryaReminderInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return LokakaryaRemindersArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "training_lokakarya_reminders", RunOnStart: true}),
 		},
 		CompletedJobRetentionPeriod: time.Hour,
 	})

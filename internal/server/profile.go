@@ -61,6 +61,9 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
 		in.NPSN = npsn
 	}
 	props, err := s.profileProps(r.Context(), in, nil)
+	if err == nil {
+		props.GuruPenggerak, err = s.myCertificates(r) // training_certificates.go
+	}
 	if err != nil {
 		s.serveError(w, r, err)
 		return

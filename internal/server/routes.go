@@ -68,9 +68,9 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.With(publicPage).Get("/", s.home)
 		r.With(publicPage).Get("/tentang-data", s.dataNotice)
-		r.Post("/bahasa", s.setLanguage)
+		r.Post("/bahasa", s.handle(s.setLanguage))
 		r.With(publicPage).Get("/masuk", s.signInPage)
-		r.Post("/masuk", s.signIn)
+		r.Post("/masuk", s.handle(s.signIn))
 		// accounts: public routes
 		// clinics: public routes
 		r.With(publicPage).Get("/klinik", s.handle(s.clinicList))
@@ -81,6 +81,8 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/tiket/{token}/batal", s.handle(s.ticketCancel))
 		r.Post("/tiket/{token}/umpan-balik", s.handle(s.ticketFeedback))
 		r.Get("/sertifikat", s.handle(s.certificateVerify))
+		// training (issue 10): verification of a Sertifikat Guru Penggerak (the QR code's page)
+		r.Get("/sertifikat/guru-penggerak/{token}", s.gpVerify)
 		// integrity (issue 11): a fresh emailed link to manage a registration without an account
 		r.Post("/tiket/{token}/tautan", s.handle(s.ticketLink))
 		r.With(publicPage).Get("/daftar", s.signUpPage)
@@ -99,7 +101,7 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireSignIn)
 		r.Get("/dasbor", s.dashboard)
-		r.Post("/keluar", s.signOut)
+		r.Post("/keluar", s.handle(s.signOut))
 		// accounts: signed-in routes
 		// clinics: signed-in routes
 		r.Get("/klinik/saya", s.handle(s.clinicMine))
@@ -120,10 +122,14 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/pendaftaran/{cohortID}", s.applyPage)
 		r.Post("/pendaftaran/{cohortID}", s.applyStart)
 		r.Get("/lamaran/{id}/tanda-terima", s.applicationReceipt)
+		r.Get("/lamaran/{id}/tanda-terima.pdf", s.applicationReceiptPDF)
+		r.Get("/lamaran/{id}/tanda-terima/cetak", s.applicationReceiptPrint)
 		r.Get("/lamaran/{id}/{step}", s.applicationStep)
 		r.Post("/lamaran/{id}/profil", s.applicationConfirmProfile)
 		r.Post("/lamaran/{id}/cv", s.applicationAddCV)
 		r.Post("/lamaran/{id}/cv/{entryID}/hapus", s.applicationDeleteCV)
+		r.Get("/lamaran/{id}/cv/{entryID}/ubah", s.applicationEditCV)
+		r.Post("/lamaran/{id}/cv/{entryID}", s.applicationUpdateCV)
 		r.Post("/lamaran/{id}/esai", s.applicationSaveEssays)
 		r.Post("/lamaran/{id}/esai/draf", s.applicationAutosave)
 		r.Post("/lamaran/{id}/dokumen/{docID}", s.applicationUpload)
@@ -136,28 +142,30 @@ func (s *Server) appRoutes(r chi.Router) {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(adminOnly...))
 		// schools: admin routes
-		r.Get("/admin/sekolah", s.adminSchools)
-		r.Post("/admin/sekolah/impor", s.importSchools)
+		r.Get("/admin/sekolah", s.handle(s.adminSchools))
+		r.Post("/admin/sekolah/impor", s.handle(s.importSchools))
 		// reports (issue 13): the school import with a preview and an explicit, single commit
-		r.Post("/admin/sekolah/impor/pratinjau", s.importSchoolsPreview)
-		r.Get("/admin/sekolah/impor/{token}", s.importSchoolsShow)
-		r.Post("/admin/sekolah/impor/{token}", s.importSchoolsCommit)
+		r.Post("/admin/sekolah/impor/pratinjau", s.handle(s.importSchoolsPreview))
+		r.Get("/admin/sekolah/impor/{token}", s.handle(s.importSchoolsShow))
+		r.Post("/admin/sekolah/impor/{token}", s.handle(s.importSchoolsCommit))
 		// recruitment: admin routes
-		r.Get("/admin/angkatan", s.cohortList)
+		r.Get("/admin/angkatan", s.handle(s.cohortList))
 		r.Get("/admin/angkatan/baru", s.cohortNew)
-		r.Post("/admin/angkatan", s.cohortCreate)
-		r.Get("/admin/angkatan/{id}", s.cohortDetail)
-		r.Get("/admin/angkatan/{id}/ubah", s.cohortEdit)
-		r.Post("/admin/angkatan/{id}", s.cohortUpdate)
-		r.Post("/admin/angkatan/{id}/sasaran", s.cohortSetTarget)
-		r.Post("/admin/angkatan/{id}/sasaran/hapus", s.cohortRemoveTarget)
-		r.Post("/admin/angkatan/{id}/sasaran/impor", s.cohortImportTargets)
-		r.Post("/admin/angkatan/{id}/esai", s.cohortAddQuestion)
-		r.Post("/admin/angkatan/{id}/esai/{qid}/hapus", s.cohortRemoveQuestion)
-		r.Post("/admin/angkatan/{id}/dokumen", s.cohortAddDocument)
-		r.Post("/admin/angkatan/{id}/dokumen/{did}/hapus", s.cohortRemoveDocument)
-		r.Post("/admin/angkatan/{id}/status", s.cohortTransition)
-		r.Post("/admin/angkatan/{id}/salin", s.cohortCopy)
+		r.Post("/admin/angkatan", s.handle(s.cohortCreate))
+		r.Get("/admin/angkatan/{id}", s.handle(s.cohortDetail))
+		r.Get("/admin/angkatan/{id}/ubah", s.handle(s.cohortEdit))
+		r.Post("/admin/angkatan/{id}", s.handle(s.cohortUpdate))
+		r.Post("/admin/angkatan/{id}/sasaran", s.handle(s.cohortSetTarget))
+		r.Post("/admin/angkatan/{id}/sasaran/hapus", s.handle(s.cohortRemoveTarget))
+		r.Post("/admin/angkatan/{id}/sasaran/impor", s.handle(s.cohortImportTargets))
+		r.Get("/admin/angkatan/{id}/sasaran/impor/{token}", s.handle(s.cohortTargetsPreview))
+		r.Post("/admin/angkatan/{id}/sasaran/impor/{token}", s.handle(s.cohortCommitTargets))
+		r.Post("/admin/angkatan/{id}/esai", s.handle(s.cohortAddQuestion))
+		r.Post("/admin/angkatan/{id}/esai/{qid}/hapus", s.handle(s.cohortRemoveQuestion))
+		r.Post("/admin/angkatan/{id}/dokumen", s.handle(s.cohortAddDocument))
+		r.Post("/admin/angkatan/{id}/dokumen/{did}/hapus", s.handle(s.cohortRemoveDocument))
+		r.Post("/admin/angkatan/{id}/status", s.handle(s.cohortTransition))
+		r.Post("/admin/angkatan/{id}/salin", s.handle(s.cohortCopy))
 		r.Post("/admin/angkatan/{id}/verval/bagi", s.vervalAutoAssign)
 		r.Post("/admin/angkatan/{id}/verval/tugaskan", s.vervalAssign)
 		// audit: admin routes
@@ -177,10 +185,10 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Group(func(r chi.Router) {
 			// Only the national admin and BGP admins administer users; dinas is refused (403).
 			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
-			r.Get("/admin/pengguna", s.userList)
-			r.Get("/admin/pengguna/{id}", s.userDetail)
-			r.Post("/admin/pengguna/{id}/peran", s.grantRole)
-			r.Post("/admin/pengguna/{id}/peran/{grant}/cabut", s.revokeRole)
+			r.Get("/admin/pengguna", s.handle(s.userList))
+			r.Get("/admin/pengguna/{id}", s.handle(s.userDetail))
+			r.Post("/admin/pengguna/{id}/peran", s.handle(s.grantRole))
+			r.Post("/admin/pengguna/{id}/peran/{grant}/cabut", s.handle(s.revokeRole))
 		})
 		// clinics: staff routes
 		r.Get("/staf/klinik", s.handle(s.staffClinics))
@@ -310,6 +318,14 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/admin/seleksi/{cohort}/penugasan/{batch}/batal", s.undoBatch)
 	})
 
+	// mail: the staff outbox and the review outbox of held decision mails (issue 12)
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(adminOnly...))
+		r.Get("/admin/surat", s.handle(s.staffOutbox))
+		r.Get("/admin/surat/tinjau", s.handle(s.mailReview))
+		r.Post("/admin/surat/tinjau/lepas", s.handle(s.releaseMail))
+	})
+
 	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireSignIn)
@@ -338,6 +354,12 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/pelatihan/{cohort}/{prov}/konfirmasi", s.trainingConfirm)
 		r.Post("/pelatihan/{cohort}/{prov}/lokakarya", s.trainingSchedule)
 		r.Post("/pelatihan/{cohort}/{prov}/kelulusan", s.decideGraduation)
+	})
+	r.Group(func(r chi.Router) {
+		// The per-cohort training settings: the national admin only.
+		r.Use(s.requireRole(account.RoleAdmin))
+		r.Get("/pelatihan/{cohort}/pengaturan", s.trainingSettingsPage)
+		r.Post("/pelatihan/{cohort}/pengaturan", s.saveTrainingSettings)
 	})
 	r.Group(func(r chi.Router) {
 		// Attendance: the group's PP (own mentees) or the province's BGP, scoped in the SQL.
@@ -374,6 +396,26 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Post("/kelas/impor/simpan", s.importCommit)
 		r.Post("/kelas/peserta/{participant}/penilaian", s.recordAssessment("fasilitator", "/kelas/peserta/"))
 	})
+	// training certificates (issue 10): the graduate's download,
+	// the BGP's (its province) and national admin's downloads, ZIP and revocation, and the
+	// register of Guru Penggerak for staff (scoped in SQL).
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleGuru))
+		r.Get("/pelatihan/saya/sertifikat/{cert}", s.myCertificatePDF)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
+		r.Get("/pelatihan/{cohort}/{prov}/sertifikat", s.provinceCertificates)
+		r.Get("/pelatihan/{cohort}/{prov}/sertifikat.zip", s.provinceCertificatesZIP)
+		r.Get("/pelatihan/sertifikat/{cert}/unduh", s.staffCertificatePDF)
+		r.Get("/pelatihan/sertifikat/{cert}/cabut", s.certificateRevokePage)
+		r.Post("/pelatihan/sertifikat/{cert}/cabut", s.certificateRevoke)
+	})
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(staff...))
+		r.Get("/guru-penggerak", s.guruPenggerakRegister)
+		r.Get("/guru-penggerak/ekspor", s.guruPenggerakExport)
+	})
 	// reports (issue 13): dashboards per cohort and the clinic report for admin, BGP and Dinas,
 	// each figure counted inside the viewer's region scope in SQL.
 	r.Group(func(r chi.Router) {
@@ -385,17 +427,37 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/ekspor/lamaran", s.exportApplications)
 		r.Get("/ekspor/verval", s.exportVerval)
 		r.Get("/ekspor/hasil/{run}", s.exportRun)
+		// a large export is queued by posting to its own address (exportjobs.go); the owner
+		// follows it on its page and downloads the file there
+		r.Post("/ekspor/lamaran", s.exportApplications)
+		r.Post("/ekspor/verval", s.exportVerval)
+		r.Post("/ekspor/hasil/{run}", s.exportRun)
+		r.Get("/ekspor/tugas", s.exportJobList)
+		r.Get("/ekspor/tugas/{id}", s.exportJobPage)
+		r.Get("/ekspor/tugas/{id}/unduh", s.exportJobDownload)
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
 			r.Get("/ekspor/pengguna", s.exportUsers)
+			r.Post("/ekspor/pengguna", s.exportUsers)
 			r.Get("/laporan/asesor", s.reportAssessors)
 			// assessor list import with a preview (e-mail + scope → asesor grant)
-			r.Get("/admin/impor/asesor", s.assessorImportPage)
-			r.Post("/admin/impor/asesor", s.assessorImportUpload)
-			r.Get("/admin/impor/asesor/{token}", s.assessorImportShow)
-			r.Post("/admin/impor/asesor/{token}", s.assessorImportCommit)
+			r.Get("/admin/impor/asesor", s.handle(s.assessorImportPage))
+			r.Post("/admin/impor/asesor", s.handle(s.assessorImportUpload))
+			r.Get("/admin/impor/asesor/{token}", s.handle(s.assessorImportShow))
+			r.Post("/admin/impor/asesor/{token}", s.handle(s.assessorImportCommit))
 			r.Get("/ekspor/asesor", s.exportAssessors)
 		})
+	})
+
+	// help (issue 11): the applicants' help and contact page and the blank Pakta Integritas
+	// form are public; the contacts are edited by the admin (all) and a BGP (own province).
+	r.With(publicPage).Get("/bantuan", s.helpPage)
+	r.Get("/bantuan/pakta-integritas.pdf", s.paktaTemplate)
+	r.Group(func(r chi.Router) {
+		r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
+		r.Get("/staf/bantuan", s.helpAdmin)
+		r.Get("/staf/bantuan/{scope}", s.helpEdit)
+		r.Post("/staf/bantuan/{scope}", s.helpSave)
 	})
 
 	// Development only.

@@ -53,7 +53,8 @@ type CompletionRow struct {
 }
 
 const factsSQL = `SELECT ` + participantCols + `, p.id AS participant_id,
-	(SELECT count(*) FROM training_lokakarya l WHERE l.cohort_id = p.cohort_id AND l.regency_code = p.regency_code AND l.starts_at <= $3)::int AS lokakarya_held,
+	(SELECT count(*) FROM training_lokakarya l WHERE l.cohort_id = p.cohort_id AND l.regency_code = p.regency_code AND l.starts_at <= $3
+		AND ` + lkParticipant + `)::int AS lokakarya_held,
 	(SELECT count(*) FROM training_attendance a JOIN training_lokakarya l ON l.id = a.lokakarya_id
 		WHERE a.participant_id = p.id AND a.status = 'hadir' AND l.starts_at <= $3)::int AS attended,
 	(SELECT count(*) FROM training_visits v WHERE v.participant_id = p.id AND v.acknowledged_at IS NOT NULL)::int AS visits_acknowledged,
@@ -84,14 +85,17 @@ type Decision struct {
 	Reason  string
 }
 
-// GraduationMail is one email about a decision.
+// GraduationMail is one email about a decision. A graduate's mail carries the number and the
+// verification token of the certificate issued with the graduation.
 type GraduationMail struct {
 	Email, Name, Lang, Outcome, Reason, Cohort string
+	CertNumber, CertToken                      string
 }
 
 // Decide records the outcome of CGPs of the writer's provinces, all or none: lulus only when
 // every completion rule is met, tidak lulus with a reason; an already decided CGP is refused.
-// The CGPs are mailed. Audited per CGP. It returns how many were decided.
+// A graduate's Sertifikat Guru Penggerak is issued in the same transaction. The CGPs are mailed
+// (through the outbox, in the same transaction). Audited per CGP. It returns how many were decided.
 func (s *Store) Decide(ctx context.Context, actor audit.Actor, sc Scope, ids []int64, d Decision, now time.Time, compose func(GraduationMail) mail.Message) (int, error) {
 	d.Reason = strings.TrimSpace(d.Reason)
 	if d.Outcome != "lulus" && d.Outcome != "tidak_lulus" {
@@ -132,11 +136,22 @@ func (s *Store) Decide(ctx context.Context, actor audit.Actor, sc Scope, ids []i
 				return err
 			}
 			m.Outcome, m.Reason = d.Outcome, d.Reason
+			if d.Outcome == "lulus" {
+				cert, err := s.WithTx(tx).issueCertificate(ctx, c.ID)
+				if err != nil {
+					return err
+				}
+				m.CertNumber, m.CertToken = cert.Number, cert.Token
+			}
 			msg := compose(m)
 			msg.To = m.Email
 			msgs = append(msgs, msg)
+			detail := map[string]any{"outcome": d.Outcome, "reason": d.Reason}
+			if m.CertNumber != "" {
+				detail["certificate"] = m.CertNumber
+			}
 			if err := audit.Record(ctx, tx, actor, audit.Entry{Action: "training.decide", ObjectType: "training_participant", ObjectID: itoa(c.ID),
-				Detail: map[string]any{"outcome": d.Outcome, "reason": d.Reason}}); err != nil {
+				Detail: detail}); err != nil {
 				return err
 			}
 		}

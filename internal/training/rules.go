@@ -20,6 +20,8 @@ type Settings struct {
 	LokakaryaCount   int   `db:"lokakarya_count"`
 	// AssessmentPass is the score (0-100) a final assessment must reach.
 	AssessmentPass int `db:"assessment_pass_score"`
+	// ReminderDays is how many days before a lokakarya its participants are reminded.
+	ReminderDays int `db:"reminder_days"`
 }
 
 // Sizes returns the group sizes of s.
@@ -125,6 +127,37 @@ func Unmet(st Settings, f CompletionFacts) []string {
 	}
 	if f.FasScore == nil || *f.FasScore < st.AssessmentPass {
 		out = append(out, UnmetFasAssessment)
+	}
+	return out
+}
+
+// Due is what a CGP should have done by now, for judging who is at risk during the training.
+type Due struct {
+	// Visits is the number of visits whose planned date and acknowledgement days have passed.
+	Visits int `db:"visits_due"`
+	// Ended: the kab/kota's last lokakarya (Panen Hasil Belajar) has begun, so modules and final
+	// assessments are due.
+	Ended bool `db:"ended"`
+}
+
+// AtRisk tells which completion rules (Unmet) a CGP already misses during the training: the
+// attendance rule once a lokakarya has been held, the visits rule against the visits due so far,
+// and the modules and final assessments once the last lokakarya has begun.
+func AtRisk(st Settings, f CompletionFacts, d Due) []string {
+	st.VisitsPlanned = d.Visits
+	var out []string
+	for _, u := range Unmet(st, f) {
+		switch u {
+		case UnmetAttendance:
+			if f.LokakaryaHeld == 0 {
+				continue
+			}
+		case UnmetModules, UnmetPPAssessment, UnmetFasAssessment:
+			if !d.Ended {
+				continue
+			}
+		}
+		out = append(out, u)
 	}
 	return out
 }

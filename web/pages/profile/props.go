@@ -5,6 +5,7 @@ package profile
 import (
 	"penggerak/internal/profile"
 	"penggerak/internal/school"
+	"penggerak/internal/training"
 )
 
 // SearchLimit is how many schools a search shows at most.
@@ -21,6 +22,8 @@ type Props struct {
 	// Results are the schools found by the search box; Searched tells a search was made.
 	Results  []school.School
 	Searched bool
+	// GuruPenggerak are the teacher's Sertifikat Guru Penggerak (the fact above the form).
+	GuruPenggerak []training.Certificate
 }
 
 // SearchProps is what the school search (fragment or page) shows.

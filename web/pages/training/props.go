@@ -17,6 +17,16 @@ import (
 // IndexProps lists the cohorts in training the viewer may see, per province.
 type IndexProps struct {
 	Cohorts []training.CohortInfo
+	// Settings lists the cohorts whose training settings the admin may open (admin only).
+	Settings []training.CohortSettings
+}
+
+// SettingsProps is the admin's form of a cohort's training settings.
+type SettingsProps struct {
+	Cohort training.CohortSettings
+	// Values are the typed (or stored) values per field name; Errors message keys per field.
+	Values map[string]string
+	Errors map[string]string
 }
 
 // AppointForm is the typed appointment form.
@@ -45,6 +55,19 @@ type ProvinceProps struct {
 	SwapPP     EditForm
 	Lokakarya  []training.Lokakarya
 	Schedule   LokakaryaForm
+	// AtRisk are the CGPs missing a completion rule already due (the first MaxRiskShown shown).
+	AtRisk []training.RiskRow
+}
+
+// MaxRiskShown is how many CGPs at risk the province page lists.
+const MaxRiskShown = 200
+
+// shownRisk returns the CGPs at risk the page lists.
+func shownRisk(rs []training.RiskRow) []training.RiskRow {
+	if len(rs) > MaxRiskShown {
+		return rs[:MaxRiskShown]
+	}
+	return rs
 }
 
 // ConfirmProps is the confirmation page.
@@ -68,6 +91,8 @@ type MineProps struct {
 	Lokakarya []training.Lokakarya
 	Visits    []training.Visit
 	Progress  []training.Progress
+	// Certificates are the CGP's Sertifikat Guru Penggerak (certificate.templ).
+	Certificates []training.Certificate
 }
 
 // MentorProps is the PP's or fasilitator's list of groups.
@@ -195,7 +220,11 @@ func candidateOptions(ctx context.Context, cs []training.MentorCandidate) []comp
 			continue
 		}
 		seen[c.UserID] = true
-		out = append(out, components.Option{Value: i64(c.UserID), Label: c.Name + " (" + i18n.T(ctx, "role."+c.Role) + ", " + c.Email + ")"})
+		what := i18n.T(ctx, "role."+c.Role)
+		if c.Graduate != "" {
+			what = i18n.T(ctx, "training.appoint.graduate", map[string]any{"Role": what, "Cohort": c.Graduate})
+		}
+		out = append(out, components.Option{Value: i64(c.UserID), Label: c.Name + " (" + what + ", " + c.Email + ")"})
 	}
 	return out
 }
@@ -235,7 +264,46 @@ func ppOptions(v training.ProvinceView) []components.Option {
 // LokakaryaForm is the typed schedule form.
 type LokakaryaForm struct {
 	Regency, Number, Date, Time, Place string
-	Errors                             map[string]string
+	// Groups are the ticked group ids; Typed tells a posted form (an untyped form ticks all).
+	Groups []string
+	Typed  bool
+	Errors map[string]string
+}
+
+// groupTicked reports whether group id is ticked in the form.
+func (f LokakaryaForm) groupTicked(id int64) bool {
+	if !f.Typed {
+		return true
+	}
+	for _, g := range f.Groups {
+		if g == i64(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// confirmedGroups are the province's confirmed groups (those a lokakarya can be for).
+func confirmedGroups(gs []training.GroupRow) []training.GroupRow {
+	var out []training.GroupRow
+	for _, g := range gs {
+		if g.Status == "aktif" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// groupNumbers lists the numbers as "1, 2, 3".
+func groupNumbers(ns []int32) string {
+	out := ""
+	for i, n := range ns {
+		if i > 0 {
+			out += ", "
+		}
+		out += strconv.Itoa(int(n))
+	}
+	return out
 }
 
 // AttendanceProps is the phone-friendly attendance list of one lokakarya.
@@ -336,6 +404,8 @@ type GraduationProps struct {
 	Rows         []training.CompletionRow
 	CanEdit      bool
 	Eligible     int
+	// Certificates: the viewer may open the province's certificates (its BGP, national admin).
+	Certificates bool
 	// The posted form (FormID the participant, 0 for the all-eligible form) and its problems.
 	FormID   int64
 	Reason   string
@@ -382,4 +452,34 @@ func scoreValue(n *int) string {
 		return ""
 	}
 	return itoa(*n)
+}
+
+// settingGroup is one fieldset of the settings form.
+type settingGroup struct {
+	Legend string
+	Fields []string
+}
+
+var settingGroups = []settingGroup{
+	{"training.settings.group.groups", []string{"group_min", "group_max", "pp_cap", "fasilitator_cap"}},
+	{"training.settings.group.schedule", []string{"lokakarya_count", "reminder_days", "visits_planned", "ack_days"}},
+	{"training.settings.group.completion", []string{"attendance_min_pct", "module_packages", "modules", "assessment_pass_score"}},
+}
+
+// errorRef is " <id>-error" when err is set, to add to an aria-describedby.
+func errorRef(id, err string) string {
+	if err == "" {
+		return ""
+	}
+	return " " + id + "-error"
+}
+
+// regencyName is the name of the chosen kab/kota of the province page.
+func regencyName(v training.ProvinceView) string {
+	for _, r := range v.Regencies {
+		if r.Code == v.Regency {
+			return r.Name
+		}
+	}
+	return v.Regency
 }

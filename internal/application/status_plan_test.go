@@ -1,0 +1,54 @@
+package application_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"penggerak/internal/application"
+	"penggerak/internal/testdb"
+)
+
+// Where a page of the regional list stands (Store.Progresses, one statement for 50 rows)
+// reads each application's latest published result, seat and training row through an index,
+// never a scan of the seats or results of a whole cohort. Plans are taken with enable_seqscan
+// off (on the small test tables the planner rightly prefers a scan otherwise).
+func TestProgressPlanUsesIndexes(t *testing.T) {
+	db, _ := testdb.New(t)
+	ctx := context.Background()
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(ctx) }()
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, 50)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	rows, err := tx.Query(ctx, "EXPLAIN "+application.ProgressSQL, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+	}
+	p := strings.Join(plan, "\n")
+	for _, want := range []string{"pembekalan_seats_application_idx", "run_results_app_idx"} {
+		if !strings.Contains(p, want) {
+			t.Errorf("plan does not use %s:\n%s", want, p)
+		}
+	}
+	for _, table := range []string{"pembekalan_seats", "run_results", "training_participants", "applications"} {
+		if strings.Contains(p, "Seq Scan on "+table) {
+			t.Errorf("sequential scan of %s:\n%s", table, p)
+		}
+	}
+}

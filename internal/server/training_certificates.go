@@ -1,0 +1,290 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"penggerak/internal/account"
+	"penggerak/internal/database"
+	"penggerak/internal/export"
+	"penggerak/internal/mail"
+	"penggerak/internal/region"
+	"penggerak/internal/training"
+	trainingpage "penggerak/web/pages/training"
+)
+
+// Sertifikat Guru Penggerak (issue 10): issued with the graduation (training.Store.Decide); the
+// graduate downloads it from /pelatihan/saya, the BGP of the province and the national admin
+// download, revoke and take a province's ZIP; anyone verifies it on a public page; the register
+// of Guru Penggerak lists holders in the viewer's region (Dinas, BGP, national admin).
+
+// certScope is where the viewer administers certificates: every province for the national
+// admin, the BGP's provinces.
+func certScope(p *account.Principal) training.Scope {
+	_, provs, _ := p.RegionFilter(account.RoleBGP)
+	return training.Scope{National: p.Has(account.RoleAdmin), Provinces: provs}
+}
+
+// certificateVerifyURL is the public verification page of a certificate (in the QR code and mail).
+func (s *Server) certificateVerifyURL(token string) string {
+	return s.cfg.BaseURL + trainingpage.VerifyPath(token)
+}
+
+// certificateMail is the graduation mail with the certificate's number and verification link,
+// in the graduate's language.
+func (s *Server) certificateMail(m training.GraduationMail) mail.Message {
+	l := s.i18n.Localizer(m.Lang)
+	data := map[string]any{"Name": m.Name, "Cohort": m.Cohort, "Number": m.CertNumber,
+		"VerifyURL": s.certificateVerifyURL(m.CertToken), "MineURL": s.cfg.BaseURL + "/pelatihan/saya"}
+	return mail.Message{Subject: l.T("certificate.mail.subject", data), Body: l.T("certificate.mail.body", data)}
+}
+
+// gpVerify is the public verification page; an unknown token is a friendly 404.
+func (s *Server) gpVerify(w http.ResponseWriter, r *http.Request) {
+	token := chi.URLParam(r, "token")
+	var p trainingpage.VerifyProps
+	status := http.StatusOK
+	if !validToken(token) {
+		status = http.StatusNotFound
+	} else if c, err := s.trainingStore().CertificateByToken(r.Context(), token); err == nil {
+		p.Cert = &c
+	} else if errors.Is(err, database.ErrNotFound) {
+		status = http.StatusNotFound
+	} else {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, status, trainingpage.CertificateVerify(s.base(r, "certificate.verify.heading"), p))
+}
+
+// sendCertificate sends a certificate's PDF, or says it was revoked (410).
+func (s *Server) sendCertificate(w http.ResponseWriter, r *http.Request, c training.Certificate, audited bool) {
+	if c.Revoked() {
+		s.clientError(w, r, http.StatusGone, "certificate.revoked_no_download")
+		return
+	}
+	b, err := training.CertificatePDF(c, s.certificateVerifyURL(c.Token))
+	if err == nil && audited {
+		err = s.trainingStore().RecordCertificateExport(r.Context(), actor(r), strconv.FormatInt(c.ID, 10), "pdf", 1)
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	sendPDF(w, training.CertificateFileName(c), b)
+}
+
+// myCertificatePDF is the graduate's own certificate; anyone else's is 404.
+func (s *Server) myCertificatePDF(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathInt(r, "cert")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	c, err := s.trainingStore().MyCertificate(r.Context(), principal(r).User.ID, id)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.sendCertificate(w, r, c, false)
+}
+
+// gpStaffCertificate loads certificate {cert} when its graduate is in the viewer's certScope.
+func (s *Server) gpStaffCertificate(w http.ResponseWriter, r *http.Request) (training.Certificate, bool) {
+	id, ok := pathInt(r, "cert")
+	if !ok {
+		s.notFound(w, r)
+		return training.Certificate{}, false
+	}
+	c, err := s.trainingStore().CertificateIn(r.Context(), certScope(principal(r)), id)
+	if err != nil {
+		s.serveError(w, r, err)
+		return c, false
+	}
+	return c, true
+}
+
+// staffCertificatePDF: the BGP of the province or the national admin downloads a certificate
+// (audited).
+func (s *Server) staffCertificatePDF(w http.ResponseWriter, r *http.Request) {
+	if c, ok := s.gpStaffCertificate(w, r); ok {
+		s.sendCertificate(w, r, c, true)
+	}
+}
+
+// provinceCertificates lists a cohort's certificates of a province (BGP of the province,
+// national admin; others 404).
+func (s *Server) provinceCertificates(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	sc := certScope(principal(r))
+	p := trainingpage.CertificatesProps{CohortID: id, ProvinceCode: prov}
+	var err error
+	if p.CohortName, p.ProvinceName, err = s.trainingStore().CertificateProvince(r.Context(), sc, id, prov); err == nil {
+		p.List, err = s.trainingStore().ProvinceCertificates(r.Context(), sc, id, prov, true)
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.Certificates(s.base(r, "certificate.list.heading"), p))
+}
+
+// provinceCertificatesZIP streams one ZIP of every valid certificate of the province, one PDF
+// per graduate, each made as it is written; audited before the first byte.
+func (s *Server) provinceCertificatesZIP(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	sc, ctx := certScope(principal(r)), r.Context()
+	_, _, err := s.trainingStore().CertificateProvince(ctx, sc, id, prov)
+	var list []training.Certificate
+	if err == nil {
+		list, err = s.trainingStore().ProvinceCertificates(ctx, sc, id, prov, false)
+	}
+	object := strconv.FormatInt(id, 10) + "/" + prov
+	if err == nil {
+		err = s.trainingStore().RecordCertificateExport(ctx, actor(r), object, "zip", len(list))
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", `attachment; filename="sertifikat-guru-penggerak-`+strconv.FormatInt(id, 10)+"-"+prov+`.zip"`)
+	w.Header().Set("Cache-Control", "no-store")
+	verify := func(c training.Certificate) string { return s.certificateVerifyURL(c.Token) }
+	// Each written batch gives the connection another minute: a province's ZIP may take longer
+	// than the server's write timeout in all, but never a minute without progress.
+	rc := http.NewResponseController(w)
+	written := func(n int) {
+		if err := rc.SetWriteDeadline(time.Now().Add(time.Minute)); err != nil && n == 0 {
+			s.log.Warn("certificate zip: cannot extend the write deadline", "err", err)
+		}
+	}
+	written(0)
+	if err := training.WriteCertificatesZIP(w, list, verify, s.now(), written); err != nil {
+		// The status is sent: the client sees a broken ZIP; the log says why.
+		s.log.Error("certificate zip", "cohort", id, "province", prov, "err", err)
+	}
+}
+
+// certificateRevokePage asks for the reason of a revocation.
+func (s *Server) certificateRevokePage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.gpStaffCertificate(w, r)
+	if !ok {
+		return
+	}
+	if c.Revoked() {
+		s.clientError(w, r, http.StatusConflict, "certificate.error.revoked")
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.CertificateRevoke(s.base(r, "certificate.revoke.heading"), trainingpage.RevokeProps{Cert: c, Errs: map[string]string{}}))
+}
+
+// certificateRevoke revokes with a reason after the ticked confirmation (without it, the
+// confirmation page; nothing changes).
+func (s *Server) certificateRevoke(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.gpStaffCertificate(w, r)
+	if !ok {
+		return
+	}
+	var f struct {
+		Reason string `form:"reason"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	errs := map[string]string{}
+	err := s.trainingStore().CheckRevokeReason(f.Reason)
+	if err == nil {
+		if s.askConfirm(w, r, "certificate.revoke.heading", "certificate.revoke.confirm_hint", trainingpage.StaffCertificatePath(c, "/cabut")) {
+			return
+		}
+		err = s.trainingStore().RevokeCertificate(r.Context(), actor(r), certScope(principal(r)), c.ID, f.Reason, s.now())
+	}
+	var pe *training.ProblemError
+	switch {
+	case err == nil:
+		s.flash(r, "certificate.flash.revoked")
+		redirect(w, r, "/pelatihan/"+strconv.FormatInt(c.CohortID, 10)+"/"+c.ProvinceCode+"/sertifikat")
+		return
+	case errors.As(err, &pe):
+		errs["reason"] = pe.Problems[0]
+	case errors.Is(err, training.ErrRevoked):
+		errs["_form"] = "certificate.error.revoked"
+	default:
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusUnprocessableEntity, trainingpage.CertificateRevoke(s.base(r, "certificate.revoke.heading"),
+		trainingpage.RevokeProps{Cert: c, Reason: f.Reason, Errs: errs}))
+}
+
+// registerLimit is how many Guru Penggerak the register page lists; the export has them all.
+const registerLimit = 200
+
+// registerFilter reads the register's filter from the query (bad values: 400).
+func (s *Server) registerFilter(w http.ResponseWriter, r *http.Request) (training.RegisterFilter, bool) {
+	var f training.RegisterFilter
+	if err := s.forms.Decode(&f, r.URL.Query()); err != nil {
+		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
+		return f, false
+	}
+	return f.Clean(), true
+}
+
+// guruPenggerakRegister is the register of Guru Penggerak in the viewer's region.
+func (s *Server) guruPenggerakRegister(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.registerFilter(w, r)
+	if !ok {
+		return
+	}
+	ctx, sc := r.Context(), trainingScope(principal(r))
+	p := trainingpage.RegisterProps{Filter: f, Limit: registerLimit}
+	var err error
+	if p.Cohorts, p.Regencies, err = s.trainingStore().RegisterOptions(ctx, sc); err == nil {
+		if p.Groups, err = s.trainingStore().RegisterGroups(ctx, sc, f); err == nil {
+			p.Rows, p.Total, err = s.trainingStore().Register(ctx, sc, f, registerLimit)
+		}
+	}
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.Register(s.base(r, "certificate.register.heading"), p))
+}
+
+// guruPenggerakExport sends the register (same scope and filter) as XLSX or CSV, NUPTK masked,
+// formula injection neutralised; audited with the filter and the number of rows.
+func (s *Server) guruPenggerakExport(w http.ResponseWriter, r *http.Request) {
+	f, ok := s.registerFilter(w, r)
+	if !ok {
+		return
+	}
+	filters := map[string]any{"angkatan": f.CohortID, "kabkota": f.Regency, "status": f.Status, "q": f.Q}
+	sc := trainingScope(principal(r))
+	s.serveExport(w, r, "guru-penggerak", "", filters, func(xw export.Writer) (int, error) {
+		return s.trainingStore().RegisterExport(r.Context(), sc, f, xw, region.Location("WIB"))
+	})
+}
+
+// myCertificates is the signed-in user's certificates (for their training page and profile).
+func (s *Server) myCertificates(r *http.Request) ([]training.Certificate, error) {
+	return s.trainingStore().MyCertificates(r.Context(), principal(r).User.ID)
+}
+
+// validToken: verification tokens are 32 URL-safe characters; anything else cannot exist.
+func validToken(t string) bool {
+	return len(t) >= 32 && len(t) <= 64 && strings.Trim(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == ""
+}

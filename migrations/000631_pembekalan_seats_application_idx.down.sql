@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS pembekalan_seats_application_idx;
