@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/account"
+	"penggerak/internal/clinic"
 	"penggerak/internal/config"
 	"penggerak/internal/database"
 	"penggerak/internal/demo"
@@ -145,7 +146,9 @@ func serve(ctx context.Context, cfg config.Config, db *pgxpool.Pool, logger *slo
 		deliverer.Sender = smtp
 	}
 	worker, err := jobs.New(db, logger, deliverer, jobs.WithBaseURL(cfg.BaseURL),
-		jobs.WithLetter(server.NewLetter(i18n.MustLoad(), cfg.BaseURL)), jobs.WithFiles(files))
+		jobs.WithLetter(server.NewLetter(i18n.MustLoad(), cfg.BaseURL)), jobs.WithFiles(files),
+		jobs.WithClinicReminders(clinic.NewStore(db, clinic.NewSigner(cfg.SecretKey), cfg.BaseURL).
+			WithCatalogue(server.NewCatalogue(i18n.MustLoad())), cfg.ClinicReminder))
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}

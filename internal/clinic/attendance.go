@@ -140,44 +140,11 @@ func (s *Store) Present(ctx context.Context, sessionID int64) (map[int64]bool, e
 	return out, err
 }
 
-// AttendanceRow is one line of the attendance export.
-type AttendanceRow struct {
-	Name       string
-	SchoolName string
-	NPSN       string
-	Jenjang    string
-	Status     string
-	Present    []bool // per session, in session order
-}
-
-// Attendance returns the export rows of an event: every registrant holding a seat or waiting,
-// with presence per session.
-func (s *Store) Attendance(ctx context.Context, c Clinic) ([]AttendanceRow, error) {
-	regs, err := s.Registrations(ctx, c.ID, "", false)
-	if err != nil {
-		return nil, err
-	}
-	present := make([]map[int64]bool, len(c.Sessions))
-	for i, se := range c.Sessions {
-		if present[i], err = s.Present(ctx, se.ID); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]AttendanceRow, 0, len(regs))
-	for _, r := range regs {
-		row := AttendanceRow{Name: r.Name, SchoolName: r.SchoolName, NPSN: r.NPSN, Jenjang: r.Jenjang, Status: r.Status}
-		for i := range c.Sessions {
-			row.Present = append(row.Present, present[i][r.ID])
-		}
-		out = append(out, row)
-	}
-	return out, nil
-}
-
-// RecordExport writes the export of an event's attendance list to the audit log.
-func (s *Store) RecordExport(ctx context.Context, act audit.Actor, clinicID int64, format string, rows int) error {
+// RecordExport writes the export of one of an event's lists (presensi, peserta) to the audit
+// log, with the format and the rows written.
+func (s *Store) RecordExport(ctx context.Context, act audit.Actor, clinicID int64, list, format string, rows int) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		return audit.Record(ctx, tx, act, audit.Entry{Action: "clinic.export", ObjectType: "clinic", ObjectID: strconv.FormatInt(clinicID, 10),
-			Detail: map[string]any{"format": format, "rows": rows}})
+			Detail: map[string]any{"list": list, "format": format, "rows": rows}})
 	})
 }

@@ -46,9 +46,7 @@ func (s *Store) CertificateByCode(ctx context.Context, code string, now time.Tim
 	if err != nil {
 		return Certificate{}, err
 	}
-	unrevoked := r
-	unrevoked.RevokedAt = nil
-	if !c.CertificateDue(unrevoked, now) {
+	if !c.CertificateEarned(r, now) {
 		return Certificate{}, fmt.Errorf("certificate: %w", database.ErrNotFound)
 	}
 	return Certificate{Registration: r, Clinic: c}, nil
@@ -107,9 +105,7 @@ func (s *Store) Certificates(ctx context.Context, c Clinic, now time.Time) ([]Re
 	}
 	var out []Registration
 	for _, r := range regs {
-		u := r
-		u.RevokedAt = nil
-		if c.CertificateDue(u, now) {
+		if c.CertificateEarned(r, now) {
 			out = append(out, r)
 		}
 	}

@@ -75,13 +75,16 @@ type Clinic struct {
 	CheckinBefore      int       `db:"checkin_before_minutes"` // check-in opens this long before a session
 	CheckinAfter       int       `db:"checkin_after_minutes"`  // and closes this long after it ends
 	MinSessions        int       `db:"min_sessions"`           // sessions attended for a certificate
-	CreatedAt          time.Time `db:"created_at"`
-	UpdatedAt          time.Time `db:"updated_at"`
-	StartsAt           time.Time `db:"starts_at"` // first session
-	EndsAt             time.Time `db:"ends_at"`   // end of the last session
-	Registered         int       `db:"registered"`
-	Waiting            int       `db:"waiting"`
-	Sessions           []Session `db:"-"`
+	// ReminderHours is how long before a session its participants are reminded (nil: the
+	// configured default; 0: no reminders).
+	ReminderHours *int      `db:"reminder_hours"`
+	CreatedAt     time.Time `db:"created_at"`
+	UpdatedAt     time.Time `db:"updated_at"`
+	StartsAt      time.Time `db:"starts_at"` // first session
+	EndsAt        time.Time `db:"ends_at"`   // end of the last session
+	Registered    int       `db:"registered"`
+	Waiting       int       `db:"waiting"`
+	Sessions      []Session `db:"-"`
 }
 
 // RegionCode is the kabupaten/kota code, or the province code for a province-level event.
@@ -130,6 +133,25 @@ func (c Clinic) RequiredSessions() int {
 func (c Clinic) CertificateDue(r Registration, now time.Time) bool {
 	return c.Status == StatusPublished && c.Over(now) && r.Status == RegRegistered &&
 		r.Attended >= c.RequiredSessions() && r.RevokedAt == nil
+}
+
+// CertificateEarned reports whether registration r earned a certificate at now, whether or not
+// it was revoked since (a revoked certificate still exists: its verification says revoked).
+func (c Clinic) CertificateEarned(r Registration, now time.Time) bool {
+	r.RevokedAt = nil
+	return c.CertificateDue(r, now)
+}
+
+// FeedbackOpen reports whether registration r may give feedback at now: it held a seat and the
+// event took place and is over.
+func (c Clinic) FeedbackOpen(r Registration, now time.Time) bool {
+	return r.Status == RegRegistered && c.Over(now) && c.Status != StatusCancelled
+}
+
+// CanCancel reports whether registration r may still be cancelled by its holder at now: it is
+// not cancelled and the event is not over (after it, attendance and certificates stand).
+func (c Clinic) CanCancel(r Registration, now time.Time) bool {
+	return r.Status != RegCancelled && !c.Over(now)
 }
 
 // TicketValid reports whether a ticket link (not a freshly emailed one) still opens the

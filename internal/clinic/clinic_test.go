@@ -153,3 +153,70 @@ func TestDays(t *testing.T) {
 		t.Fatalf("days %+v", days)
 	}
 }
+
+// TestValidateReminderHours: empty leaves the reminder to the configured default, 0..336 is
+// the event's own offset (0: none), anything else is a field message and the typed text stays.
+func TestValidateReminderHours(t *testing.T) {
+	for _, tc := range []struct {
+		typed string
+		want  *int
+		err   bool
+	}{{"", nil, false}, {"0", ptr(0), false}, {" 48 ", ptr(48), false}, {"337", nil, true}, {"-1", nil, true}, {"sehari", nil, true}} {
+		f := validForm()
+		f.ReminderHours = tc.typed
+		in, errs := Validate(f)
+		if tc.err != (errs["reminder_hours"] == "clinic.err.reminder_hours") || len(errs) > 1 {
+			t.Errorf("%q: errors %v", tc.typed, errs)
+			continue
+		}
+		if !tc.err && ((in.ReminderHours == nil) != (tc.want == nil) || (tc.want != nil && *in.ReminderHours != *tc.want)) {
+			t.Errorf("%q: ReminderHours = %v, want %v", tc.typed, in.ReminderHours, tc.want)
+		}
+		c := Clinic{ReminderHours: in.ReminderHours}
+		if !tc.err && FormFrom(c).ReminderHours != strings.TrimSpace(tc.typed) {
+			t.Errorf("%q: the form shows %q again", tc.typed, FormFrom(c).ReminderHours)
+		}
+	}
+	if d := (Clinic{}).ReminderOffset(DefaultReminder); d != 24*time.Hour {
+		t.Errorf("default offset %v", d)
+	}
+}
+
+func ptr(n int) *int { return &n }
+
+// TestRegistrationRules: the rules the ticket page, its handlers and the certificate store share.
+func TestRegistrationRules(t *testing.T) {
+	end := time.Date(2026, 12, 10, 5, 0, 0, 0, time.UTC)
+	c := Clinic{Status: StatusPublished, EndsAt: end, MinSessions: 1, Sessions: []Session{{ID: 1}}}
+	before, after := end.Add(-time.Hour), end.Add(time.Hour)
+	revoked := end
+	seat := Registration{Status: RegRegistered, Attended: 1}
+	for _, tc := range []struct {
+		name                          string
+		c                             Clinic
+		r                             Registration
+		now                           time.Time
+		cancel, feedback, earned, due bool
+	}{
+		{"before the event", c, seat, before, true, false, false, false},
+		{"after the event", c, seat, after, false, true, true, true},
+		{"after, revoked", c, Registration{Status: RegRegistered, Attended: 1, RevokedAt: &revoked}, after, false, true, true, false},
+		{"after, absent", c, Registration{Status: RegRegistered}, after, false, true, false, false},
+		{"waiting", c, Registration{Status: RegWaiting}, after, false, false, false, false},
+		{"cancelled", c, Registration{Status: RegCancelled}, before, false, false, false, false},
+		{"event cancelled", Clinic{Status: StatusCancelled, EndsAt: end}, seat, after, false, false, false, false},
+	} {
+		if got := tc.c.CanCancel(tc.r, tc.now); got != tc.cancel {
+			t.Errorf("%s: CanCancel = %v", tc.name, got)
+		}
+		if got := tc.c.FeedbackOpen(tc.r, tc.now); got != tc.feedback {
+			t.Errorf("%s: FeedbackOpen = %v", tc.name, got)
+		}
+		if got := tc.c.CertificateEarned(tc.r, tc.now); got != tc.earned {
+			t.Errorf("%s: CertificateEarned = %v", tc.name, got)
+		}
+		if got := tc.c.CertificateDue(tc.r, tc.now); got != tc.due {
+			t.Errorf("%s: CertificateDue = %v", tc.name, got)
+		}
+	}
+}

@@ -21,7 +21,7 @@ const clinicCols = `c.id, c.kind, c.title, c.description, c.organiser, c.partner
 	coalesce(c.regency_code, '') AS regency_code, coalesce(r.name, p.name) AS region_name, p.timezone,
 	c.mode, c.venue, c.meeting_link, c.capacity, c.school_slots, c.jenjang, c.registration_opens,
 	c.registration_closes, c.contact_name, c.contact_phone, c.letter_number, c.signatory_name,
-	c.signatory_title, c.status, c.checkin_before_minutes, c.checkin_after_minutes, c.min_sessions, c.created_at, c.updated_at,
+	c.signatory_title, c.status, c.checkin_before_minutes, c.checkin_after_minutes, c.min_sessions, c.reminder_hours, c.created_at, c.updated_at,
 	coalesce((SELECT min(starts_at) FROM clinic_sessions s WHERE s.clinic_id = c.id), c.registration_closes) AS starts_at,
 	coalesce((SELECT max(ends_at) FROM clinic_sessions s WHERE s.clinic_id = c.id), c.registration_closes) AS ends_at,
 	(SELECT count(*) FROM clinic_registrations x WHERE x.clinic_id = c.id AND x.status = 'registered')::int AS registered,
@@ -78,13 +78,26 @@ func (s *Store) StaffList(ctx context.Context, sc Scope) ([]Clinic, error) {
 
 // Upcoming lists published events whose last session has not ended, in a region (a province
 // "16" or a kabupaten/kota "16.01"; "" for all), soonest first. A kabupaten/kota also lists the
-// province-level events of its province, which are open to its teachers too.
-func (s *Store) Upcoming(ctx context.Context, regionCode string, now time.Time) ([]Clinic, error) {
+// province-level events of its province, which are open to its teachers too. q, when not
+// empty, keeps the events whose title, venue, organiser or region name contains it.
+func (s *Store) Upcoming(ctx context.Context, regionCode, q string, now time.Time) ([]Clinic, error) {
 	return s.list(ctx, `c.status = 'published'
 		AND ($1 = '' OR c.province_code = $1 OR c.regency_code = $1
 			OR (c.regency_code IS NULL AND c.province_code = split_part($1, '.', 1)))
 		AND EXISTS (SELECT 1 FROM clinic_sessions s WHERE s.clinic_id = c.id AND s.ends_at > $2)
-		ORDER BY starts_at, c.id LIMIT 200`, regionCode, now)
+		AND ($3 = '' OR c.title ILIKE $3 ESCAPE '\' OR c.venue ILIKE $3 ESCAPE '\' OR c.organiser ILIKE $3 ESCAPE '\'
+			OR coalesce(r.name, p.name) ILIKE $3 ESCAPE '\')
+		ORDER BY starts_at, c.id LIMIT 200`, regionCode, now, containsPattern(q))
+}
+
+// containsPattern is the ILIKE pattern of "contains q" with q's own % _ \ taken literally ("" for
+// an empty q).
+func containsPattern(q string) string {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return ""
+	}
+	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
 }
 
 // Create stores a new draft event.
@@ -98,12 +111,13 @@ func (s *Store) Create(ctx context.Context, act audit.Actor, in Input) (int64, e
 		err := tx.QueryRow(ctx, `INSERT INTO clinics (kind, title, description, organiser, partner, province_code,
 			regency_code, mode, venue, meeting_link, capacity, school_slots, jenjang, registration_opens,
 			registration_closes, contact_name, contact_phone, letter_number, signatory_name, signatory_title, created_by,
-			checkin_before_minutes, checkin_after_minutes, min_sessions)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24) RETURNING id`,
+			checkin_before_minutes, checkin_after_minutes, min_sessions, reminder_hours)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25) RETURNING id`,
 			in.Kind, in.Title, in.Description, in.Organiser, in.Partner, in.ProvinceCode, reg, in.Mode, in.Venue,
 			in.MeetingLink, in.Capacity, in.SchoolSlots, in.Jenjang, in.Opens, in.Closes, in.ContactName,
 			in.ContactPhone, in.LetterNumber, in.SignatoryName, in.SignatoryTitle, database.NullID(act.UserID),
-			withDefault(in.CheckinBefore, 60, true), withDefault(in.CheckinAfter, 60, true), withDefault(in.MinSessions, 1, false)).Scan(&id)
+			withDefault(in.CheckinBefore, 60, true), withDefault(in.CheckinAfter, 60, true), withDefault(in.MinSessions, 1, false),
+			in.ReminderHours).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -159,11 +173,12 @@ func (s *Store) Update(ctx context.Context, act audit.Actor, sc Scope, id int64,
 			province_code=$7, regency_code=$8, mode=$9, venue=$10, meeting_link=$11, capacity=$12, school_slots=$13,
 			jenjang=$14, registration_opens=$15, registration_closes=$16, contact_name=$17, contact_phone=$18,
 			letter_number=$19, signatory_name=$20, signatory_title=$21, checkin_before_minutes=$22,
-			checkin_after_minutes=$23, min_sessions=$24, updated_at=now() WHERE id=$1`,
+			checkin_after_minutes=$23, min_sessions=$24, reminder_hours=$25, updated_at=now() WHERE id=$1`,
 			id, in.Kind, in.Title, in.Description, in.Organiser, in.Partner, in.ProvinceCode, reg, in.Mode, in.Venue,
 			in.MeetingLink, in.Capacity, in.SchoolSlots, in.Jenjang, in.Opens, in.Closes, in.ContactName,
 			in.ContactPhone, in.LetterNumber, in.SignatoryName, in.SignatoryTitle,
-			withDefault(in.CheckinBefore, 60, true), withDefault(in.CheckinAfter, 60, true), withDefault(in.MinSessions, 1, false))
+			withDefault(in.CheckinBefore, 60, true), withDefault(in.CheckinAfter, 60, true), withDefault(in.MinSessions, 1, false),
+			in.ReminderHours)
 		if err != nil {
 			return err
 		}

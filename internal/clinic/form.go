@@ -51,6 +51,7 @@ type Form struct {
 	CheckinBefore  string        `form:"checkin_before"` // minutes
 	CheckinAfter   string        `form:"checkin_after"`  // minutes
 	MinSessions    string        `form:"min_sessions"`
+	ReminderHours  string        `form:"reminder_hours"` // hours before a session; empty: the default
 	Sessions       []SessionForm `form:"sessions"`
 }
 
@@ -65,6 +66,7 @@ type Input struct {
 	ContactName, ContactPhone                    string
 	LetterNumber, SignatoryName, SignatoryTitle  string
 	CheckinBefore, CheckinAfter, MinSessions     int
+	ReminderHours                                *int // nil: the configured default
 	Sessions                                     []Session
 }
 
@@ -165,6 +167,13 @@ func Validate(f Form) (Input, map[string]string) {
 			*x.dst = n
 		}
 	}
+	if v := strings.TrimSpace(f.ReminderHours); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > MaxReminderHours {
+			errs["reminder_hours"] = "clinic.err.reminder_hours"
+		} else {
+			in.ReminderHours = &n
+		}
+	}
 	if len(in.Jenjang) == 0 && errs["jenjang"] == "" {
 		errs["jenjang"] = "clinic.err.jenjang"
 	}
@@ -253,6 +262,7 @@ func FormFrom(c Clinic) Form {
 		ContactName: c.ContactName, ContactPhone: c.ContactPhone, LetterNumber: c.LetterNumber,
 		SignatoryName: c.SignatoryName, SignatoryTitle: c.SignatoryTitle,
 		CheckinBefore: strconv.Itoa(c.CheckinBefore), CheckinAfter: strconv.Itoa(c.CheckinAfter), MinSessions: strconv.Itoa(c.MinSessions),
+		ReminderHours: reminderText(c.ReminderHours),
 	}
 	for _, s := range c.Sessions {
 		st, en := c.Local(s.StartsAt), c.Local(s.EndsAt)

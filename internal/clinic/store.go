@@ -45,6 +45,8 @@ var (
 	// ErrOwnerOnly refuses cancelling or feedback to whoever is not the signed-in registrant
 	// and holds no fresh emailed link.
 	ErrOwnerOnly = fmt.Errorf("%w: registrant only", account.ErrForbidden)
+	// ErrRegistrationOver refuses a holder's cancellation once the event is over.
+	ErrRegistrationOver = fmt.Errorf("%w: event is over, registration stands", database.ErrConflict)
 	// ErrFeedbackNotYet refuses feedback before the event is over (or for a non-participant).
 	ErrFeedbackNotYet = fmt.Errorf("%w: feedback not open", database.ErrConflict)
 )

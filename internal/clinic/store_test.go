@@ -15,6 +15,7 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
+	"penggerak/internal/export"
 	"penggerak/internal/testdb"
 )
 
@@ -252,14 +253,22 @@ func TestCheckInExportsCertificate(t *testing.T) {
 	if c.Sessions[0].Present != 1 || c.Registered != 1 || c.Waiting != 1 {
 		t.Errorf("counts: %+v", c)
 	}
-	rows, err := st.Attendance(ctx, c)
-	if err != nil || len(rows) != 2 {
-		t.Fatalf("attendance rows %d %v", len(rows), err)
+	stream := func(buf *bytes.Buffer, f export.Format) {
+		t.Helper()
+		xw, err := export.New(f, buf, "Presensi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := st.StreamAttendance(ctx, c, xw)
+		if err == nil {
+			err = xw.Close()
+		}
+		if err != nil || n != 2 {
+			t.Fatalf("attendance rows %d %v", n, err)
+		}
 	}
 	var xb bytes.Buffer
-	if err := clinic.WriteXLSX(&xb, c, rows); err != nil {
-		t.Fatal(err)
-	}
+	stream(&xb, export.XLSX)
 	f, err := excelize.OpenReader(&xb)
 	if err != nil {
 		t.Fatal(err)
@@ -269,9 +278,7 @@ func TestCheckInExportsCertificate(t *testing.T) {
 		t.Errorf("xlsx rows %q", all)
 	}
 	var cb bytes.Buffer
-	if err := clinic.WriteCSV(&cb, c, rows); err != nil {
-		t.Fatal(err)
-	}
+	stream(&cb, export.CSV)
 	if !bytes.HasPrefix(cb.Bytes(), []byte("\xEF\xBB\xBF")) || !strings.Contains(cb.String(), `"'=HYPERLINK(""x"")"`) {
 		t.Errorf("csv:\n%s", cb.String())
 	}

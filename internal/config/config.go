@@ -39,6 +39,9 @@ type Config struct {
 
 	// SessionSecure marks the session cookie Secure (HTTPS only).
 	SessionSecure bool
+	// ClinicReminder is how long before a clinic session its participants are reminded, unless the
+	// event sets its own (CLINIC_REMINDER, default 24h: the day before).
+	ClinicReminder time.Duration
 	// SecretKey signs tokens carried in QR codes and links (HMAC). At least 32 bytes.
 	SecretKey string
 	// TrustProxy takes the client address from X-Forwarded-For / X-Real-IP (set it only behind
@@ -113,6 +116,9 @@ func FromEnv() (Config, error) {
 		return c, err
 	}
 	if c.DatabaseAcquireTimeout, err = duration("DATABASE_ACQUIRE_TIMEOUT", "10s"); err != nil {
+		return c, err
+	}
+	if c.ClinicReminder, err = duration("CLINIC_REMINDER", "24h"); err != nil {
 		return c, err
 	}
 	n, err := strconv.ParseInt(get("DATABASE_MAX_CONNS", "20"), 10, 32)

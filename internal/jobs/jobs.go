@@ -15,6 +15,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"penggerak/internal/audit"
+	"penggerak/internal/clinic"
 	"penggerak/internal/exportjob"
 	"penggerak/internal/mail"
 	"penggerak/internal/retention"
@@ -218,6 +219,9 @@ type options struct {
 	baseURL string
 	letter  selection.Letter
 	files   storage.Store
+	// clinic reminders (clinic.go)
+	clinics      *clinic.Store
+	clinicOffset time.Duration
 }
 
 // WithLetter has the selection jobs write their mails with l (the recipient's language).
@@ -244,7 +248,8 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 	}
 	river.AddWorker(workers, &LokakaryaRemindersWorker{Store: training.NewStore(db), Letter: letter})
 	river.AddWorker(workers, &RemindersWorker{Store: selection.NewStore(db).WithLetter(o.letter), Log: logger})
-	return river.NewClient(riverpgxv5.New(db), &river.Config{
+	addClinicWorkers(workers, &o)
+	client, err := river.NewClient(riverpgxv5.New(db), &river.Config{
 		// River reports routine work at info level every few seconds; keep its warnings only.
 		Logger:  slog.New(warnOnly{logger.Handler()}),
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}, exportjob.Queue: {MaxWorkers: 1}},
@@ -268,6 +273,10 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 		},
 		CompletedJobRetentionPeriod: time.Hour,
 	})
+	if err == nil {
+		addClinicPeriodic(client, &o)
+	}
+	return client, err
 }
 
 // warnOnly passes on records at warning level and above.

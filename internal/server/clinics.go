@@ -52,18 +52,45 @@ func (s *Server) regionOptions(r *http.Request, keep func(province, regency stri
 	return out, nil
 }
 
+// clinicList lists upcoming events by region and search. A signed-in teacher who has not chosen a
+// region yet (no ?wilayah= at all) sees the kabupaten/kota of their school first; choosing
+// "Semua wilayah" sends an empty wilayah and lists everything.
 func (s *Server) clinicList(w http.ResponseWriter, r *http.Request) error {
-	region := r.URL.Query().Get("wilayah")
-	items, err := s.clinics.Upcoming(r.Context(), region, s.now())
-	if err != nil {
+	query := r.URL.Query()
+	p := pages.ListProps{Region: query.Get("wilayah"), Q: searchText(query.Get("q"), 100), SignedIn: principal(r) != nil}
+	if !query.Has("wilayah") && p.SignedIn {
+		own, err := s.teacherRegency(r)
+		if err != nil {
+			return err
+		}
+		p.Region, p.OwnRegion = own, own != ""
+	}
+	var err error
+	if p.Items, err = s.clinics.Upcoming(r.Context(), p.Region, p.Q, s.now()); err != nil {
 		return err
 	}
-	opts, err := s.regionOptions(r, nil)
-	if err != nil {
+	if p.Regions, err = s.regionOptions(r, nil); err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, pages.List(s.base(r, "clinic.list.title"), pages.ListProps{Region: region, Regions: opts, Items: items, SignedIn: principal(r) != nil}))
+	s.render(w, r, http.StatusOK, pages.List(s.base(r, "clinic.list.title"), p))
 	return nil
+}
+
+// teacherRegency is the kabupaten/kota of the signed-in teacher's school ("" without a profile
+// or a known school).
+func (s *Server) teacherRegency(r *http.Request) (string, error) {
+	prof, err := s.profiles().Get(r.Context(), principal(r).User.ID)
+	if errors.Is(err, database.ErrNotFound) || (err == nil && prof.NPSN == "") {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	sc, err := s.clinics.School(r.Context(), prof.NPSN)
+	if errors.Is(err, clinic.ErrUnknownSchool) {
+		return "", nil
+	}
+	return sc.RegencyCode, err
 }
 
 func (s *Server) clinicPage(w http.ResponseWriter, r *http.Request) error {
@@ -329,6 +356,9 @@ func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) error {
 	if !s.decode(w, r, &f) {
 		return nil // decode has answered
 	}
+	if reg.Status != clinic.RegCancelled && !c.CanCancel(reg, s.now()) {
+		return clinic.ErrRegistrationOver
+	}
 	if f.Confirm != "yes" && reg.Status != clinic.RegCancelled {
 		return s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Manage: true, CancelError: "clinic.err.ticket_cancel_confirm"})
 	}
@@ -358,7 +388,7 @@ func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) error {
 	if !s.decode(w, r, &f) {
 		return nil // decode has answered
 	}
-	if reg.Status != clinic.RegRegistered || !c.Over(s.now()) || c.Status == clinic.StatusCancelled {
+	if !c.FeedbackOpen(reg, s.now()) {
 		return clinic.ErrFeedbackNotYet
 	}
 	errs := map[string]string{}
@@ -427,4 +457,14 @@ func (s *Server) addClinicCards(r *http.Request, props *dashboard.Props) error {
 	}
 	props.Add(account.RoleGuru, dashboard.ClinicGuruCard(n))
 	return nil
+}
+
+// searchText is a search box's text trimmed and cut to max characters (the query string is
+// already cleaned of bytes PostgreSQL cannot store by cleanInput).
+func searchText(q string, max int) string {
+	q = strings.TrimSpace(q)
+	if r := []rune(q); len(r) > max {
+		q = string(r[:max])
+	}
+	return q
 }

@@ -1,16 +1,20 @@
 package server
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"os"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
 
 	"penggerak/internal/account"
 	"penggerak/internal/clinic"
 	"penggerak/internal/database"
+	"penggerak/internal/export"
 	"penggerak/web/components"
 	pages "penggerak/web/pages/clinic"
 )
@@ -43,7 +47,7 @@ func (s *Server) clinicFormPage(w http.ResponseWriter, r *http.Request, status i
 	sc := staffScope(r)
 	opts, err := s.regionOptions(r, func(p, g string) bool {
 		if g == "" {
-			return sc.National || containsStr(sc.Provinces, p)
+			return sc.National || slices.Contains(sc.Provinces, p)
 		}
 		return sc.Covers(p, g)
 	})
@@ -56,15 +60,6 @@ func (s *Server) clinicFormPage(w http.ResponseWriter, r *http.Request, status i
 	}
 	s.render(w, r, status, pages.Form(s.base(r, key), pages.FormProps{ID: id, Form: f, Errs: errs, Regions: opts}))
 	return nil
-}
-
-func containsStr(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) clinicNew(w http.ResponseWriter, r *http.Request) error {
@@ -500,34 +495,53 @@ func (s *Server) clinicCounts(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// clinicExport sends the attendance list (presensi.xlsx|csv) or the registrant list
+// (peserta.xlsx|csv) of an event in the scope. The rows stream from the database cursor into a
+// temporary file (never the whole list in memory), the export is audited (clinic.export with the
+// list, format and rows), then the file is sent; nothing is sent when the query or the audit
+// fails.
 func (s *Server) clinicExport(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.staffClinic(r)
 	if err != nil {
 		return err
 	}
-	rows, err := s.clinics.Attendance(r.Context(), c)
+	base := path.Base(r.URL.Path) // presensi.xlsx, peserta.csv
+	list, ext, _ := strings.Cut(base, ".")
+	f, ok := export.ParseFormat(ext)
+	if !ok {
+		return errNoPath
+	}
+	write := s.clinics.StreamAttendance
+	if list == "peserta" {
+		write = s.clinics.StreamRegistrants
+	}
+	tmp, err := os.CreateTemp("", "klinik-*")
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	name := "presensi-" + strconv.FormatInt(c.ID, 10)
-	if strings.HasSuffix(r.URL.Path, ".csv") {
-		err = clinic.WriteCSV(&buf, c, rows)
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		name += ".csv"
-	} else {
-		err = clinic.WriteXLSX(&buf, c, rows)
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		name += ".xlsx"
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	xw, err := export.New(f, tmp, map[string]string{"presensi": "Presensi", "peserta": "Peserta"}[list])
+	if err != nil {
+		return err
+	}
+	n, err := write(r.Context(), c, xw)
+	if err == nil {
+		err = xw.Close()
 	}
 	if err == nil {
-		err = s.clinics.RecordExport(r.Context(), actor(r), c.ID, name[strings.LastIndex(name, ".")+1:], len(rows))
+		err = s.clinics.RecordExport(r.Context(), actor(r), c.ID, list, string(f), n)
+	}
+	if err == nil {
+		_, err = tmp.Seek(0, io.SeekStart)
 	}
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Type", f.ContentType())
+	w.Header().Set("Content-Disposition", `attachment; filename="`+list+"-"+strconv.FormatInt(c.ID, 10)+"."+string(f)+`"`)
 	w.Header().Set("Cache-Control", "no-store")
-	_, _ = buf.WriteTo(w)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, _ = io.Copy(w, tmp)
 	return nil
 }

@@ -135,6 +135,7 @@ var errorKinds = []errorKind{
 	{clinic.ErrSessionHasAttendance, http.StatusConflict, "clinic.err.session_attended"},
 	{clinic.ErrFinished, http.StatusConflict, "clinic.err.cancel_finished"},
 	{clinic.ErrFeedbackNotYet, http.StatusConflict, "clinic.feedback.not_yet"},
+	{clinic.ErrRegistrationOver, http.StatusConflict, "clinic.err.registration_over"},
 	{clinic.ErrForgedTicket, http.StatusUnprocessableEntity, "clinic.checkin.forged"},
 	{clinic.ErrOtherEvent, http.StatusUnprocessableEntity, "clinic.checkin.other_event"},
 	{clinic.ErrUnknownCode, http.StatusUnprocessableEntity, "clinic.checkin.unknown"},

@@ -215,6 +215,12 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/staf/klinik/{id}/hitungan", s.handle(s.clinicCounts))
 		r.Get("/staf/klinik/{id}/presensi.xlsx", s.handle(s.clinicExport))
 		r.Get("/staf/klinik/{id}/presensi.csv", s.handle(s.clinicExport))
+		r.Get("/staf/klinik/{id}/peserta.xlsx", s.handle(s.clinicExport))
+		r.Get("/staf/klinik/{id}/peserta.csv", s.handle(s.clinicExport))
+		r.Get("/staf/klinik/{id}/impor", s.handle(s.clinicImportPage))
+		r.Post("/staf/klinik/{id}/impor", s.handle(s.clinicImportUpload))
+		r.Get("/staf/klinik/{id}/impor/{token}", s.handle(s.clinicImportShow))
+		r.Post("/staf/klinik/{id}/impor/{token}", s.handle(s.clinicImportCommit))
 		// integrity (issue 11): confirm before cancelling a participant; certificate tools
 		r.Get("/staf/klinik/{id}/peserta/{rid}/batal", s.handle(s.clinicCancelRegistrationPage))
 		r.Get("/staf/klinik/{id}/sertifikat", s.handle(s.clinicCertificates))

@@ -17,8 +17,11 @@ import (
 type ListProps struct {
 	Region   string
 	Regions  []components.Option
+	Q        string // the search as typed (event name, place, organiser, region)
 	Items    []clinic.Clinic
 	SignedIn bool // shows the link to the user's registrations
+	// OwnRegion is true when Region was preselected as the kabupaten/kota of the teacher's school.
+	OwnRegion bool
 }
 
 // DetailProps is the public page of one event.
@@ -197,3 +200,11 @@ func sessionRows(f clinic.Form) []clinic.SessionForm {
 func sname(i int, field string) string { return "sessions[" + strconv.Itoa(i) + "]." + field }
 
 func avg(f clinic.FeedbackSummary) string { return strconv.FormatFloat(f.Average, 'f', 1, 64) }
+
+// ownRegionHint explains a region filter preselected from the teacher's school.
+func ownRegionHint(p ListProps) string {
+	if p.OwnRegion {
+		return "clinic.hint.own_region"
+	}
+	return ""
+}
