@@ -145,7 +145,7 @@ func serve(ctx context.Context, cfg config.Config, db *pgxpool.Pool, logger *slo
 		deliverer.Sender = smtp
 	}
 	worker, err := jobs.New(db, logger, deliverer, jobs.WithBaseURL(cfg.BaseURL),
-		jobs.WithLetter(server.NewLetter(i18n.MustLoad(), cfg.BaseURL)))
+		jobs.WithLetter(server.NewLetter(i18n.MustLoad(), cfg.BaseURL)), jobs.WithFiles(files))
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
 	"penggerak/internal/testdb"
@@ -165,17 +167,11 @@ func TestStoreScopesUserAdministration(t *testing.T) {
 		}
 		return u
 	}
-	exec := func(sql string, args ...any) {
-		if _, err := db.Exec(ctx, sql, args...); err != nil {
-			t.Fatal(err)
-		}
-	}
-	exec(`INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES
-		('10600001', 'SD Negeri 1 Baturaja', 'SD', 'negeri', '16.01'), ('20600001', 'SD Negeri 1 Serang', 'SD', 'negeri', '36.73')`)
+	applicationtest.School(t, db, "10600001", "SD Negeri 1 Baturaja", "SD", "16.01")
+	applicationtest.School(t, db, "20600001", "SD Negeri 1 Serang", "SD", "36.73")
 	teacher := func(u account.User, nik, npsn string) {
-		exec(`INSERT INTO teacher_profiles (user_id, nik, nuptk, birth_date, gender, npsn, jenjang, subject,
-			employment_status, years_teaching, education) VALUES ($1, $2, '1601010101010101', '1980-01-01', 'L', $3, 'SD',
-			'IPA', 'PNS', 12, 'S1')`, u.ID, nik, npsn)
+		applicationtest.SeedProfile(t, db, u.ID, npsn, applicationtest.Profile{NIK: nik, NUPTK: "1601010101010101", Gender: "L",
+			Subject: "IPA", Years: 12, Birth: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)})
 	}
 	okuT, serangT, granted, plain := mk("oku@x.test"), mk("serang@x.test"), mk("asesor@x.test"), mk("plain@x.test")
 	teacher(okuT, "1601011201800001", "10600001")

@@ -170,6 +170,8 @@ type Details struct {
 	Essays    []Essay
 	Documents []Document
 	Consent   *Consent
+	// Progress is where the application stands beyond its status (result, seat, training).
+	Progress Progress
 }
 
 // EditError says why the teacher can no longer change application a of cohort c at now:
@@ -340,6 +342,7 @@ type Content struct {
 type ContentProfile struct {
 	Name             string `json:"name"`
 	NPSN             string `json:"npsn"`
+	SchoolName       string `json:"school_name,omitempty"`
 	RegencyCode      string `json:"regency_code"`
 	Jenjang          string `json:"jenjang"`
 	Subject          string `json:"subject"`
@@ -351,12 +354,15 @@ type ContentProfile struct {
 // ContentEssay is one submitted answer.
 type ContentEssay struct {
 	QuestionID int64  `json:"question_id"`
+	Prompt     string `json:"prompt,omitempty"`
 	Body       string `json:"body"`
 }
 
 // ContentDoc is one submitted document, by checksum.
 type ContentDoc struct {
 	RequiredDocumentID int64  `json:"required_document_id"`
+	Name               string `json:"name,omitempty"`
+	FileName           string `json:"file_name,omitempty"`
 	SHA256             string `json:"sha256"`
 	Size               int    `json:"size"`
 }
@@ -369,15 +375,16 @@ func Canonical(d Details, number string, submittedAt time.Time) Content {
 		c.CV = []CVEntry{}
 	}
 	if p := d.Profile; p != nil {
-		c.Profile = ContentProfile{Name: p.Name, NPSN: p.NPSN, RegencyCode: p.RegencyCode, Jenjang: p.Jenjang, Subject: p.Subject,
+		c.Profile = ContentProfile{Name: p.Name, NPSN: p.NPSN, SchoolName: p.SchoolName, RegencyCode: p.RegencyCode, Jenjang: p.Jenjang, Subject: p.Subject,
 			EmploymentStatus: p.EmploymentStatus, YearsTeaching: p.YearsTeaching, Education: p.Education}
 	}
 	for _, e := range d.Essays {
-		c.Essays = append(c.Essays, ContentEssay{QuestionID: e.ID, Body: e.Body})
+		c.Essays = append(c.Essays, ContentEssay{QuestionID: e.ID, Prompt: e.Prompt, Body: e.Body})
 	}
 	for _, doc := range d.Documents {
 		if doc.Uploaded() {
-			c.Documents = append(c.Documents, ContentDoc{RequiredDocumentID: doc.ID, SHA256: *doc.SHA256, Size: *doc.SizeBytes})
+			c.Documents = append(c.Documents, ContentDoc{RequiredDocumentID: doc.ID, Name: doc.Name, FileName: str(doc.OriginalName),
+				SHA256: *doc.SHA256, Size: *doc.SizeBytes})
 		}
 	}
 	if d.Consent != nil {
@@ -385,6 +392,13 @@ func Canonical(d Details, number string, submittedAt time.Time) Content {
 		c.ConsentedAt = d.Consent.ConsentedAt.UTC().Format(time.RFC3339Nano)
 	}
 	return c
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // Checksum returns the canonical JSON of c and its SHA-256 in hex.

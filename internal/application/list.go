@@ -52,6 +52,8 @@ type Row struct {
 	Status             Status     `db:"status"`
 	RegistrationNumber *string    `db:"registration_number"`
 	SubmittedAt        *time.Time `db:"submitted_at"`
+	// Progress is where the application stands (StatusKey), read after the page.
+	Progress Progress `db:"-"`
 }
 
 // Page is one page of the regional list with counts per status (over the same filters except
@@ -152,8 +154,17 @@ func (s *Store) List(ctx context.Context, sc Scope, f Filter) (Page, error) {
 		list = list[:PageSize]
 		p.Next = list[PageSize-1].ID
 	}
+	ids := make([]int64, len(list))
 	for i := range list {
 		list[i].NIKMasked = pdp.Mask(list[i].NIKMasked)
+		ids[i] = list[i].ID
+	}
+	prog, err := s.Progresses(ctx, ids)
+	if err != nil {
+		return p, err
+	}
+	for i := range list {
+		list[i].Progress = prog[list[i].ID]
 	}
 	p.Rows = list
 	rows, _ = s.db.Query(ctx, cq.SQL, cq.Args...)

@@ -30,6 +30,7 @@ type Store struct {
 	db      database.DB
 	cohorts *cohort.Store
 	files   storage.Store
+	letter  mail.Letter // mails from the catalogues (WithLetter, in verval.go)
 }
 
 // NewStore returns a Store on db, keeping uploaded files in files.
@@ -178,6 +179,11 @@ func (s *Store) details(ctx context.Context, a Application) (Details, error) {
 	} else if !errors.Is(err, pgx.ErrNoRows) {
 		return d, err
 	}
+	ps, err := progressesQ(ctx, q, []int64{a.ID})
+	if err != nil {
+		return d, err
+	}
+	d.Progress = ps[a.ID]
 	return d, nil
 }
 
@@ -298,6 +304,34 @@ func (s *Store) AddCV(ctx context.Context, userID, id int64, e CVEntry, now time
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, e.Section, e.Title, e.Organisation, e.YearFrom, e.YearTo, e.Description)
 		return err
 	})
+}
+
+// UpdateCV replaces a CV entry of the teacher's draft (ErrNotFound for an entry of another
+// application).
+func (s *Store) UpdateCV(ctx context.Context, userID, id, entryID int64, e CVEntry, now time.Time) error {
+	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
+		if _, err := s.editable(ctx, tx, userID, id, now); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `UPDATE application_cv_entries SET section = $3, title = $4, organisation = $5, year_from = $6, year_to = $7,
+			description = $8 WHERE application_id = $1 AND id = $2`, id, entryID, e.Section, e.Title, e.Organisation, e.YearFrom, e.YearTo, e.Description)
+		if err == nil && tag.RowsAffected() == 0 {
+			return fmt.Errorf("cv entry %d: %w", entryID, database.ErrNotFound)
+		}
+		return err
+	})
+}
+
+// FormOf is the form of an existing entry, for its edit form.
+func FormOf(e CVEntry) CVForm {
+	f := CVForm{Section: e.Section, Title: e.Title, Organisation: e.Organisation, Description: e.Description}
+	if e.YearFrom != nil {
+		f.YearFrom = strconv.Itoa(*e.YearFrom)
+	}
+	if e.YearTo != nil {
+		f.YearTo = strconv.Itoa(*e.YearTo)
+	}
+	return f
 }
 
 // DeleteCV removes a CV entry.
@@ -531,9 +565,14 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, userID, id int64,
 			return err
 		}
 		tz := d.Profile.Timezone()
-		body := fmt.Sprintf("Yth. %s,\n\nPendaftaran Anda pada %s telah kami terima.\n\nNomor pendaftaran: %s\nWaktu: %s %s\nChecksum: %s\n\nSimpan tanda terima ini.\n",
-			d.Profile.Name, d.Cohort.Name, number, region.InZone(now, tz).Format("02-01-2006 15:04"), tz, sum)
-		if err := mail.Enqueue(ctx, tx, mail.Message{To: d.Profile.Email, Subject: "Tanda terima pendaftaran " + d.Cohort.Name, Body: body}); err != nil {
+		var lang string
+		if err := tx.QueryRow(ctx, `SELECT language FROM users WHERE id = $1`, userID).Scan(&lang); err != nil {
+			return err
+		}
+		m := s.compose(lang, "application.mail.receipt", map[string]any{"Name": d.Profile.Name, "Cohort": d.Cohort.Name, "Number": number,
+			"At": region.InZone(now, tz).Format("02-01-2006 15:04"), "Zone": tz, "Checksum": sum})
+		m.To = d.Profile.Email
+		if err := mail.Enqueue(ctx, tx, m); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "application.submit", ObjectType: "application", ObjectID: strconv.FormatInt(a.ID, 10),

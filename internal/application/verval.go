@@ -256,6 +256,30 @@ func (s *Store) Decide(ctx context.Context, actor audit.Actor, assessorID, appID
 	})
 }
 
+// WithLetter returns the store writing its mails (receipt, verval result) with l, from the
+// catalogues in the recipient's language.
+func (s *Store) WithLetter(l mail.Letter) *Store {
+	c := *s
+	c.letter = l
+	return &c
+}
+
+// compose writes a mail with the store's letter (mail.Untranslated without one), tagged with
+// its kind, language and, for a result, outcome.
+func (s *Store) compose(lang, key string, data map[string]any) mail.Message {
+	var m mail.Message
+	if s.letter != nil {
+		m = s.letter(lang, key, data)
+	} else {
+		m = mail.Untranslated(lang, key, data)
+	}
+	m.Kind, m.Lang = key, lang
+	if o, ok := data["Outcome"].(string); ok {
+		m.Outcome = o
+	}
+	return m
+}
+
 // ErrUndecided: some documents have no verdict yet.
 var ErrUndecided = errors.New("documents without a verdict")
 
@@ -265,12 +289,12 @@ var ErrUndecided = errors.New("documents without a verdict")
 func (s *Store) Finish(ctx context.Context, actor audit.Actor, assessorID, appID int64, now time.Time) (Status, error) {
 	var outcome Status
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		var email, cohortName string
+		var email, name, lang, cohortName string
 		var correctionDays int
 		var used *time.Time
-		err := tx.QueryRow(ctx, `SELECT u.email, c.name, c.correction_days, a.correction_used_at FROM applications a
+		err := tx.QueryRow(ctx, `SELECT u.email, u.name, u.language, c.name, c.correction_days, a.correction_used_at FROM applications a
 			JOIN verval_assignments va ON va.application_id = a.id JOIN users u ON u.id = a.user_id JOIN cohorts c ON c.id = a.cohort_id
-			WHERE a.id = $1 AND va.assessor_id = $2 AND a.status = 'submitted' FOR UPDATE OF a`, appID, assessorID).Scan(&email, &cohortName, &correctionDays, &used)
+			WHERE a.id = $1 AND va.assessor_id = $2 AND a.status = 'submitted' FOR UPDATE OF a`, appID, assessorID).Scan(&email, &name, &lang, &cohortName, &correctionDays, &used)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("application %d: %w", appID, database.ErrNotFound)
 		}
@@ -298,8 +322,11 @@ func (s *Store) Finish(ctx context.Context, actor audit.Actor, assessorID, appID
 			updated_at = now() WHERE id = $1`, appID, outcome, now, assessorID, until); err != nil {
 			return err
 		}
-		body := "Hasil verifikasi dokumen pendaftaran Anda pada " + cohortName + " sudah tersedia. Silakan masuk ke Penggerak untuk melihat hasil dan alasannya.\n"
-		if err := mail.Enqueue(ctx, tx, mail.Message{To: email, Subject: "Hasil verval " + cohortName, Body: body}); err != nil {
+		// Held in the review outbox: the applicant hears of the outcome once the national admin
+		// has released the verval mails.
+		m := s.compose(lang, "application.mail.verval", map[string]any{"Name": name, "Cohort": cohortName, "Passed": outcome == StatusLolosVerval})
+		m.To, m.Held, m.Outcome = email, true, string(outcome)
+		if err := mail.Enqueue(ctx, tx, m); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "verval.finish", ObjectType: "application", ObjectID: strconv.FormatInt(appID, 10),

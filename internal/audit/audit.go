@@ -31,16 +31,19 @@ type Entry struct {
 	Detail     map[string]any // what changed; never personal identifiers such as NIK
 }
 
-// Record appends an entry in tx. Entries are serialised by a transaction-level advisory lock so
-// the chain has one order.
+// Chains is the number of hash chains the log is kept in (migration 000652). A transaction
+// appends to one of them, locked until it commits, so at most Chains audited transactions
+// write at once instead of one. (A variable so a benchmark can compare with a single chain.)
+var Chains = 16
+
+// Record appends an entry in tx, to the chain the transaction holds, or else the first chain
+// free (from the actor's): one statement locks it and reads its head, one inserts.
 func Record(ctx context.Context, tx pgx.Tx, actor Actor, e Entry) error {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200001)`); err != nil {
-		return fmt.Errorf("audit lock: %w", err)
-	}
+	var chain int32
 	prev := []byte{}
-	err := tx.QueryRow(ctx, `SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1`).Scan(&prev)
-	if err != nil && err != pgx.ErrNoRows {
-		return fmt.Errorf("audit prev: %w", err)
+	err := tx.QueryRow(ctx, `SELECT chain, prev FROM audit_chain_head($1, $2)`, int32(uint64(actor.UserID)%uint64(Chains)), Chains).Scan(&chain, &prev)
+	if err != nil {
+		return fmt.Errorf("audit chain: %w", err)
 	}
 	if e.Detail == nil {
 		e.Detail = map[string]any{}
@@ -58,17 +61,20 @@ func Record(ctx context.Context, tx pgx.Tx, actor Actor, e Entry) error {
 	if actor.UserID != 0 {
 		actorID = &actor.UserID
 	}
-	h := hash(prev, at, actor.UserID, actor.IP, e.Action, e.ObjectType, e.ObjectID, detail)
-	_, err = tx.Exec(ctx, `INSERT INTO audit_log (at, actor_id, actor_ip, action, object_type, object_id, detail, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		at, actorID, actor.IP, e.Action, e.ObjectType, e.ObjectID, detail, prev, h)
+	h := hash(int(chain), prev, at, actor.UserID, actor.IP, e.Action, e.ObjectType, e.ObjectID, detail)
+	_, err = tx.Exec(ctx, `INSERT INTO audit_log (chain, at, actor_id, actor_ip, action, object_type, object_id, detail, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		chain, at, actorID, actor.IP, e.Action, e.ObjectType, e.ObjectID, detail, prev, h)
 	if err != nil {
 		return fmt.Errorf("audit insert: %w", err)
 	}
 	return nil
 }
 
-func hash(prev []byte, at time.Time, actorID int64, ip, action, objType, objID string, detail []byte) []byte {
+// hash is the entry's SHA-256 over its fields, each length-prefixed, and its chain number
+// (except in chain 0, the entries from before there were several chains), so an entry cannot be
+// moved to another chain unnoticed.
+func hash(chain int, prev []byte, at time.Time, actorID int64, ip, action, objType, objID string, detail []byte) []byte {
 	h := sha256.New()
 	field := func(b []byte) {
 		var n [8]byte
@@ -84,6 +90,9 @@ func hash(prev []byte, at time.Time, actorID int64, ip, action, objType, objID s
 	field([]byte(objType))
 	field([]byte(objID))
 	field(detail)
+	if chain != 0 {
+		field([]byte(strconv.Itoa(chain)))
+	}
 	return h.Sum(nil)
 }
 
@@ -134,31 +143,34 @@ func (s *Store) Recent(ctx context.Context, beforeID int64, limit int) ([]LogEnt
 	return pgx.CollectRows(rows, pgx.RowToStructByName[LogEntry])
 }
 
-// Verification is the outcome of checking the whole chain.
+// Verification is the outcome of checking every chain.
 type Verification struct {
 	Entries  int64
+	Chains   int // chains with at least one entry
 	OK       bool
 	BrokenAt int64 // id of the first entry whose hash does not match, 0 when OK
 }
 
-// Verify recomputes every hash in order and reports the first entry that does not match.
+// Verify recomputes every hash, following each chain in id order (all chains in one pass), and
+// reports the first entry that does not match or does not link to its chain's previous entry.
 func (s *Store) Verify(ctx context.Context) (Verification, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, at, coalesce(actor_id, 0), actor_ip, action, object_type, object_id,
+	rows, err := s.db.Query(ctx, `SELECT id, chain, at, coalesce(actor_id, 0), actor_ip, action, object_type, object_id,
 		detail::text, prev_hash, hash FROM audit_log ORDER BY id`)
 	if err != nil {
 		return Verification{}, err
 	}
 	defer rows.Close()
 	v := Verification{OK: true}
-	prev := []byte{}
+	heads := map[int16][]byte{}
 	for rows.Next() {
 		var (
+			chain                              int16
 			id, actorID                        int64
 			at                                 time.Time
 			ip, action, objType, objID, detail string
 			prevHash, h                        []byte
 		)
-		if err := rows.Scan(&id, &at, &actorID, &ip, &action, &objType, &objID, &detail, &prevHash, &h); err != nil {
+		if err := rows.Scan(&id, &chain, &at, &actorID, &ip, &action, &objType, &objID, &detail, &prevHash, &h); err != nil {
 			return v, err
 		}
 		v.Entries++
@@ -166,12 +178,17 @@ func (s *Store) Verify(ctx context.Context) (Verification, error) {
 		if err != nil {
 			return v, err
 		}
-		want := hash(prev, at, actorID, ip, action, objType, objID, c)
+		prev, ok := heads[chain]
+		if !ok {
+			prev = []byte{}
+			v.Chains++
+		}
+		want := hash(int(chain), prev, at, actorID, ip, action, objType, objID, c)
 		if !bytes.Equal(prevHash, prev) || !bytes.Equal(h, want) {
 			v.OK, v.BrokenAt = false, id
 			return v, nil
 		}
-		prev = h
+		heads[chain] = h
 	}
 	return v, rows.Err()
 }

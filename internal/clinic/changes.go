@@ -5,53 +5,40 @@ import (
 	"strings"
 )
 
-// Changes lists, in Indonesian for the registrants' email, what an edit changed that a teacher
-// needs to know: the title, the schedule, the mode, the venue, the meeting link and the contact
-// person. Other edits (capacity, letter number, signatory, description...) list nothing, so
-// saving the form without such a change emails nobody.
-func Changes(old Clinic, in Input) []string {
-	var out []string
+// Change is one thing an edit changed that a teacher needs to know, written into the change
+// notice in the recipient's language (words.change).
+type Change struct {
+	Field    string    // title, schedule, mode, venue, link, contact
+	Value    string    // the new value (the mode's code for mode)
+	Sessions []Session // the new schedule, for schedule
+}
+
+// Changes lists what an edit changed that a teacher needs to know: the title, the schedule,
+// the mode, the venue, the meeting link and the contact person. Other edits (capacity, letter
+// number, signatory, description...) list nothing, so saving the form without such a change
+// emails nobody.
+func Changes(old Clinic, in Input) []Change {
+	var out []Change
 	if in.Title != old.Title {
-		out = append(out, "Judul: "+in.Title)
+		out = append(out, Change{Field: "title", Value: in.Title})
 	}
 	if !sameSchedule(old.Sessions, in.Sessions) {
-		next := old
-		next.Sessions = sortedSessions(in.Sessions)
-		var b strings.Builder
-		b.WriteString("Jadwal baru:\n")
-		for _, d := range Days(next.Sessions, next.Timezone) {
-			b.WriteString("  " + TanggalID(d.Date) + "\n")
-			for _, s := range d.Sessions {
-				b.WriteString("    " + next.Local(s.StartsAt).Format("15.04") + "–" + next.Local(s.EndsAt).Format("15.04") + " " + next.Timezone)
-				if s.Title != "" {
-					b.WriteString(" " + s.Title)
-				}
-				b.WriteString("\n")
-			}
-		}
-		out = append(out, strings.TrimRight(b.String(), "\n"))
+		out = append(out, Change{Field: "schedule", Sessions: sortedSessions(in.Sessions)})
 	}
 	if in.Mode != old.Mode {
-		out = append(out, "Bentuk kegiatan: "+ModeLabel(in.Mode))
+		out = append(out, Change{Field: "mode", Value: in.Mode})
 	}
 	if in.Venue != old.Venue {
-		out = append(out, "Tempat: "+orNone(in.Venue))
+		out = append(out, Change{Field: "venue", Value: in.Venue})
 	}
 	if in.MeetingLink != old.MeetingLink {
 		// The link itself is shown only to participants holding a seat, on their ticket.
-		out = append(out, "Tautan pertemuan daring diperbarui: lihat tiket Anda (hanya untuk peserta terdaftar).")
+		out = append(out, Change{Field: "link"})
 	}
 	if in.ContactName != old.ContactName || in.ContactPhone != old.ContactPhone {
-		out = append(out, "Narahubung: "+orNone(strings.TrimSpace(in.ContactName+" "+in.ContactPhone)))
+		out = append(out, Change{Field: "contact", Value: strings.TrimSpace(in.ContactName + " " + in.ContactPhone)})
 	}
 	return out
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(tidak ada)"
-	}
-	return s
 }
 
 func sortedSessions(in []Session) []Session {

@@ -27,7 +27,11 @@ func TestChanges(t *testing.T) {
 			in := same
 			in.Sessions = append([]Session(nil), same.Sessions...)
 			tc.edit(&in)
-			got := Changes(old, in)
+			w := words{lang: "id", cat: CatalogueForTest()}
+			var got []string
+			for _, ch := range Changes(old, in) {
+				got = append(got, w.change(ch, old.Timezone))
+			}
 			if len(got) != len(tc.want) {
 				t.Fatalf("got %q, want %d lines", got, len(tc.want))
 			}

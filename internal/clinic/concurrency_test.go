@@ -35,7 +35,7 @@ func TestIntegrityWritesConcurrentSmallPool(t *testing.T) {
 		SELECT '106' || lpad(i::text, 5, '0'), 'SD Negeri ' || i, 'SD', 'negeri', '16.01' FROM generate_series(0, 99) i`); err != nil {
 		t.Fatal(err)
 	}
-	st := clinic.NewStore(small, clinic.NewSigner("test-secret-0123456789abcdefghijklmnopq"), "https://penggerak.test")
+	st := clinic.NewStore(small, clinic.NewSigner("test-secret-0123456789abcdefghijklmnopq"), "https://penggerak.test").WithCatalogue(clinic.CatalogueForTest())
 	c := event(t, st, 30, 0)
 	run := func(n int, fn func(i int) error) []error {
 		errs := make([]error, n)

@@ -104,14 +104,15 @@ func (s *Store) Invite(ctx context.Context, act audit.Actor, sc Scope, c Clinic,
 		res.Added = len(added)
 		rows, _ = tx.Query(ctx, `UPDATE clinic_invitations SET emailed_at = now()
 			WHERE clinic_id = $1 AND npsn = ANY($2) AND email <> '' AND emailed_at IS NULL
-			RETURNING npsn, school_name, principal_name, email`, c.ID, database.NonNil(added))
-		type to struct{ NPSN, Name, Principal, Email string }
+			RETURNING npsn, school_name, principal_name, email,
+				coalesce((SELECT u.language FROM users u WHERE u.email = lower(clinic_invitations.email)), 'id')`, c.ID, database.NonNil(added))
+		type to struct{ NPSN, Name, Principal, Email, Lang string }
 		tos, err := pgx.CollectRows(rows, pgx.RowToStructByPos[to])
 		if err != nil {
 			return err
 		}
 		for _, t := range tos {
-			if err := mail.Enqueue(ctx, tx, s.invitationMail(c, t.Name, t.Principal, t.Email)); err != nil {
+			if err := mail.Enqueue(ctx, tx, s.invitationMail(c, t.Name, t.Principal, t.Email, t.Lang)); err != nil {
 				return err
 			}
 		}
@@ -122,22 +123,21 @@ func (s *Store) Invite(ctx context.Context, act audit.Actor, sc Scope, c Clinic,
 	return res, err
 }
 
-func (s *Store) invitationMail(c Clinic, school, principal, to string) mail.Message {
-	yth := "Kepala " + school
+// invitationMail writes the invitation of a school, in the language of an account holding the
+// school's address (Indonesian otherwise).
+func (s *Store) invitationMail(c Clinic, school, principal, to, lang string) mail.Message {
+	w := s.in(lang)
+	head := w.T("clinic.mail.invitation.head", map[string]any{"School": school})
 	if principal != "" {
-		yth += " (" + principal + ")"
+		head += " (" + principal + ")"
 	}
-	var b strings.Builder
-	b.WriteString("Yth. " + yth + ",\n\n")
-	b.WriteString(c.Organiser)
+	org := c.Organiser
 	if c.Partner != "" {
-		b.WriteString(" bersama " + c.Partner)
+		org = w.T("clinic.mail.invitation.with", map[string]any{"Organiser": c.Organiser, "Partner": c.Partner})
 	}
-	b.WriteString(" mengundang sekolah Anda mengirimkan " + TeachersToSend(c) + " untuk mengikuti " + EventPhrase(c) + ".\n\n")
-	b.WriteString(ScheduleText(c))
-	b.WriteString("\nPendaftaran: " + s.baseURL + "/klinik/" + strconv.FormatInt(c.ID, 10) + "\n")
-	b.WriteString("Surat undangan resmi (PDF) dapat diminta kepada narahubung: " + c.ContactName + " " + c.ContactPhone + "\n")
-	return mail.Message{To: to, Subject: "Undangan " + EventName(c), Body: b.String()}
+	return s.compose(lang, to, "clinic.mail.invitation", map[string]any{"Head": head, "Organiser": org,
+		"Teachers": w.teachers(c), "Event": w.phrase(c), "EventName": w.name(c), "Schedule": w.schedule(c),
+		"Register": s.baseURL + "/klinik/" + strconv.FormatInt(c.ID, 10), "Contact": strings.TrimSpace(c.ContactName + " " + c.ContactPhone)})
 }
 
 // Invitations lists an event's invited schools with how many of their teachers registered.

@@ -27,7 +27,7 @@ func newStore(t *testing.T) (*clinic.Store, func(string, ...any) int) {
 		SELECT '106' || lpad(i::text, 5, '0'), 'SD Negeri ' || i || ' OKU', 'SD', 'negeri', '16.01' FROM generate_series(0, 299) i`); err != nil {
 		t.Fatal(err)
 	}
-	st := clinic.NewStore(db, clinic.NewSigner("test-secret-0123456789abcdefghijklmnopq"), "https://penggerak.test")
+	st := clinic.NewStore(db, clinic.NewSigner("test-secret-0123456789abcdefghijklmnopq"), "https://penggerak.test").WithCatalogue(clinic.CatalogueForTest())
 	count := func(q string, args ...any) int {
 		t.Helper()
 		var n int

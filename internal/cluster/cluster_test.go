@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/config"
 	"penggerak/internal/database"
 	"penggerak/internal/jobs"
@@ -342,13 +343,13 @@ func seed(t *testing.T, db *pgxpool.Pool) {
 		`UPDATE users SET email_verified_at = now() WHERE id = $2`,
 		`INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, '16.01', 100)`,
 		`INSERT INTO required_documents (cohort_id, position, name, guidance, required, max_bytes) VALUES ($1, 1, 'KTP', 'Pindai KTP asli', true, 1048576)`,
-		`INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES ('10600001', 'SD Negeri 1 Baturaja', 'SD', 'negeri', '16.01') ON CONFLICT DO NOTHING`,
-		`INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-			VALUES ($2, '1601014503850001', '1985-03-05', 'P', '10600001', 'SD', 'Guru kelas', 'PNS', 12, 'S1')`,
 	} {
 		q = strings.NewReplacer("$1", fmt.Sprint(cohortID), "$2", fmt.Sprint(u.ID)).Replace(q)
 		if _, err := db.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+	applicationtest.School(t, db, "10600001", "SD Negeri 1 Baturaja", "SD", "16.01")
+	applicationtest.SeedProfile(t, db, u.ID, "10600001", applicationtest.Profile{NIK: "1601014503850001", Subject: "Guru kelas", Years: 12,
+		Birth: time.Date(1985, 3, 5, 0, 0, 0, 0, time.UTC)})
 }

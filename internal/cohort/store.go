@@ -367,7 +367,7 @@ func (s *Store) configTx(ctx context.Context, tx pgx.Tx, id int64) (Config, erro
 }
 
 // Copy creates a new draft cohort with the configuration of cohort id (rules, stage plan,
-// targets, questions, documents), numbered number and named name.
+// targets, questions, documents, training settings), numbered number and named name.
 func (s *Store) Copy(ctx context.Context, actor audit.Actor, id int64, number int, name string) (int64, error) {
 	var newID int64
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
@@ -395,6 +395,12 @@ func (s *Store) Copy(ctx context.Context, actor audit.Actor, id int64, number in
 				SELECT $2, group_name, position, prompt, min_chars, max_chars FROM essay_questions WHERE cohort_id = $1 ORDER BY position, id`,
 			`INSERT INTO required_documents (cohort_id, position, name, guidance, required, max_bytes)
 				SELECT $2, position, name, guidance, required, max_bytes FROM required_documents WHERE cohort_id = $1 ORDER BY position, id`,
+			// the training settings (issue 10), when the cohort has its own
+			`INSERT INTO training_settings (cohort_id, group_min, group_max, pp_cap, fasilitator_cap, visits_planned, ack_days,
+				attendance_min_pct, module_packages, modules, lokakarya_count, assessment_pass_score, reminder_days)
+				SELECT $2, group_min, group_max, pp_cap, fasilitator_cap, visits_planned, ack_days,
+				attendance_min_pct, module_packages, modules, lokakarya_count, assessment_pass_score, reminder_days
+				FROM training_settings WHERE cohort_id = $1`,
 		} {
 			if _, err := tx.Exec(ctx, q, id, newID); err != nil {
 				return err

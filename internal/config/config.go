@@ -62,6 +62,13 @@ type Config struct {
 	LinkRequestsPerAddress int
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration
+	// ExportJobRows is the most rows an export may have and still be written within the
+	// request (EXPORT_JOB_ROWS, default 20,000); a larger one is queued as a background job.
+	// 0 means the default.
+	ExportJobRows int
+	// ExportLinkTTL is how long a queued export can be downloaded once it is ready
+	// (EXPORT_LINK_TTL, default 24h). 0 means the default.
+	ExportLinkTTL time.Duration
 }
 
 // S3 locates an S3-compatible bucket (S3_ENDPOINT, S3_BUCKET, S3_REGION, S3_ACCESS_KEY,
@@ -117,6 +124,12 @@ func FromEnv() (Config, error) {
 		return c, err
 	}
 	if c.LinkRequestsPerAddress, err = positive("LINK_REQUESTS_PER_ADDRESS", "2000"); err != nil {
+		return c, err
+	}
+	if c.ExportJobRows, err = positive("EXPORT_JOB_ROWS", "20000"); err != nil {
+		return c, err
+	}
+	if c.ExportLinkTTL, err = duration("EXPORT_LINK_TTL", "24h"); err != nil {
 		return c, err
 	}
 	return c, c.Validate()

@@ -101,6 +101,7 @@ func TestCSV(t *testing.T) {
 
 // TestStreamFromQuery streams a query's rows into both formats and reads them back.
 func TestStreamFromQuery(t *testing.T) {
+	t.Parallel()
 	db, _ := testdb.New(t)
 	for _, f := range []export.Format{export.XLSX, export.CSV} {
 		var buf bytes.Buffer

@@ -17,11 +17,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"penggerak/internal/database"
+	"penggerak/internal/filecheck"
 )
 
 // Kinds of import.
 const (
 	KindSchools = "schools"
+	KindTargets = "targets" // quotas per kabupaten/kota of a cohort
 )
 
 // Lifetime is how long a preview can be committed after the upload.
@@ -69,9 +71,9 @@ func (s *Store) Save(ctx context.Context, kind string, userID int64, source stri
 	if err != nil {
 		return "", err
 	}
-	if len(source) > 255 {
-		source = source[:255]
-	}
+	// The file name is the browser's: any bytes at all. It is stored cleaned (valid UTF-8, no
+	// control or bidirectional characters, bounded), so no upload name can fail the insert.
+	source = filecheck.CleanFileName(source, "berkas")
 	_, err = s.db.Exec(ctx, `INSERT INTO import_previews (token, kind, user_id, source, rows, problems, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		token, kind, userID, source, rows, problems, data)
 	return token, err

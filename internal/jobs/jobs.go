@@ -1,6 +1,6 @@
 // Package jobs runs background work with River on the application's database: the periodic
-// mail delivery and retention pruning now, long exports later. Each job's work lives in its feature package; this
-// package only wires workers and schedules.
+// mail delivery and retention pruning, and the long exports (export.go). Each job's work
+// lives in its feature package; this package only wires workers and schedules.
 package jobs
 
 import (
@@ -15,9 +15,11 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"penggerak/internal/audit"
+	"penggerak/internal/exportjob"
 	"penggerak/internal/mail"
 	"penggerak/internal/retention"
 	"penggerak/internal/selection"
+	"penggerak/internal/storage"
 )
 
 // MailInterval is how often the outbox is delivered.
@@ -69,6 +71,8 @@ type PruneWorker struct {
 	river.WorkerDefaults[PruneArgs]
 	DB  *pgxpool.Pool
 	Log *slog.Logger
+	// Files, when set, is the file storage expired export files are deleted from.
+	Files storage.Store
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 }
@@ -82,6 +86,15 @@ func (w *PruneWorker) Work(ctx context.Context, _ *river.Job[PruneArgs]) error {
 	res, err := retention.Prune(ctx, w.DB, now)
 	if err != nil {
 		return err
+	}
+	if w.Files != nil {
+		files, jobs, err := exportjob.PruneExpired(ctx, w.DB, w.Files, now)
+		if files+jobs > 0 {
+			w.Log.Info("retention: expired exports pruned", "files", files, "jobs", jobs)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if res.Total() > 0 {
 		w.Log.Info("retention: pruned", "login_failures", res.LoginFailures, "token_requests", res.TokenRequests,
@@ -128,6 +141,7 @@ type Option func(*options)
 type options struct {
 	baseURL string
 	letter  selection.Letter
+	files   storage.Store
 }
 
 // WithLetter has the selection jobs write their mails with l (the recipient's language).
@@ -145,12 +159,13 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &DeliverMailWorker{Deliverer: d})
-	river.AddWorker(workers, &PruneWorker{DB: db, Log: logger})
+	river.AddWorker(workers, &PruneWorker{DB: db, Log: logger, Files: o.files})
 	river.AddWorker(workers, &SeatDeadlinesWorker{Store: selection.NewStore(db).WithLetter(o.letter), BaseURL: o.baseURL})
+	river.AddWorker(workers, &ExportWorker{Runner: &exportjob.Runner{DB: db, Files: o.files, Letter: exportjob.Letter(o.letter), BaseURL: o.baseURL}})
 	return river.NewClient(riverpgxv5.New(db), &river.Config{
 		// River reports routine work at info level every few seconds; keep its warnings only.
 		Logger:  slog.New(warnOnly{logger.Handler()}),
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}},
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 2}, exportjob.Queue: {MaxWorkers: 1}},
 		Workers: workers,
 		PeriodicJobs: []*river.PeriodicJob{
 			river.NewPeriodicJob(river.PeriodicInterval(MailInterval),

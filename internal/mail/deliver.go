@@ -45,7 +45,8 @@ type pending struct {
 	Attempts int    `db:"attempts"`
 }
 
-// Deliver sends one batch of unsent messages whose time has come. Rows are claimed with
+// Deliver sends one batch of unsent messages whose time has come; held messages (the review
+// outbox) are never sent before their release. Rows are claimed with
 // FOR UPDATE SKIP LOCKED, so several workers never send the same message. It returns how many
 // were sent and how many failed (their error is kept in last_error for a later retry).
 func (d *Deliverer) Deliver(ctx context.Context) (sent, failed int, err error) {
@@ -60,7 +61,7 @@ func (d *Deliverer) Deliver(ctx context.Context) (sent, failed int, err error) {
 	err = pgx.BeginFunc(ctx, d.DB, func(tx pgx.Tx) error {
 		sent, failed = 0, 0
 		rows, _ := tx.Query(ctx, `SELECT id, to_addr, subject, body_text, attempts FROM mail_outbox
-			WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2
+			WHERE sent_at IS NULL AND NOT held AND attempts < $1 AND next_attempt_at <= $2
 			ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED`, MaxAttempts, now, BatchSize)
 		batch, err := pgx.CollectRows(rows, pgx.RowToStructByName[pending])
 		if err != nil {

@@ -6,6 +6,8 @@ package mail
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,15 +20,59 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string // plain text
+	// Kind is the catalogue key the mail was written from ("" for older callers), Lang the
+	// recipient's language and Outcome, for a result, the decision it reports: the review page
+	// counts and samples by them.
+	Kind, Lang, Outcome string
+	// Held keeps the mail in the review outbox until the national admin releases it (Release):
+	// decisions (verval outcomes, result publications, seat offers) are read before they go.
+	Held bool
 }
+
+// Letter writes a mail from the message catalogues in the recipient's language: key names the
+// catalogue entries (key.subject, key.body), data fills them. Feature stores are given one by
+// the server (they cannot import the catalogues themselves).
+type Letter func(lang, key string, data map[string]any) Message
+
+// Untranslated is the mail of a store given no Letter (tests of a feature package alone): the
+// catalogue key as the subject and the data as lines of the body, so a test still sees what
+// the mail carries. The application always wires a Letter over the catalogues.
+func Untranslated(lang, key string, data map[string]any) Message {
+	keys := make([]string, 0, len(data))
+	for k := range data {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s: %v\n", k, data[k])
+	}
+	return Message{Subject: key, Body: b.String(), Kind: key, Lang: lang}
+}
+
+// row is m as the outbox's columns.
+func (m Message) row() ([]any, error) {
+	to := strings.ToLower(strings.TrimSpace(m.To))
+	if to == "" {
+		return nil, errors.New("mail: empty recipient")
+	}
+	lang := m.Lang
+	if lang != "en" {
+		lang = "id"
+	}
+	return []any{to, m.Subject, m.Body, m.Kind, lang, m.Outcome, m.Held}, nil
+}
+
+var columns = []string{"to_addr", "subject", "body_text", "kind", "lang", "outcome", "held"}
 
 // Enqueue stores m in the outbox within tx.
 func Enqueue(ctx context.Context, tx pgx.Tx, m Message) error {
-	if strings.TrimSpace(m.To) == "" {
-		return errors.New("mail: empty recipient")
+	r, err := m.row()
+	if err != nil {
+		return err
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO mail_outbox (to_addr, subject, body_text) VALUES ($1, $2, $3)`,
-		strings.ToLower(strings.TrimSpace(m.To)), m.Subject, m.Body)
+	_, err = tx.Exec(ctx, `INSERT INTO mail_outbox (to_addr, subject, body_text, kind, lang, outcome, held)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, r...)
 	return err
 }
 
@@ -35,13 +81,13 @@ func Enqueue(ctx context.Context, tx pgx.Tx, m Message) error {
 func EnqueueMany(ctx context.Context, tx pgx.Tx, ms []Message) error {
 	rows := make([][]any, 0, len(ms))
 	for _, m := range ms {
-		to := strings.ToLower(strings.TrimSpace(m.To))
-		if to == "" {
-			return errors.New("mail: empty recipient")
+		r, err := m.row()
+		if err != nil {
+			return err
 		}
-		rows = append(rows, []any{to, m.Subject, m.Body})
+		rows = append(rows, r)
 	}
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"mail_outbox"}, []string{"to_addr", "subject", "body_text"}, pgx.CopyFromRows(rows))
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"mail_outbox"}, columns, pgx.CopyFromRows(rows))
 	return err
 }
 

@@ -141,6 +141,7 @@ func dropDatabase(name string) {
 // A backup restored into a fresh database and a fresh upload folder gives back every row,
 // every file byte for byte, and an audit chain that still verifies.
 func TestBackupAndRestore(t *testing.T) {
+	t.Parallel()
 	db, dbURL := testdb.New(t)
 	uploads, backups := t.TempDir(), t.TempDir()
 	seed(t, db, uploads)

@@ -16,3 +16,14 @@ func InZone(t time.Time, tz string) time.Time {
 	}
 	return t.In(loc)
 }
+
+// DateTimeLayout is how the app writes a moment: day-month-year and the 24-hour clock.
+const DateTimeLayout = "02-01-2006 15:04"
+
+// FormatTime writes t in the zone tz followed by the zone's name ("05-01-2027 09:00 WITA"),
+// in WIB when tz is unknown, so the name always says which clock the figures are on.
+func FormatTime(t time.Time, tz string) string {
+	t = InZone(t, tz)
+	name, _ := t.Zone()
+	return t.Format(DateTimeLayout) + " " + name
+}

@@ -267,14 +267,17 @@ func (s *Store) Dashboard(ctx context.Context, sc application.Scope, cohortID in
 	return d, nil
 }
 
-// applicationFigures counts, in one pass over the cohort's applications in scope, the first
-// three funnel stages and the registrations and submissions per day.
+// applicationFigures reads the first three funnel stages from the status counts kept per
+// (cohort, kab/kota, jenjang, status) (application_counts, 000521) and the registrations and
+// submissions per day from the sums kept per day (application_days, 000650), in one statement;
+// the scope predicate applies to both (they carry the scope columns).
 func (s *Store) applicationFigures(ctx context.Context, sc application.Scope, d *Dashboard) error {
 	q := scoped(sc)
 	cohort := q.arg(d.Cohort.ID)
-	rows, _ := s.db.Query(ctx, `SELECT (a.created_at AT TIME ZONE 'Asia/Jakarta')::date,
-			(a.submitted_at AT TIME ZONE 'Asia/Jakarta')::date, a.status, count(*)
-		FROM applications a WHERE `+q.cond+` AND a.cohort_id = `+cohort+regencyFilter(sc, q)+` GROUP BY 1, 2, 3`, q.args...)
+	where := q.cond + ` AND a.cohort_id = ` + cohort + regencyFilter(sc, q)
+	rows, _ := s.db.Query(ctx, `SELECT a.status, NULL::date, sum(a.n)::bigint, 0::bigint FROM application_counts a WHERE `+where+` GROUP BY a.status
+		UNION ALL
+		SELECT NULL, a.day, sum(a.registered)::bigint, sum(a.submitted)::bigint FROM application_days a WHERE `+where+` GROUP BY a.day`, q.args...)
 	first := d.Cohort.OpensAt.In(TZ)
 	first = time.Date(first.Year(), first.Month(), first.Day(), 0, 0, 0, 0, time.UTC)
 	last := d.Cohort.ClosesAt.In(TZ)
@@ -287,33 +290,26 @@ func (s *Store) applicationFigures(ctx context.Context, sc application.Scope, d 
 	if idx := int(last.Sub(first).Hours() / 24); idx < len(d.Days) {
 		d.DeadlineDay = idx
 	}
-	dayOf := func(t *time.Time) int {
-		if t == nil {
-			return -1
+	var status *string
+	var day *time.Time
+	var count, submitted int64
+	_, err := pgx.ForEachRow(rows, []any{&status, &day, &count, &submitted}, func() error {
+		if status != nil {
+			d.Funnel[StageRegistered] += count
+			if *status == "submitted" || *status == "lolos_verval" || *status == "tidak_lolos_verval" {
+				d.Funnel[StageSubmitted] += count
+			}
+			if *status == "lolos_verval" {
+				d.Funnel[StageLolosVerval] += count
+			}
+			return nil
 		}
-		i := int(t.Sub(first).Hours() / 24)
-		if i < 0 || i >= len(d.Days) {
-			return -1
+		if day == nil {
+			return nil
 		}
-		return i
-	}
-	var created, submitted *time.Time
-	var status string
-	var count int64
-	_, err := pgx.ForEachRow(rows, []any{&created, &submitted, &status, &count}, func() error {
-		d.Funnel[StageRegistered] += count
-		sent := status == "submitted" || status == "lolos_verval" || status == "tidak_lolos_verval"
-		if sent {
-			d.Funnel[StageSubmitted] += count
-		}
-		if status == "lolos_verval" {
-			d.Funnel[StageLolosVerval] += count
-		}
-		if i := dayOf(created); i >= 0 {
+		if i := int(day.Sub(first).Hours() / 24); i >= 0 && i < len(d.Days) {
 			d.Days[i].Registered += count
-		}
-		if i := dayOf(submitted); i >= 0 && sent {
-			d.Days[i].Submitted += count
+			d.Days[i].Submitted += submitted
 		}
 		return nil
 	})
@@ -414,9 +410,8 @@ func (s *Store) runFigures(ctx context.Context, sc application.Scope, d *Dashboa
 	q = scoped(sc)
 	run = q.arg(d.Run.ID)
 	var confirmed, cgp int64
-	err = s.db.QueryRow(ctx, `SELECT count(*) FILTER (WHERE ps.status IN ('confirmed', 'attended')), count(*) FILTER (WHERE ps.status = 'attended')
-		FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id
-		WHERE ps.run_id = `+run+` AND ps.status IN ('confirmed', 'attended') AND `+q.cond+regencyFilter(sc, q), q.args...).Scan(&confirmed, &cgp)
+	err = s.db.QueryRow(ctx, `SELECT coalesce(sum(a.n), 0)::bigint, coalesce(sum(a.n) FILTER (WHERE a.status = 'attended'), 0)::bigint
+		FROM seat_counts a WHERE a.run_id = `+run+` AND a.status IN ('confirmed', 'attended') AND `+q.cond+regencyFilter(sc, q), q.args...).Scan(&confirmed, &cgp)
 	funnel[StageConfirmed], funnel[StageCGP] = confirmed, cgp
 	return funnel, lulusBy, err
 }
@@ -475,14 +470,22 @@ func (s *Store) quotas(ctx context.Context, sc application.Scope, cohortID int64
 }
 
 // progress counts the score sheets of the cohort's applications in scope per stage: assigned,
-// submitted, and open past their due time.
+// submitted, and open past their due time, from the sums kept per due hour (score_sheet_counts,
+// 000650): the hours already over, plus the open sheets due earlier in the current hour read
+// live (through the partial index of open sheets by due time).
 func (s *Store) progress(ctx context.Context, sc application.Scope, cohortID int64) ([]Progress, error) {
 	q := scoped(sc)
 	cohort := q.arg(cohortID)
-	rows, _ := s.db.Query(ctx, `SELECT sh.stage, count(*), count(*) FILTER (WHERE sh.submitted_at IS NOT NULL),
-			count(*) FILTER (WHERE sh.submitted_at IS NULL AND sh.due_at < now())
-		FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
-		WHERE a.cohort_id = `+cohort+` AND `+q.cond+regencyFilter(sc, q)+` GROUP BY sh.stage`, q.args...)
+	where := q.cond + ` AND a.cohort_id = ` + cohort + regencyFilter(sc, q)
+	rows, _ := s.db.Query(ctx, `SELECT stage, sum(assigned)::bigint, coalesce(sum(done), 0)::bigint, coalesce(sum(overdue), 0)::bigint FROM (
+			SELECT a.stage, sum(a.n) AS assigned, sum(a.n) FILTER (WHERE a.due_hour = '-infinity') AS done,
+				sum(a.n) FILTER (WHERE a.due_hour > '-infinity' AND a.due_hour + interval '1 hour' <= now()) AS overdue
+			FROM score_sheet_counts a WHERE `+where+` GROUP BY a.stage
+			UNION ALL
+			SELECT sh.stage, 0, 0, count(*) FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
+			WHERE sh.submitted_at IS NULL AND sh.due_at >= date_trunc('hour', now(), 'UTC') AND sh.due_at < now() AND `+where+`
+			GROUP BY sh.stage) x
+		GROUP BY stage HAVING sum(assigned) > 0`, q.args...)
 	byStage := map[string]Progress{}
 	var p Progress
 	if _, err := pgx.ForEachRow(rows, []any{&p.Stage, &p.Assigned, &p.Done, &p.Overdue}, func() error { byStage[p.Stage] = p; return nil }); err != nil {

@@ -1,6 +1,6 @@
 // Package retention applies the retention rules of docs/OPERATIONS.md to data that is needed
-// only for a while: rate-limit records, spent emailed-link tokens, expired sessions and the
-// bodies of mail already handed over. The River job "retention_prune" (internal/jobs) runs
+// only for a while: rate-limit records, spent emailed-link tokens, expired sessions, the
+// bodies of mail already handed over and expired import previews. The River job "retention_prune" (internal/jobs) runs
 // Prune every hour. Applications, documents and the audit log are not touched here: their
 // rules are per cohort and by law (see docs/OPERATIONS.md).
 package retention
@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"penggerak/internal/imports"
 	"penggerak/internal/mail"
 )
 
@@ -37,11 +38,14 @@ type Result struct {
 	Tokens        int64
 	Sessions      int64
 	MailBodies    int64
+	// ImportPreviews are upload previews past imports.Lifetime: they can no longer be
+	// committed, and the rows they hold (names, emails) are kept no longer than needed.
+	ImportPreviews int64
 }
 
 // Total is the number of rows changed.
 func (r Result) Total() int64 {
-	return r.LoginFailures + r.TokenRequests + r.Tokens + r.Sessions + r.MailBodies
+	return r.LoginFailures + r.TokenRequests + r.Tokens + r.Sessions + r.MailBodies + r.ImportPreviews
 }
 
 // Prune deletes or blanks what has outlived its rule at time now, in one transaction.
@@ -59,6 +63,7 @@ func Prune(ctx context.Context, db *pgxpool.Pool, now time.Time) (Result, error)
 		// Only mail that is done with: sent, or given up after the last attempt.
 		{&res.MailBodies, fmt.Sprintf(`UPDATE mail_outbox SET body_text = '' WHERE body_text <> '' AND created_at < $1
 			AND (sent_at IS NOT NULL OR attempts >= %d)`, mail.MaxAttempts), now.Add(-MailBodies)},
+		{&res.ImportPreviews, `DELETE FROM import_previews WHERE created_at < $1`, now.Add(-imports.Lifetime)},
 	}
 	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		for _, s := range steps {

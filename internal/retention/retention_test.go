@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"penggerak/internal/imports"
 	"penggerak/internal/retention"
 	"penggerak/internal/testdb"
 )
@@ -52,11 +53,17 @@ func TestPrune(t *testing.T) {
 			m.subject, m.created, sent, m.attempts)
 	}
 
+	oldPreview, freshPreview := now.Add(-imports.Lifetime-time.Minute), now.Add(-imports.Lifetime+time.Minute)
+	exec(`INSERT INTO import_previews (token, kind, user_id, source, rows, problems, payload, created_at)
+		SELECT repeat('a', 32), 'schools', id, 'a.csv', 0, 0, '{}', $1 FROM users`, oldPreview)
+	exec(`INSERT INTO import_previews (token, kind, user_id, source, rows, problems, payload, created_at)
+		SELECT repeat('b', 32), 'schools', id, 'b.csv', 0, 0, '{}', $1 FROM users`, freshPreview)
+
 	res, err := retention.Prune(ctx, db, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := retention.Result{LoginFailures: 2, TokenRequests: 2, Tokens: 1, Sessions: 1, MailBodies: 2}
+	want := retention.Result{LoginFailures: 2, TokenRequests: 2, Tokens: 1, Sessions: 1, MailBodies: 2, ImportPreviews: 1}
 	if res != want {
 		t.Errorf("removed %+v, want %+v", res, want)
 	}
@@ -69,16 +76,18 @@ func TestPrune(t *testing.T) {
 		return n
 	}
 	for sql, n := range map[string]int{
-		`SELECT count(*) FROM login_failures`:                          1,
-		`SELECT count(*) FROM token_requests`:                          1,
-		`SELECT count(*) FROM user_tokens`:                             2,
-		`SELECT count(*) FROM sessions WHERE token = 'live'`:           1,
-		`SELECT count(*) FROM sessions`:                                1,
-		`SELECT count(*) FROM mail_outbox`:                             4,
-		`SELECT count(*) FROM mail_outbox WHERE body_text = ''`:        2,
-		`SELECT count(*) FROM mail_outbox WHERE subject <> ''`:         4,
-		`SELECT count(*) FROM audit_log`:                               0,
-		`SELECT count(*) FROM users WHERE email = 'siti@sekolah.test'`: 1,
+		`SELECT count(*) FROM login_failures`:                                1,
+		`SELECT count(*) FROM token_requests`:                                1,
+		`SELECT count(*) FROM user_tokens`:                                   2,
+		`SELECT count(*) FROM sessions WHERE token = 'live'`:                 1,
+		`SELECT count(*) FROM sessions`:                                      1,
+		`SELECT count(*) FROM mail_outbox`:                                   4,
+		`SELECT count(*) FROM mail_outbox WHERE body_text = ''`:              2,
+		`SELECT count(*) FROM mail_outbox WHERE subject <> ''`:               4,
+		`SELECT count(*) FROM audit_log`:                                     0,
+		`SELECT count(*) FROM import_previews WHERE token = repeat('b', 32)`: 1,
+		`SELECT count(*) FROM import_previews`:                               1,
+		`SELECT count(*) FROM users WHERE email = 'siti@sekolah.test'`:       1,
 	} {
 		if got := count(sql); got != n {
 			t.Errorf("%s: %d, want %d", sql, got, n)

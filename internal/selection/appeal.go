@@ -53,7 +53,7 @@ var (
 
 // Letter writes a mail in the recipient's language from the message catalogue: key names the
 // message (its subject and body), data fills it in.
-type Letter func(lang, key string, data map[string]any) mail.Message
+type Letter = mail.Letter
 
 // Appeal is an appeal with what the queue shows of it.
 type Appeal struct {

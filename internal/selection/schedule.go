@@ -215,7 +215,7 @@ func (s *Store) ScheduleTahap2(ctx context.Context, actor audit.Actor, cohortID 
 					}
 				}
 			}
-			if err := slotMail(ctx, tx, p.ApplicationID, "Jadwal seleksi tahap 2", "Jadwal simulasi mengajar dan wawancara Anda"); err != nil {
+			if err := s.slotMail(ctx, tx, p.ApplicationID, "selection.mail.slot"); err != nil {
 				return err
 			}
 		}
@@ -226,24 +226,22 @@ func (s *Store) ScheduleTahap2(ctx context.Context, actor audit.Actor, cohortID 
 	return n, err
 }
 
-// slotMail emails the applicant their session in their own time zone.
-func slotMail(ctx context.Context, tx pgx.Tx, appID int64, subject, lead string) error {
-	var to, name, tz, mode, location string
+// slotMail emails the applicant their session in their own time zone and language (key is
+// the catalogue entry: a new session or a changed one).
+func (s *Store) slotMail(ctx context.Context, tx pgx.Tx, appID int64, key string) error {
+	var to, name, lang, tz, mode, location string
 	var start time.Time
 	var minutes int
-	err := tx.QueryRow(ctx, `SELECT u.email, u.name, p.timezone, sl.starts_at, sl.minutes, sl.mode, sl.location
+	err := tx.QueryRow(ctx, `SELECT u.email, u.name, u.language, p.timezone, sl.starts_at, sl.minutes, sl.mode, sl.location
 		FROM tahap2_slots sl JOIN applications a ON a.id = sl.application_id JOIN users u ON u.id = a.user_id
-		JOIN provinces p ON p.code = a.province_code WHERE sl.application_id = $1`, appID).Scan(&to, &name, &tz, &start, &minutes, &mode, &location)
+		JOIN provinces p ON p.code = a.province_code WHERE sl.application_id = $1`, appID).Scan(&to, &name, &lang, &tz, &start, &minutes, &mode, &location)
 	if err != nil {
 		return err
 	}
-	where := "Tempat: " + location
-	if mode == "daring" {
-		where = "Tautan pertemuan daring: " + location
-	}
-	return mail.Enqueue(ctx, tx, mail.Message{To: to, Subject: subject,
-		Body: fmt.Sprintf("Yth. %s,\n\n%s: %s %s (%d menit).\n%s\n\nAnda dapat mengajukan perubahan jadwal satu kali melalui halaman Hasil seleksi.\n",
-			name, lead, region.InZone(start, tz).Format("02-01-2006 15:04"), tz, minutes, where)})
+	m := s.compose(lang, key, map[string]any{"Name": name, "Start": region.InZone(start, tz).Format("02-01-2006 15:04"), "Zone": tz,
+		"Minutes": minutes, "Online": mode == "daring", "Location": location}, "", "")
+	m.To = to
+	return mail.Enqueue(ctx, tx, m)
 }
 
 // Slot is a tahap 2 session.
@@ -337,7 +335,7 @@ func (s *Store) ApproveReschedule(ctx context.Context, actor audit.Actor, slotID
 		if err != nil {
 			return err
 		}
-		if err := slotMail(ctx, tx, appID, "Perubahan jadwal seleksi tahap 2", "Jadwal baru simulasi mengajar dan wawancara Anda"); err != nil {
+		if err := s.slotMail(ctx, tx, appID, "selection.mail.slot_changed"); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.tahap2.reschedule", ObjectType: "tahap2_slot", ObjectID: strconv.FormatInt(slotID, 10),

@@ -14,13 +14,23 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
+	"penggerak/internal/mail"
 	"penggerak/internal/selection"
 	"penggerak/internal/selection/selectiontest"
 	"penggerak/internal/storage"
 	"penggerak/internal/testdb"
+	"penggerak/web/i18n"
 )
 
 var ctx = context.Background()
+
+// catalogueLetter writes mails from the real catalogues, as the server's letter does.
+func catalogueLetter(lang, key string, data map[string]any) mail.Message {
+	l := catalogues.Localizer(lang)
+	return mail.Message{Subject: l.T(key+".subject", data), Body: l.T(key+".body", data)}
+}
+
+var catalogues = i18n.MustLoad()
 
 func count(t *testing.T, f selectiontest.Fixture, sql string, args ...any) int {
 	t.Helper()
@@ -410,6 +420,11 @@ func TestScheduleTahap2(t *testing.T) {
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
+	// An applicant reading English gets the session in English.
+	if _, err := w.f.DB.Exec(ctx, `UPDATE users SET language = 'en' WHERE id = $1`, w.users[1]); err != nil {
+		t.Fatal(err)
+	}
+	w.s = w.s.WithLetter(catalogueLetter)
 	n, err := w.s.ScheduleTahap2(ctx, w.admin, w.cohort, win, "daring", form.Location)
 	if err != nil || n != 3 {
 		t.Fatalf("ScheduleTahap2 = %d, %v", n, err)
@@ -423,6 +438,10 @@ func TestScheduleTahap2(t *testing.T) {
 	}
 	if c := count(t, w.f, `SELECT count(*) FROM mail_outbox WHERE subject = 'Jadwal seleksi tahap 2' AND body_text LIKE '%04-05-2026 08:00 WIB%'`); c < 1 {
 		t.Fatal("no schedule mail with the time in the applicant's zone")
+	}
+	if c := count(t, w.f, `SELECT count(*) FROM mail_outbox m JOIN users u ON u.email = m.to_addr WHERE u.id = $1 AND m.lang = 'en'
+		AND m.subject = 'Your stage 2 selection session' AND m.body_text LIKE '%Online meeting link: https://meet.example.id/gp%'`, w.users[1]); c != 1 {
+		t.Fatal("no English schedule mail for the applicant reading English")
 	}
 	if n, _ := w.s.ScheduleTahap2(ctx, w.admin, w.cohort, win, "daring", form.Location); n != 0 {
 		t.Fatal("scheduled twice")

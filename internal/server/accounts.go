@@ -67,22 +67,31 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/verifikasi/kirim-ulang")
 }
 
-// takenMail composes the mail sent to a registered address when someone signs up with it.
+// takenMail composes the mail sent to a registered address when someone signs up with it, in
+// the account owner's language (the visitor who typed the address may be someone else).
 func (s *Server) takenMail(r *http.Request) account.Composer {
-	ctx := r.Context()
 	return func(u account.User, _ string) mail.Message {
+		l := s.i18n.Localizer(u.Language)
 		data := map[string]any{"Name": u.Name, "SignIn": s.cfg.BaseURL + "/masuk", "Link": s.cfg.BaseURL + "/lupa-sandi"}
-		return mail.Message{To: u.Email, Subject: i18n.T(ctx, "mail.signup_taken.subject"), Body: i18n.T(ctx, "mail.signup_taken.body", data)}
+		return mail.Message{To: u.Email, Subject: l.T("mail.signup_taken.subject"), Body: l.T("mail.signup_taken.body", data),
+			Kind: "mail.signup_taken", Lang: l.Lang()}
 	}
 }
 
-// linkMail composes the mail carrying an emailed link (kind "verify" or "reset"), in the
-// language of the request.
+// linkMail composes the mail carrying an emailed link (kind "verify" or "reset"): a password
+// reset in the account owner's language; a verification link in the language of the request
+// (the person who just signed up, or asked again, is reading the page).
 func (s *Server) linkMail(r *http.Request, kind, path string) account.Composer {
-	ctx := r.Context()
+	reqLang := i18n.From(r.Context()).Lang()
 	return func(u account.User, token string) mail.Message {
+		lang := reqLang
+		if kind == "reset" && u.Language != "" {
+			lang = u.Language
+		}
+		l := s.i18n.Localizer(lang)
 		data := map[string]any{"Name": u.Name, "Link": s.cfg.BaseURL + path + token}
-		return mail.Message{To: u.Email, Subject: i18n.T(ctx, "mail."+kind+".subject"), Body: i18n.T(ctx, "mail."+kind+".body", data)}
+		return mail.Message{To: u.Email, Subject: l.T("mail." + kind + ".subject"), Body: l.T("mail."+kind+".body", data),
+			Kind: "mail." + kind, Lang: l.Lang()}
 	}
 }
 

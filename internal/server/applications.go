@@ -58,6 +58,13 @@ func (s *Server) recruitmentSection(r *http.Request) (*dashboard.RecruitmentProp
 			return nil, err
 		}
 	}
+	ids := make([]int64, 0, len(mine))
+	for _, a := range mine {
+		ids = append(ids, a.ID)
+	}
+	if out.Progress, err = s.applications.Progresses(ctx, ids); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -197,6 +204,43 @@ func (s *Server) applicationAddCV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.nextStep(w, r, "cv", "application.flash.cv_added")
+}
+
+// applicationEditCV shows the CV step with the edit form of one entry, filled with what is
+// stored (404 for an entry of another application).
+func (s *Server) applicationEditCV(w http.ResponseWriter, r *http.Request) {
+	p, err := s.stepProps(r, "cv")
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	eid := idParam(r, "entryID")
+	i := slices.IndexFunc(p.D.CV, func(e application.CVEntry) bool { return e.ID == eid })
+	if i < 0 {
+		s.notFound(w, r)
+		return
+	}
+	p.CV, p.EditEntry = application.FormOf(p.D.CV[i]), eid
+	s.render(w, r, http.StatusOK, apppage.StepPage(s.base(r, "application.cv.edit_title"), p))
+}
+
+// applicationUpdateCV saves an edited CV entry; a refused form comes back with what was typed
+// and a message per field.
+func (s *Server) applicationUpdateCV(w http.ResponseWriter, r *http.Request) {
+	var f application.CVForm
+	if !s.decode(w, r, &f) {
+		return
+	}
+	eid := idParam(r, "entryID")
+	e, errs := f.Parse()
+	if len(errs) > 0 {
+		s.renderStep(w, r, http.StatusUnprocessableEntity, "cv", func(p *apppage.StepProps) { p.CV, p.Errors, p.EditEntry = f, errs, eid })
+		return
+	}
+	if s.stepError(w, r, "cv", s.applications.UpdateCV(r.Context(), principal(r).User.ID, idParam(r, "id"), eid, e, s.now())) {
+		return
+	}
+	s.nextStep(w, r, "cv", "application.flash.cv_updated")
 }
 
 func (s *Server) applicationDeleteCV(w http.ResponseWriter, r *http.Request) {
@@ -379,16 +423,55 @@ func (s *Server) applicationWithdraw(w http.ResponseWriter, r *http.Request) {
 	redirect(w, r, "/dasbor")
 }
 
-func (s *Server) applicationReceipt(w http.ResponseWriter, r *http.Request) {
-	d, err := s.applications.Details(r.Context(), principal(r).User.ID, idParam(r, "id"))
-	if err == nil && d.SubmittedAt == nil {
-		err = database.ErrNotFound
+// receipt loads the teacher's own receipt (404 for another's or an unsent application).
+func (s *Server) receipt(w http.ResponseWriter, r *http.Request) (apppage.ReceiptProps, bool) {
+	rc, err := s.applications.Receipt(r.Context(), principal(r).User.ID, idParam(r, "id"))
+	if err != nil {
+		s.serveError(w, r, err)
+		return apppage.ReceiptProps{}, false
 	}
+	return apppage.ReceiptProps{R: rc, Now: s.now()}, true
+}
+
+func (s *Server) applicationReceipt(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.receipt(w, r); ok {
+		s.render(w, r, http.StatusOK, apppage.Receipt(s.base(r, "application.receipt.title"), p))
+	}
+}
+
+// applicationReceiptPrint is the receipt alone on a page, for printing.
+func (s *Server) applicationReceiptPrint(w http.ResponseWriter, r *http.Request) {
+	if p, ok := s.receipt(w, r); ok {
+		s.render(w, r, http.StatusOK, apppage.ReceiptPrint(s.base(r, "application.receipt.title"), p))
+	}
+}
+
+// applicationReceiptPDF is the receipt as a PDF attachment (personal data: not cached).
+func (s *Server) applicationReceiptPDF(w http.ResponseWriter, r *http.Request) {
+	p, ok := s.receipt(w, r)
+	if !ok {
+		return
+	}
+	b, err := application.ReceiptPDF(p.R, p.Now)
 	if err != nil {
 		s.serveError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, apppage.Receipt(s.base(r, "application.receipt.title"), apppage.StepProps{D: d, TZ: d.Profile.Timezone(), Now: s.now()}))
+	number := ""
+	if p.R.RegistrationNumber != nil {
+		number = *p.R.RegistrationNumber
+	}
+	sendPDF(w, "tanda-terima-"+fileSafeName(number)+".pdf", b)
+}
+
+// fileSafeName keeps letters, digits and dashes of s for a download's file name.
+func fileSafeName(s string) string {
+	return strings.Map(func(c rune) rune {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' {
+			return c
+		}
+		return -1
+	}, s)
 }
 
 // watchScope is the principal's region scope for the regional lists: national for the admin,

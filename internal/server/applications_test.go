@@ -13,11 +13,11 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/audit"
 )
@@ -25,92 +25,28 @@ import (
 // Recruitment test helpers. Schools, teacher profiles and cohorts are created directly with SQL
 // (the profile and school screens are built elsewhere).
 
-var recNikSeq atomic.Int64
-
 // recSeedSchool creates a school when it does not exist.
 func recSeedSchool(t testing.TB, a *apptest.App, npsn, name, jenjang, regency string) {
 	t.Helper()
-	if _, err := a.DB.Exec(context.Background(), `INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES ($1, $2, $3, 'negeri', $4)
-		ON CONFLICT (npsn) DO NOTHING`, npsn, name, jenjang, regency); err != nil {
-		t.Fatalf("seed school: %v", err)
-	}
+	applicationtest.School(t, a.DB, npsn, name, jenjang, regency)
 }
 
 // recProfileOpts change the teacher profile a test creates.
-type recProfileOpts struct {
-	Jenjang   string
-	Years     int
-	Education string
-	Birth     time.Time
-}
+type recProfileOpts = applicationtest.Profile
 
 // recSeedProfile gives a user a teacher profile at the school.
 func recSeedProfile(t testing.TB, a *apptest.App, userID int64, npsn string, o recProfileOpts) string {
 	t.Helper()
-	if o.Jenjang == "" {
-		o.Jenjang = "SD"
-	}
-	if o.Years == 0 {
-		o.Years = 8
-	}
-	if o.Education == "" {
-		o.Education = "S1"
-	}
-	if o.Birth.IsZero() {
-		o.Birth = time.Date(1985, 3, 4, 0, 0, 0, 0, time.UTC)
-	}
-	nik := fmt.Sprintf("1601%012d", recNikSeq.Add(1))
-	if _, err := a.DB.Exec(context.Background(), `INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		VALUES ($1, $2, $3, 'P', $4, $5, 'Matematika', 'PNS', $6, $7)`, userID, nik, o.Birth, npsn, o.Jenjang, o.Years, o.Education); err != nil {
-		t.Fatalf("seed profile: %v", err)
-	}
-	return nik
+	return applicationtest.SeedProfile(t, a.DB, userID, npsn, o)
 }
 
 // recTestCohort is a cohort made for a test.
-type recTestCohort struct {
-	ID        int64
-	Questions []int64
-	Docs      []int64
-	Closes    time.Time
-}
+type recTestCohort = applicationtest.Cohort
 
-// recSeedCohort creates a cohort in pendaftaran (open around the app's clock) with targets OKU,
-// Kota Serang and Kota Palangkaraya, two essay questions (20–200 characters) and two documents
-// (KTP required, 1 MB; portfolio optional).
+// recSeedCohort creates a cohort open around the app's clock (applicationtest.OpenCohort).
 func recSeedCohort(t testing.TB, a *apptest.App, number int, status string, correctionDays int) recTestCohort {
 	t.Helper()
-	ctx := context.Background()
-	now := a.Now()
-	c := recTestCohort{Closes: now.Add(48 * time.Hour).Truncate(time.Second)}
-	err := a.DB.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at, status, correction_days)
-		VALUES ($1, 'Angkatan ' || $1::int, 'cgp', $2, $3, $4, $5) RETURNING id`, number, now.Add(-24*time.Hour), c.Closes, status, correctionDays).Scan(&c.ID)
-	if err != nil {
-		t.Fatalf("seed cohort: %v", err)
-	}
-	if _, err := a.DB.Exec(ctx, `INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, '16.01', 100), ($1, '36.73', 50), ($1, '62.71', 30)`, c.ID); err != nil {
-		t.Fatal(err)
-	}
-	for i, prompt := range []string{"Ceritakan praktik baik pembelajaran Anda.", "Apa rencana Anda mengembangkan rekan guru?"} {
-		var id int64
-		if err := a.DB.QueryRow(ctx, `INSERT INTO essay_questions (cohort_id, group_name, position, prompt, min_chars, max_chars) VALUES ($1, 'Paket 1', $2, $3, 20, 200) RETURNING id`,
-			c.ID, i+1, prompt).Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		c.Questions = append(c.Questions, id)
-	}
-	for i, d := range []struct {
-		name     string
-		required bool
-	}{{"KTP", true}, {"Portofolio", false}} {
-		var id int64
-		if err := a.DB.QueryRow(ctx, `INSERT INTO required_documents (cohort_id, position, name, guidance, required, max_bytes) VALUES ($1, $2, $3, 'Pindai asli', $4, 1048576) RETURNING id`,
-			c.ID, i+1, d.name, d.required).Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		c.Docs = append(c.Docs, id)
-	}
-	return c
+	return applicationtest.OpenCohort(t, a.DB, a.Now(), number, status, correctionDays)
 }
 
 // teacher creates a signed-in guru with a profile at an OKU primary school (or another school).

@@ -26,10 +26,10 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, public.SignIn(s.base(r, "signin.title"), f, nil, ""))
 }
 
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	var f public.SignInForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	errs := map[string]string{}
 	if f.Email == "" {
@@ -49,7 +49,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	if len(errs) > 0 {
 		f.Password = ""
 		s.render(w, r, http.StatusUnprocessableEntity, public.SignIn(s.base(r, "signin.title"), f, errs, ""))
-		return
+		return nil
 	}
 	u, err := s.accounts.AuthenticateAt(r.Context(), f.Email, f.Password, clientIP(r), s.now())
 	f.Password = ""
@@ -59,31 +59,30 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 		msg := rateLimitMessage(r, limited)
 		w.Header().Set("Retry-After", itoa(int(math.Ceil(limited.RetryAfter.Seconds()))))
 		s.render(w, r, http.StatusTooManyRequests, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
-		return
+		return nil
 	case errors.Is(err, account.ErrNotVerified):
 		f.Unverified = true
 		msg := i18n.T(r.Context(), "signin.unverified")
 		s.render(w, r, http.StatusForbidden, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
-		return
+		return nil
 	case err != nil && s.busy(r, err):
 		w.Header().Set("Retry-After", "10")
 		msg := i18n.T(r.Context(), "error.busy")
 		s.render(w, r, http.StatusServiceUnavailable, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
-		return
+		return nil
 	case errors.Is(err, account.ErrBadCredentials):
 		msg := i18n.T(r.Context(), "signin.failed")
 		s.render(w, r, http.StatusUnauthorized, public.SignIn(s.base(r, "signin.title"), f, nil, msg))
-		return
+		return nil
 	case err != nil:
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if err := s.startSession(r, u); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "signin.done")
 	redirect(w, r, safeNext(f.Next, "/dasbor"))
+	return nil
 }
 
 // rateLimitMessage says how long to wait: seconds for an account's short delay, minutes for a
@@ -115,30 +114,29 @@ func (s *Server) startSession(r *http.Request, u account.User) error {
 	return nil
 }
 
-func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	lang := s.sessions.GetString(ctx, "lang")
 	if err := s.sessions.Destroy(ctx); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if err := s.sessions.RenewToken(ctx); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.sessions.Put(ctx, "lang", lang)
 	s.flash(r, "signout.done")
 	redirect(w, r, "/")
+	return nil
 }
 
 // setLanguage switches the interface language and goes back to the page the user was on.
-func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 	var f struct {
 		Lang string `form:"lang"`
 		Next string `form:"next"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	if f.Lang != "en" {
 		f.Lang = "id"
@@ -146,9 +144,9 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) {
 	s.sessions.Put(r.Context(), "lang", f.Lang)
 	if p := principal(r); p != nil {
 		if err := s.accounts.SetLanguage(r.Context(), p.User.ID, f.Lang); err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	redirect(w, r, safeNext(f.Next, "/"))
+	return nil
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,12 +14,19 @@ import (
 	"penggerak/internal/clinic"
 	"penggerak/internal/database"
 	"penggerak/web/components"
+	"penggerak/web/i18n"
 	pages "penggerak/web/pages/clinic"
 	"penggerak/web/pages/dashboard"
 )
 
 // Public and teacher-facing handlers of coaching clinics. Staff handlers are in
 // clinics_staff.go.
+
+// NewCatalogue looks the clinic mails' messages up in the i18n bundle, in the recipient's
+// language (the server's store and the reminder job use it).
+func NewCatalogue(b *i18n.Bundle) clinic.Catalogue {
+	return func(lang, key string, data map[string]any) string { return b.Localizer(lang).T(key, data) }
+}
 
 // regionOptions lists provinces, each followed by its kabupaten/kota, limited to keep (nil: all).
 func (s *Server) regionOptions(r *http.Request, keep func(province, regency string) bool) ([]components.Option, error) {
@@ -44,84 +52,74 @@ func (s *Server) regionOptions(r *http.Request, keep func(province, regency stri
 	return out, nil
 }
 
-func (s *Server) clinicList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) clinicList(w http.ResponseWriter, r *http.Request) error {
 	region := r.URL.Query().Get("wilayah")
 	items, err := s.clinics.Upcoming(r.Context(), region, s.now())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	opts, err := s.regionOptions(r, nil)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, pages.List(s.base(r, "clinic.list.title"), pages.ListProps{Region: region, Regions: opts, Items: items, SignedIn: principal(r) != nil}))
+	return nil
 }
 
-func (s *Server) clinicPage(w http.ResponseWriter, r *http.Request) {
-	id, ok := pathInt(r, "id")
-	if !ok {
-		s.notFound(w, r)
-		return
-	}
-	c, err := s.clinics.Public(r.Context(), id)
+func (s *Server) clinicPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.openClinic(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	p := pages.DetailProps{C: c, Now: s.now(), SignedIn: principal(r) != nil}
 	if pr := principal(r); pr != nil {
-		if mine, err := s.clinics.Active(r.Context(), id, pr.User.ID); err == nil {
+		if mine, err := s.clinics.Active(r.Context(), c.ID, pr.User.ID); err == nil {
 			p.Mine, p.MyTicket = &mine, "/tiket/"+s.clinics.Signer().Ticket(c.ID, mine.ID)
 		}
 	}
 	b := s.base(r, "clinic.title")
 	b.Title = c.Title
 	s.render(w, r, http.StatusOK, pages.Detail(b, p))
+	return nil
 }
 
-// openClinic loads a published event for registration; it renders the error page otherwise.
-func (s *Server) openClinic(w http.ResponseWriter, r *http.Request) (clinic.Clinic, bool) {
+// errNoPath is a path parameter that is not a positive number: the page does not exist.
+var errNoPath = fmt.Errorf("path parameter: %w", database.ErrNotFound)
+
+// openClinic loads the published (or cancelled) event of the path.
+func (s *Server) openClinic(r *http.Request) (clinic.Clinic, error) {
 	id, ok := pathInt(r, "id")
 	if !ok {
-		s.notFound(w, r)
-		return clinic.Clinic{}, false
+		return clinic.Clinic{}, errNoPath
 	}
-	c, err := s.clinics.Public(r.Context(), id)
-	if err != nil {
-		s.serveError(w, r, err)
-		return c, false
-	}
-	return c, true
+	return s.clinics.Public(r.Context(), id)
 }
 
-func (s *Server) clinicRegisterForm(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.openClinic(w, r)
-	if !ok {
-		return
+func (s *Server) clinicRegisterForm(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.openClinic(r)
+	if err != nil {
+		return err
 	}
 	p := principal(r)
 	if mine, err := s.clinics.Active(r.Context(), c.ID, p.User.ID); err == nil {
 		redirect(w, r, "/tiket/"+s.clinics.Signer().Ticket(c.ID, mine.ID))
-		return
+		return nil
 	}
 	prof, err := s.profiles().Get(r.Context(), p.User.ID)
 	if err != nil && !errors.Is(err, database.ErrNotFound) {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	f := clinic.RegisterForm{Name: p.User.Name, Email: p.User.Email, Phone: p.User.Phone, NPSN: prof.NPSN}
 	errs := map[string]string{}
 	if !c.Open(s.now()) {
 		errs["_form"] = "clinic.register.closed"
 	}
-	s.renderRegister(w, r, http.StatusOK, c, f, errs)
+	return s.renderRegister(w, r, http.StatusOK, c, f, errs)
 }
 
 // renderRegister shows the registration form with the school the typed NPSN names (from the
 // schools table) and whether the event's jenjang and region rules admit it.
-func (s *Server) renderRegister(w http.ResponseWriter, r *http.Request, status int, c clinic.Clinic, f clinic.RegisterForm, errs map[string]string) {
+func (s *Server) renderRegister(w http.ResponseWriter, r *http.Request, status int, c clinic.Clinic, f clinic.RegisterForm, errs map[string]string) error {
 	p := principal(r)
 	f.Name, f.Email = p.User.Name, p.User.Email
 	props := pages.RegisterProps{C: c, Form: f, Errs: errs}
@@ -129,30 +127,11 @@ func (s *Server) renderRegister(w http.ResponseWriter, r *http.Request, status i
 		if sc, err := s.clinics.School(r.Context(), strings.ToUpper(strings.TrimSpace(f.NPSN))); err == nil {
 			props.School = &sc
 		} else if !errors.Is(err, clinic.ErrUnknownSchool) {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	s.render(w, r, status, pages.Register(s.base(r, "clinic.register.heading"), props))
-}
-
-// registerErrorKey maps a refused registration to the message shown on the form.
-func registerErrorKey(err error) (string, bool) {
-	switch {
-	case errors.Is(err, clinic.ErrDuplicate):
-		return "clinic.err.duplicate", true
-	case errors.Is(err, clinic.ErrSchoolFull):
-		return "clinic.err.school_full", true
-	case errors.Is(err, clinic.ErrClosed):
-		return "clinic.register.closed", true
-	case errors.Is(err, clinic.ErrUnknownSchool):
-		return "clinic.err.unknown_school", true
-	case errors.Is(err, clinic.ErrJenjang):
-		return "clinic.err.jenjang_rule", true
-	case errors.Is(err, clinic.ErrRegion):
-		return "clinic.err.region_rule", true
-	}
-	return "", false
+	return nil
 }
 
 // registerErrorField is the field a refused registration's message belongs to.
@@ -163,14 +142,14 @@ func registerErrorField(err error) string {
 	return "_form"
 }
 
-func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.openClinic(w, r)
-	if !ok {
-		return
+func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.openClinic(r)
+	if err != nil {
+		return err
 	}
 	var f clinic.RegisterForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil // decode has answered
 	}
 	p := principal(r)
 	reg, errs := clinic.ValidateRegistrant(f, true) // name and email come from the account
@@ -180,29 +159,28 @@ func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) {
 		if err == nil {
 			s.flash(r, "clinic.flash.registered."+res.Status)
 			redirect(w, r, "/tiket/"+s.clinics.Signer().Ticket(c.ID, res.ID))
-			return
+			return nil
 		}
-		key, known := registerErrorKey(err)
-		if !known {
-			s.serveError(w, r, err)
-			return
+		key, refused := formMessage(err)
+		if !refused {
+			return err
 		}
 		errs[registerErrorField(err)] = key
 	}
-	s.renderRegister(w, r, http.StatusUnprocessableEntity, c, f, errs)
+	return s.renderRegister(w, r, http.StatusUnprocessableEntity, c, f, errs)
 }
 
-func (s *Server) clinicMine(w http.ResponseWriter, r *http.Request) {
+func (s *Server) clinicMine(w http.ResponseWriter, r *http.Request) error {
 	regs, err := s.clinics.ByUser(r.Context(), principal(r).User.ID)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	items := make([]pages.MineItem, len(regs))
 	for i, g := range regs {
 		items[i] = pages.MineItem{R: g, Path: "/tiket/" + s.clinics.Signer().Ticket(g.ClinicID, g.ID)}
 	}
 	s.render(w, r, http.StatusOK, pages.Mine(s.base(r, "clinic.mine.heading"), items))
+	return nil
 }
 
 // ticketAccess is what a ticket link lets its holder do.
@@ -217,24 +195,22 @@ type ticketAccess struct {
 // ticket loads the registration and event named by the signed token in the path. Whoever holds
 // a ticket link (the QR's token) sees the ticket until a day after the event; the signed-in
 // owner always does. Cancelling and feedback need the owner or a freshly emailed link. A
-// forged token is a 404; an expired one shows how to get a fresh link (410).
-func (s *Server) ticket(w http.ResponseWriter, r *http.Request) (clinic.Clinic, clinic.Registration, ticketAccess, bool) {
+// forged token is a 404; an expired one shows how to get a fresh link (410). ok is false when
+// the expired page was rendered (err is nil then).
+func (s *Server) ticket(w http.ResponseWriter, r *http.Request) (clinic.Clinic, clinic.Registration, ticketAccess, bool, error) {
 	token := chi.URLParam(r, "token")
 	acc := ticketAccess{Path: "/tiket/" + token, Token: token}
 	reg, fresh, err := s.clinics.ByToken(r.Context(), token, s.now())
 	if errors.Is(err, clinic.ErrBadToken) {
-		s.notFound(w, r)
-		return clinic.Clinic{}, reg, acc, false
+		return clinic.Clinic{}, reg, acc, false, fmt.Errorf("ticket: %w", database.ErrNotFound)
 	}
 	if err != nil && !errors.Is(err, clinic.ErrExpiredLink) {
-		s.serveError(w, r, err)
-		return clinic.Clinic{}, reg, acc, false
+		return clinic.Clinic{}, reg, acc, false, err
 	}
 	expired := err != nil
 	c, err := s.clinics.ByID(r.Context(), reg.ClinicID)
 	if err != nil {
-		s.serveError(w, r, err)
-		return c, reg, acc, false
+		return c, reg, acc, false, err
 	}
 	if p := principal(r); p != nil && reg.UserID != nil && *reg.UserID == p.User.ID {
 		acc.Owner = true
@@ -243,25 +219,24 @@ func (s *Server) ticket(w http.ResponseWriter, r *http.Request) (clinic.Clinic, 
 	acc.Manage = acc.Owner || acc.Fresh
 	if !acc.Owner && (expired || (!fresh && !c.TicketValid(s.now()))) {
 		s.render(w, r, http.StatusGone, pages.TicketExpired(s.base(r, "clinic.ticket.expired_heading"), pages.TicketProps{C: c, R: reg, Path: acc.Path}))
-		return c, reg, acc, false
+		return c, reg, acc, false, nil
 	}
-	return c, reg, acc, true
+	return c, reg, acc, true, nil
 }
 
-func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) {
-	c, reg, acc, ok := s.ticket(w, r)
+func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) error {
+	c, reg, acc, ok, err := s.ticket(w, r)
 	if !ok {
-		return
+		return err
 	}
-	s.renderTicket(w, r, http.StatusOK, pages.TicketProps{C: c, R: reg, Path: acc.Path, Manage: acc.Manage})
+	return s.renderTicket(w, r, http.StatusOK, pages.TicketProps{C: c, R: reg, Path: acc.Path, Manage: acc.Manage})
 }
 
-func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int, p pages.TicketProps) {
+func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int, p pages.TicketProps) error {
 	if p.R.Status == clinic.RegRegistered { // a waiting-list place has no QR to check in with
 		png, err := clinic.QRPNG(s.clinics.Signer().Ticket(p.C.ID, p.R.ID), 256)
 		if err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		p.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
 	}
@@ -274,20 +249,19 @@ func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int
 		p.Rating = strconv.Itoa(p.R.Rating)
 	}
 	s.render(w, r, status, pages.Ticket(s.base(r, "clinic.ticket.heading"), p))
+	return nil
 }
 
 // ticketLink emails a fresh link to the registration's own address (whoever holds the ticket may
 // ask; only the registrant's mailbox receives it), at most one every few minutes.
-func (s *Server) ticketLink(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ticketLink(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
 	reg, _, err := s.clinics.ByToken(r.Context(), token, s.now())
 	if errors.Is(err, clinic.ErrBadToken) {
-		s.notFound(w, r)
-		return
+		return fmt.Errorf("ticket: %w", database.ErrNotFound)
 	}
 	if err != nil && !errors.Is(err, clinic.ErrExpiredLink) {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	switch err := s.clinics.SendLink(r.Context(), reg.ID, s.now()); {
 	case err == nil:
@@ -295,10 +269,10 @@ func (s *Server) ticketLink(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, clinic.ErrLinkTooSoon):
 		s.flash(r, "clinic.flash.link_too_soon")
 	default:
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	redirect(w, r, "/tiket/"+token)
+	return nil
 }
 
 func sendPDF(w http.ResponseWriter, name string, b []byte) {
@@ -308,66 +282,62 @@ func sendPDF(w http.ResponseWriter, name string, b []byte) {
 	_, _ = w.Write(b)
 }
 
-func (s *Server) ticketPDF(w http.ResponseWriter, r *http.Request) {
-	c, reg, _, ok := s.ticket(w, r)
+func (s *Server) ticketPDF(w http.ResponseWriter, r *http.Request) error {
+	c, reg, _, ok, err := s.ticket(w, r)
 	if !ok {
-		return
+		return err
 	}
 	if reg.Status == clinic.RegCancelled {
-		s.notFound(w, r)
-		return
+		return fmt.Errorf("ticket of a cancelled registration: %w", database.ErrNotFound)
 	}
 	b, err := s.clinics.TicketPDF(c, reg)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	sendPDF(w, "tiket-"+clinic.FormatCode(reg.Code)+".pdf", b)
+	return nil
 }
 
-func (s *Server) ticketCertificate(w http.ResponseWriter, r *http.Request) {
-	c, reg, _, ok := s.ticket(w, r)
+func (s *Server) ticketCertificate(w http.ResponseWriter, r *http.Request) error {
+	c, reg, _, ok, err := s.ticket(w, r)
 	if !ok {
-		return
+		return err
 	}
 	if !c.CertificateDue(reg, s.now()) {
-		s.clientError(w, r, http.StatusNotFound, "clinic.certificate.none")
-		return
+		return clinic.ErrNoCertificate
 	}
 	b, err := s.clinics.CertificatePDF(c, reg)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	sendPDF(w, "sertifikat-"+clinic.FormatCode(reg.CertCode)+".pdf", b)
+	return nil
 }
 
 // ticketCancel cancels a registration once the teacher ticked the confirmation (the seat goes
 // to the waiting list and cannot be taken back).
-func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) {
-	c, reg, acc, ok := s.ticket(w, r)
+func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) error {
+	c, reg, acc, ok, err := s.ticket(w, r)
 	if !ok {
-		return
+		return err
 	}
 	path := acc.Path
 	if !acc.Manage {
-		s.clientError(w, r, http.StatusForbidden, "clinic.ticket.owner_only")
-		return
+		return clinic.ErrOwnerOnly
 	}
 	var f cancelForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil // decode has answered
 	}
 	if f.Confirm != "yes" && reg.Status != clinic.RegCancelled {
-		s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Manage: true, CancelError: "clinic.err.ticket_cancel_confirm"})
-		return
+		return s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Manage: true, CancelError: "clinic.err.ticket_cancel_confirm"})
 	}
 	if _, err := s.clinics.CancelRegistration(r.Context(), reg.ID); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "clinic.flash.cancelled")
 	redirect(w, r, path)
+	return nil
 }
 
 type feedbackForm struct {
@@ -375,23 +345,21 @@ type feedbackForm struct {
 	Comment string `form:"comment"`
 }
 
-func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) {
-	c, reg, acc, ok := s.ticket(w, r)
+func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) error {
+	c, reg, acc, ok, err := s.ticket(w, r)
 	if !ok {
-		return
+		return err
 	}
 	path := acc.Path
 	if !acc.Manage {
-		s.clientError(w, r, http.StatusForbidden, "clinic.ticket.owner_only")
-		return
+		return clinic.ErrOwnerOnly
 	}
 	var f feedbackForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil // decode has answered
 	}
 	if reg.Status != clinic.RegRegistered || !c.Over(s.now()) || c.Status == clinic.StatusCancelled {
-		s.clientError(w, r, http.StatusConflict, "clinic.feedback.not_yet")
-		return
+		return clinic.ErrFeedbackNotYet
 	}
 	errs := map[string]string{}
 	rating, err := strconv.Atoi(f.Rating)
@@ -403,18 +371,17 @@ func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) {
 		errs["comment"] = "form.too_long"
 	}
 	if len(errs) > 0 {
-		s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Manage: true, Rating: f.Rating, Comment: f.Comment, Errs: errs})
-		return
+		return s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Manage: true, Rating: f.Rating, Comment: f.Comment, Errs: errs})
 	}
 	if err := s.clinics.SaveFeedback(r.Context(), reg.ID, rating, comment); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "clinic.feedback.thanks")
 	redirect(w, r, path)
+	return nil
 }
 
-func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) {
+func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) error {
 	code := strings.TrimSpace(r.URL.Query().Get("kode"))
 	p := pages.VerifyProps{Code: code, Checked: code != ""}
 	status := http.StatusOK
@@ -426,11 +393,11 @@ func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, database.ErrNotFound):
 			status = http.StatusNotFound
 		default:
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	s.render(w, r, status, pages.Verify(s.base(r, "clinic.verify.heading"), p))
+	return nil
 }
 
 // addClinicCards adds the coaching clinic cards to the dashboard: one for the widest staff role

@@ -13,30 +13,29 @@ import (
 // Certificate tools of the organiser (Dinas, BGP, national admin; inside their scope): the list
 // of an event's certificates, one or all as PDF or ZIP, and revocation with a reason.
 
-func (s *Server) clinicCertificates(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.staffClinic(w, r)
-	if !ok {
-		return
+func (s *Server) clinicCertificates(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.staffClinic(r)
+	if err != nil {
+		return err
 	}
 	list, err := s.clinics.Certificates(r.Context(), c, s.now())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, pages.Certificates(s.base(r, "clinic.certs.heading"), pages.CertificatesProps{C: c, Certs: list, Now: s.now()}))
+	return nil
 }
 
 // clinicCertificatesDownload sends every valid (not revoked) certificate of the event as one
 // PDF or as a ZIP of one PDF each; audited as clinic.certificates_export.
-func (s *Server) clinicCertificatesDownload(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.staffClinic(w, r)
-	if !ok {
-		return
+func (s *Server) clinicCertificatesDownload(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.staffClinic(r)
+	if err != nil {
+		return err
 	}
 	list, err := s.clinics.Certificates(r.Context(), c, s.now())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	valid := list[:0:0]
 	for _, g := range list {
@@ -57,52 +56,51 @@ func (s *Server) clinicCertificatesDownload(w http.ResponseWriter, r *http.Reque
 		err = s.clinics.RecordCertificateExport(r.Context(), actor(r), c.ID, format, len(valid))
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if zipped {
 		w.Header().Set("Content-Type", "application/zip")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.zip"`)
 		w.Header().Set("Cache-Control", "no-store")
 		_, _ = w.Write(b)
-		return
+		return nil
 	}
 	sendPDF(w, name+".pdf", b)
+	return nil
 }
 
-// staffCertificate loads registration {rid} of the event and checks it earned a certificate.
-func (s *Server) staffCertificate(w http.ResponseWriter, r *http.Request) (clinic.Clinic, clinic.Registration, bool) {
-	c, reg, ok := s.staffRegistration(w, r)
-	if !ok {
-		return c, reg, false
+// staffCertificate loads registration {rid} of the event and checks it earned a certificate
+// (clinic.ErrNoCertificate otherwise).
+func (s *Server) staffCertificate(r *http.Request) (clinic.Clinic, clinic.Registration, error) {
+	c, reg, err := s.staffRegistration(r)
+	if err != nil {
+		return c, reg, err
 	}
 	u := reg
 	u.RevokedAt = nil
 	if !c.CertificateDue(u, s.now()) {
-		s.clientError(w, r, http.StatusNotFound, "clinic.certificate.none")
-		return c, reg, false
+		return c, reg, clinic.ErrNoCertificate
 	}
-	return c, reg, true
+	return c, reg, nil
 }
 
-func (s *Server) clinicCertificateOne(w http.ResponseWriter, r *http.Request) {
-	c, reg, ok := s.staffCertificate(w, r)
-	if !ok {
-		return
+func (s *Server) clinicCertificateOne(w http.ResponseWriter, r *http.Request) error {
+	c, reg, err := s.staffCertificate(r)
+	if err != nil {
+		return err
 	}
 	if reg.RevokedAt != nil {
-		s.clientError(w, r, http.StatusGone, "clinic.certs.revoked_no_download")
-		return
+		return clinic.ErrCertificateRevoked
 	}
 	b, err := s.clinics.CertificatePDF(c, reg)
 	if err == nil {
 		err = s.clinics.RecordCertificateExport(r.Context(), actor(r), c.ID, "pdf-one", 1)
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	sendPDF(w, "sertifikat-"+clinic.FormatCode(reg.CertCode)+".pdf", b)
+	return nil
 }
 
 type revokeForm struct {
@@ -111,22 +109,23 @@ type revokeForm struct {
 }
 
 // clinicRevokePage asks for the reason and a confirmation before revoking a certificate.
-func (s *Server) clinicRevokePage(w http.ResponseWriter, r *http.Request) {
-	c, reg, ok := s.staffCertificate(w, r)
-	if !ok {
-		return
+func (s *Server) clinicRevokePage(w http.ResponseWriter, r *http.Request) error {
+	c, reg, err := s.staffCertificate(r)
+	if err != nil {
+		return err
 	}
 	s.render(w, r, http.StatusOK, pages.Revoke(s.base(r, "clinic.certs.revoke_heading"), pages.RevokeProps{C: c, R: reg, Errs: map[string]string{}}))
+	return nil
 }
 
-func (s *Server) clinicRevoke(w http.ResponseWriter, r *http.Request) {
-	c, reg, ok := s.staffCertificate(w, r)
-	if !ok {
-		return
+func (s *Server) clinicRevoke(w http.ResponseWriter, r *http.Request) error {
+	c, reg, err := s.staffCertificate(r)
+	if err != nil {
+		return err
 	}
 	var f revokeForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil // decode has answered
 	}
 	errs := map[string]string{}
 	reason := strings.TrimSpace(f.Reason)
@@ -144,13 +143,13 @@ func (s *Server) clinicRevoke(w http.ResponseWriter, r *http.Request) {
 		case err == nil:
 			s.flash(r, "clinic.flash.revoked")
 			redirect(w, r, "/staf/klinik/"+strconv.FormatInt(c.ID, 10)+"/sertifikat")
-			return
+			return nil
 		case errors.Is(err, clinic.ErrState):
 			errs["_form"] = "clinic.err.already_revoked"
 		default:
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, pages.Revoke(s.base(r, "clinic.certs.revoke_heading"), pages.RevokeProps{C: c, R: reg, Reason: f.Reason, Confirm: f.Confirm == "yes", Errs: errs}))
+	return nil
 }

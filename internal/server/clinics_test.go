@@ -21,11 +21,13 @@ import (
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
 	"penggerak/internal/region"
+	"penggerak/internal/server"
+	"penggerak/web/i18n"
 )
 
 // clinicStore is a store on the app's database with the app's signing key.
 func clinicStore(a *apptest.App) *clinic.Store {
-	return clinic.NewStore(a.DB, clinic.NewSigner(a.Config.SecretKey), a.Config.BaseURL)
+	return clinic.NewStore(a.DB, clinic.NewSigner(a.Config.SecretKey), a.Config.BaseURL).WithCatalogue(server.NewCatalogue(i18n.MustLoad()))
 }
 
 // okuSchools adds the schools registrations name: SD schools 10600000-10600299 in Kabupaten OKU

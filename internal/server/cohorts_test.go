@@ -105,19 +105,49 @@ func TestCohortTargetsAndImport(t *testing.T) {
 	}
 	recWant(t, c.PostForm(loc+"/sasaran", url.Values{"regency_code": {"16.01"}, "quota": {"0"}}), http.StatusUnprocessableEntity, "Kuota")
 	recWant(t, c.Get(loc), 200, "1 kabupaten/kota, total kuota 120")
-	// A file with bad lines: every line reported, nothing stored.
+	// A file with bad lines: a preview with every line reported, and nothing to commit.
 	bad := "kode,kuota\n36.73,80\n99.99,5\n62.71,-3\n36.73,10\n"
 	res := recMultipartFile(c, loc+"/sasaran/impor", "sasaran.csv", []byte(bad), nil)
-	recWant(t, res, http.StatusUnprocessableEntity, "Baris 3", "99.99", "Baris 4", "Baris 5", "sudah ada di baris 2")
+	if res.Status != http.StatusSeeOther || !strings.Contains(res.Location, "/sasaran/impor/") {
+		t.Fatalf("bad import %d %q, want a redirect to its preview", res.Status, res.Location)
+	}
+	badPreview := res.Location
+	page := c.Get(badPreview)
+	recWant(t, page, 200, "Pratinjau impor sasaran kuota", "5 baris data, 3 masalah", `<td class="num">3</td><td>Kode kabupaten/kota &#34;99.99&#34; tidak dikenal`,
+		`<td class="num">4</td><td>Kuota &#34;-3&#34;`, `<td class="num">5</td><td>Kode 36.73 sudah ada di baris 2`)
+	if strings.Contains(page.Body, `action="`+badPreview+`"`) {
+		t.Errorf("a preview with problems offers a commit:\n%s", page.Body)
+	}
+	recWant(t, c.PostForm(badPreview, nil), http.StatusConflict, "Tidak ada yang disimpan")
 	if n := recCount(t, a, `SELECT count(*) FROM cohort_regencies`); n != 1 {
 		t.Errorf("%d targets after a rejected import, want 1", n)
 	}
-	// A clean CSV (semicolons, as Indonesian Excel writes).
-	res = recMultipartFile(c, loc+"/sasaran/impor", "sasaran.csv", []byte("kode;kuota\n36.73;80\n62.71;30\n"), nil)
+	// A clean CSV (semicolons, as Indonesian Excel writes): the preview stores nothing yet.
+	res = recMultipartFile(c, loc+"/sasaran/impor", "\u202esasaran.csv", []byte("kode;kuota\n36.73;80\n62.71;30\n"), nil)
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("import %d\n%s", res.Status, res.Body)
 	}
+	preview := res.Location
+	// The stored file name is cleaned of its bidirectional override.
+	recWant(t, c.Get(preview), 200, "Berkas sasaran.csv:", "<td>36.73</td><td>Kota Serang</td><td>80</td>", "62.71", "memperbarui kuota yang sudah ada")
+	recWant(t, c.Get(loc), 200, "1 kabupaten/kota, total kuota 120")
+	// Another admin cannot read or commit this admin's preview.
+	a.User("admin2@admin.test", account.RoleAdmin, account.Scope{})
+	c2 := a.SignIn("admin2@admin.test")
+	recWant(t, c2.Get(preview), http.StatusNotFound)
+	recWant(t, c2.PostForm(preview, nil), http.StatusNotFound)
+	// The same token under another cohort's address is not found either.
+	otherCohort := recCreateCohort(t, c, "13")
+	recWant(t, c.Get(otherCohort+preview[strings.Index(preview, "/sasaran"):]), http.StatusNotFound)
+	// Commit once: stored; a second commit changes nothing.
+	if res := c.PostForm(preview, nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("commit %d\n%s", res.Status, res.Body)
+	}
 	recWant(t, c.Get(loc), 200, "3 kabupaten/kota, total kuota 230")
+	recWant(t, c.PostForm(preview, nil), http.StatusConflict, "sudah disimpan")
+	if n := recCount(t, a, `SELECT sum(quota) FROM cohort_regencies`); n != 230 {
+		t.Errorf("total quota %d after a second commit, want 230", n)
+	}
 	// XLSX replacing all targets.
 	x := excelize.NewFile()
 	_ = x.SetSheetRow("Sheet1", "A1", &[]any{"kode", "kuota"})
@@ -127,6 +157,10 @@ func TestCohortTargetsAndImport(t *testing.T) {
 	res = recMultipartFile(c, loc+"/sasaran/impor", "sasaran.xlsx", xb.Bytes(), map[string]string{"replace": "1"})
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("xlsx import %d\n%s", res.Status, res.Body)
+	}
+	recWant(t, c.Get(res.Location), 200, "mengganti semua sasaran")
+	if res := c.PostForm(res.Location, nil); res.Status != http.StatusSeeOther {
+		t.Fatalf("xlsx commit %d\n%s", res.Status, res.Body)
 	}
 	if n := recCount(t, a, `SELECT sum(quota) FROM cohort_regencies`); n != 200 {
 		t.Errorf("total quota %d after replace, want 200", n)

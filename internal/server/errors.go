@@ -14,6 +14,7 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/application"
+	"penggerak/internal/clinic"
 	"penggerak/internal/database"
 	"penggerak/internal/region"
 	"penggerak/internal/selection"
@@ -123,6 +124,25 @@ var errorKinds = []errorKind{
 	{selection.ErrLocked, http.StatusConflict, "selection.error.locked"},
 	{selection.ErrTooFewAssessors, http.StatusConflict, "selection.error.too_few"},
 	{selection.ErrScoringPending, http.StatusConflict, "selection.error.scoring_pending"},
+	// coaching clinics: a refused registration, edit or check-in (shown on its form), or a page
+	{clinic.ErrDuplicate, http.StatusConflict, "clinic.err.duplicate"},
+	{clinic.ErrSchoolFull, http.StatusConflict, "clinic.err.school_full"},
+	{clinic.ErrClosed, http.StatusConflict, "clinic.register.closed"},
+	{clinic.ErrUnknownSchool, http.StatusConflict, "clinic.err.unknown_school"},
+	{clinic.ErrJenjang, http.StatusConflict, "clinic.err.jenjang_rule"},
+	{clinic.ErrRegion, http.StatusConflict, "clinic.err.region_rule"},
+	{clinic.ErrCapacityBelow, http.StatusConflict, "clinic.err.capacity_below"},
+	{clinic.ErrSessionHasAttendance, http.StatusConflict, "clinic.err.session_attended"},
+	{clinic.ErrFinished, http.StatusConflict, "clinic.err.cancel_finished"},
+	{clinic.ErrFeedbackNotYet, http.StatusConflict, "clinic.feedback.not_yet"},
+	{clinic.ErrForgedTicket, http.StatusUnprocessableEntity, "clinic.checkin.forged"},
+	{clinic.ErrOtherEvent, http.StatusUnprocessableEntity, "clinic.checkin.other_event"},
+	{clinic.ErrUnknownCode, http.StatusUnprocessableEntity, "clinic.checkin.unknown"},
+	{clinic.ErrNotRegistered, http.StatusUnprocessableEntity, "clinic.checkin.not_registered"},
+	{clinic.ErrCheckInClosed, http.StatusUnprocessableEntity, "clinic.checkin.closed"},
+	{clinic.ErrNoCertificate, http.StatusNotFound, "clinic.certificate.none"},
+	{clinic.ErrCertificateRevoked, http.StatusGone, "clinic.certs.revoked_no_download"},
+	{clinic.ErrOwnerOnly, http.StatusForbidden, "clinic.ticket.owner_only"},
 	{region.ErrOutOfScope, http.StatusForbidden, "region.out_of_scope"},
 	{database.ErrNotFound, http.StatusNotFound, "error.404"},
 	{account.ErrForbidden, http.StatusForbidden, "error.403"},
@@ -195,4 +215,15 @@ func dbUnavailable(err error) bool {
 		return pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
 	}
 	return errors.As(err, &connErr) || errors.As(err, &netErr) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// formMessage returns the message key of an error a form shows beside what was typed (a
+// refusal of errorKinds answered 409 or 422); ok is false for anything else, which goes to
+// serveError.
+func formMessage(err error) (key string, ok bool) {
+	status, key, known := knownError(err)
+	if known && (status == http.StatusConflict || status == http.StatusUnprocessableEntity) {
+		return key, true
+	}
+	return "", false
 }

@@ -16,6 +16,7 @@ var routeParam = regexp.MustCompile(`\{[^}]+\}`)
 // (shown at the URL it was posted to) can be reloaded or reopened from the history: it goes to
 // the page the form lives on (303), never to a 405 page. Walks every POST route of the router.
 func TestNoPostAddressGives405(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("admin@x.test", account.RoleAdmin, account.Scope{})
 	admin := a.SignIn("admin@x.test")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application"
 	"penggerak/web/pages/dashboard"
 	"penggerak/web/pages/public"
 )
@@ -79,8 +80,11 @@ func (s *Server) dashboardProps(ctx context.Context, p *account.Principal) (dash
 				// section (and the cards features add to it) is left out until it has one.
 				continue
 			}
-			sec.Cards = append(sec.Cards, dashboard.GuruCard(dashboard.GuruStatus{
-				EmailVerified: p.User.EmailVerifiedAt != nil, ProfileComplete: complete}))
+			st := dashboard.GuruStatus{EmailVerified: p.User.EmailVerifiedAt != nil, ProfileComplete: complete}
+			if err := s.openRegistrations(ctx, p.User.ID, &st); err != nil {
+				return props, err
+			}
+			sec.Cards = append(sec.Cards, dashboard.GuruCard(st))
 		case account.RoleAsesor, account.RolePengajarPraktik, account.RoleFasilitator:
 			for _, g := range grants {
 				sec.Cards = append(sec.Cards, dashboard.ScopeCard(string(role), g.ScopeName))
@@ -105,6 +109,26 @@ func (s *Server) dashboardProps(ctx context.Context, p *account.Principal) (dash
 		props.Sections = append(props.Sections, sec)
 	}
 	return props, nil
+}
+
+// openRegistrations fills in the cohorts open for registration now and whether the teacher has
+// applied to one, so the profile card's next step matches the registration card below it.
+func (s *Server) openRegistrations(ctx context.Context, userID int64, st *dashboard.GuruStatus) error {
+	open, err := s.cohorts.OpenForRegistration(ctx, s.now())
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	mine, err := s.applications.Mine(ctx, userID)
+	if err != nil {
+		return err
+	}
+	for _, c := range open {
+		st.OpenNames = append(st.OpenNames, c.Name)
+		if a, ok := mine[c.ID]; ok && a.Status != application.StatusWithdrawn {
+			st.Applied = true
+		}
+	}
+	return nil
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -23,18 +23,19 @@ type assessorPreview struct {
 	Problems []imports.Problem
 }
 
-func (s *Server) assessorImportPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) assessorImportPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, importpage.Upload(s.base(r, "import.assessors.title"), i18n.T(r.Context(), "import.assessors.title"),
 		"/admin/impor/asesor", i18n.T(r.Context(), "import.assessors.guide"), ""))
+	return nil
 }
 
-func (s *Server) assessorImportUpload(w http.ResponseWriter, r *http.Request) {
+func (s *Server) assessorImportUpload(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	_, data, problem := readImportFile(w, r)
 	if problem != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, importpage.Upload(s.base(r, "import.assessors.title"), i18n.T(ctx, "import.assessors.title"),
 			"/admin/impor/asesor", i18n.T(ctx, "import.assessors.guide"), i18n.T(ctx, problem.Key, problem.Data)))
-		return
+		return nil
 	}
 	rows, problems := imports.ParseAssessors(data)
 	p := principal(r)
@@ -46,8 +47,7 @@ func (s *Server) assessorImportUpload(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		if known, err := s.regionKnown(r, row.Scope); err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		} else if !known {
 			problems = append(problems, imports.Problem{Line: row.Line, Key: "import.err.region", Data: map[string]any{"Value": row.Scope.Value()}})
 			continue
@@ -62,10 +62,10 @@ func (s *Server) assessorImportUpload(w http.ResponseWriter, r *http.Request) {
 	token, err := s.imports().Save(ctx, imports.KindAssessors, p.User.ID, "daftar-asesor.csv", len(ok)+len(problems), len(problems),
 		assessorPreview{Rows: ok, Problems: problems})
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	redirect(w, r, "/admin/impor/asesor/"+token)
+	return nil
 }
 
 // regionKnown reports whether a scope's province or kab/kota exists (national always does).
@@ -83,18 +83,16 @@ func (s *Server) regionKnown(r *http.Request, sc account.Scope) (bool, error) {
 	return true, nil
 }
 
-func (s *Server) renderAssessorPreview(w http.ResponseWriter, r *http.Request, status int, result string) {
+func (s *Server) renderAssessorPreview(w http.ResponseWriter, r *http.Request, status int, result string) error {
 	ctx := r.Context()
 	token := chi.URLParam(r, "token")
 	p, err := s.imports().Load(ctx, token, imports.KindAssessors, principal(r).User.ID)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	var ap assessorPreview
 	if err := json.Unmarshal(p.Payload, &ap); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	props := importpage.PreviewProps{Heading: i18n.T(ctx, "import.assessors.preview"), Action: "/admin/impor/asesor/" + token,
 		Source: p.Source, Rows: p.Rows, Committed: p.CommittedAt != nil, Result: result, Back: "/admin/impor/asesor",
@@ -113,13 +111,14 @@ func (s *Server) renderAssessorPreview(w http.ResponseWriter, r *http.Request, s
 		props.Problems = append(props.Problems, importpage.Problem{Line: pr.Line, Text: i18n.T(ctx, pr.Key, pr.Data)})
 	}
 	s.render(w, r, status, importpage.Preview(s.base(r, "import.assessors.preview"), props))
+	return nil
 }
 
-func (s *Server) assessorImportShow(w http.ResponseWriter, r *http.Request) {
-	s.renderAssessorPreview(w, r, http.StatusOK, "")
+func (s *Server) assessorImportShow(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAssessorPreview(w, r, http.StatusOK, "")
 }
 
-func (s *Server) assessorImportCommit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) assessorImportCommit(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
 	n := 0
 	err := s.imports().Commit(r.Context(), chi.URLParam(r, "token"), imports.KindAssessors, p.User.ID, func(tx pgx.Tx, payload []byte) error {
@@ -137,12 +136,12 @@ func (s *Server) assessorImportCommit(w http.ResponseWriter, r *http.Request) {
 	})
 	switch {
 	case errors.Is(err, imports.ErrCommitted):
-		s.renderAssessorPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.again"))
+		return s.renderAssessorPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.again"))
 	case errors.Is(err, imports.ErrHasProblems):
-		s.renderAssessorPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.nothing"))
+		return s.renderAssessorPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.nothing"))
 	case err != nil:
-		s.serveError(w, r, err)
+		return err
 	default:
-		s.renderAssessorPreview(w, r, http.StatusOK, i18n.T(r.Context(), "import.assessors.done", map[string]any{"N": n}))
+		return s.renderAssessorPreview(w, r, http.StatusOK, i18n.T(r.Context(), "import.assessors.done", map[string]any{"N": n}))
 	}
 }

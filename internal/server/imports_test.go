@@ -77,6 +77,7 @@ func uploadPreview(t *testing.T, c *apptest.Client, name, data string) apptest.R
 // and a second commit changes nothing; a preview with problems cannot be committed; another
 // admin's preview is not found.
 func TestSchoolImportPreview(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("imp-admin@x.test", account.RoleAdmin, account.Scope{})
 	a.User("imp-other@x.test", account.RoleAdmin, account.Scope{})
@@ -154,6 +155,7 @@ func uploadTo(t *testing.T, c *apptest.Client, path, data string) apptest.Respon
 // account, outside its province, bad e-mail) and block the commit; a clean list grants the
 // asesor role once, audited, and a second commit grants nothing.
 func TestAssessorImport(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("bgp-i@x.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
 	a.User("calon-a@x.test", account.RoleGuru, account.Scope{})

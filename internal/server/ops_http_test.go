@@ -66,6 +66,7 @@ func TestHeadAndDownloadCaching(t *testing.T) {
 // Public pages may be kept by the browser for the Back button (no-cache: revalidated); pages of
 // a signed-in user and error pages are never stored.
 func TestPublicPagesCacheable(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	anon := a.Anonymous()
 	for _, p := range []string{"/", "/tentang-data", "/masuk", "/daftar", "/klinik", "/lupa-sandi"} {
@@ -91,6 +92,7 @@ func TestPublicPagesCacheable(t *testing.T) {
 
 // /metrics is not on the public address; the metrics handler (METRICS_ADDR) serves it.
 func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	if res := a.Anonymous().Get("/metrics"); res.Status != http.StatusNotFound {
 		t.Errorf("public /metrics: %d, want 404", res.Status)
@@ -136,6 +138,7 @@ func (l *lockedLog) String() string {
 // When the session cannot be saved, the visitor gets one error page, not the error page and
 // then the handler's redirect ("http: superfluous response.WriteHeader call").
 func TestFailedSessionSaveWritesOneResponse(t *testing.T) {
+	t.Parallel()
 	db, dbURL := testdb.New(t)
 	cfg := config.Config{Env: "development", BaseURL: "http://127.0.0.1", DatabaseURL: dbURL, MailFrom: "noreply@test.local",
 		UploadDir: t.TempDir(), SecretKey: "test-secret-key-0123456789abcdefghijklmnop", ShutdownTimeout: time.Second}

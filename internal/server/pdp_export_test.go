@@ -22,6 +22,7 @@ import (
 // outcomes, scores and results (once announced), seats, the tahap 2 session, clinic
 // registrations with attendance and feedback. Another teacher's records never appear.
 func TestPersonalDataDownloadHoldsEverything(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	ctx := context.Background()
 	tc := recSeedCohort(t, a, 12, "pendaftaran", 3)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/config"
 	"penggerak/internal/server"
@@ -51,9 +52,7 @@ func TestProfileNIKNeverLogged(t *testing.T) {
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	hs := httptest.NewServer(srv)
 	t.Cleanup(func() { hs.Close(); srv.Close() })
-	if _, err := db.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES ('10601012', 'SD Negeri 12 Baturaja Timur', 'SD', 'negeri', '16.01')`); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.School(t, db, "10601012", "SD Negeri 12 Baturaja Timur", "SD", "16.01")
 	accounts := account.NewStore(db, account.TestParams)
 	client := func(email string) *apptest.Client {
 		if _, err := accounts.CreateUser(ctx, account.NewUser{Email: email, Name: "Guru Log", Password: apptest.Password}); err != nil {

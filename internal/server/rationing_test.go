@@ -22,6 +22,7 @@ import (
 // guesses at one teacher's account). Every teacher gets in; the targeted one after the
 // account's short delay, with the right password.
 func TestSchoolBehindOneAddressSurvivesAnAttacker(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	const teachers, attempts, targeted = 150, 1000, 10
 	email := func(i int) string { return fmt.Sprintf("guru%03d@sdn1.sch.test", i) }
@@ -123,6 +124,7 @@ func TestSchoolBehindOneAddressSurvivesAnAttacker(t *testing.T) {
 // The per-address limit counts failures only and is set in configuration: thirty successful
 // sign-ins use none of it; past it, the address waits until its failures age out.
 func TestAddressLimitCountsFailuresOnly(t *testing.T) {
+	t.Parallel()
 	const limit = 10
 	a := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.LoginFailuresPerAddress = limit }})
 	a.User("guru@x.test", account.RoleGuru, account.Scope{})
@@ -147,6 +149,7 @@ func TestAddressLimitCountsFailuresOnly(t *testing.T) {
 // and nothing reaches the database index that would reject it. The store refuses it too, and
 // counts it as a failure of the address (so it cannot be used to skip the limiter).
 func TestLongSignInInputsAreRefusedFirst(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	long := strings.Repeat("a", 10000) + "@x.test"
 	res := a.Anonymous().PostForm("/masuk", url.Values{"email": {long}, "password": {"salah-sandi"}})

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+
+	"penggerak/internal/imports"
 )
 
 // Authorization matrix rows for the recruitment routes. Applications belong to the matrix
@@ -47,7 +49,9 @@ func recMatrixApp(f *fixture, submitted bool) (appID, uploadID int64, tc recTest
 	if !submitted {
 		return appID, 0, tc
 	}
-	name := fmt.Sprintf("%032x.pdf", appID)
+	// Far above the numbers selectiontest.Document gives its files (a counter from 1), which
+	// share this database: the two must never name the same file.
+	name := fmt.Sprintf("%032x.pdf", 1<<40+appID)
 	dir := filepath.Join(f.App.Config.UploadDir, "applications")
 	_ = os.MkdirAll(dir, 0o750)
 	if err := os.WriteFile(filepath.Join(dir, name), recPDF, 0o640); err != nil {
@@ -128,6 +132,14 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/sasaran/hapus", Path: recAdminCohortPath("/sasaran/hapus"),
 			Form: func(*fixture) url.Values { return url.Values{"regency_code": {"16.01"}} }, Want: admin(303)},
 		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/sasaran/impor", Path: recAdminCohortPath("/sasaran/impor"), Want: admin(422)},
+		// A targets preview belongs to its uploader and its cohort: under another cohort's
+		// address the token is not found (IDOR).
+		routeCase{Method: "GET", Pattern: "/admin/angkatan/{id}/sasaran/impor/{token}", Path: recTargetsPreviewPath, Want: admin(200)},
+		routeCase{Method: "GET", Pattern: "/admin/angkatan/{id}/sasaran/impor/{token}", Variant: "another cohort", Path: func(f *fixture) string {
+			_, tok := recTargetsPreview(f)
+			return fmt.Sprintf("/admin/angkatan/%d/sasaran/impor/%s", recMatrixCohort(f, "draft").ID, tok)
+		}, Want: admin(404)},
+		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/sasaran/impor/{token}", Path: recTargetsPreviewPath, Want: admin(303)},
 		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/esai", Path: recAdminCohortPath("/esai"), Want: admin(422)},
 		routeCase{Method: "POST", Pattern: "/admin/angkatan/{id}/esai/{qid}/hapus", Path: func(f *fixture) string {
 			tc := recMatrixCohort(f, "draft")
@@ -170,4 +182,25 @@ func init() {
 			return fmt.Sprintf("/verval/%d/selesai", id)
 		}, Want: only(422, "asesor")},
 	)
+}
+
+// recTargetsPreview stores an empty targets preview of the matrix admin for the draft cohort
+// (once) and returns its token.
+func recTargetsPreview(f *fixture) (int64, string) {
+	if tok, ok := f.Data["import.targets"].(string); ok {
+		return f.Data["import.targets.cohort"].(int64), tok
+	}
+	id := recMatrixCohort(f, "draft").ID
+	tok, err := imports.NewStore(f.App.DB).Save(context.Background(), imports.KindTargets, f.Users["admin"].ID, "sasaran.csv", 0, 0,
+		map[string]any{"CohortID": id, "Targets": []any{}, "Problems": []any{}})
+	if err != nil {
+		f.App.T.Fatal(err)
+	}
+	f.Data["import.targets"], f.Data["import.targets.cohort"] = tok, id
+	return id, tok
+}
+
+func recTargetsPreviewPath(f *fixture) string {
+	id, tok := recTargetsPreview(f)
+	return fmt.Sprintf("/admin/angkatan/%d/sasaran/impor/%s", id, tok)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 )
 
@@ -23,12 +24,9 @@ func TestRegionPagesAreScoped(t *testing.T) {
 	a := apptest.Start(t)
 	a.User("dinas@serang.test", account.RoleDinas, account.Scope{ProvinceCode: "36", RegencyCode: "36.73"})
 	a.User("bgp@sumsel.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
-	if _, err := a.DB.Exec(t.Context(), `INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES
-		('20601234', 'SD Negeri Serang 7', 'SD', 'negeri', '36.73'),
-		('20601235', 'SMP Negeri 3 Serang', 'SMP', 'negeri', '36.73'),
-		('10645124', 'SMP Negeri 1 OKU', 'SMP', 'negeri', '16.01')`); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.School(t, a.DB, "20601234", "SD Negeri Serang 7", "SD", "36.73")
+	applicationtest.School(t, a.DB, "20601235", "SMP Negeri 3 Serang", "SMP", "36.73")
+	applicationtest.School(t, a.DB, "10645124", "SMP Negeri 1 OKU", "SMP", "16.01")
 	dinas := a.SignIn("dinas@serang.test")
 	res := dinas.Get("/wilayah")
 	if res.Status != 200 || !strings.Contains(res.Body, `href="/wilayah/36.73"`) || strings.Contains(res.Body, "16.01") {

@@ -10,6 +10,7 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/application"
 	"penggerak/internal/export"
+	"penggerak/internal/exportjob"
 	"penggerak/internal/report"
 	reportpage "penggerak/web/pages/report"
 )
@@ -136,9 +137,8 @@ func (s *Server) exportApplications(w http.ResponseWriter, r *http.Request) {
 	}
 	f.After = 0
 	filters := map[string]any{"angkatan": f.CohortID, "status": f.Status, "kab": f.Regency, "jenjang": f.Jenjang, "npsn": f.NPSN, "q": f.Query}
-	s.serveExport(w, r, report.ExportApplications, "", filters, func(xw export.Writer) (int, error) {
-		return s.reports().Applications(r.Context(), watchScope(principal(r)), f, xw)
-	})
+	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportApplications, Filters: filters,
+		Query: exportjob.Query{Scope: watchScope(principal(r)), Filter: f}})
 }
 
 func (s *Server) exportVerval(w http.ResponseWriter, r *http.Request) {
@@ -147,9 +147,8 @@ func (s *Server) exportVerval(w http.ResponseWriter, r *http.Request) {
 		s.notFound(w, r)
 		return
 	}
-	s.serveExport(w, r, report.ExportVerval, strconv.FormatInt(cohort, 10), map[string]any{"angkatan": cohort}, func(xw export.Writer) (int, error) {
-		return s.reports().Verval(r.Context(), watchScope(principal(r)), cohort, xw)
-	})
+	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportVerval, Object: strconv.FormatInt(cohort, 10), Filters: map[string]any{"angkatan": cohort},
+		Query: exportjob.Query{Scope: watchScope(principal(r)), Cohort: cohort}})
 }
 
 func (s *Server) exportRun(w http.ResponseWriter, r *http.Request) {
@@ -158,9 +157,8 @@ func (s *Server) exportRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rf, publishedOnly := regionFilter(principal(r))
-	s.serveExport(w, r, report.ExportRun, strconv.FormatInt(id, 10), map[string]any{"run": id}, func(xw export.Writer) (int, error) {
-		return s.reports().Run(r.Context(), id, rf, publishedOnly, xw)
-	})
+	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportRun, Object: strconv.FormatInt(id, 10), Filters: map[string]any{"run": id},
+		Query: exportjob.Query{Run: id, Region: rf, PublishedOnly: publishedOnly}})
 }
 
 func (s *Server) exportUsers(w http.ResponseWriter, r *http.Request) {
@@ -169,9 +167,8 @@ func (s *Server) exportUsers(w http.ResponseWriter, r *http.Request) {
 	for _, g := range p.Scopes(account.RoleBGP) {
 		provinces = append(provinces, g.ProvinceCode)
 	}
-	s.serveExport(w, r, report.ExportUsers, "", map[string]any{"provinces": provinces}, func(xw export.Writer) (int, error) {
-		return s.reports().Users(r.Context(), p.Has(account.RoleAdmin), provinces, xw)
-	})
+	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportUsers, Filters: map[string]any{"provinces": provinces},
+		Query: exportjob.Query{National: p.Has(account.RoleAdmin), Provinces: provinces}})
 }
 
 // assessorScope: the national admin sees every assessor, a BGP those granted in its province.

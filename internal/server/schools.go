@@ -22,25 +22,24 @@ func (s *Server) schools() *school.Store { return school.NewStore(s.db) }
 
 // adminSchools lists schools with filters (kabupaten/kota, jenjang, name or NPSN) and keyset
 // pagination, above the import form.
-func (s *Server) adminSchools(w http.ResponseWriter, r *http.Request) {
+func (s *Server) adminSchools(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := school.Filter{RegencyCode: q.Get("kabkota"), Jenjang: q.Get("jenjang"), Q: strings.TrimSpace(q.Get("q")), After: q.Get("after"), Limit: 50}
 	page, err := s.schools().List(r.Context(), f)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	regs, err := s.regions.Regencies(r.Context(), "")
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, schoolspage.List(s.base(r, "school.title"), schoolspage.ListProps{Filter: f, Regencies: regs, Page: page}))
+	return nil
 }
 
 // importSchools checks an uploaded CSV/XLSX file completely and imports it only when every row
 // is valid; otherwise it lists every problem by line and imports nothing.
-func (s *Server) importSchools(w http.ResponseWriter, r *http.Request) {
+func (s *Server) importSchools(w http.ResponseWriter, r *http.Request) error {
 	show := func(status int, p schoolspage.ImportProps) {
 		s.render(w, r, status, schoolspage.ImportResult(s.base(r, "school.import.title"), p))
 	}
@@ -56,26 +55,25 @@ func (s *Server) importSchools(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusRequestEntityTooLarge
 		}
 		show(status, props)
-		return
+		return nil
 	}
 	ref, err := s.schools().Reference(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	valid, problems := school.Validate(records, ref)
 	if len(problems) > 0 {
 		props.Problems = problems
 		show(http.StatusUnprocessableEntity, props)
-		return
+		return nil
 	}
 	res, err := s.schools().Upsert(r.Context(), actor(r), name, valid)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	props.Result = &res
 	show(http.StatusOK, props)
+	return nil
 }
 
 // readImportFile reads the uploaded file (field "file") up to the import size limit.
@@ -114,7 +112,7 @@ type schoolPreview struct {
 	Problems []school.Problem
 }
 
-func (s *Server) importSchoolsPreview(w http.ResponseWriter, r *http.Request) {
+func (s *Server) importSchoolsPreview(w http.ResponseWriter, r *http.Request) error {
 	name, data, problem := readImportFile(w, r)
 	var records []school.Record
 	if problem == nil {
@@ -126,35 +124,32 @@ func (s *Server) importSchoolsPreview(w http.ResponseWriter, r *http.Request) {
 			status = http.StatusRequestEntityTooLarge
 		}
 		s.render(w, r, status, schoolspage.ImportResult(s.base(r, "school.import.title"), schoolspage.ImportProps{FileName: name, FileProblem: problem}))
-		return
+		return nil
 	}
 	ref, err := s.schools().Reference(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	valid, problems := school.Validate(records, ref)
 	token, err := s.imports().Save(r.Context(), imports.KindSchools, principal(r).User.ID, name, len(records), len(problems),
 		schoolPreview{Schools: valid, Problems: problems})
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	redirect(w, r, "/admin/sekolah/impor/"+token)
+	return nil
 }
 
 // renderSchoolPreview shows a stored school import preview.
-func (s *Server) renderSchoolPreview(w http.ResponseWriter, r *http.Request, status int, result string) {
+func (s *Server) renderSchoolPreview(w http.ResponseWriter, r *http.Request, status int, result string) error {
 	token := chi.URLParam(r, "token")
 	p, err := s.imports().Load(r.Context(), token, imports.KindSchools, principal(r).User.ID)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	var sp schoolPreview
 	if err := json.Unmarshal(p.Payload, &sp); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	props := importpage.PreviewProps{Heading: i18n.T(r.Context(), "import.schools.title"), Action: "/admin/sekolah/impor/" + token,
 		Source: p.Source, Rows: p.Rows, Committed: p.CommittedAt != nil, Result: result, Back: "/admin/sekolah",
@@ -169,13 +164,14 @@ func (s *Server) renderSchoolPreview(w http.ResponseWriter, r *http.Request, sta
 		props.Problems = append(props.Problems, importpage.Problem{Line: pr.Line, Text: i18n.T(r.Context(), pr.Key, pr.Data)})
 	}
 	s.render(w, r, status, importpage.Preview(s.base(r, "import.schools.title"), props))
+	return nil
 }
 
-func (s *Server) importSchoolsShow(w http.ResponseWriter, r *http.Request) {
-	s.renderSchoolPreview(w, r, http.StatusOK, "")
+func (s *Server) importSchoolsShow(w http.ResponseWriter, r *http.Request) error {
+	return s.renderSchoolPreview(w, r, http.StatusOK, "")
 }
 
-func (s *Server) importSchoolsCommit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) importSchoolsCommit(w http.ResponseWriter, r *http.Request) error {
 	var res school.ImportResult
 	token := chi.URLParam(r, "token")
 	err := s.imports().Commit(r.Context(), token, imports.KindSchools, principal(r).User.ID, func(tx pgx.Tx, payload []byte) error {
@@ -189,13 +185,13 @@ func (s *Server) importSchoolsCommit(w http.ResponseWriter, r *http.Request) {
 	})
 	switch {
 	case errors.Is(err, imports.ErrCommitted):
-		s.renderSchoolPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.again"))
+		return s.renderSchoolPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.again"))
 	case errors.Is(err, imports.ErrHasProblems):
-		s.renderSchoolPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.nothing"))
+		return s.renderSchoolPreview(w, r, http.StatusConflict, i18n.T(r.Context(), "import.preview.nothing"))
 	case err != nil:
-		s.serveError(w, r, err)
+		return err
 	default:
-		s.renderSchoolPreview(w, r, http.StatusOK, i18n.T(r.Context(), "import.schools.done",
+		return s.renderSchoolPreview(w, r, http.StatusOK, i18n.T(r.Context(), "import.schools.done",
 			map[string]any{"Inserted": res.Inserted, "Updated": res.Updated}))
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"penggerak/internal/clinic"
 	"penggerak/internal/cohort"
 	"penggerak/internal/config"
+	"penggerak/internal/exportjob"
 	"penggerak/internal/overview"
 	"penggerak/internal/region"
 	"penggerak/internal/storage"
@@ -63,6 +64,8 @@ type Server struct {
 	// recruitment
 	cohorts      *cohort.Store
 	applications *application.Store
+	// exports queued as background jobs (issue 13)
+	exportJobs *exportjob.Store
 
 	router         chi.Router
 	handler        http.Handler
@@ -120,8 +123,10 @@ func New(cfg config.Config, d Deps) *Server {
 		clinics:  clinic.NewStore(d.DB, clinic.NewSigner(cfg.SecretKey), cfg.BaseURL),
 		overview: overview.NewStore(d.DB),
 	}
+	s.clinics = s.clinics.WithCatalogue(NewCatalogue(s.i18n)) // clinic mails in the recipient's language
 	s.cohorts = cohort.NewStore(d.DB)
-	s.applications = application.NewStore(d.DB, d.Files)
+	s.applications = application.NewStore(d.DB, d.Files).WithLetter(NewLetter(s.i18n, cfg.BaseURL))
+	s.exportJobs = exportjob.NewStore(d.DB)
 	s.store = newSessionStore(d.DB, 10*time.Minute)
 	s.sessions = scs.New()
 	s.sessions.Store = s.store

@@ -15,6 +15,7 @@ import (
 // expiry is still moved forward once it lags by more than a minute, and a change (the
 // language) is written at once.
 func TestSessionRowWrittenOnlyWhenChanged(t *testing.T) {
+	t.Parallel()
 	a := apptest.Start(t)
 	a.User("siti@x.test", account.RoleGuru, account.Scope{})
 	c := a.Anonymous()

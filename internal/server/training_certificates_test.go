@@ -97,8 +97,8 @@ func init() {
 	)
 }
 
-// pdfText is the text of a PDF (pdftotext), whitespace collapsed.
-func pdfText(t *testing.T, b []byte) string {
+// certPDFText is the text of a PDF (pdftotext), whitespace collapsed.
+func certPDFText(t *testing.T, b []byte) string {
 	t.Helper()
 	if !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Fatalf("not a PDF: %.40q", b)
@@ -184,7 +184,7 @@ func TestCertificateJourney(t *testing.T) {
 	if res.Status != 200 || res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("download: %d %v", res.Status, res.Header)
 	}
-	text := pdfText(t, []byte(res.Body))
+	text := certPDFText(t, []byte(res.Body))
 	for _, want := range []string{"SERTIFIKAT GURU PENGGERAK", "Pengguna guru", "Nomor: " + number, "Kabupaten Ogan Komering Ulu", "Provinsi Sumatera Selatan",
 		"dinyatakan LULUS", "http://127.0.0.1/sertifikat/guru-penggerak/" + token} {
 		if !strings.Contains(text, want) {
@@ -221,7 +221,7 @@ func TestCertificateJourney(t *testing.T) {
 		rc, _ := e.Open()
 		b, _ := io.ReadAll(rc)
 		rc.Close()
-		txt := pdfText(t, b)
+		txt := certPDFText(t, b)
 		names = append(names, e.Name)
 		if !strings.Contains(txt, "SERTIFIKAT GURU PENGGERAK") {
 			t.Errorf("%s: %s", e.Name, txt)

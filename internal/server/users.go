@@ -25,7 +25,7 @@ import (
 // usersPageSize is the number of users per page of the list.
 const usersPageSize = 50
 
-func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
 	after, _ := strconv.ParseInt(q.Get("setelah"), 10, 64)
@@ -40,8 +40,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
 	page, err := s.accounts.SearchUsers(ctx, p, account.UserQuery{Text: text, Role: role, After: after, Limit: usersPageSize})
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	props := users.ListProps{Text: text, Role: string(role), Users: page.Users, Regional: !p.Has(account.RoleAdmin)}
 	for _, ro := range account.AllRoles {
@@ -62,24 +61,23 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) {
 		props.NextURL = "/admin/pengguna?" + search.Encode()
 	}
 	s.render(w, r, http.StatusOK, users.List(s.base(r, "users.title"), props))
+	return nil
 }
 
-func (s *Server) userDetail(w http.ResponseWriter, r *http.Request) {
+func (s *Server) userDetail(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "id")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
-	s.renderUserDetail(w, r, http.StatusOK, id, users.GrantForm{}, nil)
+	return s.renderUserDetail(w, r, http.StatusOK, id, users.GrantForm{}, nil)
 }
 
 // renderUserDetail shows a user's page with the grant form holding f and its errors.
-func (s *Server) renderUserDetail(w http.ResponseWriter, r *http.Request, status int, id int64, f users.GrantForm, errs map[string]string) {
+func (s *Server) renderUserDetail(w http.ResponseWriter, r *http.Request, status int, id int64, f users.GrantForm, errs map[string]string) error {
 	p := principal(r)
 	d, err := s.accounts.AdministeredUser(r.Context(), p, id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	props := users.DetailProps{User: d, Form: f, Errors: errs}
 	for _, g := range d.Grants {
@@ -90,12 +88,12 @@ func (s *Server) renderUserDetail(w http.ResponseWriter, r *http.Request, status
 		props.ScopeHint = "users.grant.scope_hint_bgp"
 	}
 	if props.RoleOptions, props.ScopeOptions, err = s.grantOptions(r, p); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	b := s.base(r, "users.title")
 	b.Title = d.User.Name + " · " + b.Title
 	s.render(w, r, status, users.Detail(b, props))
+	return nil
 }
 
 // grantOptions lists the roles and the regions p may offer in the grant form: everything for
@@ -147,21 +145,19 @@ func containsString(list []string, s string) bool {
 // grantRole gives the user a role in a scope. A grant the signed-in user may not give is
 // refused with 403 before anything is stored; a role/scope combination that does not fit is
 // shown again with a message per field (422).
-func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) {
+func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, ok := pathInt(r, "id")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	p := principal(r)
 	if _, err := s.accounts.AdministeredUser(ctx, p, id); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	var f users.GrantForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	role := account.Role(f.Role)
 	scope, scopeOK := account.ParseScope(f.Scope)
@@ -170,8 +166,7 @@ func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) {
 		errs["scope"] = "users.grant.scope_invalid"
 	}
 	if role.Valid() && scopeOK && !p.CanGrant(role, scope) {
-		s.forbidden(w, r)
-		return
+		return account.ErrForbidden
 	}
 	if len(errs) == 0 {
 		err := s.accounts.GrantRole(ctx, actor(r), p, id, role, scope)
@@ -179,31 +174,28 @@ func (s *Server) grantRole(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, database.ErrConflict): // a region code that does not exist
 			errs["scope"] = "users.grant.scope_invalid"
 		case err != nil:
-			s.serveError(w, r, err)
-			return
+			return err
 		default:
 			s.flash(r, "users.granted")
 			redirect(w, r, "/admin/pengguna/"+strconv.FormatInt(id, 10))
-			return
+			return nil
 		}
 	}
-	s.renderUserDetail(w, r, http.StatusUnprocessableEntity, id, f, errs)
+	return s.renderUserDetail(w, r, http.StatusUnprocessableEntity, id, f, errs)
 }
 
 // revokeRole ends one of the user's grants, when the signed-in user may grant that role there.
-func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) {
+func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	id, ok1 := pathInt(r, "id")
 	grantID, ok2 := pathInt(r, "grant")
 	if !ok1 || !ok2 {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	p := principal(r)
 	d, err := s.accounts.AdministeredUser(ctx, p, id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	var grant *account.Grant
 	for i := range d.Grants {
@@ -212,17 +204,15 @@ func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if grant == nil {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	if !p.CanRevoke(*grant) {
-		s.forbidden(w, r)
-		return
+		return account.ErrForbidden
 	}
 	if err := s.accounts.RevokeRole(ctx, actor(r), p, grantID); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "users.revoked")
 	redirect(w, r, "/admin/pengguna/"+strconv.FormatInt(id, 10))
+	return nil
 }

@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/audit"
 )
@@ -19,20 +21,14 @@ import (
 // usersSchool adds a school in a kabupaten/kota.
 func usersSchool(t testing.TB, db *pgxpool.Pool, npsn, name, regency string) {
 	t.Helper()
-	if _, err := db.Exec(context.Background(), `INSERT INTO schools (npsn, name, jenjang, status, regency_code)
-		VALUES ($1, $2, 'SD', 'negeri', $3) ON CONFLICT DO NOTHING`, npsn, name, regency); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.School(t, db, npsn, name, "SD", regency)
 }
 
 // usersProfile gives a user a teacher profile at a school.
 func usersProfile(t testing.TB, db *pgxpool.Pool, userID int64, nik, nuptk, npsn string) {
 	t.Helper()
-	if _, err := db.Exec(context.Background(), `INSERT INTO teacher_profiles (user_id, nik, nuptk, birth_date,
-		gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		VALUES ($1, $2, $3, '1985-04-12', 'P', $4, 'SD', 'Guru Kelas', 'PNS', 10, 'S1')`, userID, nik, nuptk, npsn); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.SeedProfile(t, db, userID, npsn, applicationtest.Profile{NIK: nik, NUPTK: nuptk, Subject: "Guru Kelas", Years: 10,
+		Birth: time.Date(1985, 4, 12, 0, 0, 0, 0, time.UTC)})
 }
 
 // usersTeacher creates a teacher with a profile at a new school in regency.

@@ -45,7 +45,9 @@ func (s *Server) vervalAssign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if key != "" {
-		s.renderCohortDetail(w, r, http.StatusUnprocessableEntity, func(p *cohortpage.DetailProps) { p.AssignError = key })
+		if err := s.renderCohortDetail(w, r, http.StatusUnprocessableEntity, func(p *cohortpage.DetailProps) { p.AssignError = key }); err != nil {
+			s.serveError(w, r, err)
+		}
 		return
 	}
 	s.backToCohort(w, r, "cohort.flash.assigned")

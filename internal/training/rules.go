@@ -20,6 +20,8 @@ type Settings struct {
 	LokakaryaCount   int   `db:"lokakarya_count"`
 	// AssessmentPass is the score (0-100) a final assessment must reach.
 	AssessmentPass int `db:"assessment_pass_score"`
+	// ReminderDays is how many days before a lokakarya its participants are reminded.
+	ReminderDays int `db:"reminder_days"`
 }
 
 // Sizes returns the group sizes of s.

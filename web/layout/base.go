@@ -26,6 +26,10 @@ type Base struct {
 	// HTMXTimeout is how long htmx waits for an answer before it gives up and the page says
 	// "not saved" (a little longer than the server's own request deadline).
 	HTMXTimeout time.Duration
+	// Refresh, when above zero, has the browser reload the page after that many seconds
+	// (<meta http-equiv="refresh">, works without JavaScript): a page that follows work in
+	// progress, such as a queued export.
+	Refresh int
 }
 
 // HTMXConfig is the htmx configuration of the page, read by htmx from a meta tag (no inline

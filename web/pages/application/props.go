@@ -6,6 +6,7 @@ import (
 	"context"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"penggerak/internal/application"
@@ -26,12 +27,15 @@ type ApplyProps struct {
 
 // StepProps is one step of the application (also the receipt and the regional view).
 type StepProps struct {
-	D           application.Details
-	Step        string
-	TZ          string
-	Now         time.Time
-	Editable    bool
-	CV          application.CVForm
+	D        application.Details
+	Step     string
+	TZ       string
+	Now      time.Time
+	Editable bool
+	CV       application.CVForm
+	// EditEntry is the CV entry whose edit form the CV step shows instead of the add form (0:
+	// none).
+	EditEntry   int64
 	Errors      map[string]string
 	EssayErrors map[int64]string
 	DocErrors   map[int64]string
@@ -40,6 +44,42 @@ type StepProps struct {
 	// SaveTimeout is how long the essay autosave waits for the server before it says the
 	// draft is not saved (a little longer than the server's own request deadline).
 	SaveTimeout time.Duration
+}
+
+// ReceiptProps is the receipt of a submitted application.
+type ReceiptProps struct {
+	R   application.Receipt
+	Now time.Time
+}
+
+func receiptURL(p ReceiptProps, suffix string) string {
+	return "/lamaran/" + i64(p.R.ID) + "/tanda-terima" + suffix
+}
+
+func schoolOf(c *application.Content) string {
+	if c.Profile.SchoolName == "" {
+		return c.Profile.NPSN
+	}
+	return c.Profile.SchoolName + " (" + c.Profile.NPSN + ")"
+}
+
+func essayPrompt(ctx context.Context, e application.ContentEssay, i int) string {
+	if e.Prompt != "" {
+		return e.Prompt
+	}
+	return i18n.T(ctx, "application.receipt.essay_n", map[string]any{"N": i + 1})
+}
+
+// milestoneText is one step of what happens next, with the cohort's dates.
+func milestoneText(ctx context.Context, m application.Milestone, tz string) string {
+	when := application.DateRange(m.From, m.To)
+	if when == "" {
+		when = i18n.T(ctx, "application.receipt.next.later")
+	}
+	if m.Key == "closes" {
+		when = inZone(*m.From, tz)
+	}
+	return i18n.T(ctx, "application.receipt.next."+m.Key, map[string]any{"When": when, "Months": m.Months, "Days": m.ConfirmDay})
 }
 
 // ReviewProps is the assessor's verval page of one application.
@@ -141,6 +181,30 @@ func years(e application.CVEntry) string {
 		s += "–" + itoa(*e.YearTo)
 	}
 	return s
+}
+
+// wordCount counts the words of an answer (runs of non-space characters).
+func wordCount(s string) int { return len(strings.Fields(s)) }
+
+// excerpt is the first n characters of s, cut at a word where possible, with "…" when cut.
+func excerpt(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	cut := string(r[:n])
+	if i := strings.LastIndexAny(cut, " \n\t"); i > n/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimSpace(cut) + "…"
+}
+
+// cvFormURL is where the CV form posts: the entry being edited, or a new entry.
+func cvFormURL(p StepProps) string {
+	if p.EditEntry != 0 {
+		return appURL(p.D, "cv/"+i64(p.EditEntry))
+	}
+	return appURL(p.D, "cv")
 }
 
 func canUpload(p StepProps, d application.Document) bool { return p.D.CanUpload(d, p.Now) }

@@ -10,7 +10,6 @@ import (
 
 	"penggerak/internal/application"
 	"penggerak/internal/cohort"
-	"penggerak/internal/region"
 	"penggerak/web/components"
 	"penggerak/web/i18n"
 )
@@ -36,7 +35,6 @@ type DetailProps struct {
 	TargetForm     TargetForm
 	TargetError    string
 	ImportError    string
-	ImportErrors   []cohort.ImportError
 	Question       cohort.QuestionForm
 	QuestionErrors map[string]string
 	Document       cohort.DocumentForm
@@ -51,8 +49,6 @@ type DetailProps struct {
 	AssignError    string
 }
 
-func wib(t time.Time) string { return region.InZone(t, "WIB").Format("02-01-2006 15:04") + " WIB" }
-
 func day(t *time.Time) string {
 	if t == nil {
 		return "–"
@@ -60,8 +56,6 @@ func day(t *time.Time) string {
 	return t.Format("02-01-2006")
 }
 
-func itoa(n int) string              { return strconv.Itoa(n) }
-func i64(n int64) string             { return strconv.FormatInt(n, 10) }
 func mb(bytes int) string            { return strconv.Itoa(bytes >> 20) }
 func has(vs []string, v string) bool { return slices.Contains(vs, v) }
 
@@ -69,7 +63,7 @@ func formAction(id int64) string {
 	if id == 0 {
 		return "/admin/angkatan"
 	}
-	return "/admin/angkatan/" + i64(id)
+	return "/admin/angkatan/" + components.Int(id)
 }
 
 func kindOptions(ctx context.Context) []components.Option {
@@ -85,7 +79,7 @@ func join(vs []string) string { return strings.Join(vs, ", ") }
 func assessorOptions(as []application.Assessor) []components.Option {
 	var out []components.Option
 	for _, a := range as {
-		out = append(out, components.Option{Value: i64(a.UserID), Label: a.Name + " <" + a.Email + ">"})
+		out = append(out, components.Option{Value: components.Int(a.UserID), Label: a.Name + " <" + a.Email + ">"})
 	}
 	return out
 }

@@ -44,6 +44,22 @@ func (p *Props) Add(role account.Role, card templ.Component) bool {
 type GuruStatus struct {
 	EmailVerified   bool
 	ProfileComplete bool
+	// OpenNames names the cohorts whose registration is open now (empty when none is).
+	OpenNames []string
+	// Applied reports whether the teacher has an application (not withdrawn) in one of them.
+	Applied bool
+}
+
+// nextKey is the message key of the teacher's next step once the profile is complete: it
+// follows whether a registration is open now and whether they have applied.
+func (s GuruStatus) nextKey() string {
+	switch {
+	case s.Applied:
+		return "dashboard.guru.next_applied"
+	case len(s.OpenNames) > 0:
+		return "dashboard.guru.next_apply_open"
+	}
+	return "dashboard.guru.next_apply"
 }
 
 // RegionFigures are the figures of one region scope for a dinas or BGP grant, or the national

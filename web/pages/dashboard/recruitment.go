@@ -18,6 +18,17 @@ type RecruitmentProps struct {
 	Past       []application.Application
 	// CohortNames names the cohorts of Past.
 	CohortNames map[int64]string
+	// Progress is where each of the teacher's applications stands, by application id.
+	Progress map[int64]application.Progress
+}
+
+// statusKey is the message key of where the application stands (application.StatusKey).
+func (p RecruitmentProps) statusKey(a application.Application) string {
+	pr, ok := p.Progress[a.ID]
+	if !ok {
+		pr = application.Progress{Status: a.Status}
+	}
+	return application.StatusKey(pr)
 }
 
 // OpenCohort is a cohort open for registration, with the rules the teacher fails (if any) and

@@ -2,11 +2,7 @@
 package deletion
 
 import (
-	"strconv"
-	"time"
-
 	"penggerak/internal/profile"
-	"penggerak/internal/region"
 )
 
 // Props is what the deletion request page shows. Form holds the values of the one form that
@@ -18,10 +14,6 @@ type Props struct {
 	Note   string
 	Errors map[string]string
 }
-
-func wib(t time.Time) string { return region.InZone(t, "WIB").Format("02-01-2006 15:04") + " WIB" }
-
-func i64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // noteFor is the typed note of request id when its form came back with problems.
 func (p Props) noteFor(id int64) string {

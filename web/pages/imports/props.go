@@ -2,8 +2,6 @@
 // problems per line, and the explicit commit.
 package imports
 
-import "strconv"
-
 // Problem is one problem of the upload, already translated; Line 0 is the whole file.
 type Problem struct {
 	Line int
@@ -13,6 +11,8 @@ type Problem struct {
 // PreviewProps is the preview of one upload.
 type PreviewProps struct {
 	Heading string
+	// Note says what a commit will do beyond the rows (e.g. "replaces every target").
+	Note string
 	// Action is where the commit form posts (the preview's own address).
 	Action    string
 	Source    string
@@ -25,5 +25,3 @@ type PreviewProps struct {
 	Result string
 	Back   string
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -17,6 +17,16 @@ import (
 // IndexProps lists the cohorts in training the viewer may see, per province.
 type IndexProps struct {
 	Cohorts []training.CohortInfo
+	// Settings lists the cohorts whose training settings the admin may open (admin only).
+	Settings []training.CohortSettings
+}
+
+// SettingsProps is the admin's form of a cohort's training settings.
+type SettingsProps struct {
+	Cohort training.CohortSettings
+	// Values are the typed (or stored) values per field name; Errors message keys per field.
+	Values map[string]string
+	Errors map[string]string
 }
 
 // AppointForm is the typed appointment form.
@@ -197,7 +207,11 @@ func candidateOptions(ctx context.Context, cs []training.MentorCandidate) []comp
 			continue
 		}
 		seen[c.UserID] = true
-		out = append(out, components.Option{Value: i64(c.UserID), Label: c.Name + " (" + i18n.T(ctx, "role."+c.Role) + ", " + c.Email + ")"})
+		what := i18n.T(ctx, "role."+c.Role)
+		if c.Graduate != "" {
+			what = i18n.T(ctx, "training.appoint.graduate", map[string]any{"Role": what, "Cohort": c.Graduate})
+		}
+		out = append(out, components.Option{Value: i64(c.UserID), Label: c.Name + " (" + what + ", " + c.Email + ")"})
 	}
 	return out
 }
@@ -386,4 +400,16 @@ func scoreValue(n *int) string {
 		return ""
 	}
 	return itoa(*n)
+}
+
+// settingGroup is one fieldset of the settings form.
+type settingGroup struct {
+	Legend string
+	Fields []string
+}
+
+var settingGroups = []settingGroup{
+	{"training.settings.group.groups", []string{"group_min", "group_max", "pp_cap", "fasilitator_cap"}},
+	{"training.settings.group.schedule", []string{"lokakarya_count", "reminder_days", "visits_planned", "ack_days"}},
+	{"training.settings.group.completion", []string{"attendance_min_pct", "module_packages", "modules", "assessment_pass_score"}},
 }

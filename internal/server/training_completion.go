@@ -1,0 +1,143 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"penggerak/internal/mail"
+	"penggerak/internal/training"
+	trainingpage "penggerak/web/pages/training"
+)
+
+// training: final assessments by the PP and fasilitator, and the BGP's graduation decisions.
+
+// recordAssessment stores the final assessment of the PP (of their mentee) or the fasilitator
+// (of a CGP in their class); anyone else's CGP is 404.
+func (s *Server) recordAssessment(role, back string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, ok := pathInt(r, "participant")
+		if !ok {
+			s.notFound(w, r)
+			return
+		}
+		var f struct {
+			Score string `form:"score"`
+		}
+		if !s.decode(w, r, &f) {
+			return
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(f.Score))
+		if err != nil || n < 0 || n > 100 {
+			s.clientError(w, r, http.StatusUnprocessableEntity, "training.error.score")
+			return
+		}
+		if err := s.trainingStore().RecordAssessment(r.Context(), actor(r), principal(r).User.ID, role, id, n); err != nil {
+			s.serveError(w, r, err)
+			return
+		}
+		s.flash(r, "training.flash.assessed")
+		redirect(w, r, back+strconv.FormatInt(id, 10))
+	}
+}
+
+// graduationPage lists the province's CGPs with their unmet completion rules (staff in scope;
+// the BGP of the province decides).
+func (s *Server) graduationPage(w http.ResponseWriter, r *http.Request) {
+	s.renderGraduation(w, r, http.StatusOK, trainingpage.GraduationProps{})
+}
+
+func (s *Server) renderGraduation(w http.ResponseWriter, r *http.Request, status int, p trainingpage.GraduationProps) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	pr := principal(r)
+	v, err := s.trainingStore().Province(r.Context(), trainingScope(pr), id, prov)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	p.CohortID, p.ProvinceCode = id, prov
+	p.CanEdit = v.CohortStatus == "pendidikan" && containsString(bgpScope(pr).Provinces, prov)
+	p.Certificates = certScope(pr).National || containsString(certScope(pr).Provinces, prov)
+	if p.Settings, p.Rows, err = s.trainingStore().Completion(r.Context(), trainingScope(pr), id, prov, s.now()); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	for _, c := range p.Rows {
+		if c.Status == "aktif" && c.Outcome == nil && len(c.Unmet) == 0 {
+			p.Eligible++
+		}
+	}
+	s.render(w, r, status, trainingpage.Graduation(s.base(r, "training.grad.title"), p))
+}
+
+// decideGraduation records lulus / tidak lulus (with a reason) for one CGP, lulus for every
+// eligible CGP at once (checkbox), or a withdrawal (with a reason).
+func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Participant string `form:"participant"`
+		Outcome     string `form:"outcome"`
+		Reason      string `form:"reason"`
+		All         string `form:"all"`
+		Sure        string `form:"sure"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	ctx, sc, pid := r.Context(), bgpScope(principal(r)), parseID(f.Participant)
+	fail := func(formID int64, problems ...string) {
+		s.renderGraduation(w, r, http.StatusUnprocessableEntity, trainingpage.GraduationProps{FormID: formID, Reason: f.Reason, Problems: problems})
+	}
+	var err error
+	switch {
+	case f.All == "1":
+		if f.Sure != "1" {
+			fail(0, "training.error.sure")
+			return
+		}
+		var ids []int64
+		if ids, err = s.trainingStore().Eligible(ctx, sc, id, prov, s.now()); err == nil {
+			_, err = s.trainingStore().Decide(ctx, actor(r), sc, ids, training.Decision{Outcome: "lulus"}, s.now(), s.graduationMail)
+		}
+	case pid == 0:
+		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
+		return
+	case f.Outcome == "mundur":
+		err = s.trainingStore().Withdraw(ctx, actor(r), sc, pid, f.Reason, s.now())
+	default:
+		_, err = s.trainingStore().Decide(ctx, actor(r), sc, []int64{pid}, training.Decision{Outcome: f.Outcome, Reason: f.Reason}, s.now(), s.graduationMail)
+	}
+	var pe *training.ProblemError
+	switch {
+	case errors.As(err, &pe):
+		formID := pid
+		if f.All == "1" {
+			formID = 0
+		}
+		fail(formID, pe.Problems...)
+		return
+	case err != nil:
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.decided")
+	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"/kelulusan")
+}
+
+func (s *Server) graduationMail(m training.GraduationMail) mail.Message {
+	if m.Outcome == "lulus" {
+		return s.certificateMail(m) // with the certificate (training_certificates.go)
+	}
+	l := s.i18n.Localizer(m.Lang)
+	data := map[string]any{"Name": m.Name, "Cohort": m.Cohort, "Reason": m.Reason}
+	return mail.Message{Subject: l.T("training.mail."+m.Outcome+".subject", data), Body: l.T("training.mail."+m.Outcome+".body", data)}
+}

@@ -1,0 +1,239 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"penggerak/internal/mail"
+	"penggerak/internal/training"
+	trainingpage "penggerak/web/pages/training"
+)
+
+// training: appointments of PP and fasilitator, the proposed groups, hand edits and confirmation.
+
+// trainingAppoint appoints a PP or fasilitator in a kab/kota of the BGP's province.
+func (s *Server) trainingAppoint(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		User    string `form:"user"`
+		Role    string `form:"role"`
+		Regency string `form:"regency"`
+		Cap     string `form:"cap"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	form := trainingpage.AppointForm{User: f.User, Role: f.Role, Regency: f.Regency, Cap: f.Cap}
+	a, errs := training.ParseAppointment(f.User, f.Role, f.Regency, f.Cap)
+	if len(errs) == 0 && a.Regency[:2] != prov {
+		errs["regency"] = "training.error.regency"
+	}
+	if len(errs) == 0 {
+		_, err := s.trainingStore().Appoint(r.Context(), actor(r), bgpScope(principal(r)), id, a)
+		switch {
+		case errors.Is(err, training.ErrNoGrant):
+			errs["user"] = "training.error.no_grant"
+		case errors.Is(err, training.ErrAppointed):
+			errs["user"] = "training.error.appointed"
+		case err != nil:
+			s.serveError(w, r, err)
+			return
+		}
+	}
+	if len(errs) > 0 {
+		form.Errors = errs
+		s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Appoint: form})
+		return
+	}
+	s.flash(r, "training.flash.appointed")
+	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov)
+}
+
+// trainingPropose replaces the province's proposal with a new one.
+func (s *Server) trainingPropose(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if _, err := s.trainingStore().Propose(r.Context(), actor(r), bgpScope(principal(r)), id, prov); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.proposed")
+	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#kelompok")
+}
+
+// editProblems turns a store error of a hand edit into the form's problems; ok false means the
+// error was not a rule (already answered).
+func (s *Server) editProblems(w http.ResponseWriter, r *http.Request, err error, form *trainingpage.EditForm) bool {
+	var pe *training.ProblemError
+	if errors.As(err, &pe) {
+		form.Problems = pe.Problems
+		for _, p := range pe.Problems {
+			if p == training.ProblemReasonMissing {
+				form.Errors = map[string]string{"reason": training.ProblemReasonMissing}
+			}
+		}
+		return true
+	}
+	s.serveError(w, r, err)
+	return false
+}
+
+// trainingMove moves a CGP into a group (the rules checked; a reason for confirmed groups).
+func (s *Server) trainingMove(w http.ResponseWriter, r *http.Request) {
+	var f struct {
+		Participant string `form:"participant"`
+		Group       string `form:"group"`
+		Reason      string `form:"reason"`
+	}
+	form := trainingpage.EditForm{Errors: map[string]string{}}
+	s.groupEdit(w, r, &f, func() func() error {
+		form.Participant, form.Group, form.Reason = f.Participant, f.Group, f.Reason
+		pid, gid := parseID(f.Participant), parseID(f.Group)
+		if pid == 0 {
+			form.Errors["participant"] = "training.error.participant"
+		}
+		if gid == 0 {
+			form.Errors["group"] = "training.error.group"
+		}
+		return func() error {
+			return s.trainingStore().Move(r.Context(), actor(r), bgpScope(principal(r)), pid, gid, f.Reason)
+		}
+	}, &form, "training.flash.moved", func(p *trainingpage.ProvinceProps) { p.Move = form })
+}
+
+// trainingSwapPP gives a group another PP (the rules checked; a reason for confirmed groups).
+func (s *Server) trainingSwapPP(w http.ResponseWriter, r *http.Request) {
+	var f struct {
+		Group  string `form:"swap_group"`
+		Mentor string `form:"mentor"`
+		Reason string `form:"reason"`
+	}
+	form := trainingpage.EditForm{Errors: map[string]string{}}
+	s.groupEdit(w, r, &f, func() func() error {
+		form.Group, form.Mentor, form.Reason = f.Group, f.Mentor, f.Reason
+		gid, mid := parseID(f.Group), parseID(f.Mentor)
+		if gid == 0 {
+			form.Errors["group"] = "training.error.group"
+		}
+		if mid == 0 {
+			form.Errors["mentor"] = "training.error.mentor"
+		}
+		return func() error {
+			return s.trainingStore().SetPP(r.Context(), actor(r), bgpScope(principal(r)), gid, mid, f.Reason)
+		}
+	}, &form, "training.flash.swapped", func(p *trainingpage.ProvinceProps) { p.SwapPP = form })
+}
+
+// groupEdit is the one sequence of a BGP's hand edit of a group (a move or a PP swap): decode
+// the form into dst, let check fill form (and its field errors) and return the store call,
+// check the reason's length, then apply it: on success the flash and the province page at the
+// group; a broken rule or a field error re-renders the province page with the form as typed
+// (placed by show).
+func (s *Server) groupEdit(w http.ResponseWriter, r *http.Request, dst any, check func() func() error,
+	form *trainingpage.EditForm, flash string, show func(*trainingpage.ProvinceProps)) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	if !s.decode(w, r, dst) {
+		return
+	}
+	apply := check()
+	if len(form.Reason) > 500 {
+		form.Errors["reason"] = "training.error.reason_long"
+	}
+	if len(form.Errors) == 0 {
+		err := apply()
+		if err == nil {
+			s.flash(r, flash)
+			redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#kelompok-"+form.Group)
+			return
+		}
+		if !s.editProblems(w, r, err, form) {
+			return
+		}
+	}
+	var p trainingpage.ProvinceProps
+	show(&p)
+	s.renderProvince(w, r, http.StatusUnprocessableEntity, p)
+}
+
+func (s *Server) trainingConfirmPage(w http.ResponseWriter, r *http.Request) {
+	s.renderConfirm(w, r, http.StatusOK, trainingpage.ConfirmProps{})
+}
+
+func (s *Server) renderConfirm(w http.ResponseWriter, r *http.Request, status int, p trainingpage.ConfirmProps) {
+	id, prov, ok := trainingPath(r)
+	if !ok || !containsString(bgpScope(principal(r)).Provinces, prov) {
+		s.notFound(w, r)
+		return
+	}
+	var err error
+	if p.View, err = s.trainingStore().Province(r.Context(), bgpScope(principal(r)), id, prov); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, status, trainingpage.Confirm(s.base(r, "training.confirm.title"), p))
+}
+
+// trainingConfirm confirms the province's proposed groups (checkbox required) and mails the
+// CGPs and their PPs in their own language.
+func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Sure string `form:"sure"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if f.Sure != "1" {
+		s.renderConfirm(w, r, http.StatusUnprocessableEntity, trainingpage.ConfirmProps{Error: "training.error.sure"})
+		return
+	}
+	compose := func(rc training.Recipient) mail.Message {
+		l := s.i18n.Localizer(rc.Lang)
+		data := map[string]any{"Name": rc.Name, "Group": rc.Group, "PP": rc.PP, "URL": s.cfg.BaseURL + "/dasbor"}
+		return mail.Message{Subject: l.T("training.mail.group.subject"), Body: l.T("training.mail.group.body", data)}
+	}
+	_, err := s.trainingStore().Confirm(r.Context(), actor(r), bgpScope(principal(r)), id, prov, compose, s.now())
+	var pe *training.ProblemError
+	switch {
+	case errors.As(err, &pe):
+		s.renderConfirm(w, r, http.StatusUnprocessableEntity, trainingpage.ConfirmProps{Problems: pe.Problems})
+		return
+	case err != nil:
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.confirmed")
+	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov)
+}
+
+// trainingGroup shows a group to staff of its region, its PP, its fasilitator and its members;
+// anyone else gets 404.
+func (s *Server) trainingGroup(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathInt(r, "group")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	g, h, err := s.trainingStore().Group(r.Context(), viewer(principal(r)), id)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, trainingpage.Group(s.base(r, "training.group.title"), trainingpage.GroupProps{Group: g, History: h, Contacts: true}))
+}

@@ -1,0 +1,132 @@
+package server
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"penggerak/internal/account"
+	"penggerak/internal/mail"
+	"penggerak/internal/region"
+	"penggerak/internal/training"
+	trainingpage "penggerak/web/pages/training"
+)
+
+// training: lokakarya schedules and the attendance lists.
+
+// trainingSchedule schedules or moves a lokakarya of a kab/kota (time typed in its own zone) and
+// mails the CGPs and PPs of its confirmed groups.
+func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
+	id, prov, ok := trainingPath(r)
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var f struct {
+		Regency string `form:"lk-regency"`
+		Number  string `form:"lk-number"`
+		Date    string `form:"lk-date"`
+		Time    string `form:"lk-time"`
+		Place   string `form:"lk-place"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	form := trainingpage.LokakaryaForm{Regency: f.Regency, Number: f.Number, Date: f.Date, Time: f.Time, Place: f.Place}
+	ctx := r.Context()
+	st, err := s.trainingStore().Settings(ctx, id)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	pv, err := s.regions.Province(ctx, prov)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	in, errs := training.ParseLokakarya(f.Regency, f.Number, f.Date, f.Time, f.Place, pv.Timezone, st.LokakaryaCount)
+	if len(errs) == 0 && in.Regency[:2] != prov {
+		errs["regency"] = "training.error.regency"
+	}
+	if len(errs) > 0 {
+		form.Errors = errs
+		s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Schedule: form})
+		return
+	}
+	compose := func(m training.LokakaryaMail) mail.Message {
+		l := s.i18n.Localizer(m.Lang)
+		key := "training.mail.lokakarya"
+		if m.Moved {
+			key = "training.mail.lokakarya_moved"
+		}
+		data := map[string]any{"Name": m.Name, "N": strconv.Itoa(m.Number), "When": region.InZone(m.StartsAt, m.Timezone).Format("02-01-2006 15:04") + " " + m.Timezone,
+			"Place": m.Place, "Regency": m.Regency, "URL": s.cfg.BaseURL + "/pelatihan/saya"}
+		return mail.Message{Subject: l.T(key+".subject", data), Body: l.T(key+".body", data)}
+	}
+	if _, err := s.trainingStore().ScheduleLokakarya(ctx, actor(r), bgpScope(principal(r)), id, in, compose); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.lokakarya")
+	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#lokakarya")
+}
+
+func recorder(p *account.Principal) training.Recorder {
+	return training.Recorder{UserID: p.User.ID, BGPProvinces: bgpScope(p).Provinces}
+}
+
+// attendancePage is the lokakarya's attendance list: the PP's own mentees, or every CGP of the
+// kab/kota for the province's BGP; anyone else 404.
+func (s *Server) attendancePage(w http.ResponseWriter, r *http.Request) {
+	s.renderAttendance(w, r, http.StatusOK, nil, nil)
+}
+
+func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status int, typed map[int64]training.AttendanceEntry, errs map[int64]string) {
+	id, ok := pathInt(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	l, rows, err := s.trainingStore().AttendanceSheet(r.Context(), recorder(principal(r)), id)
+	if err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.render(w, r, status, trainingpage.Attendance(s.base(r, "training.attendance.title"),
+		trainingpage.AttendanceProps{Lokakarya: l, Rows: rows, Typed: typed, Errors: errs}))
+}
+
+// saveAttendance records the list (all or nothing); izin needs a reason.
+func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
+	id, ok := pathInt(r, "id")
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	var none struct{}
+	if !s.decode(w, r, &none) {
+		return
+	}
+	var es []training.AttendanceEntry
+	typed := map[int64]training.AttendanceEntry{}
+	for k, v := range r.PostForm {
+		pidText, found := strings.CutPrefix(k, "status-")
+		pid := parseID(pidText)
+		if !found || pid == 0 || len(v) == 0 {
+			continue
+		}
+		e := training.AttendanceEntry{ParticipantID: pid, Status: v[0], Reason: r.PostForm.Get("reason-" + pidText)}
+		es = append(es, e)
+		typed[pid] = e
+	}
+	if errs := training.CheckAttendance(es); len(errs) > 0 {
+		s.renderAttendance(w, r, http.StatusUnprocessableEntity, typed, errs)
+		return
+	}
+	if err := s.trainingStore().SaveAttendance(r.Context(), actor(r), recorder(principal(r)), id, es); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "training.flash.attendance")
+	redirect(w, r, "/lokakarya/"+strconv.FormatInt(id, 10)+"/presensi")
+}
