@@ -3,8 +3,8 @@ package clinic
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"penggerak/internal/pdfdoc/pdfdoctest"
 	"strings"
 	"testing"
 	"time"
@@ -139,21 +139,6 @@ func TestEventNameNotDoubled(t *testing.T) {
 	}
 }
 
-// pdfText extracts a PDF's text with pdftotext (poppler-utils).
-func pdfText(t *testing.T, b []byte) string {
-	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in.pdf")
-	if err := os.WriteFile(in, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", "-layout", in, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext (apt install poppler-utils): %v", err)
-	}
-	return string(out)
-}
-
 // TestDocumentsReadCorrectly renders the letter, the tickets and the certificate: the event kind
 // is not doubled, a waiting-list ticket says so and carries no check-in code, the meeting link is
 // on a registered participant's ticket only, and the certificate spans the page (its
@@ -166,7 +151,7 @@ func TestDocumentsReadCorrectly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lt := pdfText(t, letters)
+	lt := pdfdoctest.Layout(t, letters)
 	if strings.Contains(lt, "Coaching Clinic Coaching Clinic") || !strings.Contains(lt, "Undangan Coaching Clinic CGP Angkatan 10 OKU") {
 		t.Errorf("letter:\n%s", lt)
 	}
@@ -179,7 +164,7 @@ func TestDocumentsReadCorrectly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tt := pdfText(t, ticket)
+	tt := pdfdoctest.Layout(t, ticket)
 	if !strings.Contains(tt, "K7Q4-M2XP") || !strings.Contains(tt, "rahasia") || strings.Contains(tt, "Coaching Clinic Coaching Clinic") {
 		t.Errorf("registered ticket:\n%s", tt)
 	}
@@ -189,7 +174,7 @@ func TestDocumentsReadCorrectly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wt := pdfText(t, wticket)
+	wt := pdfdoctest.Layout(t, wticket)
 	if !strings.Contains(wt, "DAFTAR TUNGGU nomor 3") || !strings.Contains(wt, "bukan tiket masuk") || strings.Contains(wt, "K7Q4") || strings.Contains(wt, "rahasia") {
 		t.Errorf("waiting ticket:\n%s", wt)
 	}
@@ -200,7 +185,7 @@ func TestDocumentsReadCorrectly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct := pdfText(t, cert)
+	ct := pdfdoctest.Layout(t, cert)
 	if strings.Contains(ct, "Coaching Clinic Coaching Clinic") || !strings.Contains(ct, "Siti Aminah") {
 		t.Errorf("certificate:\n%s", ct)
 	}

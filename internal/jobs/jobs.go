@@ -20,6 +20,7 @@ import (
 	"penggerak/internal/retention"
 	"penggerak/internal/selection"
 	"penggerak/internal/storage"
+	"penggerak/internal/training"
 )
 
 // MailInterval is how often the outbox is delivered.
@@ -135,6 +136,42 @@ func (w *SeatDeadlinesWorker) Work(ctx context.Context, _ *river.Job[SeatDeadlin
 	return err
 }
 
+// LokakaryaReminderInterval is how often lokakarya reminders are looked for.
+const LokakaryaReminderInterval = 15 * time.Minute
+
+// LokakaryaRemindersArgs is the periodic job that mails a reminder before each lokakarya to the
+// CGPs and PPs of its groups (training.Store.RemindLokakarya: once per person per lokakarya).
+type LokakaryaRemindersArgs struct{}
+
+// Kind names the job in River's tables.
+func (LokakaryaRemindersArgs) Kind() string { return "training_lokakarya_reminders" }
+
+// InsertOpts keeps at most one such job waiting.
+func (LokakaryaRemindersArgs) InsertOpts() river.InsertOpts { return DeliverMailArgs{}.InsertOpts() }
+
+// LokakaryaRemindersWorker mails the reminders due.
+type LokakaryaRemindersWorker struct {
+	river.WorkerDefaults[LokakaryaRemindersArgs]
+	Store *training.Store
+	// Letter writes the mails in the recipient's language; without one no reminder is sent.
+	Letter training.Letter
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Work mails every reminder due now that has not been mailed.
+func (w *LokakaryaRemindersWorker) Work(ctx context.Context, _ *river.Job[LokakaryaRemindersArgs]) error {
+	if w.Letter == nil {
+		return nil
+	}
+	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
+	_, err := w.Store.RemindLokakarya(ctx, now, w.Letter)
+	return err
+}
+
 // Option changes what New wires.
 type Option func(*options)
 
@@ -162,6 +199,11 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 	river.AddWorker(workers, &PruneWorker{DB: db, Log: logger, Files: o.files})
 	river.AddWorker(workers, &SeatDeadlinesWorker{Store: selection.NewStore(db).WithLetter(o.letter), BaseURL: o.baseURL})
 	river.AddWorker(workers, &ExportWorker{Runner: &exportjob.Runner{DB: db, Files: o.files, Letter: exportjob.Letter(o.letter), BaseURL: o.baseURL}})
+	var letter training.Letter
+	if o.letter != nil {
+		letter = training.Letter(o.letter)
+	}
+	river.AddWorker(workers, &LokakaryaRemindersWorker{Store: training.NewStore(db), Letter: letter})
 	return river.NewClient(riverpgxv5.New(db), &river.Config{
 		// River reports routine work at info level every few seconds; keep its warnings only.
 		Logger:  slog.New(warnOnly{logger.Handler()}),
@@ -177,6 +219,9 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 			river.NewPeriodicJob(river.PeriodicInterval(SeatDeadlineInterval),
 				func() (river.JobArgs, *river.InsertOpts) { return SeatDeadlinesArgs{}, nil },
 				&river.PeriodicJobOpts{ID: "selection_seat_deadlines", RunOnStart: true}),
+			river.NewPeriodicJob(river.PeriodicInterval(LokakaryaReminderInterval),
+				func() (river.JobArgs, *river.InsertOpts) { return LokakaryaRemindersArgs{}, nil },
+				&river.PeriodicJobOpts{ID: "training_lokakarya_reminders", RunOnStart: true}),
 		},
 		CompletedJobRetentionPeriod: time.Hour,
 	})

@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
+	"penggerak/internal/pdfdoc/pdfdoctest"
 )
 
 // Tests of the teacher's application flow pages (issue 11): what to prepare, the review's
@@ -225,20 +223,6 @@ func TestCVEntryEdit(t *testing.T) {
 	}
 }
 
-// pdfText is the text of a PDF (pdftotext from poppler-utils), with spaces collapsed.
-func pdfText(t *testing.T, body string) string {
-	t.Helper()
-	f := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(f, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", f, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext (apt install poppler-utils): %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
-}
-
 // The receipt is read from the content stored at submit (a later change to the rows does not
 // show on it), offers a PDF and a print view, and says what happens next with the cohort's
 // own stage dates; another teacher gets 404 for each.
@@ -289,7 +273,7 @@ func TestReceiptFromStoredContent(t *testing.T) {
 		!strings.Contains(pdf.Header.Get("Content-Disposition"), "tanda-terima-"+number+".pdf") {
 		t.Fatalf("PDF: %d %v", pdf.Status, pdf.Header)
 	}
-	text := pdfText(t, pdf.Body)
+	text := pdfdoctest.Text(t, []byte(pdf.Body))
 	for _, want := range []string{"TANDA TERIMA PENDAFTARAN", "Angkatan 12", number, sum, "Pelatihan Kurikulum Merdeka", "ktp.pdf",
 		"45 karakter, 6 kata", "Yang terjadi berikutnya", "20-12-2026 – 10-01-2027", "dalam 5 hari", "6 bulan", closes} {
 		if !strings.Contains(text, want) {

@@ -26,7 +26,9 @@ var probeKeys = strings.Fields(`administrasi_end administrasi_start agree angkat
 	reg regency regency_code region required role school_name school_slots scope score section sessions
 	setelah signatory_name signatory_title simulasi_end simulasi_start start status subject submit
 	threshold title to training_months venue verdict yakin year_from year_to years_teaching
-	hal kode periksa provinsi sebelum sesi wilayah after kabkota peran institution position`)
+	hal kode periksa provinsi sebelum sesi wilayah after kabkota peran institution position
+	group_min group_max pp_cap fasilitator_cap visits_planned ack_days lokakarya_count reminder_days attendance_min_pct
+	module_packages modules assessment_pass_score lk-group lk-regency lk-number lk-date lk-time lk-place`)
 
 // probeActor is the actor the probe uses for a route: one who gets past authorization.
 func probeActor(rc routeCase) string {

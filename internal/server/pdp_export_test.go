@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +12,7 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
 	"penggerak/internal/clinic"
+	"penggerak/internal/pdfdoc/pdfdoctest"
 )
 
 // TestPersonalDataDownloadHoldsEverything: the personal-data download (JSON and PDF) holds every
@@ -146,14 +144,7 @@ func TestPersonalDataDownloadHoldsEverything(t *testing.T) {
 	if res.Status != http.StatusOK || !strings.HasPrefix(res.Body, "%PDF") || res.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("PDF download: %d", res.Status)
 	}
-	dir := t.TempDir()
-	pdf := filepath.Join(dir, "data.pdf")
-	_ = os.WriteFile(pdf, []byte(res.Body), 0o600)
-	out, err := exec.Command("pdftotext", pdf, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext (apt install poppler-utils): %v", err)
-	}
-	text := strings.Join(strings.Fields(string(out)), " ")
+	text := pdfdoctest.Text(t, []byte(res.Body))
 	for _, want := range []string{"Data pribadi saya di Penggerak", "cgp@guru.test", "Pendaftaran", "Pelatihan Kurikulum Merdeka",
 		"Jawaban: Murid belajar", "Nama berkas: ktp.pdf", "Hasil verval: valid", "Persetujuan data pribadi", "Nilai tahap: 87.5",
 		"Keputusan: lulus", "Kursi pembekalan", "Jadwal tahap 2", "Coaching clinic dan sosialisasi", "Kehadiran",

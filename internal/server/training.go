@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -52,6 +53,25 @@ func (s *Server) trainingIndex(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, trainingpage.Index(s.base(r, "training.index.title"), trainingpage.IndexProps{Cohorts: cs, Settings: settings}))
 }
 
+// kabParam is the kab/kota chosen on the province page (?kab=, or the forms' hidden kab), "" for
+// the whole province or anything that is not a kab/kota of prov.
+func kabParam(r *http.Request, prov string) string {
+	k := r.FormValue("kab")
+	if len(k) != 5 || k[2] != '.' || k[:2] != prov || strings.Trim(k[:2]+k[3:], "0123456789") != "" {
+		return ""
+	}
+	return k
+}
+
+// provinceBack is the province page to return to after a form: its kab/kota kept, at anchor.
+func provinceBack(r *http.Request, id int64, prov, anchor string) string {
+	u := "/pelatihan/" + strconv.FormatInt(id, 10) + "/" + prov
+	if k := kabParam(r, prov); k != "" {
+		u += "?kab=" + k
+	}
+	return u + anchor
+}
+
 // trainingPath reads {cohort} and {prov}.
 func trainingPath(r *http.Request) (int64, string, bool) {
 	id, ok := pathInt(r, "cohort")
@@ -73,7 +93,12 @@ func (s *Server) renderProvince(w http.ResponseWriter, r *http.Request, status i
 	ctx := r.Context()
 	pr := principal(r)
 	var err error
-	if p.View, err = s.trainingStore().Province(ctx, trainingScope(pr), id, prov); err != nil {
+	kab := kabParam(r, prov)
+	if p.View, err = s.trainingStore().ProvinceAt(ctx, trainingScope(pr), id, prov, kab, s.now()); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	if p.AtRisk, err = s.trainingStore().AtRisk(ctx, trainingScope(pr), id, prov, kab, s.now()); err != nil {
 		s.serveError(w, r, err)
 		return
 	}

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"penggerak/internal/pdfdoc/pdfdoctest"
 	"penggerak/internal/training"
 )
 
@@ -97,23 +97,6 @@ func init() {
 	)
 }
 
-// certPDFText is the text of a PDF (pdftotext), whitespace collapsed.
-func certPDFText(t *testing.T, b []byte) string {
-	t.Helper()
-	if !bytes.HasPrefix(b, []byte("%PDF-")) {
-		t.Fatalf("not a PDF: %.40q", b)
-	}
-	p := filepath.Join(t.TempDir(), "s.pdf")
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("pdftotext", p, "-").Output()
-	if err != nil {
-		t.Fatalf("pdftotext (apt install poppler-utils): %v", err)
-	}
-	return strings.Join(strings.Fields(string(out)), " ")
-}
-
 // TestCertificateJourney: the BGP graduates three CGPs at once; the graduate sees the
 // certificate on their training page and profile and downloads a PDF with their account name and
 // the number; its verification page says Sah with no other personal data; the BGP takes the
@@ -184,7 +167,7 @@ func TestCertificateJourney(t *testing.T) {
 	if res.Status != 200 || res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("download: %d %v", res.Status, res.Header)
 	}
-	text := certPDFText(t, []byte(res.Body))
+	text := pdfdoctest.Text(t, []byte(res.Body))
 	for _, want := range []string{"SERTIFIKAT GURU PENGGERAK", "Pengguna guru", "Nomor: " + number, "Kabupaten Ogan Komering Ulu", "Provinsi Sumatera Selatan",
 		"dinyatakan LULUS", "http://127.0.0.1/sertifikat/guru-penggerak/" + token} {
 		if !strings.Contains(text, want) {
@@ -221,7 +204,7 @@ func TestCertificateJourney(t *testing.T) {
 		rc, _ := e.Open()
 		b, _ := io.ReadAll(rc)
 		rc.Close()
-		txt := certPDFText(t, b)
+		txt := pdfdoctest.Text(t, b)
 		names = append(names, e.Name)
 		if !strings.Contains(txt, "SERTIFIKAT GURU PENGGERAK") {
 			t.Errorf("%s: %s", e.Name, txt)

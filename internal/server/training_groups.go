@@ -3,7 +3,6 @@ package server
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	"penggerak/internal/mail"
 	"penggerak/internal/training"
@@ -51,7 +50,7 @@ func (s *Server) trainingAppoint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, "training.flash.appointed")
-	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov)
+	redirect(w, r, provinceBack(r, id, prov, ""))
 }
 
 // trainingPropose replaces the province's proposal with a new one.
@@ -66,7 +65,7 @@ func (s *Server) trainingPropose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, "training.flash.proposed")
-	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#kelompok")
+	redirect(w, r, provinceBack(r, id, prov, "#kelompok"))
 }
 
 // editProblems turns a store error of a hand edit into the form's problems; ok false means the
@@ -155,7 +154,7 @@ func (s *Server) groupEdit(w http.ResponseWriter, r *http.Request, dst any, chec
 		err := apply()
 		if err == nil {
 			s.flash(r, flash)
-			redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#kelompok-"+form.Group)
+			redirect(w, r, provinceBack(r, id, prov, "#kelompok-"+form.Group))
 			return
 		}
 		if !s.editProblems(w, r, err, form) {
@@ -219,7 +218,7 @@ func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(r, "training.flash.confirmed")
-	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov)
+	redirect(w, r, provinceBack(r, id, prov, ""))
 }
 
 // trainingGroup shows a group to staff of its region, its PP, its fasilitator and its members;

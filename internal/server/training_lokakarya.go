@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,8 +15,8 @@ import (
 
 // training: lokakarya schedules and the attendance lists.
 
-// trainingSchedule schedules or moves a lokakarya of a kab/kota (time typed in its own zone) and
-// mails the CGPs and PPs of its confirmed groups.
+// trainingSchedule schedules or moves a lokakarya of a kab/kota for the chosen groups (time typed
+// in its own zone) and mails the CGPs and PPs of those groups.
 func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 	id, prov, ok := trainingPath(r)
 	if !ok {
@@ -23,16 +24,17 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var f struct {
-		Regency string `form:"lk-regency"`
-		Number  string `form:"lk-number"`
-		Date    string `form:"lk-date"`
-		Time    string `form:"lk-time"`
-		Place   string `form:"lk-place"`
+		Regency string   `form:"lk-regency"`
+		Number  string   `form:"lk-number"`
+		Date    string   `form:"lk-date"`
+		Time    string   `form:"lk-time"`
+		Place   string   `form:"lk-place"`
+		Groups  []string `form:"lk-group"`
 	}
 	if !s.decode(w, r, &f) {
 		return
 	}
-	form := trainingpage.LokakaryaForm{Regency: f.Regency, Number: f.Number, Date: f.Date, Time: f.Time, Place: f.Place}
+	form := trainingpage.LokakaryaForm{Regency: f.Regency, Number: f.Number, Date: f.Date, Time: f.Time, Place: f.Place, Groups: f.Groups, Typed: true}
 	ctx := r.Context()
 	st, err := s.trainingStore().Settings(ctx, id)
 	if err != nil {
@@ -44,7 +46,7 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 		s.serveError(w, r, err)
 		return
 	}
-	in, errs := training.ParseLokakarya(f.Regency, f.Number, f.Date, f.Time, f.Place, pv.Timezone, st.LokakaryaCount)
+	in, errs := training.ParseLokakarya(f.Regency, f.Number, f.Date, f.Time, f.Place, pv.Timezone, st.LokakaryaCount, f.Groups)
 	if len(errs) == 0 && in.Regency[:2] != prov {
 		errs["regency"] = "training.error.regency"
 	}
@@ -63,12 +65,18 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 			"Place": m.Place, "Regency": m.Regency, "URL": s.cfg.BaseURL + "/pelatihan/saya"}
 		return mail.Message{Subject: l.T(key+".subject", data), Body: l.T(key+".body", data)}
 	}
-	if _, err := s.trainingStore().ScheduleLokakarya(ctx, actor(r), bgpScope(principal(r)), id, in, compose); err != nil {
+	_, err = s.trainingStore().ScheduleLokakarya(ctx, actor(r), bgpScope(principal(r)), id, in, compose)
+	if errors.Is(err, training.ErrGroupsElsewhere) {
+		form.Errors = map[string]string{"groups": "training.error.lokakarya_groups_regency"}
+		s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Schedule: form})
+		return
+	}
+	if err != nil {
 		s.serveError(w, r, err)
 		return
 	}
 	s.flash(r, "training.flash.lokakarya")
-	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"#lokakarya")
+	redirect(w, r, provinceBack(r, id, prov, "#lokakarya"))
 }
 
 func recorder(p *account.Principal) training.Recorder {

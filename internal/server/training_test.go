@@ -175,8 +175,9 @@ func init() {
 		routeCase{Method: "POST", Pattern: "/pelatihan/kunjungan/{visit}/tanggapan", Path: trPath("/pelatihan/kunjungan/%d/tanggapan", func(d trMatrixData) []any { return []any{d.otherVisit} }),
 			Form: func(*fixture) url.Values { return url.Values{"ack": {"1"}} }, Want: signedIn(404)},
 		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/lokakarya", Path: trPath("/pelatihan/%d/36/lokakarya", cohortB),
-			Form: func(*fixture) url.Values {
-				return url.Values{"lk-regency": {"36.73"}, "lk-number": {"2"}, "lk-date": {"2027-01-10"}, "lk-time": {"08:00"}, "lk-place": {"Aula Serang"}}
+			Form: func(f *fixture) url.Values {
+				return url.Values{"lk-regency": {"36.73"}, "lk-number": {"2"}, "lk-date": {"2027-01-10"}, "lk-time": {"08:00"}, "lk-place": {"Aula Serang"},
+					"lk-group": {fmt.Sprint(trMatrix(f).serangGroup)}}
 			}, Want: bgpOnly404},
 		// Another province's lokakarya: neither the PP nor the BGP of Sumatera Selatan sees it.
 		routeCase{Method: "GET", Pattern: "/lokakarya/{id}/presensi", Path: trPath("/lokakarya/%d/presensi", func(d trMatrixData) []any { return []any{d.lokakaryaB} }),
@@ -388,12 +389,16 @@ func TestTrainingScheduleLokakarya(t *testing.T) {
 	_, _ = a.DB.Exec(ctx, `INSERT INTO training_group_members (participant_id, group_id) SELECT id, $2 FROM training_participants WHERE cohort_id = $1`, c.ID, g)
 	bgp := a.SignIn("bgp@lk.test")
 	base := fmt.Sprintf("/pelatihan/%d/16", c.ID)
+	if res := bgp.Get(base); !strings.Contains(res.Body, fmt.Sprintf(`name="lk-group" value="%d" checked`, g)) {
+		t.Fatalf("the schedule form does not tick the confirmed group:\n%s", res.Body)
+	}
 	res := bgp.PostForm(base+"/lokakarya", url.Values{"lk-regency": {"16.01"}, "lk-number": {"8"}, "lk-date": {"2027-02-30"}, "lk-time": {"08:00"}, "lk-place": {"Aula"}})
 	if res.Status != 422 || !strings.Contains(res.Body, "Pilih nomor lokakarya sesuai pengaturan angkatan.") || !strings.Contains(res.Body, "Isi tanggal dan jam dengan benar.") ||
-		!strings.Contains(res.Body, `value="Aula"`) {
+		!strings.Contains(res.Body, `value="Aula"`) || !strings.Contains(res.Body, "Centang paling sedikit satu kelompok.") ||
+		strings.Contains(res.Body, fmt.Sprintf(`value="%d" checked`, g)) {
 		t.Fatalf("bad schedule: %d\n%s", res.Status, res.Body)
 	}
-	form := url.Values{"lk-regency": {"16.01"}, "lk-number": {"7"}, "lk-date": {"2027-03-01"}, "lk-time": {"08:00"}, "lk-place": {"SMPN 1 OKU"}}
+	form := url.Values{"lk-regency": {"16.01"}, "lk-number": {"7"}, "lk-date": {"2027-03-01"}, "lk-time": {"08:00"}, "lk-place": {"SMPN 1 OKU"}, "lk-group": {fmt.Sprint(g)}}
 	if res := bgp.PostForm(base+"/lokakarya", form); res.Status != 303 {
 		t.Fatalf("schedule: %d\n%s", res.Status, res.Body)
 	}

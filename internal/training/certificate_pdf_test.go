@@ -1,13 +1,11 @@
 package training_test
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"penggerak/internal/pdfdoc/pdfdoctest"
 	"penggerak/internal/training"
 )
 
@@ -29,22 +27,10 @@ func TestCertificatePDFFitsOnePage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p := filepath.Join(t.TempDir(), "c.pdf")
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		info, err := exec.Command("pdfinfo", p).Output()
-		if err != nil {
-			t.Fatalf("pdfinfo (apt install poppler-utils): %v", err)
-		}
-		if !strings.Contains(string(info), "Pages:           1") || !strings.Contains(string(info), "841.89 x 595.28") {
+		if info := pdfdoctest.Info(t, b); !strings.Contains(info, "Pages:           1") || !strings.Contains(info, "841.89 x 595.28") {
 			t.Fatalf("%s: not one A4 landscape page:\n%s", tc.name, info)
 		}
-		out, err := exec.Command("pdftotext", p, "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := strings.Join(strings.Fields(string(out)), " ")
+		text := pdfdoctest.Text(t, b)
 		// Dates in the province's time zone: 23.30 WITA on 30 June stays 30 June.
 		for _, want := range []string{"SERTIFIKAT GURU PENGGERAK", "Nomor: SGP/11/64.72/0042", "Kota Samarinda", "Angkatan 11",
 			"4 Januari 2027 s.d. 30 Juni 2027", "https://penggerak.example.id/sertifikat/guru-penggerak/" + c.Token} {

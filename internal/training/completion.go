@@ -53,7 +53,8 @@ type CompletionRow struct {
 }
 
 const factsSQL = `SELECT ` + participantCols + `, p.id AS participant_id,
-	(SELECT count(*) FROM training_lokakarya l WHERE l.cohort_id = p.cohort_id AND l.regency_code = p.regency_code AND l.starts_at <= $3)::int AS lokakarya_held,
+	(SELECT count(*) FROM training_lokakarya l WHERE l.cohort_id = p.cohort_id AND l.regency_code = p.regency_code AND l.starts_at <= $3
+		AND ` + lkParticipant + `)::int AS lokakarya_held,
 	(SELECT count(*) FROM training_attendance a JOIN training_lokakarya l ON l.id = a.lokakarya_id
 		WHERE a.participant_id = p.id AND a.status = 'hadir' AND l.starts_at <= $3)::int AS attended,
 	(SELECT count(*) FROM training_visits v WHERE v.participant_id = p.id AND v.acknowledged_at IS NOT NULL)::int AS visits_acknowledged,

@@ -130,3 +130,34 @@ func Unmet(st Settings, f CompletionFacts) []string {
 	}
 	return out
 }
+
+// Due is what a CGP should have done by now, for judging who is at risk during the training.
+type Due struct {
+	// Visits is the number of visits whose planned date and acknowledgement days have passed.
+	Visits int `db:"visits_due"`
+	// Ended: the kab/kota's last lokakarya (Panen Hasil Belajar) has begun, so modules and final
+	// assessments are due.
+	Ended bool `db:"ended"`
+}
+
+// AtRisk tells which completion rules (Unmet) a CGP already misses during the training: the
+// attendance rule once a lokakarya has been held, the visits rule against the visits due so far,
+// and the modules and final assessments once the last lokakarya has begun.
+func AtRisk(st Settings, f CompletionFacts, d Due) []string {
+	st.VisitsPlanned = d.Visits
+	var out []string
+	for _, u := range Unmet(st, f) {
+		switch u {
+		case UnmetAttendance:
+			if f.LokakaryaHeld == 0 {
+				continue
+			}
+		case UnmetModules, UnmetPPAssessment, UnmetFasAssessment:
+			if !d.Ended {
+				continue
+			}
+		}
+		out = append(out, u)
+	}
+	return out
+}

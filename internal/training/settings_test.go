@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/cohort"
 	"penggerak/internal/database"
+	"penggerak/internal/testdb"
 	"penggerak/internal/training"
+	"penggerak/internal/training/trainingtest"
 )
 
 func validSettings() map[string]string {
@@ -133,5 +136,49 @@ func TestSaveSettingsAuditedAndCopied(t *testing.T) {
 	}
 	if got, _ := w.store.Settings(ctx, w.c.ID); got.GroupMin != 4 {
 		t.Fatalf("selesai cohort changed to %d", got.GroupMin)
+	}
+}
+
+// Twenty admins save a draft cohort's settings at once through a pool of 4 (the first save
+// creates the row): no deadlock or error, one row holding one of the saved versions, every save
+// audited.
+func TestSaveSettingsConcurrently(t *testing.T) {
+	db, dbURL := testdb.New(t)
+	ctx := context.Background()
+	f := trainingtest.Fixture{T: t, DB: db}
+	var draft int64
+	if err := db.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at)
+		VALUES (779, 'Angkatan Serentak', 'cgp', now(), now() + interval '30 days') RETURNING id`).Scan(&draft); err != nil {
+		t.Fatal(err)
+	}
+	admin := audit.Actor{UserID: f.User("admin@serentak.test", "Admin", ""), IP: "127.0.0.1"}
+	store := training.NewStore(smallPool(t, dbURL))
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := validSettings()
+			in["group_max"] = fmt.Sprint(10 + i)
+			st, bad := training.ParseSettings(in)
+			if len(bad) > 0 {
+				errs[i] = fmt.Errorf("%v", bad)
+				return
+			}
+			errs[i] = store.SaveSettings(ctx, admin, draft, st)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var rows, max, audited int
+	_ = db.QueryRow(ctx, `SELECT count(*), max(group_max) FROM training_settings WHERE cohort_id = $1`, draft).Scan(&rows, &max)
+	_ = db.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'training.settings' AND object_id = $1`, fmt.Sprint(draft)).Scan(&audited)
+	if rows != 1 || max < 10 || max > 29 || audited != 20 {
+		t.Fatalf("rows %d, group_max %d, audited %d", rows, max, audited)
 	}
 }

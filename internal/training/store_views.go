@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -22,6 +23,10 @@ type ProvinceView struct {
 	Mentors      []MentorRow
 	Groups       []GroupRow
 	Unplaced     []Participant
+	// Regency is the chosen kab/kota ("" the whole province); Detailed tells whether the groups,
+	// mentors and unplaced CGPs are listed (figures always are).
+	Regency  string
+	Detailed bool
 	// Unassigned are CGPs neither in a group nor listed as unplaced (before a proposal).
 	Unassigned int
 	Proposed   int
@@ -42,12 +47,41 @@ type RegencySummary struct {
 	VisitsOverdue int `db:"visits_overdue"`
 	// VisitsPlanned is the number of visits the kab/kota's CGPs should get (CGPs × setting).
 	VisitsPlanned int `db:"visits_planned"`
+	// VisitsScheduled have a planned date; VisitsMissing a planned date already past without a
+	// sent log; VisitsLate a sent log of a visit made after its planned date.
+	VisitsScheduled int `db:"visits_scheduled"`
+	VisitsMissing   int `db:"visits_missing"`
+	VisitsLate      int `db:"visits_late"`
+	// LokakaryaHeld counts the kab/kota's lokakarya that have begun; AttendanceExpected the
+	// places at them (each CGP of their groups once per lokakarya), AttendancePresent those
+	// recorded hadir.
+	LokakaryaHeld      int `db:"lokakarya_held"`
+	AttendanceExpected int `db:"attendance_expected"`
+	AttendancePresent  int `db:"attendance_present"`
+	// ModulesDone counts completed modules of the kab/kota's CGPs; ModulesTotal is CGPs × modules.
+	ModulesDone  int `db:"modules_done"`
+	ModulesTotal int `db:"modules_total"`
 }
 
-// Province returns the province page of a cohort for a viewer in sc; ErrNotFound when the
-// province holds nothing of the cohort in sc (or the cohort has no roster).
+// Province returns the province page of a cohort for a viewer in sc, as of now, with every
+// group, mentor and unplaced CGP of the province; ErrNotFound when the province holds nothing of
+// the cohort in sc (or the cohort has no roster).
 func (s *Store) Province(ctx context.Context, sc Scope, cohortID int64, prov string) (ProvinceView, error) {
-	v := ProvinceView{CohortID: cohortID, ProvinceCode: prov}
+	return s.provinceView(ctx, sc, cohortID, prov, "", true, time.Now())
+}
+
+// DetailLimit is the most groups the province page lists before a kab/kota is chosen.
+const DetailLimit = 60
+
+// ProvinceAt is the province page as of now. With regency "" it lists the groups, mentors and
+// unplaced CGPs of the whole province when it has at most DetailLimit groups, and otherwise
+// only the figures (Detailed false); with a kab/kota of the province it lists that kab/kota's.
+func (s *Store) ProvinceAt(ctx context.Context, sc Scope, cohortID int64, prov, regency string, now time.Time) (ProvinceView, error) {
+	return s.provinceView(ctx, sc, cohortID, prov, regency, false, now)
+}
+
+func (s *Store) provinceView(ctx context.Context, sc Scope, cohortID int64, prov, regency string, full bool, now time.Time) (ProvinceView, error) {
+	v := ProvinceView{CohortID: cohortID, ProvinceCode: prov, Regency: regency}
 	err := s.db.QueryRow(ctx, `SELECT c.name, c.status, p.name FROM cohorts c, provinces p
 		WHERE c.id = $1 AND p.code = $2 AND c.status IN ('pendidikan', 'selesai') AND EXISTS (SELECT 1 FROM training_settings WHERE cohort_id = c.id)
 		AND ($3::bool OR p.code = ANY($4::text[]) OR EXISTS (SELECT 1 FROM unnest($5::text[]) r WHERE substr(r, 1, 2) = p.code))`,
@@ -62,58 +96,50 @@ func (s *Store) Province(ctx context.Context, sc Scope, cohortID int64, prov str
 		return v, err
 	}
 	args := append([]any{cohortID, prov}, sc.args()...)
-	rows, _ := s.db.Query(ctx, `SELECT rg.code AS regency_code, rg.name AS regency_name,
-			(SELECT count(*) FROM training_participants p WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif')::int AS cgps,
-			(SELECT count(*) FROM training_participants p JOIN training_group_members m ON m.participant_id = p.id
-				WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif')::int AS placed,
-			(SELECT count(*) FROM training_groups g WHERE g.cohort_id = $1 AND g.regency_code = rg.code)::int AS groups,
-			(SELECT count(*) FROM training_mentors t WHERE t.cohort_id = $1 AND t.regency_code = rg.code AND t.role = 'pengajar_praktik' AND t.ended_at IS NULL)::int AS pps,
-			vs.sent AS visits_sent, vs.acked AS visits_acked, vs.overdue AS visits_overdue,
-			((SELECT count(*) FROM training_participants p WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif')
-				* (SELECT visits_planned FROM training_settings WHERE cohort_id = $1))::int AS visits_planned
-		FROM regencies rg
-		CROSS JOIN LATERAL (SELECT count(v.submitted_at)::int AS sent, count(v.acknowledged_at)::int AS acked,
-				count(*) FILTER (WHERE v.submitted_at IS NOT NULL AND v.acknowledged_at IS NULL
-					AND v.submitted_at < now() - make_interval(days => st.ack_days))::int AS overdue
-			FROM training_visits v JOIN training_participants p ON p.id = v.participant_id
-			JOIN training_settings st ON st.cohort_id = p.cohort_id
-			WHERE p.cohort_id = $1 AND p.regency_code = rg.code AND p.status = 'aktif') vs WHERE rg.province_code = $2 AND ($3::bool OR rg.province_code = ANY($4::text[]) OR rg.code = ANY($5::text[]))
-		AND (EXISTS (SELECT 1 FROM training_participants p WHERE p.cohort_id = $1 AND p.regency_code = rg.code)
-			OR EXISTS (SELECT 1 FROM training_mentors t WHERE t.cohort_id = $1 AND t.regency_code = rg.code AND t.ended_at IS NULL))
-		ORDER BY rg.code`, args...)
+	err = s.noJIT(ctx, func(tx pgx.Tx) error {
+		return s.WithTx(tx).provinceLists(ctx, &v, args, full, now)
+	})
+	return v, err
+}
+
+// provinceLists fills the province page's figures, counts and (when detailed) lists.
+func (s *Store) provinceLists(ctx context.Context, v *ProvinceView, args []any, full bool, now time.Time) error {
+	var err error
+	rows, _ := s.db.Query(ctx, regencySummarySQL, append(args, now)...)
 	if v.Regencies, err = pgx.CollectRows(rows, pgx.RowToStructByName[RegencySummary]); err != nil {
-		return v, err
+		return err
+	}
+	regency := v.Regency
+	// The counts of the page's buttons, for the province (or the chosen kab/kota) in scope.
+	dargs := append(args, regency)
+	if err := s.db.QueryRow(ctx, `SELECT
+			(SELECT count(*) FROM training_groups g WHERE g.cohort_id = $1 AND g.province_code = $2 AND g.status = 'aktif' AND `+scopeSQL("g", 3)+`
+				AND ($6 = '' OR g.regency_code = $6))::int,
+			(SELECT count(*) FROM training_groups g WHERE g.cohort_id = $1 AND g.province_code = $2 AND g.status = 'usulan' AND `+scopeSQL("g", 3)+`
+				AND ($6 = '' OR g.regency_code = $6))::int,
+			(SELECT count(*) FROM training_participants p WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND `+scopeSQL("p", 3)+`
+				AND ($6 = '' OR p.regency_code = $6)
+				AND NOT EXISTS (SELECT 1 FROM training_group_members m WHERE m.participant_id = p.id)
+				AND NOT EXISTS (SELECT 1 FROM training_unplaced u WHERE u.participant_id = p.id))::int`, dargs...).Scan(&v.Active, &v.Proposed, &v.Unassigned); err != nil {
+		return err
+	}
+	v.Detailed = full || regency != "" || v.Active+v.Proposed <= DetailLimit
+	if !v.Detailed {
+		return nil
 	}
 	rows, _ = s.db.Query(ctx, mentorSelect+` WHERE t.cohort_id = $1 AND t.province_code = $2 AND t.ended_at IS NULL AND `+scopeSQL("t", 3)+`
-		ORDER BY t.role DESC, t.regency_code, us.name, t.id`, args...)
+		AND ($6 = '' OR t.regency_code = $6) ORDER BY t.role DESC, t.regency_code, us.name, t.id`, dargs...)
 	if v.Mentors, err = pgx.CollectRows(rows, pgx.RowToStructByName[MentorRow]); err != nil {
-		return v, err
+		return err
 	}
-	if v.Groups, err = s.groups(ctx, `g.cohort_id = $1 AND g.province_code = $2 AND `+scopeSQL("g", 3), args...); err != nil {
-		return v, err
+	if v.Groups, err = s.groups(ctx, `g.cohort_id = $1 AND g.province_code = $2 AND `+scopeSQL("g", 3)+` AND ($6 = '' OR g.regency_code = $6)`, dargs...); err != nil {
+		return err
 	}
 	rows, _ = s.db.Query(ctx, `SELECT `+participantCols+participantFrom+`
-		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND m.group_id IS NULL AND `+scopeSQL("p", 3)+`
-		ORDER BY p.regency_code, p.name, p.id`, args...)
-	all, err := pgx.CollectRows(rows, pgx.RowToStructByName[Participant])
-	if err != nil {
-		return v, err
-	}
-	for _, p := range all {
-		if p.UnplacedWhy != nil {
-			v.Unplaced = append(v.Unplaced, p)
-		} else {
-			v.Unassigned++
-		}
-	}
-	for _, g := range v.Groups {
-		if g.Status == "aktif" {
-			v.Active++
-		} else {
-			v.Proposed++
-		}
-	}
-	return v, nil
+		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND m.group_id IS NULL AND u.reason IS NOT NULL AND `+scopeSQL("p", 3)+`
+		AND ($6 = '' OR p.regency_code = $6) ORDER BY p.regency_code, p.name, p.id`, dargs...)
+	v.Unplaced, err = pgx.CollectRows(rows, pgx.RowToStructByName[Participant])
+	return err
 }
 
 // Viewer is who asks for a group: their user id and staff scope (nil staff scope: no staff role).

@@ -55,6 +55,19 @@ type ProvinceProps struct {
 	SwapPP     EditForm
 	Lokakarya  []training.Lokakarya
 	Schedule   LokakaryaForm
+	// AtRisk are the CGPs missing a completion rule already due (the first MaxRiskShown shown).
+	AtRisk []training.RiskRow
+}
+
+// MaxRiskShown is how many CGPs at risk the province page lists.
+const MaxRiskShown = 200
+
+// shownRisk returns the CGPs at risk the page lists.
+func shownRisk(rs []training.RiskRow) []training.RiskRow {
+	if len(rs) > MaxRiskShown {
+		return rs[:MaxRiskShown]
+	}
+	return rs
 }
 
 // ConfirmProps is the confirmation page.
@@ -251,7 +264,46 @@ func ppOptions(v training.ProvinceView) []components.Option {
 // LokakaryaForm is the typed schedule form.
 type LokakaryaForm struct {
 	Regency, Number, Date, Time, Place string
-	Errors                             map[string]string
+	// Groups are the ticked group ids; Typed tells a posted form (an untyped form ticks all).
+	Groups []string
+	Typed  bool
+	Errors map[string]string
+}
+
+// groupTicked reports whether group id is ticked in the form.
+func (f LokakaryaForm) groupTicked(id int64) bool {
+	if !f.Typed {
+		return true
+	}
+	for _, g := range f.Groups {
+		if g == i64(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// confirmedGroups are the province's confirmed groups (those a lokakarya can be for).
+func confirmedGroups(gs []training.GroupRow) []training.GroupRow {
+	var out []training.GroupRow
+	for _, g := range gs {
+		if g.Status == "aktif" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// groupNumbers lists the numbers as "1, 2, 3".
+func groupNumbers(ns []int32) string {
+	out := ""
+	for i, n := range ns {
+		if i > 0 {
+			out += ", "
+		}
+		out += strconv.Itoa(int(n))
+	}
+	return out
 }
 
 // AttendanceProps is the phone-friendly attendance list of one lokakarya.
@@ -412,4 +464,22 @@ var settingGroups = []settingGroup{
 	{"training.settings.group.groups", []string{"group_min", "group_max", "pp_cap", "fasilitator_cap"}},
 	{"training.settings.group.schedule", []string{"lokakarya_count", "reminder_days", "visits_planned", "ack_days"}},
 	{"training.settings.group.completion", []string{"attendance_min_pct", "module_packages", "modules", "assessment_pass_score"}},
+}
+
+// errorRef is " <id>-error" when err is set, to add to an aria-describedby.
+func errorRef(id, err string) string {
+	if err == "" {
+		return ""
+	}
+	return " " + id + "-error"
+}
+
+// regencyName is the name of the chosen kab/kota of the province page.
+func regencyName(v training.ProvinceView) string {
+	for _, r := range v.Regencies {
+		if r.Code == v.Regency {
+			return r.Name
+		}
+	}
+	return v.Regency
 }
