@@ -206,7 +206,7 @@ func (s *Server) certificateRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	errs := map[string]string{}
-	err := s.trainingStore().CheckRevokeReason(f.Reason)
+	err := training.CheckRevokeReason(f.Reason)
 	if err == nil {
 		if s.askConfirm(w, r, "certificate.revoke.heading", "certificate.revoke.confirm_hint", trainingpage.StaffCertificatePath(c, "/cabut")) {
 			return

@@ -176,7 +176,7 @@ const MaxRevokeReason = 500
 // national admin) with a reason; audited. A revoked certificate stays revoked (ErrRevoked).
 func (s *Store) RevokeCertificate(ctx context.Context, actor audit.Actor, sc Scope, id int64, reason string, now time.Time) error {
 	reason = strings.TrimSpace(reason)
-	if err := s.CheckRevokeReason(reason); err != nil {
+	if err := CheckRevokeReason(reason); err != nil {
 		return err
 	}
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
@@ -212,7 +212,7 @@ func (s *Store) RecordCertificateExport(ctx context.Context, actor audit.Actor, 
 
 // CheckRevokeReason checks a revocation reason before the confirmation is asked: required, at
 // most MaxRevokeReason characters (a *ProblemError otherwise).
-func (s *Store) CheckRevokeReason(reason string) error {
+func CheckRevokeReason(reason string) error {
 	reason = strings.TrimSpace(reason)
 	switch {
 	case reason == "":

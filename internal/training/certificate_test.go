@@ -351,3 +351,47 @@ func TestRegister(t *testing.T) {
 		t.Fatalf("groups: %+v, %v", groups, err)
 	}
 }
+
+// TestConcurrentRevocations: 12 staff revoke the same certificate at once through a pool of 4:
+// one revocation stored and audited, every other one told it is already revoked.
+func TestConcurrentRevocations(t *testing.T) {
+	db, dbURL := testdb.New(t)
+	ctx := context.Background()
+	fx := newCertFixture(t, db, 1, "16.01")
+	if _, err := training.NewStore(db).Decide(ctx, audit.Actor{UserID: fx.bgp}, training.Scope{Provinces: []string{"16"}}, fx.ids,
+		training.Decision{Outcome: "lulus"}, time.Now(), compose); err != nil {
+		t.Fatal(err)
+	}
+	c, err := training.NewStore(db).IssueCertificate(ctx, fx.ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := training.NewStore(smallPool(t, dbURL))
+	errs := make([]error, 12)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = st.RevokeCertificate(ctx, audit.Actor{UserID: fx.bgp}, training.Scope{National: true}, c.ID, fmt.Sprintf("Alasan %d", i), time.Now())
+		}()
+	}
+	wg.Wait()
+	ok, already := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			ok++
+		case errors.Is(err, training.ErrRevoked):
+			already++
+		default:
+			t.Fatalf("revoke: %v", err)
+		}
+	}
+	if ok != 1 || already != 11 {
+		t.Fatalf("%d revoked, %d told already revoked; want 1 and 11", ok, already)
+	}
+	if n := count(t, db, `SELECT count(*) FROM audit_log WHERE action = 'training.certificate_revoke' AND object_id = $1`, fmt.Sprint(c.ID)); n != 1 {
+		t.Fatalf("revocation audited %d times", n)
+	}
+}
