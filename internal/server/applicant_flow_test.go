@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
+	"penggerak/internal/database"
 	"penggerak/internal/pdfdoc/pdfdoctest"
 )
 
@@ -412,4 +414,49 @@ func TestPaktaTemplateOffered(t *testing.T) {
 	}
 	recWant(t, c.Get("/seleksi/saya"), 200, "Pakta Integritas adalah pernyataan bertanda tangan", `href="/bantuan/pakta-integritas.pdf"`,
 		"Unduh formulir Pakta Integritas (PDF)", "Konfirmasi keikutsertaan")
+}
+
+// A teacher edits a CV entry from several tabs at once while another tab submits, through a
+// pool of 4: every edit is stored or refused as locked (never a 500), and the submitted
+// content holds exactly the entry as it was when it was locked (no edit slips in after).
+func TestConcurrentCVEditsAndSubmit(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t, apptest.Options{Pool: &database.Options{MaxConns: 4, AcquireTimeout: 10 * time.Second}})
+	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
+	_, c := recTeacher(t, a, "serentak.cv@guru.test", "10600001", "16.01", recProfileOpts{})
+	base := recStart(t, c, tc.ID)
+	recFill(t, c, base, tc)
+	edit := fmt.Sprintf("%s/cv/%d", base, recCount(t, a, `SELECT max(id)::int FROM application_cv_entries`))
+	var wg sync.WaitGroup
+	statuses := make(chan int, 64)
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range 3 {
+				res := c.PostForm(edit, url.Values{"section": {"pelatihan"}, "title": {fmt.Sprintf("Versi %d-%d", i, r)}, "year_from": {"2023"}})
+				statuses <- res.Status
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		statuses <- c.PostForm(base+"/kirim", confirmYes).Status
+	}()
+	wg.Wait()
+	close(statuses)
+	for st := range statuses {
+		if st != http.StatusSeeOther && st != http.StatusConflict {
+			t.Errorf("status %d", st)
+		}
+	}
+	var stored, sent string
+	if err := a.DB.QueryRow(context.Background(), `SELECT e.title, a.submitted_content -> 'cv' -> 0 ->> 'Title' FROM application_cv_entries e
+		JOIN applications a ON a.id = e.application_id WHERE a.status = 'submitted'`).Scan(&stored, &sent); err != nil {
+		t.Fatal(err)
+	}
+	if stored != sent {
+		t.Errorf("entry %q, submitted content %q: an edit slipped in after submit", stored, sent)
+	}
 }
