@@ -191,7 +191,8 @@ func (s *Store) ScheduleLokakarya(ctx context.Context, actor audit.Actor, sc Sco
 		if _, err := tx.Exec(ctx, `INSERT INTO training_lokakarya_groups (lokakarya_id, group_id) SELECT $1, unnest($2::bigint[])`, id, in.Groups); err != nil {
 			return err
 		}
-		moved := oldID != nil && (!oldStarts.Equal(in.StartsAt) || *oldPlace != in.Place)
+		// The database keeps microseconds: compare at that precision.
+		moved := oldID != nil && (!oldStarts.Equal(in.StartsAt.Truncate(time.Microsecond)) || *oldPlace != in.Place)
 		rows, _ := tx.Query(ctx, lokakaryaPeople, id)
 		people, err := collectLokakaryaMail(rows)
 		if err != nil {
