@@ -129,12 +129,12 @@ func (s *Store) Assessors(ctx context.Context, cohortID int64) ([]Assessor, erro
 
 // vervalInput is what an automatic assignment of a cohort works on: the assessors with their
 // load and the submitted applications without an assessor.
-func (s *Store) vervalInput(ctx context.Context, q database.DB, cohortID int64) ([]Assessor, []Pending, error) {
-	as, err := (&Store{db: q}).Assessors(ctx, cohortID)
+func (s *Store) vervalInput(ctx context.Context, cohortID int64) ([]Assessor, []Pending, error) {
+	as, err := s.Assessors(ctx, cohortID)
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, _ := q.Query(ctx, `SELECT a.id, a.regency_code, a.npsn FROM applications a
+	rows, _ := s.db.Query(ctx, `SELECT a.id, a.regency_code, a.npsn FROM applications a
 		WHERE a.cohort_id = $1 AND a.status = 'submitted'
 		AND NOT EXISTS (SELECT 1 FROM verval_assignments va WHERE va.application_id = a.id) ORDER BY a.id`, cohortID)
 	pending, err := pgx.CollectRows(rows, pgx.RowToStructByName[Pending])
@@ -149,7 +149,7 @@ func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int6
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
 			return err
 		}
-		as, pending, err := s.vervalInput(ctx, tx, cohortID)
+		as, pending, err := s.WithTx(tx).vervalInput(ctx, cohortID)
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ type VervalPreview struct {
 // PreviewAutoAssign computes what AutoAssign would do now, storing nothing.
 func (s *Store) PreviewAutoAssign(ctx context.Context, cohortID int64) (VervalPreview, error) {
 	p := VervalPreview{Numbers: map[int64]string{}}
-	as, pending, err := s.vervalInput(ctx, s.db, cohortID)
+	as, pending, err := s.vervalInput(ctx, cohortID)
 	if err != nil {
 		return p, err
 	}
@@ -296,7 +296,7 @@ func (s *Store) ReassignMany(ctx context.Context, actor audit.Actor, cohortID in
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
 			return err
 		}
-		as, err := (&Store{db: tx}).Assessors(ctx, cohortID)
+		as, err := s.WithTx(tx).Assessors(ctx, cohortID)
 		if err != nil {
 			return err
 		}
