@@ -1,0 +1,119 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"penggerak/internal/database"
+	selectionpage "penggerak/web/pages/selection"
+)
+
+// autoAssign assigns two assessors to every eligible application of a stage.
+func (s *Server) autoAssign(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "cohort")
+	st, ok2 := s.stageParam(w, r)
+	if !ok || !ok2 {
+		return
+	}
+	if _, err := s.sel().AutoAssign(r.Context(), actor(r), id, st, s.now()); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.assign.done")
+	redirect(w, r, "/admin/seleksi/"+strconv.FormatInt(id, 10)+"/beban")
+}
+
+// workload shows each assessor's assigned, done and overdue sheets, and the sheets to reassign.
+func (s *Server) workload(w http.ResponseWriter, r *http.Request) {
+	if err := s.renderWorkload(w, r, http.StatusOK, func(*selectionpage.WorkloadProps) {}); err != nil {
+		s.serveError(w, r, err)
+	}
+}
+
+// renderWorkload renders a cohort's workload page; change fills in the bulk move's form or result.
+func (s *Server) renderWorkload(w http.ResponseWriter, r *http.Request, status int, change func(*selectionpage.WorkloadProps)) error {
+	id, ok := pathInt(r, "cohort")
+	if !ok {
+		return database.ErrNotFound
+	}
+	ctx := r.Context()
+	c, err := s.sel().Cohort(ctx, id)
+	if err != nil {
+		return err
+	}
+	p := selectionpage.WorkloadProps{Cohort: c}
+	if p.Workloads, err = s.sel().Workloads(ctx, id, s.now()); err != nil {
+		return err
+	}
+	if p.Sheets, err = s.sel().CohortSheets(ctx, id); err != nil {
+		return err
+	}
+	if p.Regencies, err = s.applications.TargetRegencies(ctx, id); err != nil {
+		return err
+	}
+	change(&p)
+	s.render(w, r, status, selectionpage.Workload(s.base(r, "selection.workload.title"), p))
+	return nil
+}
+
+// moveSheets moves every unstarted tahap 1 sheet of one assessor (optionally one kab/kota) to
+// another at once; a refused form re-renders the workload page with what was chosen.
+func (s *Server) moveSheets(w http.ResponseWriter, r *http.Request) error {
+	id, ok := pathInt(r, "cohort")
+	if !ok {
+		return database.ErrNotFound
+	}
+	var f selectionpage.MoveForm
+	if !s.decode(w, r, &f) {
+		return nil
+	}
+	errs := map[string]string{}
+	from, err1 := strconv.ParseInt(f.From, 10, 64)
+	to, err2 := strconv.ParseInt(f.To, 10, 64)
+	if err1 != nil || from <= 0 {
+		errs["from"] = "verval.move.error.from"
+	}
+	switch {
+	case err2 != nil || to <= 0:
+		errs["to"] = "verval.move.error.to"
+	case to == from:
+		errs["to"] = "verval.move.error.same"
+	}
+	if len(f.Regency) > 5 {
+		errs["regency"] = "verval.move.error.regency"
+	}
+	if len(errs) == 0 {
+		res, err := s.sel().ReassignSheets(r.Context(), actor(r), id, from, to, f.Regency)
+		switch {
+		case errors.Is(err, database.ErrConflict):
+			errs["to"] = "verval.move.error.to"
+		case err != nil:
+			return err
+		default:
+			return s.renderWorkload(w, r, http.StatusOK, func(p *selectionpage.WorkloadProps) { p.Moved = &res })
+		}
+	}
+	return s.renderWorkload(w, r, http.StatusUnprocessableEntity, func(p *selectionpage.WorkloadProps) { p.Move, p.MoveErrors = f, errs })
+}
+
+// reassign moves an unsubmitted sheet to another assessor.
+func (s *Server) reassign(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.idParam(w, r, "sheet")
+	if !ok {
+		return
+	}
+	var f struct {
+		Assessor int64  `form:"assessor"`
+		Back     string `form:"back"`
+	}
+	if !s.decode(w, r, &f) {
+		return
+	}
+	if err := s.sel().Reassign(r.Context(), actor(r), id, f.Assessor); err != nil {
+		s.serveError(w, r, err)
+		return
+	}
+	s.flash(r, "selection.assign.moved")
+	redirect(w, r, safeNext(f.Back, "/admin/seleksi"))
+}
