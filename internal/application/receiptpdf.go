@@ -60,7 +60,7 @@ func pdfBytes(m core.Maroto) ([]byte, error) {
 
 // stamp formats t in zone tz ("02-01-2006 15:04 WIB").
 func stamp(t time.Time, tz string) string {
-	return region.InZone(t, tz).Format("02-01-2006 15:04") + " " + tz
+	return region.FormatTime(t, tz)
 }
 
 // DateRange formats a stage's dates (stored as dates): "01-07-2026 – 14-07-2026", one date,

@@ -570,7 +570,7 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, userID, id int64,
 			return err
 		}
 		m := s.compose(lang, "application.mail.receipt", map[string]any{"Name": d.Profile.Name, "Cohort": d.Cohort.Name, "Number": number,
-			"At": region.InZone(now, tz).Format("02-01-2006 15:04"), "Zone": tz, "Checksum": sum})
+			"At": region.InZone(now, tz).Format(region.DateTimeLayout), "Zone": tz, "Checksum": sum})
 		m.To = d.Profile.Email
 		if err := mail.Enqueue(ctx, tx, m); err != nil {
 			return err

@@ -19,6 +19,7 @@ import (
 	"penggerak/internal/database"
 	"penggerak/internal/export"
 	"penggerak/internal/mail"
+	"penggerak/internal/region"
 	"penggerak/internal/report"
 	"penggerak/internal/storage"
 )
@@ -220,7 +221,7 @@ func (r *Runner) finish(ctx context.Context, id int64, c claimed, key string, si
 		j := Job{Kind: c.spec.Kind, Object: c.spec.Object, Format: string(c.spec.Format), CreatedAt: c.created, FinishedAt: &now}
 		data := map[string]any{"Name": c.name, "File": j.FileName(), "Rows": strconv.Itoa(rows),
 			"Link":    r.BaseURL + "/ekspor/tugas/" + strconv.FormatInt(id, 10),
-			"Expires": expires.In(report.TZ).Format("02-01-2006 15:04") + " WIB"}
+			"Expires": region.FormatTime(expires, "WIB")}
 		var m mail.Message
 		if r.Letter != nil {
 			m = r.Letter(c.lang, MailKey, data)

@@ -173,7 +173,7 @@ func (s *Store) SendReminders(ctx context.Context, now time.Time) (ReminderCount
 			msgs := make([]mail.Message, 0, len(list))
 			for _, d := range list {
 				m := s.compose(d.Lang, "selection.mail.reminder."+kind, map[string]any{"Name": d.Name, "Cohort": d.Cohort,
-					"At": region.InZone(d.At, d.Zone).Format("02-01-2006 15:04"), "Zone": d.Zone, "N": d.N}, "", "")
+					"At": region.InZone(d.At, d.Zone).Format(region.DateTimeLayout), "Zone": d.Zone, "N": d.N}, "", "")
 				m.To = d.Email
 				msgs = append(msgs, m)
 			}

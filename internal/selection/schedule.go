@@ -238,7 +238,7 @@ func (s *Store) slotMail(ctx context.Context, tx pgx.Tx, appID int64, key string
 	if err != nil {
 		return err
 	}
-	m := s.compose(lang, key, map[string]any{"Name": name, "Start": region.InZone(start, tz).Format("02-01-2006 15:04"), "Zone": tz,
+	m := s.compose(lang, key, map[string]any{"Name": name, "Start": region.InZone(start, tz).Format(region.DateTimeLayout), "Zone": tz,
 		"Minutes": minutes, "Online": mode == "daring", "Location": location}, "", "")
 	m.To = to
 	return mail.Enqueue(ctx, tx, m)

@@ -53,7 +53,7 @@ type ReceiptProps struct {
 }
 
 func receiptURL(p ReceiptProps, suffix string) string {
-	return "/lamaran/" + i64(p.R.ID) + "/tanda-terima" + suffix
+	return "/lamaran/" + components.Int(p.R.ID) + "/tanda-terima" + suffix
 }
 
 func schoolOf(c *application.Content) string {
@@ -104,12 +104,9 @@ type WatchProps struct {
 	Query   url.Values
 }
 
-func i64(n int64) string { return strconv.FormatInt(n, 10) }
-func itoa(n int) string  { return strconv.Itoa(n) }
-
 // inZone formats t in the time zone tz with its name.
 func inZone(t time.Time, tz string) string {
-	return region.InZone(t, tz).Format("02-01-2006 15:04") + " " + tz
+	return region.FormatTime(t, tz)
 }
 
 func ptrTime(t *time.Time, tz string) string {
@@ -143,7 +140,7 @@ func short(s *string) string {
 func mask(s string) string { return pdp.Mask(s) }
 
 func appURL(d application.Details, step string) string {
-	return "/lamaran/" + i64(d.ID) + "/" + step
+	return "/lamaran/" + components.Int(d.ID) + "/" + step
 }
 
 func stepIndex(step string) int {
@@ -162,7 +159,7 @@ func nextURL(q url.Values, after int64) string {
 			v[k] = vs
 		}
 	}
-	v.Set("setelah", i64(after))
+	v.Set("setelah", components.Int(after))
 	return "/pantau/lamaran?" + v.Encode()
 }
 
@@ -179,10 +176,10 @@ func cvIn(d application.Details, section string) []application.CVEntry {
 func years(e application.CVEntry) string {
 	s := ""
 	if e.YearFrom != nil {
-		s = itoa(*e.YearFrom)
+		s = components.Int(*e.YearFrom)
 	}
 	if e.YearTo != nil {
-		s += "–" + itoa(*e.YearTo)
+		s += "–" + components.Int(*e.YearTo)
 	}
 	return s
 }
@@ -206,7 +203,7 @@ func excerpt(s string, n int) string {
 // cvFormURL is where the CV form posts: the entry being edited, or a new entry.
 func cvFormURL(p StepProps) string {
 	if p.EditEntry != 0 {
-		return appURL(p.D, "cv/"+i64(p.EditEntry))
+		return appURL(p.D, "cv/"+components.Int(p.EditEntry))
 	}
 	return appURL(p.D, "cv")
 }

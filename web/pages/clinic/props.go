@@ -169,11 +169,9 @@ func clock(c clinic.Clinic, s clinic.Session) string {
 	return c.Local(s.StartsAt).Format("15.04") + "–" + c.Local(s.EndsAt).Format("15.04") + " " + c.Timezone
 }
 
-func itoa(n int) string             { return strconv.Itoa(n) }
-func i64(n int64) string            { return strconv.FormatInt(n, 10) }
-func idPath(c clinic.Clinic) string { return "/klinik/" + i64(c.ID) }
+func idPath(c clinic.Clinic) string { return "/klinik/" + components.Int(c.ID) }
 func staffPath(c clinic.Clinic, rest string) string {
-	return "/staf/klinik/" + i64(c.ID) + rest
+	return "/staf/klinik/" + components.Int(c.ID) + rest
 }
 
 func has(list []string, v string) bool {

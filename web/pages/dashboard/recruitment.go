@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"context"
-	"strconv"
 
 	"penggerak/internal/application"
 	"penggerak/internal/cohort"
@@ -39,10 +38,8 @@ type OpenCohort struct {
 	Application *application.Application
 }
 
-func i64(n int64) string { return strconv.FormatInt(n, 10) }
-
 func deadline(o OpenCohort, tz string) string {
-	return region.InZone(o.Config.RegistrationClosesAt, tz).Format("02-01-2006 15:04") + " " + tz
+	return region.FormatTime(o.Config.RegistrationClosesAt, tz)
 }
 
 // failureText is the message of a failing eligibility rule, with a role named in the reader's

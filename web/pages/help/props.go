@@ -3,8 +3,6 @@
 package help
 
 import (
-	"strconv"
-
 	"penggerak/internal/help"
 )
 
@@ -34,8 +32,6 @@ type FormProps struct {
 
 // FAQ lists the question numbers of the help page (help.faq.<n>.q / .a in the catalogue).
 var FAQ = []int{1, 2, 3, 4, 5, 6, 7, 8}
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 func editURL(c help.Contact) string { return "/staf/bantuan/" + c.Scope() }
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"penggerak/internal/exportjob"
-	"penggerak/internal/report"
 	"penggerak/web/i18n"
 )
 
@@ -76,7 +75,6 @@ func kindName(ctx context.Context, kind, object string) string {
 }
 
 // wib writes a time in Western Indonesian Time.
-func wib(t time.Time) string { return t.In(report.TZ).Format("02-01-2006 15:04") + " WIB" }
 
 func sizeText(n *int64) string {
 	if n == nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"penggerak/internal/report"
+	"penggerak/web/components"
 	"penggerak/web/components/chart"
 	"penggerak/web/i18n"
 )
@@ -36,8 +37,6 @@ type ClinicProps struct {
 	Rows   []report.ClinicRow
 	Totals report.ClinicTotals
 }
-
-func i64(n int64) string { return strconv.FormatInt(n, 10) }
 
 func pct(v float64) string {
 	return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1) + "%"
@@ -119,7 +118,7 @@ func progressChart(ctx context.Context, d report.Dashboard) chart.Bars {
 	b := chart.Bars{ID: "asesor", Title: i18n.T(ctx, "report.progress.title"), Caption: i18n.T(ctx, "report.stage"),
 		Series: []chart.Series{{Name: i18n.T(ctx, "report.progress.done")}, {Name: i18n.T(ctx, "report.progress.overdue")}}}
 	for _, p := range d.Progress {
-		b.Labels = append(b.Labels, i18n.T(ctx, "report.stage."+p.Stage)+" ("+i64(p.Assigned)+")")
+		b.Labels = append(b.Labels, i18n.T(ctx, "report.stage."+p.Stage)+" ("+components.Int(p.Assigned)+")")
 		b.Series[0].Values = append(b.Series[0].Values, float64(p.Done))
 		b.Series[1].Values = append(b.Series[1].Values, float64(p.Overdue))
 	}
@@ -128,7 +127,7 @@ func progressChart(ctx context.Context, d report.Dashboard) chart.Bars {
 
 // sortURL is the dashboard's address with the quota table sorted by.
 func sortURL(cohort int64, by string) string {
-	return "/laporan/angkatan/" + i64(cohort) + "?" + url.Values{"urut": {by}}.Encode() + "#tabel-kuota"
+	return "/laporan/angkatan/" + components.Int(cohort) + "?" + url.Values{"urut": {by}}.Encode() + "#tabel-kuota"
 }
 
 // RateDims are the pass-rate dimensions in page order.

@@ -121,12 +121,11 @@ func stageKey(s string) string {
 }
 func outcomeKey(s string) string { return "selection.outcome." + s }
 
-func at(t time.Time) string { return region.InZone(t, "WIB").Format("02-01-2006 15:04") + " WIB" }
 func atZone(t time.Time, tz string) string {
 	if tz == "" {
 		tz = "WIB"
 	}
-	return region.InZone(t, tz).Format("02-01-2006 15:04") + " " + tz
+	return region.FormatTime(t, tz)
 }
 
 func formAt(f selection.SheetForm, i int) (string, string) {
