@@ -63,6 +63,10 @@ func TestPersonalDataDownloadHoldsTraining(t *testing.T) {
 	exec(`INSERT INTO training_certificates (participant_id, number, token) VALUES ($1, 'SGP/377/16.01/0042', repeat('c', 40)), ($2, 'SGP/377/16.01/0043', repeat('d', 40))`, mine, other)
 
 	c := a.SignIn("cgp-latih@guru.test")
+	// The page says the download holds the training.
+	if res := c.Get("/profil/data-saya"); res.Status != http.StatusOK || !strings.Contains(res.Body, "pendidikan Guru Penggerak (kelompok, kehadiran lokakarya") {
+		t.Errorf("data page %d does not say the download holds the training", res.Status)
+	}
 	res := c.Get("/profil/data-saya/unduh")
 	if res.Status != http.StatusOK {
 		t.Fatalf("download: %d", res.Status)
