@@ -56,6 +56,20 @@ var Labels = map[string]string{
 	"audit": "Log audit", "mail": "Surel terkirim", "sign_in_failures": "Percobaan masuk gagal", "at": "Waktu",
 	"action": "Tindakan", "object_type": "Jenis objek", "object_id": "Objek", "subject": "Perihal", "nik": "NIK",
 	"nuptk": "NUPTK", "nip": "NIP", "birth_date": "Tanggal lahir", "gender": "Jenis kelamin", "subject_taught": "Mata pelajaran",
+	// Training (pendidikan).
+	"training": "Pendidikan Guru Penggerak", "participations": "Keikutsertaan sebagai CGP",
+	"appointments": "Penugasan sebagai pengajar praktik atau fasilitator", "cohort_number": "Nomor angkatan", "regency": "Kab/kota",
+	"withdraw_reason": "Alasan mundur", "group": "Kelompok", "group_number": "Nomor kelompok", "group_status": "Status kelompok",
+	"joined_at": "Masuk kelompok", "pengajar_praktik": "Pengajar praktik", "fasilitator": "Fasilitator",
+	"lokakarya": "Kehadiran lokakarya", "lokakarya_number": "Lokakarya ke-", "place": "Tempat", "recorded_at": "Dicatat",
+	"visits": "Pendampingan individu", "visit_number": "Pendampingan ke-", "planned_on": "Tanggal rencana",
+	"visited_on": "Tanggal pendampingan", "notes": "Catatan pendampingan", "follow_up": "Tindak lanjut yang disepakati",
+	"acknowledged_at": "Diterima CGP", "cgp_comment": "Komentar CGP", "commented_at": "Dikomentari",
+	"modules": "Modul daring selesai", "module": "Modul ke-", "completed_at": "Selesai", "source": "Sumber",
+	"assessments": "Penilaian akhir", "by_role": "Penilai", "pass_score": "Nilai minimal lulus", "passed": "Memenuhi nilai minimal",
+	"graduation": "Keputusan kelulusan", "outcome_reason": "Alasan keputusan", "certificate": "Sertifikat Guru Penggerak",
+	"certificate_number": "Nomor sertifikat", "issued_at": "Terbit", "revoked_at": "Dicabut", "revoke_reason": "Alasan pencabutan",
+	"cap": "Batas binaan", "appointed_at": "Diangkat", "ended_at": "Berakhir", "ended_reason": "Alasan berakhir",
 }
 
 // PDF renders a personal-data download (any value that marshals to JSON, as the JSON download

@@ -148,12 +148,13 @@ func (s *Server) schoolSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 // personalExport is the personal-data download: the account, profile, roles and traces, and
-// every feature's records about the person (applications, selection, clinics), as JSON or PDF.
+// every feature's records about the person (applications, selection, clinics, training), as JSON or PDF.
 type personalExport struct {
 	profile.PersonalData
 	Applications json.RawMessage `json:"applications"`
 	Selection    json.RawMessage `json:"selection"`
 	Clinics      json.RawMessage `json:"clinics"`
+	Training     json.RawMessage `json:"training"`
 }
 
 // personalExportOf completes the personal data with every feature's records about the user.
@@ -168,7 +169,10 @@ func (s *Server) personalExportOf(r *http.Request, d profile.PersonalData) (pers
 	if e.Selection, err = s.sel().PersonalData(ctx, p.User.ID); err != nil {
 		return e, err
 	}
-	e.Clinics, err = s.clinics.PersonalData(ctx, p.User.ID, p.User.Email)
+	if e.Clinics, err = s.clinics.PersonalData(ctx, p.User.ID, p.User.Email); err != nil {
+		return e, err
+	}
+	e.Training, err = s.trainingStore().PersonalData(ctx, p.User.ID)
 	return e, err
 }
 
