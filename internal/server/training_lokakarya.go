@@ -61,7 +61,7 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 		if m.Moved {
 			key = "training.mail.lokakarya_moved"
 		}
-		data := map[string]any{"Name": m.Name, "N": strconv.Itoa(m.Number), "When": region.InZone(m.StartsAt, m.Timezone).Format("02-01-2006 15:04") + " " + m.Timezone,
+		data := map[string]any{"Name": m.Name, "N": strconv.Itoa(m.Number), "When": region.FormatTime(m.StartsAt, m.Timezone),
 			"Place": m.Place, "Regency": m.Regency, "URL": s.cfg.BaseURL + "/pelatihan/saya"}
 		return mail.Message{Subject: l.T(key+".subject", data), Body: l.T(key+".body", data)}
 	}

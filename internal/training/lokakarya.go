@@ -257,7 +257,7 @@ func (s *Store) RemindLokakarya(ctx context.Context, now time.Time, letter Lette
 		msgs := make([]mail.Message, 0, len(people))
 		for _, m := range people {
 			msg := letter(m.Lang, "training.mail.lokakarya_reminder", map[string]any{"Name": m.Name, "N": strconv.Itoa(m.Number), "Last": m.Last,
-				"When": region.InZone(m.StartsAt, m.Timezone).Format("02-01-2006 15:04") + " " + m.Timezone, "Place": m.Place, "Regency": m.Regency})
+				"When": region.FormatTime(m.StartsAt, m.Timezone), "Place": m.Place, "Regency": m.Regency})
 			msg.To = m.Email
 			msgs = append(msgs, msg)
 		}

@@ -64,7 +64,7 @@ func tanggal(t time.Time, prov string) string {
 }
 
 func (p CertificatesProps) zipURL() string {
-	return "/pelatihan/" + i64(p.CohortID) + "/" + p.ProvinceCode + "/sertifikat.zip"
+	return "/pelatihan/" + components.Int(p.CohortID) + "/" + p.ProvinceCode + "/sertifikat.zip"
 }
 
 func (p CertificatesProps) valid() int {
@@ -99,7 +99,7 @@ func (p RegisterProps) query(extra ...string) string {
 }
 
 func groupURL(g training.RegisterGroup) string {
-	return "/guru-penggerak?" + url.Values{"angkatan": {i64(g.CohortID)}, "kabkota": {g.RegencyCode}}.Encode()
+	return "/guru-penggerak?" + url.Values{"angkatan": {components.Int(g.CohortID)}, "kabkota": {g.RegencyCode}}.Encode()
 }
 
 func options(list []training.RegisterOption) []components.Option {
@@ -114,5 +114,5 @@ func cohortValue(id int64) string {
 	if id == 0 {
 		return ""
 	}
-	return i64(id)
+	return components.Int(id)
 }

@@ -163,16 +163,12 @@ func savedAtMillis(t *time.Time) string {
 func visitNumbers(n int) []components.Option {
 	var out []components.Option
 	for i := 1; i <= n; i++ {
-		out = append(out, components.Option{Value: itoa(i), Label: itoa(i)})
+		out = append(out, components.Option{Value: components.Int(i), Label: components.Int(i)})
 	}
 	return out
 }
 
-func itoa(n int) string      { return strconv.Itoa(n) }
-func i64(n int64) string     { return strconv.FormatInt(n, 10) }
-func wib(t time.Time) string { return region.InZone(t, "WIB").Format("02-01-2006 15:04") + " WIB" }
-
-func groupName(g training.GroupRow) string { return g.RegencyName + " · " + itoa(g.Number) }
+func groupName(g training.GroupRow) string { return g.RegencyName + " · " + components.Int(g.Number) }
 
 func deref(s *string) string {
 	if s == nil {
@@ -182,7 +178,7 @@ func deref(s *string) string {
 }
 
 func provinceURL(v training.ProvinceView) string {
-	return "/pelatihan/" + i64(v.CohortID) + "/" + v.ProvinceCode
+	return "/pelatihan/" + components.Int(v.CohortID) + "/" + v.ProvinceCode
 }
 
 // mentorsOf returns the appointments of role.
@@ -224,7 +220,7 @@ func candidateOptions(ctx context.Context, cs []training.MentorCandidate) []comp
 		if c.Graduate != "" {
 			what = i18n.T(ctx, "training.appoint.graduate", map[string]any{"Role": what, "Cohort": c.Graduate})
 		}
-		out = append(out, components.Option{Value: i64(c.UserID), Label: c.Name + " (" + what + ", " + c.Email + ")"})
+		out = append(out, components.Option{Value: components.Int(c.UserID), Label: c.Name + " (" + what + ", " + c.Email + ")"})
 	}
 	return out
 }
@@ -240,7 +236,7 @@ func regencyOptions(rs []region.Regency) []components.Option {
 func participantOptions(v training.ProvinceView) []components.Option {
 	var out []components.Option
 	for _, p := range participants(v) {
-		out = append(out, components.Option{Value: i64(p.ID), Label: p.Name + " — " + p.RegencyName + ", " + p.SchoolName})
+		out = append(out, components.Option{Value: components.Int(p.ID), Label: p.Name + " — " + p.RegencyName + ", " + p.SchoolName})
 	}
 	return out
 }
@@ -248,7 +244,7 @@ func participantOptions(v training.ProvinceView) []components.Option {
 func groupOptions(v training.ProvinceView) []components.Option {
 	var out []components.Option
 	for _, g := range v.Groups {
-		out = append(out, components.Option{Value: i64(g.ID), Label: groupName(g) + " (" + g.PPName + ", " + itoa(len(g.Members)) + ")"})
+		out = append(out, components.Option{Value: components.Int(g.ID), Label: groupName(g) + " (" + g.PPName + ", " + components.Int(len(g.Members)) + ")"})
 	}
 	return out
 }
@@ -256,7 +252,7 @@ func groupOptions(v training.ProvinceView) []components.Option {
 func ppOptions(v training.ProvinceView) []components.Option {
 	var out []components.Option
 	for _, m := range mentorsOf(v, "pengajar_praktik") {
-		out = append(out, components.Option{Value: i64(m.ID), Label: m.Name + " — " + m.RegencyName + " (" + itoa(m.Load) + "/" + itoa(m.Cap) + ")"})
+		out = append(out, components.Option{Value: components.Int(m.ID), Label: m.Name + " — " + m.RegencyName + " (" + components.Int(m.Load) + "/" + components.Int(m.Cap) + ")"})
 	}
 	return out
 }
@@ -276,7 +272,7 @@ func (f LokakaryaForm) groupTicked(id int64) bool {
 		return true
 	}
 	for _, g := range f.Groups {
-		if g == i64(id) {
+		if g == components.Int(id) {
 			return true
 		}
 	}
@@ -331,7 +327,7 @@ func (p AttendanceProps) reason(r training.AttendanceRow) string {
 
 // localTime shows t in the time zone tz (WIB, WITA, WIT) with the zone's name.
 func localTime(t time.Time, tz string) string {
-	return region.InZone(t, tz).Format("02-01-2006 15:04") + " " + tz
+	return region.FormatTime(t, tz)
 }
 
 func lokakaryaTitle(ctx context.Context, l training.Lokakarya) string {
@@ -341,18 +337,18 @@ func lokakaryaTitle(ctx context.Context, l training.Lokakarya) string {
 	} else if l.Number == 0 {
 		key = "training.lokakarya.name_first"
 	}
-	return i18n.T(ctx, key, map[string]any{"N": itoa(l.Number)})
+	return i18n.T(ctx, key, map[string]any{"N": components.Int(l.Number)})
 }
 
 func numberOptions(count int) []components.Option {
 	var out []components.Option
 	for i := range count {
-		out = append(out, components.Option{Value: itoa(i), Label: itoa(i)})
+		out = append(out, components.Option{Value: components.Int(i), Label: components.Int(i)})
 	}
 	return out
 }
 
-func pid(id int64, prefix string) string { return prefix + "-" + i64(id) }
+func pid(id int64, prefix string) string { return prefix + "-" + components.Int(id) }
 
 // ProgressProps is the fasilitator's form for one CGP's modules.
 type ProgressProps struct {
@@ -412,7 +408,9 @@ type GraduationProps struct {
 	Problems []string
 }
 
-func (p GraduationProps) url() string { return "/pelatihan/" + i64(p.CohortID) + "/" + p.ProvinceCode }
+func (p GraduationProps) url() string {
+	return "/pelatihan/" + components.Int(p.CohortID) + "/" + p.ProvinceCode
+}
 
 func (p GraduationProps) problemsFor(id int64) []string {
 	if p.FormID == id {
@@ -444,14 +442,14 @@ func scoreText(n *int) string {
 	if n == nil {
 		return "—"
 	}
-	return itoa(*n)
+	return components.Int(*n)
 }
 
 func scoreValue(n *int) string {
 	if n == nil {
 		return ""
 	}
-	return itoa(*n)
+	return components.Int(*n)
 }
 
 // settingGroup is one fieldset of the settings form.

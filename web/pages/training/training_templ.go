@@ -6,17 +6,16 @@ package training
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
-import "github.com/a-h/templ"
-import templruntime "github.com/a-h/templ/runtime"
-
 import (
-	"time"
-
 	"penggerak/internal/training"
 	"penggerak/web"
 	"penggerak/web/components"
 	"penggerak/web/i18n"
 	"penggerak/web/layout"
+	"time"
+
+	"github.com/a-h/templ"
+	templruntime "github.com/a-h/templ/runtime"
 )
 
 // Index lists the cohorts in training the staff member may see, one row per province.
@@ -212,9 +211,9 @@ func Index(b layout.Base, p IndexProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var14 string
-					templ_7745c5c3_Var14, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/" + i64(c.ID) + "/" + c.ProvinceCode)).ResolveURL(ctx)
+					templ_7745c5c3_Var14, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/" + components.Int(c.ID) + "/" + c.ProvinceCode)).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 37, Col: 85}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 37, Col: 96}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var14)
 					if templ_7745c5c3_Err != nil {
@@ -227,7 +226,7 @@ func Index(b layout.Base, p IndexProps) templ.Component {
 					var templ_7745c5c3_Var15 string
 					templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(c.ProvinceName)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 37, Col: 104}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 37, Col: 115}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 					if templ_7745c5c3_Err != nil {
@@ -238,9 +237,9 @@ func Index(b layout.Base, p IndexProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var16 string
-					templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(c.CGPs))
+					templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(c.CGPs))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 38, Col: 26}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 38, Col: 36}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 					if templ_7745c5c3_Err != nil {
@@ -251,9 +250,9 @@ func Index(b layout.Base, p IndexProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var17 string
-					templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(c.Placed))
+					templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(c.Placed))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 39, Col: 28}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 39, Col: 38}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 					if templ_7745c5c3_Err != nil {
@@ -264,9 +263,9 @@ func Index(b layout.Base, p IndexProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var18 string
-					templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(c.Confirmed))
+					templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(c.Confirmed))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 40, Col: 31}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 40, Col: 41}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 					if templ_7745c5c3_Err != nil {
@@ -323,9 +322,9 @@ func Index(b layout.Base, p IndexProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var21 string
-					templ_7745c5c3_Var21, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/" + i64(c.CohortID) + "/pengaturan")).ResolveURL(ctx)
+					templ_7745c5c3_Var21, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/" + components.Int(c.CohortID) + "/pengaturan")).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 53, Col: 78}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 53, Col: 89}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var21)
 					if templ_7745c5c3_Err != nil {
@@ -338,7 +337,7 @@ func Index(b layout.Base, p IndexProps) templ.Component {
 					var templ_7745c5c3_Var22 string
 					templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 53, Col: 89}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 53, Col: 100}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 					if templ_7745c5c3_Err != nil {
@@ -481,9 +480,9 @@ func SettingsPage(b layout.Base, p SettingsProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var30 string
-			templ_7745c5c3_Var30, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/" + i64(p.Cohort.CohortID) + "/pengaturan")).ResolveURL(ctx)
+			templ_7745c5c3_Var30, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/" + components.Int(p.Cohort.CohortID) + "/pengaturan")).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 74, Col: 100}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 74, Col: 111}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var30)
 			if templ_7745c5c3_Err != nil {
@@ -617,9 +616,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var37 string
-			templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.settings.summary", map[string]any{"Min": itoa(p.View.Settings.GroupMin), "Max": itoa(p.View.Settings.GroupMax), "PP": itoa(p.View.Settings.PPCap), "Fas": itoa(p.View.Settings.FasilitatorCap)}))
+			templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.settings.summary", map[string]any{"Min": components.Int(p.View.Settings.GroupMin), "Max": components.Int(p.View.Settings.GroupMax), "PP": components.Int(p.View.Settings.PPCap), "Fas": components.Int(p.View.Settings.FasilitatorCap)}))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 97, Col: 221}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 97, Col: 261}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 			if templ_7745c5c3_Err != nil {
@@ -894,9 +893,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var56 string
-				templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.CGPs))
+				templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.CGPs))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 130, Col: 25}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 130, Col: 35}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var56))
 				if templ_7745c5c3_Err != nil {
@@ -907,9 +906,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var57 string
-				templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.Placed))
+				templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.Placed))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 131, Col: 27}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 131, Col: 37}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var57))
 				if templ_7745c5c3_Err != nil {
@@ -922,7 +921,7 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 				var templ_7745c5c3_Var58 string
 				templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(pct(r.Placed, r.CGPs))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 131, Col: 54}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 131, Col: 64}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var58))
 				if templ_7745c5c3_Err != nil {
@@ -933,9 +932,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var59 string
-				templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.Groups))
+				templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.Groups))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 132, Col: 27}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 132, Col: 37}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var59))
 				if templ_7745c5c3_Err != nil {
@@ -946,9 +945,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var60 string
-				templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.PPs))
+				templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.PPs))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 133, Col: 24}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 133, Col: 34}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var60))
 				if templ_7745c5c3_Err != nil {
@@ -959,9 +958,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var61 string
-				templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.VisitsSent))
+				templ_7745c5c3_Var61, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.VisitsSent))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 134, Col: 31}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 134, Col: 41}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var61))
 				if templ_7745c5c3_Err != nil {
@@ -972,9 +971,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var62 string
-				templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.VisitsPlanned))
+				templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.VisitsPlanned))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 134, Col: 59}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 134, Col: 79}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
 				if templ_7745c5c3_Err != nil {
@@ -985,9 +984,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var63 string
-				templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.VisitsAcked))
+				templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.VisitsAcked))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 135, Col: 32}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 135, Col: 42}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var63))
 				if templ_7745c5c3_Err != nil {
@@ -998,9 +997,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var64 string
-				templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.VisitsOverdue))
+				templ_7745c5c3_Var64, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.VisitsOverdue))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 136, Col: 34}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 136, Col: 44}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var64))
 				if templ_7745c5c3_Err != nil {
@@ -1011,9 +1010,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var65 string
-				templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.VisitsMissing))
+				templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.VisitsMissing))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 137, Col: 34}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 137, Col: 44}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var65))
 				if templ_7745c5c3_Err != nil {
@@ -1024,9 +1023,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var66 string
-				templ_7745c5c3_Var66, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.VisitsLate))
+				templ_7745c5c3_Var66, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.VisitsLate))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 138, Col: 31}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 138, Col: 41}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var66))
 				if templ_7745c5c3_Err != nil {
@@ -1056,9 +1055,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var68 string
-					templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.attendance.rate_of", map[string]any{"Present": itoa(r.AttendancePresent), "Expected": itoa(r.AttendanceExpected), "Held": itoa(r.LokakaryaHeld)}))
+					templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.attendance.rate_of", map[string]any{"Present": components.Int(r.AttendancePresent), "Expected": components.Int(r.AttendanceExpected), "Held": components.Int(r.LokakaryaHeld)}))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 143, Col: 231}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 143, Col: 261}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var68))
 					if templ_7745c5c3_Err != nil {
@@ -1074,9 +1073,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var69 string
-				templ_7745c5c3_Var69, templ_7745c5c3_Err = templruntime.NewAttributeExpression(itoa(r.ModulesDone)).Resolve(ctx)
+				templ_7745c5c3_Var69, templ_7745c5c3_Err = templruntime.NewAttributeExpression(components.Int(r.ModulesDone)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 147, Col: 45}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 147, Col: 55}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var69)
 				if templ_7745c5c3_Err != nil {
@@ -1087,9 +1086,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var70 string
-				templ_7745c5c3_Var70, templ_7745c5c3_Err = templruntime.NewAttributeExpression(itoa(max(r.ModulesTotal, 1))).Resolve(ctx)
+				templ_7745c5c3_Var70, templ_7745c5c3_Err = templruntime.NewAttributeExpression(components.Int(max(r.ModulesTotal, 1))).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 147, Col: 82}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 147, Col: 102}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var70)
 				if templ_7745c5c3_Err != nil {
@@ -1102,7 +1101,7 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 				var templ_7745c5c3_Var71 string
 				templ_7745c5c3_Var71, templ_7745c5c3_Err = templruntime.NewAttributeExpression(i18n.T(ctx, "training.modules.progress_of", map[string]any{"Regency": r.Name, "Pct": pct(r.ModulesDone, r.ModulesTotal)})).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 147, Col: 219}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 147, Col: 239}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var71)
 				if templ_7745c5c3_Err != nil {
@@ -1167,9 +1166,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var75 string
-				templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.risk.lead", map[string]any{"N": itoa(len(p.AtRisk))}))
+				templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.risk.lead", map[string]any{"N": components.Int(len(p.AtRisk))}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 159, Col: 83}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 159, Col: 93}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var75))
 				if templ_7745c5c3_Err != nil {
@@ -1290,9 +1289,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					}
 					if c.GroupNumber != nil {
 						var templ_7745c5c3_Var84 string
-						templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(*c.GroupNumber))
+						templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(*c.GroupNumber))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 177, Col: 32}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 177, Col: 42}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var84))
 						if templ_7745c5c3_Err != nil {
@@ -1342,9 +1341,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var86 string
-					templ_7745c5c3_Var86, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.risk.more", map[string]any{"N": itoa(len(p.AtRisk) - MaxRiskShown)}))
+					templ_7745c5c3_Var86, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.risk.more", map[string]any{"N": components.Int(len(p.AtRisk) - MaxRiskShown)}))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 195, Col: 99}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 195, Col: 109}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var86))
 					if templ_7745c5c3_Err != nil {
@@ -1410,9 +1409,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var90 string
-				templ_7745c5c3_Var90, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.kab.choose", map[string]any{"N": itoa(p.View.Active + p.View.Proposed)}))
+				templ_7745c5c3_Var90, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.kab.choose", map[string]any{"N": components.Int(p.View.Active + p.View.Proposed)}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 204, Col: 115}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 204, Col: 125}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var90))
 				if templ_7745c5c3_Err != nil {
@@ -1591,9 +1590,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var102 string
-					templ_7745c5c3_Var102, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(m.Load))
+					templ_7745c5c3_Var102, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(m.Load))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 228, Col: 26}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 228, Col: 36}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var102))
 					if templ_7745c5c3_Err != nil {
@@ -1604,9 +1603,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var103 string
-					templ_7745c5c3_Var103, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(m.Cap))
+					templ_7745c5c3_Var103, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(m.Cap))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 228, Col: 44}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 228, Col: 64}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var103))
 					if templ_7745c5c3_Err != nil {
@@ -1718,9 +1717,9 @@ func Province(b layout.Base, p ProvinceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var108 string
-				templ_7745c5c3_Var108, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.groups.proposed", map[string]any{"N": itoa(p.View.Proposed)}))
+				templ_7745c5c3_Var108, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.groups.proposed", map[string]any{"N": components.Int(p.View.Proposed)}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 248, Col: 91}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 248, Col: 101}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var108))
 				if templ_7745c5c3_Err != nil {
@@ -2604,9 +2603,9 @@ func groupCard(g training.GroupRow, contacts bool) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var151 string
-		templ_7745c5c3_Var151, templ_7745c5c3_Err = templruntime.NewAttributeExpression("kelompok-" + i64(g.ID)).Resolve(ctx)
+		templ_7745c5c3_Var151, templ_7745c5c3_Err = templruntime.NewAttributeExpression("kelompok-" + components.Int(g.ID)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 373, Col: 51}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 373, Col: 62}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var151)
 		if templ_7745c5c3_Err != nil {
@@ -2617,9 +2616,9 @@ func groupCard(g training.GroupRow, contacts bool) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var152 string
-		templ_7745c5c3_Var152, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/kelompok/" + i64(g.ID))).ResolveURL(ctx)
+		templ_7745c5c3_Var152, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/kelompok/" + components.Int(g.ID))).ResolveURL(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 374, Col: 65}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 374, Col: 76}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var152)
 		if templ_7745c5c3_Err != nil {
@@ -2632,7 +2631,7 @@ func groupCard(g training.GroupRow, contacts bool) templ.Component {
 		var templ_7745c5c3_Var153 string
 		templ_7745c5c3_Var153, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.group.name", map[string]any{"Name": groupName(g)}))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 374, Col: 142}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 374, Col: 153}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var153))
 		if templ_7745c5c3_Err != nil {
@@ -2892,9 +2891,9 @@ func groupCard(g training.GroupRow, contacts bool) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var169 string
-		templ_7745c5c3_Var169, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.members", map[string]any{"N": itoa(len(g.Members))}))
+		templ_7745c5c3_Var169, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.members", map[string]any{"N": components.Int(len(g.Members))}))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 410, Col: 82}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 410, Col: 92}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var169))
 		if templ_7745c5c3_Err != nil {
@@ -3005,9 +3004,9 @@ func Confirm(b layout.Base, p ConfirmProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var176 string
-			templ_7745c5c3_Var176, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.confirm.lead", map[string]any{"N": itoa(p.View.Proposed), "U": itoa(len(p.View.Unplaced))}))
+			templ_7745c5c3_Var176, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.confirm.lead", map[string]any{"N": components.Int(p.View.Proposed), "U": components.Int(len(p.View.Unplaced))}))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 423, Col: 120}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 423, Col: 140}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var176))
 			if templ_7745c5c3_Err != nil {
@@ -3261,9 +3260,9 @@ func Group(b layout.Base, p GroupProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var190 string
-					templ_7745c5c3_Var190, templ_7745c5c3_Err = templ.JoinStringErrs(wib(h.At))
+					templ_7745c5c3_Var190, templ_7745c5c3_Err = templ.JoinStringErrs(components.WIB(h.At))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 459, Col: 17}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 459, Col: 28}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var190))
 					if templ_7745c5c3_Err != nil {
@@ -3276,7 +3275,7 @@ func Group(b layout.Base, p GroupProps) templ.Component {
 					var templ_7745c5c3_Var191 string
 					templ_7745c5c3_Var191, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.history."+h.Kind))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 459, Col: 67}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 459, Col: 78}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var191))
 					if templ_7745c5c3_Err != nil {
@@ -3569,9 +3568,9 @@ func Mine(b layout.Base, p MineProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var206 string
-					templ_7745c5c3_Var206, templ_7745c5c3_Err = templruntime.NewAttributeExpression("kunjungan-" + i64(v.ID)).Resolve(ctx)
+					templ_7745c5c3_Var206, templ_7745c5c3_Err = templruntime.NewAttributeExpression("kunjungan-" + components.Int(v.ID)).Resolve(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 502, Col: 55}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 502, Col: 66}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var206)
 					if templ_7745c5c3_Err != nil {
@@ -3582,9 +3581,9 @@ func Mine(b layout.Base, p MineProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var207 string
-					templ_7745c5c3_Var207, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.visit.name", map[string]any{"N": itoa(v.Number)}))
+					templ_7745c5c3_Var207, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.visit.name", map[string]any{"N": components.Int(v.Number)}))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 503, Col: 82}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 503, Col: 92}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var207))
 					if templ_7745c5c3_Err != nil {
@@ -3745,9 +3744,9 @@ func Mine(b layout.Base, p MineProps) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var218 string
-						templ_7745c5c3_Var218, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/kunjungan/" + i64(v.ID) + "/tanggapan")).ResolveURL(ctx)
+						templ_7745c5c3_Var218, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/kunjungan/" + components.Int(v.ID) + "/tanggapan")).ResolveURL(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 518, Col: 100}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 518, Col: 111}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var218)
 						if templ_7745c5c3_Err != nil {
@@ -3758,9 +3757,9 @@ func Mine(b layout.Base, p MineProps) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var219 string
-						templ_7745c5c3_Var219, templ_7745c5c3_Err = templruntime.NewAttributeExpression("comment-" + i64(v.ID)).Resolve(ctx)
+						templ_7745c5c3_Var219, templ_7745c5c3_Err = templruntime.NewAttributeExpression("comment-" + components.Int(v.ID)).Resolve(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 520, Col: 43}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 520, Col: 54}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var219)
 						if templ_7745c5c3_Err != nil {
@@ -3773,7 +3772,7 @@ func Mine(b layout.Base, p MineProps) templ.Component {
 						var templ_7745c5c3_Var220 string
 						templ_7745c5c3_Var220, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.visit.comment"))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 520, Col: 85}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 520, Col: 96}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var220))
 						if templ_7745c5c3_Err != nil {
@@ -3784,9 +3783,9 @@ func Mine(b layout.Base, p MineProps) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var221 string
-						templ_7745c5c3_Var221, templ_7745c5c3_Err = templruntime.NewAttributeExpression("comment-" + i64(v.ID)).Resolve(ctx)
+						templ_7745c5c3_Var221, templ_7745c5c3_Err = templruntime.NewAttributeExpression("comment-" + components.Int(v.ID)).Resolve(ctx)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 521, Col: 45}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 521, Col: 56}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var221)
 						if templ_7745c5c3_Err != nil {
@@ -3799,7 +3798,7 @@ func Mine(b layout.Base, p MineProps) templ.Component {
 						var templ_7745c5c3_Var222 string
 						templ_7745c5c3_Var222, templ_7745c5c3_Err = templ.JoinStringErrs(v.Comment)
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 521, Col: 91}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 521, Col: 102}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var222))
 						if templ_7745c5c3_Err != nil {
@@ -3956,9 +3955,9 @@ func Mentees(b layout.Base, p MentorProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var230 string
-				templ_7745c5c3_Var230, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/kelompok/" + i64(g.ID))).ResolveURL(ctx)
+				templ_7745c5c3_Var230, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pelatihan/kelompok/" + components.Int(g.ID))).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 548, Col: 67}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 548, Col: 78}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var230)
 				if templ_7745c5c3_Err != nil {
@@ -3971,7 +3970,7 @@ func Mentees(b layout.Base, p MentorProps) templ.Component {
 				var templ_7745c5c3_Var231 string
 				templ_7745c5c3_Var231, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.group.name", map[string]any{"Name": groupName(g)}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 548, Col: 144}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 548, Col: 155}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var231))
 				if templ_7745c5c3_Err != nil {
@@ -4000,9 +3999,9 @@ func Mentees(b layout.Base, p MentorProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var233 string
-					templ_7745c5c3_Var233, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pendampingan/peserta/" + i64(m.ID))).ResolveURL(ctx)
+					templ_7745c5c3_Var233, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pendampingan/peserta/" + components.Int(m.ID))).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 552, Col: 71}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 552, Col: 82}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var233)
 					if templ_7745c5c3_Err != nil {
@@ -4015,7 +4014,7 @@ func Mentees(b layout.Base, p MentorProps) templ.Component {
 					var templ_7745c5c3_Var234 string
 					templ_7745c5c3_Var234, templ_7745c5c3_Err = templ.JoinStringErrs(m.Name)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 552, Col: 82}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 552, Col: 93}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var234))
 					if templ_7745c5c3_Err != nil {
@@ -4028,7 +4027,7 @@ func Mentees(b layout.Base, p MentorProps) templ.Component {
 					var templ_7745c5c3_Var235 string
 					templ_7745c5c3_Var235, templ_7745c5c3_Err = templ.JoinStringErrs(m.SchoolName)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 552, Col: 107}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 552, Col: 118}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var235))
 					if templ_7745c5c3_Err != nil {
@@ -4041,7 +4040,7 @@ func Mentees(b layout.Base, p MentorProps) templ.Component {
 					var templ_7745c5c3_Var236 string
 					templ_7745c5c3_Var236, templ_7745c5c3_Err = templ.JoinStringErrs(m.Jenjang)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 552, Col: 122}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 552, Col: 133}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var236))
 					if templ_7745c5c3_Err != nil {
@@ -4322,9 +4321,9 @@ func Mentee(b layout.Base, p MenteeProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var254 string
-					templ_7745c5c3_Var254, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pendampingan/kunjungan/" + i64(v.ID))).ResolveURL(ctx)
+					templ_7745c5c3_Var254, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pendampingan/kunjungan/" + components.Int(v.ID))).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 586, Col: 69}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 586, Col: 80}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var254)
 					if templ_7745c5c3_Err != nil {
@@ -4335,9 +4334,9 @@ func Mentee(b layout.Base, p MenteeProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var255 string
-					templ_7745c5c3_Var255, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.visit.name", map[string]any{"N": itoa(v.Number)}))
+					templ_7745c5c3_Var255, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.visit.name", map[string]any{"N": components.Int(v.Number)}))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 586, Col: 145}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 586, Col: 166}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var255))
 					if templ_7745c5c3_Err != nil {
@@ -4397,9 +4396,9 @@ func Mentee(b layout.Base, p MenteeProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var259 string
-			templ_7745c5c3_Var259, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pendampingan/peserta/" + i64(p.Mentee.ID) + "/rencana")).ResolveURL(ctx)
+			templ_7745c5c3_Var259, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pendampingan/peserta/" + components.Int(p.Mentee.ID) + "/rencana")).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 592, Col: 102}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 592, Col: 113}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var259)
 			if templ_7745c5c3_Err != nil {
@@ -4423,9 +4422,9 @@ func Mentee(b layout.Base, p MenteeProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var261 string
-			templ_7745c5c3_Var261, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.visit.plan.hint", map[string]any{"N": itoa(p.Planned)}))
+			templ_7745c5c3_Var261, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.visit.plan.hint", map[string]any{"N": components.Int(p.Planned)}))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 594, Col: 98}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 594, Col: 108}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var261))
 			if templ_7745c5c3_Err != nil {
@@ -4465,7 +4464,7 @@ func Mentee(b layout.Base, p MenteeProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = assessmentForm("/pendampingan/peserta/"+i64(p.Mentee.ID)+"/penilaian", p.Score, p.Pass).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = assessmentForm("/pendampingan/peserta/"+components.Int(p.Mentee.ID)+"/penilaian", p.Score, p.Pass).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -4532,9 +4531,9 @@ func Visit(b layout.Base, p VisitProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var266 string
-			templ_7745c5c3_Var266, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.visit.name", map[string]any{"N": itoa(p.Visit.Number)}))
+			templ_7745c5c3_Var266, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.visit.name", map[string]any{"N": components.Int(p.Visit.Number)}))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 610, Col: 85}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 610, Col: 95}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var266))
 			if templ_7745c5c3_Err != nil {
@@ -4547,7 +4546,7 @@ func Visit(b layout.Base, p VisitProps) templ.Component {
 			var templ_7745c5c3_Var267 string
 			templ_7745c5c3_Var267, templ_7745c5c3_Err = templ.JoinStringErrs(p.Visit.Mentee)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 610, Col: 108}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 610, Col: 118}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var267))
 			if templ_7745c5c3_Err != nil {
@@ -4747,9 +4746,9 @@ func Visit(b layout.Base, p VisitProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var281 string
-				templ_7745c5c3_Var281, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pendampingan/kunjungan/" + i64(p.Visit.ID))).ResolveURL(ctx)
+				templ_7745c5c3_Var281, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pendampingan/kunjungan/" + components.Int(p.Visit.ID))).ResolveURL(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 630, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 630, Col: 83}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var281)
 				if templ_7745c5c3_Err != nil {
@@ -4760,9 +4759,9 @@ func Visit(b layout.Base, p VisitProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var282 string
-				templ_7745c5c3_Var282, templ_7745c5c3_Err = templruntime.NewAttributeExpression(i64(p.Visit.ID)).Resolve(ctx)
+				templ_7745c5c3_Var282, templ_7745c5c3_Err = templruntime.NewAttributeExpression(components.Int(p.Visit.ID)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 632, Col: 32}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 632, Col: 43}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var282)
 				if templ_7745c5c3_Err != nil {
@@ -4786,9 +4785,9 @@ func Visit(b layout.Base, p VisitProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var284 string
-				templ_7745c5c3_Var284, templ_7745c5c3_Err = templruntime.NewAttributeExpression("/pendampingan/kunjungan/" + i64(p.Visit.ID) + "/draf").Resolve(ctx)
+				templ_7745c5c3_Var284, templ_7745c5c3_Err = templruntime.NewAttributeExpression("/pendampingan/kunjungan/" + components.Int(p.Visit.ID) + "/draf").Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 634, Col: 73}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 634, Col: 84}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var284)
 				if templ_7745c5c3_Err != nil {
@@ -5153,9 +5152,9 @@ func Visit(b layout.Base, p VisitProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var304 string
-			templ_7745c5c3_Var304, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pendampingan/peserta/" + i64(p.Visit.ParticipantID))).ResolveURL(ctx)
+			templ_7745c5c3_Var304, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/pendampingan/peserta/" + components.Int(p.Visit.ParticipantID))).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 687, Col: 83}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 687, Col: 94}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var304)
 			if templ_7745c5c3_Err != nil {
@@ -5168,7 +5167,7 @@ func Visit(b layout.Base, p VisitProps) templ.Component {
 			var templ_7745c5c3_Var305 string
 			templ_7745c5c3_Var305, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.back"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 687, Col: 116}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 687, Col: 127}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var305))
 			if templ_7745c5c3_Err != nil {
@@ -5298,9 +5297,9 @@ func textArea(name, label, value, err string, max int) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var313 string
-		templ_7745c5c3_Var313, templ_7745c5c3_Err = templruntime.NewAttributeExpression(itoa(max)).Resolve(ctx)
+		templ_7745c5c3_Var313, templ_7745c5c3_Err = templruntime.NewAttributeExpression(components.Int(max)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 698, Col: 24}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 698, Col: 34}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var313)
 		if templ_7745c5c3_Err != nil {
@@ -5531,9 +5530,9 @@ func Classes(b layout.Base, p MentorProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var327 string
-					templ_7745c5c3_Var327, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/kelas/peserta/" + i64(pr.ParticipantID))).ResolveURL(ctx)
+					templ_7745c5c3_Var327, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/kelas/peserta/" + components.Int(pr.ParticipantID))).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 732, Col: 72}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 732, Col: 83}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var327)
 					if templ_7745c5c3_Err != nil {
@@ -5546,7 +5545,7 @@ func Classes(b layout.Base, p MentorProps) templ.Component {
 					var templ_7745c5c3_Var328 string
 					templ_7745c5c3_Var328, templ_7745c5c3_Err = templ.JoinStringErrs(pr.Name)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 732, Col: 84}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 732, Col: 95}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var328))
 					if templ_7745c5c3_Err != nil {
@@ -5720,9 +5719,9 @@ func lokakaryaList(ls []training.Lokakarya, withAttendance bool, mine bool) temp
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var337 string
-					templ_7745c5c3_Var337, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.lokakarya.figures", map[string]any{"Recorded": itoa(l.Recorded), "Expected": itoa(l.Expected), "Present": itoa(l.Present)}))
+					templ_7745c5c3_Var337, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.lokakarya.figures", map[string]any{"Recorded": components.Int(l.Recorded), "Expected": components.Int(l.Expected), "Present": components.Int(l.Present)}))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 764, Col: 153}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 764, Col: 183}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var337))
 					if templ_7745c5c3_Err != nil {
@@ -5771,9 +5770,9 @@ func lokakaryaList(ls []training.Lokakarya, withAttendance bool, mine bool) temp
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var340 string
-					templ_7745c5c3_Var340, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/lokakarya/" + i64(l.ID) + "/presensi")).ResolveURL(ctx)
+					templ_7745c5c3_Var340, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/lokakarya/" + components.Int(l.ID) + "/presensi")).ResolveURL(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 772, Col: 70}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 772, Col: 81}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var340)
 					if templ_7745c5c3_Err != nil {
@@ -5786,7 +5785,7 @@ func lokakaryaList(ls []training.Lokakarya, withAttendance bool, mine bool) temp
 					var templ_7745c5c3_Var341 string
 					templ_7745c5c3_Var341, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.attendance.link"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 772, Col: 114}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 772, Col: 125}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var341))
 					if templ_7745c5c3_Err != nil {
@@ -6016,9 +6015,9 @@ func scheduleForm(p ProvinceProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var352 string
-			templ_7745c5c3_Var352, templ_7745c5c3_Err = templruntime.NewAttributeExpression("lk-group-" + i64(g.ID)).Resolve(ctx)
+			templ_7745c5c3_Var352, templ_7745c5c3_Err = templruntime.NewAttributeExpression("lk-group-" + components.Int(g.ID)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 808, Col: 54}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 808, Col: 65}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var352)
 			if templ_7745c5c3_Err != nil {
@@ -6029,9 +6028,9 @@ func scheduleForm(p ProvinceProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var353 string
-			templ_7745c5c3_Var353, templ_7745c5c3_Err = templruntime.NewAttributeExpression("lk-group-" + i64(g.ID)).Resolve(ctx)
+			templ_7745c5c3_Var353, templ_7745c5c3_Err = templruntime.NewAttributeExpression("lk-group-" + components.Int(g.ID)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 809, Col: 56}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 809, Col: 67}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var353)
 			if templ_7745c5c3_Err != nil {
@@ -6042,9 +6041,9 @@ func scheduleForm(p ProvinceProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var354 string
-			templ_7745c5c3_Var354, templ_7745c5c3_Err = templruntime.NewAttributeExpression(i64(g.ID)).Resolve(ctx)
+			templ_7745c5c3_Var354, templ_7745c5c3_Err = templruntime.NewAttributeExpression(components.Int(g.ID)).Resolve(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 809, Col: 92}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 809, Col: 114}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var354)
 			if templ_7745c5c3_Err != nil {
@@ -6065,9 +6064,9 @@ func scheduleForm(p ProvinceProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var355 string
-			templ_7745c5c3_Var355, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.lokakarya.group_option", map[string]any{"Regency": g.RegencyName, "N": itoa(g.Number), "PP": g.PPName}))
+			templ_7745c5c3_Var355, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.lokakarya.group_option", map[string]any{"Regency": g.RegencyName, "N": components.Int(g.Number), "PP": g.PPName}))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 810, Col: 132}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 810, Col: 142}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var355))
 			if templ_7745c5c3_Err != nil {
@@ -6210,9 +6209,9 @@ func Attendance(b layout.Base, p AttendanceProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var364 string
-			templ_7745c5c3_Var364, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/lokakarya/" + i64(p.Lokakarya.ID) + "/presensi")).ResolveURL(ctx)
+			templ_7745c5c3_Var364, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/lokakarya/" + components.Int(p.Lokakarya.ID) + "/presensi")).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 829, Col: 95}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 829, Col: 106}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var364)
 			if templ_7745c5c3_Err != nil {
@@ -6322,9 +6321,9 @@ func Attendance(b layout.Base, p AttendanceProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var371 string
-				templ_7745c5c3_Var371, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.group.short", map[string]any{"N": itoa(r.GroupNumber)}))
+				templ_7745c5c3_Var371, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.group.short", map[string]any{"N": components.Int(r.GroupNumber)}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 838, Col: 142}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 838, Col: 152}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var371))
 				if templ_7745c5c3_Err != nil {
@@ -6581,9 +6580,9 @@ func progressBar(p training.Progress) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var386 string
-		templ_7745c5c3_Var386, templ_7745c5c3_Err = templruntime.NewAttributeExpression(itoa(p.Done)).Resolve(ctx)
+		templ_7745c5c3_Var386, templ_7745c5c3_Err = templruntime.NewAttributeExpression(components.Int(p.Done)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 869, Col: 32}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 869, Col: 42}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var386)
 		if templ_7745c5c3_Err != nil {
@@ -6594,9 +6593,9 @@ func progressBar(p training.Progress) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var387 string
-		templ_7745c5c3_Var387, templ_7745c5c3_Err = templruntime.NewAttributeExpression(itoa(p.Modules)).Resolve(ctx)
+		templ_7745c5c3_Var387, templ_7745c5c3_Err = templruntime.NewAttributeExpression(components.Int(p.Modules)).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 869, Col: 56}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 869, Col: 76}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var387)
 		if templ_7745c5c3_Err != nil {
@@ -6607,9 +6606,9 @@ func progressBar(p training.Progress) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var388 string
-		templ_7745c5c3_Var388, templ_7745c5c3_Err = templruntime.NewAttributeExpression(i18n.T(ctx, "training.progress.label", map[string]any{"Done": itoa(p.Done), "Of": itoa(p.Modules)})).Resolve(ctx)
+		templ_7745c5c3_Var388, templ_7745c5c3_Err = templruntime.NewAttributeExpression(i18n.T(ctx, "training.progress.label", map[string]any{"Done": components.Int(p.Done), "Of": components.Int(p.Modules)})).Resolve(ctx)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 869, Col: 171}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 869, Col: 211}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var388)
 		if templ_7745c5c3_Err != nil {
@@ -6620,9 +6619,9 @@ func progressBar(p training.Progress) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var389 string
-		templ_7745c5c3_Var389, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.progress.label", map[string]any{"Done": itoa(p.Done), "Of": itoa(p.Modules)}))
+		templ_7745c5c3_Var389, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.progress.label", map[string]any{"Done": components.Int(p.Done), "Of": components.Int(p.Modules)}))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 870, Col: 109}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 870, Col: 129}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var389))
 		if templ_7745c5c3_Err != nil {
@@ -6692,9 +6691,9 @@ func ProgressForm(b layout.Base, p ProgressProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var393 string
-			templ_7745c5c3_Var393, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/kelas/peserta/" + i64(p.Progress.ParticipantID))).ResolveURL(ctx)
+			templ_7745c5c3_Var393, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL("/kelas/peserta/" + components.Int(p.Progress.ParticipantID))).ResolveURL(ctx)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 879, Col: 95}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 879, Col: 106}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var393)
 			if templ_7745c5c3_Err != nil {
@@ -6723,9 +6722,9 @@ func ProgressForm(b layout.Base, p ProgressProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var395 string
-				templ_7745c5c3_Var395, templ_7745c5c3_Err = templruntime.NewAttributeExpression("modul-" + itoa(m)).Resolve(ctx)
+				templ_7745c5c3_Var395, templ_7745c5c3_Err = templruntime.NewAttributeExpression("modul-" + components.Int(m)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 883, Col: 51}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 883, Col: 61}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var395)
 				if templ_7745c5c3_Err != nil {
@@ -6736,9 +6735,9 @@ func ProgressForm(b layout.Base, p ProgressProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var396 string
-				templ_7745c5c3_Var396, templ_7745c5c3_Err = templruntime.NewAttributeExpression("modul-" + itoa(m)).Resolve(ctx)
+				templ_7745c5c3_Var396, templ_7745c5c3_Err = templruntime.NewAttributeExpression("modul-" + components.Int(m)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 884, Col: 52}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 884, Col: 62}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var396)
 				if templ_7745c5c3_Err != nil {
@@ -6749,9 +6748,9 @@ func ProgressForm(b layout.Base, p ProgressProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var397 string
-				templ_7745c5c3_Var397, templ_7745c5c3_Err = templruntime.NewAttributeExpression(itoa(m)).Resolve(ctx)
+				templ_7745c5c3_Var397, templ_7745c5c3_Err = templruntime.NewAttributeExpression(components.Int(m)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 884, Col: 83}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 884, Col: 103}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var397)
 				if templ_7745c5c3_Err != nil {
@@ -6772,9 +6771,9 @@ func ProgressForm(b layout.Base, p ProgressProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var398 string
-				templ_7745c5c3_Var398, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.progress.module", map[string]any{"N": itoa(m)}))
+				templ_7745c5c3_Var398, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.progress.module", map[string]any{"N": components.Int(m)}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 885, Col: 77}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 885, Col: 87}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var398))
 				if templ_7745c5c3_Err != nil {
@@ -6802,7 +6801,7 @@ func ProgressForm(b layout.Base, p ProgressProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = assessmentForm("/kelas/peserta/"+i64(p.Progress.ParticipantID)+"/penilaian", p.Score, p.Pass).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = assessmentForm("/kelas/peserta/"+components.Int(p.Progress.ParticipantID)+"/penilaian", p.Score, p.Pass).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -6940,9 +6939,9 @@ func Import(b layout.Base, p ImportProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var407 string
-					templ_7745c5c3_Var407, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.import.line", map[string]any{"N": itoa(e.Line)}))
+					templ_7745c5c3_Var407, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.import.line", map[string]any{"N": components.Int(e.Line)}))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 909, Col: 82}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 909, Col: 92}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var407))
 					if templ_7745c5c3_Err != nil {
@@ -6955,7 +6954,7 @@ func Import(b layout.Base, p ImportProps) templ.Component {
 					var templ_7745c5c3_Var408 string
 					templ_7745c5c3_Var408, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, e.Key))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 909, Col: 106}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 909, Col: 116}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var408))
 					if templ_7745c5c3_Err != nil {
@@ -7064,9 +7063,9 @@ func Import(b layout.Base, p ImportProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var415 string
-					templ_7745c5c3_Var415, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.Line))
+					templ_7745c5c3_Var415, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.Line))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 929, Col: 26}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 929, Col: 36}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var415))
 					if templ_7745c5c3_Err != nil {
@@ -7090,9 +7089,9 @@ func Import(b layout.Base, p ImportProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var417 string
-					templ_7745c5c3_Var417, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.Module))
+					templ_7745c5c3_Var417, templ_7745c5c3_Err = templ.JoinStringErrs(components.Int(r.Module))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 931, Col: 28}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 931, Col: 38}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var417))
 					if templ_7745c5c3_Err != nil {
@@ -7338,9 +7337,9 @@ func Graduation(b layout.Base, p GraduationProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var432 string
-			templ_7745c5c3_Var432, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.grad.rules", map[string]any{"Att": itoa(p.Settings.AttendanceMinPct), "Visits": itoa(p.Settings.VisitsPlanned), "Modules": itoa(p.Settings.Modules), "Pass": itoa(p.Settings.AssessmentPass)}))
+			templ_7745c5c3_Var432, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.grad.rules", map[string]any{"Att": components.Int(p.Settings.AttendanceMinPct), "Visits": components.Int(p.Settings.VisitsPlanned), "Modules": components.Int(p.Settings.Modules), "Pass": components.Int(p.Settings.AssessmentPass)}))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 963, Col: 219}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 963, Col: 259}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var432))
 			if templ_7745c5c3_Err != nil {
@@ -7377,9 +7376,9 @@ func Graduation(b layout.Base, p GraduationProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var434 string
-				templ_7745c5c3_Var434, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.grad.all.sure", map[string]any{"N": itoa(p.Eligible)}))
+				templ_7745c5c3_Var434, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.grad.all.sure", map[string]any{"N": components.Int(p.Eligible)}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 971, Col: 105}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 971, Col: 115}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var434))
 				if templ_7745c5c3_Err != nil {
@@ -7390,9 +7389,9 @@ func Graduation(b layout.Base, p GraduationProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var435 string
-				templ_7745c5c3_Var435, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.grad.all.button", map[string]any{"N": itoa(p.Eligible)}))
+				templ_7745c5c3_Var435, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.grad.all.button", map[string]any{"N": components.Int(p.Eligible)}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 973, Col: 106}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 973, Col: 116}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var435))
 				if templ_7745c5c3_Err != nil {
@@ -7409,9 +7408,9 @@ func Graduation(b layout.Base, p GraduationProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var436 string
-				templ_7745c5c3_Var436, templ_7745c5c3_Err = templruntime.NewAttributeExpression("cgp-" + i64(c.ID)).Resolve(ctx)
+				templ_7745c5c3_Var436, templ_7745c5c3_Err = templruntime.NewAttributeExpression("cgp-" + components.Int(c.ID)).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 977, Col: 48}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 977, Col: 59}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var436)
 				if templ_7745c5c3_Err != nil {
@@ -7542,9 +7541,9 @@ func Graduation(b layout.Base, p GraduationProps) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var445 string
-				templ_7745c5c3_Var445, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.grad.facts", map[string]any{"Att": itoa(c.Attended), "Held": itoa(c.LokakaryaHeld), "Visits": itoa(c.VisitsAcknowledged), "Modules": itoa(c.ModulesDone), "PP": scoreText(c.PPScore), "Fas": scoreText(c.FasScore)}))
+				templ_7745c5c3_Var445, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.grad.facts", map[string]any{"Att": components.Int(c.Attended), "Held": components.Int(c.LokakaryaHeld), "Visits": components.Int(c.VisitsAcknowledged), "Modules": components.Int(c.ModulesDone), "PP": scoreText(c.PPScore), "Fas": scoreText(c.FasScore)}))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 986, Col: 257}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 986, Col: 297}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var445))
 				if templ_7745c5c3_Err != nil {
@@ -7610,9 +7609,9 @@ func Graduation(b layout.Base, p GraduationProps) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var448 string
-					templ_7745c5c3_Var448, templ_7745c5c3_Err = templruntime.NewAttributeExpression(i64(c.ID)).Resolve(ctx)
+					templ_7745c5c3_Var448, templ_7745c5c3_Err = templruntime.NewAttributeExpression(components.Int(c.ID)).Resolve(ctx)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 997, Col: 63}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 997, Col: 74}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var448)
 					if templ_7745c5c3_Err != nil {
@@ -7622,7 +7621,7 @@ func Graduation(b layout.Base, p GraduationProps) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = reasonField("reason-"+i64(c.ID), p.reasonFor(c.ID), "").Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = reasonField("reason-"+components.Int(c.ID), p.reasonFor(c.ID), "").Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -7770,9 +7769,9 @@ func assessmentForm(action string, current *int, pass int) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var457 string
-		templ_7745c5c3_Var457, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.assess.hint", map[string]any{"Pass": itoa(pass)}))
+		templ_7745c5c3_Var457, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "training.assess.hint", map[string]any{"Pass": components.Int(pass)}))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 1016, Col: 107}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/training/training.templ`, Line: 1016, Col: 117}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var457))
 		if templ_7745c5c3_Err != nil {
