@@ -6,14 +6,14 @@ package training
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
 import (
 	"penggerak/internal/training"
 	"penggerak/web/components"
 	"penggerak/web/i18n"
 	"penggerak/web/layout"
-
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
 )
 
 // CertificateVerify is the public verification page of a Sertifikat Guru Penggerak: name,

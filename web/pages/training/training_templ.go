@@ -6,16 +6,17 @@ package training
 
 //lint:file-ignore SA4006 This context is only used if a nested component is present.
 
+import "github.com/a-h/templ"
+import templruntime "github.com/a-h/templ/runtime"
+
 import (
+	"time"
+
 	"penggerak/internal/training"
 	"penggerak/web"
 	"penggerak/web/components"
 	"penggerak/web/i18n"
 	"penggerak/web/layout"
-	"time"
-
-	"github.com/a-h/templ"
-	templruntime "github.com/a-h/templ/runtime"
 )
 
 // Index lists the cohorts in training the staff member may see, one row per province.
