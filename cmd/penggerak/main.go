@@ -146,7 +146,7 @@ func serve(ctx context.Context, cfg config.Config, db *pgxpool.Pool, logger *slo
 		deliverer.Sender = smtp
 	}
 	worker, err := jobs.New(db, logger, deliverer, jobs.WithBaseURL(cfg.BaseURL),
-		jobs.WithLetter(server.NewLetter(i18n.MustLoad(), cfg.BaseURL)), jobs.WithFiles(files),
+		jobs.WithLetter(server.NewLetter(i18n.MustLoad(), cfg.BaseURL)), jobs.WithLabels(server.NewLabels(i18n.MustLoad())), jobs.WithFiles(files),
 		jobs.WithClinicReminders(clinic.NewStore(db, clinic.NewSigner(cfg.SecretKey), cfg.BaseURL).
 			WithCatalogue(server.NewCatalogue(i18n.MustLoad())), cfg.ClinicReminder))
 	if err != nil {

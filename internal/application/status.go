@@ -52,13 +52,21 @@ func (d Details) StatusKey() string { return StatusKey(d.Progress) }
 // ProgressSQL is the statement of Progresses (exported for its plan test).
 const ProgressSQL = progressSQL
 
-// progressSQL reads the facts of Progress for the applications with ids $1 (a bigint array).
-const progressSQL = `SELECT a.id, a.status,
-		coalesce((SELECT rr.outcome FROM run_results rr JOIN result_runs r ON r.id = rr.run_id
+// ProgressFacts are the select expressions of Progress's facts after the status, for a query
+// over applications aliased a joined with ProgressJoin: the latest published outcome, the
+// latest seat, the training status and outcome (scanned in that order). The exports select
+// them beside their own columns, so the status text of a row is StatusKey's there too.
+const ProgressFacts = `coalesce((SELECT rr.outcome FROM run_results rr JOIN result_runs r ON r.id = rr.run_id
 			WHERE rr.application_id = a.id AND r.published_at IS NOT NULL ORDER BY r.published_at DESC, r.id DESC LIMIT 1), '') AS outcome,
 		coalesce((SELECT ps.status FROM pembekalan_seats ps WHERE ps.application_id = a.id ORDER BY ps.id DESC LIMIT 1), '') AS seat,
-		coalesce(tp.status, '') AS training, coalesce(tp.outcome, '') AS training_outcome
-	FROM applications a LEFT JOIN training_participants tp ON tp.application_id = a.id
+		coalesce(trp.status, '') AS training, coalesce(trp.outcome, '') AS training_outcome`
+
+// ProgressJoin is the join ProgressFacts reads the training facts through.
+const ProgressJoin = `LEFT JOIN training_participants trp ON trp.application_id = a.id`
+
+// progressSQL reads the facts of Progress for the applications with ids $1 (a bigint array).
+const progressSQL = `SELECT a.id, a.status, ` + ProgressFacts + `
+	FROM applications a ` + ProgressJoin + `
 	WHERE a.id = ANY($1)`
 
 // Progresses returns the Progress of each application of ids (one statement for a whole page

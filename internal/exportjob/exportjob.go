@@ -79,9 +79,10 @@ func Queueable(kind string) bool {
 	return false
 }
 
-// Write writes the export of spec into w (header and rows) and returns how many rows it wrote.
-func Write(ctx context.Context, db database.DB, spec Spec, w export.Writer) (int, error) {
-	s, q := report.NewStore(db), spec.Query
+// Write writes the export of spec into w (header and rows) and returns how many rows it wrote,
+// with the status texts from labels.
+func Write(ctx context.Context, db database.DB, labels report.Labels, spec Spec, w export.Writer) (int, error) {
+	s, q := report.NewStore(db).WithLabels(labels), spec.Query
 	switch spec.Kind {
 	case report.ExportApplications:
 		return s.Applications(ctx, q.Scope, q.Filter, w)

@@ -40,6 +40,8 @@ type Runner struct {
 	Files storage.Store
 	// Letter writes the owner's mail; nil writes it in Bahasa Indonesia without the catalogue.
 	Letter Letter
+	// Labels writes the status texts of the rows (report.Store.WithLabels).
+	Labels report.Labels
 	// BaseURL is the public address the mail links to.
 	BaseURL string
 	// Now is the clock (time.Now when nil); the link expires LinkTTL after Now at the end.
@@ -173,7 +175,7 @@ func (r *Runner) write(ctx context.Context, id int64, c claimed) (key string, si
 		_, err := conn.Exec(ctx, `UPDATE export_jobs SET rows_done = $2 WHERE id = $1`, id, n)
 		return err
 	}}
-	rows, err = Write(ctx, r.DB, c.spec, pw)
+	rows, err = Write(ctx, r.DB, r.Labels, c.spec, pw)
 	if err == nil {
 		err = xw.Close()
 	}

@@ -18,6 +18,7 @@ import (
 	"penggerak/internal/clinic"
 	"penggerak/internal/exportjob"
 	"penggerak/internal/mail"
+	"penggerak/internal/report"
 	"penggerak/internal/retention"
 	"penggerak/internal/selection"
 	"penggerak/internal/storage"
@@ -218,11 +219,15 @@ type Option func(*options)
 type options struct {
 	baseURL string
 	letter  selection.Letter
+	labels  report.Labels
 	files   storage.Store
 	// clinic reminders (clinic.go)
 	clinics      *clinic.Store
 	clinicOffset time.Duration
 }
+
+// WithLabels has background exports write their status texts with l.
+func WithLabels(l report.Labels) Option { return func(o *options) { o.labels = l } }
 
 // WithLetter has the selection jobs write their mails with l (the recipient's language).
 func WithLetter(l selection.Letter) Option { return func(o *options) { o.letter = l } }
@@ -241,7 +246,7 @@ func New(db *pgxpool.Pool, logger *slog.Logger, d *mail.Deliverer, opts ...Optio
 	river.AddWorker(workers, &DeliverMailWorker{Deliverer: d})
 	river.AddWorker(workers, &PruneWorker{DB: db, Log: logger, Files: o.files})
 	river.AddWorker(workers, &SeatDeadlinesWorker{Store: selection.NewStore(db).WithLetter(o.letter), BaseURL: o.baseURL})
-	river.AddWorker(workers, &ExportWorker{Runner: &exportjob.Runner{DB: db, Files: o.files, Letter: exportjob.Letter(o.letter), BaseURL: o.baseURL}})
+	river.AddWorker(workers, &ExportWorker{Runner: &exportjob.Runner{DB: db, Files: o.files, Letter: exportjob.Letter(o.letter), Labels: o.labels, BaseURL: o.baseURL}})
 	var letter training.Letter
 	if o.letter != nil {
 		letter = training.Letter(o.letter)

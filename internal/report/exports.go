@@ -28,7 +28,8 @@ const (
 	ExportUsers        = "pengguna"
 )
 
-// statusText names application statuses in the exports (Bahasa Indonesia, as the headers).
+// statusText names the verval stage's statuses in the verval export (Bahasa Indonesia, as the
+// headers): that export is about the verval stage itself.
 var statusText = map[string]string{"draft": "Draf", "submitted": "Terkirim", "withdrawn": "Ditarik",
 	"lolos_verval": "Lolos verval", "tidak_lolos_verval": "Tidak lolos verval"}
 
@@ -52,19 +53,23 @@ func (s *Store) Applications(ctx context.Context, sc application.Scope, f applic
 	}
 	return export.StreamQuery(ctx, s.db, w, func(r pgx.Rows) ([]any, error) {
 		var num *string
-		var cohort, name, nik, school, npsn, regency, jenjang, status string
+		var cohort, name, nik, school, npsn, regency, jenjang string
+		var p application.Progress
 		var sent *time.Time
-		if err := r.Scan(&num, &cohort, &name, &nik, &school, &npsn, &regency, &jenjang, &status, &sent); err != nil {
+		if err := r.Scan(&num, &cohort, &name, &nik, &school, &npsn, &regency, &jenjang, &p.Status, &sent,
+			&p.Outcome, &p.Seat, &p.Training, &p.TrainingOutcome); err != nil {
 			return nil, err
 		}
 		if sent != nil {
 			t := sent.In(TZ)
 			sent = &t
 		}
-		return []any{num, cohort, name, pdp.Mask(nik), school, npsn, regency, jenjang, statusText[status], sent}, nil
-	}, `SELECT a.registration_number, c.name, a.applicant_name, coalesce(tp.nik, ''), sc.name, a.npsn, r.name, a.jenjang, a.status, a.submitted_at
+		// Where the application stands, as every page says it (application.StatusKey).
+		return []any{num, cohort, name, pdp.Mask(nik), school, npsn, regency, jenjang, s.label(application.StatusKey(p)), sent}, nil
+	}, `SELECT a.registration_number, c.name, a.applicant_name, coalesce(tp.nik, ''), sc.name, a.npsn, r.name, a.jenjang, a.status, a.submitted_at,
+		`+application.ProgressFacts+`
 		FROM applications a JOIN cohorts c ON c.id = a.cohort_id JOIN schools sc ON sc.npsn = a.npsn JOIN regencies r ON r.code = a.regency_code
-		LEFT JOIN teacher_profiles tp ON tp.user_id = a.user_id
+		LEFT JOIN teacher_profiles tp ON tp.user_id = a.user_id `+application.ProgressJoin+`
 		WHERE `+cond+` ORDER BY a.id`, args...)
 }
 

@@ -23,7 +23,29 @@ import (
 )
 
 // Store reads the report figures.
-type Store struct{ db database.DB }
+type Store struct {
+	db     database.DB
+	labels Labels
+}
+
+// Labels gives the text of a message key in the language of the exports (Bahasa Indonesia,
+// as their headers): the server passes its catalogue's.
+type Labels func(key string) string
+
+// WithLabels returns the store writing status texts with l (without it an export writes the
+// message key).
+func (s *Store) WithLabels(l Labels) *Store {
+	c := *s
+	c.labels = l
+	return &c
+}
+
+func (s *Store) label(key string) string {
+	if s.labels == nil {
+		return key
+	}
+	return s.labels(key)
+}
 
 // NewStore returns a Store on the pool (or a transaction).
 func NewStore(db database.DB) *Store { return &Store{db: db} }

@@ -55,7 +55,7 @@ func (s *Server) exportOrQueue(w http.ResponseWriter, r *http.Request, spec expo
 	}
 	if n <= s.exportJobRows() {
 		s.serveExport(w, r, spec.Kind, spec.Object, spec.Filters, func(xw export.Writer) (int, error) {
-			return exportjob.Write(ctx, s.db, spec, xw)
+			return exportjob.Write(ctx, s.db, s.exportLabels(), spec, xw)
 		})
 		return
 	}

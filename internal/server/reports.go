@@ -12,6 +12,7 @@ import (
 	"penggerak/internal/export"
 	"penggerak/internal/exportjob"
 	"penggerak/internal/report"
+	"penggerak/web/i18n"
 	reportpage "penggerak/web/pages/report"
 )
 
@@ -19,7 +20,18 @@ import (
 // counted in SQL inside the viewer's scope (watchScope: the same as the regional application
 // list), so what a Dinas sees never includes another region.
 
-func (s *Server) reports() *report.Store { return report.NewStore(s.db) }
+func (s *Server) reports() *report.Store { return report.NewStore(s.db).WithLabels(s.exportLabels()) }
+
+// exportLabels writes the status texts of exports in Bahasa Indonesia, the language of their
+// headers, from the catalogue.
+func (s *Server) exportLabels() report.Labels { return NewLabels(s.i18n) }
+
+// NewLabels is the catalogue's Indonesian text of a message key, for exports (also used by
+// the background export job).
+func NewLabels(b *i18n.Bundle) report.Labels {
+	l := b.Localizer("id")
+	return func(key string) string { return l.T(key) }
+}
 
 // reportScopeName names the viewer's regions ("" for the national admin).
 func reportScopeName(p *account.Principal) string {

@@ -204,10 +204,22 @@ func TestExports(t *testing.T) {
 	if rows[0][3] != "NIK" || masked == 0 {
 		t.Errorf("no masked NIK in the export")
 	}
+	// The status column says where each application stands, as every page does
+	// (application.StatusKey): past verval, an announced result wins over "Lolos verval".
+	results := 0
 	for _, r := range rows[1:] {
-		if r[8] != "Lolos verval" {
+		switch r[8] {
+		case "Lolos verval":
+		case "", "Draf", "Terkirim", "Ditarik", "Tidak lolos verval":
 			t.Fatalf("status filter not applied: %q", r)
+		default: // a result, a seat or training
+			results++
 		}
+	}
+	if want := count(`SELECT count(*) FROM applications a WHERE a.cohort_id = $1 AND a.status = 'lolos_verval'
+		AND (EXISTS (SELECT 1 FROM run_results rr JOIN result_runs r ON r.id = rr.run_id WHERE rr.application_id = a.id AND r.published_at IS NOT NULL)
+			OR EXISTS (SELECT 1 FROM pembekalan_seats ps WHERE ps.application_id = a.id))`, seed.Cohort); results != want || want == 0 {
+		t.Errorf("%d rows read a result or a seat, want %d (> 0)", results, want)
 	}
 	all := readXLSX(t, admin.Get(fmt.Sprintf("/ekspor/lamaran?format=xlsx&angkatan=%d", seed.Cohort)).Body)
 	if all[1][2] != `'=HYPERLINK("http://x")` {
