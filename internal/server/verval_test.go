@@ -41,8 +41,20 @@ func TestVervalAssignDecideAndApplicantSeesReasons(t *testing.T) {
 		c, base, id := recSubmitted(t, a, tc, fmt.Sprintf("cgp%d@guru.test", i), fmt.Sprintf("1060100%d", i), "16.01")
 		ids, clients, bases = append(ids, id), append(clients, c), append(bases, base)
 	}
-	// Automatic, even distribution.
-	if res := adm.PostForm(fmt.Sprintf("/admin/angkatan/%d/verval/bagi", tc.ID), nil); res.Status != http.StatusSeeOther {
+	// The cohort page leads to the preview first: a link, not a form that assigns at once; the
+	// preview stores nothing.
+	bagi := fmt.Sprintf("/admin/angkatan/%d/verval/bagi", tc.ID)
+	page := adm.Get(fmt.Sprintf("/admin/angkatan/%d", tc.ID))
+	recWant(t, page, http.StatusOK, `<a class="button" href="`+bagi+`">`)
+	if strings.Contains(page.Body, `action="`+bagi+`"`) {
+		t.Error("the cohort page assigns in one tap, without the preview")
+	}
+	recWant(t, adm.Get(bagi), http.StatusOK)
+	if n := recCount(t, a, `SELECT count(*) FROM verval_assignments`); n != 0 {
+		t.Errorf("%d assignments after the preview, want 0", n)
+	}
+	// Automatic, even distribution (the preview's commit).
+	if res := adm.PostForm(bagi, nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("auto assign %d", res.Status)
 	}
 	for _, asr := range []int64{a1.ID, a2.ID} {
