@@ -8,6 +8,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"penggerak/internal/account"
+	"penggerak/internal/database"
 	"penggerak/internal/training"
 	"penggerak/web/pages/dashboard"
 	trainingpage "penggerak/web/pages/training"
@@ -40,17 +41,17 @@ func viewer(p *account.Principal) training.Viewer {
 	return v
 }
 
-func (s *Server) trainingIndex(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trainingIndex(w http.ResponseWriter, r *http.Request) error {
 	cs, err := s.trainingStore().Cohorts(r.Context(), trainingScope(principal(r)))
 	var settings []training.CohortSettings
 	if err == nil && principal(r).Has(account.RoleAdmin) {
 		settings, err = s.trainingStore().SettingsCohorts(r.Context())
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Index(s.base(r, "training.index.title"), trainingpage.IndexProps{Cohorts: cs, Settings: settings}))
+	return nil
 }
 
 // kabParam is the kab/kota chosen on the province page (?kab=, or the forms' hidden kab), "" for
@@ -79,46 +80,41 @@ func trainingPath(r *http.Request) (int64, string, bool) {
 	return id, prov, ok && len(prov) == 2
 }
 
-func (s *Server) trainingProvince(w http.ResponseWriter, r *http.Request) {
-	s.renderProvince(w, r, http.StatusOK, trainingpage.ProvinceProps{})
+func (s *Server) trainingProvince(w http.ResponseWriter, r *http.Request) error {
+	return s.renderProvince(w, r, http.StatusOK, trainingpage.ProvinceProps{})
 }
 
 // renderProvince shows the province page with p's forms (typed values and problems kept).
-func (s *Server) renderProvince(w http.ResponseWriter, r *http.Request, status int, p trainingpage.ProvinceProps) {
+func (s *Server) renderProvince(w http.ResponseWriter, r *http.Request, status int, p trainingpage.ProvinceProps) error {
 	id, prov, ok := trainingPath(r)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	ctx := r.Context()
 	pr := principal(r)
 	var err error
 	kab := kabParam(r, prov)
 	if p.View, err = s.trainingStore().ProvinceAt(ctx, trainingScope(pr), id, prov, kab, s.now()); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if p.AtRisk, err = s.trainingStore().AtRisk(ctx, trainingScope(pr), id, prov, kab, s.now()); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if p.Lokakarya, err = s.trainingStore().ProvinceLokakarya(ctx, trainingScope(pr), id, prov); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	bs := bgpScope(pr)
 	p.CanEdit = p.View.CohortStatus == "pendidikan" && containsString(bs.Provinces, prov)
 	if p.CanEdit {
 		if p.Candidates, err = s.trainingStore().Candidates(ctx, id, prov); err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		if p.Regencies, err = s.regions.Regencies(ctx, prov); err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	s.render(w, r, status, trainingpage.Province(s.base(r, "training.province.title"), p))
+	return nil
 }
 
 func parseID(v string) int64 {
@@ -130,7 +126,7 @@ func parseID(v string) int64 {
 }
 
 // trainingMine is the CGP's page: their group, PP and fasilitator with contacts.
-func (s *Server) trainingMine(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trainingMine(w http.ResponseWriter, r *http.Request) error {
 	gs, err := s.trainingStore().MyGroups(r.Context(), principal(r).User.ID)
 	var ls []training.Lokakarya
 	if err == nil {
@@ -149,10 +145,10 @@ func (s *Server) trainingMine(w http.ResponseWriter, r *http.Request) {
 		cs, err = s.myCertificates(r)
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Mine(s.base(r, "training.mine.title"), trainingpage.MineProps{Groups: gs, Lokakarya: ls, Visits: vs, Progress: ps, Certificates: cs}))
+	return nil
 }
 
 func deref(p *string) string {

@@ -45,7 +45,7 @@ func (s *Server) certificateMail(m training.GraduationMail) mail.Message {
 }
 
 // gpVerify is the public verification page; an unknown token is a friendly 404.
-func (s *Server) gpVerify(w http.ResponseWriter, r *http.Request) {
+func (s *Server) gpVerify(w http.ResponseWriter, r *http.Request) error {
 	token := chi.URLParam(r, "token")
 	var p trainingpage.VerifyProps
 	status := http.StatusOK
@@ -56,42 +56,40 @@ func (s *Server) gpVerify(w http.ResponseWriter, r *http.Request) {
 	} else if errors.Is(err, database.ErrNotFound) {
 		status = http.StatusNotFound
 	} else {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, status, trainingpage.CertificateVerify(s.base(r, "certificate.verify.heading"), p))
+	return nil
 }
 
 // sendCertificate sends a certificate's PDF, or says it was revoked (410).
-func (s *Server) sendCertificate(w http.ResponseWriter, r *http.Request, c training.Certificate, audited bool) {
+func (s *Server) sendCertificate(w http.ResponseWriter, r *http.Request, c training.Certificate, audited bool) error {
 	if c.Revoked() {
 		s.clientError(w, r, http.StatusGone, "certificate.revoked_no_download")
-		return
+		return nil
 	}
 	b, err := training.CertificatePDF(c, s.certificateVerifyURL(c.Token))
 	if err == nil && audited {
 		err = s.trainingStore().RecordCertificateExport(r.Context(), actor(r), strconv.FormatInt(c.ID, 10), "pdf", 1)
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	sendPDF(w, training.CertificateFileName(c), b)
+	return nil
 }
 
 // myCertificatePDF is the graduate's own certificate; anyone else's is 404.
-func (s *Server) myCertificatePDF(w http.ResponseWriter, r *http.Request) {
+func (s *Server) myCertificatePDF(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "cert")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	c, err := s.trainingStore().MyCertificate(r.Context(), principal(r).User.ID, id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
-	s.sendCertificate(w, r, c, false)
+	return s.sendCertificate(w, r, c, false)
 }
 
 // gpStaffCertificate loads certificate {cert} when its graduate is in the viewer's certScope.
@@ -111,19 +109,19 @@ func (s *Server) gpStaffCertificate(w http.ResponseWriter, r *http.Request) (tra
 
 // staffCertificatePDF: the BGP of the province or the national admin downloads a certificate
 // (audited).
-func (s *Server) staffCertificatePDF(w http.ResponseWriter, r *http.Request) {
+func (s *Server) staffCertificatePDF(w http.ResponseWriter, r *http.Request) error {
 	if c, ok := s.gpStaffCertificate(w, r); ok {
-		s.sendCertificate(w, r, c, true)
+		return s.sendCertificate(w, r, c, true)
 	}
+	return nil
 }
 
 // provinceCertificates lists a cohort's certificates of a province (BGP of the province,
 // national admin; others 404).
-func (s *Server) provinceCertificates(w http.ResponseWriter, r *http.Request) {
+func (s *Server) provinceCertificates(w http.ResponseWriter, r *http.Request) error {
 	id, prov, ok := trainingPath(r)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	sc := certScope(principal(r))
 	p := trainingpage.CertificatesProps{CohortID: id, ProvinceCode: prov}
@@ -132,19 +130,18 @@ func (s *Server) provinceCertificates(w http.ResponseWriter, r *http.Request) {
 		p.List, err = s.trainingStore().ProvinceCertificates(r.Context(), sc, id, prov, true)
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Certificates(s.base(r, "certificate.list.heading"), p))
+	return nil
 }
 
 // provinceCertificatesZIP streams one ZIP of every valid certificate of the province, one PDF
 // per graduate, each made as it is written; audited before the first byte.
-func (s *Server) provinceCertificatesZIP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) provinceCertificatesZIP(w http.ResponseWriter, r *http.Request) error {
 	id, prov, ok := trainingPath(r)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	sc, ctx := certScope(principal(r)), r.Context()
 	_, _, err := s.trainingStore().CertificateProvince(ctx, sc, id, prov)
@@ -157,8 +154,7 @@ func (s *Server) provinceCertificatesZIP(w http.ResponseWriter, r *http.Request)
 		err = s.trainingStore().RecordCertificateExport(ctx, actor(r), object, "zip", len(list))
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", `attachment; filename="sertifikat-guru-penggerak-`+strconv.FormatInt(id, 10)+"-"+prov+`.zip"`)
@@ -177,39 +173,41 @@ func (s *Server) provinceCertificatesZIP(w http.ResponseWriter, r *http.Request)
 		// The status is sent: the client sees a broken ZIP; the log says why.
 		s.log.Error("certificate zip", "cohort", id, "province", prov, "err", err)
 	}
+	return nil
 }
 
 // certificateRevokePage asks for the reason of a revocation.
-func (s *Server) certificateRevokePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) certificateRevokePage(w http.ResponseWriter, r *http.Request) error {
 	c, ok := s.gpStaffCertificate(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	if c.Revoked() {
 		s.clientError(w, r, http.StatusConflict, "certificate.error.revoked")
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, trainingpage.CertificateRevoke(s.base(r, "certificate.revoke.heading"), trainingpage.RevokeProps{Cert: c, Errs: map[string]string{}}))
+	return nil
 }
 
 // certificateRevoke revokes with a reason after the ticked confirmation (without it, the
 // confirmation page; nothing changes).
-func (s *Server) certificateRevoke(w http.ResponseWriter, r *http.Request) {
+func (s *Server) certificateRevoke(w http.ResponseWriter, r *http.Request) error {
 	c, ok := s.gpStaffCertificate(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	var f struct {
 		Reason string `form:"reason"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	errs := map[string]string{}
 	err := training.CheckRevokeReason(f.Reason)
 	if err == nil {
 		if s.askConfirm(w, r, "certificate.revoke.heading", "certificate.revoke.confirm_hint", trainingpage.StaffCertificatePath(c, "/cabut")) {
-			return
+			return nil
 		}
 		err = s.trainingStore().RevokeCertificate(r.Context(), actor(r), certScope(principal(r)), c.ID, f.Reason, s.now())
 	}
@@ -218,17 +216,17 @@ func (s *Server) certificateRevoke(w http.ResponseWriter, r *http.Request) {
 	case err == nil:
 		s.flash(r, "certificate.flash.revoked")
 		redirect(w, r, "/pelatihan/"+strconv.FormatInt(c.CohortID, 10)+"/"+c.ProvinceCode+"/sertifikat")
-		return
+		return nil
 	case errors.As(err, &pe):
 		errs["reason"] = pe.Problems[0]
 	case errors.Is(err, training.ErrRevoked):
 		errs["_form"] = "certificate.error.revoked"
 	default:
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, trainingpage.CertificateRevoke(s.base(r, "certificate.revoke.heading"),
 		trainingpage.RevokeProps{Cert: c, Reason: f.Reason, Errs: errs}))
+	return nil
 }
 
 // registerLimit is how many Guru Penggerak the register page lists; the export has them all.
@@ -245,10 +243,10 @@ func (s *Server) registerFilter(w http.ResponseWriter, r *http.Request) (trainin
 }
 
 // guruPenggerakRegister is the register of Guru Penggerak in the viewer's region.
-func (s *Server) guruPenggerakRegister(w http.ResponseWriter, r *http.Request) {
+func (s *Server) guruPenggerakRegister(w http.ResponseWriter, r *http.Request) error {
 	f, ok := s.registerFilter(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	ctx, sc := r.Context(), trainingScope(principal(r))
 	p := trainingpage.RegisterProps{Filter: f, Limit: registerLimit}
@@ -259,24 +257,25 @@ func (s *Server) guruPenggerakRegister(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Register(s.base(r, "certificate.register.heading"), p))
+	return nil
 }
 
 // guruPenggerakExport sends the register (same scope and filter) as XLSX or CSV, NUPTK masked,
 // formula injection neutralised; audited with the filter and the number of rows.
-func (s *Server) guruPenggerakExport(w http.ResponseWriter, r *http.Request) {
+func (s *Server) guruPenggerakExport(w http.ResponseWriter, r *http.Request) error {
 	f, ok := s.registerFilter(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	filters := map[string]any{"angkatan": f.CohortID, "kabkota": f.Regency, "status": f.Status, "q": f.Q}
 	sc := trainingScope(principal(r))
 	s.serveExport(w, r, "guru-penggerak", "", filters, func(xw export.Writer) (int, error) {
 		return s.trainingStore().RegisterExport(r.Context(), sc, f, xw, region.Location("WIB"))
 	})
+	return nil
 }
 
 // myCertificates is the signed-in user's certificates (for their training page and profile).

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"penggerak/internal/database"
 	"penggerak/internal/mail"
 	"penggerak/internal/training"
 	trainingpage "penggerak/web/pages/training"
@@ -44,28 +45,25 @@ func (s *Server) recordAssessment(role, back string) http.HandlerFunc {
 
 // graduationPage lists the province's CGPs with their unmet completion rules (staff in scope;
 // the BGP of the province decides).
-func (s *Server) graduationPage(w http.ResponseWriter, r *http.Request) {
-	s.renderGraduation(w, r, http.StatusOK, trainingpage.GraduationProps{})
+func (s *Server) graduationPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderGraduation(w, r, http.StatusOK, trainingpage.GraduationProps{})
 }
 
-func (s *Server) renderGraduation(w http.ResponseWriter, r *http.Request, status int, p trainingpage.GraduationProps) {
+func (s *Server) renderGraduation(w http.ResponseWriter, r *http.Request, status int, p trainingpage.GraduationProps) error {
 	id, prov, ok := trainingPath(r)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	pr := principal(r)
 	v, err := s.trainingStore().Province(r.Context(), trainingScope(pr), id, prov)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	p.CohortID, p.ProvinceCode = id, prov
 	p.CanEdit = v.CohortStatus == "pendidikan" && containsString(bgpScope(pr).Provinces, prov)
 	p.Certificates = certScope(pr).National || containsString(certScope(pr).Provinces, prov)
 	if p.Settings, p.Rows, err = s.trainingStore().Completion(r.Context(), trainingScope(pr), id, prov, s.now()); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	for _, c := range p.Rows {
 		if c.Status == "aktif" && c.Outcome == nil && len(c.Unmet) == 0 {
@@ -73,15 +71,15 @@ func (s *Server) renderGraduation(w http.ResponseWriter, r *http.Request, status
 		}
 	}
 	s.render(w, r, status, trainingpage.Graduation(s.base(r, "training.grad.title"), p))
+	return nil
 }
 
 // decideGraduation records lulus / tidak lulus (with a reason) for one CGP, lulus for every
 // eligible CGP at once (checkbox), or a withdrawal (with a reason).
-func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) error {
 	id, prov, ok := trainingPath(r)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var f struct {
 		Participant string `form:"participant"`
@@ -91,18 +89,17 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) {
 		Sure        string `form:"sure"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	ctx, sc, pid := r.Context(), bgpScope(principal(r)), parseID(f.Participant)
-	fail := func(formID int64, problems ...string) {
-		s.renderGraduation(w, r, http.StatusUnprocessableEntity, trainingpage.GraduationProps{FormID: formID, Reason: f.Reason, Problems: problems})
+	fail := func(formID int64, problems ...string) error {
+		return s.renderGraduation(w, r, http.StatusUnprocessableEntity, trainingpage.GraduationProps{FormID: formID, Reason: f.Reason, Problems: problems})
 	}
 	var err error
 	switch {
 	case f.All == "1":
 		if f.Sure != "1" {
-			fail(0, "training.error.sure")
-			return
+			return fail(0, "training.error.sure")
 		}
 		var ids []int64
 		if ids, err = s.trainingStore().Eligible(ctx, sc, id, prov, s.now()); err == nil {
@@ -110,7 +107,7 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) {
 		}
 	case pid == 0:
 		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
-		return
+		return nil
 	case f.Outcome == "mundur":
 		err = s.trainingStore().Withdraw(ctx, actor(r), sc, pid, f.Reason, s.now())
 	default:
@@ -123,14 +120,13 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) {
 		if f.All == "1" {
 			formID = 0
 		}
-		fail(formID, pe.Problems...)
-		return
+		return fail(formID, pe.Problems...)
 	case err != nil:
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "training.flash.decided")
 	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"/kelulusan")
+	return nil
 }
 
 func (s *Server) graduationMail(m training.GraduationMail) mail.Message {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"penggerak/internal/database"
 	"penggerak/internal/mail"
 	"penggerak/internal/training"
 	trainingpage "penggerak/web/pages/training"
@@ -12,11 +13,10 @@ import (
 // training: appointments of PP and fasilitator, the proposed groups, hand edits and confirmation.
 
 // trainingAppoint appoints a PP or fasilitator in a kab/kota of the BGP's province.
-func (s *Server) trainingAppoint(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trainingAppoint(w http.ResponseWriter, r *http.Request) error {
 	id, prov, ok := trainingPath(r)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var f struct {
 		User    string `form:"user"`
@@ -25,7 +25,7 @@ func (s *Server) trainingAppoint(w http.ResponseWriter, r *http.Request) {
 		Cap     string `form:"cap"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	form := trainingpage.AppointForm{User: f.User, Role: f.Role, Regency: f.Regency, Cap: f.Cap}
 	a, errs := training.ParseAppointment(f.User, f.Role, f.Regency, f.Cap)
@@ -40,32 +40,30 @@ func (s *Server) trainingAppoint(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, training.ErrAppointed):
 			errs["user"] = "training.error.appointed"
 		case err != nil:
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	if len(errs) > 0 {
 		form.Errors = errs
-		s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Appoint: form})
-		return
+		return s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Appoint: form})
 	}
 	s.flash(r, "training.flash.appointed")
 	redirect(w, r, provinceBack(r, id, prov, ""))
+	return nil
 }
 
 // trainingPropose replaces the province's proposal with a new one.
-func (s *Server) trainingPropose(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trainingPropose(w http.ResponseWriter, r *http.Request) error {
 	id, prov, ok := trainingPath(r)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	if _, err := s.trainingStore().Propose(r.Context(), actor(r), bgpScope(principal(r)), id, prov); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "training.flash.proposed")
 	redirect(w, r, provinceBack(r, id, prov, "#kelompok"))
+	return nil
 }
 
 // editProblems turns a store error of a hand edit into the form's problems; ok false means the
@@ -86,7 +84,7 @@ func (s *Server) editProblems(w http.ResponseWriter, r *http.Request, err error,
 }
 
 // trainingMove moves a CGP into a group (the rules checked; a reason for confirmed groups).
-func (s *Server) trainingMove(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trainingMove(w http.ResponseWriter, r *http.Request) error {
 	var f struct {
 		Participant string `form:"participant"`
 		Group       string `form:"group"`
@@ -106,10 +104,11 @@ func (s *Server) trainingMove(w http.ResponseWriter, r *http.Request) {
 			return s.trainingStore().Move(r.Context(), actor(r), bgpScope(principal(r)), pid, gid, f.Reason)
 		}
 	}, &form, "training.flash.moved", func(p *trainingpage.ProvinceProps) { p.Move = form })
+	return nil
 }
 
 // trainingSwapPP gives a group another PP (the rules checked; a reason for confirmed groups).
-func (s *Server) trainingSwapPP(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trainingSwapPP(w http.ResponseWriter, r *http.Request) error {
 	var f struct {
 		Group  string `form:"swap_group"`
 		Mentor string `form:"mentor"`
@@ -129,6 +128,7 @@ func (s *Server) trainingSwapPP(w http.ResponseWriter, r *http.Request) {
 			return s.trainingStore().SetPP(r.Context(), actor(r), bgpScope(principal(r)), gid, mid, f.Reason)
 		}
 	}, &form, "training.flash.swapped", func(p *trainingpage.ProvinceProps) { p.SwapPP = form })
+	return nil
 }
 
 // groupEdit is the one sequence of a BGP's hand edit of a group (a move or a PP swap): decode
@@ -163,44 +163,43 @@ func (s *Server) groupEdit(w http.ResponseWriter, r *http.Request, dst any, chec
 	}
 	var p trainingpage.ProvinceProps
 	show(&p)
-	s.renderProvince(w, r, http.StatusUnprocessableEntity, p)
+	if err := s.renderProvince(w, r, http.StatusUnprocessableEntity, p); err != nil {
+		s.serveError(w, r, err)
+	}
 }
 
-func (s *Server) trainingConfirmPage(w http.ResponseWriter, r *http.Request) {
-	s.renderConfirm(w, r, http.StatusOK, trainingpage.ConfirmProps{})
+func (s *Server) trainingConfirmPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderConfirm(w, r, http.StatusOK, trainingpage.ConfirmProps{})
 }
 
-func (s *Server) renderConfirm(w http.ResponseWriter, r *http.Request, status int, p trainingpage.ConfirmProps) {
+func (s *Server) renderConfirm(w http.ResponseWriter, r *http.Request, status int, p trainingpage.ConfirmProps) error {
 	id, prov, ok := trainingPath(r)
 	if !ok || !containsString(bgpScope(principal(r)).Provinces, prov) {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var err error
 	if p.View, err = s.trainingStore().Province(r.Context(), bgpScope(principal(r)), id, prov); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, status, trainingpage.Confirm(s.base(r, "training.confirm.title"), p))
+	return nil
 }
 
 // trainingConfirm confirms the province's proposed groups (checkbox required) and mails the
 // CGPs and their PPs in their own language.
-func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) error {
 	id, prov, ok := trainingPath(r)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var f struct {
 		Sure string `form:"sure"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	if f.Sure != "1" {
-		s.renderConfirm(w, r, http.StatusUnprocessableEntity, trainingpage.ConfirmProps{Error: "training.error.sure"})
-		return
+		return s.renderConfirm(w, r, http.StatusUnprocessableEntity, trainingpage.ConfirmProps{Error: "training.error.sure"})
 	}
 	compose := func(rc training.Recipient) mail.Message {
 		l := s.i18n.Localizer(rc.Lang)
@@ -211,28 +210,26 @@ func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) {
 	var pe *training.ProblemError
 	switch {
 	case errors.As(err, &pe):
-		s.renderConfirm(w, r, http.StatusUnprocessableEntity, trainingpage.ConfirmProps{Problems: pe.Problems})
-		return
+		return s.renderConfirm(w, r, http.StatusUnprocessableEntity, trainingpage.ConfirmProps{Problems: pe.Problems})
 	case err != nil:
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "training.flash.confirmed")
 	redirect(w, r, provinceBack(r, id, prov, ""))
+	return nil
 }
 
 // trainingGroup shows a group to staff of its region, its PP, its fasilitator and its members;
 // anyone else gets 404.
-func (s *Server) trainingGroup(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trainingGroup(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "group")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	g, h, err := s.trainingStore().Group(r.Context(), viewer(principal(r)), id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Group(s.base(r, "training.group.title"), trainingpage.GroupProps{Group: g, History: h, Contacts: true}))
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"penggerak/internal/account"
+	"penggerak/internal/database"
 	"penggerak/internal/mail"
 	"penggerak/internal/region"
 	"penggerak/internal/training"
@@ -17,11 +18,10 @@ import (
 
 // trainingSchedule schedules or moves a lokakarya of a kab/kota for the chosen groups (time typed
 // in its own zone) and mails the CGPs and PPs of those groups.
-func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
+func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) error {
 	id, prov, ok := trainingPath(r)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var f struct {
 		Regency string   `form:"lk-regency"`
@@ -32,19 +32,17 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 		Groups  []string `form:"lk-group"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	form := trainingpage.LokakaryaForm{Regency: f.Regency, Number: f.Number, Date: f.Date, Time: f.Time, Place: f.Place, Groups: f.Groups, Typed: true}
 	ctx := r.Context()
 	st, err := s.trainingStore().Settings(ctx, id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	pv, err := s.regions.Province(ctx, prov)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	in, errs := training.ParseLokakarya(f.Regency, f.Number, f.Date, f.Time, f.Place, pv.Timezone, st.LokakaryaCount, f.Groups)
 	if len(errs) == 0 && in.Regency[:2] != prov {
@@ -52,8 +50,7 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(errs) > 0 {
 		form.Errors = errs
-		s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Schedule: form})
-		return
+		return s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Schedule: form})
 	}
 	compose := func(m training.LokakaryaMail) mail.Message {
 		l := s.i18n.Localizer(m.Lang)
@@ -68,15 +65,14 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) {
 	_, err = s.trainingStore().ScheduleLokakarya(ctx, actor(r), bgpScope(principal(r)), id, in, compose)
 	if errors.Is(err, training.ErrGroupsElsewhere) {
 		form.Errors = map[string]string{"groups": "training.error.lokakarya_groups_regency"}
-		s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Schedule: form})
-		return
+		return s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Schedule: form})
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "training.flash.lokakarya")
 	redirect(w, r, provinceBack(r, id, prov, "#lokakarya"))
+	return nil
 }
 
 func recorder(p *account.Principal) training.Recorder {
@@ -85,35 +81,33 @@ func recorder(p *account.Principal) training.Recorder {
 
 // attendancePage is the lokakarya's attendance list: the PP's own mentees, or every CGP of the
 // kab/kota for the province's BGP; anyone else 404.
-func (s *Server) attendancePage(w http.ResponseWriter, r *http.Request) {
-	s.renderAttendance(w, r, http.StatusOK, nil, nil)
+func (s *Server) attendancePage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAttendance(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status int, typed map[int64]training.AttendanceEntry, errs map[int64]string) {
+func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status int, typed map[int64]training.AttendanceEntry, errs map[int64]string) error {
 	id, ok := pathInt(r, "id")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	l, rows, err := s.trainingStore().AttendanceSheet(r.Context(), recorder(principal(r)), id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, status, trainingpage.Attendance(s.base(r, "training.attendance.title"),
 		trainingpage.AttendanceProps{Lokakarya: l, Rows: rows, Typed: typed, Errors: errs}))
+	return nil
 }
 
 // saveAttendance records the list (all or nothing); izin needs a reason.
-func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "id")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var none struct{}
 	if !s.decode(w, r, &none) {
-		return
+		return nil
 	}
 	var es []training.AttendanceEntry
 	typed := map[int64]training.AttendanceEntry{}
@@ -128,13 +122,12 @@ func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) {
 		typed[pid] = e
 	}
 	if errs := training.CheckAttendance(es); len(errs) > 0 {
-		s.renderAttendance(w, r, http.StatusUnprocessableEntity, typed, errs)
-		return
+		return s.renderAttendance(w, r, http.StatusUnprocessableEntity, typed, errs)
 	}
 	if err := s.trainingStore().SaveAttendance(r.Context(), actor(r), recorder(principal(r)), id, es); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "training.flash.attendance")
 	redirect(w, r, "/lokakarya/"+strconv.FormatInt(id, 10)+"/presensi")
+	return nil
 }

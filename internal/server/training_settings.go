@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"penggerak/internal/database"
 	"penggerak/internal/training"
 	trainingpage "penggerak/web/pages/training"
 )
@@ -12,39 +13,37 @@ import (
 // training: the per-cohort training settings, edited by the national admin.
 
 // trainingSettingsPage shows the settings form of a cohort (its own values, or the defaults).
-func (s *Server) trainingSettingsPage(w http.ResponseWriter, r *http.Request) {
-	s.renderSettings(w, r, http.StatusOK, nil, nil)
+func (s *Server) trainingSettingsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderSettings(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, typed, errs map[string]string) {
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, typed, errs map[string]string) error {
 	id, ok := pathInt(r, "cohort")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	cs, err := s.trainingStore().SettingsForEdit(r.Context(), id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if typed == nil {
 		typed = training.SettingsValues(cs.Settings)
 	}
 	s.render(w, r, status, trainingpage.SettingsPage(s.base(r, "training.settings.title"),
 		trainingpage.SettingsProps{Cohort: cs, Values: typed, Errors: errs}))
+	return nil
 }
 
 // saveTrainingSettings checks and stores the settings; every field is re-shown as typed with its
 // own message when one is wrong.
-func (s *Server) saveTrainingSettings(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveTrainingSettings(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "cohort")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var none struct{}
 	if !s.decode(w, r, &none) {
-		return
+		return nil
 	}
 	typed := map[string]string{}
 	for _, f := range training.SettingFields {
@@ -57,14 +56,13 @@ func (s *Server) saveTrainingSettings(w http.ResponseWriter, r *http.Request) {
 		case errors.Is(err, training.ErrCohortDone):
 			errs["_form"] = "training.settings.error.done"
 		case err != nil:
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	if len(errs) > 0 {
-		s.renderSettings(w, r, http.StatusUnprocessableEntity, typed, errs)
-		return
+		return s.renderSettings(w, r, http.StatusUnprocessableEntity, typed, errs)
 	}
 	s.flash(r, "training.flash.settings")
 	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/pengaturan")
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"penggerak/internal/database"
 	"penggerak/internal/mail"
 	"penggerak/internal/training"
 	trainingpage "penggerak/web/pages/training"
@@ -12,94 +13,87 @@ import (
 // training: the PP's mentees and pendampingan individu (visit logs, their autosave, the CGP's acknowledgement).
 
 // ppMentees lists the PP's own groups and mentees.
-func (s *Server) ppMentees(w http.ResponseWriter, r *http.Request) {
+func (s *Server) ppMentees(w http.ResponseWriter, r *http.Request) error {
 	gs, err := s.trainingStore().MentoredGroups(r.Context(), principal(r).User.ID)
 	var ls []training.Lokakarya
 	if err == nil {
 		ls, err = s.trainingStore().PPLokakarya(r.Context(), principal(r).User.ID)
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, trainingpage.Mentees(s.base(r, "training.pp.title"), trainingpage.MentorProps{Groups: gs, Lokakarya: ls}))
+	return nil
 }
 
 // ppMentee shows one of the PP's own mentees with their visits; another PP's mentee is 404.
-func (s *Server) ppMentee(w http.ResponseWriter, r *http.Request) {
-	s.renderMentee(w, r, http.StatusOK, trainingpage.MenteeProps{})
+func (s *Server) ppMentee(w http.ResponseWriter, r *http.Request) error {
+	return s.renderMentee(w, r, http.StatusOK, trainingpage.MenteeProps{})
 }
 
-func (s *Server) renderMentee(w http.ResponseWriter, r *http.Request, status int, p trainingpage.MenteeProps) {
+func (s *Server) renderMentee(w http.ResponseWriter, r *http.Request, status int, p trainingpage.MenteeProps) error {
 	id, ok := pathInt(r, "participant")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	ctx, uid := r.Context(), principal(r).User.ID
 	var err error
 	if p.Mentee, err = s.trainingStore().Mentee(ctx, uid, id); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	st, err := s.trainingStore().Settings(ctx, p.Mentee.CohortID)
 	if err == nil {
 		p.Visits, err = s.trainingStore().MenteeVisits(ctx, uid, id, s.now())
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	p.Planned, p.Pass = st.VisitsPlanned, st.AssessmentPass
 	if p.Score, err = s.trainingStore().Assessment(ctx, id, "pengajar_praktik"); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, status, trainingpage.Mentee(s.base(r, "training.pp.title"), p))
+	return nil
 }
 
 // planVisit plans (or re-plans) a visit to one of the PP's mentees.
-func (s *Server) planVisit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) planVisit(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "participant")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var f struct {
 		Number string `form:"plan_number"`
 		Date   string `form:"plan_date"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	_, errs, err := s.trainingStore().PlanVisit(r.Context(), principal(r).User.ID, id, f.Number, f.Date)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if len(errs) > 0 {
-		s.renderMentee(w, r, http.StatusUnprocessableEntity, trainingpage.MenteeProps{PlanNumber: f.Number, PlanDate: f.Date, PlanErrors: errs})
-		return
+		return s.renderMentee(w, r, http.StatusUnprocessableEntity, trainingpage.MenteeProps{PlanNumber: f.Number, PlanDate: f.Date, PlanErrors: errs})
 	}
 	s.flash(r, "training.flash.planned")
 	redirect(w, r, "/pendampingan/peserta/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 // visitPage is the log form of one of the PP's visits.
-func (s *Server) visitPage(w http.ResponseWriter, r *http.Request) {
-	s.renderVisit(w, r, http.StatusOK, nil, nil)
+func (s *Server) visitPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderVisit(w, r, http.StatusOK, nil, nil)
 }
 
-func (s *Server) renderVisit(w http.ResponseWriter, r *http.Request, status int, typed *training.VisitLog, errs map[string]string) {
+func (s *Server) renderVisit(w http.ResponseWriter, r *http.Request, status int, typed *training.VisitLog, errs map[string]string) error {
 	id, ok := pathInt(r, "visit")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	v, err := s.trainingStore().PPVisit(r.Context(), principal(r).User.ID, id, s.now())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	form := training.VisitLog{Notes: v.Notes, FollowUp: v.FollowUp, Mode: deref(v.Mode)}
 	if v.VisitedOn != nil {
@@ -109,6 +103,7 @@ func (s *Server) renderVisit(w http.ResponseWriter, r *http.Request, status int,
 		form = *typed
 	}
 	s.render(w, r, status, trainingpage.Visit(s.baseHTMX(r, "training.visit.title"), trainingpage.VisitProps{Visit: v, Form: form, Errors: errs, Timezone: v.Timezone}))
+	return nil
 }
 
 type visitForm struct {
@@ -126,32 +121,28 @@ func (f visitForm) log() training.VisitLog {
 
 // saveVisit saves the log as a draft ("Simpan draf") or sends it to the CGP ("Kirim", with the
 // checkbox): the form without JavaScript.
-func (s *Server) saveVisit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveVisit(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "visit")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var f visitForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	l := f.log()
 	submit := f.Action == "kirim"
 	if submit && f.Sure != "1" {
 		_, errs := training.CheckVisitLog(l, true)
 		errs["sure"] = "training.error.visit_sure"
-		s.renderVisit(w, r, http.StatusUnprocessableEntity, &l, errs)
-		return
+		return s.renderVisit(w, r, http.StatusUnprocessableEntity, &l, errs)
 	}
 	errs, err := s.trainingStore().SaveVisit(r.Context(), actor(r), principal(r).User.ID, id, l, submit, s.now(), s.visitMail)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if len(errs) > 0 {
-		s.renderVisit(w, r, http.StatusUnprocessableEntity, &l, errs)
-		return
+		return s.renderVisit(w, r, http.StatusUnprocessableEntity, &l, errs)
 	}
 	if submit {
 		s.flash(r, "training.flash.visit_sent")
@@ -159,6 +150,7 @@ func (s *Server) saveVisit(w http.ResponseWriter, r *http.Request) {
 		s.flash(r, "training.flash.visit_draft")
 	}
 	redirect(w, r, "/pendampingan/kunjungan/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 func (s *Server) visitMail(name, lang string) mail.Message {
@@ -169,56 +161,53 @@ func (s *Server) visitMail(name, lang string) mail.Message {
 
 // autosaveVisit is the htmx autosave of a draft: it answers with the state line (422 when the
 // draft cannot be stored as typed, so the phone keeps its copy).
-func (s *Server) autosaveVisit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) autosaveVisit(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "visit")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var f visitForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	now := s.now()
 	errs, err := s.trainingStore().SaveVisit(r.Context(), actor(r), principal(r).User.ID, id, f.log(), false, now, s.visitMail)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if len(errs) > 0 {
 		w.WriteHeader(http.StatusUnprocessableEntity)
-		return
+		return nil
 	}
 	v, err := s.trainingStore().PPVisit(r.Context(), principal(r).User.ID, id, now)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, trainingpage.VisitState(v.DraftSavedAt, v.Timezone))
+	return nil
 }
 
 // acknowledgeVisit records the CGP's acknowledgement and/or comment on a log of their own.
-func (s *Server) acknowledgeVisit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) acknowledgeVisit(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "visit")
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	var f struct {
 		Ack     string `form:"ack"`
 		Comment string `form:"comment"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	if len([]rune(f.Comment)) > 2000 {
 		s.clientError(w, r, http.StatusUnprocessableEntity, "training.error.comment_long")
-		return
+		return nil
 	}
 	if err := s.trainingStore().AcknowledgeVisit(r.Context(), principal(r).User.ID, id, f.Ack == "1", f.Comment, s.now()); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "training.flash.acknowledged")
 	redirect(w, r, "/pelatihan/saya#kunjungan-"+strconv.FormatInt(id, 10))
+	return nil
 }
