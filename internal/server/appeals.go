@@ -57,20 +57,19 @@ func appealFilter(p *account.Principal) selection.RegionFilter {
 
 // fileAppeal files the applicant's appeal (stage, reason, optional PDF) against their result in
 // the run; a refused form re-renders the results page with what was typed and a message per field.
-func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) error {
 	run, ok := s.idParam(w, r, "run")
 	if !ok {
-		return
+		return nil
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, selection.MaxAppealPDF+64<<10)
 	in := selectionpage.AppealInput{RunID: run}
-	refuse := func(status int, errs map[string]string) {
-		s.renderMyResultWith(w, r, status, nil, in, errs)
+	refuse := func(status int, errs map[string]string) error {
+		return s.renderMyResultWith(w, r, status, nil, in, errs)
 	}
 	// Without a file the browser may send a plain form: that is no PDF, not an error.
 	if err := r.ParseMultipartForm(selection.MaxAppealPDF + 32<<10); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		refuse(http.StatusRequestEntityTooLarge, map[string]string{"pdf": "selection.appeal.error.pdf_size"})
-		return
+		return refuse(http.StatusRequestEntityTooLarge, map[string]string{"pdf": "selection.appeal.error.pdf_size"})
 	}
 	in.Stage, in.Reason = r.PostFormValue("stage"), r.PostFormValue("reason")
 	st, reason, errs := selection.AppealForm{Stage: in.Stage, Reason: in.Reason}.Parse()
@@ -79,8 +78,7 @@ func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) {
 		defer file.Close()
 		pdf, err = io.ReadAll(io.LimitReader(file, selection.MaxAppealPDF+1))
 		if err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		if len(pdf) == 0 { // an empty file input is no file
 			pdf = nil
@@ -93,73 +91,67 @@ func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) {
 		errs["pdf"] = "selection.appeal.error.pdf"
 	}
 	if len(errs) > 0 {
-		refuse(http.StatusUnprocessableEntity, errs)
-		return
+		return refuse(http.StatusUnprocessableEntity, errs)
 	}
 	uid := principal(r).User.ID
 	_, err := s.sel().FileAppeal(r.Context(), actor(r), uid, run, st, reason, pdf, s.cfg.UploadDir, s.now(), s.letter)
 	switch {
 	case errors.Is(err, selection.ErrAppealClosed):
-		refuse(http.StatusConflict, map[string]string{"form": "selection.appeal.error.closed"})
-		return
+		return refuse(http.StatusConflict, map[string]string{"form": "selection.appeal.error.closed"})
 	case errors.Is(err, selection.ErrAppealExists):
-		refuse(http.StatusConflict, map[string]string{"stage": "selection.appeal.error.exists"})
-		return
+		return refuse(http.StatusConflict, map[string]string{"stage": "selection.appeal.error.exists"})
 	case errors.Is(err, selection.ErrNotAppealable):
-		refuse(http.StatusConflict, map[string]string{"stage": "selection.appeal.error.not_appealable"})
-		return
+		return refuse(http.StatusConflict, map[string]string{"stage": "selection.appeal.error.not_appealable"})
 	case err != nil:
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "selection.appeal.filed")
 	redirect(w, r, "/seleksi/saya")
+	return nil
 }
 
 // appealsPage is the appeals queue: the national admin's, or a BGP's for its province (read-only).
-func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) appealsPage(w http.ResponseWriter, r *http.Request) error {
 	as, err := s.sel().Appeals(r.Context(), appealFilter(principal(r)))
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, selectionpage.Appeals(s.base(r, "selection.appeal.queue"), as, principal(r).Has(account.RoleAdmin)))
+	return nil
 }
 
 // appealPage shows one appeal with the applicant's scores; the admin gets the decision forms.
-func (s *Server) appealPage(w http.ResponseWriter, r *http.Request) {
-	s.renderAppeal(w, r, http.StatusOK, selectionpage.AppealProps{})
+func (s *Server) appealPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAppeal(w, r, http.StatusOK, selectionpage.AppealProps{})
 }
 
-func (s *Server) renderAppeal(w http.ResponseWriter, r *http.Request, status int, p selectionpage.AppealProps) {
+func (s *Server) renderAppeal(w http.ResponseWriter, r *http.Request, status int, p selectionpage.AppealProps) error {
 	id, ok := s.idParam(w, r, "appeal")
 	if !ok {
-		return
+		return nil
 	}
 	v, err := s.sel().LoadAppeal(r.Context(), id, appealFilter(principal(r)))
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	p.View, p.Admin = v, principal(r).Has(account.RoleAdmin)
 	s.render(w, r, status, selectionpage.AppealPage(s.base(r, "selection.appeal.title"), p))
+	return nil
 }
 
 // appealFile serves an appeal's PDF as an attachment to those who may see the appeal.
-func (s *Server) appealFile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) appealFile(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "appeal")
 	if !ok {
-		return
+		return nil
 	}
 	name, size, err := s.sel().AppealPDF(r.Context(), id, appealFilter(principal(r)))
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	fh, err := os.Open(filepath.Join(s.cfg.UploadDir, "appeals", filepath.Base(name)))
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	defer fh.Close()
 	w.Header().Set("Content-Type", "application/pdf")
@@ -168,6 +160,7 @@ func (s *Server) appealFile(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("Content-Length", strconv.Itoa(size))
 	_, _ = io.Copy(w, fh)
+	return nil
 }
 
 // decideAppeal reads the decision form: the reason and the no-JS confirmation checkbox.
@@ -191,53 +184,58 @@ func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request, action str
 		errs["yakin-"+action] = "selection.appeal.error.sure"
 	}
 	if len(errs) > 0 {
-		s.renderAppeal(w, r, http.StatusUnprocessableEntity, selectionpage.AppealProps{Action: action, Decision: f.Decision, Errors: errs})
+		if err := s.renderAppeal(w, r, http.StatusUnprocessableEntity, selectionpage.AppealProps{Action: action, Decision: f.Decision, Errors: errs}); err != nil {
+			s.serveError(w, r, err)
+		}
 		return 0, "", false
 	}
 	return id, reason, true
 }
 
 // rejectAppeal rejects an appeal with a reason shown to the applicant.
-func (s *Server) rejectAppeal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) rejectAppeal(w http.ResponseWriter, r *http.Request) error {
 	id, reason, ok := s.decideAppeal(w, r, "tolak")
 	if !ok {
-		return
+		return nil
 	}
 	if err := s.sel().RejectAppeal(r.Context(), actor(r), id, reason, s.now(), s.letter); err != nil {
 		s.appealError(w, r, err)
-		return
+		return nil
 	}
 	s.flash(r, "selection.appeal.rejected_flash")
 	redirect(w, r, "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 // upholdAppeal upholds an appeal: the stage goes to a new assessor for a re-score.
-func (s *Server) upholdAppeal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) upholdAppeal(w http.ResponseWriter, r *http.Request) error {
 	id, reason, ok := s.decideAppeal(w, r, "terima")
 	if !ok {
-		return
+		return nil
 	}
 	if _, err := s.sel().UpholdAppeal(r.Context(), actor(r), id, reason, s.now(), s.letter); err != nil {
 		s.appealError(w, r, err)
-		return
+		return nil
 	}
 	s.flash(r, "selection.appeal.upheld_flash")
 	redirect(w, r, "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 // correctAppeal makes the correction run from the upheld appeals' re-scores.
-func (s *Server) correctAppeal(w http.ResponseWriter, r *http.Request) {
+func (s *Server) correctAppeal(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "appeal")
 	if !ok {
-		return
+		return nil
 	}
 	run, err := s.sel().CorrectAfterAppeals(r.Context(), actor(r), id)
 	if err != nil {
 		s.appealError(w, r, err)
-		return
+		return nil
 	}
 	s.flash(r, "selection.appeal.corrected_flash")
 	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(run, 10))
+	return nil
 }
 
 // appealError maps the appeal flow's refusals to a 409 page saying what blocks it.

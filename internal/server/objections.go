@@ -70,13 +70,11 @@ func (s *Server) returnRun(w http.ResponseWriter, r *http.Request) error {
 	}
 	comments, errs := f.Parse(regs)
 	if errs != nil {
-		s.renderRun(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.RunProps) { p.ReturnForm, p.ReturnErrors = f, errs })
-		return nil
+		return s.renderRun(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.RunProps) { p.ReturnForm, p.ReturnErrors = f, errs })
 	}
 	_, err = s.sel().ReturnRun(r.Context(), actor(r), id, f.Province, comments)
 	if errors.Is(err, selection.ErrObjectionOpen) {
-		s.renderRun(w, r, http.StatusConflict, id, func(p *selectionpage.RunProps) { p.ReturnError = "selection.objection.error.open" })
-		return nil
+		return s.renderRun(w, r, http.StatusConflict, id, func(p *selectionpage.RunProps) { p.ReturnError = "selection.objection.error.open" })
 	}
 	if err != nil {
 		return err
@@ -99,8 +97,7 @@ func (s *Server) answerObjection(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if errs := f.Parse(); errs != nil {
-		s.renderRun(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.RunProps) { p.AnswerFor, p.AnswerForm, p.AnswerErrors = oid, f, errs })
-		return nil
+		return s.renderRun(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.RunProps) { p.AnswerFor, p.AnswerForm, p.AnswerErrors = oid, f, errs })
 	}
 	run, err := s.sel().AnswerObjection(r.Context(), actor(r), id, oid, f.Kind, f.Answer)
 	if err != nil {

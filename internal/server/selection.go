@@ -32,32 +32,31 @@ func (s *Server) stageParam(w http.ResponseWriter, r *http.Request) (selection.S
 }
 
 // selectionHome lists cohorts for the national admin.
-func (s *Server) selectionHome(w http.ResponseWriter, r *http.Request) {
+func (s *Server) selectionHome(w http.ResponseWriter, r *http.Request) error {
 	cs, err := s.sel().Cohorts(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, selectionpage.Home(s.base(r, "selection.home.title"), cs))
+	return nil
 }
 
 // selectionCohort is a cohort's selection overview: rubrics, assignment, runs.
-func (s *Server) selectionCohort(w http.ResponseWriter, r *http.Request) {
+func (s *Server) selectionCohort(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "cohort")
 	if !ok {
-		return
+		return nil
 	}
-	s.renderSelectionCohort(w, r, http.StatusOK, id, func(*selectionpage.CohortProps) {})
+	return s.renderSelectionCohort(w, r, http.StatusOK, id, func(*selectionpage.CohortProps) {})
 }
 
 // renderSelectionCohort renders a cohort's selection overview with status; change fills in a
 // refused run form.
-func (s *Server) renderSelectionCohort(w http.ResponseWriter, r *http.Request, status int, id int64, change func(*selectionpage.CohortProps)) {
+func (s *Server) renderSelectionCohort(w http.ResponseWriter, r *http.Request, status int, id int64, change func(*selectionpage.CohortProps)) error {
 	ctx := r.Context()
 	c, err := s.sel().Cohort(ctx, id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	p := selectionpage.CohortProps{Cohort: c, Rubrics: map[selection.Stage]bool{}}
 	for _, st := range selection.Stages {
@@ -65,11 +64,11 @@ func (s *Server) renderSelectionCohort(w http.ResponseWriter, r *http.Request, s
 		p.Rubrics[st] = err == nil
 	}
 	if p.Runs, err = s.sel().CohortRuns(ctx, id); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	change(&p)
 	s.render(w, r, status, selectionpage.Cohort(s.base(r, "selection.cohort.title"), p))
+	return nil
 }
 
 // remindersPage shows a cohort's reminder offsets.
@@ -119,16 +118,15 @@ func (s *Server) saveReminders(w http.ResponseWriter, r *http.Request) error {
 }
 
 // rubricPage shows the rubric form of a cohort's stage.
-func (s *Server) rubricPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) rubricPage(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "cohort")
 	st, ok2 := s.stageParam(w, r)
 	if !ok || !ok2 {
-		return
+		return nil
 	}
 	c, err := s.sel().Cohort(r.Context(), id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	p := selectionpage.RubricProps{Cohort: c, Stage: st, Form: selection.RubricForm{PassingGrade: "60", Threshold: "15"}}
 	if sr, err := s.sel().LoadRubric(r.Context(), id, st); err == nil {
@@ -137,36 +135,36 @@ func (s *Server) rubricPage(w http.ResponseWriter, r *http.Request) {
 			Criteria: selection.CriteriaText(sr.Rubric.Criteria)}
 	}
 	s.render(w, r, http.StatusOK, selectionpage.RubricPage(s.rubricBase(r, c, st), p))
+	return nil
 }
 
 // saveRubric stores a rubric (national admin only).
-func (s *Server) saveRubric(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveRubric(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "cohort")
 	st, ok2 := s.stageParam(w, r)
 	if !ok || !ok2 {
-		return
+		return nil
 	}
 	c, err := s.sel().Cohort(r.Context(), id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	var f selection.RubricForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	rub, errs := f.Parse()
 	if len(errs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, selectionpage.RubricPage(s.rubricBase(r, c, st),
 			selectionpage.RubricProps{Cohort: c, Stage: st, Form: f, Errors: errs}))
-		return
+		return nil
 	}
 	if err := s.sel().SaveRubric(r.Context(), actor(r), id, st, rub, f.AvoidSameRegency); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "selection.rubric.saved")
 	redirect(w, r, "/admin/seleksi/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 // addSelectionCards adds the selection's cards to the dashboard: open sheets for assessors,

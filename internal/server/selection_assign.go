@@ -10,25 +10,26 @@ import (
 )
 
 // autoAssign assigns two assessors to every eligible application of a stage.
-func (s *Server) autoAssign(w http.ResponseWriter, r *http.Request) {
+func (s *Server) autoAssign(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "cohort")
 	st, ok2 := s.stageParam(w, r)
 	if !ok || !ok2 {
-		return
+		return nil
 	}
 	if _, err := s.sel().AutoAssign(r.Context(), actor(r), id, st, s.now()); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "selection.assign.done")
 	redirect(w, r, "/admin/seleksi/"+strconv.FormatInt(id, 10)+"/beban")
+	return nil
 }
 
 // workload shows each assessor's assigned, done and overdue sheets, and the sheets to reassign.
-func (s *Server) workload(w http.ResponseWriter, r *http.Request) {
+func (s *Server) workload(w http.ResponseWriter, r *http.Request) error {
 	if err := s.renderWorkload(w, r, http.StatusOK, func(*selectionpage.WorkloadProps) {}); err != nil {
-		s.serveError(w, r, err)
+		return err
 	}
+	return nil
 }
 
 // renderWorkload renders a cohort's workload page; change fills in the bulk move's form or result.
@@ -98,22 +99,22 @@ func (s *Server) moveSheets(w http.ResponseWriter, r *http.Request) error {
 }
 
 // reassign moves an unsubmitted sheet to another assessor.
-func (s *Server) reassign(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reassign(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "sheet")
 	if !ok {
-		return
+		return nil
 	}
 	var f struct {
 		Assessor int64  `form:"assessor"`
 		Back     string `form:"back"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	if err := s.sel().Reassign(r.Context(), actor(r), id, f.Assessor); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "selection.assign.moved")
 	redirect(w, r, safeNext(f.Back, "/admin/seleksi"))
+	return nil
 }

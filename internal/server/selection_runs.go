@@ -12,17 +12,17 @@ import (
 )
 
 // createRun computes a result run (a correction when a run is already published).
-func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createRun(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "cohort")
 	if !ok {
-		return
+		return nil
 	}
 	var f struct {
 		Corrects int64  `form:"corrects"`
 		Reason   string `form:"reason"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	run, err := s.sel().CreateRun(r.Context(), actor(r), id, f.Corrects, f.Reason)
 	switch {
@@ -34,60 +34,56 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) {
 		if len(strings.TrimSpace(f.Reason)) < 5 {
 			errs["reason"] = "selection.run.error.reason"
 		}
-		s.renderSelectionCohort(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.CohortProps) {
+		return s.renderSelectionCohort(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.CohortProps) {
 			p.Corrects, p.Reason, p.Errors, p.Problem = f.Corrects, f.Reason, errs, "form.has_errors"
 		})
-		return
 	case errors.Is(err, selection.ErrScoringPending):
 		pending, _ := selection.AsPending(err)
-		s.renderSelectionCohort(w, r, http.StatusConflict, id, func(p *selectionpage.CohortProps) {
+		return s.renderSelectionCohort(w, r, http.StatusConflict, id, func(p *selectionpage.CohortProps) {
 			p.Corrects, p.Reason, p.Problem, p.Pending = f.Corrects, f.Reason, "selection.error.scoring_pending", pending
 		})
-		return
 	case err != nil:
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "selection.run.created_flash")
 	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(run, 10))
+	return nil
 }
 
 // publishRun publishes a run (with an override reason when provinces have not signed off).
-func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "run")
 	if !ok {
-		return
+		return nil
 	}
 	var f struct {
 		Override string `form:"override"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	// Publication mails every applicant and cannot be undone: it needs the ticked confirmation.
 	if !confirmed(r) {
-		s.renderRun(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.RunProps) {
+		return s.renderRun(w, r, http.StatusUnprocessableEntity, id, func(p *selectionpage.RunProps) {
 			p.PublishError, p.Override = "selection.publish.confirm_required", f.Override
 		})
-		return
 	}
 	prog, err := s.sel().RunProgram(r.Context(), id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	err = s.sel().Publish(r.Context(), actor(r), id, f.Override, prog.ConfirmBy(s.now()), s.cfg.BaseURL)
 	if errors.Is(err, selection.ErrNeedsSignOff) {
 		s.flash(r, "selection.publish.needs_signoff")
 		redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
-		return
+		return nil
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "selection.publish.done")
 	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
+	return nil
 }
 
 // regionFilter is the principal's region limit for results: national for the admin, provinces
@@ -118,40 +114,38 @@ func regionFilter(p *account.Principal) (selection.RegionFilter, bool) {
 }
 
 // runsPage lists result runs (Dinas: published only).
-func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) error {
 	_, publishedOnly := regionFilter(principal(r))
 	runs, err := s.sel().Runs(r.Context(), publishedOnly)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, selectionpage.Runs(s.base(r, "selection.runs.title"), runs))
+	return nil
 }
 
 // runPage shows a run limited to the viewer's region: counts against quota, distribution,
 // table, sign-offs; BGP can sign off their province; the admin can publish.
-func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) runPage(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "run")
 	if !ok {
-		return
+		return nil
 	}
-	s.renderRun(w, r, http.StatusOK, id, func(*selectionpage.RunProps) {})
+	return s.renderRun(w, r, http.StatusOK, id, func(*selectionpage.RunProps) {})
 }
 
 // renderRun renders a result run's page; change sets what a refused form needs shown.
-func (s *Server) renderRun(w http.ResponseWriter, r *http.Request, status int, id int64, change func(*selectionpage.RunProps)) {
+func (s *Server) renderRun(w http.ResponseWriter, r *http.Request, status int, id int64, change func(*selectionpage.RunProps)) error {
 	p := principal(r)
 	f, publishedOnly := regionFilter(p)
 	page, _ := strconv.Atoi(r.URL.Query().Get("hal"))
 	v, err := s.sel().LoadRun(r.Context(), id, f, publishedOnly, r.URL.Query().Get("periksa") == "1", page)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	provs, err := s.regions.Provinces(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	props := selectionpage.RunProps{View: v, Admin: p.Has(account.RoleAdmin), ProvinceNames: map[string]string{}}
 	for _, pr := range provs {
@@ -165,45 +159,44 @@ func (s *Server) renderRun(w http.ResponseWriter, r *http.Request, status int, i
 		}
 	}
 	if err := s.loadObjections(r, &props, f); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	change(&props)
 	s.render(w, r, status, selectionpage.Run(s.base(r, "selection.run.title"), props))
+	return nil
 }
 
 // signOffRun records a BGP sign-off of one of their provinces.
-func (s *Server) signOffRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signOffRun(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "run")
 	if !ok {
-		return
+		return nil
 	}
 	if s.askConfirm(w, r, "selection.signoff.submit", "selection.signoff.confirm_hint", "/seleksi/hasil/"+strconv.FormatInt(id, 10)) {
-		return
+		return nil
 	}
 	var f struct {
 		Province string `form:"province"`
 		Comment  string `form:"comment"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	allowed := false
 	for _, sc := range principal(r).Scopes(account.RoleBGP) {
 		allowed = allowed || (sc.ProvinceCode != "" && sc.ProvinceCode == f.Province)
 	}
 	if !allowed {
-		s.forbidden(w, r)
-		return
+		return account.ErrForbidden
 	}
 	if len(f.Comment) > 2000 {
 		s.clientError(w, r, http.StatusUnprocessableEntity, "selection.error.note")
-		return
+		return nil
 	}
 	if err := s.sel().SignOffRun(r.Context(), actor(r), id, f.Province, f.Comment); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "selection.signoff.done")
 	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
+	return nil
 }
