@@ -20,22 +20,23 @@ var (
 	forgotPage = accounts.EmailPage{Heading: "forgot.heading", Lead: "forgot.lead", Action: "/lupa-sandi", Submit: "forgot.submit"}
 )
 
-func (s *Server) signUpPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signUpPage(w http.ResponseWriter, r *http.Request) error {
 	if principal(r) != nil {
 		redirect(w, r, "/dasbor")
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, accounts.SignUp(s.base(r, "signup.title"), account.SignUpForm{}, nil))
+	return nil
 }
 
-func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 	if principal(r) != nil {
 		redirect(w, r, "/dasbor")
-		return
+		return nil
 	}
 	var f account.SignUpForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	nu, errs := account.ValidateSignUp(f)
 	if errs == nil {
@@ -47,24 +48,24 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Retry-After", itoa(int(limited.RetryAfter.Seconds())))
 			f.Password, f.PasswordConfirm = "", ""
 			s.render(w, r, http.StatusTooManyRequests, accounts.SignUp(s.base(r, "signup.title"), f, map[string]string{"_form": "signup.rate_limited"}))
-			return
+			return nil
 		case err != nil && s.busy(r, err):
 			w.Header().Set("Retry-After", "10")
 			f.Password, f.PasswordConfirm = "", ""
 			s.render(w, r, http.StatusServiceUnavailable, accounts.SignUp(s.base(r, "signup.title"), f, map[string]string{"_form": "signup.busy"}))
-			return
+			return nil
 		case err != nil:
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	if errs != nil {
 		f.Password, f.PasswordConfirm = "", ""
 		s.render(w, r, http.StatusUnprocessableEntity, accounts.SignUp(s.base(r, "signup.title"), f, errs))
-		return
+		return nil
 	}
 	s.flash(r, "signup.done")
 	redirect(w, r, "/verifikasi/kirim-ulang")
+	return nil
 }
 
 // takenMail composes the mail sent to a registered address when someone signs up with it, in
@@ -95,20 +96,24 @@ func (s *Server) linkMail(r *http.Request, kind, path string) account.Composer {
 	}
 }
 
-func (s *Server) resendVerificationPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) resendVerificationPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, accounts.RequestLink(s.base(r, "resend.title"), resendPage, accounts.EmailForm{}, nil))
+	return nil
 }
 
-func (s *Server) resendVerification(w http.ResponseWriter, r *http.Request) {
+func (s *Server) resendVerification(w http.ResponseWriter, r *http.Request) error {
 	s.requestLink(w, r, account.PurposeVerifyEmail, resendPage, "resend.title", s.linkMail(r, "verify", "/verifikasi/"))
+	return nil
 }
 
-func (s *Server) forgotPasswordPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) forgotPasswordPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, accounts.RequestLink(s.base(r, "forgot.title"), forgotPage, accounts.EmailForm{}, nil))
+	return nil
 }
 
-func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) error {
 	s.requestLink(w, r, account.PurposeResetPassword, forgotPage, "forgot.title", s.linkMail(r, "reset", "/atur-ulang-sandi/"))
+	return nil
 }
 
 // requestLink handles the email form of p: the answer is the same whether or not the account
@@ -141,22 +146,24 @@ func (s *Server) requestLink(w http.ResponseWriter, r *http.Request, purpose acc
 func minutes(d time.Duration) int { return int(math.Ceil(d.Minutes())) }
 
 // verifyEmailPage shows the button of an emailed verification link; opening it changes nothing.
-func (s *Server) verifyEmailPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) verifyEmailPage(w http.ResponseWriter, r *http.Request) error {
 	tok := chi.URLParam(r, "token")
 	if err := s.accounts.CheckToken(r.Context(), account.PurposeVerifyEmail, tok, s.now()); err != nil {
 		s.linkProblem(w, r, account.PurposeVerifyEmail, err)
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, accounts.VerifyEmail(s.base(r, "verify.title"), tok))
+	return nil
 }
 
-func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) {
+func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.accounts.VerifyEmail(r.Context(), chi.URLParam(r, "token"), s.now()); err != nil {
 		s.linkProblem(w, r, account.PurposeVerifyEmail, err)
-		return
+		return nil
 	}
 	s.flash(r, "verify.done")
 	redirect(w, r, "/masuk")
+	return nil
 }
 
 // linkProblem explains an unusable emailed link (unknown 404, used or expired 410) and offers
@@ -180,45 +187,48 @@ func (s *Server) linkProblem(w http.ResponseWriter, r *http.Request, purpose acc
 	s.render(w, r, status, accounts.LinkProblem(s.base(r, "link.heading"), key, href, label))
 }
 
-func (s *Server) resetPasswordPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) resetPasswordPage(w http.ResponseWriter, r *http.Request) error {
 	tok := chi.URLParam(r, "token")
 	if err := s.accounts.CheckToken(r.Context(), account.PurposeResetPassword, tok, s.now()); err != nil {
 		s.linkProblem(w, r, account.PurposeResetPassword, err)
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, accounts.ResetPassword(s.base(r, "reset.title"), tok, nil))
+	return nil
 }
 
-func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	tok := chi.URLParam(r, "token")
 	var f accounts.ResetForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	if err := s.accounts.CheckToken(r.Context(), account.PurposeResetPassword, tok, s.now()); err != nil {
 		s.linkProblem(w, r, account.PurposeResetPassword, err)
-		return
+		return nil
 	}
 	if errs := account.ValidateNewPassword(f.Password, f.PasswordConfirm); errs != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, accounts.ResetPassword(s.base(r, "reset.title"), tok, errs))
-		return
+		return nil
 	}
 	if _, err := s.accounts.ResetPassword(r.Context(), tok, f.Password, s.now()); err != nil {
 		s.linkProblem(w, r, account.PurposeResetPassword, err)
-		return
+		return nil
 	}
 	s.flash(r, "reset.done")
 	redirect(w, r, "/masuk")
+	return nil
 }
 
-func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) changePasswordPage(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, accounts.ChangePassword(s.base(r, "change.title"), nil, ""))
+	return nil
 }
 
-func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	var f accounts.ChangeForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	errs := account.ValidateNewPassword(f.Password, f.PasswordConfirm)
 	if f.Current == "" {
@@ -233,23 +243,22 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		case errors.As(err, &limited):
 			msg := rateLimitMessage(r, limited)
 			s.render(w, r, http.StatusTooManyRequests, accounts.ChangePassword(s.base(r, "change.title"), nil, msg))
-			return
+			return nil
 		case err != nil:
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	if errs != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, accounts.ChangePassword(s.base(r, "change.title"), errs, ""))
-		return
+		return nil
 	}
 	// This session stays signed in, with a new token; every other session ends.
 	if err := s.startSession(r, principal(r).User); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "change.done")
 	redirect(w, r, "/dasbor")
+	return nil
 }
 
 // withError returns errs (made when nil) with field set to key.
@@ -262,11 +271,10 @@ func withError(errs map[string]string, field, key string) map[string]string {
 }
 
 // devOutbox lists the latest mails, their links clickable (development only).
-func (s *Server) devOutbox(w http.ResponseWriter, r *http.Request) {
+func (s *Server) devOutbox(w http.ResponseWriter, r *http.Request) error {
 	stored, err := mail.Latest(r.Context(), s.db, 100)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	out := make([]accounts.OutboxMail, len(stored))
 	for i, m := range stored {
@@ -281,4 +289,5 @@ func (s *Server) devOutbox(w http.ResponseWriter, r *http.Request) {
 			Status: status, Error: m.LastError, Body: accounts.Segments(m.Body, s.cfg.BaseURL)}
 	}
 	s.render(w, r, http.StatusOK, accounts.Outbox(s.base(r, "outbox.title"), out))
+	return nil
 }

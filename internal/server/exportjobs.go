@@ -83,20 +83,19 @@ func (s *Server) exportOrQueue(w http.ResponseWriter, r *http.Request, spec expo
 	http.Redirect(w, r, "/ekspor/tugas/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 }
 
-func (s *Server) exportJobPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportJobPage(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "id")
 	if !ok {
-		return
+		return nil
 	}
 	j, err := s.exportJobs.Get(r.Context(), principal(r).User.ID, id)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
-	s.renderExportJob(w, r, http.StatusOK, j)
+	return s.renderExportJob(w, r, http.StatusOK, j)
 }
 
-func (s *Server) renderExportJob(w http.ResponseWriter, r *http.Request, status int, j exportjob.Job) {
+func (s *Server) renderExportJob(w http.ResponseWriter, r *http.Request, status int, j exportjob.Job) error {
 	b := s.base(r, "exportjob.mine")
 	b.Title = reportpage.ExportJobTitle(r.Context(), j)
 	p := reportpage.ExportJobProps{Job: j, Now: s.now(), RefreshSeconds: exportRefreshSeconds}
@@ -108,44 +107,41 @@ func (s *Server) renderExportJob(w http.ResponseWriter, r *http.Request, status 
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, status, reportpage.ExportJob(b, p))
+	return nil
 }
 
-func (s *Server) exportJobList(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportJobList(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.exportJobs.Mine(r.Context(), principal(r).User.ID)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, reportpage.ExportJobs(s.base(r, "exportjob.mine"), reportpage.ExportJobsProps{Jobs: list, Now: s.now()}))
+	return nil
 }
 
 // exportJobDownload sends the finished file to its owner with the job's token; after the link
 // expired it answers 410 with the job's page, which says so.
-func (s *Server) exportJobDownload(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportJobDownload(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "id")
 	if !ok {
-		return
+		return nil
 	}
 	j, err := s.exportJobs.Download(r.Context(), principal(r).User.ID, id, r.URL.Query().Get("token"), s.now())
 	switch {
 	case errors.Is(err, exportjob.ErrExpired):
-		s.renderExportJob(w, r, http.StatusGone, j)
-		return
+		return s.renderExportJob(w, r, http.StatusGone, j)
 	case errors.Is(err, exportjob.ErrNotReady):
 		http.Redirect(w, r, "/ekspor/tugas/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-		return
+		return nil
 	case err != nil:
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	f, size, err := s.files.Open(r.Context(), *j.StorageKey)
 	if errors.Is(err, storage.ErrNotFound) {
-		s.renderExportJob(w, r, http.StatusGone, j)
-		return
+		return s.renderExportJob(w, r, http.StatusGone, j)
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	defer f.Close()
 	format, _ := export.ParseFormat(j.Format)
@@ -155,4 +151,5 @@ func (s *Server) exportJobDownload(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = io.Copy(w, f)
+	return nil
 }

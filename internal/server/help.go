@@ -26,11 +26,10 @@ func helpEditor(p *account.Principal) help.Editor {
 
 // helpPage is the applicants' help and contact page: the contact of the teacher's own
 // province's BGP first (from their profile), the national admin, the other BGPs, the FAQ.
-func (s *Server) helpPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) helpPage(w http.ResponseWriter, r *http.Request) error {
 	all, err := s.helpContacts().All(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	var props helppage.Props
 	mine := ""
@@ -38,8 +37,7 @@ func (s *Server) helpPage(w http.ResponseWriter, r *http.Request) {
 		props.CanEdit = p.HasAny(account.RoleAdmin, account.RoleBGP)
 		prof, err := s.applications.Profile(r.Context(), p.User.ID)
 		if err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		if prof != nil {
 			mine = prof.ProvinceCode
@@ -56,25 +54,26 @@ func (s *Server) helpPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, helppage.Page(s.base(r, "help.title"), props))
+	return nil
 }
 
 // paktaTemplate is the blank Pakta Integritas form as a PDF (no personal data in it).
-func (s *Server) paktaTemplate(w http.ResponseWriter, r *http.Request) {
+func (s *Server) paktaTemplate(w http.ResponseWriter, r *http.Request) error {
 	b, err := application.PaktaTemplatePDF()
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	sendPDF(w, "pakta-integritas.pdf", b)
+	return nil
 }
 
-func (s *Server) helpAdmin(w http.ResponseWriter, r *http.Request) {
+func (s *Server) helpAdmin(w http.ResponseWriter, r *http.Request) error {
 	all, err := s.helpContacts().All(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, helppage.Admin(s.base(r, "help.admin.title"), helppage.AdminProps{Contacts: all, Editor: helpEditor(principal(r))}))
+	return nil
 }
 
 // helpContact loads the contact of the {scope} in the path when the reader may edit it (404
@@ -93,30 +92,31 @@ func (s *Server) helpContact(w http.ResponseWriter, r *http.Request) (help.Conta
 	return c, true
 }
 
-func (s *Server) helpEdit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) helpEdit(w http.ResponseWriter, r *http.Request) error {
 	if c, ok := s.helpContact(w, r); ok {
 		s.render(w, r, http.StatusOK, helppage.Edit(s.base(r, "help.admin.title"), helppage.FormProps{Contact: c, Form: help.FormOf(c)}))
 	}
+	return nil
 }
 
-func (s *Server) helpSave(w http.ResponseWriter, r *http.Request) {
+func (s *Server) helpSave(w http.ResponseWriter, r *http.Request) error {
 	c, ok := s.helpContact(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	var f help.Form
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	nc, errs := f.Parse()
 	if len(errs) > 0 {
 		s.render(w, r, http.StatusUnprocessableEntity, helppage.Edit(s.base(r, "help.admin.title"), helppage.FormProps{Contact: c, Form: f, Errors: errs}))
-		return
+		return nil
 	}
 	if err := s.helpContacts().Save(r.Context(), actor(r), helpEditor(principal(r)), c.Scope(), nc); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "help.flash.saved")
 	redirect(w, r, "/staf/bantuan")
+	return nil
 }

@@ -47,15 +47,14 @@ func (s *Server) profileProps(ctx context.Context, in profile.Input, errs map[st
 
 // profilePage shows the teacher's profile form, filled with what is stored. ?npsn= (from the
 // school search page) puts a school in the form without saving anything.
-func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) error {
 	var in profile.Input
 	stored, err := s.profiles().Get(r.Context(), principal(r).User.ID)
 	switch {
 	case err == nil:
 		in = profile.InputOf(stored)
 	case !errors.Is(err, database.ErrNotFound):
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if npsn := strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("npsn"))); npsn != "" {
 		in.NPSN = npsn
@@ -65,21 +64,21 @@ func (s *Server) profilePage(w http.ResponseWriter, r *http.Request) {
 		props.GuruPenggerak, err = s.myCertificates(r) // training_certificates.go
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if props.School != nil && props.Input.Jenjang == "" {
 		props.Input.Jenjang = props.School.Jenjang // a suggestion; the teacher can change it
 	}
 	s.render(w, r, http.StatusOK, profilepage.Page(s.baseHTMX(r, "profile.title"), props))
+	return nil
 }
 
 // saveProfile validates and stores the profile; op=cari only searches schools (everything
 // typed is shown again, nothing is saved). On any error the form comes back with status 422.
-func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) error {
 	var in profile.Input
 	if !s.decode(w, r, &in) {
-		return
+		return nil
 	}
 	ctx := r.Context()
 	in = profile.Normalize(in)
@@ -87,13 +86,11 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 	if in.Op != "cari" {
 		sc, err := s.schoolByNPSN(ctx, in.NPSN)
 		if err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		provinceOK, err := s.regions.ProvinceExists(ctx, profile.NIKProvince(in.NIK))
 		if err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		var prof profile.Profile
 		prof, errs = profile.Validate(in, s.now(), profile.Checks{ProvinceExists: provinceOK, SchoolExists: sc != nil})
@@ -105,46 +102,45 @@ func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
 			case errors.Is(err, profile.ErrUnknownSchool):
 				errs["npsn"] = "profile.npsn.unknown"
 			case err != nil:
-				s.serveError(w, r, err)
-				return
+				return err
 			default:
 				s.flash(r, "profile.saved")
 				redirect(w, r, "/profil")
-				return
+				return nil
 			}
 		}
 	}
 	props, err := s.profileProps(ctx, in, errs)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	status := http.StatusOK
 	if len(errs) > 0 {
 		status = http.StatusUnprocessableEntity
 	}
 	s.render(w, r, status, profilepage.Page(s.baseHTMX(r, "profile.title"), props))
+	return nil
 }
 
 // schoolSearch finds schools by name or NPSN, optionally within one kabupaten/kota (kabkota)
 // and jenjang: an HTML fragment of radio buttons for htmx, or a full page with links back to
 // the profile form without JavaScript.
-func (s *Server) schoolSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) schoolSearch(w http.ResponseWriter, r *http.Request) error {
 	query := r.URL.Query()
 	q := strings.TrimSpace(query.Get("q"))
 	p := profilepage.SearchProps{Query: q, Searched: q != "", Jenjang: query.Get("jenjang"), RegencyCode: query.Get("kabkota")}
 	if q != "" {
 		var err error
 		if p.Results, err = s.schools().Search(r.Context(), q, p.RegencyCode, p.Jenjang, profilepage.SearchLimit); err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	if isHTMX(r) {
 		s.render(w, r, http.StatusOK, profilepage.Results(p))
-		return
+		return nil
 	}
 	s.render(w, r, http.StatusOK, profilepage.SearchPage(s.base(r, "profile.search.title"), p))
+	return nil
 }
 
 // personalExport is the personal-data download: the account, profile, roles and traces, and
@@ -207,27 +203,25 @@ func (s *Server) personalData(r *http.Request) (profile.PersonalData, *profile.D
 }
 
 // myData shows the personal data page.
-func (s *Server) myData(w http.ResponseWriter, r *http.Request) {
+func (s *Server) myData(w http.ResponseWriter, r *http.Request) error {
 	d, open, err := s.personalData(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, profilepage.DataPage(s.base(r, "profile.data.title"), profilepage.DataProps{Data: d, Open: open}))
+	return nil
 }
 
 // downloadMyData sends everything held about the user as a JSON attachment, or as a readable
 // PDF at /profil/data-saya/unduh.pdf; the download is audited.
-func (s *Server) downloadMyData(w http.ResponseWriter, r *http.Request) {
+func (s *Server) downloadMyData(w http.ResponseWriter, r *http.Request) error {
 	d, _, err := s.personalData(r)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	e, err := s.personalExportOf(r, d)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	asPDF := strings.HasSuffix(r.URL.Path, ".pdf")
 	var b []byte
@@ -240,29 +234,29 @@ func (s *Server) downloadMyData(w http.ResponseWriter, r *http.Request) {
 		err = s.profiles().RecordExport(r.Context(), actor(r), principal(r).User.ID)
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if asPDF {
 		sendPDF(w, "data-saya-penggerak.pdf", b)
-		return
+		return nil
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="data-saya-penggerak.json"`)
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(b)
+	return nil
 }
 
 // requestDeletion records a request to delete the user's data (one open request at most).
-func (s *Server) requestDeletion(w http.ResponseWriter, r *http.Request) {
+func (s *Server) requestDeletion(w http.ResponseWriter, r *http.Request) error {
 	var f struct {
 		Reason string `form:"reason"`
 	}
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	if s.askConfirm(w, r, "profile.data.deletion", "profile.data.deletion.confirm_hint", "/profil/data-saya") {
-		return
+		return nil
 	}
 	reason := strings.TrimSpace(f.Reason)
 	for utf8.RuneCountInString(reason) > 1000 {
@@ -270,9 +264,9 @@ func (s *Server) requestDeletion(w http.ResponseWriter, r *http.Request) {
 		reason = reason[:len(reason)-size]
 	}
 	if _, err := s.profiles().RequestDeletion(r.Context(), actor(r), principal(r).User.ID, reason, s.now()); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, "profile.data.deletion.received")
 	redirect(w, r, "/profil/data-saya")
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/application"
+	"penggerak/internal/database"
 	"penggerak/internal/export"
 	"penggerak/internal/exportjob"
 	"penggerak/internal/report"
@@ -54,42 +55,42 @@ func reportPublishedOnly(p *account.Principal) bool {
 	return publishedOnly
 }
 
-func (s *Server) reportIndex(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reportIndex(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.reports().Cohorts(r.Context())
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, reportpage.Index(s.base(r, "report.index.title"),
 		reportpage.IndexProps{Cohorts: list, ScopeName: reportScopeName(principal(r)),
 			CanExportUsers: principal(r).HasAny(account.RoleAdmin, account.RoleBGP)}))
+	return nil
 }
 
-func (s *Server) reportDashboard(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reportDashboard(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "cohort")
 	if !ok {
-		return
+		return nil
 	}
 	p := principal(r)
 	d, err := s.reports().Dashboard(r.Context(), watchScope(p), id, reportPublishedOnly(p))
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	by := report.SortQuotas(d.Quotas, r.URL.Query().Get("urut"))
 	b := s.base(r, "report.index.title")
 	b.Title = d.Cohort.Name
 	s.render(w, r, http.StatusOK, reportpage.Dashboard(b, reportpage.DashboardProps{D: d, Sort: by,
 		ScopeName: reportScopeName(p), PublishedOnly: reportPublishedOnly(p)}))
+	return nil
 }
 
-func (s *Server) reportClinics(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reportClinics(w http.ResponseWriter, r *http.Request) error {
 	rows, totals, err := s.reports().ClinicReport(r.Context(), staffScope(r))
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, http.StatusOK, reportpage.Clinics(s.base(r, "report.clinic.title"), reportpage.ClinicProps{Rows: rows, Totals: totals}))
+	return nil
 }
 
 // serveExport writes an export to a temporary file (on disk, not in memory), audits it with
@@ -141,39 +142,41 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, kind, objec
 	_, _ = io.Copy(w, tmp)
 }
 
-func (s *Server) exportApplications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportApplications(w http.ResponseWriter, r *http.Request) error {
 	var f application.Filter
 	if err := s.forms.Decode(&f, r.URL.Query()); err != nil {
 		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
-		return
+		return nil
 	}
 	f.After = 0
 	filters := map[string]any{"angkatan": f.CohortID, "status": f.Status, "kab": f.Regency, "jenjang": f.Jenjang, "npsn": f.NPSN, "q": f.Query}
 	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportApplications, Filters: filters,
 		Query: exportjob.Query{Scope: watchScope(principal(r)), Filter: f}})
+	return nil
 }
 
-func (s *Server) exportVerval(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportVerval(w http.ResponseWriter, r *http.Request) error {
 	cohort, err := strconv.ParseInt(r.URL.Query().Get("angkatan"), 10, 64)
 	if err != nil || cohort <= 0 {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportVerval, Object: strconv.FormatInt(cohort, 10), Filters: map[string]any{"angkatan": cohort},
 		Query: exportjob.Query{Scope: watchScope(principal(r)), Cohort: cohort}})
+	return nil
 }
 
-func (s *Server) exportRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportRun(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "run")
 	if !ok {
-		return
+		return nil
 	}
 	rf, publishedOnly := regionFilter(principal(r))
 	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportRun, Object: strconv.FormatInt(id, 10), Filters: map[string]any{"run": id},
 		Query: exportjob.Query{Run: id, Region: rf, PublishedOnly: publishedOnly}})
+	return nil
 }
 
-func (s *Server) exportUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportUsers(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
 	var provinces []string
 	for _, g := range p.Scopes(account.RoleBGP) {
@@ -181,6 +184,7 @@ func (s *Server) exportUsers(w http.ResponseWriter, r *http.Request) {
 	}
 	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportUsers, Filters: map[string]any{"provinces": provinces},
 		Query: exportjob.Query{National: p.Has(account.RoleAdmin), Provinces: provinces}})
+	return nil
 }
 
 // assessorScope: the national admin sees every assessor, a BGP those granted in its province.
@@ -195,44 +199,40 @@ func assessorScope(p *account.Principal) report.AssessorScope {
 	return sc
 }
 
-func (s *Server) reportAssessors(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reportAssessors(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	cohorts, err := s.reports().Cohorts(ctx)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	p := reportpage.AssessorProps{Cohorts: cohorts}
 	if v := r.URL.Query().Get("angkatan"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
-			s.notFound(w, r)
-			return
+			return database.ErrNotFound
 		}
 		if _, err := s.reports().Cohort(ctx, id); err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		p.CohortID = id
 		if p.Rows, p.Pairs, err = s.reports().Assessors(ctx, id, assessorScope(principal(r))); err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 	}
 	s.render(w, r, http.StatusOK, reportpage.Assessors(s.base(r, "report.assessors.title"), p))
+	return nil
 }
 
-func (s *Server) exportAssessors(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportAssessors(w http.ResponseWriter, r *http.Request) error {
 	cohort, err := strconv.ParseInt(r.URL.Query().Get("angkatan"), 10, 64)
 	if err != nil || cohort <= 0 {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	if _, err := s.reports().Cohort(r.Context(), cohort); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.serveExport(w, r, "asesor", strconv.FormatInt(cohort, 10), map[string]any{"angkatan": cohort}, func(xw export.Writer) (int, error) {
 		return s.reports().ExportAssessors(r.Context(), cohort, assessorScope(principal(r)), xw)
 	})
+	return nil
 }

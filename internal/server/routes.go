@@ -85,16 +85,16 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/sertifikat/guru-penggerak/{token}", s.handle(s.gpVerify))
 		// integrity (issue 11): a fresh emailed link to manage a registration without an account
 		r.Post("/tiket/{token}/tautan", s.handle(s.ticketLink))
-		r.With(publicPage).Get("/daftar", s.signUpPage)
-		r.Post("/daftar", s.signUp)
-		r.With(publicPage).Get("/verifikasi/kirim-ulang", s.resendVerificationPage)
-		r.Post("/verifikasi/kirim-ulang", s.resendVerification)
-		r.Get("/verifikasi/{token}", s.verifyEmailPage)
-		r.Post("/verifikasi/{token}", s.verifyEmail)
-		r.With(publicPage).Get("/lupa-sandi", s.forgotPasswordPage)
-		r.Post("/lupa-sandi", s.forgotPassword)
-		r.Get("/atur-ulang-sandi/{token}", s.resetPasswordPage)
-		r.Post("/atur-ulang-sandi/{token}", s.resetPassword)
+		r.With(publicPage).Get("/daftar", s.handle(s.signUpPage))
+		r.Post("/daftar", s.handle(s.signUp))
+		r.With(publicPage).Get("/verifikasi/kirim-ulang", s.handle(s.resendVerificationPage))
+		r.Post("/verifikasi/kirim-ulang", s.handle(s.resendVerification))
+		r.Get("/verifikasi/{token}", s.handle(s.verifyEmailPage))
+		r.Post("/verifikasi/{token}", s.handle(s.verifyEmail))
+		r.With(publicPage).Get("/lupa-sandi", s.handle(s.forgotPasswordPage))
+		r.Post("/lupa-sandi", s.handle(s.forgotPassword))
+		r.Get("/atur-ulang-sandi/{token}", s.handle(s.resetPasswordPage))
+		r.Post("/atur-ulang-sandi/{token}", s.handle(s.resetPassword))
 	})
 
 	// Any signed-in user.
@@ -107,17 +107,17 @@ func (s *Server) appRoutes(r chi.Router) {
 		r.Get("/klinik/saya", s.handle(s.clinicMine))
 		r.Get("/klinik/{id}/daftar", s.handle(s.clinicRegisterForm))
 		r.Post("/klinik/{id}/daftar", s.handle(s.clinicRegister))
-		r.Get("/akun/sandi", s.changePasswordPage)
-		r.Post("/akun/sandi", s.changePassword)
+		r.Get("/akun/sandi", s.handle(s.changePasswordPage))
+		r.Post("/akun/sandi", s.handle(s.changePassword))
 	})
 
 	// Teachers.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleGuru))
 		// profile: teacher routes
-		r.Get("/profil", s.profilePage)
-		r.Post("/profil", s.saveProfile)
-		r.Get("/profil/sekolah", s.schoolSearch)
+		r.Get("/profil", s.handle(s.profilePage))
+		r.Post("/profil", s.handle(s.saveProfile))
+		r.Get("/profil/sekolah", s.handle(s.schoolSearch))
 		// recruitment: teacher routes
 		r.Get("/pendaftaran/{cohortID}", s.applyPage)
 		r.Post("/pendaftaran/{cohortID}", s.applyStart)
@@ -347,11 +347,11 @@ func (s *Server) appRoutes(r chi.Router) {
 	// profile: personal data rights of any signed-in user (UU PDP; SECURITY.md 19).
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireSignIn)
-		r.Get("/profil/data-saya", s.myData)
-		r.Get("/profil/data-saya/unduh", s.downloadMyData)
+		r.Get("/profil/data-saya", s.handle(s.myData))
+		r.Get("/profil/data-saya/unduh", s.handle(s.downloadMyData))
 		// integrity (issue 11): the personal-data download as a readable PDF too
-		r.Get("/profil/data-saya/unduh.pdf", s.downloadMyData)
-		r.Post("/profil/data-saya/hapus", s.requestDeletion)
+		r.Get("/profil/data-saya/unduh.pdf", s.handle(s.downloadMyData))
+		r.Post("/profil/data-saya/hapus", s.handle(s.requestDeletion))
 	})
 
 	// training: pendidikan — roster, PP/fasilitator appointments, groups (issue 10). Each query is
@@ -438,51 +438,51 @@ func (s *Server) appRoutes(r chi.Router) {
 	// each figure counted inside the viewer's region scope in SQL.
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(staff...))
-		r.Get("/laporan", s.reportIndex)
-		r.Get("/laporan/angkatan/{cohort}", s.reportDashboard)
-		r.Get("/laporan/klinik", s.reportClinics)
+		r.Get("/laporan", s.handle(s.reportIndex))
+		r.Get("/laporan/angkatan/{cohort}", s.handle(s.reportDashboard))
+		r.Get("/laporan/klinik", s.handle(s.reportClinics))
 		// exports: ?format=xlsx|csv, streamed to a temporary file, audited, then sent
-		r.Get("/ekspor/lamaran", s.exportApplications)
-		r.Get("/ekspor/verval", s.exportVerval)
-		r.Get("/ekspor/hasil/{run}", s.exportRun)
+		r.Get("/ekspor/lamaran", s.handle(s.exportApplications))
+		r.Get("/ekspor/verval", s.handle(s.exportVerval))
+		r.Get("/ekspor/hasil/{run}", s.handle(s.exportRun))
 		// a large export is queued by posting to its own address (exportjobs.go); the owner
 		// follows it on its page and downloads the file there
-		r.Post("/ekspor/lamaran", s.exportApplications)
-		r.Post("/ekspor/verval", s.exportVerval)
-		r.Post("/ekspor/hasil/{run}", s.exportRun)
-		r.Get("/ekspor/tugas", s.exportJobList)
-		r.Get("/ekspor/tugas/{id}", s.exportJobPage)
-		r.Get("/ekspor/tugas/{id}/unduh", s.exportJobDownload)
+		r.Post("/ekspor/lamaran", s.handle(s.exportApplications))
+		r.Post("/ekspor/verval", s.handle(s.exportVerval))
+		r.Post("/ekspor/hasil/{run}", s.handle(s.exportRun))
+		r.Get("/ekspor/tugas", s.handle(s.exportJobList))
+		r.Get("/ekspor/tugas/{id}", s.handle(s.exportJobPage))
+		r.Get("/ekspor/tugas/{id}/unduh", s.handle(s.exportJobDownload))
 		r.Group(func(r chi.Router) {
 			r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
-			r.Get("/ekspor/pengguna", s.exportUsers)
-			r.Post("/ekspor/pengguna", s.exportUsers)
-			r.Get("/laporan/asesor", s.reportAssessors)
+			r.Get("/ekspor/pengguna", s.handle(s.exportUsers))
+			r.Post("/ekspor/pengguna", s.handle(s.exportUsers))
+			r.Get("/laporan/asesor", s.handle(s.reportAssessors))
 			// assessor list import with a preview (e-mail + scope → asesor grant)
 			r.Get("/admin/impor/asesor", s.handle(s.assessorImportPage))
 			r.Post("/admin/impor/asesor", s.handle(s.assessorImportUpload))
 			r.Get("/admin/impor/asesor/{token}", s.handle(s.assessorImportShow))
 			r.Post("/admin/impor/asesor/{token}", s.handle(s.assessorImportCommit))
-			r.Get("/ekspor/asesor", s.exportAssessors)
+			r.Get("/ekspor/asesor", s.handle(s.exportAssessors))
 		})
 	})
 
 	// help (issue 11): the applicants' help and contact page and the blank Pakta Integritas
 	// form are public; the contacts are edited by the admin (all) and a BGP (own province).
-	r.With(publicPage).Get("/bantuan", s.helpPage)
-	r.Get("/bantuan/pakta-integritas.pdf", s.paktaTemplate)
+	r.With(publicPage).Get("/bantuan", s.handle(s.helpPage))
+	r.Get("/bantuan/pakta-integritas.pdf", s.handle(s.paktaTemplate))
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireRole(account.RoleAdmin, account.RoleBGP))
-		r.Get("/staf/bantuan", s.helpAdmin)
-		r.Get("/staf/bantuan/{scope}", s.helpEdit)
-		r.Post("/staf/bantuan/{scope}", s.helpSave)
+		r.Get("/staf/bantuan", s.handle(s.helpAdmin))
+		r.Get("/staf/bantuan/{scope}", s.handle(s.helpEdit))
+		r.Post("/staf/bantuan/{scope}", s.handle(s.helpSave))
 	})
 
 	// Development only.
 	if s.cfg.Dev() {
 		r.Group(func(r chi.Router) {
 			// mail: development outbox
-			r.Get("/dev/outbox", s.devOutbox)
+			r.Get("/dev/outbox", s.handle(s.devOutbox))
 		})
 	}
 }
