@@ -108,6 +108,13 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) error 
 	case pid == 0:
 		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
 		return nil
+	case !containsString(sc.Provinces, prov):
+		return database.ErrNotFound // another province's CGP: nothing is asked
+	case s.askConfirm(w, r, "training.grad.confirm.title", "training.grad.confirm.lead",
+		"/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"/kelulusan"):
+		// A decision is final (a lulus issues the certificate, each outcome is mailed): one tap
+		// on a row's button asks first, with JavaScript off too.
+		return nil
 	case f.Outcome == "mundur":
 		err = s.trainingStore().Withdraw(ctx, actor(r), sc, pid, f.Reason, s.now())
 	default:

@@ -156,7 +156,7 @@ func init() {
 			Want: with(only(200, "admin", "bgp"), "dinas", 404)},
 		routeCase{Method: "POST", Pattern: "/pelatihan/{cohort}/{prov}/kelulusan", Path: trPath("/pelatihan/%d/36/kelulusan", cohortB),
 			Form: func(f *fixture) url.Values {
-				return url.Values{"participant": {fmt.Sprint(trMatrix(f).serangCGP)}, "outcome": {"tidak_lulus"}, "reason": {"uji"}}
+				return url.Values{"participant": {fmt.Sprint(trMatrix(f).serangCGP)}, "outcome": {"tidak_lulus"}, "reason": {"uji"}, "confirm": {"yes"}}
 			}, Want: bgpOnly404},
 		// Not a multipart upload: the form says the file cannot be read.
 		routeCase{Method: "POST", Pattern: "/kelas/impor", Want: only(422, "fasilitator")},
@@ -600,7 +600,15 @@ func TestTrainingGraduation(t *testing.T) {
 	if res.Status != 200 || !strings.Contains(res.Body, "Kehadiran lokakarya belum mencapai batas angkatan.") || !strings.Contains(res.Body, "Penilaian akhir fasilitator belum ada") {
 		t.Fatalf("graduation page: %d\n%s", res.Status, res.Body)
 	}
+	// One tap on a row's button only asks: nothing is decided without the confirmation.
 	res = bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(own)}, "outcome": {"lulus"}})
+	if res.Status != 422 || !strings.Contains(res.Body, `name="confirm"`) {
+		t.Fatalf("lulus without confirmation: %d", res.Status)
+	}
+	if n := recCount(t, f.App, `SELECT count(*) FROM training_participants WHERE id = $1 AND outcome IS NOT NULL`, own); n != 0 {
+		t.Fatalf("decided without confirmation")
+	}
+	res = bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(own)}, "outcome": {"lulus"}, "confirm": {"yes"}})
 	if res.Status != 422 || !strings.Contains(res.Body, "Belum semua modul daring selesai.") {
 		t.Fatalf("lulus with unmet rules: %d", res.Status)
 	}
@@ -636,16 +644,16 @@ func TestTrainingGraduation(t *testing.T) {
 	if mails != 1 {
 		t.Fatalf("graduation mails %d", mails)
 	}
-	if res := bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(own)}, "outcome": {"tidak_lulus"}, "reason": {"x"}}); res.Status != http.StatusConflict {
+	if res := bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(own)}, "outcome": {"tidak_lulus"}, "reason": {"x"}, "confirm": {"yes"}}); res.Status != http.StatusConflict {
 		t.Fatalf("decide again: %d", res.Status)
 	}
 	// Tidak lulus needs a reason; the typed reason comes back with the message.
-	res = bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(other)}, "outcome": {"tidak_lulus"}, "reason": {"  "}})
+	res = bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(other)}, "outcome": {"tidak_lulus"}, "reason": {"  "}, "confirm": {"yes"}})
 	if res.Status != 422 || !strings.Contains(res.Body, "Tuliskan alasan tidak lulus.") {
 		t.Fatalf("tidak lulus without reason: %d", res.Status)
 	}
 	// A withdrawal leaves the group, with the reason in its history.
-	if res := bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(other)}, "outcome": {"mundur"}, "reason": {"Pindah tugas ke luar daerah"}}); res.Status != 303 {
+	if res := bgp.PostForm(page, url.Values{"participant": {fmt.Sprint(other)}, "outcome": {"mundur"}, "reason": {"Pindah tugas ke luar daerah"}, "confirm": {"yes"}}); res.Status != 303 {
 		t.Fatalf("withdraw: %d", res.Status)
 	}
 	res = bgp.Get(fmt.Sprintf("/pelatihan/kelompok/%d", d.ownGroup))
