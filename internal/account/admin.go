@@ -55,7 +55,7 @@ type UserRow struct {
 	ID        int64     `db:"id"`
 	Name      string    `db:"name"`
 	Email     string    `db:"email"`
-	Roles     []string  `db:"roles"`
+	Roles     []Role    `db:"roles"`
 	CreatedAt time.Time `db:"created_at"`
 }
 

@@ -34,8 +34,8 @@ type ImportRow struct {
 	Email      string
 	Phone      string
 	NPSN       string
-	SchoolName string // from the schools table, filled by CheckImport
-	Status     string // registered or waiting, as the commit would place them at preview time
+	SchoolName string             // from the schools table, filled by CheckImport
+	Status     RegistrationStatus // registered or waiting, as the commit would place them at preview time
 }
 
 // ImportPreview is what a participant import preview keeps.
@@ -174,10 +174,10 @@ func (s *Store) CheckImport(ctx context.Context, c Clinic, rows []ImportRow, pro
 		perSchool[sc.NPSN]++
 		row.SchoolName = sc.Name
 		if free > 0 {
-			row.Status, free = RegRegistered, free-1
+			row.Status, free = RegistrationRegistered, free-1
 			p.Registered++
 		} else {
-			row.Status = RegWaiting
+			row.Status = RegistrationWaiting
 			p.Waiting++
 		}
 		p.Rows = append(p.Rows, row)
@@ -210,7 +210,7 @@ func (s *Store) CommitImport(ctx context.Context, tx pgx.Tx, act audit.Actor, c 
 		if err != nil {
 			return 0, 0, &ImportLineError{Line: row.Line, Err: err}
 		}
-		if reg.Status == RegWaiting {
+		if reg.Status == RegistrationWaiting {
 			waiting++
 		} else {
 			registered++

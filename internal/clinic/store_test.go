@@ -113,7 +113,7 @@ func TestConcurrentRegistration(t *testing.T) {
 	}
 	seen := map[int]bool{}
 	for _, r := range regs {
-		if r.Status == clinic.RegWaiting {
+		if r.Status == clinic.RegistrationWaiting {
 			if r.Position < 1 || r.Position > 100 || seen[r.Position] {
 				t.Errorf("bad waiting position %d", r.Position)
 			}
@@ -139,7 +139,7 @@ func TestWaitlistPromotionOnCancel(t *testing.T) {
 		}
 		regs = append(regs, r)
 	}
-	if regs[2].Status != clinic.RegWaiting || regs[2].Position != 1 || regs[3].Position != 2 {
+	if regs[2].Status != clinic.RegistrationWaiting || regs[2].Position != 1 || regs[3].Position != 2 {
 		t.Fatalf("waiting: %+v %+v", regs[2], regs[3])
 	}
 	// Duplicate refused.
@@ -154,7 +154,7 @@ func TestWaitlistPromotionOnCancel(t *testing.T) {
 		t.Fatalf("promoted %+v", promoted)
 	}
 	r3, _ := st.Registration(ctx, regs[3].ID)
-	if r3.Status != clinic.RegWaiting || r3.Position != 1 {
+	if r3.Status != clinic.RegistrationWaiting || r3.Position != 1 {
 		t.Errorf("last one now %s #%d, want waiting #1", r3.Status, r3.Position)
 	}
 	if n := count(`SELECT count(*) FROM mail_outbox WHERE to_addr = $1 AND subject LIKE 'Anda mendapat kursi%' AND body_text LIKE '%/tiket/t1.%'`, regs[2].Email); n != 1 {

@@ -177,7 +177,7 @@ func (s *Store) FileAppeal(ctx context.Context, actor audit.Actor, userID, runID
 		if err != nil {
 			return err
 		}
-		if Outcome(outcome) == Lulus || !slices.ContainsFunc(stages, func(sg StageGrade) bool { return sg.Stage == stage }) {
+		if Outcome(outcome) == OutcomeLulus || !slices.ContainsFunc(stages, func(sg StageGrade) bool { return sg.Stage == stage }) {
 			return fmt.Errorf("run %d stage %s: %w: %w", runID, stage, ErrNotAppealable, database.ErrConflict)
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO selection_appeals (run_id, application_id, stage, outcome, reason, pdf_storage, pdf_sha256, pdf_size, filed_at)

@@ -126,7 +126,7 @@ func TestAppealUpheldEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	bs, err = w.s.MyResults(ctx, w.users[0])
-	if err != nil || bs[0].RunID != corr || bs[0].Outcome != selection.Lulus || bs[0].CorrectionOf == nil || *bs[0].CorrectionOf != orig ||
+	if err != nil || bs[0].RunID != corr || bs[0].Outcome != selection.OutcomeLulus || bs[0].CorrectionOf == nil || *bs[0].CorrectionOf != orig ||
 		bs[0].Stages[0].Criteria[0].Mean != 4 || bs[0].Appeals[0].Status != selection.AppealDone ||
 		bs[0].Tie == nil || bs[0].Tie.Rule != "submission" || !bs[0].Tie.Won {
 		t.Fatalf("applicant after the correction: %+v, %v", bs, err)

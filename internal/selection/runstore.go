@@ -476,9 +476,9 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 // OutcomeText is an outcome in Bahasa Indonesia (for emails).
 func OutcomeText(o Outcome) string {
 	switch o {
-	case Lulus:
+	case OutcomeLulus:
 		return "LULUS"
-	case Cadangan:
+	case OutcomeCadangan:
 		return "CADANGAN (daftar tunggu)"
 	}
 	return "TIDAK LULUS"

@@ -184,7 +184,7 @@ func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) error {
 		reg.UserID = p.User.ID
 		res, err := s.clinics.Register(r.Context(), c.ID, reg, s.now())
 		if err == nil {
-			s.flash(r, "clinic.flash.registered."+res.Status)
+			s.flash(r, "clinic.flash.registered."+string(res.Status))
 			redirect(w, r, "/tiket/"+s.clinics.Signer().Ticket(c.ID, res.ID))
 			return nil
 		}
@@ -260,7 +260,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int, p pages.TicketProps) error {
-	if p.R.Status == clinic.RegRegistered { // a waiting-list place has no QR to check in with
+	if p.R.Status == clinic.RegistrationRegistered { // a waiting-list place has no QR to check in with
 		png, err := clinic.QRPNG(s.clinics.Signer().Ticket(p.C.ID, p.R.ID), 256)
 		if err != nil {
 			return err
@@ -314,7 +314,7 @@ func (s *Server) ticketPDF(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	if reg.Status == clinic.RegCancelled {
+	if reg.Status == clinic.RegistrationCancelled {
 		return fmt.Errorf("ticket of a cancelled registration: %w", database.ErrNotFound)
 	}
 	b, err := s.clinics.TicketPDF(c, reg)
@@ -356,10 +356,10 @@ func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) error {
 	if !s.decode(w, r, &f) {
 		return nil // decode has answered
 	}
-	if reg.Status != clinic.RegCancelled && !c.CanCancel(reg, s.now()) {
+	if reg.Status != clinic.RegistrationCancelled && !c.CanCancel(reg, s.now()) {
 		return clinic.ErrRegistrationOver
 	}
-	if f.Confirm != "yes" && reg.Status != clinic.RegCancelled {
+	if f.Confirm != "yes" && reg.Status != clinic.RegistrationCancelled {
 		return s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Manage: true, CancelError: "clinic.err.ticket_cancel_confirm"})
 	}
 	if _, err := s.clinics.CancelRegistration(r.Context(), reg.ID); err != nil {
@@ -451,7 +451,7 @@ func (s *Server) addClinicCards(r *http.Request, props *dashboard.Props) error {
 	}
 	n := 0
 	for _, g := range regs {
-		if g.Status != clinic.RegCancelled {
+		if g.Status != clinic.RegistrationCancelled {
 			n++
 		}
 	}

@@ -136,7 +136,7 @@ func (s *Server) renderImportPreview(w http.ResponseWriter, r *http.Request, sta
 			break
 		}
 		props.First = append(props.First, []string{strconv.Itoa(row.Line), row.Name, row.Email, row.SchoolName + " (" + row.NPSN + ")",
-			i18n.T(ctx, "clinic.import.place."+row.Status)})
+			i18n.T(ctx, "clinic.import.place."+string(row.Status))})
 	}
 	for _, pr := range p.Problems {
 		props.Problems = append(props.Problems, importpage.Problem{Line: pr.Line, Text: i18n.T(ctx, pr.Key, pr.Data)})

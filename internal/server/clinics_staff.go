@@ -228,7 +228,7 @@ func (s *Server) clinicNominate(w http.ResponseWriter, r *http.Request) error {
 		reg.NominatedBy = principal(r).User.ID
 		res, err := s.clinics.Register(r.Context(), c.ID, reg, s.now())
 		if err == nil {
-			s.flash(r, "clinic.flash.nominated."+res.Status)
+			s.flash(r, "clinic.flash.nominated."+string(res.Status))
 			redirect(w, r, "/staf/klinik/"+strconv.FormatInt(c.ID, 10))
 			return nil
 		}
@@ -279,7 +279,7 @@ func (s *Server) clinicCancelRegistration(w http.ResponseWriter, r *http.Request
 	if !s.decode(w, r, &f) {
 		return nil // decode has answered
 	}
-	if f.Confirm != "yes" && reg.Status != clinic.RegCancelled {
+	if f.Confirm != "yes" && reg.Status != clinic.RegistrationCancelled {
 		s.render(w, r, http.StatusUnprocessableEntity, pages.CancelRegistration(s.base(r, "clinic.staff.cancel_reg_heading"),
 			pages.CancelRegProps{C: c, R: reg, Error: "clinic.err.reg_cancel_confirm"}))
 		return nil
