@@ -139,7 +139,9 @@ func collectLokakaryaMail(rows pgx.Rows) ([]LokakaryaMail, error) {
 // confirmed groups (all when in.Groups is empty), or changes one already scheduled. A new
 // lokakarya is mailed to every CGP of its groups and their PPs; a move (another date or place)
 // mails all of them that it moved; a change of groups alone mails those it newly includes.
-// Audited (with the old date and place of a move).
+// Another date starts a new schedule revision, so RemindLokakarya reminds everyone again of
+// the new date (at once when it is already within the reminder days), also when the old date's
+// reminder was sent. Audited (with the old date and place of a move).
 func (s *Store) ScheduleLokakarya(ctx context.Context, actor audit.Actor, sc Scope, cohortID int64, in LokakaryaInput, compose func(LokakaryaMail) mail.Message) (int64, error) {
 	prov := in.Regency[:2]
 	if !sc.inProvinces(prov) {
@@ -181,7 +183,8 @@ func (s *Store) ScheduleLokakarya(ctx context.Context, actor audit.Actor, sc Sco
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO training_lokakarya (cohort_id, province_code, regency_code, number, starts_at, place, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (cohort_id, regency_code, number) DO UPDATE SET starts_at = EXCLUDED.starts_at, place = EXCLUDED.place, updated_at = now()
+			ON CONFLICT (cohort_id, regency_code, number) DO UPDATE SET starts_at = EXCLUDED.starts_at, place = EXCLUDED.place, updated_at = now(),
+				schedule_rev = training_lokakarya.schedule_rev + (training_lokakarya.starts_at IS DISTINCT FROM EXCLUDED.starts_at)::int
 			RETURNING id`, cohortID, prov, in.Regency, in.Number, in.StartsAt, in.Place, actor.UserID).Scan(&id); err != nil {
 			return err
 		}
