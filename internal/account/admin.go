@@ -129,11 +129,8 @@ func (s *Store) SearchUsers(ctx context.Context, by *Principal, q UserQuery) (Us
 	if err != nil {
 		return UserPage{}, err
 	}
-	page := UserPage{Users: users}
-	if len(users) > q.Limit {
-		page.Users = users[:q.Limit]
-		page.Next = page.Users[q.Limit-1].ID
-	}
+	var page UserPage
+	page.Users, page.Next = database.Keyset(users, q.Limit, func(u UserRow) int64 { return u.ID })
 	return page, nil
 }
 

@@ -228,21 +228,13 @@ func createUser(ctx context.Context, tx pgx.Tx, nu NewUser, hash string) (User, 
 // UserByID returns one user.
 func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+userCols+` FROM users WHERE id = $1`, id)
-	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return u, fmt.Errorf("user %d: %w", id, database.ErrNotFound)
-	}
-	return u, err
+	return database.One[User](rows, "user %d", id)
 }
 
 // UserByEmail returns the user with that email.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+userCols+` FROM users WHERE email = $1`, NormalizeEmail(email))
-	u, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[User])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return u, fmt.Errorf("user: %w", database.ErrNotFound)
-	}
-	return u, err
+	return database.One[User](rows, "user")
 }
 
 // Authenticate checks an email and password now; see AuthenticateAt.

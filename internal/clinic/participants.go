@@ -7,10 +7,8 @@ package clinic
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -55,48 +53,17 @@ func ParseParticipants(data []byte) ([]ImportRow, []imports.Problem) {
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 { // never reaches PostgreSQL
 		return nil, []imports.Problem{{Key: "clinic.import.err.encoding"}}
 	}
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	r := csv.NewReader(bytes.NewReader(data))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		r.Comma = ';'
-	}
-	r.FieldsPerRecord = -1
-	recs, err := r.ReadAll()
-	if err != nil {
-		return nil, []imports.Problem{{Key: "import.err.unreadable"}}
-	}
-	if len(recs) == 0 {
-		return nil, []imports.Problem{{Key: "import.err.empty"}}
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	ni, ok1 := col["nama"]
-	ei, ok2 := col["email"]
-	si, ok3 := col["npsn"]
-	pi, hasPhone := col["telepon"]
-	if !ok1 || !ok2 || !ok3 {
-		return nil, []imports.Problem{{Line: 1, Key: "import.err.columns", Data: map[string]any{"Columns": "nama, email, npsn (telepon boleh)"}}}
-	}
-	if len(recs)-1 > MaxImportRows {
-		return nil, []imports.Problem{{Key: "import.err.too_many", Data: map[string]any{"Max": MaxImportRows}}}
+	list, p := imports.ReadList(data, MaxImportRows, "nama, email, npsn (telepon boleh)", "nama", "email", "npsn")
+	if p != nil {
+		return nil, []imports.Problem{*p}
 	}
 	var rows []ImportRow
 	var problems []imports.Problem
 	seen := map[string]int{}
-	for i, rec := range recs[1:] {
+	for i, rec := range list.Lines {
 		line := i + 2
-		get := func(k int) string {
-			if k < len(rec) {
-				return strings.TrimSpace(rec[k])
-			}
-			return ""
-		}
-		f := RegisterForm{Name: get(ni), Email: get(ei), NPSN: get(si)}
-		if hasPhone {
-			f.Phone = get(pi)
-		}
+		f := RegisterForm{Name: list.Field(rec, "nama"), Email: list.Field(rec, "email"), NPSN: list.Field(rec, "npsn"),
+			Phone: list.Field(rec, "telepon")}
 		if f.Name == "" && f.Email == "" && f.NPSN == "" && f.Phone == "" {
 			continue
 		}

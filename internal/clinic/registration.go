@@ -180,21 +180,13 @@ func (s *Store) confirmation(r Registration) mail.Message {
 
 func (s *Store) registration(ctx context.Context, tx pgx.Tx, id int64) (Registration, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+regCols+` WHERE g.id = $1`, id)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Registration])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, fmt.Errorf("registration: %w", database.ErrNotFound)
-	}
-	return r, err
+	return database.One[Registration](rows, "registration")
 }
 
 // Registration returns one registration.
 func (s *Store) Registration(ctx context.Context, id int64) (Registration, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+regCols+` WHERE g.id = $1`, id)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Registration])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, fmt.Errorf("registration: %w", database.ErrNotFound)
-	}
-	return r, err
+	return database.One[Registration](rows, "registration")
 }
 
 // ByToken returns the registration a ticket token or an emailed link names; a bad signature is
@@ -246,11 +238,7 @@ func (s *Store) SendLink(ctx context.Context, regID int64, now time.Time) error 
 // Active returns the user's registration for the event that is not cancelled.
 func (s *Store) Active(ctx context.Context, clinicID, userID int64) (Registration, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+regCols+` WHERE g.clinic_id = $1 AND g.user_id = $2 AND g.status <> 'cancelled'`, clinicID, userID)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Registration])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, fmt.Errorf("registration: %w", database.ErrNotFound)
-	}
-	return r, err
+	return database.One[Registration](rows, "registration")
 }
 
 // ByUser lists a user's registrations, newest first.

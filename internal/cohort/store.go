@@ -52,11 +52,7 @@ func (s *Store) Names(ctx context.Context, ids []int64) (map[int64]string, error
 // Get returns one cohort.
 func (s *Store) Get(ctx context.Context, id int64) (Cohort, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+cohortCols+` FROM cohorts WHERE id = $1`, id)
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Cohort])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
-	}
-	return c, err
+	return database.One[Cohort](rows, "cohort %d", id)
 }
 
 // Config returns a cohort with its targets, questions and documents, in one query.

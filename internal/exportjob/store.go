@@ -2,9 +2,7 @@ package exportjob
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +17,7 @@ import (
 	"penggerak/internal/database"
 	"penggerak/internal/export"
 	"penggerak/internal/report"
+	"penggerak/internal/token"
 )
 
 // Status is where a job is.
@@ -146,11 +145,7 @@ const MaxActive = 3
 var ErrTooManyActive = errors.New("exportjob: too many exports waiting")
 
 // NewToken returns a random download token (32 bytes, URL-safe base64, 43 characters).
-func NewToken() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+func NewToken() string { return token.URL(32) }
 
 // Request is a queued export: who asked, from where, for what, how many rows it should have
 // and how long its link lives.

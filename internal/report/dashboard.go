@@ -53,11 +53,7 @@ type Dashboard struct {
 // Cohort returns a cohort (ErrNotFound when there is none).
 func (s *Store) Cohort(ctx context.Context, id int64) (Cohort, error) {
 	rows, _ := s.db.Query(ctx, `SELECT id, name, status, registration_opens_at, registration_closes_at FROM cohorts WHERE id = $1`, id)
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Cohort])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
-	}
-	return c, err
+	return database.One[Cohort](rows, "cohort %d", id)
 }
 
 // Cohorts lists the cohorts, newest first.

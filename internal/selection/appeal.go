@@ -2,7 +2,6 @@ package selection
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -22,6 +21,7 @@ import (
 	"penggerak/internal/database"
 	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
+	"penggerak/internal/token"
 )
 
 // Appeal statuses: filed, rejected (with a reason), upheld (re-scoring by a new assessor), and
@@ -143,11 +143,7 @@ func (s *Store) FileAppeal(ctx context.Context, actor audit.Actor, userID, runID
 	var name, sum *string
 	var size *int
 	if pdf != nil {
-		var rnd [16]byte
-		if _, err := rand.Read(rnd[:]); err != nil {
-			return 0, err
-		}
-		n, h := hex.EncodeToString(rnd[:])+".pdf", sha256.Sum256(pdf)
+		n, h := token.Hex(16)+".pdf", sha256.Sum256(pdf)
 		hs, l := hex.EncodeToString(h[:]), len(pdf)
 		name, sum, size = &n, &hs, &l
 	}

@@ -3,7 +3,6 @@ package selection
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +18,7 @@ import (
 	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
 	"penggerak/internal/storage"
+	"penggerak/internal/token"
 )
 
 // CriterionBreakdown is one criterion's mean over the counted assessors, with its weight.
@@ -292,11 +292,7 @@ func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID i
 	if err := checkPakta(pdf); err != nil {
 		return err
 	}
-	var rnd [16]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return err
-	}
-	name := hex.EncodeToString(rnd[:]) + ".pdf"
+	name := token.Hex(16) + ".pdf"
 	sum := sha256.Sum256(pdf)
 	if err := files.Put(ctx, "pakta/"+name, bytes.NewReader(pdf), int64(len(pdf))); err != nil {
 		return fmt.Errorf("store pakta: %w", err)

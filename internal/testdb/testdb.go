@@ -9,7 +9,6 @@ package testdb
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -25,6 +24,7 @@ import (
 
 	"penggerak/internal/database"
 	"penggerak/internal/region"
+	"penggerak/internal/token"
 	"penggerak/migrations"
 )
 
@@ -71,7 +71,7 @@ func New(t testing.TB) (*pgxpool.Pool, string) {
 		t.Fatalf("testdb: connect: %v", err)
 	}
 	defer admin.Close(ctx)
-	name := "pgk_test_" + randomHex(6)
+	name := "pgk_test_" + token.Hex(6)
 	if _, err := admin.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, template)); err != nil {
 		t.Fatalf("testdb: clone template: %v", err)
 	}
@@ -152,12 +152,6 @@ func ensureTemplate(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return name, nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 func redact(s string) string {
