@@ -96,6 +96,15 @@ func EditError(a Application, c cohort.Cohort, now time.Time) error {
 	return nil
 }
 
+// editableSQL is EditError's rule in SQL, for a statement that writes only while the
+// application is editable: over a row with the application's status and its cohort's status
+// and registration window (cohort_status, registration_opens_at, registration_closes_at), at
+// now (a placeholder). TestEditableSQLFollowsEditError holds the two together.
+func editableSQL(now string) string {
+	return `(status = '` + string(StatusDraft) + `' AND cohort_status = '` + string(cohort.StatusPendaftaran) + `'
+		AND ` + now + ` >= registration_opens_at AND ` + now + ` < registration_closes_at)`
+}
+
 // WithdrawError says why a cannot be withdrawn at now (nil when it can): only a draft or a
 // submitted application, and only while registration is open.
 func WithdrawError(a Application, c cohort.Cohort, now time.Time) error {

@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -115,44 +116,94 @@ func (s *Store) Details(ctx context.Context, userID, id int64) (Details, error) 
 	return s.details(ctx, a)
 }
 
-// details loads everything in a; on a store bound with WithTx it reads through the transaction.
+// details loads everything in a: its cohort's configuration, the parts (one statement) and
+// its progress; on a store bound with WithTx it reads through the transaction.
 func (s *Store) details(ctx context.Context, a Application) (Details, error) {
 	d := Details{Application: a}
-	q := s.db
 	var err error
 	if d.Cohort, err = s.cohorts.Config(ctx, a.CohortID); err != nil {
 		return d, err
 	}
-	if d.Profile, err = profileQ(ctx, q, a.UserID); err != nil {
+	if err := partsQ(ctx, s.db, &d); err != nil {
 		return d, err
 	}
-	rows, _ := q.Query(ctx, `SELECT id, section, title, organisation, year_from, year_to, description FROM application_cv_entries
-		WHERE application_id = $1 ORDER BY id`, a.ID)
-	if d.CV, err = pgx.CollectRows(rows, pgx.RowToStructByName[CVEntry]); err != nil {
-		return d, err
-	}
-	rows, _ = q.Query(ctx, `SELECT q.id, q.group_name, q.position, q.prompt, q.min_chars, q.max_chars, coalesce(e.body, '') AS body, e.updated_at
-		FROM essay_questions q LEFT JOIN application_essays e ON e.question_id = q.id AND e.application_id = $2
-		WHERE q.cohort_id = $1 ORDER BY q.position, q.id`, a.CohortID, a.ID)
-	if d.Essays, err = pgx.CollectRows(rows, pgx.RowToStructByName[Essay]); err != nil {
-		return d, err
-	}
-	if d.Documents, err = documentsQ(ctx, q, a); err != nil {
-		return d, err
-	}
-	rows, _ = q.Query(ctx, `SELECT text_version, consented_at FROM application_consents WHERE application_id = $1`, a.ID)
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Consent])
-	if err == nil {
-		d.Consent = c
-	} else if !errors.Is(err, pgx.ErrNoRows) {
-		return d, err
-	}
-	ps, err := progressesQ(ctx, q, []int64{a.ID})
+	ps, err := progressesQ(ctx, s.db, []int64{a.ID})
 	if err != nil {
 		return d, err
 	}
 	d.Progress = ps[a.ID]
 	return d, nil
+}
+
+// jsonTime renders a timestamptz expression for a JSON aggregate in the form
+// encoding/json reads (RFC 3339 in UTC, to the microsecond as stored).
+func jsonTime(expr string) string {
+	return `to_char(` + expr + ` AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+}
+
+// partsSQL reads the parts of application $1 of cohort $2 by teacher $3 in one row: the
+// profile, CV entries, essays with their questions, documents with their uploads, and the
+// consent, each as JSON with the Go field names as keys (what was five statements).
+var partsSQL = `SELECT
+	(SELECT json_build_object('UserID', u.id, 'Name', u.name, 'Email', u.email, 'NIK', p.nik, 'NUPTK', p.nuptk,
+			'BirthDate', to_char(p.birth_date, 'YYYY-MM-DD"T00:00:00Z"'), 'Gender', p.gender, 'NPSN', p.npsn, 'SchoolName', sc.name,
+			'RegencyCode', sc.regency_code, 'RegencyName', r.name, 'ProvinceCode', r.province_code, 'Jenjang', p.jenjang,
+			'Subject', p.subject, 'EmploymentStatus', p.employment_status, 'YearsTeaching', p.years_teaching, 'Education', p.education)
+		FROM teacher_profiles p JOIN users u ON u.id = p.user_id JOIN schools sc ON sc.npsn = p.npsn
+		JOIN regencies r ON r.code = sc.regency_code WHERE p.user_id = $3) AS profile,
+	(SELECT coalesce(json_agg(json_build_object('ID', id, 'Section', section, 'Title', title, 'Organisation', organisation,
+			'YearFrom', year_from, 'YearTo', year_to, 'Description', description) ORDER BY id), '[]')
+		FROM application_cv_entries WHERE application_id = $1) AS cv,
+	(SELECT coalesce(json_agg(json_build_object('ID', q.id, 'GroupName', q.group_name, 'Position', q.position, 'Prompt', q.prompt,
+			'MinChars', q.min_chars, 'MaxChars', q.max_chars, 'Body', coalesce(e.body, ''), 'UpdatedAt', ` + jsonTime("e.updated_at") + `)
+			ORDER BY q.position, q.id), '[]')
+		FROM essay_questions q LEFT JOIN application_essays e ON e.question_id = q.id AND e.application_id = $1
+		WHERE q.cohort_id = $2) AS essays,
+	(SELECT coalesce(json_agg(json_build_object('ID', r.id, 'Position', r.position, 'Name', r.name, 'Guidance', r.guidance,
+			'Required', r.required, 'MaxBytes', r.max_bytes, 'UploadID', d.id, 'OriginalName', d.original_name, 'SizeBytes', d.size_bytes,
+			'SHA256', d.sha256, 'UploadedAt', ` + jsonTime("d.uploaded_at") + `, 'VervalStatus', d.verval_status,
+			'VervalReason', d.verval_reason, 'VervalNote', d.verval_note, 'CorrectedAt', ` + jsonTime("d.corrected_at") + `)
+			ORDER BY r.position, r.id), '[]')
+		FROM required_documents r LEFT JOIN application_documents d ON d.required_document_id = r.id AND d.application_id = $1
+		WHERE r.cohort_id = $2) AS documents,
+	(SELECT json_build_object('TextVersion', text_version, 'ConsentedAt', ` + jsonTime("consented_at") + `)
+		FROM application_consents WHERE application_id = $1) AS consent`
+
+// partsQ reads the profile, CV, essays, documents and consent of d's application through q
+// (partsSQL). Times come back in the local zone, as pgx returns a timestamptz.
+func partsQ(ctx context.Context, q database.DB, d *Details) error {
+	var profile, cv, essays, docs, consent []byte
+	if err := q.QueryRow(ctx, partsSQL, d.ID, d.CohortID, d.UserID).Scan(&profile, &cv, &essays, &docs, &consent); err != nil {
+		return err
+	}
+	d.Profile, d.Consent = nil, nil
+	for _, part := range []struct {
+		raw []byte
+		dst any
+	}{{profile, &d.Profile}, {cv, &d.CV}, {essays, &d.Essays}, {docs, &d.Documents}, {consent, &d.Consent}} {
+		if part.raw == nil {
+			continue
+		}
+		if err := json.Unmarshal(part.raw, part.dst); err != nil {
+			return fmt.Errorf("application %d parts: %w", d.ID, err)
+		}
+	}
+	local := func(t *time.Time) {
+		if t != nil {
+			*t = t.Local()
+		}
+	}
+	for i := range d.Essays {
+		local(d.Essays[i].UpdatedAt)
+	}
+	for i := range d.Documents {
+		local(d.Documents[i].UploadedAt)
+		local(d.Documents[i].CorrectedAt)
+	}
+	if d.Consent != nil {
+		local(&d.Consent.ConsentedAt)
+	}
+	return nil
 }
 
 func documentsQ(ctx context.Context, q database.DB, a Application) ([]Document, error) {
@@ -163,27 +214,48 @@ func documentsQ(ctx context.Context, q database.DB, a Application) ([]Document, 
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Document])
 }
 
-// editable locks the teacher's draft application inside tx and checks the registration window,
-// in one statement: the application row locked, with its cohort's stage and window.
-func (s *Store) editable(ctx context.Context, tx pgx.Tx, userID, id int64, now time.Time) (Application, error) {
-	rows, _ := tx.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, c.status AS cohort_status, c.registration_opens_at, c.registration_closes_at
-		FROM applications a JOIN cohorts c ON c.id = a.cohort_id WHERE a.id = $1 AND a.user_id = $2 FOR UPDATE OF a`, id, userID)
-	type row struct {
-		Application
-		CohortStatus cohort.Status `db:"cohort_status"`
-		OpensAt      time.Time     `db:"registration_opens_at"`
-		ClosesAt     time.Time     `db:"registration_closes_at"`
-	}
-	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[row])
-	a := x.Application
+// locked is an application row locked for a write, with what the writers need besides: its
+// cohort's stage and registration window (EditError, WithdrawError), the cohort's name,
+// number and program kind (the receipt), and the applicant's language (mails).
+type locked struct {
+	Application
+	CohortStatus cohort.Status `db:"cohort_status"`
+	OpensAt      time.Time     `db:"registration_opens_at"`
+	ClosesAt     time.Time     `db:"registration_closes_at"`
+	CohortName   string        `db:"cohort_name"`
+	CohortNumber int           `db:"cohort_number"`
+	ProgramKind  string        `db:"program_kind"`
+	Language     string        `db:"language"`
+}
+
+// cohortWindow is the part of the cohort the edit and withdrawal rules read.
+func (l locked) cohortWindow() cohort.Cohort {
+	return cohort.Cohort{ID: l.CohortID, Name: l.CohortName, Number: l.CohortNumber, ProgramKind: l.ProgramKind,
+		Status: l.CohortStatus, RegistrationOpensAt: l.OpensAt, RegistrationClosesAt: l.ClosesAt}
+}
+
+// lock locks the teacher's application inside tx and reads it with its cohort and the
+// applicant's language, in one statement (ErrNotFound for another's).
+func lock(ctx context.Context, tx pgx.Tx, userID, id int64) (locked, error) {
+	rows, _ := tx.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, c.status AS cohort_status, c.registration_opens_at, c.registration_closes_at,
+			c.name AS cohort_name, c.number AS cohort_number, c.program_kind, u.language
+		FROM applications a JOIN cohorts c ON c.id = a.cohort_id JOIN users u ON u.id = a.user_id
+		WHERE a.id = $1 AND a.user_id = $2 FOR UPDATE OF a`, id, userID)
+	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[locked])
 	if errors.Is(err, pgx.ErrNoRows) {
-		return a, fmt.Errorf("application %d: %w", id, database.ErrNotFound)
+		return x, fmt.Errorf("application %d: %w", id, database.ErrNotFound)
 	}
+	return x, err
+}
+
+// editable locks the teacher's draft application inside tx and checks the registration window
+// (EditError), in one statement: the application row locked, with its cohort's stage and window.
+func (s *Store) editable(ctx context.Context, tx pgx.Tx, userID, id int64, now time.Time) (locked, error) {
+	x, err := lock(ctx, tx, userID, id)
 	if err != nil {
-		return a, err
+		return x, err
 	}
-	c := cohort.Cohort{Status: x.CohortStatus, RegistrationOpensAt: x.OpensAt, RegistrationClosesAt: x.ClosesAt}
-	return a, EditError(a, c, now)
+	return x, EditError(x.Application, x.cohortWindow(), now)
 }
 
 func prefixed(p, cols string) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"penggerak/internal/audit"
+	"penggerak/internal/cohort"
 	"penggerak/internal/database"
 	"penggerak/internal/mail"
 	"penggerak/internal/region"
@@ -142,27 +143,29 @@ func (e *IncompleteError) Unwrap() error { return ErrIncomplete }
 
 // Submit locks the application and issues the receipt. Submitting again (a double click, a
 // second tab) returns the same receipt and sends no second email. The row lock serialises
-// concurrent submits.
+// concurrent submits. What is submitted is read once, inside the transaction, in two
+// statements (the locked row with its cohort and the applicant's language; the parts), and
+// stored as the submitted content the receipt is read from.
 func (s *Store) Submit(ctx context.Context, actor audit.Actor, userID, id int64, now time.Time) (Application, error) {
 	var out Application
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		a, err := s.editable(ctx, tx, userID, id, now)
 		if errors.Is(err, ErrLocked) && a.Status != StatusWithdrawn {
-			out = a // already submitted: same receipt
+			out = a.Application // already submitted: same receipt
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		d, err := s.WithTx(tx).details(ctx, a)
-		if err != nil {
+		d := Details{Application: a.Application, Cohort: cohort.Config{Cohort: a.cohortWindow()}}
+		if err := partsQ(ctx, tx, &d); err != nil {
 			return err
 		}
 		if p := SubmitProblems(d); len(p) > 0 {
 			return &IncompleteError{Problems: p}
 		}
 		now = now.UTC().Truncate(time.Microsecond)
-		number := RegistrationNumber(d.Cohort.ProgramKind, d.Cohort.Number, a.RegencyCode, a.ID)
+		number := RegistrationNumber(a.ProgramKind, a.CohortNumber, a.RegencyCode, a.ID)
 		content, sum := Canonical(d, number, now).Checksum()
 		rows, _ := tx.Query(ctx, `UPDATE applications SET status = 'submitted', submitted_at = $2, registration_number = $3, receipt_checksum = $4,
 			submitted_content = $5, applicant_name = $6, updated_at = now() WHERE id = $1 RETURNING `+appCols, a.ID, now, number, sum, content, d.Profile.Name)
@@ -170,11 +173,7 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, userID, id int64,
 			return err
 		}
 		tz := d.Profile.Timezone()
-		var lang string
-		if err := tx.QueryRow(ctx, `SELECT language FROM users WHERE id = $1`, userID).Scan(&lang); err != nil {
-			return err
-		}
-		m := s.compose(lang, "application.mail.receipt", map[string]any{"Name": d.Profile.Name, "Cohort": d.Cohort.Name, "Number": number,
+		m := s.compose(a.Language, "application.mail.receipt", map[string]any{"Name": d.Profile.Name, "Cohort": a.CohortName, "Number": number,
 			"At": region.InZone(now, tz).Format(region.DateTimeLayout), "Zone": tz, "Checksum": sum})
 		m.To = d.Profile.Email
 		if err := mail.Enqueue(ctx, tx, m); err != nil {
@@ -186,31 +185,24 @@ func (s *Store) Submit(ctx context.Context, actor audit.Actor, userID, id int64,
 	return out, err
 }
 
-// Withdraw withdraws a draft or submitted application before the deadline.
+// Withdraw withdraws a draft or submitted application before the deadline (WithdrawError),
+// and removes its verval assignments.
 func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, userID, id int64, now time.Time) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `SELECT `+appCols+` FROM applications WHERE id = $1 AND user_id = $2 FOR UPDATE`, id, userID)
-		a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Application])
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("application %d: %w", id, database.ErrNotFound)
-		}
+		a, err := lock(ctx, tx, userID, id)
 		if err != nil {
 			return err
 		}
 		if a.Status == StatusWithdrawn {
 			return nil
 		}
-		c, err := s.cohorts.WithTx(tx).Get(ctx, a.CohortID)
-		if err != nil {
+		if err := WithdrawError(a.Application, a.cohortWindow(), now); err != nil {
 			return err
 		}
-		if err := WithdrawError(a, c, now); err != nil {
+		if _, err := tx.Exec(ctx, `WITH unassigned AS (DELETE FROM verval_assignments WHERE application_id = $1)
+			UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, updated_at = now() WHERE id = $1`, id, now); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, updated_at = now() WHERE id = $1`, id, now); err != nil {
-			return err
-		}
-		_, _ = tx.Exec(ctx, `DELETE FROM verval_assignments WHERE application_id = $1`, id)
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "application.withdraw", ObjectType: "application", ObjectID: strconv.FormatInt(id, 10)})
 	})
 }

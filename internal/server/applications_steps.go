@@ -93,8 +93,7 @@ func (s *Server) saveEssays(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return nil
 	}
-	err := s.applications.SaveEssays(r.Context(), principal(r).User.ID, idParam(r, "id"), answers, s.now())
-	if err != nil {
+	if _, err := s.applications.SaveEssays(r.Context(), principal(r).User.ID, idParam(r, "id"), answers, s.now()); err != nil {
 		return s.refuseStep(w, r, "esai", err)
 	}
 	p, err := s.stepProps(r, "esai")
@@ -119,20 +118,15 @@ func (s *Server) autosaveEssays(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return nil
 	}
-	uid := principal(r).User.ID
-	err := s.applications.SaveEssays(r.Context(), uid, idParam(r, "id"), answers, s.now())
+	tz, err := s.applications.SaveEssays(r.Context(), principal(r).User.ID, idParam(r, "id"), answers, s.now())
 	if err != nil && !errors.Is(err, application.ErrLocked) && !errors.Is(err, application.ErrClosed) {
 		return err
-	}
-	prof, perr := s.applications.Profile(r.Context(), uid)
-	if perr != nil {
-		return perr
 	}
 	now := s.now()
 	if err == nil {
 		w.Header().Set("X-Autosave-Saved", strconv.FormatInt(now.UnixMilli(), 10))
 	}
-	s.render(w, r, http.StatusOK, apppage.AutosaveStatus(err == nil, now, prof.Timezone()))
+	s.render(w, r, http.StatusOK, apppage.AutosaveStatus(err == nil, now, tz))
 	return nil
 }
 
