@@ -58,7 +58,7 @@ func (s *Store) Receipt(ctx context.Context, userID, id int64) (Receipt, error) 
 	if r.Cohort, err = s.cohorts.Config(ctx, r.CohortID); err != nil {
 		return r, err
 	}
-	ps, err := progressesQ(ctx, s.db, []int64{id})
+	ps, err := myProgressesQ(ctx, s.db, userID, []int64{id})
 	if err != nil {
 		return r, err
 	}
