@@ -34,12 +34,13 @@ func (r Receipt) StatusKey() string { return StatusKey(r.Progress) }
 // stands in one statement, the cohort's dates in a second.
 func (s *Store) Receipt(ctx context.Context, userID, id int64) (Receipt, error) {
 	var r Receipt
-	rows, _ := s.db.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, a.submitted_content, `+ProgressFacts+`
+	rows, _ := s.db.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, a.submitted_content, `+myProgressFacts+`
 		FROM applications a `+ProgressJoin+`
 		WHERE a.id = $1 AND a.user_id = $2 AND a.submitted_at IS NOT NULL`, id, userID)
 	type row struct {
 		Application
 		Content         []byte `db:"submitted_content"`
+		MyStatus        Status `db:"my_status"`
 		Outcome         string `db:"outcome"`
 		Seat            string `db:"seat"`
 		Training        string `db:"training"`
@@ -65,7 +66,7 @@ func (s *Store) Receipt(ctx context.Context, userID, id int64) (Receipt, error) 
 		return r, err
 	}
 	r.Cohort = cohort.Config{Cohort: c}
-	r.Progress = Progress{Status: x.Status, Outcome: x.Outcome, Seat: x.Seat, Training: x.Training, TrainingOutcome: x.TrainingOutcome}
+	r.Progress = Progress{Status: x.MyStatus, Outcome: x.Outcome, Seat: x.Seat, Training: x.Training, TrainingOutcome: x.TrainingOutcome}
 	r.Timezone = region.Timezone(r.ProvinceCode)
 	return r, nil
 }

@@ -107,13 +107,20 @@ func (s *Store) Own(ctx context.Context, userID, id int64) (Application, error) 
 	return a, err
 }
 
-// Details returns the teacher's own application with everything in it.
+// Details returns the teacher's own application with everything in it, as the teacher may see
+// it: a verval outcome whose mail is still held in the review outbox is not shown (heldVerval).
 func (s *Store) Details(ctx context.Context, userID, id int64) (Details, error) {
 	a, err := s.Own(ctx, userID, id)
 	if err != nil {
 		return Details{}, err
 	}
-	return s.details(ctx, a)
+	d, err := s.details(ctx, a)
+	if err != nil {
+		return d, err
+	}
+	ps, err := myProgressesQ(ctx, s.db, userID, []int64{id})
+	d.heldVerval(ps[id])
+	return d, err
 }
 
 // details loads everything in a: its cohort's configuration, the parts (one statement) and

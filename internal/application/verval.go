@@ -126,7 +126,7 @@ func (s *Store) Finish(ctx context.Context, actor audit.Actor, assessorID, appID
 		// Held in the review outbox: the applicant hears of the outcome once the national admin
 		// has released the verval mails.
 		m := s.compose(lang, "application.mail.verval", map[string]any{"Name": name, "Cohort": cohortName, "Passed": outcome == StatusLolosVerval})
-		m.To, m.Held, m.Outcome = email, true, string(outcome)
+		m.To, m.Held, m.Outcome, m.Ref = email, true, string(outcome), mail.DecisionRef("verval", appID)
 		if err := mail.Enqueue(ctx, tx, m); err != nil {
 			return err
 		}

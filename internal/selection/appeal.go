@@ -154,11 +154,11 @@ func (s *Store) FileAppeal(ctx context.Context, actor audit.Actor, userID, runID
 		var closes time.Time
 		var raw []byte
 		err := tx.QueryRow(ctx, `SELECT a.id, a.cohort_id, rr.outcome, u.email, u.name, u.language, r.inputs,
-				r.published_at + make_interval(days => c.appeal_days),
+				coalesce(rl.released_at, r.published_at) + make_interval(days => c.appeal_days),
 				(SELECT max(id) FROM result_runs x WHERE x.cohort_id = a.cohort_id AND x.published_at IS NOT NULL)
 			FROM run_results rr JOIN result_runs r ON r.id = rr.run_id JOIN applications a ON a.id = rr.application_id
-			JOIN cohorts c ON c.id = a.cohort_id JOIN users u ON u.id = a.user_id
-			WHERE rr.run_id = $1 AND a.user_id = $2 AND r.published_at IS NOT NULL`, runID, userID).
+			JOIN cohorts c ON c.id = a.cohort_id JOIN users u ON u.id = a.user_id LEFT JOIN run_releases rl ON rl.run_id = r.id
+			WHERE rr.run_id = $1 AND a.user_id = $2 AND r.published_at IS NOT NULL AND `+RunReleased, runID, userID).
 			Scan(&appID, &cohortID, &outcome, &email, &uname, &lang, &raw, &closes, &latest)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("run %d for user %d: %w", runID, userID, database.ErrNotFound)

@@ -39,6 +39,7 @@ func TestAppealUpheldEndToEnd(t *testing.T) {
 	if err := w.s.Publish(ctx, w.admin, orig, "uji tanpa tanda tangan", now.Add(72*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	w.f.Release(now)
 	guru := audit.Actor{UserID: w.users[0], IP: "10.0.0.1"}
 	// Lulus cannot appeal; a stage not in the run cannot be appealed.
 	if _, err := w.s.FileAppeal(ctx, guru, w.users[1], orig, selection.StageTahap1, "Saya ingin nilai saya diperiksa ulang.", nil, t.TempDir(), now, letter); !errors.Is(err, selection.ErrNotAppealable) {
@@ -125,6 +126,7 @@ func TestAppealUpheldEndToEnd(t *testing.T) {
 	if err := w.s.Publish(ctx, w.admin, corr, "uji tanpa tanda tangan", now.Add(72*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	w.f.Release(now)
 	bs, err = w.s.MyResults(ctx, w.users[0])
 	if err != nil || bs[0].RunID != corr || bs[0].Outcome != selection.OutcomeLulus || bs[0].CorrectionOf == nil || *bs[0].CorrectionOf != orig ||
 		bs[0].Stages[0].Criteria[0].Mean != 4 || bs[0].Appeals[0].Status != selection.AppealDone ||
@@ -142,6 +144,7 @@ func TestAppealRejected(t *testing.T) {
 	if err := w.s.Publish(ctx, w.admin, run, "uji tanpa tanda tangan", now.Add(72*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	w.f.Release(now)
 	id, err := w.s.FileAppeal(ctx, audit.Actor{UserID: w.users[3]}, w.users[3], run, selection.StageTahap1, "Nilai saya terlalu rendah dibanding rekan saya.", nil, t.TempDir(), now, letter)
 	if err != nil {
 		t.Fatal(err)
@@ -197,6 +200,7 @@ func TestConcurrentAppealFiling(t *testing.T) {
 	if err := s.Publish(ctx, audit.Actor{}, run, "uji serentak", now.Add(time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	f.Release(now)
 	ctxT, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var wg sync.WaitGroup

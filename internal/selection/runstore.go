@@ -452,11 +452,8 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 		}
 		out := make([]mail.Message, len(msgs))
 		for i, m := range msgs {
-			out[i] = s.compose(m.lang, "selection.mail.published", map[string]any{"Name": m.name, "Outcome": m.outcome},
-				"Hasil seleksi Calon Guru Penggerak",
-				fmt.Sprintf("Yth. %s,\n\nHasil seleksi Anda telah diumumkan: %s.\nRincian nilai per kriteria, passing grade, kuota dan peringkat Anda: %s/seleksi/saya\n",
-					m.name, OutcomeText(Outcome(m.outcome)), baseURL))
-			out[i].To = m.to
+			out[i] = s.compose(m.lang, "selection.mail.published", map[string]any{"Name": m.name, "Outcome": m.outcome})
+			out[i].To, out[i].Ref = m.to, mail.DecisionRef("run", runID)
 		}
 		if err := mail.EnqueueMany(ctx, tx, out); err != nil {
 			return err

@@ -239,7 +239,7 @@ func (s *Store) slotMail(ctx context.Context, tx pgx.Tx, appID int64, key string
 		return err
 	}
 	m := s.compose(lang, key, map[string]any{"Name": name, "Start": region.InZone(start, tz).Format(region.DateTimeLayout), "Zone": tz,
-		"Minutes": minutes, "Online": mode == "daring", "Location": location}, "", "")
+		"Minutes": minutes, "Online": mode == "daring", "Location": location})
 	m.To = to
 	return mail.Enqueue(ctx, tx, m)
 }

@@ -60,7 +60,7 @@ func (s *Server) recruitmentSection(r *http.Request) (*dashboard.RecruitmentProp
 	for _, a := range mine {
 		ids = append(ids, a.ID)
 	}
-	if out.Progress, err = s.applications.Progresses(ctx, ids); err != nil {
+	if out.Progress, err = s.applications.MyProgresses(ctx, p.User.ID, ids); err != nil {
 		return nil, err
 	}
 	return out, nil

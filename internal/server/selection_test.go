@@ -100,6 +100,7 @@ func publishedSeat(f *fixture, key string, confirmed bool) (selWorld, int64) {
 	if err := selection.NewStore(f.App.DB).Publish(ctx, testActor(), w.Run, "uji matriks", time.Now().Add(72*time.Hour), "http://x"); err != nil {
 		f.App.T.Fatal(err)
 	}
+	selFixture(f).Release(time.Now())
 	var seat int64
 	if err := f.App.DB.QueryRow(ctx, `SELECT id FROM pembekalan_seats WHERE application_id = $1`, w.Apps[0]).Scan(&seat); err != nil {
 		f.App.T.Fatal(err)
@@ -381,6 +382,11 @@ func TestSelectionJourney(t *testing.T) {
 		t.Fatalf("a second publication: %d mails (was %d)", n, mails)
 	}
 
+	// Nothing shows before the admin releases the held mails.
+	if res := cgps[0].c.Get("/seleksi/saya"); strings.Contains(res.Body, "94.45") {
+		t.Fatalf("the result shows before its mails are released:\n%s", res.Body)
+	}
+	releaseReviewed(t, admin)
 	// Siti: 94.45 lulus rank 1 of 2 in OKU (quota 1); Budi cadangan.
 	res = cgps[0].c.Get("/seleksi/saya")
 	for _, want := range []string{"Lulus", "94.45", "1 dari 2 pendaftar", "Pengalaman mengembangkan orang lain", "60.00", "4.00"} {
@@ -410,6 +416,7 @@ func TestSelectionJourney(t *testing.T) {
 		t.Fatal("an unticked decline changed the seat")
 	}
 	mustStatus(t, "decline", cgps[0].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", url.Values{"yakin": {"true"}}), 303)
+	releaseReviewed(t, admin)
 	res = cgps[1].c.Get("/seleksi/saya")
 	if !strings.Contains(res.Body, "naik dari daftar cadangan") {
 		t.Fatalf("Budi not promoted:\n%s", res.Body)
