@@ -7,25 +7,43 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"penggerak/internal/audit"
+	"penggerak/internal/confver"
 	"penggerak/internal/database"
 )
 
 // Store reads and writes cohorts.
-type Store struct{ db database.DB }
+type Store struct {
+	db database.DB
+	// open keeps the configurations of the cohorts in the pendaftaran stage, for
+	// OpenForRegistration (nil on a store bound to a transaction).
+	open *openCache
+}
 
 // NewStore returns a Store on the pool.
-func NewStore(db database.DB) *Store { return &Store{db: db} }
+func NewStore(db database.DB) *Store { return &Store{db: db, open: &openCache{}} }
 
-// WithTx returns the store bound to tx: every query goes through tx.
+// WithTx returns the store bound to tx: every query goes through tx (nothing kept in memory
+// is used: a transaction reads what it sees).
 func (s *Store) WithTx(tx pgx.Tx) *Store {
 	c := *s
 	c.db = tx
+	c.open = nil
 	return &c
+}
+
+// openCache is the configurations of the cohorts in the pendaftaran stage, as of a version of
+// the cohort configuration (config_versions, bumped at the commit of every write to cohorts,
+// their targets, questions and documents, by any instance or by SQL).
+type openCache struct {
+	mu      sync.Mutex
+	version int64
+	list    []Config // nil: nothing kept yet
 }
 
 const cohortCols = `id, number, name, program_kind, registration_opens_at, registration_closes_at,
@@ -139,9 +157,53 @@ func prefixed(p, cols string) string {
 }
 
 // OpenForRegistration returns the cohorts in the pendaftaran stage whose window includes now,
-// with their configuration, in one query.
+// with their configuration, ordered by closing time. Every teacher's dashboard reads them, so
+// the store keeps the pendaftaran cohorts' configurations in memory under the cohort
+// configuration version they were read at, and uses them for a request that read a version
+// (confver, with its session) no newer than that: no query at all while the configuration is
+// unchanged, and a change made anywhere is seen by the next request that started after its
+// commit. Without a version in ctx (or bound to a transaction) it queries, as before. The
+// returned configurations are shared: callers must not modify them. Their PublishedRuns,
+// OfferedUntil, UnattendedSeats and UndecidedCGPs (read by the stage-transition guards, which
+// read Config) are as of the read.
 func (s *Store) OpenForRegistration(ctx context.Context, now time.Time) ([]Config, error) {
-	return s.configs(ctx, `c.status = 'pendaftaran' AND c.registration_opens_at <= $1 AND c.registration_closes_at > $1`, now)
+	v, ok := confver.Of(ctx, confver.Cohort)
+	if !ok || s.open == nil {
+		return s.configs(ctx, `c.status = 'pendaftaran' AND c.registration_opens_at <= $1 AND c.registration_closes_at > $1`, now)
+	}
+	list, err := s.pendaftaran(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Config, 0, len(list))
+	for _, c := range list {
+		if !c.RegistrationOpensAt.After(now) && c.RegistrationClosesAt.After(now) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// pendaftaran returns the configurations of every cohort in the pendaftaran stage, as of
+// version v or newer: from memory, or read (the version first, then the configurations, so
+// what is kept is at least as new as the version it is kept under).
+func (s *Store) pendaftaran(ctx context.Context, v int64) ([]Config, error) {
+	c := s.open
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.list != nil && c.version >= v {
+		return c.list, nil
+	}
+	var now int64
+	if err := s.db.QueryRow(ctx, `SELECT version FROM config_versions WHERE name = $1`, confver.Cohort).Scan(&now); err != nil {
+		return nil, err
+	}
+	list, err := s.configs(ctx, `c.status = 'pendaftaran'`)
+	if err != nil {
+		return nil, err
+	}
+	c.version, c.list = now, list
+	return list, nil
 }
 
 func args(c Cohort) []any {
