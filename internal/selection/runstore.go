@@ -168,7 +168,10 @@ func createRun(ctx context.Context, tx pgx.Tx, actor audit.Actor, cohortID, corr
 		for i := range in.Candidates {
 			byID[in.Candidates[i].ApplicationID] = &in.Candidates[i]
 		}
-		_, err = tx.CopyFrom(ctx, pgx.Identifier{"run_results"},
+		// The run's rows go into its own table (run_results_<id>, made when the run row was
+		// inserted, migration 000680) before it has any index; run_results_attach then checks
+		// them as a whole, builds the indexes once and attaches the table to run_results.
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"run_results_" + strconv.FormatInt(id, 10)},
 			[]string{"run_id", "application_id", "regency_code", "province_code", "score", "passed", "outcome", "rank", "stage_scores", "first_criterion", "submitted_at"},
 			pgx.CopyFromSlice(len(out.Results), func(i int) ([]any, error) {
 				r := out.Results[i]
@@ -177,6 +180,9 @@ func createRun(ctx context.Context, tx pgx.Tx, actor audit.Actor, cohortID, corr
 					c.StageScores, Round2(c.FirstCriterion), c.SubmittedAt}, nil
 			}))
 		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SELECT run_results_attach($1)`, id); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.run.create", ObjectType: "result_run", ObjectID: strconv.FormatInt(id, 10),
