@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
 	"penggerak/internal/export"
@@ -24,10 +25,7 @@ var ctx = context.Background()
 func newStore(t *testing.T) (*clinic.Store, func(string, ...any) int) {
 	db, _ := testdb.New(t)
 	// Registrations name schools of the schools table: SD schools 10600000-10600299 in OKU.
-	if _, err := db.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code)
-		SELECT '106' || lpad(i::text, 5, '0'), 'SD Negeri ' || i || ' OKU', 'SD', 'negeri', '16.01' FROM generate_series(0, 299) i`); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.Schools(t, db, applicationtest.NumberedSchools(10600000, 300, "16.01", func(i int) string { return fmt.Sprintf("SD Negeri %d OKU", i) })...)
 	st := clinic.NewStore(db, clinic.NewSigner("test-secret-0123456789abcdefghijklmnopq"), "https://penggerak.test").WithCatalogue(clinic.CatalogueForTest())
 	count := func(q string, args ...any) int {
 		t.Helper()

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
 	"penggerak/internal/mail"
@@ -168,16 +166,7 @@ func TestAppealRejected(t *testing.T) {
 // exactly one appeal, nobody waits on a deadlock.
 func TestConcurrentAppealFiling(t *testing.T) {
 	_, url := testdb.New(t)
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 4
-	db, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testdb.SmallPool(t, url, 4)
 	f := selectiontest.Fixture{T: t, DB: db}
 	s := selection.NewStore(db)
 	cohort := f.Cohort(map[string]int{"16.01": 1})

@@ -92,6 +92,23 @@ func New(t testing.TB) (*pgxpool.Pool, string) {
 	return pool, dbURL
 }
 
+// SmallPool opens a second pool of at most maxConns connections on the database at dbURL (from
+// New), closed when the test ends: for tests of many concurrent actors on a small pool.
+func SmallPool(t testing.TB, dbURL string, maxConns int32) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		t.Fatalf("testdb: parse URL: %v", err)
+	}
+	cfg.MaxConns = maxConns
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("testdb: small pool: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
 // ensureTemplate creates the template database for the current migrations once per server; its
 // name carries a hash of the migrations, so a changed schema gets a new template.
 func ensureTemplate(ctx context.Context) (string, error) {
