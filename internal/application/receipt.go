@@ -31,7 +31,8 @@ func (r Receipt) StatusKey() string { return StatusKey(r.Progress) }
 
 // Receipt returns the receipt of the teacher's own submitted application (ErrNotFound for
 // another's or one never submitted): the stored submitted content and where the application
-// stands in one statement, the cohort's dates in a second.
+// stands as the applicant may see it (held decisions hidden, see myProgressSQL) in one
+// statement, the cohort's dates in a second.
 func (s *Store) Receipt(ctx context.Context, userID, id int64) (Receipt, error) {
 	var r Receipt
 	rows, _ := s.db.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, a.submitted_content, `+myProgressFacts+`
