@@ -70,6 +70,9 @@ var keptSumsFill = []string{
 // keptSums turns the sum-keeping triggers off for the seed (on false), or back on and
 // recomputes the sums from the rows (on true), inside the seed's transaction.
 func keptSums(ctx context.Context, tx pgx.Tx, on bool) error {
+	if err := fireDeferred(ctx, tx); err != nil {
+		return err
+	}
 	rows, _ := tx.Query(ctx, `SELECT format('ALTER TABLE %s %s TRIGGER %I', t.tgrelid::regclass, CASE WHEN $2 THEN 'ENABLE' ELSE 'DISABLE' END, t.tgname)
 		FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE p.proname = ANY($1) AND NOT t.tgisinternal ORDER BY 1`, keptSumsTriggers, on)
 	alters, err := pgx.CollectRows(rows, pgx.RowTo[string])
@@ -90,7 +93,20 @@ func keptSums(ctx context.Context, tx pgx.Tx, on bool) error {
 	return nil
 }
 
+// fireDeferred runs the checks deferred to commit that are pending in tx now (the
+// configuration-version and result-set constraint triggers), so that the ALTER TABLE of the
+// seed may follow: PostgreSQL refuses to alter a table with pending trigger events. Every
+// deferrable constraint of the schema is INITIALLY DEFERRED, so deferring them all again
+// restores the transaction's default.
+func fireDeferred(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED`)
+	return err
+}
+
 func deferChecks(ctx context.Context, tx pgx.Tx, table string) (func() error, error) {
+	if err := fireDeferred(ctx, tx); err != nil {
+		return nil, err
+	}
 	rows, _ := tx.Query(ctx, `SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname),
 			format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid))
 		FROM pg_constraint WHERE conrelid = $1::regclass AND contype = 'f'
@@ -108,6 +124,9 @@ func deferChecks(ctx context.Context, tx pgx.Tx, table string) (func() error, er
 		}
 	}
 	return func() error {
+		if err := fireDeferred(ctx, tx); err != nil {
+			return err
+		}
 		// indexes first (the foreign keys' validation may use them), then the keys
 		for pass := 0; pass < 2; pass++ {
 			for _, sql := range adds {
