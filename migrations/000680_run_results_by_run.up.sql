@@ -16,6 +16,9 @@
 --    UPDATE EXCLUSIVE on run_results: readers and writers of other runs are not blocked);
 --  * any other writer (seeds, tests) inserts through run_results after the run's transaction
 --    committed: a deferred trigger attaches every run's table, empty or not, at commit.
+-- In a run's own table run_id is the same on every row, so the primary key (run_id,
+-- application_id) and the index (application_id, run_id) were one index twice: the primary key
+-- is now (application_id, run_id) and serves both (three indexes are built per run, not four).
 --
 -- The guarantees of the foreign keys and of 000651, now per statement or per load:
 --  * every result names a run that exists and is unpublished, a kab/kota that exists (and the
@@ -55,12 +58,11 @@ CREATE TABLE run_results (
     stage_scores    numeric(5,2)[] NOT NULL,
     first_criterion numeric(6,2) NOT NULL,
     submitted_at    timestamptz NOT NULL,
-    CONSTRAINT run_results_pkey PRIMARY KEY (run_id, application_id),
+    CONSTRAINT run_results_pkey PRIMARY KEY (application_id, run_id),
     CONSTRAINT run_results_run_id_regency_code_rank_key UNIQUE (run_id, regency_code, rank),
     CONSTRAINT run_results_province_of_regency CHECK (province_code = substr(regency_code, 1, 2))
 ) PARTITION BY LIST (run_id);
 CREATE INDEX run_results_province_idx ON run_results (run_id, province_code, regency_code, rank);
-CREATE INDEX run_results_app_idx ON run_results (application_id, run_id);
 
 -- A run's own table: refuses inserts once attached (they go through run_results), and into a
 -- published run; refuses TRUNCATE like run_results.
@@ -92,10 +94,9 @@ CREATE FUNCTION run_results_index_attach(rid bigint) RETURNS void LANGUAGE plpgs
 DECLARE
     part text := 'run_results_' || rid;
 BEGIN
-    EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY (run_id, application_id), ADD CONSTRAINT %I UNIQUE (run_id, regency_code, rank)',
+    EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY (application_id, run_id), ADD CONSTRAINT %I UNIQUE (run_id, regency_code, rank)',
         part, part || '_pkey', part || '_rank_key');
     EXECUTE format('CREATE INDEX %I ON %I (run_id, province_code, regency_code, rank)', part || '_province_idx', part);
-    EXECUTE format('CREATE INDEX %I ON %I (application_id, run_id)', 'run_results_app_idx_' || rid, part);
     EXECUTE format('ALTER TABLE run_results ATTACH PARTITION %I FOR VALUES IN (%s)', part, rid);
 END $$;
 
