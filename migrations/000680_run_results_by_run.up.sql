@@ -81,6 +81,9 @@ CREATE FUNCTION run_results_partition(rid bigint) RETURNS void LANGUAGE plpgsql 
 DECLARE
     part text := 'run_results_' || rid;
 BEGIN
+    IF to_regclass(quote_ident(part)) IS NOT NULL THEN
+        RETURN;
+    END IF;
     EXECUTE format('CREATE TABLE %I (LIKE run_results INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CONSTRAINT %I CHECK (run_id = %s))',
         part, part || '_run', rid);
     EXECUTE format('CREATE TRIGGER run_results_part_insert BEFORE INSERT ON %I FOR EACH STATEMENT EXECUTE FUNCTION run_results_part_insert(%s)',
@@ -101,7 +104,8 @@ BEGIN
 END $$;
 
 -- Checks a run's loaded table as a whole, then indexes and attaches it. Does nothing when the
--- table is attached already (or the run has none: a run deleted in its own transaction). Its
+-- table is attached already or the run has none; drops it when the run is gone (deleted in the
+-- transaction that made it). Its
 -- rows are all of the run (the table's CHECK); each must be an application of the run's cohort
 -- in the application's own kab/kota (so the kab/kota exists: applications reference
 -- regencies); the lulus of a kab/kota stay within the run's quota. The application check is a
@@ -119,7 +123,9 @@ BEGIN
     END IF;
     SELECT cohort_id, published_at, inputs -> 'quotas' INTO cohort, published, quotas FROM result_runs WHERE id = rid;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'result run % does not exist', rid USING ERRCODE = 'foreign_key_violation';
+        -- The run was deleted in the transaction that made it: so is its table.
+        EXECUTE format('DROP TABLE %s', part);
+        RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(7200201, cohort::int);
     EXECUTE format('SELECT ''x'' FROM %s LIMIT 1', part) INTO bad;
