@@ -160,6 +160,27 @@ func TestRunResultsAttachChecks(t *testing.T) {
 			}
 		})
 	}
+	// A run deleted in the transaction that made it takes its table with it.
+	tx0, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gone int64
+	if err := tx0.QueryRow(ctx, `INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash) SELECT cohort_id, inputs, input_hash, output_hash
+		FROM result_runs WHERE id = $1 RETURNING id`, base.Run).Scan(&gone); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx0.Exec(ctx, `DELETE FROM result_runs WHERE id = $1`, gone); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx0.Commit(ctx); err != nil {
+		t.Fatalf("commit of a run deleted in its own transaction: %v", err)
+	}
+	var table *string
+	_ = db.QueryRow(ctx, `SELECT to_regclass($1)::text`, fmt.Sprintf("run_results_%d", gone)).Scan(&table)
+	if table != nil {
+		t.Errorf("the table of deleted run %d is left: %s", gone, *table)
+	}
 	// A run's table holds only its own rows (its CHECK), whatever is loaded into it.
 	tx, err := db.Begin(ctx)
 	if err != nil {
