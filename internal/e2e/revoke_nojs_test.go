@@ -45,3 +45,36 @@ func TestRevokeRoleAsksFirstWithoutJavaScript(t *testing.T) {
 	}
 	b.Screenshot("revoke-role-nojs")
 }
+
+// Carrying out a personal-data deletion with JavaScript off (issue 11): "Hapus data" leads to
+// a confirmation page; the account is anonymised only once the box is ticked.
+func TestDeletionAsksFirstWithoutJavaScript(t *testing.T) {
+	a := apptest.Start(t)
+	a.User("admin@pusat.test", account.RoleAdmin, account.Scope{})
+	u := a.User("pindah@guru.test", account.RoleGuru, account.Scope{})
+	if _, err := a.DB.Exec(t.Context(), `INSERT INTO data_deletion_requests (user_id, reason) VALUES ($1, 'Saya pindah profesi.')`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	email := func() string {
+		t.Helper()
+		var e string
+		if err := a.DB.QueryRow(t.Context(), `SELECT email FROM users WHERE id = $1`, u.ID).Scan(&e); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	b := browsertest.New(t, browsertest.NoJavaScript(), browsertest.Phone())
+	signInAs(b, a, "admin@pusat.test")
+	b.Visit(a.URL + "/admin/permintaan-hapus")
+	b.Click(`form[action^="/admin/permintaan-hapus/"] button[value=dihapus]`)
+	b.MustSee("Hapus data pribadi pengguna ini?", "tidak dapat dibatalkan")
+	if email() != "pindah@guru.test" {
+		t.Fatal("one click deleted the personal data")
+	}
+	b.Click("#confirm-action")
+	b.Click(`main form button[type=submit]`)
+	b.MustSee("Data pengguna sudah dihapus")
+	if got, want := email(), fmt.Sprintf("deleted-%d@invalid", u.ID); got != want {
+		t.Errorf("email after the confirmed deletion %q, want %q", got, want)
+	}
+}
