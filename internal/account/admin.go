@@ -149,6 +149,15 @@ type UserDetail struct {
 	Disabled bool
 	Profile  *TeacherSummary // nil when the user has no teacher profile
 	Grants   []Grant
+	// Revoked are the grants taken back, newest first: they stay listed with when (issue 11).
+	Revoked []RevokedGrant
+}
+
+// RevokedGrant is a grant taken back, with when and by whom.
+type RevokedGrant struct {
+	Grant
+	RevokedAt time.Time `db:"revoked_at"`
+	RevokedBy string    `db:"revoked_by_name"` // "" when the revoker is unknown
 }
 
 // AdministeredUser returns a user the principal may administer. A user outside the principal's
@@ -188,7 +197,13 @@ func (s *Store) AdministeredUser(ctx context.Context, by *Principal, id int64) (
 		}
 		d.Profile = &t
 	}
-	d.Grants, err = s.Grants(ctx, id)
+	if d.Grants, err = s.Grants(ctx, id); err != nil {
+		return d, err
+	}
+	rows, _ := s.db.Query(ctx, `SELECT `+grantCols+`, g.revoked_at, coalesce(b.name, '') AS revoked_by_name`+grantJoins+`
+		LEFT JOIN users b ON b.id = g.revoked_by
+		WHERE g.user_id = $1 AND g.revoked_at IS NOT NULL ORDER BY g.revoked_at DESC, g.id DESC LIMIT 100`, id)
+	d.Revoked, err = pgx.CollectRows(rows, pgx.RowToStructByName[RevokedGrant])
 	return d, err
 }
 

@@ -70,7 +70,7 @@ func ParseParticipants(data []byte) ([]ImportRow, []imports.Problem) {
 		reg, errs := ValidateRegistrant(f, false)
 		if field := firstField(errs); field != "" {
 			value := map[string]string{"name": f.Name, "email": f.Email, "phone": f.Phone, "npsn": f.NPSN}[field]
-			problems = append(problems, imports.Problem{Line: line, Key: "clinic.import.err." + field, Data: map[string]any{"Value": value}})
+			problems = append(problems, imports.Problem{Line: line, Key: "clinic.import.err." + field, Data: map[string]any{"Value": imports.Excerpt(value)}})
 			continue
 		}
 		if prev, dup := seen[reg.Email]; dup {

@@ -299,7 +299,8 @@ func (s *Store) RemoveTarget(ctx context.Context, actor audit.Actor, id int64, r
 		if err := lockCohort(ctx, tx, id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM cohort_regencies WHERE cohort_id = $1 AND regency_code = $2`, id, regencyCode); err != nil {
+		tag, err := tx.Exec(ctx, `DELETE FROM cohort_regencies WHERE cohort_id = $1 AND regency_code = $2`, id, regencyCode)
+		if err != nil || tag.RowsAffected() == 0 { // nothing removed, nothing to record
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.target_remove", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),

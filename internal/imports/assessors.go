@@ -3,6 +3,7 @@ package imports
 import (
 	"net/mail"
 	"strings"
+	"unicode/utf8"
 
 	"penggerak/internal/account"
 )
@@ -47,13 +48,13 @@ func ParseAssessors(data []byte) ([]AssessorRow, []Problem) {
 		if email == "" && where == "" {
 			continue
 		}
-		if a, err := mail.ParseAddress(email); err != nil || a.Address != email {
-			problems = append(problems, Problem{Line: line, Key: "import.err.email", Data: map[string]any{"Value": email}})
+		if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+			problems = append(problems, Problem{Line: line, Key: "import.err.email", Data: map[string]any{"Value": Excerpt(email)}})
 			continue
 		}
 		sc, ok := account.ParseScope(where)
 		if !ok {
-			problems = append(problems, Problem{Line: line, Key: "import.err.scope", Data: map[string]any{"Value": where}})
+			problems = append(problems, Problem{Line: line, Key: "import.err.scope", Data: map[string]any{"Value": Excerpt(where)}})
 			continue
 		}
 		key := email + "|" + sc.Value()
@@ -65,4 +66,17 @@ func ParseAssessors(data []byte) ([]AssessorRow, []Problem) {
 		rows = append(rows, AssessorRow{Line: line, Email: email, Scope: sc})
 	}
 	return rows, problems
+}
+
+// maxExcerpt is how many characters of a refused value a problem quotes back.
+const maxExcerpt = 60
+
+// Excerpt is the part of a refused value a problem quotes back: at most maxExcerpt characters,
+// cut with "…", so a cell of megabytes is neither stored in the preview nor shown whole.
+func Excerpt(s string) string {
+	if utf8.RuneCountInString(s) <= maxExcerpt {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxExcerpt]) + "…"
 }

@@ -184,6 +184,11 @@ func Validate(records []Record, ref Reference) ([]School, []Problem) {
 	for _, rec := range records {
 		f := rec.Fields
 		add := func(key string, data map[string]any) {
+			for k, v := range data { // a refused cell is quoted back in part only
+				if s, ok := v.(string); ok && utf8.RuneCountInString(s) > 60 {
+					data[k] = string([]rune(s)[:60]) + "…"
+				}
+			}
 			problems = append(problems, Problem{Line: rec.Line, Key: key, Data: data})
 		}
 		// A cell holding a control character (a NUL byte, say) or text that is not UTF-8 cannot

@@ -61,6 +61,11 @@ func (s *Server) clinicInvite(w http.ResponseWriter, r *http.Request) error {
 	if !s.decode(w, r, &f) {
 		return nil // decode has answered
 	}
+	// Every newly invited school with an address is emailed at once, and a sent mail cannot be
+	// taken back: asked first, without JavaScript too (issue 11).
+	if c.Status != clinic.StatusCancelled && s.askConfirm(w, r, "clinic.invite.confirm.heading", "clinic.invite.confirm.lead", "/staf/klinik/"+strconv.FormatInt(c.ID, 10)+"/undangan") {
+		return nil
+	}
 	res, err := s.clinics.Invite(r.Context(), actor(r), staffScope(r), c, f)
 	if err != nil {
 		return err

@@ -44,6 +44,10 @@ func (s *Server) decideDeletion(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return s.renderDeletion(w, r, http.StatusUnprocessableEntity, deletionpage.Props{FormID: id, Note: f.Note, Errors: errs})
 	}
+	// Deleting cannot be undone: it is done only once the admin ticked the confirmation (issue 11).
+	if d.Outcome == profile.OutcomeDeleted && s.askConfirm(w, r, "deletion.confirm.heading", "deletion.confirm.lead", "/admin/permintaan-hapus") {
+		return nil
+	}
 	compose := func(name, lang string) mail.Message { // in the requester's language
 		l, data := s.i18n.Localizer(lang), map[string]any{"Name": name, "Note": d.Note}
 		return mail.Message{Subject: l.T("deletion.mail." + d.Outcome + ".subject"), Body: l.T("deletion.mail."+d.Outcome+".body", data)}
