@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"penggerak/internal/imports"
 	"penggerak/internal/region"
 )
 
@@ -231,12 +232,8 @@ func (f DocumentForm) Parse() (Document, map[string]string) {
 	return d, errs
 }
 
-// ImportError is one bad line of a targets file.
-type ImportError struct {
-	Line int
-	Key  string
-	Data map[string]any
-}
+// ImportError is one bad line of a targets file: the problem every import reports.
+type ImportError = imports.Problem
 
 var regencyCode = regexp.MustCompile(`^\d{2}\.\d{2}$`)
 

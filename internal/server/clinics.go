@@ -310,34 +310,37 @@ func sendPDF(w http.ResponseWriter, name string, b []byte) {
 }
 
 func (s *Server) ticketPDF(w http.ResponseWriter, r *http.Request) error {
-	c, reg, _, ok, err := s.ticket(w, r)
-	if !ok {
-		return err
-	}
-	if reg.Status == clinic.RegistrationCancelled {
-		return fmt.Errorf("ticket of a cancelled registration: %w", database.ErrNotFound)
-	}
-	b, err := s.clinics.TicketPDF(c, reg)
-	if err != nil {
-		return err
-	}
-	sendPDF(w, "tiket-"+clinic.FormatCode(reg.Code)+".pdf", b)
-	return nil
+	return s.ticketFile(w, r, func(c clinic.Clinic, reg clinic.Registration) (string, []byte, error) {
+		if reg.Status == clinic.RegistrationCancelled {
+			return "", nil, fmt.Errorf("ticket of a cancelled registration: %w", database.ErrNotFound)
+		}
+		b, err := s.clinics.TicketPDF(c, reg)
+		return "tiket-" + clinic.FormatCode(reg.Code) + ".pdf", b, err
+	})
 }
 
 func (s *Server) ticketCertificate(w http.ResponseWriter, r *http.Request) error {
+	return s.ticketFile(w, r, func(c clinic.Clinic, reg clinic.Registration) (string, []byte, error) {
+		if !c.CertificateDue(reg, s.now()) {
+			return "", nil, clinic.ErrNoCertificate
+		}
+		b, err := s.clinics.CertificatePDF(c, reg)
+		return "sertifikat-" + clinic.FormatCode(reg.CertCode) + ".pdf", b, err
+	})
+}
+
+// ticketFile sends the PDF that file makes for the ticket's event and registration, under the
+// name it gives; file's error (a refusal or a failure) is the handler's.
+func (s *Server) ticketFile(w http.ResponseWriter, r *http.Request, file func(clinic.Clinic, clinic.Registration) (string, []byte, error)) error {
 	c, reg, _, ok, err := s.ticket(w, r)
 	if !ok {
 		return err
 	}
-	if !c.CertificateDue(reg, s.now()) {
-		return clinic.ErrNoCertificate
-	}
-	b, err := s.clinics.CertificatePDF(c, reg)
+	name, b, err := file(c, reg)
 	if err != nil {
 		return err
 	}
-	sendPDF(w, "sertifikat-"+clinic.FormatCode(reg.CertCode)+".pdf", b)
+	sendPDF(w, name, b)
 	return nil
 }
 
