@@ -346,7 +346,7 @@ func (s *Store) UpholdAppeal(ctx context.Context, actor audit.Actor, id int64, r
 			return fmt.Errorf("appeal %d is %s: %w: %w", id, status, ErrAppealDecided, database.ErrConflict)
 		}
 		// Serialised with automatic assignment and scheduling of the cohort (same lock).
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		prog, err := loadProgram(ctx, tx, cohortID)
