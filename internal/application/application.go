@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"penggerak/internal/account"
 	"penggerak/internal/cohort"
 	"penggerak/internal/filecheck"
 )
@@ -103,12 +104,17 @@ type Profile struct {
 }
 
 // Applicant turns the profile and roles into the input of the eligibility rules.
+// roles are role names as the principal lists them (account.Principal.RoleNames).
 func (p *Profile) Applicant(roles []string) cohort.Applicant {
+	typed := make([]account.Role, len(roles))
+	for i, r := range roles {
+		typed[i] = account.Role(r)
+	}
 	if p == nil {
-		return cohort.Applicant{Roles: roles}
+		return cohort.Applicant{Roles: typed}
 	}
 	return cohort.Applicant{HasProfile: true, RegencyCode: p.RegencyCode, Jenjang: p.Jenjang, YearsTeaching: p.YearsTeaching,
-		Education: p.Education, BirthDate: p.BirthDate, Roles: roles}
+		Education: p.Education, BirthDate: p.BirthDate, Roles: typed}
 }
 
 // CV sections, in order.
