@@ -344,20 +344,28 @@ func (s *Server) ticketFile(w http.ResponseWriter, r *http.Request, file func(cl
 	return nil
 }
 
+// ownTicket is s.ticket for a POST by the ticket's owner (signed in, or through a fresh emailed
+// link), decoding the form into f; it gives the ticket's path. ok is false when the request is
+// answered: err is clinic.ErrOwnerOnly for a link that may only show the ticket, or s.ticket's
+// error, or nil when decode has answered.
+func (s *Server) ownTicket(w http.ResponseWriter, r *http.Request, f any) (c clinic.Clinic, reg clinic.Registration, path string, ok bool, err error) {
+	c, reg, acc, ok, err := s.ticket(w, r)
+	if !ok {
+		return c, reg, "", false, err
+	}
+	if !acc.Manage {
+		return c, reg, "", false, clinic.ErrOwnerOnly
+	}
+	return c, reg, acc.Path, s.decode(w, r, f), nil
+}
+
 // ticketCancel cancels a registration once the teacher ticked the confirmation (the seat goes
 // to the waiting list and cannot be taken back).
 func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) error {
-	c, reg, acc, ok, err := s.ticket(w, r)
+	var f cancelForm
+	c, reg, path, ok, err := s.ownTicket(w, r, &f)
 	if !ok {
 		return err
-	}
-	path := acc.Path
-	if !acc.Manage {
-		return clinic.ErrOwnerOnly
-	}
-	var f cancelForm
-	if !s.decode(w, r, &f) {
-		return nil // decode has answered
 	}
 	if reg.Status != clinic.RegistrationCancelled && !c.CanCancel(reg, s.now()) {
 		return clinic.ErrRegistrationOver
@@ -379,17 +387,10 @@ type feedbackForm struct {
 }
 
 func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) error {
-	c, reg, acc, ok, err := s.ticket(w, r)
+	var f feedbackForm
+	c, reg, path, ok, err := s.ownTicket(w, r, &f)
 	if !ok {
 		return err
-	}
-	path := acc.Path
-	if !acc.Manage {
-		return clinic.ErrOwnerOnly
-	}
-	var f feedbackForm
-	if !s.decode(w, r, &f) {
-		return nil // decode has answered
 	}
 	if !c.FeedbackOpen(reg, s.now()) {
 		return clinic.ErrFeedbackNotYet
