@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"penggerak/internal/account"
 	"penggerak/internal/cohort"
 	"penggerak/internal/database"
 	"penggerak/internal/region"
@@ -34,12 +35,17 @@ type Profile struct {
 }
 
 // Applicant turns the profile and roles into the input of the eligibility rules.
+// roles are role names as the principal lists them (account.Principal.RoleNames).
 func (p *Profile) Applicant(roles []string) cohort.Applicant {
+	typed := make([]account.Role, len(roles))
+	for i, r := range roles {
+		typed[i] = account.Role(r)
+	}
 	if p == nil {
-		return cohort.Applicant{Roles: roles}
+		return cohort.Applicant{Roles: typed}
 	}
 	return cohort.Applicant{HasProfile: true, RegencyCode: p.RegencyCode, Jenjang: p.Jenjang, YearsTeaching: p.YearsTeaching,
-		Education: p.Education, BirthDate: p.BirthDate, Roles: roles}
+		Education: p.Education, BirthDate: p.BirthDate, Roles: typed}
 }
 
 // Profile returns the teacher's profile with their school, or nil when they have none yet.

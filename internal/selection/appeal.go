@@ -24,13 +24,16 @@ import (
 	"penggerak/internal/token"
 )
 
+// AppealStatus is where an appeal stands.
+type AppealStatus string
+
 // Appeal statuses: filed, rejected (with a reason), upheld (re-scoring by a new assessor), and
 // done (a correction run was made from the re-score).
 const (
-	AppealFiled    = "diajukan"
-	AppealRejected = "ditolak"
-	AppealUpheld   = "diterima"
-	AppealDone     = "selesai"
+	AppealFiled    AppealStatus = "diajukan"
+	AppealRejected AppealStatus = "ditolak"
+	AppealUpheld   AppealStatus = "diterima"
+	AppealDone     AppealStatus = "selesai"
 )
 
 // MaxAppealPDF bounds the optional PDF of an appeal.
@@ -57,32 +60,32 @@ type Letter = mail.Letter
 
 // Appeal is an appeal with what the queue shows of it.
 type Appeal struct {
-	ID                 int64      `db:"id"`
-	RunID              int64      `db:"run_id"`
-	ApplicationID      int64      `db:"application_id"`
-	CohortID           int64      `db:"cohort_id"`
-	CohortName         string     `db:"cohort_name"`
-	RegistrationNumber string     `db:"registration_number"`
-	ApplicantName      string     `db:"applicant_name"`
-	RegencyCode        string     `db:"regency_code"`
-	RegencyName        string     `db:"regency_name"`
-	ProvinceCode       string     `db:"province_code"`
-	Stage              Stage      `db:"stage"`
-	Outcome            Outcome    `db:"outcome"`
-	Reason             string     `db:"reason"`
-	HasPDF             bool       `db:"has_pdf"`
-	FiledAt            time.Time  `db:"filed_at"`
-	Status             string     `db:"status"`
-	DecisionReason     string     `db:"decision_reason"`
-	DecidedAt          *time.Time `db:"decided_at"`
-	CorrectionRunID    *int64     `db:"correction_run_id"`
-	Score              float64    `db:"score"`
-	Rank               int        `db:"rank"`
-	StageScores        []float64  `db:"stage_scores"`
-	RescoreSheetID     *int64     `db:"rescore_sheet_id"`
-	RescoreSubmitted   bool       `db:"rescore_submitted"`
-	RescoreScore       *float64   `db:"rescore_score"`
-	RescoreAssessor    string     `db:"rescore_assessor"`
+	ID                 int64        `db:"id"`
+	RunID              int64        `db:"run_id"`
+	ApplicationID      int64        `db:"application_id"`
+	CohortID           int64        `db:"cohort_id"`
+	CohortName         string       `db:"cohort_name"`
+	RegistrationNumber string       `db:"registration_number"`
+	ApplicantName      string       `db:"applicant_name"`
+	RegencyCode        string       `db:"regency_code"`
+	RegencyName        string       `db:"regency_name"`
+	ProvinceCode       string       `db:"province_code"`
+	Stage              Stage        `db:"stage"`
+	Outcome            Outcome      `db:"outcome"`
+	Reason             string       `db:"reason"`
+	HasPDF             bool         `db:"has_pdf"`
+	FiledAt            time.Time    `db:"filed_at"`
+	Status             AppealStatus `db:"status"`
+	DecisionReason     string       `db:"decision_reason"`
+	DecidedAt          *time.Time   `db:"decided_at"`
+	CorrectionRunID    *int64       `db:"correction_run_id"`
+	Score              float64      `db:"score"`
+	Rank               int          `db:"rank"`
+	StageScores        []float64    `db:"stage_scores"`
+	RescoreSheetID     *int64       `db:"rescore_sheet_id"`
+	RescoreSubmitted   bool         `db:"rescore_submitted"`
+	RescoreScore       *float64     `db:"rescore_score"`
+	RescoreAssessor    string       `db:"rescore_assessor"`
 }
 
 const appealCols = `SELECT ap.id, ap.run_id, ap.application_id, a.cohort_id, c.name AS cohort_name,
@@ -296,7 +299,7 @@ func ParseDecision(reason string) (string, map[string]string) {
 }
 
 // lockAppeal locks a filed appeal and returns its application, cohort, stage and applicant.
-func lockAppeal(ctx context.Context, tx pgx.Tx, id int64) (app, cohort int64, stage Stage, status, email, name, lang string, err error) {
+func lockAppeal(ctx context.Context, tx pgx.Tx, id int64) (app, cohort int64, stage Stage, status AppealStatus, email, name, lang string, err error) {
 	err = tx.QueryRow(ctx, `SELECT ap.application_id, a.cohort_id, ap.stage, ap.status, u.email, u.name, u.language
 		FROM selection_appeals ap JOIN applications a ON a.id = ap.application_id JOIN users u ON u.id = a.user_id
 		WHERE ap.id = $1 FOR UPDATE OF ap`, id).Scan(&app, &cohort, &stage, &status, &email, &name, &lang)
@@ -346,7 +349,7 @@ func (s *Store) UpholdAppeal(ctx context.Context, actor audit.Actor, id int64, r
 			return fmt.Errorf("appeal %d is %s: %w: %w", id, status, ErrAppealDecided, database.ErrConflict)
 		}
 		// Serialised with automatic assignment and scheduling of the cohort (same lock).
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		prog, err := loadProgram(ctx, tx, cohortID)

@@ -110,7 +110,7 @@ func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corr
 func createRun(ctx context.Context, tx pgx.Tx, actor audit.Actor, cohortID, corrects int64, reason string) (int64, error) {
 	var id int64
 	err := func() error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200201, $1::int)`, cohortID); err != nil {
+		if err := database.LockRuns.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		// A run reads every sheet of a cohort (millions of score items at national scale): it
@@ -432,7 +432,7 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200201, $1::int)`, cohortID); err != nil {
+		if err := database.LockRuns.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		var published, superseded bool

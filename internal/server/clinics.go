@@ -229,51 +229,62 @@ func sendPDF(w http.ResponseWriter, name string, b []byte) {
 }
 
 func (s *Server) ticketPDF(w http.ResponseWriter, r *http.Request) error {
-	c, reg, _, ok, err := s.ticket(w, r)
-	if !ok {
-		return err
-	}
-	if reg.Status == clinic.RegistrationCancelled {
-		return fmt.Errorf("ticket of a cancelled registration: %w", database.ErrNotFound)
-	}
-	b, err := s.clinics.TicketPDF(c, reg)
-	if err != nil {
-		return err
-	}
-	sendPDF(w, "tiket-"+clinic.FormatCode(reg.Code)+".pdf", b)
-	return nil
+	return s.ticketFile(w, r, func(c clinic.Clinic, reg clinic.Registration) (string, []byte, error) {
+		if reg.Status == clinic.RegistrationCancelled {
+			return "", nil, fmt.Errorf("ticket of a cancelled registration: %w", database.ErrNotFound)
+		}
+		b, err := s.clinics.TicketPDF(c, reg)
+		return "tiket-" + clinic.FormatCode(reg.Code) + ".pdf", b, err
+	})
 }
 
 func (s *Server) ticketCertificate(w http.ResponseWriter, r *http.Request) error {
+	return s.ticketFile(w, r, func(c clinic.Clinic, reg clinic.Registration) (string, []byte, error) {
+		if !c.CertificateDue(reg, s.now()) {
+			return "", nil, clinic.ErrNoCertificate
+		}
+		b, err := s.clinics.CertificatePDF(c, reg)
+		return "sertifikat-" + clinic.FormatCode(reg.CertCode) + ".pdf", b, err
+	})
+}
+
+// ticketFile sends the PDF that file makes for the ticket's event and registration, under the
+// name it gives; file's error (a refusal or a failure) is the handler's.
+func (s *Server) ticketFile(w http.ResponseWriter, r *http.Request, file func(clinic.Clinic, clinic.Registration) (string, []byte, error)) error {
 	c, reg, _, ok, err := s.ticket(w, r)
 	if !ok {
 		return err
 	}
-	if !c.CertificateDue(reg, s.now()) {
-		return clinic.ErrNoCertificate
-	}
-	b, err := s.clinics.CertificatePDF(c, reg)
+	name, b, err := file(c, reg)
 	if err != nil {
 		return err
 	}
-	sendPDF(w, "sertifikat-"+clinic.FormatCode(reg.CertCode)+".pdf", b)
+	sendPDF(w, name, b)
 	return nil
+}
+
+// ownTicket is s.ticket for a POST by the ticket's owner (signed in, or through a fresh emailed
+// link), decoding the form into f; it gives the ticket's path. ok is false when the request is
+// answered: err is clinic.ErrOwnerOnly for a link that may only show the ticket, or s.ticket's
+// error, or nil when decode has answered.
+func (s *Server) ownTicket(w http.ResponseWriter, r *http.Request, f any) (c clinic.Clinic, reg clinic.Registration, path string, ok bool, err error) {
+	c, reg, acc, ok, err := s.ticket(w, r)
+	if !ok {
+		return c, reg, "", false, err
+	}
+	if !acc.Manage {
+		return c, reg, "", false, clinic.ErrOwnerOnly
+	}
+	return c, reg, acc.Path, s.decode(w, r, f), nil
 }
 
 // ticketCancel cancels a registration once the teacher ticked the confirmation (the seat goes
 // to the waiting list and cannot be taken back).
 func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) error {
-	c, reg, acc, ok, err := s.ticket(w, r)
+	var f cancelForm
+	c, reg, path, ok, err := s.ownTicket(w, r, &f)
 	if !ok {
 		return err
-	}
-	path := acc.Path
-	if !acc.Manage {
-		return clinic.ErrOwnerOnly
-	}
-	var f cancelForm
-	if !s.decode(w, r, &f) {
-		return nil // decode has answered
 	}
 	if reg.Status != clinic.RegistrationCancelled && !c.CanCancel(reg, s.now()) {
 		return clinic.ErrRegistrationOver
@@ -295,17 +306,10 @@ type feedbackForm struct {
 }
 
 func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) error {
-	c, reg, acc, ok, err := s.ticket(w, r)
+	var f feedbackForm
+	c, reg, path, ok, err := s.ownTicket(w, r, &f)
 	if !ok {
 		return err
-	}
-	path := acc.Path
-	if !acc.Manage {
-		return clinic.ErrOwnerOnly
-	}
-	var f feedbackForm
-	if !s.decode(w, r, &f) {
-		return nil // decode has answered
 	}
 	if !c.FeedbackOpen(reg, s.now()) {
 		return clinic.ErrFeedbackNotYet

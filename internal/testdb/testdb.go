@@ -178,3 +178,21 @@ func redact(s string) string {
 	}
 	return u.Redacted()
 }
+
+// Exec runs sql on db for a fixture and fails the test when it errs.
+func Exec(t testing.TB, db database.DB, sql string, args ...any) {
+	t.Helper()
+	if _, err := db.Exec(context.Background(), sql, args...); err != nil {
+		t.Fatalf("fixture: %v\n%s", err, sql)
+	}
+}
+
+// ID runs sql, which returns one id, on db for a fixture and fails the test when it errs.
+func ID(t testing.TB, db database.DB, sql string, args ...any) int64 {
+	t.Helper()
+	var id int64
+	if err := db.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
+		t.Fatalf("fixture: %v\n%s", err, sql)
+	}
+	return id
+}
