@@ -107,19 +107,43 @@ func (s *Store) Own(ctx context.Context, userID, id int64) (Application, error) 
 	return a, err
 }
 
-// Details returns the teacher's own application with everything in it.
+// Details returns the teacher's own application with everything in it: the application with
+// where it stands in one statement, its cohort's configuration, its parts in one statement.
 func (s *Store) Details(ctx context.Context, userID, id int64) (Details, error) {
-	a, err := s.Own(ctx, userID, id)
+	rows, _ := s.db.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, `+ProgressFacts+`
+		FROM applications a `+ProgressJoin+` WHERE a.id = $1 AND a.user_id = $2`, id, userID)
+	type row struct {
+		Application
+		Outcome         string `db:"outcome"`
+		Seat            string `db:"seat"`
+		Training        string `db:"training"`
+		TrainingOutcome string `db:"training_outcome"`
+	}
+	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[row])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Details{}, fmt.Errorf("application %d: %w", id, database.ErrNotFound)
+	}
 	if err != nil {
 		return Details{}, err
 	}
-	return s.details(ctx, a)
+	return s.detailsWith(ctx, x.Application, Progress{Status: x.Status, Outcome: x.Outcome, Seat: x.Seat, Training: x.Training,
+		TrainingOutcome: x.TrainingOutcome})
 }
 
-// details loads everything in a: its cohort's configuration, the parts (one statement) and
-// its progress; on a store bound with WithTx it reads through the transaction.
+// details loads everything in a: its progress, then what detailsWith reads; on a store bound
+// with WithTx it reads through the transaction.
 func (s *Store) details(ctx context.Context, a Application) (Details, error) {
-	d := Details{Application: a}
+	ps, err := progressesQ(ctx, s.db, []int64{a.ID})
+	if err != nil {
+		return Details{Application: a}, err
+	}
+	return s.detailsWith(ctx, a, ps[a.ID])
+}
+
+// detailsWith loads the cohort's configuration and the parts (one statement) of a, whose
+// progress is p.
+func (s *Store) detailsWith(ctx context.Context, a Application, p Progress) (Details, error) {
+	d := Details{Application: a, Progress: p}
 	var err error
 	if d.Cohort, err = s.cohorts.Config(ctx, a.CohortID); err != nil {
 		return d, err
@@ -127,11 +151,6 @@ func (s *Store) details(ctx context.Context, a Application) (Details, error) {
 	if err := partsQ(ctx, s.db, &d); err != nil {
 		return d, err
 	}
-	ps, err := progressesQ(ctx, s.db, []int64{a.ID})
-	if err != nil {
-		return d, err
-	}
-	d.Progress = ps[a.ID]
 	return d, nil
 }
 

@@ -199,8 +199,7 @@ func (s *Server) rejectAppeal(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if err := s.sel().RejectAppeal(r.Context(), actor(r), id, reason, s.now(), s.letter); err != nil {
-		s.appealError(w, r, err)
-		return nil
+		return err
 	}
 	s.flash(r, "selection.appeal.rejected_flash")
 	redirect(w, r, "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
@@ -214,8 +213,7 @@ func (s *Server) upholdAppeal(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if _, err := s.sel().UpholdAppeal(r.Context(), actor(r), id, reason, s.now(), s.letter); err != nil {
-		s.appealError(w, r, err)
-		return nil
+		return err
 	}
 	s.flash(r, "selection.appeal.upheld_flash")
 	redirect(w, r, "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
@@ -230,22 +228,9 @@ func (s *Server) correctAppeal(w http.ResponseWriter, r *http.Request) error {
 	}
 	run, err := s.sel().CorrectAfterAppeals(r.Context(), actor(r), id)
 	if err != nil {
-		s.appealError(w, r, err)
-		return nil
+		return err
 	}
 	s.flash(r, "selection.appeal.corrected_flash")
 	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(run, 10))
 	return nil
-}
-
-// appealError maps the appeal flow's refusals to a 409 page saying what blocks it.
-func (s *Server) appealError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, selection.ErrAppealDecided):
-		s.errorPage(w, r, http.StatusConflict, "selection.appeal.error.decided")
-	case errors.Is(err, selection.ErrRescorePending):
-		s.errorPage(w, r, http.StatusConflict, "selection.appeal.error.rescore_pending")
-	default:
-		s.serveError(w, r, err)
-	}
 }
