@@ -141,8 +141,10 @@ func TestStatementsPerAutosaveAndSubmit(t *testing.T) {
 		}, http.StatusOK)
 	}
 	measure("submit", 11, func() apptest.Response { return c.PostForm(base+"/kirim", confirmYes) }, http.StatusSeeOther)
-	measure("receipt", 5, func() apptest.Response { return c.Get(base + "/tanda-terima") }, http.StatusOK)
-	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE status = 'submitted' AND submitted_content IS NOT NULL`); n != 1 {
+	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE status = 'submitted' AND submitted_content IS NOT NULL
+		AND submitted_content->'essays'->0->>'body' = 'Murid belajar bersama, ketikan ke-1.'`); n != 1 {
 		t.Errorf("%d submitted with content, want 1", n)
 	}
+	measure("receipt", 5, func() apptest.Response { return c.Get(base + "/tanda-terima") }, http.StatusOK)
+	measure("withdraw", 9, func() apptest.Response { return c.PostForm(base+"/tarik", confirmYes) }, http.StatusSeeOther)
 }
