@@ -163,18 +163,19 @@ func (s *Server) appealFile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// decideAppeal reads the decision form: the reason and the no-JS confirmation checkbox.
-func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request, action string) (int64, string, bool) {
-	id, ok := s.idParam(w, r, "appeal")
+// decideAppeal reads the decision form: the reason and the no-JS confirmation checkbox. ok is
+// false when the request has been answered (the form refused, re-rendered) or err is set.
+func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request, action string) (id int64, reason string, ok bool, err error) {
+	id, ok = s.idParam(w, r, "appeal")
 	if !ok {
-		return 0, "", false
+		return 0, "", false, nil
 	}
 	var f struct {
 		Decision string `form:"decision"`
 		Sure     bool   `form:"yakin"`
 	}
 	if !s.decode(w, r, &f) {
-		return 0, "", false
+		return 0, "", false, nil
 	}
 	reason, errs := selection.ParseDecision(f.Decision)
 	if errs == nil {
@@ -184,19 +185,16 @@ func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request, action str
 		errs["yakin-"+action] = "selection.appeal.error.sure"
 	}
 	if len(errs) > 0 {
-		if err := s.renderAppeal(w, r, http.StatusUnprocessableEntity, selectionpage.AppealProps{Action: action, Decision: f.Decision, Errors: errs}); err != nil {
-			s.serveError(w, r, err)
-		}
-		return 0, "", false
+		return 0, "", false, s.renderAppeal(w, r, http.StatusUnprocessableEntity, selectionpage.AppealProps{Action: action, Decision: f.Decision, Errors: errs})
 	}
-	return id, reason, true
+	return id, reason, true, nil
 }
 
 // rejectAppeal rejects an appeal with a reason shown to the applicant.
 func (s *Server) rejectAppeal(w http.ResponseWriter, r *http.Request) error {
-	id, reason, ok := s.decideAppeal(w, r, "tolak")
+	id, reason, ok, err := s.decideAppeal(w, r, "tolak")
 	if !ok {
-		return nil
+		return err
 	}
 	if err := s.sel().RejectAppeal(r.Context(), actor(r), id, reason, s.now(), s.letter); err != nil {
 		return err
@@ -208,9 +206,9 @@ func (s *Server) rejectAppeal(w http.ResponseWriter, r *http.Request) error {
 
 // upholdAppeal upholds an appeal: the stage goes to a new assessor for a re-score.
 func (s *Server) upholdAppeal(w http.ResponseWriter, r *http.Request) error {
-	id, reason, ok := s.decideAppeal(w, r, "terima")
+	id, reason, ok, err := s.decideAppeal(w, r, "terima")
 	if !ok {
-		return nil
+		return err
 	}
 	if _, err := s.sel().UpholdAppeal(r.Context(), actor(r), id, reason, s.now(), s.letter); err != nil {
 		return err
