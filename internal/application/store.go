@@ -114,10 +114,7 @@ func (s *Store) Details(ctx context.Context, userID, id int64) (Details, error) 
 		FROM applications a `+ProgressJoin+` WHERE a.id = $1 AND a.user_id = $2`, id, userID)
 	type row struct {
 		Application
-		Outcome         string `db:"outcome"`
-		Seat            string `db:"seat"`
-		Training        string `db:"training"`
-		TrainingOutcome string `db:"training_outcome"`
+		progressFacts
 	}
 	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[row])
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -126,8 +123,7 @@ func (s *Store) Details(ctx context.Context, userID, id int64) (Details, error) 
 	if err != nil {
 		return Details{}, err
 	}
-	return s.detailsWith(ctx, x.Application, Progress{Status: x.Status, Outcome: x.Outcome, Seat: x.Seat, Training: x.Training,
-		TrainingOutcome: x.TrainingOutcome})
+	return s.detailsWith(ctx, x.Application, x.progress(x.Status))
 }
 
 // details loads everything in a: its progress, then what detailsWith reads; on a store bound
@@ -253,13 +249,17 @@ func (l locked) cohortWindow() cohort.Cohort {
 		Status: l.CohortStatus, RegistrationOpensAt: l.OpensAt, RegistrationClosesAt: l.ClosesAt}
 }
 
+// lockSQL locks application $1 of teacher $2 and reads it with its cohort and the
+// applicant's language (the columns of locked), as a statement or a CTE of one.
+var lockSQL = `SELECT ` + prefixed("a.", appCols) + `, c.status AS cohort_status, c.registration_opens_at, c.registration_closes_at,
+		c.name AS cohort_name, c.number AS cohort_number, c.program_kind, u.language
+	FROM applications a JOIN cohorts c ON c.id = a.cohort_id JOIN users u ON u.id = a.user_id
+	WHERE a.id = $1 AND a.user_id = $2 FOR UPDATE OF a`
+
 // lock locks the teacher's application inside tx and reads it with its cohort and the
 // applicant's language, in one statement (ErrNotFound for another's).
 func lock(ctx context.Context, tx pgx.Tx, userID, id int64) (locked, error) {
-	rows, _ := tx.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, c.status AS cohort_status, c.registration_opens_at, c.registration_closes_at,
-			c.name AS cohort_name, c.number AS cohort_number, c.program_kind, u.language
-		FROM applications a JOIN cohorts c ON c.id = a.cohort_id JOIN users u ON u.id = a.user_id
-		WHERE a.id = $1 AND a.user_id = $2 FOR UPDATE OF a`, id, userID)
+	rows, _ := tx.Query(ctx, lockSQL, id, userID)
 	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[locked])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return x, fmt.Errorf("application %d: %w", id, database.ErrNotFound)
