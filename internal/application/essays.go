@@ -69,9 +69,7 @@ func (s *Store) SaveEssays(ctx context.Context, userID, id int64, answers map[in
 		}
 		qids, bodies = append(qids, qid), append(bodies, body)
 	}
-	rows, _ := s.db.Query(ctx, `WITH a AS (
-			SELECT `+prefixed("a.", appCols)+`, c.status AS cohort_status, c.registration_opens_at, c.registration_closes_at
-			FROM applications a JOIN cohorts c ON c.id = a.cohort_id WHERE a.id = $1 AND a.user_id = $2 FOR UPDATE OF a),
+	rows, _ := s.db.Query(ctx, `WITH a AS (`+lockSQL+`),
 		ok AS (SELECT id FROM a WHERE `+editableSQL("$5::timestamptz")+`
 			AND (SELECT count(*) FROM essay_questions q WHERE q.id = ANY($3) AND q.cohort_id = a.cohort_id) = cardinality($3::bigint[])),
 		saved AS (INSERT INTO application_essays (application_id, question_id, body, updated_at)
@@ -83,12 +81,9 @@ func (s *Store) SaveEssays(ctx context.Context, userID, id int64, answers map[in
 				WHERE p.user_id = a.user_id) AS school_province
 		FROM a`, id, userID, qids, bodies, now)
 	type row struct {
-		Application
-		CohortStatus   cohort.Status `db:"cohort_status"`
-		OpensAt        time.Time     `db:"registration_opens_at"`
-		ClosesAt       time.Time     `db:"registration_closes_at"`
-		Saved          int           `db:"saved"`
-		SchoolProvince *string       `db:"school_province"`
+		locked
+		Saved          int     `db:"saved"`
+		SchoolProvince *string `db:"school_province"`
 	}
 	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[row])
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -101,8 +96,7 @@ func (s *Store) SaveEssays(ctx context.Context, userID, id int64, answers map[in
 	if x.SchoolProvince != nil {
 		tz = region.Timezone(*x.SchoolProvince)
 	}
-	c := cohort.Cohort{Status: x.CohortStatus, RegistrationOpensAt: x.OpensAt, RegistrationClosesAt: x.ClosesAt}
-	if err := EditError(x.Application, c, now); err != nil {
+	if err := EditError(x.Application, x.cohortWindow(), now); err != nil {
 		return tz, err
 	}
 	if x.Saved != len(qids) {

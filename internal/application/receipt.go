@@ -40,12 +40,9 @@ func (s *Store) Receipt(ctx context.Context, userID, id int64) (Receipt, error) 
 		WHERE a.id = $1 AND a.user_id = $2 AND a.submitted_at IS NOT NULL`, id, userID)
 	type row struct {
 		Application
-		Content         []byte `db:"submitted_content"`
-		MyStatus        Status `db:"my_status"`
-		Outcome         string `db:"outcome"`
-		Seat            string `db:"seat"`
-		Training        string `db:"training"`
-		TrainingOutcome string `db:"training_outcome"`
+		Content  []byte `db:"submitted_content"`
+		MyStatus Status `db:"my_status"`
+		progressFacts
 	}
 	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[row])
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -67,7 +64,7 @@ func (s *Store) Receipt(ctx context.Context, userID, id int64) (Receipt, error) 
 		return r, err
 	}
 	r.Cohort = cohort.Config{Cohort: c}
-	r.Progress = Progress{Status: x.MyStatus, Outcome: x.Outcome, Seat: x.Seat, Training: x.Training, TrainingOutcome: x.TrainingOutcome}
+	r.Progress = x.progress(x.MyStatus)
 	r.Timezone = region.Timezone(r.ProvinceCode)
 	return r, nil
 }

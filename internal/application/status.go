@@ -63,6 +63,20 @@ const ProgressFacts = `coalesce((SELECT rr.outcome FROM run_results rr JOIN resu
 		coalesce((SELECT ps.status FROM pembekalan_seats ps WHERE ps.application_id = a.id ORDER BY ps.id DESC LIMIT 1), '') AS seat,
 		coalesce(trp.status, '') AS training, coalesce(trp.outcome, '') AS training_outcome`
 
+// progressFacts are the columns of ProgressFacts, for a row that selects them beside the
+// application's.
+type progressFacts struct {
+	Outcome         string `db:"outcome"`
+	Seat            string `db:"seat"`
+	Training        string `db:"training"`
+	TrainingOutcome string `db:"training_outcome"`
+}
+
+// progress is the Progress of an application in status with these facts.
+func (f progressFacts) progress(status Status) Progress {
+	return Progress{Status: status, Outcome: f.Outcome, Seat: f.Seat, Training: f.Training, TrainingOutcome: f.TrainingOutcome}
+}
+
 // ProgressJoin is the join ProgressFacts reads the training facts through.
 const ProgressJoin = `LEFT JOIN training_participants trp ON trp.application_id = a.id`
 

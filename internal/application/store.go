@@ -108,25 +108,43 @@ func (s *Store) Own(ctx context.Context, userID, id int64) (Application, error) 
 }
 
 // Details returns the teacher's own application with everything in it, as the teacher may see
-// it: a verval outcome whose mail is still held in the review outbox is not shown (heldVerval).
+// it: the application with where it stands in one statement (a verval outcome whose mail is
+// still held in the review outbox is not shown, heldVerval), its cohort's configuration, its
+// parts in one statement.
 func (s *Store) Details(ctx context.Context, userID, id int64) (Details, error) {
-	a, err := s.Own(ctx, userID, id)
+	rows, _ := s.db.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, `+myProgressFacts+`
+		FROM applications a `+ProgressJoin+` WHERE a.id = $1 AND a.user_id = $2`, id, userID)
+	type row struct {
+		Application
+		MyStatus Status `db:"my_status"`
+		progressFacts
+	}
+	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[row])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Details{}, fmt.Errorf("application %d: %w", id, database.ErrNotFound)
+	}
 	if err != nil {
 		return Details{}, err
 	}
-	d, err := s.details(ctx, a)
-	if err != nil {
-		return d, err
-	}
-	ps, err := myProgressesQ(ctx, s.db, userID, []int64{id})
-	d.heldVerval(ps[id])
+	d, err := s.detailsWith(ctx, x.Application, x.progress(x.Status))
+	d.heldVerval(x.progress(x.MyStatus))
 	return d, err
 }
 
-// details loads everything in a: its cohort's configuration, the parts (one statement) and
-// its progress; on a store bound with WithTx it reads through the transaction.
+// details loads everything in a: its progress, then what detailsWith reads; on a store bound
+// with WithTx it reads through the transaction.
 func (s *Store) details(ctx context.Context, a Application) (Details, error) {
-	d := Details{Application: a}
+	ps, err := progressesQ(ctx, s.db, []int64{a.ID})
+	if err != nil {
+		return Details{Application: a}, err
+	}
+	return s.detailsWith(ctx, a, ps[a.ID])
+}
+
+// detailsWith loads the cohort's configuration and the parts (one statement) of a, whose
+// progress is p.
+func (s *Store) detailsWith(ctx context.Context, a Application, p Progress) (Details, error) {
+	d := Details{Application: a, Progress: p}
 	var err error
 	if d.Cohort, err = s.cohorts.Config(ctx, a.CohortID); err != nil {
 		return d, err
@@ -134,11 +152,6 @@ func (s *Store) details(ctx context.Context, a Application) (Details, error) {
 	if err := partsQ(ctx, s.db, &d); err != nil {
 		return d, err
 	}
-	ps, err := progressesQ(ctx, s.db, []int64{a.ID})
-	if err != nil {
-		return d, err
-	}
-	d.Progress = ps[a.ID]
 	return d, nil
 }
 
@@ -241,13 +254,17 @@ func (l locked) cohortWindow() cohort.Cohort {
 		Status: l.CohortStatus, RegistrationOpensAt: l.OpensAt, RegistrationClosesAt: l.ClosesAt}
 }
 
+// lockSQL locks application $1 of teacher $2 and reads it with its cohort and the
+// applicant's language (the columns of locked), as a statement or a CTE of one.
+var lockSQL = `SELECT ` + prefixed("a.", appCols) + `, c.status AS cohort_status, c.registration_opens_at, c.registration_closes_at,
+		c.name AS cohort_name, c.number AS cohort_number, c.program_kind, u.language
+	FROM applications a JOIN cohorts c ON c.id = a.cohort_id JOIN users u ON u.id = a.user_id
+	WHERE a.id = $1 AND a.user_id = $2 FOR UPDATE OF a`
+
 // lock locks the teacher's application inside tx and reads it with its cohort and the
 // applicant's language, in one statement (ErrNotFound for another's).
 func lock(ctx context.Context, tx pgx.Tx, userID, id int64) (locked, error) {
-	rows, _ := tx.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, c.status AS cohort_status, c.registration_opens_at, c.registration_closes_at,
-			c.name AS cohort_name, c.number AS cohort_number, c.program_kind, u.language
-		FROM applications a JOIN cohorts c ON c.id = a.cohort_id JOIN users u ON u.id = a.user_id
-		WHERE a.id = $1 AND a.user_id = $2 FOR UPDATE OF a`, id, userID)
+	rows, _ := tx.Query(ctx, lockSQL, id, userID)
 	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[locked])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return x, fmt.Errorf("application %d: %w", id, database.ErrNotFound)

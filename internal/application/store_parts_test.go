@@ -2,14 +2,18 @@ package application
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"penggerak/internal/application/applicationtest"
+	"penggerak/internal/audit"
 	"penggerak/internal/database"
 	"penggerak/internal/storage"
 	"penggerak/internal/testdb"
@@ -20,6 +24,7 @@ import (
 // store on its database.
 type partsFixture struct {
 	db     database.DB
+	url    string
 	store  *Store
 	cohort applicationtest.Cohort
 	userID int64
@@ -29,8 +34,8 @@ type partsFixture struct {
 func newPartsFixture(t *testing.T, now time.Time) partsFixture {
 	t.Helper()
 	ctx := context.Background()
-	db, _ := testdb.New(t)
-	f := partsFixture{db: db, store: NewStore(db, storage.NewLocal(t.TempDir()))}
+	db, url := testdb.New(t)
+	f := partsFixture{db: db, url: url, store: NewStore(db, storage.NewLocal(t.TempDir()))}
 	applicationtest.School(t, db, "10600001", "SD Negeri 1 Baturaja", "SD", "16.01")
 	if err := db.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, email_verified_at) VALUES ('bagian@guru.test', 'Guru Bagian', 'x', now()) RETURNING id`).Scan(&f.userID); err != nil {
 		t.Fatal(err)
@@ -194,5 +199,80 @@ func TestEditableSQLFollowsEditError(t *testing.T) {
 	_ = f.db.QueryRow(ctx, `SELECT count(*) FROM application_essays WHERE body IN ('tidak tersimpan', 'lain')`).Scan(&stray)
 	if stray != 0 {
 		t.Errorf("%d answers stored from a refused save", stray)
+	}
+}
+
+// TestAutosaveRacingSubmitKeepsContent: 40 autosaves of the same application race its submit
+// on a pool of 4 connections. Each save is one statement that locks the row, so a save either
+// lands before the submit (and is in the submitted content) or waits for it and is refused as
+// locked: afterwards every stored answer is exactly the submitted one, and nothing hung.
+func TestAutosaveRacingSubmitKeepsContent(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	now := time.Now()
+	f := newPartsFixture(t, now)
+	small, err := database.OpenWith(ctx, f.url, database.Options{MaxConns: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(small.Close)
+	s := NewStore(small, storage.NewLocal(t.TempDir()))
+	q1, q2 := f.cohort.Questions[0], f.cohort.Questions[1]
+	if _, err := s.SaveEssays(ctx, f.userID, f.appID, map[int64]string{q2: "Rekan guru belajar bersama di komunitas."}, now); err != nil {
+		t.Fatal(err)
+	}
+	const savers = 40
+	errs := make(chan error, savers+1)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range savers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := s.SaveEssays(ctx, f.userID, f.appID, map[int64]string{
+				q1: fmt.Sprintf("Jawaban pertama versi %02d, murid belajar bersama.", i),
+				q2: fmt.Sprintf("Jawaban kedua versi %02d, rekan guru belajar.", i)}, now)
+			if err != nil && !errors.Is(err, ErrLocked) {
+				errs <- fmt.Errorf("save %d: %w", i, err)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		<-start
+		time.Sleep(5 * time.Millisecond)
+		if _, err := s.Submit(ctx, audit.Actor{UserID: f.userID}, f.userID, f.appID, now); err != nil {
+			errs <- fmt.Errorf("submit: %w", err)
+		}
+	}()
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var raw []byte
+	var status string
+	if err := f.db.QueryRow(ctx, `SELECT status, submitted_content FROM applications WHERE id = $1`, f.appID).Scan(&status, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if status != string(StatusSubmitted) {
+		t.Fatalf("status %s, want submitted", status)
+	}
+	var c Content
+	if err := json.Unmarshal(raw, &c); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range c.Essays {
+		var stored string
+		if err := f.db.QueryRow(ctx, `SELECT body FROM application_essays WHERE application_id = $1 AND question_id = $2`, f.appID, e.QuestionID).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if stored != e.Body {
+			t.Errorf("question %d: stored %q, submitted %q", e.QuestionID, stored, e.Body)
+		}
 	}
 }

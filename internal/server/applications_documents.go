@@ -60,6 +60,5 @@ func (s *Server) downloadDocument(w http.ResponseWriter, r *http.Request) error 
 		}
 		return c
 	}, f.OriginalName)
-	s.serveFile(w, r, f.Key, name)
-	return nil
+	return s.serveFile(w, r, f.Key, name)
 }

@@ -99,7 +99,8 @@ func countedServer(t *testing.T, a *apptest.App) (*statementCounter, string) {
 // principal, handler), and holds them to the figures in the README's performance section:
 // an autosave is the session, the principal and one statement (was 7 in all); a submit 11 (was
 // 18: the parts of the application are read in one statement, the cohort and the applicant's
-// language with the row lock); the receipt 5 with the flash's session write (was 6).
+// language with the row lock); the receipt 5 with the flash's session write (was 6); a step
+// page 6 (was 10).
 func TestStatementsPerAutosaveAndSubmit(t *testing.T) {
 	t.Parallel()
 	a := apptest.Start(t)
@@ -126,6 +127,8 @@ func TestStatementsPerAutosaveAndSubmit(t *testing.T) {
 			t.Errorf("%s sent %d statements, want at most %d", name, len(sqls), max)
 		}
 	}
+	c.Get(base + "/esai") // shows (and so clears) the last step's flash
+	measure("essay step page", 5, func() apptest.Response { return c.Get(base + "/esai") }, http.StatusOK)
 	q0 := fmt.Sprintf("essay_%d", tc.Questions[0])
 	for k := range 2 { // the second save is the steady state of typing
 		measure(fmt.Sprintf("autosave %d", k+1), 3, func() apptest.Response {
@@ -138,8 +141,10 @@ func TestStatementsPerAutosaveAndSubmit(t *testing.T) {
 		}, http.StatusOK)
 	}
 	measure("submit", 11, func() apptest.Response { return c.PostForm(base+"/kirim", confirmYes) }, http.StatusSeeOther)
-	measure("receipt", 5, func() apptest.Response { return c.Get(base + "/tanda-terima") }, http.StatusOK)
-	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE status = 'submitted' AND submitted_content IS NOT NULL`); n != 1 {
+	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE status = 'submitted' AND submitted_content IS NOT NULL
+		AND submitted_content->'essays'->0->>'body' = 'Murid belajar bersama, ketikan ke-1.'`); n != 1 {
 		t.Errorf("%d submitted with content, want 1", n)
 	}
+	measure("receipt", 5, func() apptest.Response { return c.Get(base + "/tanda-terima") }, http.StatusOK)
+	measure("withdraw", 9, func() apptest.Response { return c.PostForm(base+"/tarik", confirmYes) }, http.StatusSeeOther)
 }

@@ -127,6 +127,8 @@ var errorKinds = []errorKind{
 	{selection.ErrLocked, http.StatusConflict, "selection.error.locked"},
 	{selection.ErrTooFewAssessors, http.StatusConflict, "selection.error.too_few"},
 	{selection.ErrScoringPending, http.StatusConflict, "selection.error.scoring_pending"},
+	{selection.ErrAppealDecided, http.StatusConflict, "selection.appeal.error.decided"},
+	{selection.ErrRescorePending, http.StatusConflict, "selection.appeal.error.rescore_pending"},
 	// coaching clinics: a refused registration, edit or check-in (shown on its form), or a page
 	{clinic.ErrDuplicate, http.StatusConflict, "clinic.err.duplicate"},
 	{clinic.ErrSchoolFull, http.StatusConflict, "clinic.err.school_full"},
