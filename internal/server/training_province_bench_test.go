@@ -44,24 +44,41 @@ func BenchmarkTrainingProvince3k(b *testing.B) {
 	store := training.NewStore(a.DB)
 	bgpScope := training.Scope{Provinces: []string{"16"}}
 	b.Run("baseline/sql", func(b *testing.B) {
+		var best time.Duration
 		for b.Loop() {
+			t0 := time.Now()
 			if _, _, _, err := store.ProvincePage(ctx, bgpScope, c.ID, "16", "", time.Now()); err != nil {
 				b.Fatal(err)
 			}
+			best = fastest(best, time.Since(t0))
 		}
+		b.ReportMetric(float64(best.Microseconds())/1000, "ms-best")
 	})
 	for _, who := range []string{"bgp", "dinas"} {
 		cl := a.SignIn(who + "@bench.test")
 		b.Run("page/"+who, func(b *testing.B) {
 			var size int
+			var best time.Duration
 			for b.Loop() {
+				t0 := time.Now()
 				res := cl.Get(path)
 				if res.Status != http.StatusOK || !strings.Contains(res.Body, "CGP berisiko") {
 					b.Fatalf("%d", res.Status)
 				}
 				size = len(res.Body)
+				best = fastest(best, time.Since(t0))
 			}
 			b.ReportMetric(float64(size)/1024, "KiB")
+			b.ReportMetric(float64(best.Microseconds())/1000, "ms-best")
 		})
 	}
+}
+
+// fastest keeps the fastest time: on the shared machine the mean carries other engineers'
+// load, the best run is closer to the work itself.
+func fastest(best, d time.Duration) time.Duration {
+	if best == 0 || d < best {
+		return d
+	}
+	return best
 }
