@@ -94,13 +94,7 @@ func (s *Server) renderProvince(w http.ResponseWriter, r *http.Request, status i
 	pr := principal(r)
 	var err error
 	kab := kabParam(r, prov)
-	if p.View, err = s.trainingStore().ProvinceAt(ctx, trainingScope(pr), id, prov, kab, s.now()); err != nil {
-		return err
-	}
-	if p.AtRisk, err = s.trainingStore().AtRisk(ctx, trainingScope(pr), id, prov, kab, s.now()); err != nil {
-		return err
-	}
-	if p.Lokakarya, err = s.trainingStore().ProvinceLokakarya(ctx, trainingScope(pr), id, prov); err != nil {
+	if p.View, p.AtRisk, p.Lokakarya, err = s.trainingStore().ProvincePage(ctx, trainingScope(pr), id, prov, kab, s.now()); err != nil {
 		return err
 	}
 	bs := bgpScope(pr)

@@ -226,15 +226,16 @@ func (s *Store) ScheduleLokakarya(ctx context.Context, actor audit.Actor, sc Sco
 
 const lokakaryaSelect = `SELECT l.id, l.cohort_id, c.name AS cohort_name, l.regency_code, rg.name AS regency_name, l.number, l.starts_at, l.place,
 	pr.timezone, l.number = st.lokakarya_count - 1 AS last,
-	(SELECT count(*) FROM training_participants p JOIN training_group_members m ON m.participant_id = p.id
-		JOIN training_groups g ON g.id = m.group_id
-		WHERE g.cohort_id = l.cohort_id AND g.regency_code = l.regency_code AND g.status = 'aktif' AND p.status = 'aktif' AND ` + lkGroup + `)::int AS expected,
-	(SELECT count(*) FROM training_attendance a WHERE a.lokakarya_id = l.id)::int AS recorded,
-	(SELECT count(*) FROM training_attendance a WHERE a.lokakarya_id = l.id AND a.status = 'hadir')::int AS present,
+	(SELECT coalesce(sum(gc.active_members), 0) FROM training_groups g JOIN training_group_counts gc ON gc.group_id = g.id
+		WHERE g.cohort_id = l.cohort_id AND g.regency_code = l.regency_code AND g.status = 'aktif' AND ` + lkGroup + `)::int AS expected,
+	lc.recorded, lc.present,
 	array(SELECT g.number FROM training_lokakarya_groups lg JOIN training_groups g ON g.id = lg.group_id WHERE lg.lokakarya_id = l.id ORDER BY g.number)::int[] AS group_numbers,
 	array(SELECT lg.group_id FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id ORDER BY lg.group_id)::bigint[] AS group_ids`
 
+// lokakaryaFrom: the figures are kept counts (migration 000711): active members per group,
+// attendance recorded and present per lokakarya.
 const lokakaryaFrom = ` FROM training_lokakarya l JOIN cohorts c ON c.id = l.cohort_id
+	JOIN training_lokakarya_counts lc ON lc.lokakarya_id = l.id
 	JOIN training_settings st ON st.cohort_id = l.cohort_id
 	JOIN regencies rg ON rg.code = l.regency_code JOIN provinces pr ON pr.code = l.province_code`
 
@@ -242,14 +243,18 @@ const lokakaryaFrom = ` FROM training_lokakarya l JOIN cohorts c ON c.id = l.coh
 func (s *Store) ProvinceLokakarya(ctx context.Context, sc Scope, cohortID int64, prov string) ([]Lokakarya, error) {
 	var out []Lokakarya
 	err := s.noJIT(ctx, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, lokakaryaSelect+`, NULL::text AS mine`+lokakaryaFrom+`
-			WHERE l.cohort_id = $1 AND l.province_code = $2 AND `+scopeSQL("l", 3)+` ORDER BY l.regency_code, l.number`,
-			append([]any{cohortID, prov}, sc.args()...)...)
 		var err error
-		out, err = pgx.CollectRows(rows, pgx.RowToStructByName[Lokakarya])
+		out, err = s.WithTx(tx).provinceLokakarya(ctx, sc, cohortID, prov)
 		return err
 	})
 	return out, err
+}
+
+func (s *Store) provinceLokakarya(ctx context.Context, sc Scope, cohortID int64, prov string) ([]Lokakarya, error) {
+	rows, _ := s.db.Query(ctx, lokakaryaSelect+`, NULL::text AS mine`+lokakaryaFrom+`
+		WHERE l.cohort_id = $1 AND l.province_code = $2 AND `+scopeSQL("l", 3)+` ORDER BY l.regency_code, l.number`,
+		append([]any{cohortID, prov}, sc.args()...)...)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Lokakarya])
 }
 
 // MyLokakarya lists the lokakarya of the kab/kota of the user's confirmed groups, with the

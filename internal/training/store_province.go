@@ -9,50 +9,56 @@ import (
 )
 
 // regencySummarySQL computes the province page's figures per kab/kota in one statement: $1 the
-// cohort, $2 the province, $3-$5 the viewer's scope, $6 now. Each figure is one grouped pass
-// over the province's CGPs (no query per kab/kota or per CGP).
+// cohort, $2 the province, $3-$5 the viewer's scope, $6 now. The visit and module figures are
+// summed from the CGPs' kept facts (training_participant_facts, migration 000711): those that
+// depend on now count the kept dates before a cutoff with width_bucket (the arrays are
+// sorted: it returns how many elements are <= its first argument). Expected attendance sums the
+// kept active members of the groups each lokakarya held is for; present counts, per CGP of a
+// confirmed group, the kept starts of the lokakarya they attended that have begun, less their
+// attendance at a lokakarya held for chosen groups that no longer include theirs (notfor: only
+// the attendance rows of lokakarya for chosen groups are read).
 const regencySummarySQL = `WITH st AS (SELECT * FROM training_settings WHERE cohort_id = $1),
 	rs AS (SELECT rg.code, rg.name FROM regencies rg WHERE rg.province_code = $2 AND ($3::bool OR rg.province_code = ANY($4::text[]) OR rg.code = ANY($5::text[]))),
-	p AS (SELECT p.id, p.regency_code, m.group_id, g.status AS group_status FROM training_participants p
-		JOIN rs ON rs.code = p.regency_code
+	p AS MATERIALIZED (SELECT p.id, p.regency_code, m.group_id, g.status AS group_status, f.visits_sent, f.visits_acked, f.visits_scheduled, f.visits_late,
+			width_bucket($6::timestamptz - make_interval(days => st.ack_days) - interval '1 microsecond', f.visit_open) AS overdue,
+			width_bucket($6::timestamptz::date - 1, f.visit_unsent) AS missing, width_bucket(st.modules, f.module_list) AS modules_done,
+			width_bucket($6::timestamptz, f.present_starts) AS present
+		FROM training_participants p CROSS JOIN st
+		JOIN training_participant_facts f ON f.participant_id = p.id
 		LEFT JOIN training_group_members m ON m.participant_id = p.id LEFT JOIN training_groups g ON g.id = m.group_id
-		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif'),
-	pc AS (SELECT regency_code, count(*) AS cgps, count(group_id) AS placed FROM p GROUP BY regency_code),
+		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND ($3::bool OR p.province_code = ANY($4::text[]) OR p.regency_code = ANY($5::text[]))),
+	pc AS (SELECT regency_code, count(*) AS cgps, count(group_id) AS placed, sum(visits_sent) AS sent, sum(visits_acked) AS acked, sum(overdue) AS overdue,
+			sum(visits_scheduled) AS scheduled, sum(missing) AS missing, sum(visits_late) AS late, sum(modules_done) AS done,
+			sum(present) FILTER (WHERE group_status = 'aktif') AS present
+		FROM p GROUP BY regency_code),
 	gc AS (SELECT regency_code, count(*) AS groups FROM training_groups WHERE cohort_id = $1 AND province_code = $2 GROUP BY regency_code),
 	mc AS (SELECT regency_code, count(*) AS pps FROM training_mentors WHERE cohort_id = $1 AND province_code = $2 AND role = 'pengajar_praktik' AND ended_at IS NULL
 		GROUP BY regency_code),
-	vs AS (SELECT p.regency_code, count(v.submitted_at) AS sent, count(v.acknowledged_at) AS acked,
-			count(*) FILTER (WHERE v.submitted_at IS NOT NULL AND v.acknowledged_at IS NULL AND v.submitted_at < $6::timestamptz - make_interval(days => st.ack_days)) AS overdue,
-			count(v.planned_on) AS scheduled,
-			count(*) FILTER (WHERE v.submitted_at IS NULL AND v.planned_on < $6::timestamptz::date) AS missing,
-			count(*) FILTER (WHERE v.submitted_at IS NOT NULL AND v.visited_on > v.planned_on) AS late
-		FROM p JOIN training_visits v ON v.participant_id = p.id CROSS JOIN st GROUP BY p.regency_code),
-	lhl AS (SELECT l.id, l.regency_code, EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id) AS chosen
+	lhl AS MATERIALIZED (SELECT l.id, l.regency_code, EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id) AS chosen
 		FROM training_lokakarya l WHERE l.cohort_id = $1 AND l.province_code = $2 AND l.starts_at <= $6),
 	lh AS (SELECT regency_code, count(*) AS held FROM lhl GROUP BY regency_code),
-	pgc AS (SELECT group_id, regency_code, count(*) AS n FROM p WHERE group_status = 'aktif' GROUP BY group_id, regency_code),
-	att AS (SELECT l.regency_code, sum(CASE WHEN l.chosen THEN (SELECT coalesce(sum(pgc.n), 0) FROM training_lokakarya_groups lg JOIN pgc ON pgc.group_id = lg.group_id
+	ga AS (SELECT g.id, g.regency_code, c.active_members AS n FROM training_groups g JOIN training_group_counts c ON c.group_id = g.id
+		WHERE g.cohort_id = $1 AND g.province_code = $2 AND g.status = 'aktif'),
+	gr AS (SELECT regency_code, sum(n) AS n FROM ga GROUP BY regency_code),
+	att AS (SELECT l.regency_code, sum(CASE WHEN l.chosen THEN (SELECT coalesce(sum(ga.n), 0) FROM training_lokakarya_groups lg JOIN ga ON ga.id = lg.group_id
 				WHERE lg.lokakarya_id = l.id)
-			ELSE (SELECT coalesce(sum(pgc.n), 0) FROM pgc WHERE pgc.regency_code = l.regency_code) END) AS expected
-		FROM lhl l GROUP BY l.regency_code),
-	pres AS (SELECT p.regency_code, count(*) AS present FROM training_attendance a JOIN lhl l ON l.id = a.lokakarya_id JOIN p ON p.id = a.participant_id
-		WHERE a.status = 'hadir' AND p.group_status = 'aktif'
-			AND (NOT l.chosen OR EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id AND lg.group_id = p.group_id))
-		GROUP BY p.regency_code),
-	md AS (SELECT p.regency_code, count(*) AS done FROM p JOIN training_module_progress x ON x.participant_id = p.id CROSS JOIN st
-		WHERE x.module <= st.modules GROUP BY p.regency_code)
+			ELSE coalesce(gr.n, 0) END) AS expected
+		FROM lhl l LEFT JOIN gr ON gr.regency_code = l.regency_code GROUP BY l.regency_code),
+	notfor AS (SELECT p.regency_code, count(*) AS n FROM lhl l JOIN training_attendance a ON a.lokakarya_id = l.id JOIN p ON p.id = a.participant_id
+		WHERE l.chosen AND a.status = 'hadir' AND p.group_status = 'aktif'
+			AND NOT EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id AND lg.group_id = p.group_id)
+		GROUP BY p.regency_code)
 	SELECT rs.code AS regency_code, rs.name AS regency_name, coalesce(pc.cgps, 0)::int AS cgps, coalesce(pc.placed, 0)::int AS placed,
 		coalesce(gc.groups, 0)::int AS groups, coalesce(mc.pps, 0)::int AS pps,
-		coalesce(vs.sent, 0)::int AS visits_sent, coalesce(vs.acked, 0)::int AS visits_acked, coalesce(vs.overdue, 0)::int AS visits_overdue,
-		(coalesce(pc.cgps, 0) * st.visits_planned)::int AS visits_planned, coalesce(vs.scheduled, 0)::int AS visits_scheduled,
-		coalesce(vs.missing, 0)::int AS visits_missing, coalesce(vs.late, 0)::int AS visits_late,
-		coalesce(lh.held, 0)::int AS lokakarya_held, coalesce(att.expected, 0)::int AS attendance_expected, coalesce(pres.present, 0)::int AS attendance_present,
-		coalesce(md.done, 0)::int AS modules_done, (coalesce(pc.cgps, 0) * st.modules)::int AS modules_total
+		coalesce(pc.sent, 0)::int AS visits_sent, coalesce(pc.acked, 0)::int AS visits_acked, coalesce(pc.overdue, 0)::int AS visits_overdue,
+		(coalesce(pc.cgps, 0) * st.visits_planned)::int AS visits_planned, coalesce(pc.scheduled, 0)::int AS visits_scheduled,
+		coalesce(pc.missing, 0)::int AS visits_missing, coalesce(pc.late, 0)::int AS visits_late,
+		coalesce(lh.held, 0)::int AS lokakarya_held, coalesce(att.expected, 0)::int AS attendance_expected, (coalesce(pc.present, 0) - coalesce(notfor.n, 0))::int AS attendance_present,
+		coalesce(pc.done, 0)::int AS modules_done, (coalesce(pc.cgps, 0) * st.modules)::int AS modules_total
 	FROM rs CROSS JOIN st
 	LEFT JOIN pc ON pc.regency_code = rs.code LEFT JOIN gc ON gc.regency_code = rs.code LEFT JOIN mc ON mc.regency_code = rs.code
-	LEFT JOIN vs ON vs.regency_code = rs.code LEFT JOIN lh ON lh.regency_code = rs.code LEFT JOIN att ON att.regency_code = rs.code
-	LEFT JOIN pres ON pres.regency_code = rs.code
-	LEFT JOIN md ON md.regency_code = rs.code
+	LEFT JOIN lh ON lh.regency_code = rs.code LEFT JOIN att ON att.regency_code = rs.code
+	LEFT JOIN notfor ON notfor.regency_code = rs.code
 	WHERE EXISTS (SELECT 1 FROM training_participants x WHERE x.cohort_id = $1 AND x.regency_code = rs.code)
 		OR EXISTS (SELECT 1 FROM training_mentors t WHERE t.cohort_id = $1 AND t.regency_code = rs.code AND t.ended_at IS NULL)
 	ORDER BY rs.code`
@@ -71,38 +77,39 @@ type RiskRow struct {
 
 // riskSQL computes, in one statement, the completion facts of every undecided active CGP of the
 // province in the viewer's scope ($1 cohort, $2 province, $3-$5 scope, $6 now, $7 a kab/kota or
-// "" for all) and what is due
-// by now (visits whose planned date and acknowledgement days have passed; whether the kab/kota's
-// last lokakarya has begun).
+// "" for all) and what is due by now (visits whose planned date and acknowledgement days have
+// passed; whether the kab/kota's last lokakarya has begun). Visits and modules come from the
+// kept facts (see regencySummarySQL); the lokakarya held for a CGP are those of the kab/kota
+// for every group plus those for their group; attended is their kept attended lokakarya that
+// have begun less those held for chosen groups without theirs (see regencySummarySQL).
 const riskSQL = `WITH st AS (SELECT * FROM training_settings WHERE cohort_id = $1),
-	p AS (SELECT p.id, p.name, p.npsn, p.regency_code, m.group_id FROM training_participants p
+	p AS MATERIALIZED (SELECT p.id, p.name, p.npsn, p.regency_code, m.group_id, f.visits_acked, cardinality(f.module_list) AS modules_done,
+			width_bucket($6::timestamptz::date - st.ack_days - 1, f.visit_planned) AS visits_due, width_bucket($6::timestamptz, f.present_starts) AS present
+		FROM training_participants p CROSS JOIN st
+		JOIN training_participant_facts f ON f.participant_id = p.id
 		LEFT JOIN training_group_members m ON m.participant_id = p.id
 		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND p.outcome IS NULL AND ($7 = '' OR p.regency_code = $7)
 			AND ($3::bool OR p.province_code = ANY($4::text[]) OR p.regency_code = ANY($5::text[]))),
-	lhl AS (SELECT l.id, l.regency_code, EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id) AS chosen
+	lhl AS MATERIALIZED (SELECT l.id, l.regency_code, EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id) AS chosen
 		FROM training_lokakarya l WHERE l.cohort_id = $1 AND l.province_code = $2 AND l.starts_at <= $6),
-	held AS (SELECT p.id, count(*) AS held FROM p JOIN lhl l ON l.regency_code = p.regency_code
-			AND (NOT l.chosen OR EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id AND lg.group_id = p.group_id))
+	rh AS (SELECT regency_code, count(*) AS n FROM lhl WHERE NOT chosen GROUP BY regency_code),
+	gh AS (SELECT lg.group_id, count(*) AS n FROM lhl JOIN training_lokakarya_groups lg ON lg.lokakarya_id = lhl.id WHERE lhl.chosen GROUP BY lg.group_id),
+	notfor AS (SELECT p.id, count(*) AS n FROM lhl l JOIN training_attendance a ON a.lokakarya_id = l.id JOIN p ON p.id = a.participant_id
+		WHERE l.chosen AND a.status = 'hadir' AND NOT EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id AND lg.group_id = p.group_id)
 		GROUP BY p.id),
-	att AS (SELECT p.id, count(*) AS attended FROM training_attendance a JOIN lhl l ON l.id = a.lokakarya_id JOIN p ON p.id = a.participant_id
-		WHERE a.status = 'hadir' AND (NOT l.chosen OR EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id AND lg.group_id = p.group_id))
-		GROUP BY p.id),
-	vis AS (SELECT v.participant_id AS id, count(v.acknowledged_at) AS acked,
-			count(*) FILTER (WHERE v.planned_on + st.ack_days < $6::timestamptz::date) AS due
-		FROM p JOIN training_visits v ON v.participant_id = p.id CROSS JOIN st GROUP BY v.participant_id),
-	md AS (SELECT x.participant_id AS id, count(*) AS done FROM p JOIN training_module_progress x ON x.participant_id = p.id GROUP BY x.participant_id),
 	asm AS (SELECT x.participant_id AS id, max(x.score) FILTER (WHERE x.by_role = 'pengajar_praktik') AS pp,
 			max(x.score) FILTER (WHERE x.by_role = 'fasilitator') AS fas
 		FROM p JOIN training_assessments x ON x.participant_id = p.id GROUP BY x.participant_id),
 	fin AS (SELECT l.regency_code FROM training_lokakarya l CROSS JOIN st
 		WHERE l.cohort_id = $1 AND l.province_code = $2 AND l.number = st.lokakarya_count - 1 AND l.starts_at <= $6)
 	SELECT p.id AS participant_id, p.name, rg.name AS regency_name, sc.name AS school_name, g.number AS group_number,
-		coalesce(held.held, 0)::int AS lokakarya_held, coalesce(att.attended, 0)::int AS attended,
-		coalesce(vis.acked, 0)::int AS visits_acknowledged, coalesce(md.done, 0)::int AS modules_done, asm.pp AS pp_score, asm.fas AS fas_score,
-		coalesce(vis.due, 0)::int AS visits_due, EXISTS (SELECT 1 FROM fin WHERE fin.regency_code = p.regency_code) AS ended
+		(coalesce(rh.n, 0) + coalesce(gh.n, 0))::int AS lokakarya_held, (p.present - coalesce(notfor.n, 0))::int AS attended,
+		p.visits_acked AS visits_acknowledged, p.modules_done, asm.pp AS pp_score, asm.fas AS fas_score,
+		p.visits_due, EXISTS (SELECT 1 FROM fin WHERE fin.regency_code = p.regency_code) AS ended
 	FROM p JOIN regencies rg ON rg.code = p.regency_code JOIN schools sc ON sc.npsn = p.npsn
 	LEFT JOIN training_groups g ON g.id = p.group_id
-	LEFT JOIN held ON held.id = p.id LEFT JOIN att ON att.id = p.id LEFT JOIN vis ON vis.id = p.id LEFT JOIN md ON md.id = p.id LEFT JOIN asm ON asm.id = p.id
+	LEFT JOIN rh ON rh.regency_code = p.regency_code LEFT JOIN gh ON gh.group_id = p.group_id
+	LEFT JOIN notfor ON notfor.id = p.id LEFT JOIN asm ON asm.id = p.id
 	ORDER BY p.regency_code, p.name, p.id`
 
 // AtRisk lists the undecided CGPs of a province (or of one of its kab/kota, regency) in sc who,
@@ -112,12 +119,18 @@ func (s *Store) AtRisk(ctx context.Context, sc Scope, cohortID int64, prov, rege
 	if err != nil {
 		return nil, err
 	}
-	var all []RiskRow
+	var out []RiskRow
 	err = s.noJIT(ctx, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, riskSQL, append([]any{cohortID, prov}, append(sc.args(), now, regency)...)...)
-		all, err = pgx.CollectRows(rows, pgx.RowToStructByName[RiskRow])
+		out, err = s.WithTx(tx).atRisk(ctx, st, sc, cohortID, prov, regency, now)
 		return err
 	})
+	return out, err
+}
+
+// atRisk is AtRisk with the cohort's settings, on a store bound to a transaction.
+func (s *Store) atRisk(ctx context.Context, st Settings, sc Scope, cohortID int64, prov, regency string, now time.Time) ([]RiskRow, error) {
+	rows, _ := s.db.Query(ctx, riskSQL, append([]any{cohortID, prov}, append(sc.args(), now, regency)...)...)
+	all, err := pgx.CollectRows(rows, pgx.RowToStructByName[RiskRow])
 	if err != nil {
 		return nil, err
 	}

@@ -81,6 +81,38 @@ func (s *Store) ProvinceAt(ctx context.Context, sc Scope, cohortID int64, prov, 
 }
 
 func (s *Store) provinceView(ctx context.Context, sc Scope, cohortID int64, prov, regency string, full bool, now time.Time) (ProvinceView, error) {
+	var v ProvinceView
+	err := s.noJIT(ctx, func(tx pgx.Tx) error {
+		var err error
+		v, err = s.WithTx(tx).provinceIn(ctx, sc, cohortID, prov, regency, full, now)
+		return err
+	})
+	return v, err
+}
+
+// ProvincePage reads everything the province page shows in one transaction (see noJIT): the
+// view as ProvinceAt, the CGPs at risk as AtRisk and the lokakarya as ProvinceLokakarya.
+func (s *Store) ProvincePage(ctx context.Context, sc Scope, cohortID int64, prov, regency string, now time.Time) (ProvinceView, []RiskRow, []Lokakarya, error) {
+	var v ProvinceView
+	var risk []RiskRow
+	var ls []Lokakarya
+	err := s.noJIT(ctx, func(tx pgx.Tx) error {
+		t := s.WithTx(tx)
+		var err error
+		if v, err = t.provinceIn(ctx, sc, cohortID, prov, regency, false, now); err != nil {
+			return err
+		}
+		if risk, err = t.atRisk(ctx, v.Settings, sc, cohortID, prov, regency, now); err != nil {
+			return err
+		}
+		ls, err = t.provinceLokakarya(ctx, sc, cohortID, prov)
+		return err
+	})
+	return v, risk, ls, err
+}
+
+// provinceIn is provinceView on a store bound to a transaction.
+func (s *Store) provinceIn(ctx context.Context, sc Scope, cohortID int64, prov, regency string, full bool, now time.Time) (ProvinceView, error) {
 	v := ProvinceView{CohortID: cohortID, ProvinceCode: prov, Regency: regency}
 	err := s.db.QueryRow(ctx, `SELECT c.name, c.status, p.name FROM cohorts c, provinces p
 		WHERE c.id = $1 AND p.code = $2 AND c.status IN ('pendidikan', 'selesai') AND EXISTS (SELECT 1 FROM training_settings WHERE cohort_id = c.id)
@@ -95,11 +127,7 @@ func (s *Store) provinceView(ctx context.Context, sc Scope, cohortID int64, prov
 	if v.Settings, err = s.Settings(ctx, cohortID); err != nil {
 		return v, err
 	}
-	args := append([]any{cohortID, prov}, sc.args()...)
-	err = s.noJIT(ctx, func(tx pgx.Tx) error {
-		return s.WithTx(tx).provinceLists(ctx, &v, args, full, now)
-	})
-	return v, err
+	return v, s.provinceLists(ctx, &v, append([]any{cohortID, prov}, sc.args()...), full, now)
 }
 
 // provinceLists fills the province page's figures, counts and (when detailed) lists.

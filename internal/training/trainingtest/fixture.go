@@ -4,12 +4,15 @@
 package trainingtest
 
 import (
+	"context"
 	"fmt"
 	"sync/atomic"
 	"testing"
 
 	"penggerak/internal/database"
 	"penggerak/internal/testdb"
+
+	"github.com/jackc/pgx/v5"
 )
 
 var seq atomic.Int64
@@ -114,4 +117,72 @@ func (f Fixture) Absent(c Cohort, name, npsn, regency string) {
 // Start moves the cohort to pendidikan (the roster is built by the database).
 func (f Fixture) Start(c Cohort) {
 	f.exec(`UPDATE cohorts SET status = 'pendidikan' WHERE id = $1`, c.ID)
+}
+
+// LoadProvince fills cohort c (created with every kab/kota of the province as targets) with
+// cgps CGPs spread over the province's kab/kota in confirmed groups of 6, each under its own
+// PP; 4 lokakarya per kab/kota (3 held, attendance recorded: 1 in 10 absent), 6 planned visits
+// per CGP (3 sent, 2 acknowledged for 6 in 7 CGPs) and module progress (0 to 8 modules). It
+// runs in one transaction and analyses the tables afterwards.
+func (f Fixture) LoadProvince(c Cohort, prov string, cgps int) {
+	f.T.Helper()
+	ctx := context.Background()
+	err := database.Tx(ctx, f.DB, func(tx pgx.Tx) error {
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`CREATE TEMP TABLE br ON COMMIT DROP AS SELECT code, row_number() OVER (ORDER BY code) AS i FROM regencies WHERE province_code = $1`, []any{prov}},
+			{`INSERT INTO schools (npsn, name, jenjang, status, regency_code)
+				SELECT lpad((30000000 + br.i * 100 + s)::text, 8, '0'), 'Sekolah ' || br.code || '-' || s, (ARRAY['SD', 'SMP', 'SMA'])[1 + s % 3], 'negeri', br.code
+				FROM br, generate_series(0, 19) s ON CONFLICT DO NOTHING`, nil},
+			{`INSERT INTO users (email, name, password_hash, email_verified_at)
+				SELECT 'cgp' || n || '-' || $2::bigint || '@bench.test', 'CGP ' || n, 'x', now() FROM generate_series(1, $1::int) n`, []any{cgps, c.ID}},
+			{`INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang, submitted_at, registration_number, receipt_checksum)
+				SELECT $1::bigint, u.id, 'lolos_verval', u.name, s.npsn, s.regency_code, $2, s.jenjang, now() - interval '70 days', 'BP-' || u.id, 'abc'
+				FROM (SELECT id, name, row_number() OVER (ORDER BY id) AS n FROM users WHERE email LIKE 'cgp%-' || $1::bigint || '@bench.test') u
+				JOIN (SELECT npsn, regency_code, jenjang, row_number() OVER (ORDER BY npsn) - 1 AS k FROM schools
+					WHERE npsn LIKE '3%' AND length(npsn) = 8 AND regency_code IN (SELECT code FROM br)) s
+					ON s.k = u.n % (SELECT count(*) * 20 FROM br)`, []any{c.ID, prov}},
+			{`INSERT INTO pembekalan_seats (run_id, application_id, regency_code, status, confirm_by, pakta_storage, confirmed_at, attended_at)
+				SELECT $1, id, regency_code, 'attended', now(), md5(id::text) || '.pdf', now(), now() FROM applications WHERE cohort_id = $2`, []any{c.Run, c.ID}},
+			{`UPDATE cohorts SET status = 'pendidikan' WHERE id = $1`, []any{c.ID}},
+			{`CREATE TEMP TABLE bx ON COMMIT DROP AS SELECT p.id, p.regency_code, ((row_number() OVER (PARTITION BY p.regency_code ORDER BY p.id) - 1) / 6 + 1)::int AS gno
+				FROM training_participants p WHERE p.cohort_id = $1`, []any{c.ID}},
+			{`INSERT INTO users (email, name, password_hash, email_verified_at)
+				SELECT DISTINCT 'pp-' || regency_code || '-' || gno || '-' || $1::bigint || '@bench.test', 'PP ' || regency_code || ' ' || gno, 'x', now() FROM bx`, []any{c.ID}},
+			{`INSERT INTO training_mentors (cohort_id, user_id, role, regency_code, province_code, cap, appointed_by)
+				SELECT $1::bigint, u.id, 'pengajar_praktik', d.regency_code, $2, 6, u.id FROM (SELECT DISTINCT regency_code, gno FROM bx) d
+				JOIN users u ON u.email = 'pp-' || d.regency_code || '-' || d.gno || '-' || $1::bigint || '@bench.test'`, []any{c.ID, prov}},
+			{`INSERT INTO training_groups (cohort_id, province_code, regency_code, number, pp_id, status, confirmed_at)
+				SELECT $1::bigint, $2, d.regency_code, d.gno, t.id, 'aktif', now() FROM (SELECT DISTINCT regency_code, gno FROM bx) d
+				JOIN users u ON u.email = 'pp-' || d.regency_code || '-' || d.gno || '-' || $1::bigint || '@bench.test'
+				JOIN training_mentors t ON t.user_id = u.id AND t.cohort_id = $1`, []any{c.ID, prov}},
+			{`INSERT INTO training_group_members (participant_id, group_id)
+				SELECT bx.id, g.id FROM bx JOIN training_groups g ON g.cohort_id = $1 AND g.regency_code = bx.regency_code AND g.number = bx.gno`, []any{c.ID}},
+			{`INSERT INTO training_lokakarya (cohort_id, province_code, regency_code, number, starts_at, place)
+				SELECT $1, $2, code, n, now() + (n - 3) * interval '20 days', 'Aula ' || code FROM br, generate_series(0, 3) n`, []any{c.ID, prov}},
+			{`INSERT INTO training_attendance (lokakarya_id, participant_id, status)
+				SELECT l.id, p.id, CASE WHEN (p.id + l.number) % 10 = 0 THEN 'tidak_hadir' ELSE 'hadir' END
+				FROM training_lokakarya l JOIN training_participants p ON p.cohort_id = l.cohort_id AND p.regency_code = l.regency_code
+				WHERE l.cohort_id = $1 AND l.starts_at < now()`, []any{c.ID}},
+			{`INSERT INTO training_visits (participant_id, number, planned_on, visited_on, mode, notes, submitted_at, acknowledged_at)
+				SELECT p.id, n, current_date + (n * 10 - 40), CASE WHEN n <= 3 THEN current_date + (n * 10 - 40 + (p.id % 3)::int) END,
+					CASE WHEN n <= 3 THEN 'kunjungan' END, CASE WHEN n <= 3 THEN 'catatan kunjungan' ELSE '' END,
+					CASE WHEN n <= 3 THEN now() - (40 - n * 10) * interval '1 day' END,
+					CASE WHEN n <= 2 AND p.id % 7 <> 0 THEN now() - (38 - n * 10) * interval '1 day' END
+				FROM training_participants p, generate_series(1, 6) n WHERE p.cohort_id = $1`, []any{c.ID}},
+			{`INSERT INTO training_module_progress (participant_id, module) SELECT p.id, m FROM training_participants p, generate_series(1, 10) m
+				WHERE p.cohort_id = $1 AND m <= p.id % 9`, []any{c.ID}},
+		} {
+			if _, err := tx.Exec(ctx, q.sql, q.args...); err != nil {
+				return fmt.Errorf("%w\n%s", err, q.sql)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		f.T.Fatalf("load province: %v", err)
+	}
+	f.exec(`VACUUM ANALYZE`)
 }
