@@ -12,7 +12,7 @@ import (
 
 // A signed-in teacher's dashboard with an open cohort: the session, the principal and the
 // configuration version come in one statement, the open cohorts' configuration from memory
-// while it is unchanged, and 7 statements in all (11 before issue 8's dashboard work).
+// while it is unchanged, and 6 statements in all (11 before issue 8's dashboard work).
 func TestDashboardStatements(t *testing.T) {
 	t.Parallel()
 	var stmts statementCounter
@@ -43,8 +43,8 @@ func TestDashboardStatements(t *testing.T) {
 			t.Errorf("statement %d reads the principal apart from the session", i+1)
 		}
 	}
-	if len(got) > 7 {
-		t.Errorf("%d statements for one view, want at most 7", len(got))
+	if len(got) > 6 {
+		t.Errorf("%d statements for one view, want at most 6", len(got))
 	}
 }
 
