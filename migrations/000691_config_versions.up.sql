@@ -4,13 +4,10 @@
 -- reads the versions in its first query (the session's), so a change made through any
 -- instance, or by SQL, is seen by the next request everywhere.
 --
--- The version is bumped once per writing transaction, by its first statement that writes
--- cohort configuration (statement triggers; later statements of the transaction see the
--- flag and skip), and becomes visible at the commit, together with the data it stands for.
--- Two transactions writing cohort configuration at once therefore take turns from the first
--- such statement to the commit (they are rare: admin edits, seeds). Not a deferred trigger:
--- pending deferred events make ALTER TABLE refuse in the same transaction (the national
--- seed's, and any migration's).
+-- The version is bumped once per writing transaction, at its commit (a deferred constraint
+-- trigger): the version row is the last lock such a transaction takes, so two writers of
+-- cohort configuration cannot deadlock on it, and the new version becomes visible together
+-- with the data it stands for.
 CREATE TABLE config_versions (
     name    text PRIMARY KEY CHECK (name IN ('cohort')),
     version bigint NOT NULL DEFAULT 0
@@ -28,13 +25,22 @@ END
 $$;
 
 -- Every table the cohort configuration (cohort.Store.configs) is made of.
-CREATE TRIGGER cohorts_config_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cohorts
+CREATE CONSTRAINT TRIGGER cohorts_config_version AFTER INSERT OR UPDATE OR DELETE ON cohorts
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_cohort_config_version();
+CREATE CONSTRAINT TRIGGER cohort_regencies_config_version AFTER INSERT OR UPDATE OR DELETE ON cohort_regencies
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_cohort_config_version();
+CREATE CONSTRAINT TRIGGER essay_questions_config_version AFTER INSERT OR UPDATE OR DELETE ON essay_questions
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_cohort_config_version();
+CREATE CONSTRAINT TRIGGER required_documents_config_version AFTER INSERT OR UPDATE OR DELETE ON required_documents
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_cohort_config_version();
+CREATE CONSTRAINT TRIGGER regencies_config_version AFTER INSERT OR UPDATE OR DELETE ON regencies
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_cohort_config_version();
+-- TRUNCATE has no row triggers: bump at the statement.
+CREATE TRIGGER cohorts_config_version_truncate AFTER TRUNCATE ON cohorts
     FOR EACH STATEMENT EXECUTE FUNCTION bump_cohort_config_version();
-CREATE TRIGGER cohort_regencies_config_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cohort_regencies
+CREATE TRIGGER cohort_regencies_config_version_truncate AFTER TRUNCATE ON cohort_regencies
     FOR EACH STATEMENT EXECUTE FUNCTION bump_cohort_config_version();
-CREATE TRIGGER essay_questions_config_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON essay_questions
+CREATE TRIGGER essay_questions_config_version_truncate AFTER TRUNCATE ON essay_questions
     FOR EACH STATEMENT EXECUTE FUNCTION bump_cohort_config_version();
-CREATE TRIGGER required_documents_config_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON required_documents
-    FOR EACH STATEMENT EXECUTE FUNCTION bump_cohort_config_version();
-CREATE TRIGGER regencies_config_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON regencies
+CREATE TRIGGER required_documents_config_version_truncate AFTER TRUNCATE ON required_documents
     FOR EACH STATEMENT EXECUTE FUNCTION bump_cohort_config_version();
