@@ -38,8 +38,8 @@ func (s *Store) WithTx(tx pgx.Tx) *Store {
 }
 
 // openCache is the configurations of the cohorts in the pendaftaran stage, as of a version of
-// the cohort configuration (config_versions, bumped at the commit of every write to cohorts,
-// their targets, questions and documents, by any instance or by SQL).
+// the cohort configuration (config_versions, bumped by every transaction writing cohorts, their
+// targets, questions or documents, from any instance or by SQL, and visible at its commit).
 type openCache struct {
 	mu      sync.Mutex
 	version int64

@@ -8,7 +8,8 @@ package confver
 import "context"
 
 // Cohort is the version of the cohort configuration: cohorts, their target kab/kota, essay
-// questions and required documents (bumped at the commit of any write to them, 000691).
+// questions and required documents (bumped by every transaction writing them, visible at its
+// commit: 000691, 000692).
 const Cohort = "cohort"
 
 type key struct{}

@@ -189,15 +189,11 @@ func (s *Server) addSelectionCards(r *http.Request, props *dashboard.Props) erro
 		props.Add(role, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card." + string(role), Count: -1, Href: "/seleksi/hasil", LinkKey: "selection.runs.title"}))
 	}
 	if p.Has(account.RoleGuru) {
-		bs, err := s.sel().MyResults(ctx, p.User.ID)
+		mine, err := s.sel().HasApplicantPage(ctx, p.User.ID)
 		if err != nil {
 			return err
 		}
-		slots, err := s.sel().MySlots(ctx, p.User.ID)
-		if err != nil {
-			return err
-		}
-		if len(bs) > 0 || len(slots) > 0 {
+		if mine {
 			props.Add(account.RoleGuru, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.guru", Count: -1, Href: "/seleksi/saya", LinkKey: "selection.my.title"}))
 		}
 	}

@@ -360,6 +360,9 @@ func TestSelectionJourney(t *testing.T) {
 	mustStatus(t, "sign-off other province", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"36"}, "confirm": {"yes"}}), 403)
 	mustStatus(t, "sign-off", bgp.PostForm("/seleksi/hasil/"+ids(run)+"/setujui", url.Values{"province": {"16"}, "comment": {"Sudah diperiksa"}, "confirm": {"yes"}}), 303)
 	// Not confirmed: 422 with the message, nothing published, nobody mailed.
+	if res := cgps[0].c.Get("/dasbor"); strings.Contains(res.Body, "Jadwal tahap 2, hasil seleksi dan rincian nilai Anda.") {
+		t.Fatalf("the dashboard links to a result not yet published")
+	}
 	res = admin.PostForm("/admin/seleksi/hasil/"+ids(run)+"/umumkan", url.Values{"override": {"diketik"}})
 	mustStatus(t, "publish unconfirmed", res, 422)
 	if !strings.Contains(res.Body, "Centang pernyataan di atas untuk mengumumkan hasil") || !strings.Contains(res.Body, `value="diketik"`) {
@@ -387,6 +390,12 @@ func TestSelectionJourney(t *testing.T) {
 		t.Fatalf("the result shows before its mails are released:\n%s", res.Body)
 	}
 	releaseReviewed(t, admin)
+	// The dashboard links each applicant with a published result to it (HasApplicantPage).
+	for _, g := range cgps[:2] {
+		if res := g.c.Get("/dasbor"); !strings.Contains(res.Body, "Jadwal tahap 2, hasil seleksi dan rincian nilai Anda.") {
+			t.Fatalf("no selection card on the dashboard of an applicant with a published result")
+		}
+	}
 	// Siti: 94.45 lulus rank 1 of 2 in OKU (quota 1); Budi cadangan.
 	res = cgps[0].c.Get("/seleksi/saya")
 	for _, want := range []string{"Lulus", "94.45", "1 dari 2 pendaftar", "Pengalaman mengembangkan orang lain", "60.00", "4.00"} {
@@ -713,6 +722,9 @@ func TestTahap2Schedule(t *testing.T) {
 	// 08:00 WIB is 10:00 WIT.
 	c := a.SignIn("yohana@uji.id")
 	a.SetNow(time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC))
+	if res := c.Get("/dasbor"); !strings.Contains(res.Body, "Jadwal tahap 2, hasil seleksi dan rincian nilai Anda.") {
+		t.Fatalf("no selection card on the dashboard of an applicant with a tahap 2 session")
+	}
 	res = c.Get("/seleksi/saya")
 	if !strings.Contains(res.Body, "04-05-2026 10:00 WIT") || !strings.Contains(res.Body, "https://meet.example.id/gp") {
 		t.Fatalf("session not shown in WIT:\n%s", res.Body)

@@ -130,6 +130,7 @@ func New(cfg config.Config, d Deps) *Server {
 	s.store = newSessionStore(d.DB, s.accounts, 10*time.Minute)
 	s.sessions = scs.New()
 	s.sessions.Store = s.store
+	s.sessions.Codec = SessionCodec{}
 	s.sessions.Lifetime = 12 * time.Hour
 	s.sessions.IdleTimeout = 2 * time.Hour
 	s.sessions.Cookie.Name = "penggerak_session"

@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/account"
@@ -118,7 +117,7 @@ func (s *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, ex
 
 // sessionUser is the signed-in user of an encoded session, or 0.
 func sessionUser(b []byte) int64 {
-	_, values, err := scs.GobCodec{}.Decode(b)
+	_, values, err := SessionCodec{}.Decode(b)
 	if err != nil {
 		return 0
 	}
@@ -126,14 +125,14 @@ func sessionUser(b []byte) int64 {
 	return id
 }
 
-// sameSession compares two encoded sessions by their content: scs's gob codec writes map
-// entries in random order, so equal sessions need not encode to equal bytes.
+// sameSession compares two encoded sessions by their content: SessionCodec writes equal
+// sessions as equal bytes, but a session read in gob (written before it) is decoded.
 func sameSession(a, b []byte) bool {
 	if bytes.Equal(a, b) {
 		return true
 	}
-	da, va, err1 := scs.GobCodec{}.Decode(a)
-	db, vb, err2 := scs.GobCodec{}.Decode(b)
+	da, va, err1 := SessionCodec{}.Decode(a)
+	db, vb, err2 := SessionCodec{}.Decode(b)
 	return err1 == nil && err2 == nil && da.Equal(db) && reflect.DeepEqual(va, vb)
 }
 

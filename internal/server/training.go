@@ -162,11 +162,11 @@ func (s *Server) addTrainingCards(r *http.Request, props *dashboard.Props) error
 	props.Add(account.RolePengajarPraktik, dashboard.TrainingCard("training.dash.pp", "/pendampingan"))
 	props.Add(account.RoleFasilitator, dashboard.TrainingCard("training.dash.fas", "/kelas"))
 	if p.Has(account.RoleGuru) {
-		gs, err := s.trainingStore().MyGroups(r.Context(), p.User.ID)
+		in, err := s.trainingStore().InGroup(r.Context(), p.User.ID)
 		if err != nil {
 			return err
 		}
-		if len(gs) > 0 {
+		if in {
 			props.Add(account.RoleGuru, dashboard.TrainingCard("training.dash.mine", "/pelatihan/saya"))
 		}
 	}

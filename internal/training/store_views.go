@@ -215,9 +215,12 @@ func (s *Store) Group(ctx context.Context, v Viewer, groupID int64) (GroupRow, [
 
 // MyGroups returns the confirmed groups the user is a CGP of, with PP and fasilitator contacts.
 func (s *Store) MyGroups(ctx context.Context, userID int64) ([]GroupRow, error) {
-	return s.groups(ctx, `g.status = 'aktif' AND EXISTS (SELECT 1 FROM training_group_members x JOIN training_participants p ON p.id = x.participant_id
-		WHERE x.group_id = g.id AND p.user_id = $1 AND p.status = 'aktif')`, userID)
+	return s.groups(ctx, myGroupsCond, userID)
 }
+
+// myGroupsCond selects (over training_groups g) the confirmed groups of active CGP $1.
+const myGroupsCond = `g.status = 'aktif' AND EXISTS (SELECT 1 FROM training_group_members x JOIN training_participants p ON p.id = x.participant_id
+		WHERE x.group_id = g.id AND p.user_id = $1 AND p.status = 'aktif')`
 
 // MentoredGroups returns the confirmed groups the user leads as PP.
 func (s *Store) MentoredGroups(ctx context.Context, userID int64) ([]GroupRow, error) {
