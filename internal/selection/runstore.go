@@ -469,14 +469,3 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 			Detail: map[string]any{"override_reason": override, "unsigned_provinces": missing, "mails": len(msgs)}})
 	})
 }
-
-// OutcomeText is an outcome in Bahasa Indonesia (for emails).
-func OutcomeText(o Outcome) string {
-	switch o {
-	case Lulus:
-		return "LULUS"
-	case Cadangan:
-		return "CADANGAN (daftar tunggu)"
-	}
-	return "TIDAK LULUS"
-}
