@@ -229,12 +229,16 @@ type SeatRow struct {
 	ConfirmBy          time.Time  `db:"confirm_by"`
 	Promoted           bool       `db:"promoted"`
 	AttendedAt         *time.Time `db:"attended_at"`
+	// Released: the offer's mail has left the review outbox (SeatReleased); until then
+	// ConfirmBy is only provisional, the window starting at the release.
+	Released bool `db:"released"`
 }
 
 // Seats lists the pembekalan seats of a run.
 func (s *Store) Seats(ctx context.Context, runID int64) ([]SeatRow, error) {
 	rows, _ := s.db.Query(ctx, `SELECT ps.id, coalesce(a.registration_number, '') AS registration_number, a.applicant_name AS name,
-			ps.regency_code, g.name AS regency_name, ps.status, ps.confirm_by, ps.promoted_from IS NOT NULL AS promoted, ps.attended_at
+			ps.regency_code, g.name AS regency_name, ps.status, ps.confirm_by, ps.promoted_from IS NOT NULL AS promoted, ps.attended_at,
+			(`+SeatReleased+`) AS released
 		FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id JOIN regencies g ON g.code = ps.regency_code
 		WHERE ps.run_id = $1 ORDER BY ps.regency_code, ps.id LIMIT 1000`, runID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[SeatRow])
