@@ -96,7 +96,8 @@ func progressesQ(ctx context.Context, q database.DB, ids []int64) (map[int64]Pro
 // A decision reaches the applicant only once the mail reporting it has left the review outbox
 // (mail.ReleasedSQL, the one rule): a verval outcome still held reads as submitted, and only
 // released results and seat offers (selection.RunReleased, selection.SeatReleased) count.
-var myProgressSQL = `SELECT a.id, CASE WHEN ` + mail.ReleasedSQL(`'verval:' || a.id`) + ` THEN a.status ELSE 'submitted' END,
+var myProgressSQL = `SELECT a.id, CASE WHEN a.status IN ('lolos_verval', 'tidak_lolos_verval') AND NOT ` + mail.ReleasedSQL(`'verval:' || a.id`) + `
+			THEN 'submitted' ELSE a.status END,
 		coalesce((SELECT rr.outcome FROM run_results rr JOIN result_runs r ON r.id = rr.run_id
 			WHERE rr.application_id = a.id AND r.published_at IS NOT NULL AND ` + selection.RunReleased + `
 			ORDER BY r.published_at DESC, r.id DESC LIMIT 1), '') AS outcome,
