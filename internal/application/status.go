@@ -96,16 +96,21 @@ func progressesQ(ctx context.Context, q database.DB, ids []int64) (map[int64]Pro
 // A decision reaches the applicant only once the mail reporting it has left the review outbox
 // (mail.ReleasedSQL, the one rule): a verval outcome still held reads as submitted, and only
 // released results and seat offers (selection.RunReleased, selection.SeatReleased) count.
-var myProgressSQL = `SELECT a.id, CASE WHEN a.status IN ('lolos_verval', 'tidak_lolos_verval') AND NOT ` + mail.ReleasedSQL(`'verval:' || a.id`) + `
-			THEN 'submitted' ELSE a.status END,
+var myProgressSQL = `SELECT a.id, ` + myProgressFacts + `
+	FROM applications a ` + ProgressJoin + `
+	WHERE a.id = ANY($1) AND a.user_id = $2`
+
+// myProgressFacts are the select expressions of the applicant's own Progress (status, outcome,
+// seat, training, training outcome, in that order) over applications aliased a joined with
+// ProgressJoin, under the release rule of myProgressSQL.
+var myProgressFacts = `CASE WHEN a.status IN ('lolos_verval', 'tidak_lolos_verval') AND NOT ` + mail.ReleasedSQL(`'verval:' || a.id`) + `
+			THEN 'submitted' ELSE a.status END AS my_status,
 		coalesce((SELECT rr.outcome FROM run_results rr JOIN result_runs r ON r.id = rr.run_id
 			WHERE rr.application_id = a.id AND r.published_at IS NOT NULL AND ` + selection.RunReleased + `
 			ORDER BY r.published_at DESC, r.id DESC LIMIT 1), '') AS outcome,
 		coalesce((SELECT ps.status FROM pembekalan_seats ps WHERE ps.application_id = a.id AND ` + selection.SeatReleased + `
 			ORDER BY ps.id DESC LIMIT 1), '') AS seat,
-		coalesce(trp.status, '') AS training, coalesce(trp.outcome, '') AS training_outcome
-	FROM applications a ` + ProgressJoin + `
-	WHERE a.id = ANY($1) AND a.user_id = $2`
+		coalesce(trp.status, '') AS training, coalesce(trp.outcome, '') AS training_outcome`
 
 // MyProgresses returns the Progress of each of the applicant's own applications of ids as the
 // applicant may see it: only decisions whose mail was released (see myProgressSQL).

@@ -7,25 +7,43 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"penggerak/internal/audit"
+	"penggerak/internal/confver"
 	"penggerak/internal/database"
 )
 
 // Store reads and writes cohorts.
-type Store struct{ db database.DB }
+type Store struct {
+	db database.DB
+	// open keeps the configurations of the cohorts in the pendaftaran stage, for
+	// OpenForRegistration (nil on a store bound to a transaction).
+	open *openCache
+}
 
 // NewStore returns a Store on the pool.
-func NewStore(db database.DB) *Store { return &Store{db: db} }
+func NewStore(db database.DB) *Store { return &Store{db: db, open: &openCache{}} }
 
-// WithTx returns the store bound to tx: every query goes through tx.
+// WithTx returns the store bound to tx: every query goes through tx (nothing kept in memory
+// is used: a transaction reads what it sees).
 func (s *Store) WithTx(tx pgx.Tx) *Store {
 	c := *s
 	c.db = tx
+	c.open = nil
 	return &c
+}
+
+// openCache is the configurations of the cohorts in the pendaftaran stage, as of a version of
+// the cohort configuration (config_versions, bumped at the commit of every write to cohorts,
+// their targets, questions and documents, by any instance or by SQL).
+type openCache struct {
+	mu      sync.Mutex
+	version int64
+	list    []Config // nil: nothing kept yet
 }
 
 const cohortCols = `id, number, name, program_kind, registration_opens_at, registration_closes_at,
@@ -52,11 +70,7 @@ func (s *Store) Names(ctx context.Context, ids []int64) (map[int64]string, error
 // Get returns one cohort.
 func (s *Store) Get(ctx context.Context, id int64) (Cohort, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+cohortCols+` FROM cohorts WHERE id = $1`, id)
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Cohort])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
-	}
-	return c, err
+	return database.One[Cohort](rows, "cohort %d", id)
 }
 
 // Config returns a cohort with its targets, questions and documents, in one query.
@@ -143,9 +157,53 @@ func prefixed(p, cols string) string {
 }
 
 // OpenForRegistration returns the cohorts in the pendaftaran stage whose window includes now,
-// with their configuration, in one query.
+// with their configuration, ordered by closing time. Every teacher's dashboard reads them, so
+// the store keeps the pendaftaran cohorts' configurations in memory under the cohort
+// configuration version they were read at, and uses them for a request that read a version
+// (confver, with its session) no newer than that: no query at all while the configuration is
+// unchanged, and a change made anywhere is seen by the next request that started after its
+// commit. Without a version in ctx (or bound to a transaction) it queries, as before. The
+// returned configurations are shared: callers must not modify them. Their PublishedRuns,
+// OfferedUntil, UnattendedSeats and UndecidedCGPs (read by the stage-transition guards, which
+// read Config) are as of the read.
 func (s *Store) OpenForRegistration(ctx context.Context, now time.Time) ([]Config, error) {
-	return s.configs(ctx, `c.status = 'pendaftaran' AND c.registration_opens_at <= $1 AND c.registration_closes_at > $1`, now)
+	v, ok := confver.Of(ctx, confver.Cohort)
+	if !ok || s.open == nil {
+		return s.configs(ctx, `c.status = 'pendaftaran' AND c.registration_opens_at <= $1 AND c.registration_closes_at > $1`, now)
+	}
+	list, err := s.pendaftaran(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Config, 0, len(list))
+	for _, c := range list {
+		if !c.RegistrationOpensAt.After(now) && c.RegistrationClosesAt.After(now) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// pendaftaran returns the configurations of every cohort in the pendaftaran stage, as of
+// version v or newer: from memory, or read (the version first, then the configurations, so
+// what is kept is at least as new as the version it is kept under).
+func (s *Store) pendaftaran(ctx context.Context, v int64) ([]Config, error) {
+	c := s.open
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.list != nil && c.version >= v {
+		return c.list, nil
+	}
+	var now int64
+	if err := s.db.QueryRow(ctx, `SELECT version FROM config_versions WHERE name = $1`, confver.Cohort).Scan(&now); err != nil {
+		return nil, err
+	}
+	list, err := s.configs(ctx, `c.status = 'pendaftaran'`)
+	if err != nil {
+		return nil, err
+	}
+	c.version, c.list = now, list
+	return list, nil
 }
 
 func args(c Cohort) []any {
@@ -203,52 +261,7 @@ func (s *Store) Update(ctx context.Context, actor audit.Actor, id int64, c Cohor
 	})
 }
 
-// SetTarget adds a target kabupaten/kota or changes its quota.
-func (s *Store) SetTarget(ctx context.Context, actor audit.Actor, id int64, t Target) error {
-	return s.SetTargets(ctx, actor, id, []Target{t}, false)
-}
-
-// SetTargets stores targets in one transaction; replace removes the targets not listed first.
-func (s *Store) SetTargets(ctx context.Context, actor audit.Actor, id int64, ts []Target, replace bool) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := lockCohort(ctx, tx, id); err != nil {
-			return err
-		}
-		if replace {
-			if _, err := tx.Exec(ctx, `DELETE FROM cohort_regencies WHERE cohort_id = $1`, id); err != nil {
-				return err
-			}
-		}
-		total := 0
-		for _, t := range ts {
-			if _, err := tx.Exec(ctx, `INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, $2, $3)
-				ON CONFLICT (cohort_id, regency_code) DO UPDATE SET quota = EXCLUDED.quota`, id, t.RegencyCode, t.Quota); err != nil {
-				return err
-			}
-			total += t.Quota
-		}
-		detail := map[string]any{"count": len(ts), "quota": total, "replace": replace}
-		if len(ts) == 1 {
-			detail["regency"] = ts[0].RegencyCode
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.targets", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10), Detail: detail})
-	})
-}
-
-// RemoveTarget removes a target kabupaten/kota.
-func (s *Store) RemoveTarget(ctx context.Context, actor audit.Actor, id int64, regencyCode string) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := lockCohort(ctx, tx, id); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `DELETE FROM cohort_regencies WHERE cohort_id = $1 AND regency_code = $2`, id, regencyCode); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.target_remove", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
-			Detail: map[string]any{"regency": regencyCode}})
-	})
-}
-
+// lockCohort locks the row of cohort id until tx ends; ErrNotFound when there is none.
 func lockCohort(ctx context.Context, tx pgx.Tx, id int64) error {
 	var st string
 	err := tx.QueryRow(ctx, `SELECT status FROM cohorts WHERE id = $1 FOR UPDATE`, id).Scan(&st)
@@ -256,169 +269,4 @@ func lockCohort(ctx context.Context, tx pgx.Tx, id int64) error {
 		return fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
 	}
 	return err
-}
-
-// AddQuestion adds an essay question at the end.
-func (s *Store) AddQuestion(ctx context.Context, actor audit.Actor, id int64, q Question) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := lockCohort(ctx, tx, id); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO essay_questions (cohort_id, group_name, position, prompt, min_chars, max_chars)
-			VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM essay_questions WHERE cohort_id = $1), $3, $4, $5)`,
-			id, q.GroupName, q.Prompt, q.MinChars, q.MaxChars); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.question_add", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
-			Detail: map[string]any{"min": q.MinChars, "max": q.MaxChars}})
-	})
-}
-
-// RemoveQuestion deletes an essay question while the cohort is a draft.
-func (s *Store) RemoveQuestion(ctx context.Context, actor audit.Actor, id, questionID int64) error {
-	return s.removeChild(ctx, actor, id, questionID, `DELETE FROM essay_questions WHERE cohort_id = $1 AND id = $2`, "cohort.question_remove")
-}
-
-// AddDocument adds a required document at the end.
-func (s *Store) AddDocument(ctx context.Context, actor audit.Actor, id int64, d Document) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := lockCohort(ctx, tx, id); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO required_documents (cohort_id, position, name, guidance, required, max_bytes)
-			VALUES ($1, (SELECT coalesce(max(position), 0) + 1 FROM required_documents WHERE cohort_id = $1), $2, $3, $4, $5)`,
-			id, d.Name, d.Guidance, d.Required, d.MaxBytes); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.document_add", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
-			Detail: map[string]any{"name": d.Name, "required": d.Required, "max_bytes": d.MaxBytes}})
-	})
-}
-
-// RemoveDocument deletes a required document while the cohort is a draft.
-func (s *Store) RemoveDocument(ctx context.Context, actor audit.Actor, id, docID int64) error {
-	return s.removeChild(ctx, actor, id, docID, `DELETE FROM required_documents WHERE cohort_id = $1 AND id = $2`, "cohort.document_remove")
-}
-
-func (s *Store) removeChild(ctx context.Context, actor audit.Actor, id, childID int64, sql, action string) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		var st string
-		err := tx.QueryRow(ctx, `SELECT status FROM cohorts WHERE id = $1 FOR UPDATE`, id).Scan(&st)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		if st != string(StatusDraft) {
-			return fmt.Errorf("cohort %d is %s: %w", id, st, database.ErrConflict)
-		}
-		tag, err := tx.Exec(ctx, sql, id, childID)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return fmt.Errorf("cohort child %d: %w", childID, database.ErrNotFound)
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: action, ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
-			Detail: map[string]any{"id": childID}})
-	})
-}
-
-// ErrTransition is returned by Transition with the problems that block it.
-type ErrTransition struct{ Problems []string }
-
-func (e *ErrTransition) Error() string { return fmt.Sprintf("transition blocked: %v", e.Problems) }
-
-// Transition moves the cohort to the next stage when the guards allow it at now, audited.
-func (s *Store) Transition(ctx context.Context, actor audit.Actor, id int64, next Status, now time.Time) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := lockCohort(ctx, tx, id); err != nil {
-			return err
-		}
-		cfg, err := s.configTx(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if p := TransitionProblems(cfg, next, now); len(p) > 0 {
-			return &ErrTransition{Problems: p}
-		}
-		if _, err := tx.Exec(ctx, `UPDATE cohorts SET status = $2, updated_at = now() WHERE id = $1`, id, next); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.transition", ObjectType: "cohort", ObjectID: strconv.FormatInt(id, 10),
-			Detail: map[string]any{"from": cfg.Status, "to": next}})
-	})
-}
-
-// configTx counts what the guards need inside tx.
-func (s *Store) configTx(ctx context.Context, tx pgx.Tx, id int64) (Config, error) {
-	var cfg Config
-	var nt, nq, nd int
-	err := tx.QueryRow(ctx, `SELECT status, registration_closes_at,
-		(SELECT count(*) FROM cohort_regencies WHERE cohort_id = $1),
-		(SELECT count(*) FROM essay_questions WHERE cohort_id = $1),
-		(SELECT count(*) FROM required_documents WHERE cohort_id = $1),
-		(SELECT count(*) FROM result_runs WHERE cohort_id = $1 AND published_at IS NOT NULL), `+seatCounts+`
-		FROM cohorts WHERE id = $1`, id).Scan(&cfg.Status, &cfg.RegistrationClosesAt, &nt, &nq, &nd, &cfg.PublishedRuns,
-		&cfg.OfferedUntil, &cfg.UnattendedSeats, &cfg.UndecidedCGPs)
-	cfg.Targets, cfg.Questions, cfg.Documents = make([]Target, nt), make([]Question, nq), make([]Document, nd)
-	return cfg, err
-}
-
-// Copy creates a new draft cohort with the configuration of cohort id (rules, stage plan,
-// targets, questions, documents, training settings), numbered number and named name.
-func (s *Store) Copy(ctx context.Context, actor audit.Actor, id int64, number int, name string) (int64, error) {
-	var newID int64
-	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at,
-			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
-			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days,
-			confirm_days, sheet_due_days, tahap2_due_hours, appeal_days, copied_from, created_by)
-			SELECT $2, $3, program_kind, registration_opens_at, registration_closes_at,
-			administrasi_starts_on, administrasi_ends_on, simulasi_starts_on, simulasi_ends_on, pembekalan_starts_on, pembekalan_ends_on,
-			training_months, min_years_teaching, eligible_education, eligible_jenjang, max_age, excluded_roles, correction_days,
-			confirm_days, sheet_due_days, tahap2_due_hours, appeal_days, id, $4
-			FROM cohorts WHERE id = $1 RETURNING id`, id, number, name, database.NullID(actor.UserID)).Scan(&newID)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
-		}
-		if database.IsUnique(err) {
-			return fmt.Errorf("cohort number: %w", database.ErrConflict)
-		}
-		if err != nil {
-			return err
-		}
-		for _, q := range []string{
-			`INSERT INTO cohort_regencies (cohort_id, regency_code, quota) SELECT $2, regency_code, quota FROM cohort_regencies WHERE cohort_id = $1`,
-			`INSERT INTO essay_questions (cohort_id, group_name, position, prompt, min_chars, max_chars)
-				SELECT $2, group_name, position, prompt, min_chars, max_chars FROM essay_questions WHERE cohort_id = $1 ORDER BY position, id`,
-			`INSERT INTO required_documents (cohort_id, position, name, guidance, required, max_bytes)
-				SELECT $2, position, name, guidance, required, max_bytes FROM required_documents WHERE cohort_id = $1 ORDER BY position, id`,
-			// the training settings (issue 10), when the cohort has its own
-			`INSERT INTO training_settings (cohort_id, group_min, group_max, pp_cap, fasilitator_cap, visits_planned, ack_days,
-				attendance_min_pct, module_packages, modules, lokakarya_count, assessment_pass_score, reminder_days)
-				SELECT $2, group_min, group_max, pp_cap, fasilitator_cap, visits_planned, ack_days,
-				attendance_min_pct, module_packages, modules, lokakarya_count, assessment_pass_score, reminder_days
-				FROM training_settings WHERE cohort_id = $1`,
-		} {
-			if _, err := tx.Exec(ctx, q, id, newID); err != nil {
-				return err
-			}
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "cohort.copy", ObjectType: "cohort", ObjectID: strconv.FormatInt(newID, 10),
-			Detail: map[string]any{"from": id, "number": number}})
-	})
-	return newID, err
-}
-
-// RegencyCodes returns every known kabupaten/kota code, for checking imports.
-func (s *Store) RegencyCodes(ctx context.Context) (map[string]bool, error) {
-	rows, _ := s.db.Query(ctx, `SELECT code FROM regencies`)
-	codes, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	m := make(map[string]bool, len(codes))
-	for _, c := range codes {
-		m[c] = true
-	}
-	return m, err
 }

@@ -52,6 +52,8 @@ type Options struct {
 	MaxConns int32
 	// AcquireTimeout bounds the wait for a free connection (DATABASE_ACQUIRE_TIMEOUT).
 	AcquireTimeout time.Duration
+	// Tracer, when set, also sees every query (e.g. a benchmark counting statements per view).
+	Tracer pgx.QueryTracer
 }
 
 // Open connects a pool with a statement timeout and the default pool options, and checks
@@ -80,7 +82,7 @@ func OpenWith(ctx context.Context, url string, o Options) (*pgxpool.Pool, error)
 	if o.AcquireTimeout <= 0 {
 		o.AcquireTimeout = DefaultAcquireTimeout
 	}
-	cfg.ConnConfig.Tracer = acquireTimeout{wait: o.AcquireTimeout}
+	cfg.ConnConfig.Tracer = acquireTimeout{wait: o.AcquireTimeout, queries: o.Tracer}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)
@@ -97,7 +99,10 @@ func OpenWith(ctx context.Context, url string, o Options) (*pgxpool.Pool, error)
 // acquireTimeout bounds how long pgxpool's Acquire waits for a connection: the pool uses the
 // context returned by TraceAcquireStart for the wait (pgxpool.AcquireTracer), so a deadline
 // set there ends the wait without touching the caller's context or the query that follows.
-type acquireTimeout struct{ wait time.Duration }
+type acquireTimeout struct {
+	wait    time.Duration
+	queries pgx.QueryTracer // nil, or Options.Tracer
+}
 
 type acquireCancelKey struct{}
 
@@ -113,11 +118,18 @@ func (a acquireTimeout) TraceAcquireEnd(ctx context.Context, _ *pgxpool.Pool, _ 
 }
 
 // The pool takes its AcquireTracer from ConnConfig.Tracer, which must be a query tracer too.
-func (acquireTimeout) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+func (a acquireTimeout) TraceQueryStart(ctx context.Context, c *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	if a.queries != nil {
+		return a.queries.TraceQueryStart(ctx, c, d)
+	}
 	return ctx
 }
 
-func (acquireTimeout) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (a acquireTimeout) TraceQueryEnd(ctx context.Context, c *pgx.Conn, d pgx.TraceQueryEndData) {
+	if a.queries != nil {
+		a.queries.TraceQueryEnd(ctx, c, d)
+	}
+}
 
 // Migrate applies every pending schema migration, then River's own tables.
 func Migrate(ctx context.Context, url string, pool *pgxpool.Pool) error {

@@ -53,10 +53,3 @@ func (s *Store) RegionCounts(ctx context.Context, scope account.Scope) (Counts, 
 	}
 	return c, err
 }
-
-// HasTeacherProfile reports whether the user has filled in a teacher profile.
-func (s *Store) HasTeacherProfile(ctx context.Context, userID int64) (bool, error) {
-	var ok bool
-	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM teacher_profiles WHERE user_id = $1)`, userID).Scan(&ok)
-	return ok, err
-}

@@ -2,7 +2,6 @@ package selection
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -21,15 +20,19 @@ import (
 	"penggerak/internal/database"
 	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
+	"penggerak/internal/token"
 )
+
+// AppealStatus is where an appeal stands.
+type AppealStatus string
 
 // Appeal statuses: filed, rejected (with a reason), upheld (re-scoring by a new assessor), and
 // done (a correction run was made from the re-score).
 const (
-	AppealFiled    = "diajukan"
-	AppealRejected = "ditolak"
-	AppealUpheld   = "diterima"
-	AppealDone     = "selesai"
+	AppealFiled    AppealStatus = "diajukan"
+	AppealRejected AppealStatus = "ditolak"
+	AppealUpheld   AppealStatus = "diterima"
+	AppealDone     AppealStatus = "selesai"
 )
 
 // MaxAppealPDF bounds the optional PDF of an appeal.
@@ -56,32 +59,32 @@ type Letter = mail.Letter
 
 // Appeal is an appeal with what the queue shows of it.
 type Appeal struct {
-	ID                 int64      `db:"id"`
-	RunID              int64      `db:"run_id"`
-	ApplicationID      int64      `db:"application_id"`
-	CohortID           int64      `db:"cohort_id"`
-	CohortName         string     `db:"cohort_name"`
-	RegistrationNumber string     `db:"registration_number"`
-	ApplicantName      string     `db:"applicant_name"`
-	RegencyCode        string     `db:"regency_code"`
-	RegencyName        string     `db:"regency_name"`
-	ProvinceCode       string     `db:"province_code"`
-	Stage              Stage      `db:"stage"`
-	Outcome            Outcome    `db:"outcome"`
-	Reason             string     `db:"reason"`
-	HasPDF             bool       `db:"has_pdf"`
-	FiledAt            time.Time  `db:"filed_at"`
-	Status             string     `db:"status"`
-	DecisionReason     string     `db:"decision_reason"`
-	DecidedAt          *time.Time `db:"decided_at"`
-	CorrectionRunID    *int64     `db:"correction_run_id"`
-	Score              float64    `db:"score"`
-	Rank               int        `db:"rank"`
-	StageScores        []float64  `db:"stage_scores"`
-	RescoreSheetID     *int64     `db:"rescore_sheet_id"`
-	RescoreSubmitted   bool       `db:"rescore_submitted"`
-	RescoreScore       *float64   `db:"rescore_score"`
-	RescoreAssessor    string     `db:"rescore_assessor"`
+	ID                 int64        `db:"id"`
+	RunID              int64        `db:"run_id"`
+	ApplicationID      int64        `db:"application_id"`
+	CohortID           int64        `db:"cohort_id"`
+	CohortName         string       `db:"cohort_name"`
+	RegistrationNumber string       `db:"registration_number"`
+	ApplicantName      string       `db:"applicant_name"`
+	RegencyCode        string       `db:"regency_code"`
+	RegencyName        string       `db:"regency_name"`
+	ProvinceCode       string       `db:"province_code"`
+	Stage              Stage        `db:"stage"`
+	Outcome            Outcome      `db:"outcome"`
+	Reason             string       `db:"reason"`
+	HasPDF             bool         `db:"has_pdf"`
+	FiledAt            time.Time    `db:"filed_at"`
+	Status             AppealStatus `db:"status"`
+	DecisionReason     string       `db:"decision_reason"`
+	DecidedAt          *time.Time   `db:"decided_at"`
+	CorrectionRunID    *int64       `db:"correction_run_id"`
+	Score              float64      `db:"score"`
+	Rank               int          `db:"rank"`
+	StageScores        []float64    `db:"stage_scores"`
+	RescoreSheetID     *int64       `db:"rescore_sheet_id"`
+	RescoreSubmitted   bool         `db:"rescore_submitted"`
+	RescoreScore       *float64     `db:"rescore_score"`
+	RescoreAssessor    string       `db:"rescore_assessor"`
 }
 
 const appealCols = `SELECT ap.id, ap.run_id, ap.application_id, a.cohort_id, c.name AS cohort_name,
@@ -142,11 +145,7 @@ func (s *Store) FileAppeal(ctx context.Context, actor audit.Actor, userID, runID
 	var name, sum *string
 	var size *int
 	if pdf != nil {
-		var rnd [16]byte
-		if _, err := rand.Read(rnd[:]); err != nil {
-			return 0, err
-		}
-		n, h := hex.EncodeToString(rnd[:])+".pdf", sha256.Sum256(pdf)
+		n, h := token.Hex(16)+".pdf", sha256.Sum256(pdf)
 		hs, l := hex.EncodeToString(h[:]), len(pdf)
 		name, sum, size = &n, &hs, &l
 	}
@@ -176,7 +175,7 @@ func (s *Store) FileAppeal(ctx context.Context, actor audit.Actor, userID, runID
 		if err != nil {
 			return err
 		}
-		if Outcome(outcome) == Lulus || !slices.ContainsFunc(stages, func(sg StageGrade) bool { return sg.Stage == stage }) {
+		if Outcome(outcome) == OutcomeLulus || !slices.ContainsFunc(stages, func(sg StageGrade) bool { return sg.Stage == stage }) {
 			return fmt.Errorf("run %d stage %s: %w: %w", runID, stage, ErrNotAppealable, database.ErrConflict)
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO selection_appeals (run_id, application_id, stage, outcome, reason, pdf_storage, pdf_sha256, pdf_size, filed_at)

@@ -27,7 +27,7 @@ func ParseDecision(reason string) (string, map[string]string) {
 }
 
 // lockAppeal locks a filed appeal and returns its application, cohort, stage and applicant.
-func lockAppeal(ctx context.Context, tx pgx.Tx, id int64) (app, cohort int64, stage Stage, status, email, name, lang string, err error) {
+func lockAppeal(ctx context.Context, tx pgx.Tx, id int64) (app, cohort int64, stage Stage, status AppealStatus, email, name, lang string, err error) {
 	err = tx.QueryRow(ctx, `SELECT ap.application_id, a.cohort_id, ap.stage, ap.status, u.email, u.name, u.language
 		FROM selection_appeals ap JOIN applications a ON a.id = ap.application_id JOIN users u ON u.id = a.user_id
 		WHERE ap.id = $1 FOR UPDATE OF ap`, id).Scan(&app, &cohort, &stage, &status, &email, &name, &lang)
@@ -77,7 +77,7 @@ func (s *Store) UpholdAppeal(ctx context.Context, actor audit.Actor, id int64, r
 			return fmt.Errorf("appeal %d is %s: %w: %w", id, status, ErrAppealDecided, database.ErrConflict)
 		}
 		// Serialised with automatic assignment and scheduling of the cohort (same lock).
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		prog, err := loadProgram(ctx, tx, cohortID)

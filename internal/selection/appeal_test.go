@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
 	"penggerak/internal/mail"
@@ -128,7 +126,7 @@ func TestAppealUpheldEndToEnd(t *testing.T) {
 	}
 	w.f.Release(now)
 	bs, err = w.s.MyResults(ctx, w.users[0])
-	if err != nil || bs[0].RunID != corr || bs[0].Outcome != selection.Lulus || bs[0].CorrectionOf == nil || *bs[0].CorrectionOf != orig ||
+	if err != nil || bs[0].RunID != corr || bs[0].Outcome != selection.OutcomeLulus || bs[0].CorrectionOf == nil || *bs[0].CorrectionOf != orig ||
 		bs[0].Stages[0].Criteria[0].Mean != 4 || bs[0].Appeals[0].Status != selection.AppealDone ||
 		bs[0].Tie == nil || bs[0].Tie.Rule != "submission" || !bs[0].Tie.Won {
 		t.Fatalf("applicant after the correction: %+v, %v", bs, err)
@@ -168,16 +166,7 @@ func TestAppealRejected(t *testing.T) {
 // exactly one appeal, nobody waits on a deadlock.
 func TestConcurrentAppealFiling(t *testing.T) {
 	_, url := testdb.New(t)
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 4
-	db, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testdb.SmallPool(t, url, 4)
 	f := selectiontest.Fixture{T: t, DB: db}
 	s := selection.NewStore(db)
 	cohort := f.Cohort(map[string]int{"16.01": 1})

@@ -86,7 +86,7 @@ type Breakdown struct {
 // CanAppeal reports whether the applicant may still file an appeal against this result at now
 // for stage: tidak lulus or cadangan, the window open, no appeal of that stage yet.
 func (b Breakdown) CanAppeal(st Stage, now time.Time) bool {
-	if b.Outcome == Lulus || !now.Before(b.AppealCloses) {
+	if b.Outcome == OutcomeLulus || !now.Before(b.AppealCloses) {
 		return false
 	}
 	for _, a := range b.Appeals {

@@ -57,7 +57,7 @@ func TestDecisionsWaitForTheirMail(t *testing.T) {
 	released := t0.Add(48 * time.Hour)
 	w.f.Release(released)
 	bs, err := w.s.MyResults(ctx, w.users[1])
-	if err != nil || len(bs) != 1 || bs[0].Seat == nil || bs[0].Outcome != selection.Lulus {
+	if err != nil || len(bs) != 1 || bs[0].Seat == nil || bs[0].Outcome != selection.OutcomeLulus {
 		t.Fatalf("after the release: %+v, %v", bs, err)
 	}
 	if want := released.Add(7 * 24 * time.Hour); !bs[0].Seat.ConfirmBy.Equal(want) {

@@ -77,16 +77,7 @@ func reminderWorld(t *testing.T, db *pgxpool.Pool, now time.Time) (selectiontest
 // reminder exactly once; a later run sends the last-day seat reminder, once.
 func TestRemindersOncePerPersonPerEvent(t *testing.T) {
 	_, url := testdb.New(t)
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 4
-	db, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testdb.SmallPool(t, url, 4)
 	now := time.Now().UTC().Truncate(time.Second)
 	f, s := reminderWorld(t, db, now)
 

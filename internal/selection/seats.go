@@ -3,7 +3,6 @@ package selection
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -18,6 +17,7 @@ import (
 	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
 	"penggerak/internal/storage"
+	"penggerak/internal/token"
 )
 
 // ErrNotPDF is returned when an upload is not a PDF by its content (or is empty).
@@ -58,11 +58,7 @@ func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID i
 	if err := checkPakta(pdf); err != nil {
 		return err
 	}
-	var rnd [16]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return err
-	}
-	name := hex.EncodeToString(rnd[:]) + ".pdf"
+	name := token.Hex(16) + ".pdf"
 	sum := sha256.Sum256(pdf)
 	if err := files.Put(ctx, "pakta/"+name, bytes.NewReader(pdf), int64(len(pdf))); err != nil {
 		return fmt.Errorf("store pakta: %w", err)

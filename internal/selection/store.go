@@ -92,11 +92,7 @@ func (s *Store) Cohorts(ctx context.Context) ([]CohortRow, error) {
 // Cohort returns one cohort, or ErrNotFound.
 func (s *Store) Cohort(ctx context.Context, id int64) (CohortRow, error) {
 	rows, _ := s.db.Query(ctx, `SELECT id, name, status FROM cohorts WHERE id = $1`, id)
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[CohortRow])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
-	}
-	return c, err
+	return database.One[CohortRow](rows, "cohort %d", id)
 }
 
 // CohortRuns lists a cohort's runs, newest first.

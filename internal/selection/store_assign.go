@@ -22,7 +22,7 @@ import (
 func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int64, stage Stage, now time.Time) (int, error) {
 	var n int
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		prog, err := loadProgram(ctx, tx, cohortID)
@@ -243,7 +243,7 @@ func (s *Store) ReassignSheets(ctx context.Context, actor audit.Actor, cohortID 
 		stages = []string{string(StageSimulasi), string(StageWawancara)}
 	}
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		var ok bool

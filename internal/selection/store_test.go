@@ -336,7 +336,7 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 	if _, err := w.f.DB.Exec(ctx, `INSERT INTO pembekalan_seats (run_id, application_id, regency_code, confirm_by) VALUES ($1, $2, '16.01', now())`, id, w.apps[0]); err == nil || !strings.Contains(err.Error(), "no seat left") {
 		t.Fatalf("seat over quota: %v", err)
 	}
-	if b.Outcome != selection.Lulus || b.Rank != 1 || b.Quota != 1 || b.Competitors != 3 || b.Score != 100 ||
+	if b.Outcome != selection.OutcomeLulus || b.Rank != 1 || b.Quota != 1 || b.Competitors != 3 || b.Score != 100 ||
 		len(b.Stages) != 1 || b.Stages[0].PassingGrade != 60 || b.Stages[0].Criteria[0].Mean != 4 || b.Seat == nil {
 		t.Fatalf("breakdown %+v", b)
 	}

@@ -105,9 +105,7 @@ func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	s.flash(r, "selection.appeal.filed")
-	redirect(w, r, "/seleksi/saya")
-	return nil
+	return s.flashRedirect(w, r, "selection.appeal.filed", "/seleksi/saya")
 }
 
 // appealsPage is the appeals queue: the national admin's, or a BGP's for its province (read-only).
@@ -202,9 +200,7 @@ func (s *Server) rejectAppeal(w http.ResponseWriter, r *http.Request) error {
 		s.appealError(w, r, err)
 		return nil
 	}
-	s.flash(r, "selection.appeal.rejected_flash")
-	redirect(w, r, "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.appeal.rejected_flash", "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
 }
 
 // upholdAppeal upholds an appeal: the stage goes to a new assessor for a re-score.
@@ -217,9 +213,7 @@ func (s *Server) upholdAppeal(w http.ResponseWriter, r *http.Request) error {
 		s.appealError(w, r, err)
 		return nil
 	}
-	s.flash(r, "selection.appeal.upheld_flash")
-	redirect(w, r, "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.appeal.upheld_flash", "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
 }
 
 // correctAppeal makes the correction run from the upheld appeals' re-scores.
@@ -233,9 +227,7 @@ func (s *Server) correctAppeal(w http.ResponseWriter, r *http.Request) error {
 		s.appealError(w, r, err)
 		return nil
 	}
-	s.flash(r, "selection.appeal.corrected_flash")
-	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(run, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.appeal.corrected_flash", "/seleksi/hasil/"+strconv.FormatInt(run, 10))
 }
 
 // appealError maps the appeal flow's refusals to a 409 page saying what blocks it.

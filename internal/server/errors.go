@@ -121,6 +121,9 @@ type errorKind struct {
 var errorKinds = []errorKind{
 	{application.ErrLocked, http.StatusConflict, "application.error.locked"},
 	{application.ErrClosed, http.StatusConflict, "application.error.closed"},
+	// shown on the step: submit lists what is missing (IncompleteError), confirming the
+	// profile says there is none yet
+	{application.ErrIncomplete, http.StatusUnprocessableEntity, "application.profile.missing"},
 	{selection.ErrLocked, http.StatusConflict, "selection.error.locked"},
 	{selection.ErrTooFewAssessors, http.StatusConflict, "selection.error.too_few"},
 	{selection.ErrScoringPending, http.StatusConflict, "selection.error.scoring_pending"},

@@ -47,18 +47,17 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	var rec *dashboard.RecruitmentProps
 	g, _ := errgroup.WithContext(r.Context())
 	g.Go(func() error {
-		var complete *bool
 		if p.Has(account.RoleGuru) {
 			// recruitment: open cohorts for the teacher, and why not when they may not apply.
-			// It reads the teacher's profile, which also says whether it is complete.
+			// It reads the teacher's profile (which also says whether it is complete), the
+			// open cohorts and the teacher's applications: the guru card is made from the same.
 			var err error
 			if rec, err = s.recruitmentSection(r); err != nil {
 				return err
 			}
-			complete = &rec.HasProfile
 		}
 		var err error
-		props, err = s.dashboardProps(r.Context(), p, complete)
+		props, err = s.dashboardProps(r.Context(), p, rec)
 		return err
 	})
 	g.Go(func() error { return s.addClinicCards(r, parts[0]) })
@@ -84,9 +83,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 // dashboardProps builds the sections of the dashboard, the widest role first (admin … guru, as
 // every account holds guru), with each role's own cards; every figure is counted in SQL within
 // the grant's scope. Features add their cards to a role's section with props.Add after the
-// built-in ones. complete, when known, says whether the teacher's profile is complete (else it
-// is read).
-func (s *Server) dashboardProps(ctx context.Context, p *account.Principal, complete *bool) (dashboard.Props, error) {
+// built-in ones. rec is the teacher's recruitment section (whether the profile is complete, the
+// open cohorts and the teacher's applications to them), set whenever the principal holds guru.
+func (s *Server) dashboardProps(ctx context.Context, p *account.Principal, rec *dashboard.RecruitmentProps) (dashboard.Props, error) {
 	props := dashboard.Props{Name: p.User.Name}
 	for i := len(account.AllRoles) - 1; i >= 0; i-- {
 		role := account.AllRoles[i]
@@ -102,22 +101,15 @@ func (s *Server) dashboardProps(ctx context.Context, p *account.Principal, compl
 		sec := dashboard.Section{Role: role, Grants: grants}
 		switch role {
 		case account.RoleGuru:
-			if complete == nil {
-				c, err := s.overview.HasTeacherProfile(ctx, p.User.ID)
-				if err != nil {
-					return props, err
-				}
-				complete = &c
-			}
-			if !*complete && p.HasAny(account.RoleAdmin, account.RoleBGP, account.RoleDinas) {
+			// rec is set: the principal holds guru (p.Has reads the same grants).
+			complete := rec.HasProfile
+			if !complete && p.HasAny(account.RoleAdmin, account.RoleBGP, account.RoleDinas) {
 				// A staff account is not asked to complete a teacher's profile: the teacher's
 				// section (and the cards features add to it) is left out until it has one.
 				continue
 			}
-			st := dashboard.GuruStatus{EmailVerified: p.User.EmailVerifiedAt != nil, ProfileComplete: *complete}
-			if err := s.openRegistrations(ctx, p.User.ID, &st); err != nil {
-				return props, err
-			}
+			st := dashboard.GuruStatus{EmailVerified: p.User.EmailVerifiedAt != nil, ProfileComplete: complete}
+			openRegistrations(rec, &st)
 			sec.Cards = append(sec.Cards, dashboard.GuruCard(st))
 		case account.RoleAsesor, account.RolePengajarPraktik, account.RoleFasilitator:
 			for _, g := range grants {
@@ -146,23 +138,15 @@ func (s *Server) dashboardProps(ctx context.Context, p *account.Principal, compl
 }
 
 // openRegistrations fills in the cohorts open for registration now and whether the teacher has
-// applied to one, so the profile card's next step matches the registration card below it.
-func (s *Server) openRegistrations(ctx context.Context, userID int64, st *dashboard.GuruStatus) error {
-	open, err := s.cohorts.OpenForRegistration(ctx, s.now())
-	if err != nil || len(open) == 0 {
-		return err
-	}
-	mine, err := s.applications.Mine(ctx, userID)
-	if err != nil {
-		return err
-	}
-	for _, c := range open {
-		st.OpenNames = append(st.OpenNames, c.Name)
-		if a, ok := mine[c.ID]; ok && a.Status != application.StatusWithdrawn {
+// applied to one, so the profile card's next step matches the registration card below it. The
+// recruitment section has read both already (the open cohorts and the teacher's applications).
+func openRegistrations(rec *dashboard.RecruitmentProps, st *dashboard.GuruStatus) {
+	for _, c := range rec.Open {
+		st.OpenNames = append(st.OpenNames, c.Config.Name)
+		if c.Application != nil && c.Application.Status != application.StatusWithdrawn {
 			st.Applied = true
 		}
 	}
-	return nil
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

@@ -17,6 +17,7 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/audit"
+	"penggerak/internal/confver"
 	"penggerak/internal/database"
 	"penggerak/web/i18n"
 )
@@ -169,8 +170,19 @@ func (s *Server) loadPrincipal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		lang := s.sessions.GetString(ctx, "lang")
+		loaded := loadedSession(ctx)
+		if loaded != nil && loaded.found {
+			// The versions of the configuration kept in memory, read with the session.
+			ctx = confver.With(ctx, loaded.row.Versions)
+		}
 		if id := s.sessions.GetInt64(ctx, sessionUserID); id != 0 {
-			p, err := s.accounts.Principal(ctx, id)
+			var p *account.Principal
+			var err error
+			if loaded != nil && loaded.found && loaded.row.UserID == id {
+				p, err = loaded.row.Principal, loaded.row.PrincipalErr // read with the session
+			} else {
+				p, err = s.accounts.Principal(ctx, id)
+			}
 			switch {
 			case err == nil && s.sessions.GetString(ctx, sessionCredential) != p.CredentialTag:
 				// The password was reset or changed since this session signed in.

@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +21,7 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
+	"penggerak/internal/database"
 	"penggerak/internal/demo"
 	"penggerak/internal/server"
 )
@@ -57,13 +61,50 @@ func runConcurrent(b *testing.B, workers, total int, fn func(worker, i int) erro
 	return time.Since(t0)
 }
 
+// roundTripCounter is a pgx tracer counting the round trips the server sends (each one a round
+// trip), and keeping their text while record is on.
+type roundTripCounter struct {
+	n      atomic.Int64
+	mu     sync.Mutex
+	record bool
+	sql    []string
+	args   [][]any
+}
+
+func (c *roundTripCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+	c.n.Add(1)
+	c.mu.Lock()
+	if c.record {
+		c.sql = append(c.sql, strings.Join(strings.Fields(d.SQL), " "))
+		c.args = append(c.args, d.Args)
+	}
+	c.mu.Unlock()
+	return ctx
+}
+
+func (c *roundTripCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+func (c *roundTripCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+	c.n.Add(1) // one round trip for the whole batch
+	return ctx
+}
+func (c *roundTripCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (c *roundTripCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+
+// countedApp starts the app on a pool whose statements c counts.
+func countedApp(tb testing.TB, c *roundTripCounter) *apptest.App {
+	return apptest.Start(tb, apptest.Options{Pool: &database.Options{Tracer: c}})
+}
+
 // BenchmarkDashboardRatio: the signed-in teacher dashboard through the whole middleware stack
 // (request id, log, throttle, security headers, compression, session load, principal and
 // grants, open cohorts, render) against a bare chi handler writing the same bytes through the
 // same Compress middleware, both over loopback HTTP with gzip, 8 clients at once, in the same
-// run. Reports app-req/s ÷ bare-req/s (aim ≥ 0.3).
+// run, taking turns. Reports app-req/s ÷ bare-req/s (aim ≥ 0.3) and the statements (round
+// trips to the database) per view.
 func BenchmarkDashboardRatio(b *testing.B) {
-	a := apptest.Start(b)
+	var stmts roundTripCounter
+	a := countedApp(b, &stmts)
 	ctx := context.Background()
 	if err := demo.SeedRecruitment(ctx, a.DB); err != nil { // an open cohort on the dashboard
 		b.Fatal(err)
@@ -104,9 +145,31 @@ func BenchmarkDashboardRatio(b *testing.B) {
 	cookie := &http.Cookie{Name: "penggerak_session", Value: jarSession(b, c)}
 	n := max(b.N, 200)
 	b.ResetTimer()
-	app := runConcurrent(b, 8, n, func(_, _ int) error { return get(a.URL+"/dasbor", cookie) })
-	base := runConcurrent(b, 8, n, func(_, _ int) error { return get(bare.URL+"/dasbor", nil) })
+	// The two sides take turns in rounds of a tenth each, so that a change in the load of a
+	// shared machine falls on both.
+	var app, base, appCPU, baseCPU, pgCPU time.Duration
+	var views int64
+	for round := 0; round < 10; round++ {
+		m := n / 10
+		if round < n%10 {
+			m++
+		}
+		before, cpu0, pg0 := stmts.n.Load(), processCPU(b, 0), backendsCPU(b, a)
+		app += runConcurrent(b, 8, m, func(_, _ int) error { return get(a.URL+"/dasbor", cookie) })
+		views += stmts.n.Load() - before
+		cpu1, pg1 := processCPU(b, 0), backendsCPU(b, a)
+		appCPU += cpu1 - cpu0
+		pgCPU += pg1.since(pg0)
+		base += runConcurrent(b, 8, m, func(_, _ int) error { return get(bare.URL+"/dasbor", nil) })
+		baseCPU += processCPU(b, 0) - cpu1
+	}
 	b.StopTimer()
+	// CPU per view, less at the mercy of the machine's other load than the rates: this
+	// process (server and clients) for each side, and the database backends for the app.
+	b.ReportMetric(float64(appCPU.Microseconds())/float64(n), "app-µs-cpu/view")
+	b.ReportMetric(float64(pgCPU.Microseconds())/float64(n), "pg-µs-cpu/view")
+	b.ReportMetric(float64(baseCPU.Microseconds())/float64(n), "bare-µs-cpu/view")
+	b.ReportMetric(float64(views)/float64(n), "stmts/view")
 	b.ReportMetric(float64(n)/app.Seconds(), "app-req/s")
 	b.ReportMetric(float64(n)/base.Seconds(), "bare-req/s")
 	b.ReportMetric(base.Seconds()/app.Seconds(), "ratio")
@@ -205,6 +268,49 @@ func BenchmarkAutosaveRatio(b *testing.B) {
 			b.ReportMetric(base.Seconds()/app.Seconds(), "ratio")
 		})
 	}
+}
+
+// processCPU is the CPU time (user and system) process pid (0: this one) has used, from
+// /proc/<pid>/stat (in clock ticks of 10 ms).
+func processCPU(tb testing.TB, pid int) time.Duration {
+	name := "/proc/self/stat"
+	if pid != 0 {
+		name = fmt.Sprintf("/proc/%d/stat", pid)
+	}
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		return 0 // a backend that has gone
+	}
+	// The fields after the command name (which may hold spaces) in parentheses.
+	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// backendCPU is the CPU time of each database backend serving the app's test database.
+type backendCPU map[int]time.Duration
+
+func backendsCPU(tb testing.TB, a *apptest.App) backendCPU {
+	rows, _ := a.DB.Query(context.Background(), `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`)
+	pids, err := pgx.CollectRows(rows, pgx.RowTo[int32])
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := backendCPU{}
+	for _, pid := range pids {
+		out[int(pid)] = processCPU(tb, int(pid))
+	}
+	return out
+}
+
+// since is the CPU the backends used after before (a backend started since counts whole).
+func (c backendCPU) since(before backendCPU) time.Duration {
+	var d time.Duration
+	for pid, t := range c {
+		d += t - before[pid]
+	}
+	return d
 }
 
 // jarSession returns the session token in a signed-in client's cookie jar.

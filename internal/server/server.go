@@ -127,7 +127,7 @@ func New(cfg config.Config, d Deps) *Server {
 	s.cohorts = cohort.NewStore(d.DB)
 	s.applications = application.NewStore(d.DB, d.Files).WithLetter(NewLetter(s.i18n, cfg.BaseURL))
 	s.exportJobs = exportjob.NewStore(d.DB)
-	s.store = newSessionStore(d.DB, 10*time.Minute)
+	s.store = newSessionStore(d.DB, s.accounts, 10*time.Minute)
 	s.sessions = scs.New()
 	s.sessions.Store = s.store
 	s.sessions.Lifetime = 12 * time.Hour
@@ -154,7 +154,7 @@ func New(cfg config.Config, d Deps) *Server {
 func (s *Server) loadAndSave(next http.Handler) http.Handler {
 	h := s.sessions.LoadAndSave(next)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(&sealWriter{ResponseWriter: w}, r)
+		h.ServeHTTP(&sealWriter{ResponseWriter: w}, r.WithContext(withSessionLoad(r.Context())))
 	})
 }
 

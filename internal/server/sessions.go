@@ -3,42 +3,68 @@ package server
 import (
 	"bytes"
 	"context"
-	"errors"
 	"reflect"
-	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"penggerak/internal/account"
+	"penggerak/internal/database"
 )
 
-// sessionStore keeps scs sessions in the sessions table, like scs's pgxstore, but writes a
-// session back only when it changed. scs marks every session as modified on every request
-// when an idle timeout is set (to move the expiry forward), so with pgxstore every page view
-// rewrote its session row: one UPDATE and one dead row per request. Here a commit whose data is
-// what the same request loaded, and whose new expiry moves the stored one forward by less than
-// sessionRefresh, is skipped; the idle timeout is therefore exact to within sessionRefresh.
-// The store reads the stored expiry at load time, so it needs no state shared between
-// instances: what it remembers lives from a request's load to its commit.
+// sessionStore keeps scs sessions in the sessions table, like scs's pgxstore, with two
+// differences.
+//
+// It writes a session back only when it changed. scs marks every session as modified on every
+// request when an idle timeout is set (to move the expiry forward), so with pgxstore every page
+// view rewrote its session row: one UPDATE and one dead row per request. Here a commit whose
+// data is what the same request loaded, and whose new expiry moves the stored one forward by
+// less than sessionRefresh, is skipped; the idle timeout is therefore exact to within
+// sessionRefresh.
+//
+// It reads the session with its user's principal (and the configuration versions) in one
+// query (account.Store.Session): the row carries the user id beside the encoded data
+// (000690), written from the data at each write. loadPrincipal takes the principal from that
+// read when the session's user is the row's, else it reads it as before.
+//
+// What a request loaded lives in its context (a *sessionLoad put there by loadAndSave, filled
+// by FindCtx, read by loadPrincipal and CommitCtx), so the store holds no state between
+// requests or shared between instances, and concurrent requests with the same session each
+// compare against their own load.
 type sessionStore struct {
-	db     *pgxpool.Pool
-	loaded sync.Map // token → sessionSeen, from FindCtx until CommitCtx of the same request
-	stop   chan struct{}
-	done   chan struct{}
+	db       *pgxpool.Pool
+	accounts *account.Store
+	stop     chan struct{}
+	done     chan struct{}
 }
 
-type sessionSeen struct {
-	data   []byte
-	expiry time.Time
+// sessionLoad is what one request's session read returned.
+type sessionLoad struct {
+	token string
+	found bool
+	row   account.StoredSession
+}
+
+type sessionLoadKey struct{}
+
+// withSessionLoad gives the request a place for its session read.
+func withSessionLoad(ctx context.Context) context.Context {
+	return context.WithValue(ctx, sessionLoadKey{}, &sessionLoad{})
+}
+
+// loadedSession is the request's session read, or nil.
+func loadedSession(ctx context.Context) *sessionLoad {
+	l, _ := ctx.Value(sessionLoadKey{}).(*sessionLoad)
+	return l
 }
 
 // sessionRefresh is how far the idle expiry may lag behind before an unchanged session is
 // written again.
 const sessionRefresh = time.Minute
 
-func newSessionStore(db *pgxpool.Pool, cleanup time.Duration) *sessionStore {
-	s := &sessionStore{db: db, stop: make(chan struct{}), done: make(chan struct{})}
+func newSessionStore(db *pgxpool.Pool, accounts *account.Store, cleanup time.Duration) *sessionStore {
+	s := &sessionStore{db: db, accounts: accounts, stop: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		t := time.NewTicker(cleanup)
@@ -68,28 +94,36 @@ func (s *sessionStore) StopCleanup() {
 }
 
 func (s *sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
-	var seen sessionSeen
-	err := s.db.QueryRow(ctx, `SELECT data, expiry FROM sessions WHERE token = $1 AND current_timestamp < expiry`, token).Scan(&seen.data, &seen.expiry)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, false, nil
-	}
+	row, found, err := s.accounts.Session(ctx, token)
 	if err != nil {
 		return nil, false, err
 	}
-	s.loaded.Store(token, seen)
-	return seen.data, true, nil
+	if l := loadedSession(ctx); l != nil {
+		*l = sessionLoad{token: token, found: found, row: row}
+	}
+	return row.Data, found, nil
 }
 
 func (s *sessionStore) CommitCtx(ctx context.Context, token string, b []byte, expiry time.Time) error {
-	if v, ok := s.loaded.LoadAndDelete(token); ok {
-		seen := v.(sessionSeen)
-		if sameSession(seen.data, b) && expiry.Sub(seen.expiry) < sessionRefresh {
+	if l := loadedSession(ctx); l != nil && l.found && l.token == token {
+		if sameSession(l.row.Data, b) && expiry.Sub(l.row.Expiry) < sessionRefresh {
 			return nil
 		}
 	}
-	_, err := s.db.Exec(ctx, `INSERT INTO sessions (token, data, expiry) VALUES ($1, $2, $3)
-		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry`, token, b, expiry)
+	_, err := s.db.Exec(ctx, `INSERT INTO sessions (token, data, expiry, user_id) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (token) DO UPDATE SET data = EXCLUDED.data, expiry = EXCLUDED.expiry, user_id = EXCLUDED.user_id`,
+		token, b, expiry, database.NullID(sessionUser(b)))
 	return err
+}
+
+// sessionUser is the signed-in user of an encoded session, or 0.
+func sessionUser(b []byte) int64 {
+	_, values, err := scs.GobCodec{}.Decode(b)
+	if err != nil {
+		return 0
+	}
+	id, _ := values[sessionUserID].(int64)
+	return id
 }
 
 // sameSession compares two encoded sessions by their content: scs's gob codec writes map
@@ -104,7 +138,6 @@ func sameSession(a, b []byte) bool {
 }
 
 func (s *sessionStore) DeleteCtx(ctx context.Context, token string) error {
-	s.loaded.Delete(token)
 	_, err := s.db.Exec(ctx, `DELETE FROM sessions WHERE token = $1`, token)
 	return err
 }

@@ -15,6 +15,7 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/selection"
+	"penggerak/internal/testdb"
 )
 
 var seq atomic.Int64
@@ -25,20 +26,11 @@ type Fixture struct {
 	DB *pgxpool.Pool
 }
 
-func (f Fixture) exec(sql string, args ...any) {
-	f.T.Helper()
-	if _, err := f.DB.Exec(context.Background(), sql, args...); err != nil {
-		f.T.Fatalf("fixture: %v\n%s", err, sql)
-	}
-}
+func (f Fixture) exec(sql string, args ...any) { f.T.Helper(); testdb.Exec(f.T, f.DB, sql, args...) }
 
 func (f Fixture) id(sql string, args ...any) int64 {
 	f.T.Helper()
-	var id int64
-	if err := f.DB.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		f.T.Fatalf("fixture: %v\n%s", err, sql)
-	}
-	return id
+	return testdb.ID(f.T, f.DB, sql, args...)
 }
 
 // Cohort creates a cohort in seleksi with the given kab/kota quotas.
