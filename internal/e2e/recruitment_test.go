@@ -16,6 +16,7 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
+	"penggerak/internal/selection/selectiontest"
 )
 
 // seedOpenCohort creates Angkatan 12 open for registration in Kabupaten OKU with one essay
@@ -192,6 +193,8 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 	b.Click(`#confirm-finish`)
 	b.Click(`form[action$="/selesai"] button[type=submit]`)
 	b.MustSee("Verval selesai")
+	// The national admin releases the held verval mail; only then does the teacher see it.
+	selectiontest.Fixture{T: t, DB: a.DB}.Release(time.Now())
 
 	// The teacher sees the outcome and the reason.
 	b.Click(`form[action="/keluar"] button`)

@@ -163,7 +163,7 @@ func (s *Store) Run(ctx context.Context, runID int64, rf selection.RegionFilter,
 		if err := r.Scan(dest...); err != nil {
 			return nil, err
 		}
-		cells = append(cells[:0], rank, num, name, regency, jenjang, selection.OutcomeText(selection.Outcome(outcome)), score)
+		cells = append(cells[:0], rank, num, name, regency, jenjang, s.label("selection.outcome."+outcome), score)
 		for i, sr := range rubrics {
 			f, ok := finalOf(sr.Rubric, sheets[i])
 			if !ok {

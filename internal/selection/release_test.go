@@ -2,6 +2,7 @@ package selection_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,6 +49,9 @@ func TestDecisionsWaitForTheirMail(t *testing.T) {
 	}
 	if n, err := w.s.ExpireOverdue(ctx, w.admin, t0.Add(30*24*time.Hour), "http://x"); err != nil || n != 0 {
 		t.Fatalf("a held offer expired: %d, %v", n, err)
+	}
+	if pd, err := w.s.PersonalData(ctx, w.users[1]); err != nil || !strings.Contains(string(pd), `"seats": []`) || !strings.Contains(string(pd), `"results": []`) {
+		t.Fatalf("the personal-data download shows a held decision: %s, %v", pd, err)
 	}
 
 	released := t0.Add(48 * time.Hour)

@@ -224,17 +224,17 @@ func TestReassignSheetsByFilter(t *testing.T) {
 	if _, err := w.f.DB.Exec(ctx, `INSERT INTO score_items (sheet_id, position, score) VALUES ($1, 0, 3)`, started); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.s.ReassignSheets(ctx, w.admin, w.cohort, c, c, ""); !errors.Is(err, database.ErrConflict) {
+	if _, err := w.s.ReassignSheets(ctx, w.admin, w.cohort, selection.Move{From: c, To: c}, false); !errors.Is(err, database.ErrConflict) {
 		t.Fatalf("a move to the same assessor: %v", err)
 	}
-	res, err := w.s.ReassignSheets(ctx, w.admin, w.cohort, c, a, "")
+	res, err := w.s.ReassignSheets(ctx, w.admin, w.cohort, selection.Move{From: c, To: a}, false)
 	if err != nil || res != (selection.SheetMoveResult{Moved: 1, Skipped: 3}) {
 		t.Fatalf("move to A = %+v, %v; want 1 moved (a4), 3 skipped", res, err)
 	}
 	if n := count(t, w.f, `SELECT count(*) FROM score_sheets WHERE application_id = $1 AND assessor_id = $2`, w.apps[3], a); n != 1 {
 		t.Fatal("a4's sheet did not move to A")
 	}
-	res, err = w.s.ReassignSheets(ctx, w.admin, w.cohort, c, d, "16.01")
+	res, err = w.s.ReassignSheets(ctx, w.admin, w.cohort, selection.Move{From: c, To: d, Regency: "16.01"}, false)
 	if err != nil || res != (selection.SheetMoveResult{Moved: 2, Skipped: 1}) {
 		t.Fatalf("move to D in OKU = %+v, %v; want 2 moved, 1 skipped", res, err)
 	}

@@ -495,14 +495,3 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 			Detail: map[string]any{"override_reason": override, "unsigned_provinces": missing, "mails": len(msgs)}})
 	})
 }
-
-// OutcomeText is an outcome in Bahasa Indonesia (for emails).
-func OutcomeText(o Outcome) string {
-	switch o {
-	case OutcomeLulus:
-		return "LULUS"
-	case OutcomeCadangan:
-		return "CADANGAN (daftar tunggu)"
-	}
-	return "TIDAK LULUS"
-}

@@ -230,56 +230,86 @@ type SheetMoveResult struct {
 	Skipped int
 }
 
-// ReassignSheets moves every unsubmitted tahap 1 sheet of one assessor in a cohort (optionally
-// only applicants of one kab/kota) that nobody has started to another active assessor, in one
-// transaction, audited; sheets the new assessor may not score are skipped. (Tahap 2 sheets go
-// with their session: they are moved one by one with Reassign.)
-func (s *Store) ReassignSheets(ctx context.Context, actor audit.Actor, cohortID, from, to int64, regency string) (SheetMoveResult, error) {
+// ReassignSheets moves, in one transaction and audited, the unsubmitted sheets of one assessor in
+// a cohort (optionally only applicants of one kab/kota) that nobody has started to another
+// active assessor: tahap 1 sheets, or with m.Tahap2 whole tahap 2 sessions (both the simulasi
+// and wawancara sheets of an applicant and the session's assessor, all or none, as Reassign
+// moves one). Sheets the new assessor may not score are skipped. With dryRun nothing is
+// changed: the result says what the move would do (the preview the admin confirms).
+func (s *Store) ReassignSheets(ctx context.Context, actor audit.Actor, cohortID int64, m Move, dryRun bool) (SheetMoveResult, error) {
 	var res SheetMoveResult
+	stages := []string{string(StageTahap1)}
+	if m.Tahap2 {
+		stages = []string{string(StageSimulasi), string(StageWawancara)}
+	}
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		var ok bool
 		if err := tx.QueryRow(ctx, `SELECT $1::bigint <> $2::bigint AND EXISTS (SELECT 1 FROM role_grants g JOIN users u ON u.id = g.user_id
-			WHERE g.user_id = $2 AND g.role = 'asesor' AND g.revoked_at IS NULL AND u.disabled_at IS NULL)`, from, to).Scan(&ok); err != nil {
+			WHERE g.user_id = $2 AND g.role = 'asesor' AND g.revoked_at IS NULL AND u.disabled_at IS NULL)`, m.From, m.To).Scan(&ok); err != nil {
 			return err
 		}
 		if !ok {
-			return fmt.Errorf("assessor %d not eligible: %w", to, database.ErrConflict)
+			return fmt.Errorf("assessor %d not eligible: %w", m.To, database.ErrConflict)
 		}
-		rows, _ := tx.Query(ctx, `SELECT sh.id,
+		rows, _ := tx.Query(ctx, `SELECT sh.id, sh.application_id,
 				NOT EXISTS (SELECT 1 FROM score_items si WHERE si.sheet_id = sh.id)
 				AND NOT EXISTS (SELECT 1 FROM teacher_profiles tp WHERE tp.user_id = $3 AND tp.npsn = a.npsn)
 				AND NOT (coalesce(r.avoid_same_regency, false) AND EXISTS (SELECT 1 FROM teacher_profiles tp JOIN schools sc ON sc.npsn = tp.npsn
 					WHERE tp.user_id = $3 AND sc.regency_code = a.regency_code))
-				AND NOT EXISTS (SELECT 1 FROM score_sheets o WHERE o.application_id = sh.application_id AND o.stage = sh.stage AND o.assessor_id = $3)
+				AND NOT EXISTS (SELECT 1 FROM score_sheets o WHERE o.application_id = sh.application_id AND o.stage = ANY($5) AND o.assessor_id = $3)
 			FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
 			LEFT JOIN selection_rubrics r ON r.cohort_id = a.cohort_id AND r.stage = sh.stage
-			WHERE a.cohort_id = $1 AND sh.stage = 'tahap1' AND sh.assessor_id = $2 AND sh.submitted_at IS NULL
-			AND ($4::text = '' OR a.regency_code = $4::text) ORDER BY sh.id FOR UPDATE OF sh`, cohortID, from, to, regency)
-		var ids []int64
-		var id int64
+			WHERE a.cohort_id = $1 AND sh.stage = ANY($5) AND sh.assessor_id = $2 AND sh.submitted_at IS NULL
+			AND ($4::text = '' OR a.regency_code = $4::text) ORDER BY sh.application_id, sh.id FOR UPDATE OF sh`, cohortID, m.From, m.To, m.Regency, stages)
+		// An applicant's sheets move together (a tahap 2 session is scored by the same two
+		// people in both stages): one that may not move keeps them all.
+		type group struct {
+			sheets  []int64
+			movable bool
+		}
+		var order []int64
+		groups := map[int64]*group{}
+		var id, app int64
 		var movable bool
-		if _, err := pgx.ForEachRow(rows, []any{&id, &movable}, func() error {
-			if movable {
-				ids = append(ids, id)
-			} else {
-				res.Skipped++
+		if _, err := pgx.ForEachRow(rows, []any{&id, &app, &movable}, func() error {
+			g := groups[app]
+			if g == nil {
+				g = &group{movable: true}
+				groups[app] = g
+				order = append(order, app)
 			}
+			g.sheets, g.movable = append(g.sheets, id), g.movable && movable
 			return nil
 		}); err != nil {
 			return err
 		}
-		if len(ids) > 0 {
-			if _, err := tx.Exec(ctx, `UPDATE score_sheets SET assessor_id = $2, assigned_by = $3, assigned_at = now() WHERE id = ANY($1)`,
-				ids, to, database.NullID(actor.UserID)); err != nil {
-				return locked(err)
+		var ids, apps []int64
+		for _, app := range order {
+			if g := groups[app]; g.movable {
+				ids, apps = append(ids, g.sheets...), append(apps, app)
+			} else {
+				res.Skipped += len(g.sheets)
 			}
 		}
 		res.Moved = len(ids)
+		if dryRun || len(ids) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE score_sheets SET assessor_id = $2, assigned_by = $3, assigned_at = now() WHERE id = ANY($1)`,
+			ids, m.To, database.NullID(actor.UserID)); err != nil {
+			return locked(err)
+		}
+		if m.Tahap2 {
+			if _, err := tx.Exec(ctx, `UPDATE tahap2_slots SET assessor1_id = CASE WHEN assessor1_id = $2 THEN $3 ELSE assessor1_id END,
+				assessor2_id = CASE WHEN assessor2_id = $2 THEN $3 ELSE assessor2_id END WHERE application_id = ANY($1)`, apps, m.From, m.To); err != nil {
+				return err
+			}
+		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.assign.move_many", ObjectType: "cohort", ObjectID: strconv.FormatInt(cohortID, 10),
-			Detail: map[string]any{"from": from, "to": to, "regency": regency, "moved": res.Moved, "skipped": res.Skipped, "sheets": ids}})
+			Detail: map[string]any{"from": m.From, "to": m.To, "regency": m.Regency, "stages": stages, "moved": res.Moved, "skipped": res.Skipped, "sheets": ids}})
 	})
 	return res, err
 }

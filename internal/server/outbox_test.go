@@ -56,7 +56,8 @@ func init() {
 }
 
 // The workload page moves many sheets at once: a move to the same assessor is refused with the
-// choice kept; a valid move reports how many moved and is stored.
+// choice kept; a valid move first shows what would move and changes nothing, then, confirmed,
+// reports how many moved and is stored.
 func TestMoveSheetsPage(t *testing.T) {
 	t.Parallel()
 	a := apptest.Start(t)
@@ -83,7 +84,22 @@ func TestMoveSheetsPage(t *testing.T) {
 	if !strings.Contains(res.Body, "Asesor tujuan harus berbeda") || !strings.Contains(res.Body, `<option value="`+ids(x)+`" selected`) {
 		t.Fatalf("refused move:\n%s", res.Body)
 	}
-	res = ad.PostForm(page+"/pindah-lembar", url.Values{"from": {ids(x)}, "to": {ids(y)}, "regency": {"16.01"}})
+	if !strings.Contains(res.Body, `name="stage"`) || !strings.Contains(res.Body, "Tahap 2 (simulasi mengajar dan wawancara, per sesi)") {
+		t.Fatalf("the bulk move cannot pick tahap 2:\n%s", res.Body)
+	}
+	// The first submit only shows what would move, with the confirmation to tick.
+	move := url.Values{"from": {ids(x)}, "to": {ids(y)}, "regency": {"16.01"}, "stage": {"tahap1"}}
+	res = ad.PostForm(page+"/pindah-lembar", move)
+	mustStatus(t, "preview", res, 200)
+	if !strings.Contains(res.Body, "3 lembar akan dipindahkan, 0 dilewati. Belum ada yang diubah.") || !strings.Contains(res.Body, `id="confirm-move"`) ||
+		!strings.Contains(res.Body, `<input type="hidden" name="to" value="`+ids(y)+`"`) {
+		t.Fatalf("preview:\n%s", res.Body)
+	}
+	if n := selCount(t, a, `SELECT count(*) FROM score_sheets WHERE assessor_id = $1`, y); n != 0 {
+		t.Fatalf("the preview moved %d sheets", n)
+	}
+	move.Set("confirm", "yes")
+	res = ad.PostForm(page+"/pindah-lembar", move)
 	mustStatus(t, "move", res, 200)
 	if !strings.Contains(res.Body, "3 lembar dipindahkan, 0 dilewati.") {
 		t.Fatalf("move result:\n%s", res.Body)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"penggerak/internal/database"
+	"penggerak/internal/selection"
 	selectionpage "penggerak/web/pages/selection"
 )
 
@@ -58,39 +59,29 @@ func (s *Server) renderWorkload(w http.ResponseWriter, r *http.Request, status i
 	return nil
 }
 
-// moveSheets moves every unstarted tahap 1 sheet of one assessor (optionally one kab/kota) to
-// another at once; a refused form re-renders the workload page with what was chosen.
+// moveSheets moves every unstarted tahap 1 sheet, or tahap 2 session, of one assessor
+// (optionally one kab/kota) to another at once. Unconfirmed, it stores nothing and shows what
+// the move would do with the confirmation to tick; a refused form re-renders with what was chosen.
 func (s *Server) moveSheets(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "cohort")
 	if !ok {
 		return database.ErrNotFound
 	}
-	var f selectionpage.MoveForm
+	var f selection.MoveForm
 	if !s.decode(w, r, &f) {
 		return nil
 	}
-	errs := map[string]string{}
-	from, err1 := strconv.ParseInt(f.From, 10, 64)
-	to, err2 := strconv.ParseInt(f.To, 10, 64)
-	if err1 != nil || from <= 0 {
-		errs["from"] = "verval.move.error.from"
-	}
-	switch {
-	case err2 != nil || to <= 0:
-		errs["to"] = "verval.move.error.to"
-	case to == from:
-		errs["to"] = "verval.move.error.same"
-	}
-	if len(f.Regency) > 5 {
-		errs["regency"] = "verval.move.error.regency"
-	}
-	if len(errs) == 0 {
-		res, err := s.sel().ReassignSheets(r.Context(), actor(r), id, from, to, f.Regency)
+	m, errs := f.Parse()
+	if errs == nil {
+		dry := !confirmed(r)
+		res, err := s.sel().ReassignSheets(r.Context(), actor(r), id, m, dry)
 		switch {
 		case errors.Is(err, database.ErrConflict):
-			errs["to"] = "verval.move.error.to"
+			errs = map[string]string{"to": "verval.move.error.to"}
 		case err != nil:
 			return err
+		case dry:
+			return s.renderWorkload(w, r, http.StatusOK, func(p *selectionpage.WorkloadProps) { p.Move, p.Preview = f, &res })
 		default:
 			return s.renderWorkload(w, r, http.StatusOK, func(p *selectionpage.WorkloadProps) { p.Moved = &res })
 		}

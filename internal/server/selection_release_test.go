@@ -121,10 +121,18 @@ func TestResultAndSeatShownFromRelease(t *testing.T) {
 	}
 	mustStatus(t, "decline a held offer", guru.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", url.Values{"yakin": {"true"}}), http.StatusNotFound)
 
+	a.User("admin-rilis@uji.id", account.RoleAdmin, account.Scope{})
+	ad := a.SignIn("admin-rilis@uji.id")
+	seats := "/admin/seleksi/hasil/" + ids(w.Run) + "/pembekalan"
+	if res := ad.Get(seats); !strings.Contains(res.Body, "Surel tawaran masih ditahan") {
+		t.Fatalf("the admin's seat list shows a held offer's provisional deadline:\n%s", res.Body)
+	}
 	released := t0.Add(48 * time.Hour)
 	a.SetNow(released)
-	a.User("admin-rilis@uji.id", account.RoleAdmin, account.Scope{})
-	releaseReviewed(t, a.SignIn("admin-rilis@uji.id"))
+	releaseReviewed(t, ad)
+	if res := ad.Get(seats); strings.Contains(res.Body, "Surel tawaran masih ditahan") {
+		t.Fatalf("the seat list still reads held after the release:\n%s", res.Body)
+	}
 	var confirmBy, releasedAt time.Time
 	if err := a.DB.QueryRow(ctx, `SELECT confirm_by, released_at FROM pembekalan_seats WHERE id = $1`, seat).Scan(&confirmBy, &releasedAt); err != nil {
 		t.Fatal(err)

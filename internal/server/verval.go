@@ -9,6 +9,7 @@ import (
 
 	"penggerak/internal/application"
 	"penggerak/internal/database"
+	"penggerak/internal/selection"
 	apppage "penggerak/web/pages/application"
 	cohortpage "penggerak/web/pages/cohort"
 	selectionpage "penggerak/web/pages/selection"
@@ -172,29 +173,16 @@ func (s *Server) moveVervalMany(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return database.ErrNotFound
 	}
-	var f selectionpage.MoveForm
+	var f selection.MoveForm
 	if !s.decode(w, r, &f) {
 		return nil
 	}
-	errs := map[string]string{}
-	from, err1 := strconv.ParseInt(f.From, 10, 64)
-	to, err2 := strconv.ParseInt(f.To, 10, 64)
-	if err1 != nil || from <= 0 {
-		errs["from"] = "verval.move.error.from"
-	}
-	if err2 != nil || to <= 0 {
-		errs["to"] = "verval.move.error.to"
-	} else if to == from {
-		errs["to"] = "verval.move.error.same"
-	}
-	if len(f.Regency) > 5 {
-		errs["regency"] = "verval.move.error.regency"
-	}
-	if len(errs) == 0 {
-		res, err := s.applications.ReassignMany(r.Context(), actor(r), id, application.MoveFilter{From: from, RegencyCode: f.Regency}, to)
+	m, errs := f.Parse()
+	if errs == nil {
+		res, err := s.applications.ReassignMany(r.Context(), actor(r), id, application.MoveFilter{From: m.From, RegencyCode: m.Regency}, m.To)
 		switch {
 		case errors.Is(err, application.ErrNoAssessor):
-			errs["to"] = "verval.move.error.to"
+			errs = map[string]string{"to": "verval.move.error.to"}
 		case err != nil:
 			return err
 		default:

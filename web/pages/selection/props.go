@@ -65,10 +65,12 @@ type WorkloadProps struct {
 	Workloads []selection.Workload
 	Sheets    []selection.SheetSummary
 	// Regencies are the cohort's kab/kota (the bulk move's filter); Move is that form as typed,
-	// MoveErrors a message per field, Moved the last bulk move's result.
+	// MoveErrors a message per field, Preview what the move would do (shown with the
+	// confirmation to tick), Moved the last bulk move's result.
 	Regencies  []application.TargetRegency
-	Move       MoveForm
+	Move       selection.MoveForm
 	MoveErrors map[string]string
+	Preview    *selection.SheetMoveResult
 	Moved      *selection.SheetMoveResult
 }
 
