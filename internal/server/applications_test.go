@@ -83,6 +83,17 @@ func recStart(t testing.TB, c *apptest.Client, cohortID int64) string {
 	return "/lamaran/" + m[1]
 }
 
+// recBegin starts the app with cohort 12 open for registration (recSeedCohort) and a signed-in
+// teacher (email) at SD 10600001 in Kabupaten OKU who has started an application to it; it
+// returns the application's path prefix as base.
+func recBegin(t *testing.T, email string) (a *apptest.App, tc recTestCohort, u account.User, c *apptest.Client, base string) {
+	t.Helper()
+	a = apptest.Start(t)
+	tc = recSeedCohort(t, a, 12, "pendaftaran", 0)
+	u, c = recTeacher(t, a, email, "10600001", "16.01", recProfileOpts{})
+	return a, tc, u, c, recStart(t, c, tc.ID)
+}
+
 // fill completes every step but submit.
 func recFill(t testing.TB, c *apptest.Client, base string, tc recTestCohort) {
 	t.Helper()
@@ -234,10 +245,7 @@ func TestEligibilityShownPerRule(t *testing.T) {
 
 func TestEssayLimitsAndAutosave(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "esai@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "esai@guru.test")
 	q0, q1 := fmt.Sprintf("essay_%d", tc.Questions[0]), fmt.Sprintf("essay_%d", tc.Questions[1])
 	long := strings.Repeat("x", 201)
 	res := c.PostForm(base+"/esai", url.Values{q0: {"pendek"}, q1: {long}})
@@ -267,10 +275,7 @@ func TestEssayLimitsAndAutosave(t *testing.T) {
 
 func TestUploadChecks(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	u, c := recTeacher(t, a, "unggah@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, u, c, base := recBegin(t, "unggah@guru.test")
 	path := fmt.Sprintf("%s/dokumen/%d", base, tc.Docs[0])
 	png := append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{1}, 100)...)
 	for _, tt := range []struct {
@@ -350,10 +355,7 @@ func TestUploadChecks(t *testing.T) {
 
 func TestDeadlineEdges(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "tenggat@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "tenggat@guru.test")
 	recFill(t, c, base, tc)
 	// At the deadline exactly: closed.
 	a.SetNow(tc.Closes)
@@ -373,10 +375,7 @@ func TestDeadlineEdges(t *testing.T) {
 
 func TestDoubleAndConcurrentSubmit(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "ganda@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "ganda@guru.test")
 	// Starting twice (two tabs) gives the same application.
 	if again := recStart(t, c, tc.ID); again != base {
 		t.Errorf("second start %s, want %s", again, base)
@@ -422,10 +421,7 @@ func TestDoubleAndConcurrentSubmit(t *testing.T) {
 
 func TestWithdrawAndReapply(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "tarik@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "tarik@guru.test")
 	recFill(t, c, base, tc)
 	c.PostForm(base+"/kirim", confirmYes)
 	if res := c.PostForm(base+"/tarik", confirmYes); res.Status != http.StatusSeeOther {
@@ -546,10 +542,7 @@ func TestWatchListFollowsJurisdiction(t *testing.T) {
 // The CV is required: the review step says so, and submitting without one is refused with the
 // reason (it used to be accepted while the review read "Daftar riwayat hidup: belum lengkap").
 func TestSubmitNeedsCV(t *testing.T) {
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "tanpa.cv@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "tanpa.cv@guru.test")
 	recFill(t, c, base, tc)
 	if res := c.PostForm(base+"/cv/"+strconv.FormatInt(int64(recCount(t, a, `SELECT max(id)::int FROM application_cv_entries`)), 10)+"/hapus", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("delete CV entry: %d", res.Status)
