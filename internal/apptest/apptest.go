@@ -4,8 +4,10 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
@@ -58,6 +60,11 @@ type Options struct {
 	Files storage.Store
 	// Wrap, when set, wraps the server's handler (e.g. to delay a route like a slow network).
 	Wrap func(http.Handler) http.Handler
+	// Logger, when set, is the server's logger (e.g. at debug level into a LogBuffer).
+	Logger *slog.Logger
+	// ErrorLog, when set, receives net/http's own messages about the test server (e.g.
+	// "superfluous response.WriteHeader call").
+	ErrorLog io.Writer
 }
 
 // Start runs the app on a fresh database until the test ends.
@@ -84,9 +91,16 @@ func Start(t testing.TB, opts ...Options) *App {
 	serverDB := db
 	var h http.Handler
 	var files storage.Store
+	var errorLog io.Writer
 	for _, o := range opts {
 		if o.Files != nil {
 			files = o.Files
+		}
+		if o.Logger != nil {
+			logger = o.Logger
+		}
+		if o.ErrorLog != nil {
+			errorLog = o.ErrorLog
 		}
 		if o.Pool != nil {
 			p, err := database.OpenWith(context.Background(), dbURL, *o.Pool)
@@ -105,13 +119,36 @@ func Start(t testing.TB, opts ...Options) *App {
 			h = o.Wrap(h)
 		}
 	}
-	a.HTTP = httptest.NewServer(h)
+	a.HTTP = httptest.NewUnstartedServer(h)
+	if errorLog != nil {
+		a.HTTP.Config.ErrorLog = log.New(errorLog, "", 0)
+	}
+	a.HTTP.Start()
 	a.URL = a.HTTP.URL
 	t.Cleanup(func() {
 		a.HTTP.Close()
 		a.Server.Close()
 	})
 	return a
+}
+
+// LogBuffer keeps what the server's goroutines log, for a test to read afterwards.
+type LogBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *LogBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String is everything logged so far.
+func (b *LogBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 type testWriter struct{ t testing.TB }

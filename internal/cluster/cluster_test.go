@@ -334,11 +334,9 @@ func seed(t *testing.T, db *pgxpool.Pool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var cohortID int64
-	if err := db.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at, status, correction_days)
-		VALUES (12, 'Angkatan 12', 'cgp', now() - interval '1 day', now() + interval '20 day', 'pendaftaran', 3) RETURNING id`).Scan(&cohortID); err != nil {
-		t.Fatal(err)
-	}
+	opens := time.Now().Add(-24 * time.Hour)
+	cohortID := applicationtest.NewCohort(t, db, applicationtest.CohortRow{Number: 12, Name: "Angkatan 12", Status: "pendaftaran",
+		Opens: opens, Closes: opens.Add(21 * 24 * time.Hour), CorrectionDays: 3})
 	for _, q := range []string{
 		`UPDATE users SET email_verified_at = now() WHERE id = $2`,
 		`INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, '16.01', 100)`,

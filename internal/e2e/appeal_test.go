@@ -2,14 +2,11 @@ package e2e
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"penggerak/internal/account"
-	"penggerak/internal/apptest"
 	"penggerak/internal/audit"
 	"penggerak/internal/browsertest"
 	"penggerak/internal/selection"
@@ -21,10 +18,8 @@ import (
 // correction run; once it is published the teacher sees the corrected result and the
 // explanation of every number, including the tie rule that decided.
 func TestAppealJourneyOnPhone(t *testing.T) {
-	a := apptest.Start(t)
+	a, fx := startSelection(t, "admin@sanggah.test")
 	ctx := context.Background()
-	fx := selectiontest.Fixture{T: t, DB: a.DB}
-	a.User("admin@sanggah.test", account.RoleAdmin, account.Scope{})
 	x := a.User("x@sanggah.test", account.RoleAsesor, account.Scope{})
 	y := a.User("y@sanggah.test", account.RoleAsesor, account.Scope{})
 	cohort := fx.Cohort(map[string]int{"16.01": 1})
@@ -50,34 +45,24 @@ func TestAppealJourneyOnPhone(t *testing.T) {
 	fresh := a.User("baru@sanggah.test", account.RoleAsesor, account.Scope{})
 
 	b := browsertest.New(t, browsertest.Phone())
-	signIn := func(email string) {
-		b.Visit(a.URL + "/masuk")
-		b.Fill("#email", email)
-		b.Fill("#password", apptest.Password)
-		b.Click(`form[action="/masuk"] button[type=submit]`)
-	}
-	signOut := func() { b.Click(`form[action="/keluar"] button`) }
 
 	// The cadangan files an appeal with a PDF.
-	signIn("dewi@sanggah.test")
+	signIn(b, a, "dewi@sanggah.test")
 	b.Visit(a.URL + "/seleksi/saya")
 	b.MustSee("Cadangan", "88.89", "Masa sanggah berakhir", "WIB")
 	sfx := strconv.FormatInt(run, 10)
 	b.Eval(`document.querySelector('#appeal-reason-` + sfx + `').value = "Esai saya tentang komunitas belajar tidak dinilai sesuai rubrik.", "ok"`)
-	pdf := filepath.Join(t.TempDir(), "bukti.pdf")
-	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n% bukti sanggah\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pdf := uploadFile(t, "bukti.pdf", "%PDF-1.4\n% bukti sanggah\n")
 	b.Upload(`#appeal-pdf-`+sfx, pdf)
 	b.Click(`form[action$="/sanggah"] button[type=submit]`)
 	b.MustSee("Sanggah Anda sudah diajukan", "Diajukan")
-	signOut()
+	signOut(b)
 
 	// The admin upholds it; without the confirmation box nothing happens.
 	var appeal int64
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM selection_appeals WHERE application_id = $1`, appDewi).Scan(&appeal)
 	fid := "terima-" + strconv.FormatInt(appeal, 10)
-	signIn("admin@sanggah.test")
+	signIn(b, a, "admin@sanggah.test")
 	b.Visit(a.URL + "/seleksi/sanggah")
 	b.MustSee("Dewi Lestari", "Kabupaten Ogan Komering Ulu")
 	b.Click(`a[href="/seleksi/sanggah/` + strconv.FormatInt(appeal, 10) + `"]`)
@@ -88,7 +73,7 @@ func TestAppealJourneyOnPhone(t *testing.T) {
 	b.Click(`#yakin-` + fid)
 	b.Click(`form[action$="/terima"] button[type=submit]`)
 	b.MustSee("Sanggah diterima", "Menunggu penilaian ulang oleh")
-	signOut()
+	signOut(b)
 
 	// The new assessor re-scores on the phone.
 	var sheet int64
@@ -96,21 +81,21 @@ func TestAppealJourneyOnPhone(t *testing.T) {
 	if sheet == 0 {
 		t.Fatal("the re-score did not go to the new assessor")
 	}
-	signIn("baru@sanggah.test")
+	signIn(b, a, "baru@sanggah.test")
 	b.Visit(a.URL + "/asesor/penilaian/" + strconv.FormatInt(sheet, 10))
 	b.Click("#score-1-4")
 	b.Fill("#score-2", "4")
 	b.Click(`#confirm-sheet`) // "Kirim nilai" locks the sheet: it needs the ticked confirmation
 	b.Click(`button[name=submit][value=true]`)
 	b.MustSee("Nilai terkirim dan terkunci")
-	signOut()
+	signOut(b)
 
 	// The admin makes the correction run; it is published (publication has its own review flow).
-	signIn("admin@sanggah.test")
+	signIn(b, a, "admin@sanggah.test")
 	b.Visit(a.URL + "/seleksi/sanggah/" + strconv.FormatInt(appeal, 10))
 	b.Click(`form[action$="/koreksi"] button[type=submit]`)
 	b.MustSee("Hasil koreksi dibuat", "Koreksi atas hasil #"+sfx)
-	signOut()
+	signOut(b)
 	var corr int64
 	_ = a.DB.QueryRow(ctx, `SELECT correction_run_id FROM selection_appeals WHERE id = $1`, appeal).Scan(&corr)
 	if err := s.Publish(ctx, audit.Actor{}, corr, "uji perjalanan sanggah", time.Now().Add(72*time.Hour), "http://x"); err != nil {
@@ -119,7 +104,7 @@ func TestAppealJourneyOnPhone(t *testing.T) {
 	fx.Release(time.Now())
 
 	// The teacher sees the corrected result and how every number was made.
-	signIn("dewi@sanggah.test")
+	signIn(b, a, "dewi@sanggah.test")
 	b.Visit(a.URL + "/seleksi/saya")
 	b.MustSee("Lulus", "Hasil ini adalah koreksi", "hasil koreksi setelah penilaian ulang",
 		"(4.00 − 1) ÷ (4 − 1) × 100 = 100.00", "(2 × 100.00 + 1 × 100.00) ÷ (2 + 1) = 100.00",

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"penggerak/internal/account"
 	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
 )
@@ -20,20 +18,8 @@ import (
 // A newer copy on the server is never overwritten by an older one kept on the phone.
 func TestEssayDraftSurvivesOfflineAndClosedTab(t *testing.T) {
 	a := apptest.Start(t)
-	cohortID := seedOpenCohort(t, a)
 	ctx := context.Background()
-	u := a.User("luring@guru.test", account.RoleGuru, account.Scope{})
-	if _, err := a.DB.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		VALUES ($1, '1601014503850002', '1985-03-05', 'P', '10600001', 'SD', 'Guru kelas', 'PNS', 12, 'S1')`, u.ID); err != nil {
-		t.Fatal(err)
-	}
-	b := browsertest.New(t, browsertest.Phone())
-	b.Visit(a.URL + "/masuk")
-	b.Fill("#email", "luring@guru.test")
-	b.Fill("#password", apptest.Password)
-	b.Click(`form[action="/masuk"] button[type=submit]`)
-	b.Visit(fmt.Sprintf("%s/pendaftaran/%d", a.URL, cohortID))
-	b.Click(`main form button[type=submit]`)
+	_, u, b := startApplication(t, a, "luring@guru.test")
 	m := regexp.MustCompile(`/lamaran/(\d+)/`).FindStringSubmatch(b.Location())
 	if m == nil {
 		t.Fatalf("no application at %s", b.Location())

@@ -11,7 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"penggerak/internal/account"
 	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
 )
@@ -88,16 +87,9 @@ func TestTeacherPagesAxe(t *testing.T) {
 	a := apptest.Start(t)
 	cohortID := seedOpenCohort(t, a)
 	ctx := context.Background()
-	u := a.User("axe@guru.test", account.RoleGuru, account.Scope{})
-	if _, err := a.DB.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		VALUES ($1, '1601014503850002', '1985-03-05', 'P', '10600001', 'SD', 'Guru kelas', 'PNS', 12, 'S1')`, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	seedTeacher(t, a, "axe@guru.test", "1601014503850002")
 	b := browsertest.New(t, browsertest.Phone())
-	b.Visit(a.URL + "/masuk")
-	b.Fill("#email", "axe@guru.test")
-	b.Fill("#password", apptest.Password)
-	b.Click(`form[action="/masuk"] button[type=submit]`)
+	signIn(b, a, "axe@guru.test")
 
 	// Fill the application through the pages (so the review and receipt have content).
 	b.Visit(a.URL + fmt.Sprintf("/pendaftaran/%d", cohortID))

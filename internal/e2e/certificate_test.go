@@ -9,9 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"penggerak/internal/account"
-	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
-	"penggerak/internal/training/trainingtest"
 )
 
 // The Sertifikat Guru Penggerak on a 390 px phone: the BGP confirms graduation with the tick;
@@ -19,12 +17,8 @@ import (
 // verification page (the URL of the QR code), which says SAH; the BGP revokes it with a reason
 // and the confirmation box; the same page then says DICABUT.
 func TestCertificateJourneyOnPhone(t *testing.T) {
-	a := apptest.Start(t)
+	a, fx, c, cgp := startTraining(t, "cgp@sertifikat-e2e.test", "Nur Aisyah", "10697600")
 	ctx := context.Background()
-	fx := trainingtest.Fixture{T: t, DB: a.DB}
-	c := fx.NewCohort("16.01")
-	cgp := a.User("cgp@sertifikat-e2e.test", account.RoleGuru, account.Scope{})
-	fx.CGP(c, cgp.ID, "Nur Aisyah", "10697600", "16.01", "SD")
 	fx.CGP(c, 0, "Calon Lain", "10697601", "16.01", "SD")
 	fx.Start(c)
 	bgp := a.User("bgp@sertifikat-e2e.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
@@ -50,14 +44,6 @@ func TestCertificateJourneyOnPhone(t *testing.T) {
 	}
 
 	b := browsertest.New(t, browsertest.Phone())
-	signIn := func(email string) {
-		t.Helper()
-		b.Visit(a.URL + "/masuk")
-		b.Fill("#email", email)
-		b.Fill("#password", apptest.Password)
-		b.Click(`form[action="/masuk"] button[type=submit]`)
-	}
-	signOut := func() { b.Click(`form[action="/keluar"] button`) }
 	fits := func(page string) {
 		t.Helper()
 		if v := b.Eval(`String(document.documentElement.scrollWidth)`); v != "390" {
@@ -66,13 +52,13 @@ func TestCertificateJourneyOnPhone(t *testing.T) {
 	}
 
 	// The BGP confirms graduation of the one CGP who meets every rule.
-	signIn("bgp@sertifikat-e2e.test")
+	signIn(b, a, "bgp@sertifikat-e2e.test")
 	b.Visit(a.URL + fmt.Sprintf("/pelatihan/%d/16/kelulusan", c.ID))
 	fits("graduation")
 	b.Click("#sure-all")
 	b.Click(`form[action$="/kelulusan"] input[name=all] ~ button[type=submit]`)
 	b.MustSee("Keputusan disimpan.")
-	signOut()
+	signOut(b)
 
 	// The graduate: the certificate on the training page, a PDF download, the verification page.
 	var number, token string
@@ -80,7 +66,7 @@ func TestCertificateJourneyOnPhone(t *testing.T) {
 		WHERE p.user_id = $1`, cgp.ID).Scan(&number, &token); err != nil {
 		t.Fatalf("no certificate after graduation: %v", err)
 	}
-	signIn("cgp@sertifikat-e2e.test")
+	signIn(b, a, "cgp@sertifikat-e2e.test")
 	b.Visit(a.URL + "/pelatihan/saya")
 	fits("training page")
 	b.MustSee("Sertifikat Guru Penggerak", number)
@@ -97,10 +83,10 @@ func TestCertificateJourneyOnPhone(t *testing.T) {
 	}
 	fits("verification")
 	b.MustSee("Sertifikat ini SAH", "Pengguna cgp", "Kabupaten Ogan Komering Ulu", number)
-	signOut()
+	signOut(b)
 
 	// The BGP revokes it: a reason and the tick.
-	signIn("bgp@sertifikat-e2e.test")
+	signIn(b, a, "bgp@sertifikat-e2e.test")
 	b.Visit(a.URL + fmt.Sprintf("/pelatihan/%d/16/sertifikat", c.ID))
 	fits("certificates")
 	b.Click(`a[href$="/cabut"]`)
@@ -125,7 +111,7 @@ func TestCertificateJourneyOnPhone(t *testing.T) {
 	b.Click(`form[action="/guru-penggerak"] button[type=submit]`)
 	fits("register")
 	b.MustSee("Pengguna cgp", number, "Dicabut pada")
-	signOut()
+	signOut(b)
 
 	// Anyone scanning the QR code now reads DICABUT.
 	b.Visit(a.URL + "/sertifikat/guru-penggerak/" + token)

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
 )
@@ -32,11 +33,8 @@ func seedClinicReport(t *testing.T, a *apptest.App) (oku, serang int64) {
 		}
 		return id
 	}
-	if _, err := a.DB.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES
-		('10600001', 'SD Negeri 1 Baturaja', 'SD', 'negeri', '16.01'), ('10600002', 'SD Negeri 2 Baturaja', 'SD', 'negeri', '16.01'),
-		('10600003', 'SD Negeri 3 Baturaja', 'SD', 'negeri', '16.01'), ('20600001', 'SD Negeri 1 Serang', 'SD', 'negeri', '36.73')`); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.Schools(t, a.DB, append(applicationtest.NumberedSchools(10600001, 3, "16.01", func(i int) string { return fmt.Sprintf("SD Negeri %d Baturaja", i+1) }),
+		applicationtest.SchoolRow{NPSN: "20600001", Name: "SD Negeri 1 Serang", Regency: "36.73"})...)
 	event := func(title, prov, reg string) (int64, [2]int64) {
 		id := one(`INSERT INTO clinics (kind, title, organiser, province_code, regency_code, mode, venue, capacity, jenjang, registration_opens, registration_closes, status)
 			VALUES ('coaching_clinic', $1, 'Dinas Pendidikan', $2, $3, 'offline', 'Aula Dinas', 100, '{SD}', now() - interval '9 days', now() - interval '3 days', 'published') RETURNING id`, title, prov, reg)

@@ -10,37 +10,18 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
 	"penggerak/internal/region"
 )
-
-func signInAs(b *browsertest.Browser, a *apptest.App, email string) {
-	b.T.Helper()
-	b.Visit(a.URL + "/masuk")
-	b.Fill("#email", email)
-	b.Fill("#password", apptest.Password)
-	b.Click(`form[action="/masuk"] button[type=submit]`)
-	b.MustSee("Selamat datang")
-}
-
-func signOut(b *browsertest.Browser) {
-	b.T.Helper()
-	b.Click(`form[action="/keluar"] button`)
-}
 
 // The coaching clinic journey: a Dinas of OKU creates an event (fixing a bad capacity), publishes
 // it and invites schools; three teachers register for two seats on a phone, the third joins the
 // waiting list; one cancels and the waiting list moves; the Dinas checks a teacher in by the
 // typed ticket code and exports the attendance list, whose XLSX rows are checked.
 func TestClinicJourney(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		opts []browsertest.Option
-	}{
-		{"javascript", []browsertest.Option{browsertest.Phone()}},
-		{"no javascript", []browsertest.Option{browsertest.Phone(), browsertest.NoJavaScript()}},
-	} {
+	for _, tc := range phoneModes {
 		t.Run(tc.name, func(t *testing.T) { clinicJourney(t, tc.opts) })
 	}
 }
@@ -52,11 +33,9 @@ func clinicJourney(t *testing.T, opts []browsertest.Option) {
 	for i := 1; i <= 3; i++ {
 		a.User(fmt.Sprintf("guru%d@sekolah.test", i), account.RoleGuru, account.Scope{})
 	}
-	if _, err := a.DB.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code, email) VALUES
-		('10600001', 'SD Negeri 1 Baturaja', 'SD', 'negeri', '16.01', 'sdn1@sekolah.test'),
-		('10600002', 'SMP Negeri 1 OKU', 'SMP', 'negeri', '16.01', 'smpn1@sekolah.test')`); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.Schools(t, a.DB,
+		applicationtest.SchoolRow{NPSN: "10600001", Name: "SD Negeri 1 Baturaja", Regency: "16.01", Email: "sdn1@sekolah.test"},
+		applicationtest.SchoolRow{NPSN: "10600002", Name: "SMP Negeri 1 OKU", Jenjang: "SMP", Regency: "16.01", Email: "smpn1@sekolah.test"})
 	wib := func(d time.Duration, layout string) string {
 		return region.InZone(a.Now().Add(d), "WIB").Format(layout)
 	}

@@ -10,9 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"penggerak/internal/account"
 	"penggerak/internal/apptest"
-	"penggerak/internal/browsertest"
 	"penggerak/internal/config"
 )
 
@@ -37,20 +35,8 @@ func TestAutosaveTimeoutSaysNotSaved(t *testing.T) {
 		},
 	})
 	defer close(stall)
-	cohortID := seedOpenCohort(t, a)
 	ctx := context.Background()
-	u := a.User("rina@sekolah.test", account.RoleGuru, account.Scope{})
-	if _, err := a.DB.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		VALUES ($1, '1601014503850002', '1985-03-05', 'P', '10600001', 'SD', 'Guru kelas', 'PNS', 12, 'S1')`, u.ID); err != nil {
-		t.Fatal(err)
-	}
-	b := browsertest.New(t, browsertest.Phone())
-	b.Visit(a.URL + "/masuk")
-	b.Fill("#email", "rina@sekolah.test")
-	b.Fill("#password", apptest.Password)
-	b.Click(`form[action="/masuk"] button[type=submit]`)
-	b.Visit(fmt.Sprintf("%s/pendaftaran/%d", a.URL, cohortID))
-	b.Click(`main form button[type=submit]`)
+	_, u, b := startApplication(t, a, "rina@sekolah.test")
 	b.MustSee("Langkah 1 dari 6")
 	var appID int64
 	if err := a.DB.QueryRow(ctx, `SELECT id FROM applications WHERE user_id = $1`, u.ID).Scan(&appID); err != nil {

@@ -22,17 +22,10 @@ func TestStaffPagesFit(t *testing.T) {
 	a.User("admin@layout.test", account.RoleAdmin, account.Scope{})
 	a.User("dinas@layout.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 	a.User("bgp@layout.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
-	signIn := func(b *browsertest.Browser, email string) {
-		t.Helper()
-		b.Visit(a.URL + "/masuk")
-		b.Fill("#email", email)
-		b.Fill("#password", apptest.Password)
-		b.Click(`form[action="/masuk"] button[type=submit]`)
-	}
 	for _, width := range []int64{1024, 1440} {
 		b := browsertest.New(t, browsertest.Size(width, 900))
 		for _, who := range []string{"admin", "dinas", "bgp"} {
-			signIn(b, who+"@layout.test")
+			signIn(b, a, who+"@layout.test")
 			b.Visit(a.URL + "/dasbor")
 			if out := b.Eval(outsideCards); out != "" {
 				t.Errorf("%s at %d px: drawn outside their card: %s", who, width, out)
@@ -41,7 +34,7 @@ func TestStaffPagesFit(t *testing.T) {
 		}
 	}
 	b := browsertest.New(t, browsertest.Size(320, 640))
-	signIn(b, "admin@layout.test")
+	signIn(b, a, "admin@layout.test")
 	for _, p := range []string{"/dasbor", "/wilayah", "/wilayah/16.01", "/admin/pengguna", "/admin/sekolah", "/admin/angkatan", "/admin/audit", "/staf/klinik", "/pantau/lamaran", "/admin/seleksi", "/seleksi/hasil"} {
 		b.Visit(a.URL + p)
 		if w := b.Eval(`String(document.documentElement.scrollWidth)`); w != "320" {

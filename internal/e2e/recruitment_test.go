@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
 	"penggerak/internal/selection/selectiontest"
@@ -24,21 +25,19 @@ import (
 func seedOpenCohort(t *testing.T, a *apptest.App) int64 {
 	t.Helper()
 	ctx := context.Background()
-	var id int64
-	if err := a.DB.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at, status, correction_days)
-		VALUES (12, 'Angkatan 12', 'cgp', now() - interval '1 day', now() + interval '20 day', 'pendaftaran', 3) RETURNING id`).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
+	opens := time.Now().Add(-24 * time.Hour)
+	id := applicationtest.NewCohort(t, a.DB, applicationtest.CohortRow{Number: 12, Name: "Angkatan 12", Status: "pendaftaran",
+		Opens: opens, Closes: opens.Add(21 * 24 * time.Hour), CorrectionDays: 3})
 	for _, q := range []string{
 		`INSERT INTO cohort_regencies (cohort_id, regency_code, quota) VALUES ($1, '16.01', 100)`,
 		`INSERT INTO essay_questions (cohort_id, position, prompt, min_chars, max_chars) VALUES ($1, 1, 'Ceritakan praktik baik pembelajaran Anda.', 30, 500)`,
 		`INSERT INTO required_documents (cohort_id, position, name, guidance, required, max_bytes) VALUES ($1, 1, 'KTP', 'Pindai KTP asli', true, 1048576)`,
-		`INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES ('10600001', 'SD Negeri 1 Baturaja', 'SD', 'negeri', '16.01') ON CONFLICT DO NOTHING`,
 	} {
 		if _, err := a.DB.Exec(ctx, strings.ReplaceAll(q, "$1", fmt.Sprint(id))); err != nil {
 			t.Fatal(err)
 		}
 	}
+	applicationtest.School(t, a.DB, "10600001", "SD Negeri 1 Baturaja", "SD", "16.01")
 	return id
 }
 
@@ -68,10 +67,12 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 	b.MustSee("Selamat datang, Siti Aminah")
 
 	// The profile form (/profil) is tested by its own journey; here the profile is stored directly.
-	if _, err := a.DB.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		SELECT id, '1601014503850001', '1985-03-05', 'P', '10600001', 'SD', 'Guru kelas', 'PNS', 12, 'S1' FROM users WHERE email = 'siti@sekolah.test'`); err != nil {
+	var siti int64
+	if err := a.DB.QueryRow(ctx, `SELECT id FROM users WHERE email = 'siti@sekolah.test'`).Scan(&siti); err != nil {
 		t.Fatal(err)
 	}
+	applicationtest.SeedProfile(t, a.DB, siti, "10600001", applicationtest.Profile{NIK: "1601014503850001",
+		Birth: time.Date(1985, 3, 5, 0, 0, 0, 0, time.UTC), Subject: "Guru kelas", Years: 12})
 	b.Visit(a.URL + "/dasbor")
 	b.MustSee("Angkatan 12")
 	b.Click(`#pendaftaran a.button`)
@@ -178,10 +179,7 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 		t.Fatal(err)
 	}
 	b.Click(`form[action="/keluar"] button`)
-	b.Visit(a.URL + "/masuk")
-	b.Fill("#email", "asesor@x.test")
-	b.Fill("#password", apptest.Password)
-	b.Click(`form[action="/masuk"] button[type=submit]`)
+	signIn(b, a, "asesor@x.test")
 	b.Visit(a.URL + "/verval")
 	b.Click(`main table a`)
 	b.Click(`input[name=verdict][value=invalid]`)
@@ -211,17 +209,11 @@ func TestApplicationFromSignUpToReceiptAndVerval(t *testing.T) {
 func TestApplicationWithoutJavaScript(t *testing.T) {
 	a := apptest.Start(t)
 	seedOpenCohort(t, a)
-	ctx := context.Background()
 	u := a.User("budi@sekolah.test", account.RoleGuru, account.Scope{})
-	if _, err := a.DB.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		VALUES ($1, '1601010101800002', '1980-01-01', 'L', '10600001', 'SD', 'Guru kelas', 'PNS', 15, 'S1')`, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.SeedProfile(t, a.DB, u.ID, "10600001", applicationtest.Profile{NIK: "1601010101800002",
+		Birth: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC), Gender: "L", Subject: "Guru kelas", Years: 15})
 	b := browsertest.New(t, browsertest.Phone(), browsertest.NoJavaScript())
-	b.Visit(a.URL + "/masuk")
-	b.Fill("#email", "budi@sekolah.test")
-	b.Fill("#password", apptest.Password)
-	b.Click(`form[action="/masuk"] button[type=submit]`)
+	signIn(b, a, "budi@sekolah.test")
 	b.Click(`#pendaftaran a.button`)
 	b.Click(`main form button[type=submit]`)
 	b.Click(`main form button[type=submit]`)

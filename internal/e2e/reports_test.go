@@ -57,10 +57,7 @@ func TestReportDashboardFitsPhoneAndDesktop(t *testing.T) {
 		for name, opts := range map[string][]browsertest.Option{"phone": {browsertest.Phone()}, "desktop": nil} {
 			t.Run(v.name+"/"+name, func(t *testing.T) {
 				b := browsertest.New(t, opts...)
-				b.Visit(a.URL + "/masuk")
-				b.Fill("#email", v.email)
-				b.Fill("#password", apptest.Password)
-				b.Click(`form[action="/masuk"] button[type=submit]`)
+				signIn(b, a, v.email)
 				b.Visit(a.URL + "/laporan")
 				b.Click(`a[href="` + dashboard + `"]`)
 				b.MustSee(v.sees...)

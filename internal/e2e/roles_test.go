@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
 )
@@ -15,17 +16,11 @@ func TestAdminGrantsScopedDinasRole(t *testing.T) {
 	a := apptest.Start(t)
 	a.User("admin@pusat.test", account.RoleAdmin, account.Scope{})
 	staff := a.User("rina@dinas-serang.test", account.RoleGuru, account.Scope{})
-	if _, err := a.DB.Exec(t.Context(), `INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES
-		('20601234', 'SD Negeri Serang 7', 'SD', 'negeri', '36.73'),
-		('10645124', 'SMP Negeri 1 OKU', 'SMP', 'negeri', '16.01')`); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.School(t, a.DB, "20601234", "SD Negeri Serang 7", "SD", "36.73")
+	applicationtest.School(t, a.DB, "10645124", "SMP Negeri 1 OKU", "SMP", "16.01")
 
 	admin := browsertest.New(t, browsertest.Phone())
-	admin.Visit(a.URL + "/masuk")
-	admin.Fill("#email", "admin@pusat.test")
-	admin.Fill("#password", apptest.Password)
-	admin.Click(`form[action="/masuk"] button[type=submit]`)
+	signIn(admin, a, "admin@pusat.test")
 	admin.Visit(a.URL + "/admin/pengguna?q=rina")
 	admin.MustSee("rina@dinas-serang.test")
 	admin.Click(`a[href^="/admin/pengguna/"]`)
@@ -44,10 +39,7 @@ func TestAdminGrantsScopedDinasRole(t *testing.T) {
 	}
 
 	dinas := browsertest.New(t, browsertest.Phone())
-	dinas.Visit(a.URL + "/masuk")
-	dinas.Fill("#email", "rina@dinas-serang.test")
-	dinas.Fill("#password", apptest.Password)
-	dinas.Click(`form[action="/masuk"] button[type=submit]`)
+	signIn(dinas, a, "rina@dinas-serang.test")
 	dinas.Click(`header a[href="/wilayah"]`)
 	dinas.MustSee("Kota Serang")
 	dinas.MustNotSee("Ogan Komering Ulu")

@@ -2,15 +2,12 @@ package e2e
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"penggerak/internal/account"
-	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
 	"penggerak/internal/selection"
 	"penggerak/internal/selection/selectiontest"
@@ -23,10 +20,8 @@ import (
 // the other declines with the confirmation tick and the cadangan of the same kab/kota moves up.
 // Sheets other than the one scored in the browser are submitted by the fixture to keep it short.
 func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
-	a := apptest.Start(t)
+	a, fx := startSelection(t, "admin@nojs.test")
 	ctx := context.Background()
-	fx := selectiontest.Fixture{T: t, DB: a.DB}
-	a.User("admin@nojs.test", account.RoleAdmin, account.Scope{})
 	a.User("bgp@nojs.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
 	as1 := a.User("as1@nojs.test", account.RoleAsesor, account.Scope{})
 	as2 := a.User("as2@nojs.test", account.RoleAsesor, account.Scope{})
@@ -54,25 +49,6 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	}
 
 	b := browsertest.New(t, browsertest.Phone(), browsertest.NoJavaScript())
-	signIn := func(email string) {
-		t.Helper()
-		b.Visit(a.URL + "/masuk")
-		b.Fill("#email", email)
-		b.Fill("#password", apptest.Password)
-		b.Click(`form[action="/masuk"] button[type=submit]`)
-	}
-	signOut := func() { b.Click(`form[action="/keluar"] button`) }
-	// noScriptAndFits proves the page runs no script (htmx never loaded) and has no sideways
-	// scrolling on the phone.
-	noScriptAndFits := func(page string) {
-		t.Helper()
-		if v := b.Eval(`typeof window.htmx`); v != "undefined" {
-			t.Fatalf("%s: JavaScript ran (htmx is %s)", page, v)
-		}
-		if v := b.Eval(`String(document.documentElement.scrollWidth)`); v != "390" {
-			t.Errorf("%s: the page is %s px wide on a 390 px phone", page, v)
-		}
-	}
 	storedScores := func() (submitted bool, scores string) {
 		t.Helper()
 		if err := a.DB.QueryRow(ctx, `SELECT sh.submitted_at IS NOT NULL,
@@ -84,12 +60,12 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	}
 
 	// The assessor picks "Cakap" from the described levels, writes a note and saves a draft.
-	signIn("as2@nojs.test")
+	signIn(b, a, "as2@nojs.test")
 	b.Visit(a.URL + "/asesor/penilaian")
 	b.Click(`a[href="/asesor/penilaian/` + ids(sheet) + `"]`)
 	b.MustSee("Belum", "Mulai", "Cakap", "Mahir", "identitas pendaftar disembunyikan")
 	b.MustNotSee("Siti Aminah")
-	noScriptAndFits("sheet")
+	noScriptAndFits(b, "sheet")
 	b.Click("#score-1-3")
 	// An empty textarea has no text node for Fill to clear: type into it.
 	if err := chromedp.Do(b.Ctx, chromedp.SendKeys(chromedp.CSS("#note-1"), "Membimbing dua rekan")); err != nil {
@@ -130,10 +106,10 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	if sub, sc := storedScores(); !sub || sc != "1:4:Membimbing dua rekan,2:3:" {
 		t.Fatalf("after submitting: submitted=%v items=%q", sub, sc)
 	}
-	signOut()
+	signOut(b)
 
 	// The admin computes the run.
-	signIn("admin@nojs.test")
+	signIn(b, a, "admin@nojs.test")
 	b.Visit(a.URL + "/admin/seleksi/" + ids(cohort))
 	b.Click(`form[action$="/hasil"] button[type=submit]`)
 	b.MustSee("Hasil dihitung", "Belum diumumkan")
@@ -147,14 +123,14 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	if want := "Budi Santoso=cadangan#2,Rina Wati=lulus#1,Siti Aminah=lulus#1"; outcomes != want {
 		t.Fatalf("run outcomes %q, want %q", outcomes, want)
 	}
-	signOut()
+	signOut(b)
 
 	// The BGP of Sumatera Selatan signs off its province.
-	signIn("bgp@nojs.test")
+	signIn(b, a, "bgp@nojs.test")
 	b.Visit(a.URL + "/seleksi/hasil/" + ids(run))
 	b.MustSee("Siti Aminah", "Budi Santoso")
 	b.MustNotSee("Rina Wati")
-	noScriptAndFits("run review")
+	noScriptAndFits(b, "run review")
 	b.Fill("#comment", "Sudah diperiksa")
 	b.Click(`form[action$="/setujui"] input[name=confirm]`)
 	b.Click(`form[action$="/setujui"] button`)
@@ -163,10 +139,10 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	if err := a.DB.QueryRow(ctx, `SELECT comment FROM run_signoffs WHERE run_id = $1 AND province_code = '16'`, run).Scan(&comment); err != nil || comment != "Sudah diperiksa" {
 		t.Fatalf("sign-off stored: %q, %v", comment, err)
 	}
-	signOut()
+	signOut(b)
 
 	// The admin publishes, with a reason for Banten, which did not sign off.
-	signIn("admin@nojs.test")
+	signIn(b, a, "admin@nojs.test")
 	b.Visit(a.URL + "/seleksi/hasil/" + ids(run))
 	b.Fill("#override", "BGP Banten belum aktif")
 	// Without the ticked confirmation nothing is announced (JavaScript off: no confirm() dialog).
@@ -195,7 +171,7 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	b.Click(`#confirm-release`)
 	b.Click(`form[action="/admin/surat/tinjau/lepas"] button`)
 	b.MustSee("Surel yang ditahan sudah dilepas dan sedang dikirim.")
-	signOut()
+	signOut(b)
 
 	seatStatus := func(email string) (status string, pakta bool) {
 		t.Helper()
@@ -207,27 +183,24 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	}
 
 	// Rina reads her breakdown and confirms with the signed Pakta Integritas.
-	signIn("rina@nojs.test")
+	signIn(b, a, "rina@nojs.test")
 	b.Visit(a.URL + "/seleksi/saya")
 	b.MustSee("Lulus", "88.89", "1 dari 1 pendaftar di Kota Serang", "Pengalaman mengembangkan orang lain", "Kualitas esai",
 		"Passing grade (0–100): 60.00", "Kuota\n1")
-	noScriptAndFits("result")
+	noScriptAndFits(b, "result")
 	b.Screenshot("selection-nojs-result")
-	pdf := filepath.Join(t.TempDir(), "pakta.pdf")
-	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n% pakta integritas\n%%EOF\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pdf := uploadFile(t, "pakta.pdf", "%PDF-1.4\n% pakta integritas\n%%EOF\n")
 	b.Upload(`form[action$="/konfirmasi"] input[type=file]`, pdf)
 	b.Click(`form[action$="/konfirmasi"] button`)
 	b.MustSee("Keikutsertaan Anda terkonfirmasi")
 	if st, pakta := seatStatus("rina@nojs.test"); st != "confirmed" || !pakta {
 		t.Fatalf("Rina's seat: %q, pakta stored %v", st, pakta)
 	}
-	signOut()
+	signOut(b)
 
 	// Siti reads her breakdown (per-criterion means over both assessors) and declines: the first
 	// tap without the tick is refused, the second with it frees the seat.
-	signIn("siti@nojs.test")
+	signIn(b, a, "siti@nojs.test")
 	b.Visit(a.URL + "/seleksi/saya")
 	b.MustSee("Lulus", "94.45", "1 dari 2 pendaftar di Kabupaten Ogan Komering Ulu", "Passing grade (0–100): 60.00", "Kuota\n1")
 	b.Click(`form[action$="/tolak"] button`)
@@ -241,7 +214,7 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	if st, _ := seatStatus("siti@nojs.test"); st != "declined" {
 		t.Fatalf("Siti's seat is %q after declining", st)
 	}
-	signOut()
+	signOut(b)
 
 	// Budi, the best cadangan of Ogan Komering Ulu, has moved up and is told so.
 	var promoted bool
@@ -250,7 +223,7 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 		t.Fatalf("Budi has no promoted seat: %v", err)
 	}
 	fx.Release(time.Now()) // Budi's seat offer
-	signIn("budi@nojs.test")
+	signIn(b, a, "budi@nojs.test")
 	b.Visit(a.URL + "/seleksi/saya")
 	b.MustSee("Cadangan", "naik dari daftar cadangan", "Konfirmasi keikutsertaan")
 }

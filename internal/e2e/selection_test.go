@@ -2,16 +2,12 @@ package e2e
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
 	"penggerak/internal/account"
-	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
-	"penggerak/internal/selection/selectiontest"
 )
 
 // A small cohort through selection in a real browser: the admin writes the rubric and assigns
@@ -20,10 +16,8 @@ import (
 // recorded reason for the province that did not sign); the applicant reads the breakdown and
 // declines; the best cadangan of the same kab/kota moves up and sees it.
 func TestSelectionJourneyInBrowser(t *testing.T) {
-	a := apptest.Start(t)
+	a, fx := startSelection(t, "admin@seleksi.test")
 	ctx := context.Background()
-	fx := selectiontest.Fixture{T: t, DB: a.DB}
-	a.User("admin@seleksi.test", account.RoleAdmin, account.Scope{})
 	a.User("bgp@seleksi.test", account.RoleBGP, account.Scope{ProvinceCode: "16"})
 	for _, e := range []string{"as1@seleksi.test", "as2@seleksi.test", "as3@seleksi.test"} {
 		a.User(e, account.RoleAsesor, account.Scope{})
@@ -40,17 +34,10 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 		apps[c.email] = fx.ApplicationFor(cohort, u.ID, c.name, c.npsn, c.reg, t0.Add(time.Duration(i)*time.Hour))
 	}
 	b := browsertest.New(t, browsertest.Phone())
-	signIn := func(email string) {
-		b.Visit(a.URL + "/masuk")
-		b.Fill("#email", email)
-		b.Fill("#password", apptest.Password)
-		b.Click(`form[action="/masuk"] button[type=submit]`)
-	}
-	signOut := func() { b.Click(`form[action="/keluar"] button`) }
 	base := a.URL + "/admin/seleksi/" + ids(cohort)
 
 	// The national admin writes the rubric and assigns two assessors per application.
-	signIn("admin@seleksi.test")
+	signIn(b, a, "admin@seleksi.test")
 	b.Visit(base + "/rubrik/tahap1")
 	b.Fill("#passing_grade", "60")
 	b.Fill("#threshold", "15")
@@ -60,7 +47,7 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 	b.MustSee("Rubrik tersimpan")
 	b.Click(`form[action$="/tugaskan/tahap1"] button`)
 	b.MustSee("Asesor telah ditugaskan", "Beban kerja asesor")
-	signOut()
+	signOut(b)
 
 	// score signs in as the assessor of the application's next open sheet and submits scores.
 	score := func(email string, v1, v2 string) {
@@ -71,7 +58,7 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 			WHERE sh.application_id = $1 AND sh.submitted_at IS NULL ORDER BY sh.id LIMIT 1`, apps[email]).Scan(&sheet, &who); err != nil {
 			t.Fatal(err)
 		}
-		signIn(who)
+		signIn(b, a, who)
 		b.Visit(a.URL + "/asesor/penilaian")
 		b.Click(`a[href="/asesor/penilaian/` + ids(sheet) + `"]`)
 		b.MustSee("identitas pendaftar disembunyikan")
@@ -82,7 +69,7 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 		b.Click(`#confirm-sheet`)
 		b.Click(`button[name=submit][value=true]`)
 		b.MustSee("Nilai terkirim dan terkunci")
-		signOut()
+		signOut(b)
 	}
 	score("siti@seleksi.test", "4", "4")
 	score("siti@seleksi.test", "1", "1") // 100 vs 0: a third assessor is assigned
@@ -98,16 +85,16 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 	}
 
 	// The admin computes the run.
-	signIn("admin@seleksi.test")
+	signIn(b, a, "admin@seleksi.test")
 	b.Visit(base)
 	b.Click(`form[action$="/hasil"] button[type=submit]`)
 	b.MustSee("Hasil dihitung", "Belum diumumkan")
 	var run int64
 	_ = a.DB.QueryRow(ctx, `SELECT id FROM result_runs WHERE cohort_id = $1`, cohort).Scan(&run)
-	signOut()
+	signOut(b)
 
 	// The BGP of Sumatera Selatan reviews and signs off its province only.
-	signIn("bgp@seleksi.test")
+	signIn(b, a, "bgp@seleksi.test")
 	b.Visit(a.URL + "/seleksi/hasil/" + ids(run))
 	b.MustSee("Siti Aminah", "Kabupaten Ogan Komering Ulu")
 	b.MustNotSee("Rina Wati")
@@ -115,10 +102,10 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 	b.Click(`form[action$="/setujui"] input[name=confirm]`)
 	b.Click(`form[action$="/setujui"] button`)
 	b.MustSee("Persetujuan tercatat")
-	signOut()
+	signOut(b)
 
 	// The admin publishes with a reason for Banten, which did not sign off.
-	signIn("admin@seleksi.test")
+	signIn(b, a, "admin@seleksi.test")
 	b.Visit(a.URL + "/seleksi/hasil/" + ids(run))
 	b.Fill("#override", "BGP Banten belum aktif")
 	b.Click(`#confirm-publish`)
@@ -129,10 +116,10 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 	b.Click(`#confirm-release`)
 	b.Click(`form[action="/admin/surat/tinjau/lepas"] button`)
 	b.MustSee("Surel yang ditahan sudah dilepas dan sedang dikirim.")
-	signOut()
+	signOut(b)
 
 	// Siti sees her breakdown and declines; Budi moves up.
-	signIn("siti@seleksi.test")
+	signIn(b, a, "siti@seleksi.test")
 	b.Visit(a.URL + "/seleksi/saya")
 	b.MustSee("Lulus", "94.45", "1 dari 2 pendaftar", "Pengalaman mengembangkan orang lain", "60.00")
 	b.Click(`form[action$="/tolak"] button`)
@@ -140,16 +127,13 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 	b.Click(`form[action$="/tolak"] input[name=yakin]`)
 	b.Click(`form[action$="/tolak"] button`)
 	b.MustSee("Anda telah mengundurkan diri")
-	signOut()
+	signOut(b)
 	fx.Release(time.Now()) // Budi's seat offer
 
-	signIn("budi@seleksi.test")
+	signIn(b, a, "budi@seleksi.test")
 	b.Visit(a.URL + "/seleksi/saya")
 	b.MustSee("naik dari daftar cadangan", "Konfirmasi keikutsertaan")
-	pdf := filepath.Join(t.TempDir(), "pakta.pdf")
-	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n% pakta integritas\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	pdf := uploadFile(t, "pakta.pdf", "%PDF-1.4\n% pakta integritas\n")
 	b.Upload(`input[name=pakta]`, pdf)
 	b.Click(`form[action$="/konfirmasi"] button`)
 	b.MustSee("Keikutsertaan Anda terkonfirmasi")

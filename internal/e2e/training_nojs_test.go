@@ -8,21 +8,15 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"penggerak/internal/account"
-	"penggerak/internal/apptest"
 	"penggerak/internal/browsertest"
-	"penggerak/internal/training/trainingtest"
 )
 
 // Training with JavaScript OFF on a 390 px phone: the BGP appoints PPs, proposes groups and
 // confirms them with the tick; the PP plans a visit, saves the log as a draft, sends it with the
 // tick; the CGP acknowledges it. Every step is a plain form post.
 func TestTrainingJourneyWithoutJavaScript(t *testing.T) {
-	a := apptest.Start(t)
+	a, fx, c, cgp := startTraining(t, "cgp@tr-nojs.test", "Nur Aisyah", "10697500")
 	ctx := context.Background()
-	fx := trainingtest.Fixture{T: t, DB: a.DB}
-	c := fx.NewCohort("16.01")
-	cgp := a.User("cgp@tr-nojs.test", account.RoleGuru, account.Scope{})
-	fx.CGP(c, cgp.ID, "Nur Aisyah", "10697500", "16.01", "SD")
 	for i := range 4 {
 		fx.CGP(c, 0, fmt.Sprintf("Calon %d", i), "10697501", "16.01", "SD")
 	}
@@ -31,23 +25,6 @@ func TestTrainingJourneyWithoutJavaScript(t *testing.T) {
 	pp := a.User("pp@tr-nojs.test", account.RolePengajarPraktik, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
 
 	b := browsertest.New(t, browsertest.Phone(), browsertest.NoJavaScript())
-	signIn := func(email string) {
-		t.Helper()
-		b.Visit(a.URL + "/masuk")
-		b.Fill("#email", email)
-		b.Fill("#password", apptest.Password)
-		b.Click(`form[action="/masuk"] button[type=submit]`)
-	}
-	signOut := func() { b.Click(`form[action="/keluar"] button`) }
-	noScriptAndFits := func(page string) {
-		t.Helper()
-		if v := b.Eval(`typeof window.htmx`); v != "undefined" {
-			t.Fatalf("%s: JavaScript ran (htmx is %s)", page, v)
-		}
-		if v := b.Eval(`String(document.documentElement.scrollWidth)`); v != "390" {
-			t.Errorf("%s: the page is %s px wide on a 390 px phone", page, v)
-		}
-	}
 	// Date inputs take keystrokes in the browser's locale format: set their value instead.
 	setDate := func(sel, value string) {
 		t.Helper()
@@ -63,9 +40,9 @@ func TestTrainingJourneyWithoutJavaScript(t *testing.T) {
 	}
 
 	// The BGP appoints the PP, proposes and confirms.
-	signIn("bgp@tr-nojs.test")
+	signIn(b, a, "bgp@tr-nojs.test")
 	b.Visit(a.URL + fmt.Sprintf("/pelatihan/%d/16", c.ID))
-	noScriptAndFits("province")
+	noScriptAndFits(b, "province")
 	b.Select("#user", fmt.Sprint(pp.ID))
 	b.Select("#role", "pengajar_praktik")
 	b.Select("#regency", "16.01")
@@ -79,23 +56,23 @@ func TestTrainingJourneyWithoutJavaScript(t *testing.T) {
 	b.Click("#sure")
 	b.Click(`form[action$="/konfirmasi"] button[type=submit]`)
 	b.MustSee("Kelompok dikonfirmasi")
-	signOut()
+	signOut(b)
 
 	// The PP plans visit 1, writes the log, saves a draft, then sends it.
-	signIn("pp@tr-nojs.test")
+	signIn(b, a, "pp@tr-nojs.test")
 	var mentee int64
 	if err := a.DB.QueryRow(ctx, `SELECT id FROM training_participants WHERE user_id = $1`, cgp.ID).Scan(&mentee); err != nil {
 		t.Fatal(err)
 	}
 	b.Visit(a.URL + "/pendampingan")
 	b.Click(fmt.Sprintf(`a[href="/pendampingan/peserta/%d"]`, mentee))
-	noScriptAndFits("mentee")
+	noScriptAndFits(b, "mentee")
 	b.Select("#plan_number", "1")
 	setDate("#plan_date", "2027-01-05")
 	b.Click(`#rencana button[type=submit]`)
 	b.MustSee("Rencana kunjungan disimpan.")
 	b.Click(`a[href^="/pendampingan/kunjungan/"]`)
-	noScriptAndFits("visit")
+	noScriptAndFits(b, "visit")
 	typeInto("#notes", "Mengamati kelas 4B; refleksi bersama.")
 	b.Click(`button[name=action][value=draf]`)
 	b.MustSee("Draf disimpan.", "Draf tersimpan di server pukul")
@@ -113,12 +90,12 @@ func TestTrainingJourneyWithoutJavaScript(t *testing.T) {
 	b.Click("#sure")
 	b.Click(`button[name=action][value=kirim]`)
 	b.MustSee("Log dikirim ke CGP untuk disetujui.")
-	signOut()
+	signOut(b)
 
 	// The CGP acknowledges.
-	signIn("cgp@tr-nojs.test")
+	signIn(b, a, "cgp@tr-nojs.test")
 	b.Visit(a.URL + "/pelatihan/saya")
-	noScriptAndFits("cgp")
+	noScriptAndFits(b, "cgp")
 	b.MustSee("Mengamati kelas 4B; refleksi bersama.", "Menyusun modul ajar berdiferensiasi.")
 	b.Click(`button[name=ack][value="1"]`)
 	b.MustSee("Tanggapan Anda disimpan.", "disetujui CGP")

@@ -72,10 +72,7 @@ func TestTrainingPPRecordsAttendanceOnPhone(t *testing.T) {
 	rows.Close()
 
 	b := browsertest.New(t, browsertest.Phone())
-	b.Visit(a.URL + "/masuk")
-	b.Fill("#email", "pp@tr-phone.test")
-	b.Fill("#password", apptest.Password)
-	b.Click(`form[action="/masuk"] button[type=submit]`)
+	signIn(b, a, "pp@tr-phone.test")
 	b.Visit(a.URL + "/pendampingan")
 	b.Click(fmt.Sprintf(`a[href="/lokakarya/%d/presensi"]`, lk))
 	b.MustSee("Lokakarya 1", "Hadir Calon 0", "Hadir Calon 4")
@@ -138,10 +135,7 @@ func TestTrainingModuleImportRefusedThenFixedOnPhone(t *testing.T) {
 	}
 
 	b := browsertest.New(t, browsertest.Phone())
-	b.Visit(a.URL + "/masuk")
-	b.Fill("#email", "fas@tr-import.test")
-	b.Fill("#password", apptest.Password)
-	b.Click(`form[action="/masuk"] button[type=submit]`)
+	signIn(b, a, "fas@tr-import.test")
 	b.Visit(a.URL + "/kelas/impor")
 	b.Upload("#file", bad)
 	b.Click(`form[action="/kelas/impor"] button[type=submit]`)

@@ -5,16 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 
+	"penggerak/internal/apptest"
 	"penggerak/internal/export"
 	"penggerak/internal/testdb"
 )
@@ -130,38 +128,6 @@ func TestStreamFromQuery(t *testing.T) {
 	}
 }
 
-// peakHeap samples the heap while fn runs and returns the largest growth over the heap in use
-// before it (after a GC), in bytes.
-func peakHeap(fn func()) uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapInuse
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > base && m.HeapInuse-base > peak.Load() {
-				peak.Store(m.HeapInuse - base)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(stop)
-	wg.Wait()
-	return peak.Load()
-}
-
 // BenchmarkStream250k exports 250,000 rows of 10 columns (an application list's shape) from a
 // PostgreSQL query, as XLSX and as CSV, to io.Discard, and reports the peak heap growth while
 // it runs (peak-MiB) and the output size.
@@ -176,7 +142,7 @@ func BenchmarkStream250k(b *testing.B) {
 			var peak uint64
 			var size int64
 			for b.Loop() {
-				p := peakHeap(func() {
+				p := apptest.PeakHeap(func() {
 					cw := &countWriter{}
 					w, err := export.New(f, cw, "Lamaran")
 					if err != nil {

@@ -2,13 +2,11 @@ package exportjob_test
 
 import (
 	"context"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"penggerak/internal/application"
+	"penggerak/internal/apptest"
 	"penggerak/internal/export"
 	"penggerak/internal/exportjob"
 	"penggerak/internal/report"
@@ -76,7 +74,7 @@ func BenchmarkExportJob250k(b *testing.B) {
 			}
 			b.StartTimer()
 			var err2 error
-			peak := peakHeap(func() { err2 = r.Run(ctx, id, true) })
+			peak := apptest.PeakHeap(func() { err2 = r.Run(ctx, id, true) })
 			if err2 != nil {
 				b.Fatal(err2)
 			}
@@ -91,36 +89,4 @@ func BenchmarkExportJob250k(b *testing.B) {
 			b.StartTimer()
 		}
 	})
-}
-
-// peakHeap samples the heap while fn runs and returns the largest growth over the heap in use
-// before it (after a GC), in bytes (as internal/export's benchmark does).
-func peakHeap(fn func()) uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapInuse
-	var peak atomic.Uint64
-	stop := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > base && m.HeapInuse-base > peak.Load() {
-				peak.Store(m.HeapInuse - base)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-	}()
-	fn()
-	close(stop)
-	wg.Wait()
-	return peak.Load()
 }

@@ -2,10 +2,12 @@ package jobs_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
 	"penggerak/internal/jobs"
@@ -20,9 +22,8 @@ func TestClinicReminderJobTwice(t *testing.T) {
 	t.Parallel()
 	db, _ := testdb.New(t)
 	ctx := context.Background()
-	if _, err := db.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES
-		('10600001', 'SD Negeri 1 OKU', 'SD', 'negeri', '16.01'), ('10600002', 'SD Negeri 2 OKU', 'SD', 'negeri', '16.01');
-		INSERT INTO users (email, name, password_hash, language) VALUES ('siti@x.test', 'Siti Aminah', 'x', 'id'), ('jane@x.test', 'Jane Doe', 'x', 'en')`); err != nil {
+	applicationtest.Schools(t, db, applicationtest.NumberedSchools(10600001, 2, "16.01", func(i int) string { return fmt.Sprintf("SD Negeri %d OKU", i+1) })...)
+	if _, err := db.Exec(ctx, `INSERT INTO users (email, name, password_hash, language) VALUES ('siti@x.test', 'Siti Aminah', 'x', 'id'), ('jane@x.test', 'Jane Doe', 'x', 'en')`); err != nil {
 		t.Fatal(err)
 	}
 	st := clinic.NewStore(db, clinic.NewSigner("test-secret-0123456789abcdefghijklmnopq"), "https://penggerak.test").WithCatalogue(catalogue())

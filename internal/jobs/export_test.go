@@ -10,7 +10,6 @@ import (
 	"penggerak/internal/export"
 	"penggerak/internal/exportjob"
 	"penggerak/internal/jobs"
-	"penggerak/internal/mail"
 	"penggerak/internal/report"
 	"penggerak/internal/server"
 	"penggerak/internal/storage"
@@ -38,15 +37,8 @@ func TestRiverRunsQueuedExports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.DiscardHandler)
-	client, err := jobs.New(db, logger, &mail.Deliverer{DB: db, Log: logger}, jobs.WithBaseURL("https://penggerak.test"),
+	client := startClient(t, db, jobs.WithBaseURL("https://penggerak.test"),
 		jobs.WithLetter(server.NewLetter(i18n.MustLoad(), "https://penggerak.test")), jobs.WithFiles(files))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -78,7 +70,7 @@ func TestRiverRunsQueuedExports(t *testing.T) {
 	if _, err := db.Exec(ctx, `UPDATE export_jobs SET expires_at = now() - interval '1 minute' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	w := &jobs.PruneWorker{DB: db, Log: logger, Files: files}
+	w := &jobs.PruneWorker{DB: db, Log: slog.New(slog.DiscardHandler), Files: files}
 	if err := w.Work(ctx, nil); err != nil {
 		t.Fatal(err)
 	}

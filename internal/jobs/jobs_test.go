@@ -2,13 +2,11 @@ package jobs_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"penggerak/internal/jobs"
 	"penggerak/internal/mail"
 	"penggerak/internal/testdb"
 )
@@ -17,12 +15,8 @@ import (
 func TestRiverDeliversTheOutbox(t *testing.T) {
 	t.Parallel()
 	db, _ := testdb.New(t)
-	logger := slog.New(slog.DiscardHandler)
-	client, err := jobs.New(db, logger, &mail.Deliverer{DB: db, Log: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = pgx.BeginFunc(t.Context(), db, func(tx pgx.Tx) error {
+	client := newClient(t, db)
+	err := pgx.BeginFunc(t.Context(), db, func(tx pgx.Tx) error {
 		return mail.Enqueue(t.Context(), tx, mail.Message{To: "siti@sekolah.test", Subject: "Halo", Body: "Isi"})
 	})
 	if err != nil {
@@ -31,14 +25,13 @@ func TestRiverDeliversTheOutbox(t *testing.T) {
 	if err := client.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	var sent bool
-	for !sent && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
+	sent := eventually(func() bool {
+		var sent bool
 		if err := db.QueryRow(t.Context(), `SELECT sent_at IS NOT NULL FROM mail_outbox`).Scan(&sent); err != nil {
 			t.Fatal(err)
 		}
-	}
+		return sent
+	})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := client.Stop(ctx); err != nil {
@@ -66,14 +59,7 @@ func TestRiverPrunesOnStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logger := slog.New(slog.DiscardHandler)
-	client, err := jobs.New(db, logger, &mail.Deliverer{DB: db, Log: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	client := startClient(t, db)
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -2,13 +2,11 @@ package jobs_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 	"time"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/jobs"
-	"penggerak/internal/mail"
 	"penggerak/internal/selection"
 	"penggerak/internal/selection/selectiontest"
 	"penggerak/internal/testdb"
@@ -40,23 +38,15 @@ func TestRiverExpiresMissedSeatDeadlines(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Release(time.Now().Add(-time.Minute - 7*24*time.Hour)) // released a week ago: overdue a minute
-	logger := slog.New(slog.DiscardHandler)
-	client, err := jobs.New(db, logger, &mail.Deliverer{DB: db, Log: logger}, jobs.WithBaseURL("https://penggerak.test"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	client := startClient(t, db, jobs.WithBaseURL("https://penggerak.test"))
 	defer func() { _ = client.Stop(context.Background()) }()
-	deadline := time.Now().Add(15 * time.Second)
-	var promoted bool
-	for !promoted && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
+	promoted := eventually(func() bool {
+		var promoted bool
 		if err := db.QueryRow(t.Context(), `SELECT EXISTS (SELECT 1 FROM pembekalan_seats WHERE application_id = $1 AND promoted_from IS NOT NULL)`, apps[1]).Scan(&promoted); err != nil {
 			t.Fatal(err)
 		}
-	}
+		return promoted
+	})
 	if !promoted {
 		t.Fatal("the cadangan was not moved up after the missed deadline")
 	}
@@ -94,20 +84,12 @@ func TestReminderJobRunTwiceMailsOnce(t *testing.T) {
 		t.Fatalf("%d session reminders after two runs, want 1", mails)
 	}
 	// Through River: the periodic job runs on start and adds nothing more.
-	logger := slog.New(slog.DiscardHandler)
-	client, err := jobs.New(db, logger, &mail.Deliverer{DB: db, Log: logger})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := client.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(15 * time.Second)
-	var ran bool
-	for !ran && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
+	client := startClient(t, db)
+	ran := eventually(func() bool {
+		var ran bool
 		_ = db.QueryRow(t.Context(), `SELECT EXISTS (SELECT 1 FROM river_job WHERE kind = 'selection_reminders' AND state = 'completed')`).Scan(&ran)
-	}
+		return ran
+	})
 	_ = client.Stop(context.Background())
 	if !ran {
 		t.Fatal("the reminder job did not run on start")

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/clinic"
 	"penggerak/internal/report"
 	"penggerak/internal/testdb"
@@ -50,7 +51,7 @@ func TestClinicReport(t *testing.T) {
 		if strings.HasPrefix(npsn, "2") {
 			regency = "36.73"
 		}
-		exec(`INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES ($1, 'Sekolah ' || $1, 'SD', 'negeri', $2) ON CONFLICT (npsn) DO NOTHING`, npsn, regency)
+		applicationtest.School(t, db, npsn, "Sekolah "+npsn, "SD", regency)
 		return one(`INSERT INTO clinic_registrations (clinic_id, name, email, npsn, status, code, cert_code) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 			c, fmt.Sprintf("Guru %d", n), fmt.Sprintf("g%d-%d@x.test", c, n), npsn, status, fmt.Sprintf("C%d-%d", c, n), fmt.Sprintf("Z%d-%d", c, n))
 	}

@@ -516,15 +516,7 @@ func TestScheduleTahap2(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	run, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var outcome string
-	_ = w.f.DB.QueryRow(ctx, `SELECT outcome FROM run_results WHERE run_id = $1 AND application_id = $2`, run, w.apps[2]).Scan(&outcome)
-	if outcome != "tidak_lulus" {
-		t.Fatalf("no-show outcome %q", outcome)
-	}
+	noShowNotPassed(t, w)
 }
 
 // Two lulus of the same kab/kota decline at the same moment: each freed seat goes to a different
@@ -626,6 +618,21 @@ func TestPublishRefusesSecondUncorrectedRun(t *testing.T) {
 }
 
 // pending returns the counts of a refused run, failing the test when the run was not refused.
+// noShowNotPassed computes a run of the world's cohort and checks that the no-show (the third
+// applicant) is tidak lulus in it.
+func noShowNotPassed(t *testing.T, w world) {
+	t.Helper()
+	run, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcome string
+	_ = w.f.DB.QueryRow(ctx, `SELECT outcome FROM run_results WHERE run_id = $1 AND application_id = $2`, run, w.apps[2]).Scan(&outcome)
+	if outcome != "tidak_lulus" {
+		t.Fatalf("no-show outcome %q", outcome)
+	}
+}
+
 func pending(t *testing.T, w world) (int, []selection.Gap) {
 	t.Helper()
 	_, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
@@ -700,13 +707,5 @@ func TestRunRefusedWhileStageScoresNotFinal(t *testing.T) {
 		}
 	}
 	w.f.Score(w.apps[0], selection.StageWawancara, third, 4, 3)
-	run, err := w.s.CreateRun(ctx, w.admin, w.cohort, 0, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var outcome string
-	_ = w.f.DB.QueryRow(ctx, `SELECT outcome FROM run_results WHERE run_id = $1 AND application_id = $2`, run, w.apps[2]).Scan(&outcome)
-	if outcome != "tidak_lulus" {
-		t.Fatalf("no-show outcome %q", outcome)
-	}
+	noShowNotPassed(t, w)
 }

@@ -93,10 +93,7 @@ func TestHTMXOnlyWhereUsed(t *testing.T) {
 
 // The consent form lets the server give its Indonesian message (novalidate), tied to the box.
 func TestConsentErrorTiedToTheBox(t *testing.T) {
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "setuju@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	_, tc, _, c, base := recBegin(t, "setuju@guru.test")
 	recWant(t, c.Get(base+"/persetujuan"), 200, `novalidate`, `id="agree"`)
 	res := c.PostForm(base+"/persetujuan", url.Values{})
 	recWant(t, res, http.StatusUnprocessableEntity, `aria-invalid="true"`, `aria-describedby="agree-error"`, `id="agree-error"`)

@@ -52,10 +52,7 @@ func TestStartPageListsWhatToPrepare(t *testing.T) {
 // empty CV is refused at submit with the same reason (TestSubmitNeedsCV).
 func TestReviewShowsContent(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "tinjau@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "tinjau@guru.test")
 	recFill(t, c, base, tc)
 	res := c.Get(base + "/tinjau")
 	essay := strings.TrimSpace(strings.Repeat("Murid belajar. ", 3))
@@ -76,11 +73,8 @@ func TestReviewShowsContent(t *testing.T) {
 // "Lolos verval"; with a seat offered, the seat's state; as a CGP in training, that.
 func TestStatusFollowsRealState(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
+	a, tc, u, c, base := recBegin(t, "lulus@guru.test")
 	ctx := context.Background()
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	u, c := recTeacher(t, a, "lulus@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
 	recFill(t, c, base, tc)
 	if res := c.PostForm(base+"/kirim", confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("submit: %d", res.Status)
@@ -170,10 +164,7 @@ func TestProfileCardFollowsRegistration(t *testing.T) {
 // stored; another teacher's entry is not found, and a submitted application is locked.
 func TestCVEntryEdit(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "ubah.cv@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "ubah.cv@guru.test")
 	recFill(t, c, base, tc)
 	eid := recCount(t, a, `SELECT max(id)::int FROM application_cv_entries`)
 	edit := fmt.Sprintf("%s/cv/%d", base, eid)

@@ -13,6 +13,7 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/application"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/storage"
 )
@@ -101,11 +102,9 @@ func BenchmarkWatchList250k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var cohortID int64
-	if err := a.DB.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at, status)
-		VALUES (1, 'Angkatan Besar', 'cgp', now() - interval '10 day', now() + interval '10 day', 'pendaftaran') RETURNING id`).Scan(&cohortID); err != nil {
-		b.Fatal(err)
-	}
+	opens := time.Now().Add(-10 * 24 * time.Hour)
+	cohortID := applicationtest.NewCohort(b, a.DB, applicationtest.CohortRow{Number: 1, Name: "Angkatan Besar", Status: "pendaftaran",
+		Opens: opens, Closes: opens.Add(20 * 24 * time.Hour)})
 	// The bulk load runs on one connection without the pool's statement timeout.
 	conn, err := a.DB.Acquire(ctx)
 	if err != nil {

@@ -77,6 +77,17 @@ func recStart(t testing.TB, c *apptest.Client, cohortID int64) string {
 	return "/lamaran/" + m[1]
 }
 
+// recBegin starts the app with cohort 12 open for registration (recSeedCohort) and a signed-in
+// teacher (email) at SD 10600001 in Kabupaten OKU who has started an application to it; it
+// returns the application's path prefix as base.
+func recBegin(t *testing.T, email string) (a *apptest.App, tc recTestCohort, u account.User, c *apptest.Client, base string) {
+	t.Helper()
+	a = apptest.Start(t)
+	tc = recSeedCohort(t, a, 12, "pendaftaran", 0)
+	u, c = recTeacher(t, a, email, "10600001", "16.01", recProfileOpts{})
+	return a, tc, u, c, recStart(t, c, tc.ID)
+}
+
 // fill completes every step but submit.
 func recFill(t testing.TB, c *apptest.Client, base string, tc recTestCohort) {
 	t.Helper()

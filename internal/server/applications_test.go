@@ -120,10 +120,7 @@ func TestEligibilityShownPerRule(t *testing.T) {
 
 func TestEssayLimitsAndAutosave(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "esai@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "esai@guru.test")
 	q0, q1 := fmt.Sprintf("essay_%d", tc.Questions[0]), fmt.Sprintf("essay_%d", tc.Questions[1])
 	long := strings.Repeat("x", 201)
 	res := c.PostForm(base+"/esai", url.Values{q0: {"pendek"}, q1: {long}})
@@ -153,10 +150,7 @@ func TestEssayLimitsAndAutosave(t *testing.T) {
 
 func TestDeadlineEdges(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "tenggat@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "tenggat@guru.test")
 	recFill(t, c, base, tc)
 	// At the deadline exactly: closed.
 	a.SetNow(tc.Closes)
@@ -176,10 +170,7 @@ func TestDeadlineEdges(t *testing.T) {
 
 func TestDoubleAndConcurrentSubmit(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "ganda@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "ganda@guru.test")
 	// Starting twice (two tabs) gives the same application.
 	if again := recStart(t, c, tc.ID); again != base {
 		t.Errorf("second start %s, want %s", again, base)
@@ -225,10 +216,7 @@ func TestDoubleAndConcurrentSubmit(t *testing.T) {
 
 func TestWithdrawAndReapply(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "tarik@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "tarik@guru.test")
 	recFill(t, c, base, tc)
 	c.PostForm(base+"/kirim", confirmYes)
 	if res := c.PostForm(base+"/tarik", confirmYes); res.Status != http.StatusSeeOther {
@@ -250,10 +238,7 @@ func TestWithdrawAndReapply(t *testing.T) {
 // The CV is required: the review step says so, and submitting without one is refused with the
 // reason (it used to be accepted while the review read "Daftar riwayat hidup: belum lengkap").
 func TestSubmitNeedsCV(t *testing.T) {
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "tanpa.cv@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "tanpa.cv@guru.test")
 	recFill(t, c, base, tc)
 	if res := c.PostForm(base+"/cv/"+strconv.FormatInt(int64(recCount(t, a, `SELECT max(id)::int FROM application_cv_entries`)), 10)+"/hapus", nil); res.Status != http.StatusSeeOther {
 		t.Fatalf("delete CV entry: %d", res.Status)

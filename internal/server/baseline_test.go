@@ -24,6 +24,19 @@ func sessionCookie(t *testing.T, res apptest.Response) *http.Cookie {
 	return nil
 }
 
+// signInToken creates a guru (email) and signs them in on a fresh client, returning the client
+// and the session token the sign-in set.
+func signInToken(t *testing.T, a *apptest.App, email string) (*apptest.Client, string) {
+	t.Helper()
+	a.User(email, account.RoleGuru, account.Scope{})
+	c := a.Anonymous()
+	res := c.PostForm("/masuk", url.Values{"email": {email}, "password": {apptest.Password}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", res.Status)
+	}
+	return c, sessionCookie(t, res).Value
+}
+
 // withCookie asks for path carrying only the given session token.
 func withCookie(t *testing.T, a *apptest.App, token, path string) apptest.Response {
 	t.Helper()

@@ -38,10 +38,7 @@ func TestClinicListOwnRegionAndSearch(t *testing.T) {
 		}
 	}
 	guru := a.User("guru.oku@x.test", account.RoleGuru, account.Scope{})
-	if _, err := a.DB.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		VALUES ($1, '1601014501850003', '1985-01-05', 'P', '10600001', 'SD', 'Guru kelas', 'PNS', 12, 'S1')`, guru.ID); err != nil {
-		t.Fatal(err)
-	}
+	clinicTeacherProfile(t, a, guru.ID)
 	c := a.SignIn("guru.oku@x.test")
 	titles := []string{"Coaching Clinic CGP Angkatan 10 OKU", "Coaching Clinic Kabupaten OKI", "Sosialisasi PGP Kotawaringin Barat"}
 	shows := func(what, body string, want ...bool) {

@@ -93,10 +93,7 @@ func createOKUEvent(t *testing.T, a *apptest.App, staff *apptest.Client) (string
 // emails each registrant what changed, with their own ticket link.
 func TestClinicEditNotifiesWhatChanged(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
-	staff := a.SignIn("dinas.oku@x.test")
-	base, reg := createOKUEvent(t, a, staff)
+	a, staff, base, reg := okuStaffEvent(t)
 	mails := func() []string {
 		rows, err := a.DB.Query(context.Background(), `SELECT body_text FROM mail_outbox WHERE subject LIKE 'Perubahan informasi%' ORDER BY id`)
 		if err != nil {
@@ -145,10 +142,7 @@ func TestClinicEditNotifiesWhatChanged(t *testing.T) {
 // next teacher.
 func TestClinicCheckInKeepsRefusedCode(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
-	staff := a.SignIn("dinas.oku@x.test")
-	base, reg := createOKUEvent(t, a, staff)
+	a, staff, base, reg := okuStaffEvent(t)
 	res := staff.PostForm(base+"/presensi", url.Values{"code": {"ZZZZ-ZZZQ"}})
 	if res.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("unknown code: %d", res.Status)
@@ -169,33 +163,42 @@ func TestClinicCheckInKeepsRefusedCode(t *testing.T) {
 // confirmation; without it the page says so and nothing changes.
 func TestClinicCancelNeedsConfirmation(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
-	staff := a.SignIn("dinas.oku@x.test")
-	base, reg := createOKUEvent(t, a, staff)
-	status := func() string {
-		var s string
-		if err := a.DB.QueryRow(context.Background(), `SELECT status FROM clinics WHERE id = $1`, reg.ClinicID).Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
+	a, staff, base, reg := okuStaffEvent(t)
+	status := func() string { return storedStatus(t, a, `SELECT status FROM clinics WHERE id = $1`, reg.ClinicID) }
 	// Both forms at the foot of the long page post to their own heading, so that the page shown
 	// again with a message opens at the message, not at the top.
 	mustContain(t, "manage page", staff.Get(base).Body, `name="confirm"`, "Saya yakin ingin membatalkan kegiatan ini.",
 		`action="`+base+`/batalkan#cancel-event"`, `<h2 id="cancel-event">`, `action="`+base+`/nominasi#nominate"`, `<h2 id="nominate">`)
-	res := staff.PostForm(base+"/batalkan", nil)
+	confirmedCancel(t, staff, base+"/batalkan", "Centang pernyataan di atas untuk membatalkan kegiatan.",
+		status, string(clinic.StatusPublished), string(clinic.StatusCancelled))
+}
+
+// storedStatus reads one text column (a status) for a test.
+func storedStatus(t *testing.T, a *apptest.App, sql string, args ...any) string {
+	t.Helper()
+	var s string
+	if err := a.DB.QueryRow(context.Background(), sql, args...).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// confirmedCancel checks a cancel form that needs the confirmation tick: posted without it,
+// path answers 422 with message and status() stays before; with it, 303 and status() is after.
+func confirmedCancel(t *testing.T, c *apptest.Client, path, message string, status func() string, before, after string) {
+	t.Helper()
+	res := c.PostForm(path, nil)
 	if res.Status != http.StatusUnprocessableEntity {
 		t.Fatalf("cancel without confirmation: %d", res.Status)
 	}
-	mustContain(t, "unconfirmed cancel", res.Body, "Centang pernyataan di atas untuk membatalkan kegiatan.")
-	if s := status(); s != string(clinic.StatusPublished) {
+	mustContain(t, "unconfirmed cancel", res.Body, message)
+	if s := status(); s != before {
 		t.Fatalf("status after an unconfirmed cancel: %s", s)
 	}
-	if res := staff.PostForm(base+"/batalkan", url.Values{"confirm": {"yes"}}); res.Status != http.StatusSeeOther {
+	if res := c.PostForm(path, url.Values{"confirm": {"yes"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("confirmed cancel: %d", res.Status)
 	}
-	if s := status(); s != string(clinic.StatusCancelled) {
+	if s := status(); s != after {
 		t.Errorf("status after a confirmed cancel: %s", s)
 	}
 }
@@ -232,10 +235,7 @@ func TestClinicRegisterShowsAccountEmail(t *testing.T) {
 // that exists (a present teacher has no checkbox, so no label either).
 func TestClinicCheckInListLabels(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
-	staff := a.SignIn("dinas.oku@x.test")
-	base, reg := createOKUEvent(t, a, staff)
+	a, staff, base, reg := okuStaffEvent(t)
 	duringFirstSession(t, a, reg.ClinicID)
 	if res := staff.PostForm(base+"/presensi", url.Values{"code": {clinic.FormatCode(reg.Code)}}); res.Status != http.StatusOK {
 		t.Fatalf("check in: %d", res.Status)
@@ -258,11 +258,7 @@ func TestTicketCancelNeedsConfirmation(t *testing.T) {
 	_, reg := createOKUEvent(t, a, a.SignIn("dinas.oku@x.test"))
 	ticket := "/tiket/" + clinicStore(a).Signer().Ticket(reg.ClinicID, reg.ID)
 	status := func() string {
-		var s string
-		if err := a.DB.QueryRow(context.Background(), `SELECT status FROM clinic_registrations WHERE id = $1`, reg.ID).Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return storedStatus(t, a, `SELECT status FROM clinic_registrations WHERE id = $1`, reg.ID)
 	}
 	// Cancelling needs the signed-in owner of the registration (the ticket link alone is not enough).
 	owner := a.User("rina@x.test", account.RoleGuru, account.Scope{})
@@ -274,30 +270,15 @@ func TestTicketCancelNeedsConfirmation(t *testing.T) {
 	}
 	teacher := a.SignIn("rina@x.test")
 	mustContain(t, "ticket", teacher.Get(ticket).Body, `name="confirm"`, `action="`+ticket+`/batal#cancel-ticket"`, `<h2 id="cancel-ticket">`)
-	res := teacher.PostForm(ticket+"/batal", nil)
-	if res.Status != http.StatusUnprocessableEntity {
-		t.Fatalf("unconfirmed cancel: %d", res.Status)
-	}
-	mustContain(t, "unconfirmed cancel", res.Body, "Centang pernyataan di atas untuk membatalkan pendaftaran.")
-	if s := status(); s != string(clinic.RegistrationRegistered) {
-		t.Fatalf("status after an unconfirmed cancel: %s", s)
-	}
-	if res := teacher.PostForm(ticket+"/batal", url.Values{"confirm": {"yes"}}); res.Status != http.StatusSeeOther {
-		t.Fatalf("confirmed cancel: %d", res.Status)
-	}
-	if s := status(); s != string(clinic.RegistrationCancelled) {
-		t.Errorf("status after a confirmed cancel: %s", s)
-	}
+	confirmedCancel(t, teacher, ticket+"/batal", "Centang pernyataan di atas untuk membatalkan pendaftaran.",
+		status, string(clinic.RegistrationRegistered), string(clinic.RegistrationCancelled))
 }
 
 // When the camera cannot be used, the scanner explains it in the page's language (the script
 // reads the messages from the page) instead of showing the browser's error name.
 func TestClinicScannerMessages(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
-	staff := a.SignIn("dinas.oku@x.test")
-	base, _ := createOKUEvent(t, a, staff)
+	a, staff, base, _ := okuStaffEvent(t)
 	mustContain(t, "check-in page", staff.Get(base+"/presensi").Body,
 		`data-denied="Akses kamera ditolak. Izinkan kamera di pengaturan peramban, atau ketik kode tiket."`,
 		`data-failed="Kamera tidak dapat dipakai di perangkat ini. Ketik kode tiket atau centang daftar hadir."`)
@@ -343,10 +324,7 @@ func TestClinicListIncludesProvinceEvents(t *testing.T) {
 // the attendance stays.
 func TestClinicEditKeepsAttendedSessions(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
-	staff := a.SignIn("dinas.oku@x.test")
-	base, reg := createOKUEvent(t, a, staff)
+	a, staff, base, reg := okuStaffEvent(t)
 	duringFirstSession(t, a, reg.ClinicID)
 	if res := staff.PostForm(base+"/presensi", url.Values{"code": {clinic.FormatCode(reg.Code)}}); res.Status != http.StatusOK {
 		t.Fatalf("check-in: %d", res.Status)
@@ -361,6 +339,17 @@ func TestClinicEditKeepsAttendedSessions(t *testing.T) {
 	if err := a.DB.QueryRow(context.Background(), `SELECT count(*) FROM clinic_attendance WHERE registration_id = $1`, reg.ID).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("attendance rows after the refused edit: %d (%v)", n, err)
 	}
+}
+
+// okuStaffEvent starts the app with a Dinas of Kabupaten OKU (dinas.oku@x.test), signed in as
+// staff, and the event of createOKUEvent.
+func okuStaffEvent(t *testing.T) (*apptest.App, *apptest.Client, string, clinic.Registration) {
+	t.Helper()
+	a := apptest.Start(t)
+	a.User("dinas.oku@x.test", account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.01"})
+	staff := a.SignIn("dinas.oku@x.test")
+	base, reg := createOKUEvent(t, a, staff)
+	return a, staff, base, reg
 }
 
 // duringFirstSession moves the app's clock into the first session of an event: check-in is

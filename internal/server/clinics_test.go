@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
@@ -33,12 +34,17 @@ func clinicStore(a *apptest.App) *clinic.Store {
 // okuSchools adds the schools registrations name: SD schools 10600000-10600299 in Kabupaten OKU
 // (16.01), an SMA in OKU (10699001) and an SD in Kotawaringin Barat, Kalimantan Tengah (62010001).
 func okuSchools(t testing.TB, a *apptest.App) {
-	if _, err := a.DB.Exec(context.Background(), `INSERT INTO schools (npsn, name, jenjang, status, regency_code)
-		SELECT '106' || lpad(i::text, 5, '0'), 'SD Negeri ' || i || ' Baturaja', 'SD', 'negeri', '16.01' FROM generate_series(0, 299) i
-		UNION ALL VALUES ('10699001', 'SMA Negeri 1 OKU', 'SMA', 'negeri', '16.01'), ('62010001', 'SD Negeri 1 Pangkalan Bun', 'SD', 'negeri', '62.01')
-		ON CONFLICT (npsn) DO NOTHING`); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.Schools(t, a.DB, append(applicationtest.NumberedSchools(10600000, 300, "16.01", func(i int) string { return fmt.Sprintf("SD Negeri %d Baturaja", i) }),
+		applicationtest.SchoolRow{NPSN: "10699001", Name: "SMA Negeri 1 OKU", Jenjang: "SMA", Regency: "16.01"},
+		applicationtest.SchoolRow{NPSN: "62010001", Name: "SD Negeri 1 Pangkalan Bun", Regency: "62.01"})...)
+}
+
+// clinicTeacherProfile gives the user a teacher profile at SD Negeri 1 Baturaja (10600001): a
+// woman born on 5 January 1985, PNS class teacher for 12 years, S1.
+func clinicTeacherProfile(t testing.TB, a *apptest.App, userID int64) {
+	t.Helper()
+	applicationtest.SeedProfile(t, a.DB, userID, "10600001", applicationtest.Profile{NIK: "1601014501850003",
+		Birth: time.Date(1985, 1, 5, 0, 0, 0, 0, time.UTC), Subject: "Guru kelas", Years: 12})
 }
 
 // okuEvent creates a published event in Kabupaten OKU (16.01), registration open now, first
@@ -337,12 +343,10 @@ func TestClinicFlow(t *testing.T) {
 	mustContain(t, "public page", res.Body, "08.00–12.00 WIB", "SMPN 1 OKU", "BGP Provinsi Sumatera Selatan")
 
 	// Invitations: two schools of OKU by NPSN list, one unknown NPSN.
-	if _, err := a.DB.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code, email, principal_name) VALUES
-		('10600001', 'SD Negeri 1 Baturaja', 'SD', 'negeri', '16.01', 'sdn1@sekolah.test', 'Ibu Kepala Satu'),
-		('10600002', 'SMP Negeri 1 OKU', 'SMP', 'negeri', '16.01', '', 'Bapak Kepala Dua'),
-		('20600001', 'SD Negeri 1 Serang', 'SD', 'negeri', '36.73', 'serang@sekolah.test', '')`); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.Schools(t, a.DB,
+		applicationtest.SchoolRow{NPSN: "10600001", Name: "SD Negeri 1 Baturaja", Regency: "16.01", Email: "sdn1@sekolah.test", Principal: "Ibu Kepala Satu"},
+		applicationtest.SchoolRow{NPSN: "10600002", Name: "SMP Negeri 1 OKU", Jenjang: "SMP", Regency: "16.01", Principal: "Bapak Kepala Dua"},
+		applicationtest.SchoolRow{NPSN: "20600001", Name: "SD Negeri 1 Serang", Regency: "36.73", Email: "serang@sekolah.test"})
 	// One click invites and emails nobody: a confirmation page asks first.
 	res = staff.PostForm(base+"/undangan", url.Values{"npsn_list": {"10600001\n10600002, 20600001 99999999"}})
 	mustContain(t, "invite unconfirmed", res.Body, "Undang sekolah dan kirim surel undangan?", `name="npsn_list"`, `name="confirm"`)
@@ -373,10 +377,7 @@ func TestClinicFlow(t *testing.T) {
 
 	// Registration: a profile prefills the form.
 	t1 := a.User("t1@x.test", account.RoleGuru, account.Scope{})
-	if _, err := a.DB.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		VALUES ($1, '1601014501850003', '1985-01-05', 'P', '10600001', 'SD', 'Guru kelas', 'PNS', 12, 'S1')`, t1.ID); err != nil {
-		t.Fatal(err)
-	}
+	clinicTeacherProfile(t, a, t1.ID)
 	c1 := a.SignIn("t1@x.test")
 	res = c1.Get(public + "/daftar")
 	mustContain(t, "prefill", res.Body, `value="10600001"`, "Sekolah: SD Negeri 1 Baturaja (jenjang SD)", "akun Anda: t1@x.test", "dari akun Anda): Pengguna t1")

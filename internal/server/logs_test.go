@@ -27,7 +27,7 @@ import (
 func TestLogsHoldNoPersonalData(t *testing.T) {
 	t.Parallel()
 	db, dbURL := testdb.New(t)
-	var logs lockedBuffer
+	var logs apptest.LogBuffer
 	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := config.Config{Env: "development", BaseURL: "http://127.0.0.1", DatabaseURL: dbURL, MailFrom: "noreply@test.local",
 		UploadDir: t.TempDir(), SecretKey: "test-secret-key-0123456789abcdefghijklmnop", ShutdownTimeout: time.Second}

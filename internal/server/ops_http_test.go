@@ -3,21 +3,15 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"log"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
-	"penggerak/internal/config"
-	"penggerak/internal/server"
-	"penggerak/internal/testdb"
 )
 
 func head(c *apptest.Client, path string) apptest.Response {
@@ -118,45 +112,18 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	}
 }
 
-type lockedLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // When the session cannot be saved, the visitor gets one error page, not the error page and
 // then the handler's redirect ("http: superfluous response.WriteHeader call").
 func TestFailedSessionSaveWritesOneResponse(t *testing.T) {
 	t.Parallel()
-	db, dbURL := testdb.New(t)
-	cfg := config.Config{Env: "development", BaseURL: "http://127.0.0.1", DatabaseURL: dbURL, MailFrom: "noreply@test.local",
-		UploadDir: t.TempDir(), SecretKey: "test-secret-key-0123456789abcdefghijklmnop", ShutdownTimeout: time.Second}
-	srv := server.New(cfg, server.Deps{DB: db, PasswordParams: account.TestParams})
-	defer srv.Close()
-	hs := httptest.NewUnstartedServer(srv)
-	var errLog lockedLog
-	hs.Config.ErrorLog = log.New(&errLog, "", 0)
-	hs.Start()
-	defer hs.Close()
+	var errLog apptest.LogBuffer
+	a := apptest.Start(t, apptest.Options{ErrorLog: &errLog})
+	db := a.DB
 	if _, err := db.Exec(context.Background(), `ALTER TABLE sessions RENAME TO sessions_gone`); err != nil {
 		t.Fatal(err)
 	}
 	defer func() { _, _ = db.Exec(context.Background(), `ALTER TABLE sessions_gone RENAME TO sessions`) }()
-	jar, _ := cookiejar.New(nil)
-	c := &apptest.Client{T: t, Base: hs.URL, HTTP: &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-	res := c.PostForm("/bahasa", url.Values{"lang": {"en"}, "next": {"/"}})
+	res := a.Anonymous().PostForm("/bahasa", url.Values{"lang": {"en"}, "next": {"/"}})
 	if res.Status != http.StatusInternalServerError || res.Location != "" || !strings.Contains(res.Body, "</html>") || strings.Count(res.Body, "<html") != 1 {
 		t.Errorf("status %d, Location %q\n%.1000s", res.Status, res.Location, res.Body)
 	}

@@ -39,6 +39,20 @@ func profileForm() url.Values {
 	}
 }
 
+// profileApp starts the app with the schools of profileSchools.
+func profileApp(t *testing.T) *apptest.App {
+	t.Helper()
+	a := apptest.Start(t)
+	profileSchools(t, a)
+	return a
+}
+
+// profileTeacher creates a guru without a profile and signs them in.
+func profileTeacher(t *testing.T, a *apptest.App, email string) (account.User, *apptest.Client) {
+	t.Helper()
+	return a.User(email, account.RoleGuru, account.Scope{}), a.SignIn(email)
+}
+
 func profileSchools(t *testing.T, a *apptest.App) {
 	addSchool(t, a, "10601012", "SD Negeri 12 Baturaja Timur", "SD", "16.01", "16.01.14")
 	addSchool(t, a, "10601013", "SD Negeri 13 Baturaja Timur", "SD", "16.01", "16.01.14")
@@ -57,10 +71,8 @@ func storedNIK(t *testing.T, a *apptest.App, userID int64) string {
 
 func TestProfileErrorsKeepValues(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	profileSchools(t, a)
-	u := a.User("guru@profil.test", account.RoleGuru, account.Scope{})
-	c := a.SignIn("guru@profil.test")
+	a := profileApp(t)
+	u, c := profileTeacher(t, a, "guru@profil.test")
 
 	tests := []struct {
 		name   string
@@ -150,8 +162,7 @@ func TestProfileErrorsKeepValues(t *testing.T) {
 
 func TestProfileNIKOnePerAccount(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	profileSchools(t, a)
+	a := profileApp(t)
 	first := a.User("pertama@profil.test", account.RoleGuru, account.Scope{})
 	second := a.User("kedua@profil.test", account.RoleGuru, account.Scope{})
 	if res := a.SignIn("pertama@profil.test").PostForm("/profil", profileForm()); res.Status != http.StatusSeeOther {
@@ -171,8 +182,7 @@ func TestProfileNIKOnePerAccount(t *testing.T) {
 
 func TestProfileNIKConcurrentSaves(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	profileSchools(t, a)
+	a := profileApp(t)
 	const n = 2
 	clients := make([]*apptest.Client, n)
 	users := make([]account.User, n)
@@ -214,10 +224,8 @@ func TestProfileNIKConcurrentSaves(t *testing.T) {
 
 func TestProfileSchoolPicker(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	profileSchools(t, a)
-	u := a.User("pilih@profil.test", account.RoleGuru, account.Scope{})
-	c := a.SignIn("pilih@profil.test")
+	a := profileApp(t)
+	u, c := profileTeacher(t, a, "pilih@profil.test")
 
 	// Without JavaScript: the search button posts the form; nothing is saved, everything typed stays.
 	form := profileForm()
@@ -277,10 +285,8 @@ func TestProfileSchoolPicker(t *testing.T) {
 
 func TestPersonalData(t *testing.T) {
 	t.Parallel()
-	a := apptest.Start(t)
-	profileSchools(t, a)
-	u := a.User("data@profil.test", account.RoleGuru, account.Scope{})
-	c := a.SignIn("data@profil.test")
+	a := profileApp(t)
+	u, c := profileTeacher(t, a, "data@profil.test")
 	// A failed sign-in elsewhere (a success deletes earlier failures, so it comes after).
 	if res := a.Anonymous().PostForm("/masuk", url.Values{"email": {"data@profil.test"}, "password": {"salah-sekali"}}); res.Status != http.StatusUnauthorized {
 		t.Fatalf("failed sign-in: %d", res.Status)

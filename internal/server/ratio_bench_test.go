@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/database"
 	"penggerak/internal/demo"
@@ -183,11 +184,9 @@ func BenchmarkAutosaveRatio(b *testing.B) {
 	const teachers = 200
 	a := apptest.Start(b)
 	ctx := context.Background()
-	var cohortID int64
-	if err := a.DB.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at, status)
-		VALUES (1, 'Angkatan Bench', 'cgp', now() - interval '1 day', now() + interval '30 day', 'pendaftaran') RETURNING id`).Scan(&cohortID); err != nil {
-		b.Fatal(err)
-	}
+	opens := time.Now().Add(-24 * time.Hour)
+	cohortID := applicationtest.NewCohort(b, a.DB, applicationtest.CohortRow{Number: 1, Name: "Angkatan Bench", Status: "pendaftaran",
+		Opens: opens, Closes: opens.Add(31 * 24 * time.Hour)})
 	if _, err := a.DB.Exec(ctx, `INSERT INTO essay_questions (cohort_id, position, prompt, min_chars, max_chars)
 		SELECT $1, p, 'Pertanyaan esai nomor ' || p, 20, 2000 FROM generate_series(1, 4) p`, cohortID); err != nil {
 		b.Fatal(err)

@@ -7,8 +7,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 	"penggerak/internal/report/reporttest"
 
@@ -60,11 +62,8 @@ func TestReportDashboardNotFound(t *testing.T) {
 	a := apptest.Start(t)
 	a.User("admin-r@x.test", account.RoleAdmin, account.Scope{})
 	c := a.SignIn("admin-r@x.test")
-	var draft int64
-	if err := a.DB.QueryRow(t.Context(), `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at)
-		VALUES (991, 'Angkatan Draf', 'cgp', now(), now() + interval '1 day') RETURNING id`).Scan(&draft); err != nil {
-		t.Fatal(err)
-	}
+	now := time.Now()
+	draft := applicationtest.NewCohort(t, a.DB, applicationtest.CohortRow{Number: 991, Name: "Angkatan Draf", Opens: now, Closes: now.Add(24 * time.Hour)})
 	for _, path := range []string{"/laporan/angkatan/999999", "/laporan/angkatan/x", fmt.Sprintf("/laporan/angkatan/%d", draft)} {
 		if res := c.Get(path); res.Status != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", path, res.Status)

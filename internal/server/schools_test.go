@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"penggerak/internal/account"
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/apptest"
 )
 
@@ -27,15 +28,7 @@ func init() {
 // addSchool stores a school for a test.
 func addSchool(t *testing.T, a *apptest.App, npsn, name, jenjang, regency, district string) {
 	t.Helper()
-	var d *string
-	if district != "" {
-		d = &district
-	}
-	_, err := a.DB.Exec(context.Background(), `INSERT INTO schools (npsn, name, jenjang, status, regency_code, district_code)
-		VALUES ($1, $2, $3, 'negeri', $4, $5)`, npsn, name, jenjang, regency, d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.Schools(t, a.DB, applicationtest.SchoolRow{NPSN: npsn, Name: name, Jenjang: jenjang, Regency: regency, District: district})
 }
 
 // upload posts a file to the school import.

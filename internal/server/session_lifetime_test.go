@@ -2,14 +2,12 @@ package server_test
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
-	"penggerak/internal/account"
 	"penggerak/internal/apptest"
 	"penggerak/internal/server"
 )
@@ -23,13 +21,7 @@ import (
 func TestSessionAbsoluteLifetime(t *testing.T) {
 	t.Parallel()
 	a := apptest.Start(t)
-	a.User("siti@x.test", account.RoleGuru, account.Scope{})
-	c := a.Anonymous()
-	res := c.PostForm("/masuk", url.Values{"email": {"siti@x.test"}, "password": {apptest.Password}})
-	if res.Status != http.StatusSeeOther {
-		t.Fatalf("sign in: %d", res.Status)
-	}
-	token := sessionCookie(t, res).Value
+	_, token := signInToken(t, a, "siti@x.test")
 	ctx := t.Context()
 
 	var data []byte

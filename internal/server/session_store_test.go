@@ -19,13 +19,7 @@ import (
 func TestSessionRowWrittenOnlyWhenChanged(t *testing.T) {
 	t.Parallel()
 	a := apptest.Start(t)
-	a.User("siti@x.test", account.RoleGuru, account.Scope{})
-	c := a.Anonymous()
-	res := c.PostForm("/masuk", url.Values{"email": {"siti@x.test"}, "password": {apptest.Password}})
-	if res.Status != http.StatusSeeOther {
-		t.Fatalf("sign in: %d", res.Status)
-	}
-	token := sessionCookie(t, res).Value
+	c, token := signInToken(t, a, "siti@x.test")
 	version := func() (xmin string, expiry time.Time) {
 		t.Helper()
 		if err := a.DB.QueryRow(t.Context(), `SELECT xmin::text, expiry FROM sessions WHERE token = $1`, token).Scan(&xmin, &expiry); err != nil {

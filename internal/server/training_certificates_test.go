@@ -13,9 +13,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/pdfdoc/pdfdoctest"
 	"penggerak/internal/training"
 )
@@ -123,8 +125,14 @@ func TestCertificateJourney(t *testing.T) {
 	run(`INSERT INTO training_assessments (participant_id, by_role, score, recorded_by) SELECT g.id, r, 90, $3 FROM (`+grads+`) g,
 		unnest(ARRAY['pengajar_praktik', 'fasilitator']) r`, d.cohortA, f.Users["guru"].ID, f.Users["admin"].ID)
 	run(`UPDATE teacher_profiles SET nuptk = '1234567890123456' WHERE user_id = $1`, f.Users["guru"].ID)
-	run(`INSERT INTO teacher_profiles (user_id, nik, nuptk, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		VALUES ($1, '1601014101850001', '1234567890123456', '1985-01-01', 'P', '10698001', 'SD', 'IPA', 'PNS', 10, 'S1') ON CONFLICT (user_id) DO NOTHING`, f.Users["guru"].ID)
+	var hasProfile bool
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM teacher_profiles WHERE user_id = $1)`, f.Users["guru"].ID).Scan(&hasProfile); err != nil {
+		t.Fatal(err)
+	}
+	if !hasProfile {
+		applicationtest.SeedProfile(t, db, f.Users["guru"].ID, "10698001", applicationtest.Profile{NIK: "1601014101850001", NUPTK: "1234567890123456",
+			Birth: time.Date(1985, 1, 1, 0, 0, 0, 0, time.UTC), Subject: "IPA", Years: 10})
+	}
 	// One graduate reads English: their mail comes from the English catalogue.
 	run(`UPDATE users u SET language = 'en' FROM training_participants p WHERE p.user_id = u.id AND p.cohort_id = $1 AND p.name = 'CGP OKU 1'`, d.cohortA)
 	bgp, guru, admin := f.Clients["bgp"], f.Clients["guru"], f.Clients["admin"]

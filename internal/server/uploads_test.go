@@ -21,10 +21,7 @@ import (
 // it whole into memory before checking the size (it used to: ParseMultipartForm kept up to
 // 32 MiB of a file in memory).
 func TestOversizedUploadIsRefusedWhileStreaming(t *testing.T) {
-	a := apptest.Start(t)
-	tc := recSeedCohort(t, a, 12, "pendaftaran", 0)
-	_, c := recTeacher(t, a, "besar@guru.test", "10600001", "16.01", recProfileOpts{})
-	base := recStart(t, c, tc.ID)
+	a, tc, _, c, base := recBegin(t, "besar@guru.test")
 
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)

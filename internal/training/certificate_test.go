@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
 	"penggerak/internal/export"
@@ -294,10 +295,13 @@ func TestRegister(t *testing.T) {
 	if _, err := db.Exec(ctx, `UPDATE users u SET name = 'Siti Aminah' FROM training_participants p WHERE p.user_id = u.id AND p.id = $1`, oku.ids[1]); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(ctx, `INSERT INTO teacher_profiles (user_id, nik, nuptk, birth_date, gender, npsn, jenjang, subject, employment_status, years_teaching, education)
-		SELECT p.user_id, '3271019999990001', '1234567890123456', '1985-01-01', 'P', p.npsn, 'SD', 'IPA', 'PNS', 10, 'S1' FROM training_participants p WHERE p.id = $1`, oku.ids[1]); err != nil {
+	var sitiUser int64
+	var sitiSchool string
+	if err := db.QueryRow(ctx, `SELECT user_id, npsn FROM training_participants WHERE id = $1`, oku.ids[1]).Scan(&sitiUser, &sitiSchool); err != nil {
 		t.Fatal(err)
 	}
+	applicationtest.SeedProfile(t, db, sitiUser, sitiSchool, applicationtest.Profile{NIK: "3271019999990001", NUPTK: "1234567890123456",
+		Birth: time.Date(1985, 1, 1, 0, 0, 0, 0, time.UTC), Subject: "IPA", Years: 10})
 	c, _ := st.IssueCertificate(ctx, oku.ids[2])
 	if err := st.RevokeCertificate(ctx, audit.Actor{UserID: oku.bgp}, training.Scope{National: true}, c.ID, "Uji", time.Now()); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/audit"
 	"penggerak/internal/cohort"
 	"penggerak/internal/database"
@@ -93,11 +94,7 @@ func TestSaveSettingsAuditedAndCopied(t *testing.T) {
 	}
 
 	// A draft cohort without its own row shows the defaults and reading them stores nothing.
-	var draft int64
-	if err := w.f.DB.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at)
-		VALUES (777, 'Angkatan Draf', 'cgp', now(), now() + interval '30 days') RETURNING id`).Scan(&draft); err != nil {
-		t.Fatal(err)
-	}
+	draft := applicationtest.NewCohort(t, w.f.DB, applicationtest.CohortRow{Number: 777, Name: "Angkatan Draf"})
 	d, err := w.store.SettingsForEdit(ctx, draft)
 	if err != nil || d.Stored || d.Settings.GroupMax != 6 || d.Settings.AttendanceMinPct != 80 || d.Settings.Modules != 10 {
 		t.Fatalf("draft defaults: %+v %v", d, err)
@@ -146,11 +143,7 @@ func TestSaveSettingsConcurrently(t *testing.T) {
 	db, dbURL := testdb.New(t)
 	ctx := context.Background()
 	f := trainingtest.Fixture{T: t, DB: db}
-	var draft int64
-	if err := db.QueryRow(ctx, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at)
-		VALUES (779, 'Angkatan Serentak', 'cgp', now(), now() + interval '30 days') RETURNING id`).Scan(&draft); err != nil {
-		t.Fatal(err)
-	}
+	draft := applicationtest.NewCohort(t, db, applicationtest.CohortRow{Number: 779, Name: "Angkatan Serentak"})
 	admin := audit.Actor{UserID: f.User("admin@serentak.test", "Admin", ""), IP: "127.0.0.1"}
 	store := training.NewStore(smallPool(t, dbURL))
 	var wg sync.WaitGroup
