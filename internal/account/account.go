@@ -27,6 +27,15 @@ var AllRoles = []Role{RoleGuru, RoleAsesor, RolePengajarPraktik, RoleFasilitator
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(AllRoles, r) }
 
+// RoleNames is roles as plain strings (form values, message key suffixes).
+func RoleNames(roles []Role) []string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = string(r)
+	}
+	return out
+}
+
 // User is an account.
 type User struct {
 	ID              int64      `db:"id"`

@@ -55,7 +55,7 @@ type UserRow struct {
 	ID        int64     `db:"id"`
 	Name      string    `db:"name"`
 	Email     string    `db:"email"`
-	Roles     []string  `db:"roles"`
+	Roles     []Role    `db:"roles"`
 	CreatedAt time.Time `db:"created_at"`
 }
 
@@ -129,11 +129,8 @@ func (s *Store) SearchUsers(ctx context.Context, by *Principal, q UserQuery) (Us
 	if err != nil {
 		return UserPage{}, err
 	}
-	page := UserPage{Users: users}
-	if len(users) > q.Limit {
-		page.Users = users[:q.Limit]
-		page.Next = page.Users[q.Limit-1].ID
-	}
+	var page UserPage
+	page.Users, page.Next = database.Keyset(users, q.Limit, func(u UserRow) int64 { return u.ID })
 	return page, nil
 }
 
@@ -152,6 +149,15 @@ type UserDetail struct {
 	Disabled bool
 	Profile  *TeacherSummary // nil when the user has no teacher profile
 	Grants   []Grant
+	// Revoked are the grants taken back, newest first: they stay listed with when (issue 11).
+	Revoked []RevokedGrant
+}
+
+// RevokedGrant is a grant taken back, with when and by whom.
+type RevokedGrant struct {
+	Grant
+	RevokedAt time.Time `db:"revoked_at"`
+	RevokedBy string    `db:"revoked_by_name"` // "" when the revoker is unknown
 }
 
 // AdministeredUser returns a user the principal may administer. A user outside the principal's
@@ -191,7 +197,13 @@ func (s *Store) AdministeredUser(ctx context.Context, by *Principal, id int64) (
 		}
 		d.Profile = &t
 	}
-	d.Grants, err = s.Grants(ctx, id)
+	if d.Grants, err = s.Grants(ctx, id); err != nil {
+		return d, err
+	}
+	rows, _ := s.db.Query(ctx, `SELECT `+grantCols+`, g.revoked_at, coalesce(b.name, '') AS revoked_by_name`+grantJoins+`
+		LEFT JOIN users b ON b.id = g.revoked_by
+		WHERE g.user_id = $1 AND g.revoked_at IS NOT NULL ORDER BY g.revoked_at DESC, g.id DESC LIMIT 100`, id)
+	d.Revoked, err = pgx.CollectRows(rows, pgx.RowToStructByName[RevokedGrant])
 	return d, err
 }
 

@@ -2,9 +2,7 @@ package account
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
@@ -13,6 +11,7 @@ import (
 
 	"penggerak/internal/database"
 	"penggerak/internal/mail"
+	"penggerak/internal/token"
 )
 
 // Purpose says what an emailed token is for.
@@ -54,9 +53,7 @@ const tokenLen = 43
 
 // newToken returns a random token and the SHA-256 hash that is stored in its place.
 func newToken() (string, []byte) {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b) // crypto/rand.Read never fails
-	tok := base64.RawURLEncoding.EncodeToString(b)
+	tok := token.URL(32)
 	return tok, hashToken(tok)
 }
 

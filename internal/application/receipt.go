@@ -30,15 +30,19 @@ type Receipt struct {
 func (r Receipt) StatusKey() string { return StatusKey(r.Progress) }
 
 // Receipt returns the receipt of the teacher's own submitted application (ErrNotFound for
-// another's or one never submitted).
+// another's or one never submitted): the stored submitted content and where the application
+// stands as the applicant may see it (held decisions hidden, see myProgressSQL) in one
+// statement, the cohort's dates in a second.
 func (s *Store) Receipt(ctx context.Context, userID, id int64) (Receipt, error) {
 	var r Receipt
-	var raw []byte
-	rows, _ := s.db.Query(ctx, `SELECT `+appCols+`, submitted_content FROM applications
-		WHERE id = $1 AND user_id = $2 AND submitted_at IS NOT NULL`, id, userID)
+	rows, _ := s.db.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, a.submitted_content, `+myProgressFacts+`
+		FROM applications a `+ProgressJoin+`
+		WHERE a.id = $1 AND a.user_id = $2 AND a.submitted_at IS NOT NULL`, id, userID)
 	type row struct {
 		Application
-		Content []byte `db:"submitted_content"`
+		Content  []byte `db:"submitted_content"`
+		MyStatus Status `db:"my_status"`
+		progressFacts
 	}
 	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[row])
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -47,22 +51,21 @@ func (s *Store) Receipt(ctx context.Context, userID, id int64) (Receipt, error) 
 	if err != nil {
 		return r, err
 	}
-	r.Application, raw = x.Application, x.Content
-	if len(raw) > 0 {
+	r.Application = x.Application
+	if len(x.Content) > 0 {
 		var c Content
-		if err := json.Unmarshal(raw, &c); err != nil {
+		if err := json.Unmarshal(x.Content, &c); err != nil {
 			return r, fmt.Errorf("submitted content of %d: %w", id, err)
 		}
 		r.Content = &c
 	}
-	if r.Cohort, err = s.cohorts.Config(ctx, r.CohortID); err != nil {
-		return r, err
-	}
-	ps, err := progressesQ(ctx, s.db, []int64{id})
+	c, err := s.cohorts.Get(ctx, r.CohortID)
 	if err != nil {
 		return r, err
 	}
-	r.Progress, r.Timezone = ps[id], region.Timezone(r.ProvinceCode)
+	r.Cohort = cohort.Config{Cohort: c}
+	r.Progress = x.progress(x.MyStatus)
+	r.Timezone = region.Timezone(r.ProvinceCode)
 	return r, nil
 }
 

@@ -6,6 +6,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"penggerak/internal/database"
+	"penggerak/internal/mail"
+	"penggerak/internal/selection"
 )
 
 // Progress is everything that decides where an application stands for the people reading it:
@@ -61,6 +63,20 @@ const ProgressFacts = `coalesce((SELECT rr.outcome FROM run_results rr JOIN resu
 		coalesce((SELECT ps.status FROM pembekalan_seats ps WHERE ps.application_id = a.id ORDER BY ps.id DESC LIMIT 1), '') AS seat,
 		coalesce(trp.status, '') AS training, coalesce(trp.outcome, '') AS training_outcome`
 
+// progressFacts are the columns of ProgressFacts, for a row that selects them beside the
+// application's.
+type progressFacts struct {
+	Outcome         string `db:"outcome"`
+	Seat            string `db:"seat"`
+	Training        string `db:"training"`
+	TrainingOutcome string `db:"training_outcome"`
+}
+
+// progress is the Progress of an application in status with these facts.
+func (f progressFacts) progress(status Status) Progress {
+	return Progress{Status: status, Outcome: f.Outcome, Seat: f.Seat, Training: f.Training, TrainingOutcome: f.TrainingOutcome}
+}
+
 // ProgressJoin is the join ProgressFacts reads the training facts through.
 const ProgressJoin = `LEFT JOIN training_participants trp ON trp.application_id = a.id`
 
@@ -88,4 +104,61 @@ func progressesQ(ctx context.Context, q database.DB, ids []int64) (map[int64]Pro
 		return nil
 	})
 	return out, err
+}
+
+// myProgressSQL reads the applicant's own Progress of the applications with ids $1 of user $2.
+// A decision reaches the applicant only once the mail reporting it has left the review outbox
+// (mail.ReleasedSQL, the one rule): a verval outcome still held reads as submitted, and only
+// released results and seat offers (selection.RunReleased, selection.SeatReleased) count.
+var myProgressSQL = `SELECT a.id, ` + myProgressFacts + `
+	FROM applications a ` + ProgressJoin + `
+	WHERE a.id = ANY($1) AND a.user_id = $2`
+
+// myProgressFacts are the select expressions of the applicant's own Progress (status, outcome,
+// seat, training, training outcome, in that order) over applications aliased a joined with
+// ProgressJoin, under the release rule of myProgressSQL.
+var myProgressFacts = `CASE WHEN ` + mail.ReleasedSQL(`'verval:' || a.id`) + ` THEN a.status ELSE 'submitted' END AS my_status,
+		coalesce((SELECT rr.outcome FROM run_results rr JOIN result_runs r ON r.id = rr.run_id
+			WHERE rr.application_id = a.id AND r.published_at IS NOT NULL AND ` + selection.RunReleased + `
+			ORDER BY r.published_at DESC, r.id DESC LIMIT 1), '') AS outcome,
+		coalesce((SELECT ps.status FROM pembekalan_seats ps WHERE ps.application_id = a.id AND ` + selection.SeatReleased + `
+			ORDER BY ps.id DESC LIMIT 1), '') AS seat,
+		coalesce(trp.status, '') AS training, coalesce(trp.outcome, '') AS training_outcome`
+
+// MyProgresses returns the Progress of each of the applicant's own applications of ids as the
+// applicant may see it: only decisions whose mail was released (see myProgressSQL).
+func (s *Store) MyProgresses(ctx context.Context, userID int64, ids []int64) (map[int64]Progress, error) {
+	return myProgressesQ(ctx, s.db, userID, ids)
+}
+
+func myProgressesQ(ctx context.Context, q database.DB, userID int64, ids []int64) (map[int64]Progress, error) {
+	out := make(map[int64]Progress, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, _ := q.Query(ctx, myProgressSQL, ids, userID)
+	var id int64
+	var p Progress
+	_, err := pgx.ForEachRow(rows, []any{&id, &p.Status, &p.Outcome, &p.Seat, &p.Training, &p.TrainingOutcome}, func() error {
+		out[id] = p
+		return nil
+	})
+	return out, err
+}
+
+// heldVerval hides from the applicant's own Details a verval outcome whose mail is still held
+// (p is the applicant's Progress): the application reads as submitted, with no verdict on any
+// document and no correction window.
+func (d *Details) heldVerval(p Progress) {
+	d.Progress = p
+	if p.Status == d.Status {
+		return
+	}
+	d.Status, d.VervalDecidedAt, d.CorrectionUntil = p.Status, nil, nil
+	pending := "pending"
+	for i := range d.Documents {
+		if d.Documents[i].VervalStatus != nil {
+			d.Documents[i].VervalStatus, d.Documents[i].VervalReason, d.Documents[i].VervalNote = &pending, nil, nil
+		}
+	}
 }

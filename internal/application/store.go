@@ -2,25 +2,20 @@ package application
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/cohort"
 	"penggerak/internal/database"
-	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
-	"penggerak/internal/region"
 	"penggerak/internal/storage"
 )
 
@@ -30,7 +25,7 @@ type Store struct {
 	db      database.DB
 	cohorts *cohort.Store
 	files   storage.Store
-	letter  mail.Letter // mails from the catalogues (WithLetter, in verval.go)
+	letter  mail.Letter // mails from the catalogues (WithLetter)
 }
 
 // NewStore returns a Store on db, keeping uploaded files in files.
@@ -46,32 +41,6 @@ func (s *Store) WithTx(tx pgx.Tx) *Store {
 	c := *s
 	c.db, c.cohorts = tx, s.cohorts.WithTx(tx)
 	return &c
-}
-
-// Profile returns the teacher's profile with their school, or nil when they have none yet.
-func (s *Store) Profile(ctx context.Context, userID int64) (*Profile, error) {
-	return profileQ(ctx, s.db, userID)
-}
-
-func profileQ(ctx context.Context, q database.DB, userID int64) (*Profile, error) {
-	rows, _ := q.Query(ctx, `SELECT u.id AS user_id, u.name, u.email, p.nik, p.nuptk, p.birth_date, p.gender, p.npsn,
-		sc.name AS school_name, sc.regency_code, r.name AS regency_name, r.province_code, p.jenjang, p.subject,
-		p.employment_status, p.years_teaching, p.education
-		FROM teacher_profiles p JOIN users u ON u.id = p.user_id JOIN schools sc ON sc.npsn = p.npsn
-		JOIN regencies r ON r.code = sc.regency_code WHERE p.user_id = $1`, userID)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Profile])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	return p, err
-}
-
-// Timezone is the teacher's time zone (WIB, WITA, WIT) from their school's province.
-func (p *Profile) Timezone() string {
-	if p == nil {
-		return "WIB"
-	}
-	return region.Timezone(p.ProvinceCode)
 }
 
 // Mine returns the teacher's applications keyed by cohort id.
@@ -138,53 +107,123 @@ func (s *Store) Own(ctx context.Context, userID, id int64) (Application, error) 
 	return a, err
 }
 
-// Details returns the teacher's own application with everything in it.
+// Details returns the teacher's own application with everything in it, as the teacher may see
+// it: the application with where it stands in one statement (a verval outcome whose mail is
+// still held in the review outbox is not shown, heldVerval), its cohort's configuration, its
+// parts in one statement.
 func (s *Store) Details(ctx context.Context, userID, id int64) (Details, error) {
-	a, err := s.Own(ctx, userID, id)
+	rows, _ := s.db.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, `+myProgressFacts+`
+		FROM applications a `+ProgressJoin+` WHERE a.id = $1 AND a.user_id = $2`, id, userID)
+	type row struct {
+		Application
+		MyStatus Status `db:"my_status"`
+		progressFacts
+	}
+	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[row])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Details{}, fmt.Errorf("application %d: %w", id, database.ErrNotFound)
+	}
 	if err != nil {
 		return Details{}, err
 	}
-	return s.details(ctx, a)
+	d, err := s.detailsWith(ctx, x.Application, x.progress(x.Status))
+	d.heldVerval(x.progress(x.MyStatus))
+	return d, err
 }
 
-// details loads everything in a; on a store bound with WithTx it reads through the transaction.
+// details loads everything in a: its progress, then what detailsWith reads; on a store bound
+// with WithTx it reads through the transaction.
 func (s *Store) details(ctx context.Context, a Application) (Details, error) {
-	d := Details{Application: a}
-	q := s.db
+	ps, err := progressesQ(ctx, s.db, []int64{a.ID})
+	if err != nil {
+		return Details{Application: a}, err
+	}
+	return s.detailsWith(ctx, a, ps[a.ID])
+}
+
+// detailsWith loads the cohort's configuration and the parts (one statement) of a, whose
+// progress is p.
+func (s *Store) detailsWith(ctx context.Context, a Application, p Progress) (Details, error) {
+	d := Details{Application: a, Progress: p}
 	var err error
 	if d.Cohort, err = s.cohorts.Config(ctx, a.CohortID); err != nil {
 		return d, err
 	}
-	if d.Profile, err = profileQ(ctx, q, a.UserID); err != nil {
+	if err := partsQ(ctx, s.db, &d); err != nil {
 		return d, err
 	}
-	rows, _ := q.Query(ctx, `SELECT id, section, title, organisation, year_from, year_to, description FROM application_cv_entries
-		WHERE application_id = $1 ORDER BY id`, a.ID)
-	if d.CV, err = pgx.CollectRows(rows, pgx.RowToStructByName[CVEntry]); err != nil {
-		return d, err
-	}
-	rows, _ = q.Query(ctx, `SELECT q.id, q.group_name, q.position, q.prompt, q.min_chars, q.max_chars, coalesce(e.body, '') AS body, e.updated_at
-		FROM essay_questions q LEFT JOIN application_essays e ON e.question_id = q.id AND e.application_id = $2
-		WHERE q.cohort_id = $1 ORDER BY q.position, q.id`, a.CohortID, a.ID)
-	if d.Essays, err = pgx.CollectRows(rows, pgx.RowToStructByName[Essay]); err != nil {
-		return d, err
-	}
-	if d.Documents, err = documentsQ(ctx, q, a); err != nil {
-		return d, err
-	}
-	rows, _ = q.Query(ctx, `SELECT text_version, consented_at FROM application_consents WHERE application_id = $1`, a.ID)
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Consent])
-	if err == nil {
-		d.Consent = c
-	} else if !errors.Is(err, pgx.ErrNoRows) {
-		return d, err
-	}
-	ps, err := progressesQ(ctx, q, []int64{a.ID})
-	if err != nil {
-		return d, err
-	}
-	d.Progress = ps[a.ID]
 	return d, nil
+}
+
+// jsonTime renders a timestamptz expression for a JSON aggregate in the form
+// encoding/json reads (RFC 3339 in UTC, to the microsecond as stored).
+func jsonTime(expr string) string {
+	return `to_char(` + expr + ` AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+}
+
+// partsSQL reads the parts of application $1 of cohort $2 by teacher $3 in one row: the
+// profile, CV entries, essays with their questions, documents with their uploads, and the
+// consent, each as JSON with the Go field names as keys (what was five statements).
+var partsSQL = `SELECT
+	(SELECT json_build_object('UserID', u.id, 'Name', u.name, 'Email', u.email, 'NIK', p.nik, 'NUPTK', p.nuptk,
+			'BirthDate', to_char(p.birth_date, 'YYYY-MM-DD"T00:00:00Z"'), 'Gender', p.gender, 'NPSN', p.npsn, 'SchoolName', sc.name,
+			'RegencyCode', sc.regency_code, 'RegencyName', r.name, 'ProvinceCode', r.province_code, 'Jenjang', p.jenjang,
+			'Subject', p.subject, 'EmploymentStatus', p.employment_status, 'YearsTeaching', p.years_teaching, 'Education', p.education)
+		FROM teacher_profiles p JOIN users u ON u.id = p.user_id JOIN schools sc ON sc.npsn = p.npsn
+		JOIN regencies r ON r.code = sc.regency_code WHERE p.user_id = $3) AS profile,
+	(SELECT coalesce(json_agg(json_build_object('ID', id, 'Section', section, 'Title', title, 'Organisation', organisation,
+			'YearFrom', year_from, 'YearTo', year_to, 'Description', description) ORDER BY id), '[]')
+		FROM application_cv_entries WHERE application_id = $1) AS cv,
+	(SELECT coalesce(json_agg(json_build_object('ID', q.id, 'GroupName', q.group_name, 'Position', q.position, 'Prompt', q.prompt,
+			'MinChars', q.min_chars, 'MaxChars', q.max_chars, 'Body', coalesce(e.body, ''), 'UpdatedAt', ` + jsonTime("e.updated_at") + `)
+			ORDER BY q.position, q.id), '[]')
+		FROM essay_questions q LEFT JOIN application_essays e ON e.question_id = q.id AND e.application_id = $1
+		WHERE q.cohort_id = $2) AS essays,
+	(SELECT coalesce(json_agg(json_build_object('ID', r.id, 'Position', r.position, 'Name', r.name, 'Guidance', r.guidance,
+			'Required', r.required, 'MaxBytes', r.max_bytes, 'UploadID', d.id, 'OriginalName', d.original_name, 'SizeBytes', d.size_bytes,
+			'SHA256', d.sha256, 'UploadedAt', ` + jsonTime("d.uploaded_at") + `, 'VervalStatus', d.verval_status,
+			'VervalReason', d.verval_reason, 'VervalNote', d.verval_note, 'CorrectedAt', ` + jsonTime("d.corrected_at") + `)
+			ORDER BY r.position, r.id), '[]')
+		FROM required_documents r LEFT JOIN application_documents d ON d.required_document_id = r.id AND d.application_id = $1
+		WHERE r.cohort_id = $2) AS documents,
+	(SELECT json_build_object('TextVersion', text_version, 'ConsentedAt', ` + jsonTime("consented_at") + `)
+		FROM application_consents WHERE application_id = $1) AS consent`
+
+// partsQ reads the profile, CV, essays, documents and consent of d's application through q
+// (partsSQL). Times come back in the local zone, as pgx returns a timestamptz.
+func partsQ(ctx context.Context, q database.DB, d *Details) error {
+	var profile, cv, essays, docs, consent []byte
+	if err := q.QueryRow(ctx, partsSQL, d.ID, d.CohortID, d.UserID).Scan(&profile, &cv, &essays, &docs, &consent); err != nil {
+		return err
+	}
+	d.Profile, d.Consent = nil, nil
+	for _, part := range []struct {
+		raw []byte
+		dst any
+	}{{profile, &d.Profile}, {cv, &d.CV}, {essays, &d.Essays}, {docs, &d.Documents}, {consent, &d.Consent}} {
+		if part.raw == nil {
+			continue
+		}
+		if err := json.Unmarshal(part.raw, part.dst); err != nil {
+			return fmt.Errorf("application %d parts: %w", d.ID, err)
+		}
+	}
+	local := func(t *time.Time) {
+		if t != nil {
+			*t = t.Local()
+		}
+	}
+	for i := range d.Essays {
+		local(d.Essays[i].UpdatedAt)
+	}
+	for i := range d.Documents {
+		local(d.Documents[i].UploadedAt)
+		local(d.Documents[i].CorrectedAt)
+	}
+	if d.Consent != nil {
+		local(&d.Consent.ConsentedAt)
+	}
+	return nil
 }
 
 func documentsQ(ctx context.Context, q database.DB, a Application) ([]Document, error) {
@@ -195,417 +234,82 @@ func documentsQ(ctx context.Context, q database.DB, a Application) ([]Document, 
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Document])
 }
 
-// editable locks the teacher's draft application inside tx and checks the registration window,
-// in one statement: the application row locked, with its cohort's stage and window.
-func (s *Store) editable(ctx context.Context, tx pgx.Tx, userID, id int64, now time.Time) (Application, error) {
-	rows, _ := tx.Query(ctx, `SELECT `+prefixed("a.", appCols)+`, c.status AS cohort_status, c.registration_opens_at, c.registration_closes_at
-		FROM applications a JOIN cohorts c ON c.id = a.cohort_id WHERE a.id = $1 AND a.user_id = $2 FOR UPDATE OF a`, id, userID)
-	type row struct {
-		Application
-		CohortStatus cohort.Status `db:"cohort_status"`
-		OpensAt      time.Time     `db:"registration_opens_at"`
-		ClosesAt     time.Time     `db:"registration_closes_at"`
-	}
-	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[row])
-	a := x.Application
+// locked is an application row locked for a write, with what the writers need besides: its
+// cohort's stage and registration window (EditError, WithdrawError), the cohort's name,
+// number and program kind (the receipt), and the applicant's language (mails).
+type locked struct {
+	Application
+	CohortStatus cohort.Status `db:"cohort_status"`
+	OpensAt      time.Time     `db:"registration_opens_at"`
+	ClosesAt     time.Time     `db:"registration_closes_at"`
+	CohortName   string        `db:"cohort_name"`
+	CohortNumber int           `db:"cohort_number"`
+	ProgramKind  string        `db:"program_kind"`
+	Language     string        `db:"language"`
+}
+
+// cohortWindow is the part of the cohort the edit and withdrawal rules read.
+func (l locked) cohortWindow() cohort.Cohort {
+	return cohort.Cohort{ID: l.CohortID, Name: l.CohortName, Number: l.CohortNumber, ProgramKind: l.ProgramKind,
+		Status: l.CohortStatus, RegistrationOpensAt: l.OpensAt, RegistrationClosesAt: l.ClosesAt}
+}
+
+// lockSQL locks application $1 of teacher $2 and reads it with its cohort and the
+// applicant's language (the columns of locked), as a statement or a CTE of one.
+var lockSQL = `SELECT ` + prefixed("a.", appCols) + `, c.status AS cohort_status, c.registration_opens_at, c.registration_closes_at,
+		c.name AS cohort_name, c.number AS cohort_number, c.program_kind, u.language
+	FROM applications a JOIN cohorts c ON c.id = a.cohort_id JOIN users u ON u.id = a.user_id
+	WHERE a.id = $1 AND a.user_id = $2 FOR UPDATE OF a`
+
+// lock locks the teacher's application inside tx and reads it with its cohort and the
+// applicant's language, in one statement (ErrNotFound for another's).
+func lock(ctx context.Context, tx pgx.Tx, userID, id int64) (locked, error) {
+	rows, _ := tx.Query(ctx, lockSQL, id, userID)
+	x, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[locked])
 	if errors.Is(err, pgx.ErrNoRows) {
-		return a, fmt.Errorf("application %d: %w", id, database.ErrNotFound)
+		return x, fmt.Errorf("application %d: %w", id, database.ErrNotFound)
 	}
+	return x, err
+}
+
+// editable locks the teacher's draft application inside tx and checks the registration window
+// (EditError), in one statement: the application row locked, with its cohort's stage and window.
+func (s *Store) editable(ctx context.Context, tx pgx.Tx, userID, id int64, now time.Time) (locked, error) {
+	x, err := lock(ctx, tx, userID, id)
 	if err != nil {
-		return a, err
+		return x, err
 	}
-	c := cohort.Cohort{Status: x.CohortStatus, RegistrationOpensAt: x.OpensAt, RegistrationClosesAt: x.ClosesAt}
-	return a, EditError(a, c, now)
+	return x, EditError(x.Application, x.cohortWindow(), now)
 }
 
-// ConfirmProfile records that the teacher checked their profile, refreshing the school and
-// region copied onto the application.
-func (s *Store) ConfirmProfile(ctx context.Context, userID, id int64, now time.Time) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := s.editable(ctx, tx, userID, id, now); err != nil {
-			return err
-		}
-		p, err := profileQ(ctx, tx, userID)
-		if err != nil {
-			return err
-		}
-		if p == nil {
-			return ErrIncomplete
-		}
-		_, err = tx.Exec(ctx, `UPDATE applications SET profile_confirmed_at = $2, applicant_name = $3, npsn = $4, regency_code = $5,
-			province_code = $6, jenjang = $7, updated_at = now() WHERE id = $1`, id, now, p.Name, p.NPSN, p.RegencyCode, p.ProvinceCode, p.Jenjang)
-		return err
-	})
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
 }
 
-// CVForm is one new CV entry as typed.
-type CVForm struct {
-	Section      string `form:"section"`
-	Title        string `form:"title"`
-	Organisation string `form:"organisation"`
-	YearFrom     string `form:"year_from"`
-	YearTo       string `form:"year_to"`
-	Description  string `form:"description"`
+// WithLetter returns the store writing its mails (receipt, verval result) with l, from the
+// catalogues in the recipient's language.
+func (s *Store) WithLetter(l mail.Letter) *Store {
+	c := *s
+	c.letter = l
+	return &c
 }
 
-// Parse validates a CV entry.
-func (f CVForm) Parse() (CVEntry, map[string]string) {
-	errs := map[string]string{}
-	e := CVEntry{Section: f.Section, Title: strings.TrimSpace(f.Title), Organisation: strings.TrimSpace(f.Organisation), Description: strings.TrimSpace(f.Description)}
-	valid := false
-	for _, s := range CVSections {
-		valid = valid || s == f.Section
+// compose writes a mail with the store's letter (mail.Untranslated without one), tagged with
+// its kind, language and, for a result, outcome.
+func (s *Store) compose(lang, key string, data map[string]any) mail.Message {
+	var m mail.Message
+	if s.letter != nil {
+		m = s.letter(lang, key, data)
+	} else {
+		m = mail.Untranslated(lang, key, data)
 	}
-	if !valid {
-		errs["section"] = "form.invalid"
+	m.Kind, m.Lang = key, lang
+	if o, ok := data["Outcome"].(string); ok {
+		m.Outcome = o
 	}
-	if n := utf8.RuneCountInString(e.Title); n < 2 || n > 200 {
-		errs["title"] = "form.required"
-	}
-	if utf8.RuneCountInString(e.Organisation) > 200 {
-		errs["organisation"] = "form.too_long"
-	}
-	if utf8.RuneCountInString(e.Description) > 2000 {
-		errs["description"] = "form.too_long"
-	}
-	year := func(field, v string) *int {
-		v = strings.TrimSpace(v)
-		if v == "" {
-			return nil
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1950 || n > 2100 {
-			errs[field] = "application.cv.year"
-			return nil
-		}
-		return &n
-	}
-	e.YearFrom, e.YearTo = year("year_from", f.YearFrom), year("year_to", f.YearTo)
-	if e.YearFrom != nil && e.YearTo != nil && *e.YearTo < *e.YearFrom {
-		errs["year_to"] = "application.cv.year_order"
-	}
-	return e, errs
-}
-
-// AddCV adds a CV entry.
-func (s *Store) AddCV(ctx context.Context, userID, id int64, e CVEntry, now time.Time) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := s.editable(ctx, tx, userID, id, now); err != nil {
-			return err
-		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM application_cv_entries WHERE application_id = $1`, id).Scan(&n); err != nil {
-			return err
-		}
-		if n >= 100 {
-			return fmt.Errorf("too many cv entries: %w", database.ErrConflict)
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO application_cv_entries (application_id, section, title, organisation, year_from, year_to, description)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, e.Section, e.Title, e.Organisation, e.YearFrom, e.YearTo, e.Description)
-		return err
-	})
-}
-
-// UpdateCV replaces a CV entry of the teacher's draft (ErrNotFound for an entry of another
-// application).
-func (s *Store) UpdateCV(ctx context.Context, userID, id, entryID int64, e CVEntry, now time.Time) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := s.editable(ctx, tx, userID, id, now); err != nil {
-			return err
-		}
-		tag, err := tx.Exec(ctx, `UPDATE application_cv_entries SET section = $3, title = $4, organisation = $5, year_from = $6, year_to = $7,
-			description = $8 WHERE application_id = $1 AND id = $2`, id, entryID, e.Section, e.Title, e.Organisation, e.YearFrom, e.YearTo, e.Description)
-		if err == nil && tag.RowsAffected() == 0 {
-			return fmt.Errorf("cv entry %d: %w", entryID, database.ErrNotFound)
-		}
-		return err
-	})
-}
-
-// FormOf is the form of an existing entry, for its edit form.
-func FormOf(e CVEntry) CVForm {
-	f := CVForm{Section: e.Section, Title: e.Title, Organisation: e.Organisation, Description: e.Description}
-	if e.YearFrom != nil {
-		f.YearFrom = strconv.Itoa(*e.YearFrom)
-	}
-	if e.YearTo != nil {
-		f.YearTo = strconv.Itoa(*e.YearTo)
-	}
-	return f
-}
-
-// DeleteCV removes a CV entry.
-func (s *Store) DeleteCV(ctx context.Context, userID, id, entryID int64, now time.Time) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := s.editable(ctx, tx, userID, id, now); err != nil {
-			return err
-		}
-		tag, err := tx.Exec(ctx, `DELETE FROM application_cv_entries WHERE application_id = $1 AND id = $2`, id, entryID)
-		if err == nil && tag.RowsAffected() == 0 {
-			return fmt.Errorf("cv entry %d: %w", entryID, database.ErrNotFound)
-		}
-		return err
-	})
-}
-
-// MaxEssayStored is the most characters kept of one answer (drafts beyond the limit are kept so
-// nothing typed is lost, up to this).
-const MaxEssayStored = 20000
-
-// SaveEssays stores answers (question id → text) of the teacher's draft. Limits are not
-// enforced here (a draft may be too short); EssayProblems and submit enforce them.
-func (s *Store) SaveEssays(ctx context.Context, userID, id int64, answers map[int64]string, now time.Time) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		a, err := s.editable(ctx, tx, userID, id, now)
-		if err != nil {
-			return err
-		}
-		// Every answer in one statement (was one per question): the answers as two arrays,
-		// joined to the cohort's questions; a question of another cohort matches nothing.
-		qids, bodies := make([]int64, 0, len(answers)), make([]string, 0, len(answers))
-		for qid, body := range answers {
-			if utf8.RuneCountInString(body) > MaxEssayStored {
-				body = string([]rune(body)[:MaxEssayStored])
-			}
-			qids, bodies = append(qids, qid), append(bodies, body)
-		}
-		if len(qids) == 0 {
-			return nil
-		}
-		tag, err := tx.Exec(ctx, `INSERT INTO application_essays (application_id, question_id, body, updated_at)
-			SELECT $1, q.id, x.body, $4 FROM unnest($2::bigint[], $3::text[]) AS x (qid, body)
-			JOIN essay_questions q ON q.id = x.qid AND q.cohort_id = $5
-			ON CONFLICT (application_id, question_id) DO UPDATE SET body = EXCLUDED.body, updated_at = EXCLUDED.updated_at`,
-			id, qids, bodies, now, a.CohortID)
-		if err != nil {
-			return err
-		}
-		if int(tag.RowsAffected()) != len(qids) {
-			return fmt.Errorf("question of another cohort: %w", database.ErrNotFound)
-		}
-		return nil
-	})
-}
-
-func randomName() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b) + ".pdf"
-}
-
-// Upload stores a checked PDF (size bytes read from body, with SHA-256 sum) for a required
-// document, replacing the earlier one. It is allowed on a draft before the deadline, and during
-// a correction window for a rejected document (once). The content must have passed
-// CheckUpload. The file is stored before the transaction (no connection is held while it is
-// sent to the store) and removed again when the transaction fails.
-func (s *Store) Upload(ctx context.Context, actor audit.Actor, userID, id, requiredDocID int64, originalName string, body io.Reader, size int64, sum string, now time.Time) error {
-	originalName = filecheck.CleanFileName(originalName, "berkas.pdf")
-	name := randomName()
-	if err := s.files.Put(ctx, fileKey(name), body, size); err != nil {
-		return fmt.Errorf("store document: %w", err)
-	}
-	var old string
-	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		a, err := s.editable(ctx, tx, userID, id, now)
-		correcting := false
-		if errors.Is(err, ErrLocked) && a.InCorrection(now) {
-			correcting, err = true, nil
-		}
-		if err != nil {
-			return err
-		}
-		var okDoc bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM required_documents WHERE id = $1 AND cohort_id = $2)`, requiredDocID, a.CohortID).Scan(&okDoc); err != nil {
-			return err
-		}
-		if !okDoc {
-			return fmt.Errorf("required document %d: %w", requiredDocID, database.ErrNotFound)
-		}
-		if utf8.RuneCountInString(originalName) > 255 {
-			originalName = string([]rune(originalName)[:255])
-		}
-		if correcting {
-			err := tx.QueryRow(ctx, `SELECT storage_name FROM application_documents WHERE application_id = $1 AND required_document_id = $2
-				AND verval_status = 'invalid' AND corrected_at IS NULL FOR UPDATE`, id, requiredDocID).Scan(&old)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return ErrLocked
-			}
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `UPDATE application_documents SET storage_name = $3, original_name = $4, size_bytes = $5, sha256 = $6,
-				uploaded_at = $7, verval_status = 'pending', verval_reason = '', verval_note = '', verval_by = NULL, verval_at = NULL, corrected_at = $7
-				WHERE application_id = $1 AND required_document_id = $2`, id, requiredDocID, name, originalName, size, sum, now); err != nil {
-				return err
-			}
-			var left int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM application_documents WHERE application_id = $1 AND verval_status = 'invalid'`, id).Scan(&left); err != nil {
-				return err
-			}
-			if left == 0 {
-				if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'submitted', correction_used_at = $2, verval_decided_at = NULL, updated_at = now() WHERE id = $1`, id, now); err != nil {
-					return err
-				}
-			}
-			return audit.Record(ctx, tx, actor, audit.Entry{Action: "application.correction", ObjectType: "application", ObjectID: strconv.FormatInt(id, 10),
-				Detail: map[string]any{"document": requiredDocID, "sha256": sum}})
-		}
-		err = tx.QueryRow(ctx, `SELECT storage_name FROM application_documents WHERE application_id = $1 AND required_document_id = $2`, id, requiredDocID).Scan(&old)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		_, err = tx.Exec(ctx, `INSERT INTO application_documents (application_id, required_document_id, storage_name, original_name, size_bytes, sha256, uploaded_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (application_id, required_document_id) DO UPDATE SET storage_name = EXCLUDED.storage_name,
-			original_name = EXCLUDED.original_name, size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, uploaded_at = EXCLUDED.uploaded_at`,
-			id, requiredDocID, name, originalName, size, sum, now)
-		return err
-	})
-	if err != nil {
-		_ = s.files.Delete(context.WithoutCancel(ctx), fileKey(name))
-		return err
-	}
-	if old != "" {
-		_ = s.files.Delete(context.WithoutCancel(ctx), fileKey(old))
-	}
-	return nil
-}
-
-// File is a stored document to send.
-type File struct {
-	// Key is the document's key in the file store.
-	Key          string
-	OriginalName string
-	Size         int
-}
-
-// Viewer is who asks for a file: the owner, an admin, or the assessor assigned to it.
-type Viewer struct {
-	UserID int64
-	Admin  bool
-	// IP is the viewer's address, for the audit entry of a download by someone other than
-	// the applicant.
-	IP string
-}
-
-// DocumentFile returns the stored file of an upload when v may see it (ErrNotFound otherwise).
-// A download by anyone but the applicant (the admin, an assessor) is personal-data access and
-// is recorded in the audit log.
-func (s *Store) DocumentFile(ctx context.Context, v Viewer, uploadID int64) (File, error) {
-	var f File
-	var name string
-	var owner, appID int64
-	err := s.db.QueryRow(ctx, `SELECT d.storage_name, d.original_name, d.size_bytes, a.user_id, a.id FROM application_documents d
-		JOIN applications a ON a.id = d.application_id
-		WHERE d.id = $1 AND (a.user_id = $2 OR $3
-			OR EXISTS (SELECT 1 FROM verval_assignments va WHERE va.application_id = a.id AND va.assessor_id = $2))`,
-		uploadID, v.UserID, v.Admin).Scan(&name, &f.OriginalName, &f.Size, &owner, &appID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return f, fmt.Errorf("document %d: %w", uploadID, database.ErrNotFound)
-	}
-	if err != nil {
-		return f, err
-	}
-	if owner != v.UserID {
-		err = database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-			return audit.Record(ctx, tx, audit.Actor{UserID: v.UserID, IP: v.IP}, audit.Entry{Action: "application.document.download",
-				ObjectType: "application", ObjectID: strconv.FormatInt(appID, 10), Detail: map[string]any{"document_id": uploadID}})
-		})
-	}
-	f.Key = fileKey(name)
-	return f, err
-}
-
-// Consent records the teacher's consent to the processing of personal data.
-func (s *Store) Consent(ctx context.Context, userID, id int64, ip string, now time.Time) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := s.editable(ctx, tx, userID, id, now); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO application_consents (application_id, text_version, consented_at, ip) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (application_id) DO UPDATE SET text_version = EXCLUDED.text_version, consented_at = EXCLUDED.consented_at, ip = EXCLUDED.ip`,
-			id, ConsentVersion, now, ip)
-		return err
-	})
-}
-
-// IncompleteError lists what is missing.
-type IncompleteError struct{ Problems []string }
-
-func (e *IncompleteError) Error() string { return "incomplete: " + strings.Join(e.Problems, ",") }
-func (e *IncompleteError) Unwrap() error { return ErrIncomplete }
-
-// Submit locks the application and issues the receipt. Submitting again (a double click, a
-// second tab) returns the same receipt and sends no second email. The row lock serialises
-// concurrent submits.
-func (s *Store) Submit(ctx context.Context, actor audit.Actor, userID, id int64, now time.Time) (Application, error) {
-	var out Application
-	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		a, err := s.editable(ctx, tx, userID, id, now)
-		if errors.Is(err, ErrLocked) && a.Status != StatusWithdrawn {
-			out = a // already submitted: same receipt
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		d, err := s.WithTx(tx).details(ctx, a)
-		if err != nil {
-			return err
-		}
-		if p := SubmitProblems(d); len(p) > 0 {
-			return &IncompleteError{Problems: p}
-		}
-		now = now.UTC().Truncate(time.Microsecond)
-		number := RegistrationNumber(d.Cohort.ProgramKind, d.Cohort.Number, a.RegencyCode, a.ID)
-		content, sum := Canonical(d, number, now).Checksum()
-		rows, _ := tx.Query(ctx, `UPDATE applications SET status = 'submitted', submitted_at = $2, registration_number = $3, receipt_checksum = $4,
-			submitted_content = $5, applicant_name = $6, updated_at = now() WHERE id = $1 RETURNING `+appCols, a.ID, now, number, sum, content, d.Profile.Name)
-		if out, err = pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Application]); err != nil {
-			return err
-		}
-		tz := d.Profile.Timezone()
-		var lang string
-		if err := tx.QueryRow(ctx, `SELECT language FROM users WHERE id = $1`, userID).Scan(&lang); err != nil {
-			return err
-		}
-		m := s.compose(lang, "application.mail.receipt", map[string]any{"Name": d.Profile.Name, "Cohort": d.Cohort.Name, "Number": number,
-			"At": region.InZone(now, tz).Format(region.DateTimeLayout), "Zone": tz, "Checksum": sum})
-		m.To = d.Profile.Email
-		if err := mail.Enqueue(ctx, tx, m); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "application.submit", ObjectType: "application", ObjectID: strconv.FormatInt(a.ID, 10),
-			Detail: map[string]any{"cohort": a.CohortID, "registration_number": number, "checksum": sum}})
-	})
-	return out, err
-}
-
-// Withdraw withdraws a draft or submitted application before the deadline.
-func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, userID, id int64, now time.Time) error {
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `SELECT `+appCols+` FROM applications WHERE id = $1 AND user_id = $2 FOR UPDATE`, id, userID)
-		a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Application])
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("application %d: %w", id, database.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		if a.Status == StatusWithdrawn {
-			return nil
-		}
-		c, err := s.cohorts.WithTx(tx).Get(ctx, a.CohortID)
-		if err != nil {
-			return err
-		}
-		if err := WithdrawError(a, c, now); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'withdrawn', withdrawn_at = $2, updated_at = now() WHERE id = $1`, id, now); err != nil {
-			return err
-		}
-		_, _ = tx.Exec(ctx, `DELETE FROM verval_assignments WHERE application_id = $1`, id)
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "application.withdraw", ObjectType: "application", ObjectID: strconv.FormatInt(id, 10)})
-	})
+	return m
 }

@@ -90,7 +90,7 @@ func (s *Store) checkIn(ctx context.Context, clinicID, sessionID, regID int64, m
 	if reg.ClinicID != clinicID {
 		return CheckIn{}, ErrOtherEvent
 	}
-	if reg.Status != RegRegistered {
+	if reg.Status != RegistrationRegistered {
 		return CheckIn{Registration: reg}, ErrNotRegistered
 	}
 	if err := s.checkInOpen(ctx, clinicID, sessionID, now); err != nil {

@@ -25,18 +25,25 @@ const (
 	ModeHybrid  = "hybrid"
 )
 
+// Status is an event's status.
+type Status string
+
 // Statuses of an event.
 const (
-	StatusDraft     = "draft"
-	StatusPublished = "published"
-	StatusCancelled = "cancelled"
+	StatusDraft     Status = "draft"
+	StatusPublished Status = "published"
+	StatusCancelled Status = "cancelled"
 )
+
+// RegistrationStatus is where a registration stands: a seat, a place on the waiting list, or
+// cancelled.
+type RegistrationStatus string
 
 // Statuses of a registration.
 const (
-	RegRegistered = "registered"
-	RegWaiting    = "waiting"
-	RegCancelled  = "cancelled"
+	RegistrationRegistered RegistrationStatus = "registered"
+	RegistrationWaiting    RegistrationStatus = "waiting"
+	RegistrationCancelled  RegistrationStatus = "cancelled"
 )
 
 // Kinds, Modes and Jenjangs list the accepted values in display order.
@@ -71,7 +78,7 @@ type Clinic struct {
 	LetterNumber       string    `db:"letter_number"`
 	SignatoryName      string    `db:"signatory_name"`
 	SignatoryTitle     string    `db:"signatory_title"`
-	Status             string    `db:"status"`
+	Status             Status    `db:"status"`
 	CheckinBefore      int       `db:"checkin_before_minutes"` // check-in opens this long before a session
 	CheckinAfter       int       `db:"checkin_after_minutes"`  // and closes this long after it ends
 	MinSessions        int       `db:"min_sessions"`           // sessions attended for a certificate
@@ -131,7 +138,7 @@ func (c Clinic) RequiredSessions() int {
 // place (not cancelled) and is over, r held a seat and attended at least the required sessions,
 // and the certificate was not revoked.
 func (c Clinic) CertificateDue(r Registration, now time.Time) bool {
-	return c.Status == StatusPublished && c.Over(now) && r.Status == RegRegistered &&
+	return c.Status == StatusPublished && c.Over(now) && r.Status == RegistrationRegistered &&
 		r.Attended >= c.RequiredSessions() && r.RevokedAt == nil
 }
 
@@ -145,13 +152,13 @@ func (c Clinic) CertificateEarned(r Registration, now time.Time) bool {
 // FeedbackOpen reports whether registration r may give feedback at now: it held a seat and the
 // event took place and is over.
 func (c Clinic) FeedbackOpen(r Registration, now time.Time) bool {
-	return r.Status == RegRegistered && c.Over(now) && c.Status != StatusCancelled
+	return r.Status == RegistrationRegistered && c.Over(now) && c.Status != StatusCancelled
 }
 
 // CanCancel reports whether registration r may still be cancelled by its holder at now: it is
 // not cancelled and the event is not over (after it, attendance and certificates stand).
 func (c Clinic) CanCancel(r Registration, now time.Time) bool {
-	return r.Status != RegCancelled && !c.Over(now)
+	return r.Status != RegistrationCancelled && !c.Over(now)
 }
 
 // TicketValid reports whether a ticket link (not a freshly emailed one) still opens the
@@ -264,13 +271,13 @@ func (s Scope) Covers(province, regency string) bool {
 	return regency != "" && slices.Contains(s.Regencies, regency)
 }
 
-// Status of a new registration given the seats already taken: registered while seats remain,
-// otherwise waiting.
-func Status(registered, capacity int) string {
+// Placement is the status of a new registration given the seats already taken: registered
+// while seats remain, otherwise waiting.
+func Placement(registered, capacity int) RegistrationStatus {
 	if registered < capacity {
-		return RegRegistered
+		return RegistrationRegistered
 	}
-	return RegWaiting
+	return RegistrationWaiting
 }
 
 // Promotions returns how many waiting registrants move up when seats free up.

@@ -78,10 +78,10 @@ func TestValidateTimeZone(t *testing.T) {
 func TestStatusAndPromotions(t *testing.T) {
 	for _, tt := range []struct {
 		reg, cap int
-		want     string
-	}{{0, 1, RegRegistered}, {99, 100, RegRegistered}, {100, 100, RegWaiting}, {101, 100, RegWaiting}} {
-		if got := Status(tt.reg, tt.cap); got != tt.want {
-			t.Errorf("Status(%d,%d) = %s", tt.reg, tt.cap, got)
+		want     RegistrationStatus
+	}{{0, 1, RegistrationRegistered}, {99, 100, RegistrationRegistered}, {100, 100, RegistrationWaiting}, {101, 100, RegistrationWaiting}} {
+		if got := Placement(tt.reg, tt.cap); got != tt.want {
+			t.Errorf("Placement(%d,%d) = %s", tt.reg, tt.cap, got)
 		}
 	}
 	for _, tt := range []struct{ reg, cap, wait, want int }{{99, 100, 5, 1}, {100, 100, 5, 0}, {90, 100, 5, 5}, {90, 100, 0, 0}, {120, 100, 3, 0}} {
@@ -190,7 +190,7 @@ func TestRegistrationRules(t *testing.T) {
 	c := Clinic{Status: StatusPublished, EndsAt: end, MinSessions: 1, Sessions: []Session{{ID: 1}}}
 	before, after := end.Add(-time.Hour), end.Add(time.Hour)
 	revoked := end
-	seat := Registration{Status: RegRegistered, Attended: 1}
+	seat := Registration{Status: RegistrationRegistered, Attended: 1}
 	for _, tc := range []struct {
 		name                          string
 		c                             Clinic
@@ -200,10 +200,10 @@ func TestRegistrationRules(t *testing.T) {
 	}{
 		{"before the event", c, seat, before, true, false, false, false},
 		{"after the event", c, seat, after, false, true, true, true},
-		{"after, revoked", c, Registration{Status: RegRegistered, Attended: 1, RevokedAt: &revoked}, after, false, true, true, false},
-		{"after, absent", c, Registration{Status: RegRegistered}, after, false, true, false, false},
-		{"waiting", c, Registration{Status: RegWaiting}, after, false, false, false, false},
-		{"cancelled", c, Registration{Status: RegCancelled}, before, false, false, false, false},
+		{"after, revoked", c, Registration{Status: RegistrationRegistered, Attended: 1, RevokedAt: &revoked}, after, false, true, true, false},
+		{"after, absent", c, Registration{Status: RegistrationRegistered}, after, false, true, false, false},
+		{"waiting", c, Registration{Status: RegistrationWaiting}, after, false, false, false, false},
+		{"cancelled", c, Registration{Status: RegistrationCancelled}, before, false, false, false, false},
 		{"event cancelled", Clinic{Status: StatusCancelled, EndsAt: end}, seat, after, false, false, false, false},
 	} {
 		if got := tc.c.CanCancel(tc.r, tc.now); got != tc.cancel {

@@ -7,8 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
 	"penggerak/internal/testdb"
@@ -21,20 +20,8 @@ import (
 // one participant (one mail, one audit entry).
 func TestIntegrityWritesConcurrentSmallPool(t *testing.T) {
 	db, url := testdb.New(t)
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 4
-	small, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer small.Close()
-	if _, err := db.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code)
-		SELECT '106' || lpad(i::text, 5, '0'), 'SD Negeri ' || i, 'SD', 'negeri', '16.01' FROM generate_series(0, 99) i`); err != nil {
-		t.Fatal(err)
-	}
+	small := testdb.SmallPool(t, url, 4)
+	applicationtest.Schools(t, db, applicationtest.NumberedSchools(10600000, 100, "16.01", func(i int) string { return fmt.Sprintf("SD Negeri %d", i) })...)
 	st := clinic.NewStore(small, clinic.NewSigner("test-secret-0123456789abcdefghijklmnopq"), "https://penggerak.test").WithCatalogue(clinic.CatalogueForTest())
 	c := event(t, st, 30, 0)
 	run := func(n int, fn func(i int) error) []error {

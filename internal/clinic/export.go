@@ -25,7 +25,7 @@ func ExportHeader(c Clinic) []string {
 }
 
 // regStatusText names registration statuses in the exports.
-var regStatusText = map[string]export.Plain{RegRegistered: "Terdaftar", RegWaiting: "Daftar tunggu", RegCancelled: "Dibatalkan"}
+var regStatusText = map[RegistrationStatus]export.Plain{RegistrationRegistered: "Terdaftar", RegistrationWaiting: "Daftar tunggu", RegistrationCancelled: "Dibatalkan"}
 
 // StreamAttendance writes the attendance list of event c into w: every registrant holding a
 // seat or waiting (in the participant list's order), with presence per session in session
@@ -36,7 +36,8 @@ func (s *Store) StreamAttendance(ctx context.Context, c Clinic, w export.Writer)
 	}
 	i := 0
 	return export.StreamQuery(ctx, s.db, w, func(r pgx.Rows) ([]any, error) {
-		var name, school, npsn, jenjang, status string
+		var name, school, npsn, jenjang string
+		var status RegistrationStatus
 		var present []bool
 		if err := r.Scan(&name, &school, &npsn, &jenjang, &status, &present); err != nil {
 			return nil, err
@@ -77,7 +78,8 @@ func (s *Store) StreamRegistrants(ctx context.Context, c Clinic, w export.Writer
 		return &l
 	}
 	return export.StreamQuery(ctx, s.db, w, func(r pgx.Rows) ([]any, error) {
-		var name, school, npsn, jenjang, status string
+		var name, school, npsn, jenjang string
+		var status RegistrationStatus
 		var nominated bool
 		var position, attended, rating int
 		var created time.Time

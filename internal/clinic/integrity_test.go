@@ -48,20 +48,20 @@ func TestCertificateDue(t *testing.T) {
 	c := integrityEvent()
 	after, during := c.EndsAt.Add(time.Minute), c.StartsAt.Add(time.Hour)
 	now := time.Now()
-	r := Registration{Status: RegRegistered, Attended: 2}
+	r := Registration{Status: RegistrationRegistered, Attended: 2}
 	if c.CertificateDue(r, during) {
 		t.Error("certificate during the event")
 	}
 	if !c.CertificateDue(r, after) {
 		t.Error("no certificate after the event with 2 of 3 sessions (minimum 2)")
 	}
-	if c.CertificateDue(Registration{Status: RegRegistered, Attended: 1}, after) {
+	if c.CertificateDue(Registration{Status: RegistrationRegistered, Attended: 1}, after) {
 		t.Error("certificate below the minimum attendance")
 	}
-	if c.CertificateDue(Registration{Status: RegWaiting, Attended: 2}, after) {
+	if c.CertificateDue(Registration{Status: RegistrationWaiting, Attended: 2}, after) {
 		t.Error("certificate for a waiting registrant")
 	}
-	if c.CertificateDue(Registration{Status: RegRegistered, Attended: 2, RevokedAt: &now}, after) {
+	if c.CertificateDue(Registration{Status: RegistrationRegistered, Attended: 2, RevokedAt: &now}, after) {
 		t.Error("revoked certificate still due")
 	}
 	cc := c
@@ -159,7 +159,7 @@ func TestDocumentsReadCorrectly(t *testing.T) {
 		t.Error("meeting link in the letter to schools")
 	}
 	reg := Registration{ID: 1, ClinicID: c.ID, Name: "Siti Aminah", SchoolName: "SD Negeri 1 Baturaja", NPSN: "10600001", Jenjang: "SD",
-		Status: RegRegistered, Code: "K7Q4M2XP", CertCode: "ABCDEFGHJKLM", Attended: 2}
+		Status: RegistrationRegistered, Code: "K7Q4M2XP", CertCode: "ABCDEFGHJKLM", Attended: 2}
 	ticket, err := s.TicketPDF(c, reg)
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +169,7 @@ func TestDocumentsReadCorrectly(t *testing.T) {
 		t.Errorf("registered ticket:\n%s", tt)
 	}
 	wait := reg
-	wait.Status, wait.Position = RegWaiting, 3
+	wait.Status, wait.Position = RegistrationWaiting, 3
 	wticket, err := s.TicketPDF(c, wait)
 	if err != nil {
 		t.Fatal(err)

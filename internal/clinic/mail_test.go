@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
 	"penggerak/internal/testdb"
@@ -15,9 +16,9 @@ import (
 // an Indonesian teacher of the same event gets Indonesian; no mail holds a raw key or template.
 func TestClinicMailsInRecipientLanguage(t *testing.T) {
 	db, _ := testdb.New(t)
-	if _, err := db.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code) VALUES
-		('10600001', 'SD Negeri 1 OKU', 'SD', 'negeri', '16.01'), ('10600002', 'SD Negeri 2 OKU', 'SD', 'negeri', '16.01');
-		INSERT INTO users (email, name, password_hash, language) VALUES ('siti@x.test', 'Siti Aminah', 'x', 'id'), ('jane@x.test', 'Jane Doe', 'x', 'en')`); err != nil {
+	applicationtest.Schools(t, db, applicationtest.SchoolRow{NPSN: "10600001", Name: "SD Negeri 1 OKU", Regency: "16.01"},
+		applicationtest.SchoolRow{NPSN: "10600002", Name: "SD Negeri 2 OKU", Regency: "16.01"})
+	if _, err := db.Exec(ctx, `INSERT INTO users (email, name, password_hash, language) VALUES ('siti@x.test', 'Siti Aminah', 'x', 'id'), ('jane@x.test', 'Jane Doe', 'x', 'en')`); err != nil {
 		t.Fatal(err)
 	}
 	var siti, jane int64

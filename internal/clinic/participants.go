@@ -7,10 +7,8 @@ package clinic
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -34,8 +32,8 @@ type ImportRow struct {
 	Email      string
 	Phone      string
 	NPSN       string
-	SchoolName string // from the schools table, filled by CheckImport
-	Status     string // registered or waiting, as the commit would place them at preview time
+	SchoolName string             // from the schools table, filled by CheckImport
+	Status     RegistrationStatus // registered or waiting, as the commit would place them at preview time
 }
 
 // ImportPreview is what a participant import preview keeps.
@@ -55,55 +53,24 @@ func ParseParticipants(data []byte) ([]ImportRow, []imports.Problem) {
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 { // never reaches PostgreSQL
 		return nil, []imports.Problem{{Key: "clinic.import.err.encoding"}}
 	}
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	r := csv.NewReader(bytes.NewReader(data))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		r.Comma = ';'
-	}
-	r.FieldsPerRecord = -1
-	recs, err := r.ReadAll()
-	if err != nil {
-		return nil, []imports.Problem{{Key: "import.err.unreadable"}}
-	}
-	if len(recs) == 0 {
-		return nil, []imports.Problem{{Key: "import.err.empty"}}
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[strings.ToLower(strings.TrimSpace(h))] = i
-	}
-	ni, ok1 := col["nama"]
-	ei, ok2 := col["email"]
-	si, ok3 := col["npsn"]
-	pi, hasPhone := col["telepon"]
-	if !ok1 || !ok2 || !ok3 {
-		return nil, []imports.Problem{{Line: 1, Key: "import.err.columns", Data: map[string]any{"Columns": "nama, email, npsn (telepon boleh)"}}}
-	}
-	if len(recs)-1 > MaxImportRows {
-		return nil, []imports.Problem{{Key: "import.err.too_many", Data: map[string]any{"Max": MaxImportRows}}}
+	list, p := imports.ReadList(data, MaxImportRows, "nama, email, npsn (telepon boleh)", "nama", "email", "npsn")
+	if p != nil {
+		return nil, []imports.Problem{*p}
 	}
 	var rows []ImportRow
 	var problems []imports.Problem
 	seen := map[string]int{}
-	for i, rec := range recs[1:] {
+	for i, rec := range list.Lines {
 		line := i + 2
-		get := func(k int) string {
-			if k < len(rec) {
-				return strings.TrimSpace(rec[k])
-			}
-			return ""
-		}
-		f := RegisterForm{Name: get(ni), Email: get(ei), NPSN: get(si)}
-		if hasPhone {
-			f.Phone = get(pi)
-		}
+		f := RegisterForm{Name: list.Field(rec, "nama"), Email: list.Field(rec, "email"), NPSN: list.Field(rec, "npsn"),
+			Phone: list.Field(rec, "telepon")}
 		if f.Name == "" && f.Email == "" && f.NPSN == "" && f.Phone == "" {
 			continue
 		}
 		reg, errs := ValidateRegistrant(f, false)
 		if field := firstField(errs); field != "" {
 			value := map[string]string{"name": f.Name, "email": f.Email, "phone": f.Phone, "npsn": f.NPSN}[field]
-			problems = append(problems, imports.Problem{Line: line, Key: "clinic.import.err." + field, Data: map[string]any{"Value": value}})
+			problems = append(problems, imports.Problem{Line: line, Key: "clinic.import.err." + field, Data: map[string]any{"Value": imports.Excerpt(value)}})
 			continue
 		}
 		if prev, dup := seen[reg.Email]; dup {
@@ -174,10 +141,10 @@ func (s *Store) CheckImport(ctx context.Context, c Clinic, rows []ImportRow, pro
 		perSchool[sc.NPSN]++
 		row.SchoolName = sc.Name
 		if free > 0 {
-			row.Status, free = RegRegistered, free-1
+			row.Status, free = RegistrationRegistered, free-1
 			p.Registered++
 		} else {
-			row.Status = RegWaiting
+			row.Status = RegistrationWaiting
 			p.Waiting++
 		}
 		p.Rows = append(p.Rows, row)
@@ -210,7 +177,7 @@ func (s *Store) CommitImport(ctx context.Context, tx pgx.Tx, act audit.Actor, c 
 		if err != nil {
 			return 0, 0, &ImportLineError{Line: row.Line, Err: err}
 		}
-		if reg.Status == RegWaiting {
+		if reg.Status == RegistrationWaiting {
 			waiting++
 		} else {
 			registered++

@@ -166,14 +166,14 @@ func (s *Store) TicketPDF(c Clinic, r Registration) ([]byte, error) {
 		para("Sekolah: "+r.SchoolName+" (NPSN "+r.NPSN+", "+r.Jenjang+")"),
 	)
 	switch r.Status {
-	case RegRegistered:
+	case RegistrationRegistered:
 		m.AddRows(
 			para("Status: TERDAFTAR", props.Text{Style: fontstyle.Bold, Top: 1, Bottom: 1}),
 			para("Kode tiket: "+FormatCode(r.Code), props.Text{Style: fontstyle.Bold, Size: 14, Top: 2, Bottom: 2}),
 			image.NewFromBytesRow(70, qr, extension.Png, props.Rect{Center: true, Percent: 100}),
 			para("Tunjukkan kode QR ini kepada panitia saat presensi di setiap sesi.", props.Text{Align: align.Center, Top: 2}),
 		)
-	case RegWaiting:
+	case RegistrationWaiting:
 		// A waiting-list place is not a seat: no code and no QR to check in with.
 		m.AddRows(
 			para("Status: DAFTAR TUNGGU nomor "+strconv.Itoa(r.Position), props.Text{Style: fontstyle.Bold, Size: 14, Top: 2, Bottom: 1}),
@@ -188,7 +188,7 @@ func (s *Store) TicketPDF(c Clinic, r Registration) ([]byte, error) {
 	if c.Venue != "" {
 		m.AddRows(para("Tempat: " + c.Venue))
 	}
-	if c.MeetingLink != "" && r.Status == RegRegistered {
+	if c.MeetingLink != "" && r.Status == RegistrationRegistered {
 		m.AddRows(para("Tautan: " + c.MeetingLink))
 	}
 	doc, err := m.Generate()

@@ -32,25 +32,25 @@ type Registrant struct {
 
 // Registration is one registrant of an event.
 type Registration struct {
-	ID          int64      `db:"id"`
-	ClinicID    int64      `db:"clinic_id"`
-	UserID      *int64     `db:"user_id"`
-	Name        string     `db:"name"`
-	Email       string     `db:"email"`
-	Phone       string     `db:"phone"`
-	NPSN        string     `db:"npsn"`
-	SchoolName  string     `db:"school_name"`
-	Jenjang     string     `db:"jenjang"`
-	Status      string     `db:"status"`
-	Code        string     `db:"code"`
-	CertCode    string     `db:"cert_code"`
-	CreatedAt   time.Time  `db:"created_at"`
-	PromotedAt  *time.Time `db:"promoted_at"`
-	Nominated   bool       `db:"nominated"`
-	Position    int        `db:"position"` // place on the waiting list (0 when not waiting)
-	Attended    int        `db:"attended"` // sessions attended
-	Rating      int        `db:"rating"`   // feedback given (0: none)
-	ClinicTitle string     `db:"clinic_title"`
+	ID          int64              `db:"id"`
+	ClinicID    int64              `db:"clinic_id"`
+	UserID      *int64             `db:"user_id"`
+	Name        string             `db:"name"`
+	Email       string             `db:"email"`
+	Phone       string             `db:"phone"`
+	NPSN        string             `db:"npsn"`
+	SchoolName  string             `db:"school_name"`
+	Jenjang     string             `db:"jenjang"`
+	Status      RegistrationStatus `db:"status"`
+	Code        string             `db:"code"`
+	CertCode    string             `db:"cert_code"`
+	CreatedAt   time.Time          `db:"created_at"`
+	PromotedAt  *time.Time         `db:"promoted_at"`
+	Nominated   bool               `db:"nominated"`
+	Position    int                `db:"position"` // place on the waiting list (0 when not waiting)
+	Attended    int                `db:"attended"` // sessions attended
+	Rating      int                `db:"rating"`   // feedback given (0: none)
+	ClinicTitle string             `db:"clinic_title"`
 	// RevokedAt is when the certificate was revoked (nil: not revoked), with the reason.
 	RevokedAt     *time.Time `db:"cert_revoked_at"`
 	RevokedReason string     `db:"cert_revoked_reason"`
@@ -133,7 +133,7 @@ func (s *Store) Register(ctx context.Context, id int64, r Registrant, now time.T
 		err = tx.QueryRow(ctx, `INSERT INTO clinic_registrations (clinic_id, user_id, nominated_by, name, email, phone, npsn,
 			school_name, jenjang, status, code, cert_code) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) RETURNING id`,
 			id, database.NullID(r.UserID), database.NullID(r.NominatedBy), r.Name, r.Email, r.Phone, sc.NPSN, sc.Name, sc.Jenjang,
-			Status(registered, capacity), randomCode(8), randomCode(12)).Scan(&regID)
+			Placement(registered, capacity), randomCode(8), randomCode(12)).Scan(&regID)
 		if database.IsUnique(err) {
 			return ErrDuplicate
 		}
@@ -172,7 +172,7 @@ func (s *Store) School(ctx context.Context, npsn string) (SchoolRef, error) {
 }
 
 func (s *Store) confirmation(r Registration) mail.Message {
-	if r.Status == RegWaiting {
+	if r.Status == RegistrationWaiting {
 		return s.regMail(r, "clinic.mail.waiting", nil)
 	}
 	return s.regMail(r, "clinic.mail.registered", nil)
@@ -180,21 +180,13 @@ func (s *Store) confirmation(r Registration) mail.Message {
 
 func (s *Store) registration(ctx context.Context, tx pgx.Tx, id int64) (Registration, error) {
 	rows, _ := tx.Query(ctx, `SELECT `+regCols+` WHERE g.id = $1`, id)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Registration])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, fmt.Errorf("registration: %w", database.ErrNotFound)
-	}
-	return r, err
+	return database.One[Registration](rows, "registration")
 }
 
 // Registration returns one registration.
 func (s *Store) Registration(ctx context.Context, id int64) (Registration, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+regCols+` WHERE g.id = $1`, id)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Registration])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, fmt.Errorf("registration: %w", database.ErrNotFound)
-	}
-	return r, err
+	return database.One[Registration](rows, "registration")
 }
 
 // ByToken returns the registration a ticket token or an emailed link names; a bad signature is
@@ -246,11 +238,7 @@ func (s *Store) SendLink(ctx context.Context, regID int64, now time.Time) error 
 // Active returns the user's registration for the event that is not cancelled.
 func (s *Store) Active(ctx context.Context, clinicID, userID int64) (Registration, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+regCols+` WHERE g.clinic_id = $1 AND g.user_id = $2 AND g.status <> 'cancelled'`, clinicID, userID)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Registration])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, fmt.Errorf("registration: %w", database.ErrNotFound)
-	}
-	return r, err
+	return database.One[Registration](rows, "registration")
 }
 
 // ByUser lists a user's registrations, newest first.
@@ -321,7 +309,7 @@ func (s *Store) CancelRegistrationBy(ctx context.Context, act audit.Actor, regID
 		if before, err = st.registration(ctx, tx, regID); err != nil {
 			return err
 		}
-		if before.Status == RegCancelled {
+		if before.Status == RegistrationCancelled {
 			return nil // cancelling twice is harmless
 		}
 		if promoted, err = st.cancelRegistration(ctx, tx, regID); err != nil {

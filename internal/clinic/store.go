@@ -96,7 +96,7 @@ func scopeArgs(sc Scope) []any {
 }
 
 // lock takes the event row for update inside the staff scope (or unscoped when sc is nil).
-func lock(ctx context.Context, tx pgx.Tx, sc *Scope, id int64) (status string, capacity, slots int, opens, closes time.Time, err error) {
+func lock(ctx context.Context, tx pgx.Tx, sc *Scope, id int64) (status Status, capacity, slots int, opens, closes time.Time, err error) {
 	q := `SELECT c.status, c.capacity, c.school_slots, c.registration_opens, c.registration_closes FROM clinics c WHERE c.id = $1`
 	args := []any{id}
 	if sc != nil {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"penggerak/internal/application/applicationtest"
 	"penggerak/internal/audit"
 	"penggerak/internal/clinic"
 	"penggerak/internal/export"
@@ -24,10 +25,7 @@ var ctx = context.Background()
 func newStore(t *testing.T) (*clinic.Store, func(string, ...any) int) {
 	db, _ := testdb.New(t)
 	// Registrations name schools of the schools table: SD schools 10600000-10600299 in OKU.
-	if _, err := db.Exec(ctx, `INSERT INTO schools (npsn, name, jenjang, status, regency_code)
-		SELECT '106' || lpad(i::text, 5, '0'), 'SD Negeri ' || i || ' OKU', 'SD', 'negeri', '16.01' FROM generate_series(0, 299) i`); err != nil {
-		t.Fatal(err)
-	}
+	applicationtest.Schools(t, db, applicationtest.NumberedSchools(10600000, 300, "16.01", func(i int) string { return fmt.Sprintf("SD Negeri %d OKU", i) })...)
 	st := clinic.NewStore(db, clinic.NewSigner("test-secret-0123456789abcdefghijklmnopq"), "https://penggerak.test").WithCatalogue(clinic.CatalogueForTest())
 	count := func(q string, args ...any) int {
 		t.Helper()
@@ -113,7 +111,7 @@ func TestConcurrentRegistration(t *testing.T) {
 	}
 	seen := map[int]bool{}
 	for _, r := range regs {
-		if r.Status == clinic.RegWaiting {
+		if r.Status == clinic.RegistrationWaiting {
 			if r.Position < 1 || r.Position > 100 || seen[r.Position] {
 				t.Errorf("bad waiting position %d", r.Position)
 			}
@@ -139,7 +137,7 @@ func TestWaitlistPromotionOnCancel(t *testing.T) {
 		}
 		regs = append(regs, r)
 	}
-	if regs[2].Status != clinic.RegWaiting || regs[2].Position != 1 || regs[3].Position != 2 {
+	if regs[2].Status != clinic.RegistrationWaiting || regs[2].Position != 1 || regs[3].Position != 2 {
 		t.Fatalf("waiting: %+v %+v", regs[2], regs[3])
 	}
 	// Duplicate refused.
@@ -154,7 +152,7 @@ func TestWaitlistPromotionOnCancel(t *testing.T) {
 		t.Fatalf("promoted %+v", promoted)
 	}
 	r3, _ := st.Registration(ctx, regs[3].ID)
-	if r3.Status != clinic.RegWaiting || r3.Position != 1 {
+	if r3.Status != clinic.RegistrationWaiting || r3.Position != 1 {
 		t.Errorf("last one now %s #%d, want waiting #1", r3.Status, r3.Position)
 	}
 	if n := count(`SELECT count(*) FROM mail_outbox WHERE to_addr = $1 AND subject LIKE 'Anda mendapat kursi%' AND body_text LIKE '%/tiket/t1.%'`, regs[2].Email); n != 1 {

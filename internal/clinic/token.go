@@ -2,10 +2,10 @@ package clinic
 
 import (
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"penggerak/internal/token"
 	"strconv"
 	"strings"
 	"time"
@@ -106,16 +106,7 @@ func LooksLikeToken(s string) bool { return strings.HasPrefix(strings.TrimSpace(
 const codeAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 // randomCode returns n random characters from an alphabet without look-alikes (no I, O, 0, 1).
-func randomCode(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	for i := range b {
-		b[i] = codeAlphabet[int(b[i])%len(codeAlphabet)]
-	}
-	return string(b)
-}
+func randomCode(n int) string { return token.Code(n, codeAlphabet) }
 
 // NormalizeCode turns a typed code ("k7q4-m2xp ") into its stored form ("K7Q4M2XP").
 func NormalizeCode(s string) string {

@@ -4,6 +4,7 @@
 package cohort
 
 import (
+	"penggerak/internal/account"
 	"slices"
 	"time"
 )
@@ -34,7 +35,7 @@ var Jenjangs = []string{"PAUD", "SD", "SMP", "SMA", "SMK", "SLB", "MI", "MTS", "
 var Educations = []string{"SMA", "D1", "D2", "D3", "S1", "D4", "S2", "S3"}
 
 // ExcludableRoles are the current roles a cohort may exclude.
-var ExcludableRoles = []string{"pengajar_praktik", "asesor", "fasilitator"}
+var ExcludableRoles = []account.Role{account.RolePengajarPraktik, account.RoleAsesor, account.RoleFasilitator}
 
 // Cohort is one angkatan with its configuration.
 type Cohort struct {
@@ -90,11 +91,11 @@ func (n Numbers) AppealWindow() time.Duration { return time.Duration(n.AppealDay
 
 // Rules are a cohort's eligibility rules.
 type Rules struct {
-	MinYearsTeaching  int      `db:"min_years_teaching"`
-	EligibleEducation []string `db:"eligible_education"`
-	EligibleJenjang   []string `db:"eligible_jenjang"`
-	MaxAge            *int     `db:"max_age"`
-	ExcludedRoles     []string `db:"excluded_roles"`
+	MinYearsTeaching  int            `db:"min_years_teaching"`
+	EligibleEducation []string       `db:"eligible_education"`
+	EligibleJenjang   []string       `db:"eligible_jenjang"`
+	MaxAge            *int           `db:"max_age"`
+	ExcludedRoles     []account.Role `db:"excluded_roles"`
 }
 
 // RegistrationOpen reports whether teachers may apply or submit at now.

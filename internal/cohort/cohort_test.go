@@ -1,6 +1,7 @@
 package cohort
 
 import (
+	"penggerak/internal/account"
 	"slices"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ func openConfig() Config {
 	return Config{
 		Cohort: Cohort{Status: StatusPendaftaran, RegistrationOpensAt: now.Add(-time.Hour), RegistrationClosesAt: now.Add(time.Hour),
 			Rules: Rules{MinYearsTeaching: 5, EligibleEducation: []string{"S1", "D4", "S2", "S3"}, EligibleJenjang: []string{"SD", "SMP"},
-				MaxAge: &max, ExcludedRoles: []string{"pengajar_praktik", "asesor", "fasilitator"}}},
+				MaxAge: &max, ExcludedRoles: []account.Role{account.RolePengajarPraktik, account.RoleAsesor, account.RoleFasilitator}}},
 		Targets:   []Target{{RegencyCode: "16.01", Quota: 10}},
 		Questions: []Question{{ID: 1}},
 		Documents: []Document{{ID: 1}},
@@ -24,7 +25,7 @@ func openConfig() Config {
 
 func eligible() Applicant {
 	return Applicant{HasProfile: true, RegencyCode: "16.01", Jenjang: "SD", YearsTeaching: 5, Education: "S1",
-		BirthDate: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC), Roles: []string{"guru"}}
+		BirthDate: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC), Roles: []account.Role{account.RoleGuru}}
 }
 
 // Each rule fails on its own and is named exactly.
@@ -35,7 +36,7 @@ func TestEligibility(t *testing.T) {
 		want   []string
 	}{
 		{"eligible", func(*Config, *Applicant, *time.Time) {}, nil},
-		{"no profile", func(_ *Config, a *Applicant, _ *time.Time) { *a = Applicant{Roles: []string{"guru"}} }, []string{RuleProfile}},
+		{"no profile", func(_ *Config, a *Applicant, _ *time.Time) { *a = Applicant{Roles: []account.Role{account.RoleGuru}} }, []string{RuleProfile}},
 		{"registration not yet open", func(_ *Config, _ *Applicant, n *time.Time) { *n = now.Add(-2 * time.Hour) }, []string{RuleRegistration}},
 		{"registration closed at the deadline", func(c *Config, _ *Applicant, n *time.Time) { *n = c.RegistrationClosesAt }, []string{RuleRegistration}},
 		{"one second before the deadline", func(c *Config, _ *Applicant, n *time.Time) { *n = c.RegistrationClosesAt.Add(-time.Second) }, nil},
@@ -53,10 +54,10 @@ func TestEligibility(t *testing.T) {
 			c.MaxAge = nil
 			a.BirthDate = time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)
 		}, nil},
-		{"currently pengajar praktik", func(_ *Config, a *Applicant, _ *time.Time) { a.Roles = append(a.Roles, "pengajar_praktik") }, []string{RuleRole}},
+		{"currently pengajar praktik", func(_ *Config, a *Applicant, _ *time.Time) { a.Roles = append(a.Roles, account.RolePengajarPraktik) }, []string{RuleRole}},
 		{"asesor allowed when not excluded", func(c *Config, a *Applicant, _ *time.Time) {
-			c.ExcludedRoles = []string{"pengajar_praktik"}
-			a.Roles = append(a.Roles, "asesor")
+			c.ExcludedRoles = []account.Role{account.RolePengajarPraktik}
+			a.Roles = append(a.Roles, account.RoleAsesor)
 		}, nil},
 		{"several rules fail", func(_ *Config, a *Applicant, _ *time.Time) { a.YearsTeaching, a.Jenjang = 1, "SMK" }, []string{RuleJenjang, RuleYears}},
 	}

@@ -1,6 +1,7 @@
 package cohort
 
 import (
+	"penggerak/internal/account"
 	"slices"
 	"time"
 )
@@ -14,7 +15,7 @@ type Applicant struct {
 	YearsTeaching int
 	Education     string
 	BirthDate     time.Time
-	Roles         []string
+	Roles         []account.Role
 }
 
 // Failure is one eligibility rule that fails: a message key and its data.
@@ -103,7 +104,7 @@ func checkAge(c Config, a Applicant, now time.Time) (Failure, bool) {
 func checkRoles(c Config, a Applicant, _ time.Time) (Failure, bool) {
 	for _, r := range a.Roles {
 		if slices.Contains(c.ExcludedRoles, r) {
-			return Failure{Rule: RuleRole, Key: "cohort.rule.role", Data: map[string]any{"Role": r}}, false
+			return Failure{Rule: RuleRole, Key: "cohort.rule.role", Data: map[string]any{"Role": string(r)}}, false
 		}
 	}
 	return Failure{}, true

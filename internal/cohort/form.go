@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"penggerak/internal/account"
+	"penggerak/internal/imports"
 	"penggerak/internal/region"
 )
 
@@ -63,7 +65,7 @@ func FormFrom(c Cohort) Form {
 		SimulasiStart: d(c.SimulasiStartsOn), SimulasiEnd: d(c.SimulasiEndsOn),
 		PembekalanStart: d(c.PembekalanStartsOn), PembekalanEnd: d(c.PembekalanEndsOn),
 		TrainingMonths: strconv.Itoa(c.TrainingMonths), MinYears: strconv.Itoa(c.MinYearsTeaching),
-		Education: c.EligibleEducation, Jenjang: c.EligibleJenjang, ExcludedRoles: c.ExcludedRoles,
+		Education: c.EligibleEducation, Jenjang: c.EligibleJenjang, ExcludedRoles: account.RoleNames(c.ExcludedRoles),
 		CorrectionDays: strconv.Itoa(c.CorrectionDays),
 		ConfirmDays:    strconv.Itoa(c.ConfirmDays), SheetDueDays: strconv.Itoa(c.SheetDueDays),
 		Tahap2DueHours: strconv.Itoa(c.Tahap2DueHours), AppealDays: strconv.Itoa(c.AppealDays),
@@ -77,7 +79,7 @@ func FormFrom(c Cohort) Form {
 // DefaultForm is the form of a new cohort with the Guru Penggerak defaults.
 func DefaultForm() Form {
 	return Form{ProgramKind: "cgp", TrainingMonths: "6", MinYears: "5", Education: []string{"S1", "D4", "S2", "S3"},
-		Jenjang: []string{"PAUD", "SD", "SMP", "SMA", "SMK", "SLB"}, ExcludedRoles: slices.Clone(ExcludableRoles), CorrectionDays: "0",
+		Jenjang: []string{"PAUD", "SD", "SMP", "SMA", "SMK", "SLB"}, ExcludedRoles: account.RoleNames(ExcludableRoles), CorrectionDays: "0",
 		ConfirmDays: strconv.Itoa(DefaultNumbers.ConfirmDays), SheetDueDays: strconv.Itoa(DefaultNumbers.SheetDueDays),
 		Tahap2DueHours: strconv.Itoa(DefaultNumbers.Tahap2DueHours), AppealDays: strconv.Itoa(DefaultNumbers.AppealDays)}
 }
@@ -165,10 +167,10 @@ func (f Form) Parse() (Cohort, map[string]string) {
 	return c, errs
 }
 
-func only(vals, allowed []string) []string {
-	out := []string{}
+func only[T ~string](vals []string, allowed []T) []T {
+	out := []T{}
 	for _, a := range allowed {
-		if slices.Contains(vals, a) {
+		if slices.Contains(vals, string(a)) {
 			out = append(out, a)
 		}
 	}
@@ -231,12 +233,8 @@ func (f DocumentForm) Parse() (Document, map[string]string) {
 	return d, errs
 }
 
-// ImportError is one bad line of a targets file.
-type ImportError struct {
-	Line int
-	Key  string
-	Data map[string]any
-}
+// ImportError is one bad line of a targets file: the problem every import reports.
+type ImportError = imports.Problem
 
 var regencyCode = regexp.MustCompile(`^\d{2}\.\d{2}$`)
 

@@ -38,6 +38,8 @@ var Logins = []Login{
 	{Email: "pp@demo.penggerak.id", Role: account.RolePengajarPraktik, Scope: account.Scope{ProvinceCode: "16", RegencyCode: "16.01"}, Name: "Pengajar Praktik Demo"},
 	{Email: "fasilitator@demo.penggerak.id", Role: account.RoleFasilitator, Scope: account.Scope{ProvinceCode: "16"}, Name: "Fasilitator Demo"},
 	{Email: "cgp@demo.penggerak.id", Role: account.RoleGuru, Name: "Nur Aisyah"},
+	// a Guru Penggerak of Angkatan 9 (selesai, see SeedGraduates)
+	{Email: GraduateEmail, Role: account.RoleGuru, Name: "Dewi Kartika"},
 }
 
 // Seed creates the demo data when it is missing.

@@ -19,8 +19,17 @@ import (
 // proposed and confirmed, Lokakarya 0 held (attendance recorded) and Lokakarya 1 scheduled,
 // pendampingan visits logged (one acknowledged, one overdue, one draft) and module progress.
 // The demo PP (pp@demo…) and fasilitator (fasilitator@demo…) lead the first OKU group; the
-// demo CGP (cgp@demo…) is in it. Idempotent; skipped when the demo schools are missing.
+// demo CGP (cgp@demo…) is in it. It also seeds the graduates of Angkatan 9 (SeedGraduates).
+// Idempotent; skipped when the demo schools are missing.
 func SeedTraining(ctx context.Context, db *pgxpool.Pool) error {
+	if err := seedAngkatan10(ctx, db); err != nil {
+		return err
+	}
+	return SeedGraduates(ctx, db)
+}
+
+// seedAngkatan10 seeds Angkatan 10 in pendidikan (see SeedTraining).
+func seedAngkatan10(ctx context.Context, db *pgxpool.Pool) error {
 	var exists bool
 	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM cohorts WHERE program_kind = 'cgp' AND number = 10)`).Scan(&exists); err != nil || exists {
 		return err

@@ -46,6 +46,7 @@ func TestAppealJourneyOnPhone(t *testing.T) {
 	if err := s.Publish(ctx, audit.Actor{}, run, "uji perjalanan sanggah", time.Now().Add(72*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	fx.Release(time.Now())
 	fresh := a.User("baru@sanggah.test", account.RoleAsesor, account.Scope{})
 
 	b := browsertest.New(t, browsertest.Phone())
@@ -115,6 +116,7 @@ func TestAppealJourneyOnPhone(t *testing.T) {
 	if err := s.Publish(ctx, audit.Actor{}, corr, "uji perjalanan sanggah", time.Now().Add(72*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	fx.Release(time.Now())
 
 	// The teacher sees the corrected result and how every number was made.
 	signIn("dewi@sanggah.test")

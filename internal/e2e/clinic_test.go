@@ -93,6 +93,9 @@ func clinicJourney(t *testing.T, opts []browsertest.Option) {
 	staff.Click(`a[href$="/undangan"]`)
 	staff.Select("#npsn_list", "10600001\n10600002")
 	staff.Click(`main form[method=post] button[type=submit]`)
+	staff.MustSee("Undang sekolah dan kirim surel undangan?") // asked first, with JavaScript off too
+	staff.Click("#confirm-action")
+	staff.Click(`main form[method=post] button[type=submit]`)
 	staff.MustSee("2 baru diundang", "SMP Negeri 1 OKU")
 	staff.Screenshot("clinic-invite")
 

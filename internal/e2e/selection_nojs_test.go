@@ -190,6 +190,11 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 	if !published || seats != 2 {
 		t.Fatalf("after publishing: published=%v, offered seats=%d (want 2)", published, seats)
 	}
+	// The decision mails are read and released at once; only then do applicants see them.
+	b.Visit(a.URL + "/admin/surat/tinjau")
+	b.Click(`#confirm-release`)
+	b.Click(`form[action="/admin/surat/tinjau/lepas"] button`)
+	b.MustSee("Surel yang ditahan sudah dilepas dan sedang dikirim.")
 	signOut()
 
 	seatStatus := func(email string) (status string, pakta bool) {
@@ -244,6 +249,7 @@ func TestSelectionJourneyWithoutJavaScript(t *testing.T) {
 		run, apps["budi@nojs.test"]).Scan(&promoted); err != nil || !promoted {
 		t.Fatalf("Budi has no promoted seat: %v", err)
 	}
+	fx.Release(time.Now()) // Budi's seat offer
 	signIn("budi@nojs.test")
 	b.Visit(a.URL + "/seleksi/saya")
 	b.MustSee("Cadangan", "naik dari daftar cadangan", "Konfirmasi keikutsertaan")

@@ -124,6 +124,11 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 	b.Click(`#confirm-publish`)
 	b.Click(`form[action$="/umumkan"] button`)
 	b.MustSee("Hasil diumumkan")
+	// The decision mails are read and released at once; only then do applicants see them.
+	b.Visit(a.URL + "/admin/surat/tinjau")
+	b.Click(`#confirm-release`)
+	b.Click(`form[action="/admin/surat/tinjau/lepas"] button`)
+	b.MustSee("Surel yang ditahan sudah dilepas dan sedang dikirim.")
 	signOut()
 
 	// Siti sees her breakdown and declines; Budi moves up.
@@ -136,6 +141,7 @@ func TestSelectionJourneyInBrowser(t *testing.T) {
 	b.Click(`form[action$="/tolak"] button`)
 	b.MustSee("Anda telah mengundurkan diri")
 	signOut()
+	fx.Release(time.Now()) // Budi's seat offer
 
 	signIn("budi@seleksi.test")
 	b.Visit(a.URL + "/seleksi/saya")

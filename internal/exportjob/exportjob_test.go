@@ -163,7 +163,7 @@ func TestRunnerWritesTheDirectExportsRows(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if j.Status != exportjob.Done || j.RowsDone != int64(want) || j.StorageKey == nil || j.ExpiresAt == nil ||
+			if j.Status != exportjob.StatusDone || j.RowsDone != int64(want) || j.StorageKey == nil || j.ExpiresAt == nil ||
 				j.ExpiresAt.Sub(*j.FinishedAt) != 2*time.Hour {
 				t.Fatalf("job after the run: %+v", j)
 			}
@@ -241,7 +241,7 @@ func TestRunnerFailure(t *testing.T) {
 	for _, tc := range []struct {
 		final bool
 		want  exportjob.Status
-	}{{false, exportjob.Queued}, {true, exportjob.Failed}} {
+	}{{false, exportjob.StatusQueued}, {true, exportjob.StatusFailed}} {
 		if err := r.Run(ctx, id, tc.final); err == nil {
 			t.Fatal("a failed write returned no error")
 		}
@@ -268,7 +268,7 @@ func TestRunnerFailure(t *testing.T) {
 	if err := r.Run(ctx, id2, false); err != nil {
 		t.Fatal(err)
 	}
-	if j, _ := st.Get(ctx, owner, id2); j.Status != exportjob.Failed || j.StorageKey != nil {
+	if j, _ := st.Get(ctx, owner, id2); j.Status != exportjob.StatusFailed || j.StorageKey != nil {
 		t.Errorf("disabled owner's job: %+v", j)
 	}
 	var n int

@@ -2,8 +2,6 @@ package exportjob
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +20,7 @@ import (
 	"penggerak/internal/region"
 	"penggerak/internal/report"
 	"penggerak/internal/storage"
+	"penggerak/internal/token"
 )
 
 // Letter writes a mail in the recipient's language from the message catalogue: key names the
@@ -188,9 +187,7 @@ func (r *Runner) write(ctx context.Context, id int64, c claimed) (key string, si
 	if _, err = tmp.Seek(0, io.SeekStart); err != nil {
 		return "", 0, rows, err
 	}
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	key = "exports/" + hex.EncodeToString(b) + "." + string(c.spec.Format)
+	key = "exports/" + token.Hex(16) + "." + string(c.spec.Format)
 	if err := r.Files.Put(ctx, key, tmp, size); err != nil {
 		return "", 0, rows, err
 	}

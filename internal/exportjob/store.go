@@ -2,9 +2,7 @@ package exportjob
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,6 +17,7 @@ import (
 	"penggerak/internal/database"
 	"penggerak/internal/export"
 	"penggerak/internal/report"
+	"penggerak/internal/token"
 )
 
 // Status is where a job is.
@@ -26,10 +25,10 @@ type Status string
 
 // The statuses of a job.
 const (
-	Queued  Status = "queued"
-	Running Status = "running"
-	Done    Status = "done"
-	Failed  Status = "failed"
+	StatusQueued  Status = "queued"
+	StatusRunning Status = "running"
+	StatusDone    Status = "done"
+	StatusFailed  Status = "failed"
 )
 
 // Job is one queued export as its owner sees it.
@@ -55,11 +54,11 @@ const jobCols = `id, owner_id, kind, object, format, status, rows_done, rows_exp
 	storage_key, expires_at, created_at, started_at, finished_at`
 
 // Active reports whether the job is still waiting or being written.
-func (j Job) Active() bool { return j.Status == Queued || j.Status == Running }
+func (j Job) Active() bool { return j.Status == StatusQueued || j.Status == StatusRunning }
 
 // Expired reports whether a finished job's file can no longer be downloaded at now.
 func (j Job) Expired(now time.Time) bool {
-	return j.Status == Done && (j.StorageKey == nil || j.ExpiresAt == nil || !now.Before(*j.ExpiresAt))
+	return j.Status == StatusDone && (j.StorageKey == nil || j.ExpiresAt == nil || !now.Before(*j.ExpiresAt))
 }
 
 // FileName is the name the download is saved under: kind, object, the time it was finished
@@ -146,11 +145,7 @@ const MaxActive = 3
 var ErrTooManyActive = errors.New("exportjob: too many exports waiting")
 
 // NewToken returns a random download token (32 bytes, URL-safe base64, 43 characters).
-func NewToken() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+func NewToken() string { return token.URL(32) }
 
 // Request is a queued export: who asked, from where, for what, how many rows it should have
 // and how long its link lives.
@@ -264,7 +259,7 @@ func (s *Store) Download(ctx context.Context, ownerID, id int64, token string, n
 	if subtle.ConstantTimeCompare([]byte(token), []byte(j.Token)) != 1 {
 		return Job{}, fmt.Errorf("job %d token: %w", id, ErrNotFound)
 	}
-	if j.Status != Done {
+	if j.Status != StatusDone {
 		return j, ErrNotReady
 	}
 	if j.Expired(now) {

@@ -7,8 +7,6 @@ package imports
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +16,7 @@ import (
 
 	"penggerak/internal/database"
 	"penggerak/internal/filecheck"
+	"penggerak/internal/token"
 )
 
 // Kinds of import.
@@ -62,11 +61,7 @@ func (s *Store) WithTx(tx pgx.Tx) *Store {
 
 // Save stores a preview of the user's upload and returns its token.
 func (s *Store) Save(ctx context.Context, kind string, userID int64, source string, rows, problems int, payload any) (string, error) {
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	token := hex.EncodeToString(b)
+	tok := token.Hex(16)
 	data, err := json.Marshal(payload)
 	if err != nil {
 		return "", err
@@ -75,8 +70,8 @@ func (s *Store) Save(ctx context.Context, kind string, userID int64, source stri
 	// control or bidirectional characters, bounded), so no upload name can fail the insert.
 	source = filecheck.CleanFileName(source, "berkas")
 	_, err = s.db.Exec(ctx, `INSERT INTO import_previews (token, kind, user_id, source, rows, problems, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		token, kind, userID, source, rows, problems, data)
-	return token, err
+		tok, kind, userID, source, rows, problems, data)
+	return tok, err
 }
 
 // Load returns the user's preview of the kind (ErrNotFound for anyone else's, or an expired one).

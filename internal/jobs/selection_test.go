@@ -39,6 +39,7 @@ func TestRiverExpiresMissedSeatDeadlines(t *testing.T) {
 	if err := s.Publish(context.Background(), audit.Actor{}, run, "uji tugas berkala", time.Now().Add(-time.Minute), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	f.Release(time.Now().Add(-time.Minute - 7*24*time.Hour)) // released a week ago: overdue a minute
 	logger := slog.New(slog.DiscardHandler)
 	client, err := jobs.New(db, logger, &mail.Deliverer{DB: db, Log: logger}, jobs.WithBaseURL("https://penggerak.test"))
 	if err != nil {
@@ -61,7 +62,7 @@ func TestRiverExpiresMissedSeatDeadlines(t *testing.T) {
 	}
 	var expired, mails int
 	_ = db.QueryRow(t.Context(), `SELECT count(*) FROM pembekalan_seats WHERE application_id = $1 AND status = 'expired'`, apps[0]).Scan(&expired)
-	_ = db.QueryRow(t.Context(), `SELECT count(*) FROM mail_outbox WHERE to_addr = 'dua@uji.id' AND body_text LIKE '%https://penggerak.test/seleksi/saya%'`).Scan(&mails)
+	_ = db.QueryRow(t.Context(), `SELECT count(*) FROM mail_outbox WHERE to_addr = 'dua@uji.id' AND kind = 'selection.mail.promoted' AND held AND ref LIKE 'seat:%'`).Scan(&mails)
 	if expired != 1 || mails != 1 {
 		t.Fatalf("expired %d, promotion mails %d", expired, mails)
 	}

@@ -27,6 +27,9 @@ type Message struct {
 	// Held keeps the mail in the review outbox until the national admin releases it (Release):
 	// decisions (verval outcomes, result publications, seat offers) are read before they go.
 	Held bool
+	// Ref names the decision a held mail reports (DecisionRef): until the mail is released the
+	// decision is not shown to its applicant (ReleasedSQL).
+	Ref string
 }
 
 // Letter writes a mail from the message catalogues in the recipient's language: key names the
@@ -60,10 +63,10 @@ func (m Message) row() ([]any, error) {
 	if lang != "en" {
 		lang = "id"
 	}
-	return []any{to, m.Subject, m.Body, m.Kind, lang, m.Outcome, m.Held}, nil
+	return []any{to, m.Subject, m.Body, m.Kind, lang, m.Outcome, m.Held, m.Ref}, nil
 }
 
-var columns = []string{"to_addr", "subject", "body_text", "kind", "lang", "outcome", "held"}
+var columns = []string{"to_addr", "subject", "body_text", "kind", "lang", "outcome", "held", "ref"}
 
 // Enqueue stores m in the outbox within tx.
 func Enqueue(ctx context.Context, tx pgx.Tx, m Message) error {
@@ -71,8 +74,8 @@ func Enqueue(ctx context.Context, tx pgx.Tx, m Message) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO mail_outbox (to_addr, subject, body_text, kind, lang, outcome, held)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, r...)
+	_, err = tx.Exec(ctx, `INSERT INTO mail_outbox (to_addr, subject, body_text, kind, lang, outcome, held, ref)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, r...)
 	return err
 }
 

@@ -2,8 +2,6 @@ package profile
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -17,6 +15,7 @@ import (
 	"penggerak/internal/database"
 	"penggerak/internal/mail"
 	"penggerak/internal/pdp"
+	"penggerak/internal/token"
 )
 
 // Outcomes of a processed deletion request, as stored in data_deletion_requests.outcome.
@@ -161,12 +160,8 @@ func (s *Store) ProcessDeletion(ctx context.Context, actor audit.Actor, reqID in
 
 // anonymise erases the personal data of user userID (old address email) within tx.
 func (s *Store) anonymise(ctx context.Context, tx pgx.Tx, userID int64, email string, at time.Time) error {
-	var b [24]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return err
-	}
 	// Not an argon2id hash: VerifyPassword can never accept it.
-	hash := "!deleted$" + hex.EncodeToString(b[:])
+	hash := "!deleted$" + token.Hex(24)
 	steps := []struct {
 		sql  string
 		args []any

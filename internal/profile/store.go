@@ -39,11 +39,7 @@ func (s *Store) Get(ctx context.Context, userID int64) (Profile, error) {
 	rows, _ := s.db.Query(ctx, `SELECT p.user_id, p.nik, p.nuptk, p.nip, p.birth_date, p.gender, p.npsn,
 			sc.name AS school_name, p.jenjang, p.subject, p.employment_status, p.years_teaching, p.education, p.updated_at
 		FROM teacher_profiles p JOIN schools sc ON sc.npsn = p.npsn WHERE p.user_id = $1`, userID)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Profile])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, fmt.Errorf("profile of user %d: %w", userID, database.ErrNotFound)
-	}
-	return p, err
+	return database.One[Profile](rows, "profile of user %d", userID)
 }
 
 // Save creates or replaces the profile of a user and records in the audit log which fields

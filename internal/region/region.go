@@ -93,21 +93,13 @@ func (s *Store) Regencies(ctx context.Context, provinceCode string) ([]Regency, 
 // Regency returns one kabupaten/kota.
 func (s *Store) Regency(ctx context.Context, code string) (Regency, error) {
 	rows, _ := s.db.Query(ctx, `SELECT code, province_code, name FROM regencies WHERE code = $1`, code)
-	r, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Regency])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return r, fmt.Errorf("regency %s: %w", code, database.ErrNotFound)
-	}
-	return r, err
+	return database.One[Regency](rows, "regency %s", code)
 }
 
 // Province returns one province.
 func (s *Store) Province(ctx context.Context, code string) (Province, error) {
 	rows, _ := s.db.Query(ctx, `SELECT code, name, timezone FROM provinces WHERE code = $1`, code)
-	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Province])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return p, fmt.Errorf("province %s: %w", code, database.ErrNotFound)
-	}
-	return p, err
+	return database.One[Province](rows, "province %s", code)
 }
 
 // Districts lists the kecamatan of a kabupaten/kota.

@@ -64,7 +64,7 @@ func (s *Store) CountRun(ctx context.Context, runID int64, rf selection.RegionFi
 func (s *Store) CountUsers(ctx context.Context, national bool, provinces []string) (int, error) {
 	var n int
 	err := s.db.QueryRow(ctx, `SELECT count(*) FROM role_grants g
-		WHERE g.revoked_at IS NULL AND g.role <> 'guru' AND ($1 OR g.province_code = ANY($2))`,
+		WHERE g.role <> 'guru' AND ($1 OR g.province_code = ANY($2))`,
 		national, database.NonNil(provinces)).Scan(&n)
 	return n, err
 }

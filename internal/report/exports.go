@@ -211,16 +211,17 @@ func finalOf(r selection.Rubric, text string) (selection.StageFinal, bool) {
 	return f, true
 }
 
-// Users writes the active role grants with their accounts: every grant for the national admin,
-// the grants within the given provinces for a BGP.
+// Users writes the role grants with their accounts, revoked ones too with their status and
+// when (issue 11: a revoked row stays visible): every grant for the national admin, the grants
+// within the given provinces for a BGP.
 func (s *Store) Users(ctx context.Context, national bool, provinces []string, w export.Writer) (int, error) {
-	if err := w.Header([]string{"Surel", "Nama", "Peran", "Provinsi", "Kabupaten/kota", "Diberikan", "Surel terverifikasi"}); err != nil {
+	if err := w.Header([]string{"Surel", "Nama", "Peran", "Provinsi", "Kabupaten/kota", "Diberikan", "Surel terverifikasi", "Status", "Dicabut"}); err != nil {
 		return 0, err
 	}
 	return export.StreamQuery(ctx, s.db, w, export.Values, `SELECT u.email, u.name, g.role, coalesce(p.name, 'Nasional'), coalesce(r.name, ''),
-			g.granted_at, u.email_verified_at IS NOT NULL
+			g.granted_at, u.email_verified_at IS NOT NULL, CASE WHEN g.revoked_at IS NULL THEN 'Aktif' ELSE 'Dicabut' END, g.revoked_at
 		FROM role_grants g JOIN users u ON u.id = g.user_id LEFT JOIN provinces p ON p.code = g.province_code
 		LEFT JOIN regencies r ON r.code = g.regency_code
-		WHERE g.revoked_at IS NULL AND g.role <> 'guru' AND ($1 OR g.province_code = ANY($2))
-		ORDER BY u.email, g.role, g.id`, national, database.NonNil(provinces))
+		WHERE g.role <> 'guru' AND ($1 OR g.province_code = ANY($2))
+		ORDER BY u.email, g.revoked_at IS NOT NULL, g.role, g.id`, national, database.NonNil(provinces))
 }

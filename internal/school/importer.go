@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/mail"
 	"path/filepath"
+	"penggerak/internal/imports"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -34,12 +35,9 @@ type Record struct {
 	Fields map[string]string
 }
 
-// Problem is a message (an i18n key with its data) about a whole file or one line of it.
-type Problem struct {
-	Line int // 0 for the whole file
-	Key  string
-	Data map[string]any
-}
+// Problem is a message (an i18n key with its data) about a whole file (line 0) or one line of
+// it: the problem every import reports.
+type Problem = imports.Problem
 
 // ParseFile reads an import file: XLSX (first sheet) when it is a ZIP/OOXML file, otherwise
 // CSV in UTF-8 (with or without BOM) separated by `,` or `;`. Blank rows are skipped. A problem
@@ -184,6 +182,11 @@ func Validate(records []Record, ref Reference) ([]School, []Problem) {
 	for _, rec := range records {
 		f := rec.Fields
 		add := func(key string, data map[string]any) {
+			for k, v := range data { // a refused cell is quoted back in part only
+				if s, ok := v.(string); ok && utf8.RuneCountInString(s) > 60 {
+					data[k] = string([]rune(s)[:60]) + "…"
+				}
+			}
 			problems = append(problems, Problem{Line: rec.Line, Key: key, Data: data})
 		}
 		// A cell holding a control character (a NUL byte, say) or text that is not UTF-8 cannot

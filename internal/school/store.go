@@ -34,11 +34,7 @@ const selectSchool = `SELECT s.npsn, s.name, s.jenjang, s.status, s.regency_code
 // ByNPSN returns one school, or database.ErrNotFound.
 func (s *Store) ByNPSN(ctx context.Context, npsn string) (School, error) {
 	rows, _ := s.db.Query(ctx, selectSchool+` WHERE s.npsn = $1`, npsn)
-	sc, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[School])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return sc, fmt.Errorf("school %s: %w", npsn, database.ErrNotFound)
-	}
-	return sc, err
+	return database.One[School](rows, "school %s", npsn)
 }
 
 // likePattern escapes LIKE wildcards in q and wraps it in %…%.
@@ -126,11 +122,8 @@ func (s *Store) List(ctx context.Context, f Filter) (Page, error) {
 	if err != nil {
 		return Page{}, err
 	}
-	p := Page{Schools: list}
-	if len(list) > f.Limit {
-		p.Schools = list[:f.Limit]
-		p.Next = p.Schools[f.Limit-1].NPSN
-	}
+	var p Page
+	p.Schools, p.Next = database.Keyset(list, f.Limit, func(s School) string { return s.NPSN })
 	return p, nil
 }
 

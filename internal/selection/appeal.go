@@ -2,7 +2,6 @@ package selection
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -22,15 +21,19 @@ import (
 	"penggerak/internal/database"
 	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
+	"penggerak/internal/token"
 )
+
+// AppealStatus is where an appeal stands.
+type AppealStatus string
 
 // Appeal statuses: filed, rejected (with a reason), upheld (re-scoring by a new assessor), and
 // done (a correction run was made from the re-score).
 const (
-	AppealFiled    = "diajukan"
-	AppealRejected = "ditolak"
-	AppealUpheld   = "diterima"
-	AppealDone     = "selesai"
+	AppealFiled    AppealStatus = "diajukan"
+	AppealRejected AppealStatus = "ditolak"
+	AppealUpheld   AppealStatus = "diterima"
+	AppealDone     AppealStatus = "selesai"
 )
 
 // MaxAppealPDF bounds the optional PDF of an appeal.
@@ -57,32 +60,32 @@ type Letter = mail.Letter
 
 // Appeal is an appeal with what the queue shows of it.
 type Appeal struct {
-	ID                 int64      `db:"id"`
-	RunID              int64      `db:"run_id"`
-	ApplicationID      int64      `db:"application_id"`
-	CohortID           int64      `db:"cohort_id"`
-	CohortName         string     `db:"cohort_name"`
-	RegistrationNumber string     `db:"registration_number"`
-	ApplicantName      string     `db:"applicant_name"`
-	RegencyCode        string     `db:"regency_code"`
-	RegencyName        string     `db:"regency_name"`
-	ProvinceCode       string     `db:"province_code"`
-	Stage              Stage      `db:"stage"`
-	Outcome            Outcome    `db:"outcome"`
-	Reason             string     `db:"reason"`
-	HasPDF             bool       `db:"has_pdf"`
-	FiledAt            time.Time  `db:"filed_at"`
-	Status             string     `db:"status"`
-	DecisionReason     string     `db:"decision_reason"`
-	DecidedAt          *time.Time `db:"decided_at"`
-	CorrectionRunID    *int64     `db:"correction_run_id"`
-	Score              float64    `db:"score"`
-	Rank               int        `db:"rank"`
-	StageScores        []float64  `db:"stage_scores"`
-	RescoreSheetID     *int64     `db:"rescore_sheet_id"`
-	RescoreSubmitted   bool       `db:"rescore_submitted"`
-	RescoreScore       *float64   `db:"rescore_score"`
-	RescoreAssessor    string     `db:"rescore_assessor"`
+	ID                 int64        `db:"id"`
+	RunID              int64        `db:"run_id"`
+	ApplicationID      int64        `db:"application_id"`
+	CohortID           int64        `db:"cohort_id"`
+	CohortName         string       `db:"cohort_name"`
+	RegistrationNumber string       `db:"registration_number"`
+	ApplicantName      string       `db:"applicant_name"`
+	RegencyCode        string       `db:"regency_code"`
+	RegencyName        string       `db:"regency_name"`
+	ProvinceCode       string       `db:"province_code"`
+	Stage              Stage        `db:"stage"`
+	Outcome            Outcome      `db:"outcome"`
+	Reason             string       `db:"reason"`
+	HasPDF             bool         `db:"has_pdf"`
+	FiledAt            time.Time    `db:"filed_at"`
+	Status             AppealStatus `db:"status"`
+	DecisionReason     string       `db:"decision_reason"`
+	DecidedAt          *time.Time   `db:"decided_at"`
+	CorrectionRunID    *int64       `db:"correction_run_id"`
+	Score              float64      `db:"score"`
+	Rank               int          `db:"rank"`
+	StageScores        []float64    `db:"stage_scores"`
+	RescoreSheetID     *int64       `db:"rescore_sheet_id"`
+	RescoreSubmitted   bool         `db:"rescore_submitted"`
+	RescoreScore       *float64     `db:"rescore_score"`
+	RescoreAssessor    string       `db:"rescore_assessor"`
 }
 
 const appealCols = `SELECT ap.id, ap.run_id, ap.application_id, a.cohort_id, c.name AS cohort_name,
@@ -143,11 +146,7 @@ func (s *Store) FileAppeal(ctx context.Context, actor audit.Actor, userID, runID
 	var name, sum *string
 	var size *int
 	if pdf != nil {
-		var rnd [16]byte
-		if _, err := rand.Read(rnd[:]); err != nil {
-			return 0, err
-		}
-		n, h := hex.EncodeToString(rnd[:])+".pdf", sha256.Sum256(pdf)
+		n, h := token.Hex(16)+".pdf", sha256.Sum256(pdf)
 		hs, l := hex.EncodeToString(h[:]), len(pdf)
 		name, sum, size = &n, &hs, &l
 	}
@@ -158,11 +157,11 @@ func (s *Store) FileAppeal(ctx context.Context, actor audit.Actor, userID, runID
 		var closes time.Time
 		var raw []byte
 		err := tx.QueryRow(ctx, `SELECT a.id, a.cohort_id, rr.outcome, u.email, u.name, u.language, r.inputs,
-				r.published_at + make_interval(days => c.appeal_days),
+				coalesce(rl.released_at, r.published_at) + make_interval(days => c.appeal_days),
 				(SELECT max(id) FROM result_runs x WHERE x.cohort_id = a.cohort_id AND x.published_at IS NOT NULL)
 			FROM run_results rr JOIN result_runs r ON r.id = rr.run_id JOIN applications a ON a.id = rr.application_id
-			JOIN cohorts c ON c.id = a.cohort_id JOIN users u ON u.id = a.user_id
-			WHERE rr.run_id = $1 AND a.user_id = $2 AND r.published_at IS NOT NULL`, runID, userID).
+			JOIN cohorts c ON c.id = a.cohort_id JOIN users u ON u.id = a.user_id LEFT JOIN run_releases rl ON rl.run_id = r.id
+			WHERE rr.run_id = $1 AND a.user_id = $2 AND r.published_at IS NOT NULL AND `+RunReleased, runID, userID).
 			Scan(&appID, &cohortID, &outcome, &email, &uname, &lang, &raw, &closes, &latest)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("run %d for user %d: %w", runID, userID, database.ErrNotFound)
@@ -177,7 +176,7 @@ func (s *Store) FileAppeal(ctx context.Context, actor audit.Actor, userID, runID
 		if err != nil {
 			return err
 		}
-		if Outcome(outcome) == Lulus || !slices.ContainsFunc(stages, func(sg StageGrade) bool { return sg.Stage == stage }) {
+		if Outcome(outcome) == OutcomeLulus || !slices.ContainsFunc(stages, func(sg StageGrade) bool { return sg.Stage == stage }) {
 			return fmt.Errorf("run %d stage %s: %w: %w", runID, stage, ErrNotAppealable, database.ErrConflict)
 		}
 		err = tx.QueryRow(ctx, `INSERT INTO selection_appeals (run_id, application_id, stage, outcome, reason, pdf_storage, pdf_sha256, pdf_size, filed_at)
@@ -300,7 +299,7 @@ func ParseDecision(reason string) (string, map[string]string) {
 }
 
 // lockAppeal locks a filed appeal and returns its application, cohort, stage and applicant.
-func lockAppeal(ctx context.Context, tx pgx.Tx, id int64) (app, cohort int64, stage Stage, status, email, name, lang string, err error) {
+func lockAppeal(ctx context.Context, tx pgx.Tx, id int64) (app, cohort int64, stage Stage, status AppealStatus, email, name, lang string, err error) {
 	err = tx.QueryRow(ctx, `SELECT ap.application_id, a.cohort_id, ap.stage, ap.status, u.email, u.name, u.language
 		FROM selection_appeals ap JOIN applications a ON a.id = ap.application_id JOIN users u ON u.id = a.user_id
 		WHERE ap.id = $1 FOR UPDATE OF ap`, id).Scan(&app, &cohort, &stage, &status, &email, &name, &lang)
@@ -350,7 +349,7 @@ func (s *Store) UpholdAppeal(ctx context.Context, actor audit.Actor, id int64, r
 			return fmt.Errorf("appeal %d is %s: %w: %w", id, status, ErrAppealDecided, database.ErrConflict)
 		}
 		// Serialised with automatic assignment and scheduling of the cohort (same lock).
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		prog, err := loadProgram(ctx, tx, cohortID)

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
 	"penggerak/internal/mail"
@@ -39,6 +37,7 @@ func TestAppealUpheldEndToEnd(t *testing.T) {
 	if err := w.s.Publish(ctx, w.admin, orig, "uji tanpa tanda tangan", now.Add(72*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	w.f.Release(now)
 	guru := audit.Actor{UserID: w.users[0], IP: "10.0.0.1"}
 	// Lulus cannot appeal; a stage not in the run cannot be appealed.
 	if _, err := w.s.FileAppeal(ctx, guru, w.users[1], orig, selection.StageTahap1, "Saya ingin nilai saya diperiksa ulang.", nil, t.TempDir(), now, letter); !errors.Is(err, selection.ErrNotAppealable) {
@@ -125,8 +124,9 @@ func TestAppealUpheldEndToEnd(t *testing.T) {
 	if err := w.s.Publish(ctx, w.admin, corr, "uji tanpa tanda tangan", now.Add(72*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	w.f.Release(now)
 	bs, err = w.s.MyResults(ctx, w.users[0])
-	if err != nil || bs[0].RunID != corr || bs[0].Outcome != selection.Lulus || bs[0].CorrectionOf == nil || *bs[0].CorrectionOf != orig ||
+	if err != nil || bs[0].RunID != corr || bs[0].Outcome != selection.OutcomeLulus || bs[0].CorrectionOf == nil || *bs[0].CorrectionOf != orig ||
 		bs[0].Stages[0].Criteria[0].Mean != 4 || bs[0].Appeals[0].Status != selection.AppealDone ||
 		bs[0].Tie == nil || bs[0].Tie.Rule != "submission" || !bs[0].Tie.Won {
 		t.Fatalf("applicant after the correction: %+v, %v", bs, err)
@@ -142,6 +142,7 @@ func TestAppealRejected(t *testing.T) {
 	if err := w.s.Publish(ctx, w.admin, run, "uji tanpa tanda tangan", now.Add(72*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	w.f.Release(now)
 	id, err := w.s.FileAppeal(ctx, audit.Actor{UserID: w.users[3]}, w.users[3], run, selection.StageTahap1, "Nilai saya terlalu rendah dibanding rekan saya.", nil, t.TempDir(), now, letter)
 	if err != nil {
 		t.Fatal(err)
@@ -165,16 +166,7 @@ func TestAppealRejected(t *testing.T) {
 // exactly one appeal, nobody waits on a deadlock.
 func TestConcurrentAppealFiling(t *testing.T) {
 	_, url := testdb.New(t)
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 4
-	db, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testdb.SmallPool(t, url, 4)
 	f := selectiontest.Fixture{T: t, DB: db}
 	s := selection.NewStore(db)
 	cohort := f.Cohort(map[string]int{"16.01": 1})
@@ -197,6 +189,7 @@ func TestConcurrentAppealFiling(t *testing.T) {
 	if err := s.Publish(ctx, audit.Actor{}, run, "uji serentak", now.Add(time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	f.Release(now)
 	ctxT, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var wg sync.WaitGroup

@@ -3,7 +3,6 @@ package selection
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +18,7 @@ import (
 	"penggerak/internal/filecheck"
 	"penggerak/internal/mail"
 	"penggerak/internal/storage"
+	"penggerak/internal/token"
 )
 
 // CriterionBreakdown is one criterion's mean over the counted assessors, with its weight.
@@ -98,7 +98,7 @@ type Breakdown struct {
 // CanAppeal reports whether the applicant may still file an appeal against this result at now
 // for stage: tidak lulus or cadangan, the window open, no appeal of that stage yet.
 func (b Breakdown) CanAppeal(st Stage, now time.Time) bool {
-	if b.Outcome == Lulus || !now.Before(b.AppealCloses) {
+	if b.Outcome == OutcomeLulus || !now.Before(b.AppealCloses) {
 		return false
 	}
 	for _, a := range b.Appeals {
@@ -120,17 +120,23 @@ func (b Breakdown) AppealStages(now time.Time) []Stage {
 	return out
 }
 
-// MyResults returns the applicant's results from the latest published run of each cohort they
-// applied to, newest first.
-func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error) {
-	rows, _ := s.db.Query(ctx, `SELECT DISTINCT ON (a.cohort_id) r.id, a.id, a.cohort_id, c.name, g.name, rr.outcome, rr.score::float8, rr.rank,
+// myResultsSQL selects the published and released results of user $1, one per cohort (for
+// MyResults, which orders them, and HasApplicantPage).
+var myResultsSQL = `SELECT DISTINCT ON (a.cohort_id) r.id, a.id, a.cohort_id, c.name, g.name, rr.outcome, rr.score::float8, rr.rank,
 			(SELECT count(*) FROM run_results x WHERE x.run_id = r.id AND x.regency_code = rr.regency_code)::int,
 			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason, pr.timezone,
-			r.published_at + make_interval(days => c.appeal_days)
+			coalesce(rl.released_at, r.published_at) + make_interval(days => c.appeal_days)
 		FROM applications a JOIN run_results rr ON rr.application_id = a.id JOIN result_runs r ON r.id = rr.run_id
 		JOIN cohorts c ON c.id = a.cohort_id JOIN regencies g ON g.code = rr.regency_code JOIN provinces pr ON pr.code = rr.province_code
 		LEFT JOIN cohort_regencies cr ON cr.cohort_id = a.cohort_id AND cr.regency_code = rr.regency_code
-		WHERE a.user_id = $1 AND r.published_at IS NOT NULL
+		LEFT JOIN run_releases rl ON rl.run_id = r.id
+		WHERE a.user_id = $1 AND r.published_at IS NOT NULL AND ` + RunReleased
+
+// MyResults returns the applicant's results from the latest published run of each cohort they
+// applied to whose mails were released (RunReleased), newest first, with the seat offered to
+// them once its offer was released; the appeal window counts from the release.
+func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error) {
+	rows, _ := s.db.Query(ctx, myResultsSQL+`
 		ORDER BY a.cohort_id DESC, r.published_at DESC, r.id DESC`, userID)
 	type head struct {
 		b       Breakdown
@@ -190,7 +196,7 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 		var promoted *int64
 		err = s.db.QueryRow(ctx, `SELECT ps.id, ps.status, ps.confirm_by, ps.confirmed_at, ps.attended_at, ps.promoted_from
 			FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
-			WHERE ps.application_id = $1 AND r.cohort_id = $2 ORDER BY ps.id DESC LIMIT 1`, h.appID, h.cohort).
+			WHERE ps.application_id = $1 AND r.cohort_id = $2 AND `+SeatReleased+` ORDER BY ps.id DESC LIMIT 1`, h.appID, h.cohort).
 			Scan(&seat.ID, &seat.Status, &seat.ConfirmBy, &seat.ConfirmedAt, &seat.AttendedAt, &promoted)
 		if err == nil {
 			seat.Promoted = promoted != nil
@@ -275,10 +281,11 @@ func checkPakta(pdf []byte) error {
 	return nil
 }
 
-// ownSeat locks the applicant's own seat (another's is ErrNotFound).
+// ownSeat locks the applicant's own seat (another's, or one whose offer is not released yet,
+// is ErrNotFound).
 func ownSeat(ctx context.Context, tx pgx.Tx, userID, seatID int64) (status string, confirmBy time.Time, err error) {
 	err = tx.QueryRow(ctx, `SELECT ps.status, ps.confirm_by FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id
-		WHERE ps.id = $1 AND a.user_id = $2 FOR UPDATE OF ps`, seatID, userID).Scan(&status, &confirmBy)
+		WHERE ps.id = $1 AND a.user_id = $2 AND `+SeatReleased+` FOR UPDATE OF ps`, seatID, userID).Scan(&status, &confirmBy)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = fmt.Errorf("seat %d: %w", seatID, database.ErrNotFound)
 	}
@@ -292,11 +299,7 @@ func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID i
 	if err := checkPakta(pdf); err != nil {
 		return err
 	}
-	var rnd [16]byte
-	if _, err := rand.Read(rnd[:]); err != nil {
-		return err
-	}
-	name := hex.EncodeToString(rnd[:]) + ".pdf"
+	name := token.Hex(16) + ".pdf"
 	sum := sha256.Sum256(pdf)
 	if err := files.Put(ctx, "pakta/"+name, bytes.NewReader(pdf), int64(len(pdf))); err != nil {
 		return fmt.Errorf("store pakta: %w", err)
@@ -336,12 +339,12 @@ func (s *Store) Decline(ctx context.Context, actor audit.Actor, userID, seatID i
 	})
 }
 
-// ExpireOverdue frees every offered seat past its deadline and moves up cadangan. It returns how
-// many seats were freed.
+// ExpireOverdue frees every released offered seat past its deadline and moves up cadangan (an
+// offer still held has no deadline yet). It returns how many seats were freed.
 func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now time.Time, baseURL string) (int, error) {
 	var n int
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `SELECT id FROM pembekalan_seats WHERE status = 'offered' AND confirm_by < $1 ORDER BY id FOR UPDATE`, now)
+		rows, _ := tx.Query(ctx, `SELECT id FROM pembekalan_seats ps WHERE status = 'offered' AND confirm_by < $1 AND `+SeatReleased+` ORDER BY id FOR UPDATE`, now)
 		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 		if err != nil {
 			return err
@@ -389,14 +392,15 @@ func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID i
 	case err != nil:
 		return err
 	default:
-		if _, err := tx.Exec(ctx, `INSERT INTO pembekalan_seats (run_id, application_id, regency_code, confirm_by, promoted_from)
-			VALUES ($1, $2, $3, $4, $5)`, runID, next, reg, nextConfirmBy, seatID); err != nil {
+		// The offer is held with its mail: its window starts at release (ReleaseMail), so
+		// nextConfirmBy is only a placeholder until then and the mail names the days, not a date.
+		var seat int64
+		if err := tx.QueryRow(ctx, `INSERT INTO pembekalan_seats (run_id, application_id, regency_code, confirm_by, promoted_from)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, runID, next, reg, nextConfirmBy, seatID).Scan(&seat); err != nil {
 			return err
 		}
-		by := nextConfirmBy.UTC().Format("2 January 2006 15:04 MST")
-		m := s.compose(lang, "selection.mail.promoted", map[string]any{"Name": name, "ConfirmBy": by}, "Anda naik dari daftar cadangan",
-			fmt.Sprintf("Yth. %s,\n\nSebuah kursi di kabupaten/kota Anda telah kosong dan Anda naik dari daftar cadangan menjadi LULUS.\n"+
-				"Konfirmasi keikutsertaan dan unggah Pakta Integritas sebelum %s: %s/seleksi/saya\n", name, by, baseURL))
+		m := s.compose(lang, "selection.mail.promoted", map[string]any{"Name": name, "Days": prog.ConfirmDays})
+		m.Ref = mail.DecisionRef("seat", seat)
 		m.To = to
 		if err := mail.Enqueue(ctx, tx, m); err != nil {
 			return err
@@ -475,11 +479,12 @@ func (s *Store) Seats(ctx context.Context, runID int64) ([]SeatRow, error) {
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
-// CheckSeat returns ErrNotFound unless the seat belongs to the user's application.
+// CheckSeat returns ErrNotFound unless the seat belongs to the user's application and its offer
+// was released.
 func (s *Store) CheckSeat(ctx context.Context, userID, seatID int64) error {
 	var ok bool
 	err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id
-		WHERE ps.id = $1 AND a.user_id = $2)`, seatID, userID).Scan(&ok)
+		WHERE ps.id = $1 AND a.user_id = $2 AND `+SeatReleased+`)`, seatID, userID).Scan(&ok)
 	if err == nil && !ok {
 		err = fmt.Errorf("seat %d: %w", seatID, database.ErrNotFound)
 	}

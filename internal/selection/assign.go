@@ -45,45 +45,12 @@ var ErrTooFewAssessors = errors.New("selection: too few eligible assessors")
 // id order, so the result depends only on the inputs, not their order. When an application
 // cannot be served it returns ErrTooFewAssessors naming it, and no assignments.
 func Assign(targets []AssignTarget, assessors []Assessor, opt AssignOptions) ([]Assignment, error) {
-	ts := append([]AssignTarget(nil), targets...)
-	sort.Slice(ts, func(i, j int) bool { return ts[i].ApplicationID < ts[j].ApplicationID })
-	h := make(loadHeap, 0, len(assessors))
-	seen := map[int64]bool{}
-	for _, a := range assessors {
-		if seen[a.UserID] {
-			continue
-		}
-		seen[a.UserID] = true
-		h = append(h, &loadItem{a: a, load: a.Load})
+	plan := PlanAssign(targets, assessors, opt)
+	if len(plan.Unassigned) > 0 {
+		u := plan.Unassigned[0] // the first in application id order: every earlier target was served
+		return nil, fmt.Errorf("%w: application %d needs %d, found %d", ErrTooFewAssessors, u.ApplicationID, u.Need, u.Found)
 	}
-	heap.Init(&h)
-	out := make([]Assignment, 0, len(ts)*2)
-	skipped := make([]*loadItem, 0, 8)
-	for _, t := range ts {
-		if t.Need <= 0 {
-			continue
-		}
-		picked := 0
-		skipped = skipped[:0]
-		for picked < t.Need && h.Len() > 0 {
-			it := heap.Pop(&h).(*loadItem)
-			if conflict(it.a, t, opt) {
-				skipped = append(skipped, it)
-				continue
-			}
-			out = append(out, Assignment{ApplicationID: t.ApplicationID, AssessorID: it.a.UserID})
-			it.load++
-			skipped = append(skipped, it)
-			picked++
-		}
-		for _, it := range skipped {
-			heap.Push(&h, it)
-		}
-		if picked < t.Need {
-			return nil, fmt.Errorf("%w: application %d needs %d, found %d", ErrTooFewAssessors, t.ApplicationID, t.Need, picked)
-		}
-	}
-	return out, nil
+	return plan.Assignments, nil
 }
 
 func conflict(a Assessor, t AssignTarget, opt AssignOptions) bool {
@@ -154,11 +121,10 @@ func PlanAssign(targets []AssignTarget, assessors []Assessor, opt AssignOptions)
 	h := make(loadHeap, 0, len(assessors))
 	seen := map[int64]bool{}
 	for _, a := range assessors {
-		if seen[a.UserID] {
-			continue
+		if !seen[a.UserID] { // the first row of an assessor listed twice counts
+			seen[a.UserID] = true
+			h = append(h, &loadItem{a: a, load: a.Load})
 		}
-		seen[a.UserID] = true
-		h = append(h, &loadItem{a: a, load: a.Load})
 	}
 	heap.Init(&h)
 	plan := AssignPlan{PerAssessor: map[int64]int{}}

@@ -90,7 +90,7 @@ func (s *Store) Batches(ctx context.Context, cohortID int64) ([]Batch, error) {
 // the batch, while none of them has been started; audited. Serialised with automatic assignment.
 func (s *Store) UndoBatch(ctx context.Context, actor audit.Actor, cohortID, batchID int64) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		var undone bool

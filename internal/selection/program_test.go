@@ -81,16 +81,20 @@ func TestPembekalanDatesAndConfirmDays(t *testing.T) {
 	if err := w.s.Publish(ctx, w.admin, id, "uji tanpa tanda tangan", now.Add(time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
-	// a2 holds OKU's seat; the deadline passes: a1 (cadangan) moves up with 5 days to confirm.
-	at := now.Add(2 * time.Hour)
+	w.f.Release(now)
+	// a2 holds OKU's seat; the deadline passes: a1 (cadangan) moves up with 5 days to confirm,
+	// counted from the release of the offer's mail.
+	at := now.Add(5*24*time.Hour + 2*time.Hour)
 	if n, err := w.s.ExpireOverdue(ctx, w.admin, at, "http://x"); err != nil || n != 1 {
 		t.Fatalf("ExpireOverdue = %d, %v", n, err)
 	}
+	released := at.Add(3 * time.Hour)
+	w.f.Release(released)
 	var confirmBy time.Time
 	if err := w.f.DB.QueryRow(ctx, `SELECT confirm_by FROM pembekalan_seats WHERE application_id = $1 AND promoted_from IS NOT NULL`, w.apps[0]).Scan(&confirmBy); err != nil {
 		t.Fatal(err)
 	}
-	if want := at.Add(5 * 24 * time.Hour); !confirmBy.Equal(want.Truncate(time.Microsecond)) {
+	if want := released.Add(5 * 24 * time.Hour); !confirmBy.Equal(want.Truncate(time.Microsecond)) {
 		t.Fatalf("promoted seat confirm_by %v, want %v", confirmBy, want)
 	}
 	// The promoted seat is confirmed; its briefing attendance is bounded by the pembekalan dates.

@@ -124,12 +124,12 @@ var reminderSQL = map[string]string{
 			SELECT ps.id AS ref, a.user_id, '' AS event, c.name AS cohort, ps.confirm_by AS at, a.province_code, 1 AS n
 			FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id JOIN cohorts c ON c.id = a.cohort_id
 			LEFT JOIN cohort_reminders cr ON cr.cohort_id = c.id
-			WHERE ps.status = 'offered' AND ps.confirm_by - interval '1 day' > $1
+			WHERE ps.status = 'offered' AND ` + SeatReleased + ` AND ps.confirm_by - interval '1 day' > $1
 			AND ps.confirm_by - make_interval(days => coalesce(cr.seat_days, 3)) <= $1)`,
 	"seat_last": `WITH due AS (
 			SELECT ps.id AS ref, a.user_id, '' AS event, c.name AS cohort, ps.confirm_by AS at, a.province_code, 1 AS n
 			FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id JOIN cohorts c ON c.id = a.cohort_id
-			WHERE ps.status = 'offered' AND ps.confirm_by > $1 AND ps.confirm_by - interval '1 day' <= $1)`,
+			WHERE ps.status = 'offered' AND ` + SeatReleased + ` AND ps.confirm_by > $1 AND ps.confirm_by - interval '1 day' <= $1)`,
 	"sheet": `WITH due AS (
 			SELECT a.cohort_id AS ref, sh.assessor_id AS user_id, to_char(min(sh.due_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS event,
 				min(c.name) AS cohort, min(sh.due_at) AS at, NULL::text AS province_code, count(*)::int AS n
@@ -173,7 +173,7 @@ func (s *Store) SendReminders(ctx context.Context, now time.Time) (ReminderCount
 			msgs := make([]mail.Message, 0, len(list))
 			for _, d := range list {
 				m := s.compose(d.Lang, "selection.mail.reminder."+kind, map[string]any{"Name": d.Name, "Cohort": d.Cohort,
-					"At": region.InZone(d.At, d.Zone).Format(region.DateTimeLayout), "Zone": d.Zone, "N": d.N}, "", "")
+					"At": region.InZone(d.At, d.Zone).Format(region.DateTimeLayout), "Zone": d.Zone, "N": d.N})
 				m.To = d.Email
 				msgs = append(msgs, m)
 			}

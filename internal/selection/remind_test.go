@@ -47,6 +47,14 @@ func reminderWorld(t *testing.T, db *pgxpool.Pool, now time.Time) (selectiontest
 	if err := s.Publish(ctx, audit.Actor{}, run, "uji pengingat", now.Add(48*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	// Held, the offer is reminded of by nobody; released five days ago (confirmation 7 days),
+	// it is due in 48 hours.
+	if c, err := s.SendReminders(ctx, now); err != nil || c.Seat+c.SeatLast != 0 {
+		t.Fatalf("reminders of a held offer: %+v, %v", c, err)
+	}
+	exec(`DELETE FROM reminders_sent`)
+	exec(`DELETE FROM mail_outbox WHERE kind LIKE 'selection.mail.reminder.%'`)
+	f.Release(now.Add(48*time.Hour - 7*24*time.Hour))
 	exec(`INSERT INTO score_sheets (application_id, stage, assessor_id, due_at) VALUES ($1, 'simulasi', $3, $4), ($2, 'simulasi', $3, $5)`,
 		apps[0], apps[1], x, now.Add(24*time.Hour), now.Add(20*time.Hour))
 	exec(`INSERT INTO tahap2_slots (application_id, starts_at, minutes, mode, location, assessor1_id, assessor2_id)
@@ -69,16 +77,7 @@ func reminderWorld(t *testing.T, db *pgxpool.Pool, now time.Time) (selectiontest
 // reminder exactly once; a later run sends the last-day seat reminder, once.
 func TestRemindersOncePerPersonPerEvent(t *testing.T) {
 	_, url := testdb.New(t)
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.MaxConns = 4
-	db, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testdb.SmallPool(t, url, 4)
 	now := time.Now().UTC().Truncate(time.Second)
 	f, s := reminderWorld(t, db, now)
 

@@ -16,17 +16,17 @@ type Outcome string
 
 // The outcomes of a result run.
 const (
-	Lulus      Outcome = "lulus"
-	Cadangan   Outcome = "cadangan"
-	TidakLulus Outcome = "tidak_lulus"
+	OutcomeLulus      Outcome = "lulus"
+	OutcomeCadangan   Outcome = "cadangan"
+	OutcomeTidakLulus Outcome = "tidak_lulus"
 )
 
 // better reports the order lulus > cadangan > tidak lulus.
 func (o Outcome) rank() int {
 	switch o {
-	case Lulus:
+	case OutcomeLulus:
 		return 0
-	case Cadangan:
+	case OutcomeCadangan:
 		return 1
 	}
 	return 2
@@ -171,12 +171,12 @@ func Run(in RunInput) (RunOutput, error) {
 		r.Rank = rank
 		switch {
 		case !r.Passed:
-			r.Outcome = TidakLulus
+			r.Outcome = OutcomeTidakLulus
 		case lulus < in.Quotas[regency]:
-			r.Outcome = Lulus
+			r.Outcome = OutcomeLulus
 			lulus++
 		default:
-			r.Outcome = Cadangan
+			r.Outcome = OutcomeCadangan
 		}
 	}
 	out := RunOutput{Results: make([]Result, len(rows))}
@@ -308,15 +308,15 @@ func Promote(results []Result, declined int64) ([]Result, int64, error) {
 	if at < 0 {
 		return nil, 0, fmt.Errorf("%w: application %d not in the run", ErrInvalidRun, declined)
 	}
-	if out[at].Outcome != Lulus {
+	if out[at].Outcome != OutcomeLulus {
 		return nil, 0, fmt.Errorf("%w: application %d is not lulus", ErrInvalidRun, declined)
 	}
-	out[at].Outcome = TidakLulus
+	out[at].Outcome = OutcomeTidakLulus
 	next := NextCadangan(out, out[at].RegencyCode)
 	if next < 0 {
 		return out, 0, nil
 	}
-	out[next].Outcome = Lulus
+	out[next].Outcome = OutcomeLulus
 	return out, out[next].ApplicationID, nil
 }
 
@@ -325,7 +325,7 @@ func NextCadangan(results []Result, regency string) int {
 	best := -1
 	for i := range results {
 		r := &results[i]
-		if r.RegencyCode == regency && r.Outcome == Cadangan && (best < 0 || r.Rank < results[best].Rank) {
+		if r.RegencyCode == regency && r.Outcome == OutcomeCadangan && (best < 0 || r.Rank < results[best].Rank) {
 			best = i
 		}
 	}

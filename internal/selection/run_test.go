@@ -173,16 +173,16 @@ func TestRunPropertyQuotaNeverExceeded(t *testing.T) {
 		}
 		lulus, passed := map[string]int{}, map[string]int{}
 		for _, res := range out.Results {
-			if res.Outcome == Lulus {
+			if res.Outcome == OutcomeLulus {
 				lulus[res.RegencyCode]++
 			}
 			if res.Passed {
 				passed[res.RegencyCode]++
 			}
-			if res.Outcome != TidakLulus && !res.Passed {
+			if res.Outcome != OutcomeTidakLulus && !res.Passed {
 				t.Fatalf("case %d: %d did not pass but is %s", i, res.ApplicationID, res.Outcome)
 			}
-			if res.Outcome == TidakLulus && res.Passed {
+			if res.Outcome == OutcomeTidakLulus && res.Passed {
 				t.Fatalf("case %d: %d passed but is tidak lulus", i, res.ApplicationID)
 			}
 		}
@@ -249,7 +249,7 @@ func TestPromote(t *testing.T) {
 	if err != nil || promoted != 3 {
 		t.Fatalf("Promote = %d, %v; want 3 (the best cadangan of 16.01)", promoted, err)
 	}
-	if got[0].Outcome != TidakLulus || got[2].Outcome != Lulus || got[1].Outcome != Cadangan || out.Results[0].Outcome != Lulus {
+	if got[0].Outcome != OutcomeTidakLulus || got[2].Outcome != OutcomeLulus || got[1].Outcome != OutcomeCadangan || out.Results[0].Outcome != OutcomeLulus {
 		t.Fatalf("after promote %+v (input must be unchanged: %+v)", got, out.Results[0])
 	}
 	if _, _, err := Promote(got, 2); !errors.Is(err, ErrInvalidRun) {

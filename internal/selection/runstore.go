@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
@@ -107,7 +110,7 @@ func (s *Store) CreateRun(ctx context.Context, actor audit.Actor, cohortID, corr
 func createRun(ctx context.Context, tx pgx.Tx, actor audit.Actor, cohortID, corrects int64, reason string) (int64, error) {
 	var id int64
 	err := func() error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200201, $1::int)`, cohortID); err != nil {
+		if err := database.LockRuns.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		// A run reads every sheet of a cohort (millions of score items at national scale): it
@@ -168,15 +171,25 @@ func createRun(ctx context.Context, tx pgx.Tx, actor audit.Actor, cohortID, corr
 		for i := range in.Candidates {
 			byID[in.Candidates[i].ApplicationID] = &in.Candidates[i]
 		}
-		_, err = tx.CopyFrom(ctx, pgx.Identifier{"run_results"},
+		// The run's rows go into its own table (run_results_<id>, made when the run row was
+		// inserted, migration 000680) before it has any index; run_results_attach then checks
+		// them as a whole, builds the indexes once and attaches the table to run_results.
+		_, err = tx.CopyFrom(ctx, pgx.Identifier{"run_results_" + strconv.FormatInt(id, 10)},
 			[]string{"run_id", "application_id", "regency_code", "province_code", "score", "passed", "outcome", "rank", "stage_scores", "first_criterion", "submitted_at"},
 			pgx.CopyFromSlice(len(out.Results), func(i int) ([]any, error) {
 				r := out.Results[i]
 				c := byID[r.ApplicationID]
-				return []any{id, r.ApplicationID, r.RegencyCode, r.RegencyCode[:2], r.Score, r.Passed, string(r.Outcome), r.Rank,
-					c.StageScores, Round2(c.FirstCriterion), c.SubmittedAt}, nil
+				stage := make([]pgtype.Numeric, len(c.StageScores))
+				for k, v := range c.StageScores {
+					stage[k] = numeric2(v)
+				}
+				return []any{id, r.ApplicationID, r.RegencyCode, r.RegencyCode[:2], numeric2(r.Score), r.Passed, string(r.Outcome), r.Rank,
+					stage, numeric2(Round2(c.FirstCriterion)), c.SubmittedAt}, nil
 			}))
 		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `SELECT run_results_attach($1)`, id); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.run.create", ObjectType: "result_run", ObjectID: strconv.FormatInt(id, 10),
@@ -184,6 +197,19 @@ func createRun(ctx context.Context, tx pgx.Tx, actor audit.Actor, cohortID, corr
 				"output_hash": out.OutputHash, "results": len(out.Results)}})
 	}()
 	return id, err
+}
+
+// numeric2 is v for a numeric column of scale 2 as pgx would send it (the shortest decimal of
+// v), built from its hundredths when v has at most two decimals, as every score of a run has:
+// pgx formats and parses a decimal string per float64, which was most of the Go time of the
+// COPY of a 250,000-row run.
+func numeric2(v float64) pgtype.Numeric {
+	if c := math.Round(v * 100); math.Abs(c) < 1e15 && c/100 == v {
+		return pgtype.Numeric{Int: big.NewInt(int64(c)), Exp: -2, Valid: true}
+	}
+	var n pgtype.Numeric
+	_ = n.Scan(strconv.FormatFloat(v, 'f', -1, 64))
+	return n
 }
 
 // Run is a stored result run.
@@ -406,7 +432,7 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200201, $1::int)`, cohortID); err != nil {
+		if err := database.LockRuns.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		var published, superseded bool
@@ -452,11 +478,8 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 		}
 		out := make([]mail.Message, len(msgs))
 		for i, m := range msgs {
-			out[i] = s.compose(m.lang, "selection.mail.published", map[string]any{"Name": m.name, "Outcome": m.outcome},
-				"Hasil seleksi Calon Guru Penggerak",
-				fmt.Sprintf("Yth. %s,\n\nHasil seleksi Anda telah diumumkan: %s.\nRincian nilai per kriteria, passing grade, kuota dan peringkat Anda: %s/seleksi/saya\n",
-					m.name, OutcomeText(Outcome(m.outcome)), baseURL))
-			out[i].To = m.to
+			out[i] = s.compose(m.lang, "selection.mail.published", map[string]any{"Name": m.name, "Outcome": m.outcome})
+			out[i].To, out[i].Ref = m.to, mail.DecisionRef("run", runID)
 		}
 		if err := mail.EnqueueMany(ctx, tx, out); err != nil {
 			return err
@@ -476,9 +499,9 @@ func (s *Store) Publish(ctx context.Context, actor audit.Actor, runID int64, ove
 // OutcomeText is an outcome in Bahasa Indonesia (for emails).
 func OutcomeText(o Outcome) string {
 	switch o {
-	case Lulus:
+	case OutcomeLulus:
 		return "LULUS"
-	case Cadangan:
+	case OutcomeCadangan:
 		return "CADANGAN (daftar tunggu)"
 	}
 	return "TIDAK LULUS"

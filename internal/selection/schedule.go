@@ -140,7 +140,7 @@ func (f ScheduleForm) Parse() (SlotWindow, map[string]string) {
 func (s *Store) ScheduleTahap2(ctx context.Context, actor audit.Actor, cohortID int64, w SlotWindow, mode, location string) (int, error) {
 	var n int
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		prog, err := loadProgram(ctx, tx, cohortID)
@@ -239,7 +239,7 @@ func (s *Store) slotMail(ctx context.Context, tx pgx.Tx, appID int64, key string
 		return err
 	}
 	m := s.compose(lang, key, map[string]any{"Name": name, "Start": region.InZone(start, tz).Format(region.DateTimeLayout), "Zone": tz,
-		"Minutes": minutes, "Online": mode == "daring", "Location": location}, "", "")
+		"Minutes": minutes, "Online": mode == "daring", "Location": location})
 	m.To = to
 	return mail.Enqueue(ctx, tx, m)
 }

@@ -17,7 +17,7 @@ import (
 type Store struct {
 	db database.DB
 	// letter writes result, promotion and schedule mails from the message catalogues in the
-	// recipient's language (WithLetter); without one they are written in Indonesian here.
+	// recipient's language (WithLetter); without one, mail.Untranslated.
 	letter Letter
 }
 
@@ -32,17 +32,14 @@ func (s *Store) WithLetter(l Letter) *Store {
 // (mail.Message.Held) and reach nobody before the national admin releases them.
 var Reviewed = map[string]bool{"selection.mail.published": true, "selection.mail.promoted": true}
 
-// compose writes a mail with the store's letter (without one, the Indonesian subject and body
-// given, or the catalogue key and data when none is given), tagged with its kind, the
-// recipient's language and outcome, and held when it reports a decision.
-func (s *Store) compose(lang, key string, data map[string]any, subject, body string) mail.Message {
+// compose writes a mail with the store's letter, from the catalogues in the recipient's
+// language (mail.Untranslated without one: the catalogue key and data), tagged with its kind,
+// the recipient's language and outcome, and held when it reports a decision.
+func (s *Store) compose(lang, key string, data map[string]any) mail.Message {
 	var m mail.Message
-	switch {
-	case s.letter != nil:
+	if s.letter != nil {
 		m = s.letter(lang, key, data)
-	case subject != "":
-		m = mail.Message{Subject: subject, Body: body}
-	default:
+	} else {
 		m = mail.Untranslated(lang, key, data)
 	}
 	m.Kind, m.Lang, m.Held = key, lang, Reviewed[key]
@@ -95,11 +92,7 @@ func (s *Store) Cohorts(ctx context.Context) ([]CohortRow, error) {
 // Cohort returns one cohort, or ErrNotFound.
 func (s *Store) Cohort(ctx context.Context, id int64) (CohortRow, error) {
 	rows, _ := s.db.Query(ctx, `SELECT id, name, status FROM cohorts WHERE id = $1`, id)
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[CohortRow])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, fmt.Errorf("cohort %d: %w", id, database.ErrNotFound)
-	}
-	return c, err
+	return database.One[CohortRow](rows, "cohort %d", id)
 }
 
 // CohortRuns lists a cohort's runs, newest first.

@@ -22,7 +22,7 @@ import (
 func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int64, stage Stage, now time.Time) (int, error) {
 	var n int
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		prog, err := loadProgram(ctx, tx, cohortID)
@@ -237,7 +237,7 @@ type SheetMoveResult struct {
 func (s *Store) ReassignSheets(ctx context.Context, actor audit.Actor, cohortID, from, to int64, regency string) (SheetMoveResult, error) {
 	var res SheetMoveResult
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200200, $1::int)`, cohortID); err != nil {
+		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		var ok bool

@@ -2,6 +2,7 @@ package selection_test
 
 import (
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -22,10 +23,14 @@ import (
 // statement computing the same stage scores, ranks and outcomes and writing the same rows into
 // run_results (ratio = CreateRun ÷ statement; the rows are compared and must be identical).
 // (Setup takes a few minutes.)
+//
+// With BENCH_RUN_DB set to the name of a database cloned from the test template (createdb -T
+// pgk_tpl_… NAME), the benchmark uses that database and keeps it: the data is built the first
+// time only, and every run stored is left in it, so the statements can be timed and EXPLAINed
+// afterwards on the same data (the runs of earlier benchmarks make run_results bigger).
 func BenchmarkCreateRunDB250k(b *testing.B) {
-	db, _ := testdb.New(b)
 	const n = 250_000
-	cohort := createRunBenchData(b, db)
+	db, cohort := createRunBenchDB(b)
 	s := selection.NewStore(db)
 	b.ResetTimer()
 	var app, base time.Duration
@@ -109,6 +114,30 @@ const baselineRunSQL = `INSERT INTO run_results (run_id, application_id, regency
 		CASE WHEN NOT r.passed THEN 'tidak_lulus' WHEN r.prank <= cr.quota THEN 'lulus' ELSE 'cadangan' END,
 		r.rank, ARRAY[r.score]::numeric[], r.c1, r.submitted_at
 	FROM ranked r JOIN cohort_regencies cr ON cr.cohort_id = $2 AND cr.regency_code = r.regency_code`
+
+// createRunBenchDB returns the benchmark's database and cohort: a fresh clone, or the kept
+// database named by BENCH_RUN_DB (its data built once).
+func createRunBenchDB(b *testing.B) (*pgxpool.Pool, int64) {
+	name := os.Getenv("BENCH_RUN_DB")
+	if name == "" {
+		db, _ := testdb.New(b)
+		return db, createRunBenchData(b, db)
+	}
+	db, err := database.Open(ctx, testdb.ServerURL(name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(db.Close)
+	var cohort int64
+	err = db.QueryRow(ctx, `SELECT coalesce(max(cohort_id), 0) FROM applications WHERE registration_number LIKE 'B-%'`).Scan(&cohort)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if cohort == 0 {
+		cohort = createRunBenchData(b, db)
+	}
+	return db, cohort
+}
 
 // createRunBenchData builds the data of BenchmarkCreateRunDB250k and returns the cohort.
 func createRunBenchData(t testing.TB, db *pgxpool.Pool) int64 {

@@ -326,6 +326,7 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 	if err := w.s.Publish(ctx, w.admin, id, "uji tanpa tanda tangan", now.Add(48*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	w.f.Release(now)
 	bs, err := w.s.MyResults(ctx, w.users[1])
 	if err != nil || len(bs) != 1 {
 		t.Fatalf("MyResults = %v, %v", bs, err)
@@ -335,7 +336,7 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 	if _, err := w.f.DB.Exec(ctx, `INSERT INTO pembekalan_seats (run_id, application_id, regency_code, confirm_by) VALUES ($1, $2, '16.01', now())`, id, w.apps[0]); err == nil || !strings.Contains(err.Error(), "no seat left") {
 		t.Fatalf("seat over quota: %v", err)
 	}
-	if b.Outcome != selection.Lulus || b.Rank != 1 || b.Quota != 1 || b.Competitors != 3 || b.Score != 100 ||
+	if b.Outcome != selection.OutcomeLulus || b.Rank != 1 || b.Quota != 1 || b.Competitors != 3 || b.Score != 100 ||
 		len(b.Stages) != 1 || b.Stages[0].PassingGrade != 60 || b.Stages[0].Criteria[0].Mean != 4 || b.Seat == nil {
 		t.Fatalf("breakdown %+v", b)
 	}
@@ -361,12 +362,13 @@ func TestBreakdownDeclinePromote(t *testing.T) {
 	if err := w.s.Decline(ctx, w.admin, w.users[1], b.Seat.ID, now, "http://x"); err != nil {
 		t.Fatal(err)
 	}
-	// a1 (rank 2 in OKU) moves up and is mailed.
+	// a1 (rank 2 in OKU) moves up and is mailed; the offer shows once its mail is released.
+	w.f.Release(now)
 	bs, _ = w.s.MyResults(ctx, w.users[0])
 	if bs[0].Seat == nil || !bs[0].Seat.Promoted || bs[0].Seat.Status != "offered" {
 		t.Fatalf("a1 seat %+v", bs[0].Seat)
 	}
-	if c := count(t, w.f, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'gurua@uji.id' AND subject LIKE '%cadangan%'`); c != 1 {
+	if c := count(t, w.f, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'gurua@uji.id' AND kind = 'selection.mail.promoted' AND ref LIKE 'seat:%'`); c != 1 {
 		t.Fatal("promoted cadangan not mailed")
 	}
 	// a1 confirms with a PDF; a missed deadline would have freed it.
@@ -401,6 +403,7 @@ func TestExpireOverduePromotes(t *testing.T) {
 	if err := w.s.Publish(ctx, w.admin, id, "uji tanpa tanda tangan", now.Add(time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	w.f.Release(now.Add(time.Hour - 7*24*time.Hour)) // released a week ago: due an hour from now
 	n, err := w.s.ExpireOverdue(ctx, w.admin, now.Add(2*time.Hour), "http://x")
 	if err != nil || n != 1 {
 		t.Fatalf("ExpireOverdue = %d, %v", n, err)
@@ -551,6 +554,7 @@ func TestConcurrentDeclinesPromoteDistinctCadangan(t *testing.T) {
 	if err := s.Publish(ctx, audit.Actor{}, run, "uji serentak", now.Add(time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	f.Release(now)
 	seat := func(app int64) int64 {
 		var id int64
 		if err := db.QueryRow(ctx, `SELECT id FROM pembekalan_seats WHERE application_id = $1`, app).Scan(&id); err != nil {

@@ -102,8 +102,7 @@ func (s *Server) resendVerificationPage(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) resendVerification(w http.ResponseWriter, r *http.Request) error {
-	s.requestLink(w, r, account.PurposeVerifyEmail, resendPage, "resend.title", s.linkMail(r, "verify", "/verifikasi/"))
-	return nil
+	return s.requestLink(w, r, account.PurposeVerifyEmail, resendPage, "resend.title", s.linkMail(r, "verify", "/verifikasi/"))
 }
 
 func (s *Server) forgotPasswordPage(w http.ResponseWriter, r *http.Request) error {
@@ -112,20 +111,19 @@ func (s *Server) forgotPasswordPage(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) forgotPassword(w http.ResponseWriter, r *http.Request) error {
-	s.requestLink(w, r, account.PurposeResetPassword, forgotPage, "forgot.title", s.linkMail(r, "reset", "/atur-ulang-sandi/"))
-	return nil
+	return s.requestLink(w, r, account.PurposeResetPassword, forgotPage, "forgot.title", s.linkMail(r, "reset", "/atur-ulang-sandi/"))
 }
 
 // requestLink handles the email form of p: the answer is the same whether or not the account
 // exists; only a malformed address or too many requests give another page.
-func (s *Server) requestLink(w http.ResponseWriter, r *http.Request, purpose account.Purpose, p accounts.EmailPage, title string, compose account.Composer) {
+func (s *Server) requestLink(w http.ResponseWriter, r *http.Request, purpose account.Purpose, p accounts.EmailPage, title string, compose account.Composer) error {
 	var f accounts.EmailForm
 	if !s.decode(w, r, &f) {
-		return
+		return nil
 	}
 	if key := account.CheckEmail(account.NormalizeEmail(f.Email)); key != "" {
 		s.render(w, r, http.StatusUnprocessableEntity, accounts.RequestLink(s.base(r, title), p, f, map[string]string{"email": key}))
-		return
+		return nil
 	}
 	err := s.accounts.RequestLink(r.Context(), purpose, f.Email, clientIP(r), s.now(), compose)
 	var limited *account.RequestError
@@ -134,13 +132,13 @@ func (s *Server) requestLink(w http.ResponseWriter, r *http.Request, purpose acc
 		p.Message = i18n.T(r.Context(), "link.rate_limited", map[string]any{"Minutes": minutes(limited.RetryAfter)})
 		w.Header().Set("Retry-After", itoa(int(limited.RetryAfter.Seconds())))
 		s.render(w, r, http.StatusTooManyRequests, accounts.RequestLink(s.base(r, title), p, f, nil))
-		return
+		return nil
 	case err != nil:
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	s.flash(r, string(purpose)+".sent")
 	redirect(w, r, p.Action)
+	return nil
 }
 
 func minutes(d time.Duration) int { return int(math.Ceil(d.Minutes())) }
@@ -149,8 +147,7 @@ func minutes(d time.Duration) int { return int(math.Ceil(d.Minutes())) }
 func (s *Server) verifyEmailPage(w http.ResponseWriter, r *http.Request) error {
 	tok := chi.URLParam(r, "token")
 	if err := s.accounts.CheckToken(r.Context(), account.PurposeVerifyEmail, tok, s.now()); err != nil {
-		s.linkProblem(w, r, account.PurposeVerifyEmail, err)
-		return nil
+		return s.linkProblem(w, r, account.PurposeVerifyEmail, err)
 	}
 	s.render(w, r, http.StatusOK, accounts.VerifyEmail(s.base(r, "verify.title"), tok))
 	return nil
@@ -158,8 +155,7 @@ func (s *Server) verifyEmailPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.accounts.VerifyEmail(r.Context(), chi.URLParam(r, "token"), s.now()); err != nil {
-		s.linkProblem(w, r, account.PurposeVerifyEmail, err)
-		return nil
+		return s.linkProblem(w, r, account.PurposeVerifyEmail, err)
 	}
 	s.flash(r, "verify.done")
 	redirect(w, r, "/masuk")
@@ -168,7 +164,7 @@ func (s *Server) verifyEmail(w http.ResponseWriter, r *http.Request) error {
 
 // linkProblem explains an unusable emailed link (unknown 404, used or expired 410) and offers
 // a new one.
-func (s *Server) linkProblem(w http.ResponseWriter, r *http.Request, purpose account.Purpose, err error) {
+func (s *Server) linkProblem(w http.ResponseWriter, r *http.Request, purpose account.Purpose, err error) error {
 	status, key := http.StatusGone, "link.expired"
 	switch {
 	case errors.Is(err, account.ErrTokenInvalid):
@@ -177,21 +173,20 @@ func (s *Server) linkProblem(w http.ResponseWriter, r *http.Request, purpose acc
 		key = "link.used." + string(purpose)
 	case errors.Is(err, account.ErrTokenExpired):
 	default:
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	href, label := "/verifikasi/kirim-ulang", "resend.heading"
 	if purpose == account.PurposeResetPassword {
 		href, label = "/lupa-sandi", "forgot.again"
 	}
 	s.render(w, r, status, accounts.LinkProblem(s.base(r, "link.heading"), key, href, label))
+	return nil
 }
 
 func (s *Server) resetPasswordPage(w http.ResponseWriter, r *http.Request) error {
 	tok := chi.URLParam(r, "token")
 	if err := s.accounts.CheckToken(r.Context(), account.PurposeResetPassword, tok, s.now()); err != nil {
-		s.linkProblem(w, r, account.PurposeResetPassword, err)
-		return nil
+		return s.linkProblem(w, r, account.PurposeResetPassword, err)
 	}
 	s.render(w, r, http.StatusOK, accounts.ResetPassword(s.base(r, "reset.title"), tok, nil))
 	return nil
@@ -204,16 +199,14 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if err := s.accounts.CheckToken(r.Context(), account.PurposeResetPassword, tok, s.now()); err != nil {
-		s.linkProblem(w, r, account.PurposeResetPassword, err)
-		return nil
+		return s.linkProblem(w, r, account.PurposeResetPassword, err)
 	}
 	if errs := account.ValidateNewPassword(f.Password, f.PasswordConfirm); errs != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, accounts.ResetPassword(s.base(r, "reset.title"), tok, errs))
 		return nil
 	}
 	if _, err := s.accounts.ResetPassword(r.Context(), tok, f.Password, s.now()); err != nil {
-		s.linkProblem(w, r, account.PurposeResetPassword, err)
-		return nil
+		return s.linkProblem(w, r, account.PurposeResetPassword, err)
 	}
 	s.flash(r, "reset.done")
 	redirect(w, r, "/masuk")

@@ -105,9 +105,7 @@ func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	s.flash(r, "selection.appeal.filed")
-	redirect(w, r, "/seleksi/saya")
-	return nil
+	return s.flashRedirect(w, r, "selection.appeal.filed", "/seleksi/saya")
 }
 
 // appealsPage is the appeals queue: the national admin's, or a BGP's for its province (read-only).
@@ -163,18 +161,19 @@ func (s *Server) appealFile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// decideAppeal reads the decision form: the reason and the no-JS confirmation checkbox.
-func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request, action string) (int64, string, bool) {
-	id, ok := s.idParam(w, r, "appeal")
+// decideAppeal reads the decision form: the reason and the no-JS confirmation checkbox. ok is
+// false when the request has been answered (the form refused, re-rendered) or err is set.
+func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request, action string) (id int64, reason string, ok bool, err error) {
+	id, ok = s.idParam(w, r, "appeal")
 	if !ok {
-		return 0, "", false
+		return 0, "", false, nil
 	}
 	var f struct {
 		Decision string `form:"decision"`
 		Sure     bool   `form:"yakin"`
 	}
 	if !s.decode(w, r, &f) {
-		return 0, "", false
+		return 0, "", false, nil
 	}
 	reason, errs := selection.ParseDecision(f.Decision)
 	if errs == nil {
@@ -184,42 +183,33 @@ func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request, action str
 		errs["yakin-"+action] = "selection.appeal.error.sure"
 	}
 	if len(errs) > 0 {
-		if err := s.renderAppeal(w, r, http.StatusUnprocessableEntity, selectionpage.AppealProps{Action: action, Decision: f.Decision, Errors: errs}); err != nil {
-			s.serveError(w, r, err)
-		}
-		return 0, "", false
+		return 0, "", false, s.renderAppeal(w, r, http.StatusUnprocessableEntity, selectionpage.AppealProps{Action: action, Decision: f.Decision, Errors: errs})
 	}
-	return id, reason, true
+	return id, reason, true, nil
 }
 
 // rejectAppeal rejects an appeal with a reason shown to the applicant.
 func (s *Server) rejectAppeal(w http.ResponseWriter, r *http.Request) error {
-	id, reason, ok := s.decideAppeal(w, r, "tolak")
+	id, reason, ok, err := s.decideAppeal(w, r, "tolak")
 	if !ok {
-		return nil
+		return err
 	}
 	if err := s.sel().RejectAppeal(r.Context(), actor(r), id, reason, s.now(), s.letter); err != nil {
-		s.appealError(w, r, err)
-		return nil
+		return err
 	}
-	s.flash(r, "selection.appeal.rejected_flash")
-	redirect(w, r, "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.appeal.rejected_flash", "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
 }
 
 // upholdAppeal upholds an appeal: the stage goes to a new assessor for a re-score.
 func (s *Server) upholdAppeal(w http.ResponseWriter, r *http.Request) error {
-	id, reason, ok := s.decideAppeal(w, r, "terima")
+	id, reason, ok, err := s.decideAppeal(w, r, "terima")
 	if !ok {
-		return nil
+		return err
 	}
 	if _, err := s.sel().UpholdAppeal(r.Context(), actor(r), id, reason, s.now(), s.letter); err != nil {
-		s.appealError(w, r, err)
-		return nil
+		return err
 	}
-	s.flash(r, "selection.appeal.upheld_flash")
-	redirect(w, r, "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.appeal.upheld_flash", "/seleksi/sanggah/"+strconv.FormatInt(id, 10))
 }
 
 // correctAppeal makes the correction run from the upheld appeals' re-scores.
@@ -230,22 +220,7 @@ func (s *Server) correctAppeal(w http.ResponseWriter, r *http.Request) error {
 	}
 	run, err := s.sel().CorrectAfterAppeals(r.Context(), actor(r), id)
 	if err != nil {
-		s.appealError(w, r, err)
-		return nil
+		return err
 	}
-	s.flash(r, "selection.appeal.corrected_flash")
-	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(run, 10))
-	return nil
-}
-
-// appealError maps the appeal flow's refusals to a 409 page saying what blocks it.
-func (s *Server) appealError(w http.ResponseWriter, r *http.Request, err error) {
-	switch {
-	case errors.Is(err, selection.ErrAppealDecided):
-		s.errorPage(w, r, http.StatusConflict, "selection.appeal.error.decided")
-	case errors.Is(err, selection.ErrRescorePending):
-		s.errorPage(w, r, http.StatusConflict, "selection.appeal.error.rescore_pending")
-	default:
-		s.serveError(w, r, err)
-	}
+	return s.flashRedirect(w, r, "selection.appeal.corrected_flash", "/seleksi/hasil/"+strconv.FormatInt(run, 10))
 }

@@ -63,6 +63,7 @@ func newAppealWorld(t testing.TB, fx selectiontest.Fixture, regency string, user
 	if err := s.Publish(context.Background(), testActor(), w.Run, "uji sanggah", time.Now().Add(72*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	fx.Release(time.Now())
 	return w
 }
 
@@ -233,6 +234,7 @@ func TestAppealThroughPages(t *testing.T) {
 	if err := selection.NewStore(a.DB).Publish(context.Background(), testActor(), corr, "uji sanggah", time.Now().Add(72*time.Hour), "http://x"); err != nil {
 		t.Fatal(err)
 	}
+	fx.Release(time.Now())
 	res = g.Get("/seleksi/saya")
 	if !strings.Contains(res.Body, "Lulus") || !strings.Contains(res.Body, "hasil koreksi setelah penilaian ulang") || !strings.Contains(res.Body, "100.00") {
 		t.Fatalf("teacher after the correction:\n%s", res.Body)

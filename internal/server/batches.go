@@ -17,18 +17,13 @@ func (s *Server) assignPreview(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderAssignPreview(w http.ResponseWriter, r *http.Request, status int, errs map[string]string) error {
-	id, ok := s.idParam(w, r, "cohort")
-	st, ok2 := s.stageParam(w, r)
-	if !ok || !ok2 {
-		return nil
-	}
-	c, err := s.sel().Cohort(r.Context(), id)
-	if err != nil {
+	c, st, ok, err := s.stageCohort(w, r)
+	if !ok {
 		return err
 	}
 	p := selectionpage.PreviewProps{Cohort: c, Errors: errs}
-	if p.Preview, err = s.sel().PreviewAssign(r.Context(), id, st); err == nil {
-		p.Batches, err = s.sel().Batches(r.Context(), id)
+	if p.Preview, err = s.sel().PreviewAssign(r.Context(), c.ID, st); err == nil {
+		p.Batches, err = s.sel().Batches(r.Context(), c.ID)
 	}
 	if err != nil {
 		return err
@@ -68,9 +63,7 @@ func (s *Server) undoBatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.flash(r, "selection.batch.undone")
-	redirect(w, r, back)
-	return nil
+	return s.flashRedirect(w, r, "selection.batch.undone", back)
 }
 
 // renderUndoRefused re-renders the preview page of the stage with the undo form's error.

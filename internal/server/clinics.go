@@ -13,101 +13,20 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/clinic"
 	"penggerak/internal/database"
-	"penggerak/web/components"
 	"penggerak/web/i18n"
 	pages "penggerak/web/pages/clinic"
 	"penggerak/web/pages/dashboard"
 )
 
-// Public and teacher-facing handlers of coaching clinics. Staff handlers are in
-// clinics_staff.go.
+// Teacher-facing handlers of coaching clinics: registering, the own registrations, the ticket
+// links that manage a registration without an account, and the dashboard cards. The public
+// list and event pages are in clinics_list.go, certificate verification in
+// clinics_certificates.go, the staff handlers in clinics_staff.go and beside it.
 
 // NewCatalogue looks the clinic mails' messages up in the i18n bundle, in the recipient's
 // language (the server's store and the reminder job use it).
 func NewCatalogue(b *i18n.Bundle) clinic.Catalogue {
 	return func(lang, key string, data map[string]any) string { return b.Localizer(lang).T(key, data) }
-}
-
-// regionOptions lists provinces, each followed by its kabupaten/kota, limited to keep (nil: all).
-func (s *Server) regionOptions(r *http.Request, keep func(province, regency string) bool) ([]components.Option, error) {
-	provs, err := s.regions.Provinces(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	regs, err := s.regions.Regencies(r.Context(), "")
-	if err != nil {
-		return nil, err
-	}
-	var out []components.Option
-	for _, p := range provs {
-		if keep == nil || keep(p.Code, "") {
-			out = append(out, components.Option{Value: p.Code, Label: p.Name})
-		}
-		for _, g := range regs {
-			if g.ProvinceCode == p.Code && (keep == nil || keep(p.Code, g.Code)) {
-				out = append(out, components.Option{Value: g.Code, Label: "— " + g.Name})
-			}
-		}
-	}
-	return out, nil
-}
-
-// clinicList lists upcoming events by region and search. A signed-in teacher who has not chosen a
-// region yet (no ?wilayah= at all) sees the kabupaten/kota of their school first; choosing
-// "Semua wilayah" sends an empty wilayah and lists everything.
-func (s *Server) clinicList(w http.ResponseWriter, r *http.Request) error {
-	query := r.URL.Query()
-	p := pages.ListProps{Region: query.Get("wilayah"), Q: searchText(query.Get("q"), 100), SignedIn: principal(r) != nil}
-	if !query.Has("wilayah") && p.SignedIn {
-		own, err := s.teacherRegency(r)
-		if err != nil {
-			return err
-		}
-		p.Region, p.OwnRegion = own, own != ""
-	}
-	var err error
-	if p.Items, err = s.clinics.Upcoming(r.Context(), p.Region, p.Q, s.now()); err != nil {
-		return err
-	}
-	if p.Regions, err = s.regionOptions(r, nil); err != nil {
-		return err
-	}
-	s.render(w, r, http.StatusOK, pages.List(s.base(r, "clinic.list.title"), p))
-	return nil
-}
-
-// teacherRegency is the kabupaten/kota of the signed-in teacher's school ("" without a profile
-// or a known school).
-func (s *Server) teacherRegency(r *http.Request) (string, error) {
-	prof, err := s.profiles().Get(r.Context(), principal(r).User.ID)
-	if errors.Is(err, database.ErrNotFound) || (err == nil && prof.NPSN == "") {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	sc, err := s.clinics.School(r.Context(), prof.NPSN)
-	if errors.Is(err, clinic.ErrUnknownSchool) {
-		return "", nil
-	}
-	return sc.RegencyCode, err
-}
-
-func (s *Server) clinicPage(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.openClinic(r)
-	if err != nil {
-		return err
-	}
-	p := pages.DetailProps{C: c, Now: s.now(), SignedIn: principal(r) != nil}
-	if pr := principal(r); pr != nil {
-		if mine, err := s.clinics.Active(r.Context(), c.ID, pr.User.ID); err == nil {
-			p.Mine, p.MyTicket = &mine, "/tiket/"+s.clinics.Signer().Ticket(c.ID, mine.ID)
-		}
-	}
-	b := s.base(r, "clinic.title")
-	b.Title = c.Title
-	s.render(w, r, http.StatusOK, pages.Detail(b, p))
-	return nil
 }
 
 // errNoPath is a path parameter that is not a positive number: the page does not exist.
@@ -184,7 +103,7 @@ func (s *Server) clinicRegister(w http.ResponseWriter, r *http.Request) error {
 		reg.UserID = p.User.ID
 		res, err := s.clinics.Register(r.Context(), c.ID, reg, s.now())
 		if err == nil {
-			s.flash(r, "clinic.flash.registered."+res.Status)
+			s.flash(r, "clinic.flash.registered."+string(res.Status))
 			redirect(w, r, "/tiket/"+s.clinics.Signer().Ticket(c.ID, res.ID))
 			return nil
 		}
@@ -260,7 +179,7 @@ func (s *Server) ticketPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderTicket(w http.ResponseWriter, r *http.Request, status int, p pages.TicketProps) error {
-	if p.R.Status == clinic.RegRegistered { // a waiting-list place has no QR to check in with
+	if p.R.Status == clinic.RegistrationRegistered { // a waiting-list place has no QR to check in with
 		png, err := clinic.QRPNG(s.clinics.Signer().Ticket(p.C.ID, p.R.ID), 256)
 		if err != nil {
 			return err
@@ -310,56 +229,67 @@ func sendPDF(w http.ResponseWriter, name string, b []byte) {
 }
 
 func (s *Server) ticketPDF(w http.ResponseWriter, r *http.Request) error {
-	c, reg, _, ok, err := s.ticket(w, r)
-	if !ok {
-		return err
-	}
-	if reg.Status == clinic.RegCancelled {
-		return fmt.Errorf("ticket of a cancelled registration: %w", database.ErrNotFound)
-	}
-	b, err := s.clinics.TicketPDF(c, reg)
-	if err != nil {
-		return err
-	}
-	sendPDF(w, "tiket-"+clinic.FormatCode(reg.Code)+".pdf", b)
-	return nil
+	return s.ticketFile(w, r, func(c clinic.Clinic, reg clinic.Registration) (string, []byte, error) {
+		if reg.Status == clinic.RegistrationCancelled {
+			return "", nil, fmt.Errorf("ticket of a cancelled registration: %w", database.ErrNotFound)
+		}
+		b, err := s.clinics.TicketPDF(c, reg)
+		return "tiket-" + clinic.FormatCode(reg.Code) + ".pdf", b, err
+	})
 }
 
 func (s *Server) ticketCertificate(w http.ResponseWriter, r *http.Request) error {
+	return s.ticketFile(w, r, func(c clinic.Clinic, reg clinic.Registration) (string, []byte, error) {
+		if !c.CertificateDue(reg, s.now()) {
+			return "", nil, clinic.ErrNoCertificate
+		}
+		b, err := s.clinics.CertificatePDF(c, reg)
+		return "sertifikat-" + clinic.FormatCode(reg.CertCode) + ".pdf", b, err
+	})
+}
+
+// ticketFile sends the PDF that file makes for the ticket's event and registration, under the
+// name it gives; file's error (a refusal or a failure) is the handler's.
+func (s *Server) ticketFile(w http.ResponseWriter, r *http.Request, file func(clinic.Clinic, clinic.Registration) (string, []byte, error)) error {
 	c, reg, _, ok, err := s.ticket(w, r)
 	if !ok {
 		return err
 	}
-	if !c.CertificateDue(reg, s.now()) {
-		return clinic.ErrNoCertificate
-	}
-	b, err := s.clinics.CertificatePDF(c, reg)
+	name, b, err := file(c, reg)
 	if err != nil {
 		return err
 	}
-	sendPDF(w, "sertifikat-"+clinic.FormatCode(reg.CertCode)+".pdf", b)
+	sendPDF(w, name, b)
 	return nil
+}
+
+// ownTicket is s.ticket for a POST by the ticket's owner (signed in, or through a fresh emailed
+// link), decoding the form into f; it gives the ticket's path. ok is false when the request is
+// answered: err is clinic.ErrOwnerOnly for a link that may only show the ticket, or s.ticket's
+// error, or nil when decode has answered.
+func (s *Server) ownTicket(w http.ResponseWriter, r *http.Request, f any) (c clinic.Clinic, reg clinic.Registration, path string, ok bool, err error) {
+	c, reg, acc, ok, err := s.ticket(w, r)
+	if !ok {
+		return c, reg, "", false, err
+	}
+	if !acc.Manage {
+		return c, reg, "", false, clinic.ErrOwnerOnly
+	}
+	return c, reg, acc.Path, s.decode(w, r, f), nil
 }
 
 // ticketCancel cancels a registration once the teacher ticked the confirmation (the seat goes
 // to the waiting list and cannot be taken back).
 func (s *Server) ticketCancel(w http.ResponseWriter, r *http.Request) error {
-	c, reg, acc, ok, err := s.ticket(w, r)
+	var f cancelForm
+	c, reg, path, ok, err := s.ownTicket(w, r, &f)
 	if !ok {
 		return err
 	}
-	path := acc.Path
-	if !acc.Manage {
-		return clinic.ErrOwnerOnly
-	}
-	var f cancelForm
-	if !s.decode(w, r, &f) {
-		return nil // decode has answered
-	}
-	if reg.Status != clinic.RegCancelled && !c.CanCancel(reg, s.now()) {
+	if reg.Status != clinic.RegistrationCancelled && !c.CanCancel(reg, s.now()) {
 		return clinic.ErrRegistrationOver
 	}
-	if f.Confirm != "yes" && reg.Status != clinic.RegCancelled {
+	if f.Confirm != "yes" && reg.Status != clinic.RegistrationCancelled {
 		return s.renderTicket(w, r, http.StatusUnprocessableEntity, pages.TicketProps{C: c, R: reg, Path: path, Manage: true, CancelError: "clinic.err.ticket_cancel_confirm"})
 	}
 	if _, err := s.clinics.CancelRegistration(r.Context(), reg.ID); err != nil {
@@ -376,17 +306,10 @@ type feedbackForm struct {
 }
 
 func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) error {
-	c, reg, acc, ok, err := s.ticket(w, r)
+	var f feedbackForm
+	c, reg, path, ok, err := s.ownTicket(w, r, &f)
 	if !ok {
 		return err
-	}
-	path := acc.Path
-	if !acc.Manage {
-		return clinic.ErrOwnerOnly
-	}
-	var f feedbackForm
-	if !s.decode(w, r, &f) {
-		return nil // decode has answered
 	}
 	if !c.FeedbackOpen(reg, s.now()) {
 		return clinic.ErrFeedbackNotYet
@@ -411,25 +334,6 @@ func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) error {
-	code := strings.TrimSpace(r.URL.Query().Get("kode"))
-	p := pages.VerifyProps{Code: code, Checked: code != ""}
-	status := http.StatusOK
-	if code != "" {
-		cert, err := s.clinics.CertificateByCode(r.Context(), code, s.now())
-		switch {
-		case err == nil:
-			p.Cert = &cert
-		case errors.Is(err, database.ErrNotFound):
-			status = http.StatusNotFound
-		default:
-			return err
-		}
-	}
-	s.render(w, r, status, pages.Verify(s.base(r, "clinic.verify.heading"), p))
-	return nil
-}
-
 // addClinicCards adds the coaching clinic cards to the dashboard: one for the widest staff role
 // the user holds (events of their region, counted in the scoped SQL), one in the guru section
 // (their registrations).
@@ -451,20 +355,10 @@ func (s *Server) addClinicCards(r *http.Request, props *dashboard.Props) error {
 	}
 	n := 0
 	for _, g := range regs {
-		if g.Status != clinic.RegCancelled {
+		if g.Status != clinic.RegistrationCancelled {
 			n++
 		}
 	}
 	props.Add(account.RoleGuru, dashboard.ClinicGuruCard(n))
 	return nil
-}
-
-// searchText is a search box's text trimmed and cut to max characters (the query string is
-// already cleaned of bytes PostgreSQL cannot store by cleanInput).
-func searchText(q string, max int) string {
-	q = strings.TrimSpace(q)
-	if r := []rune(q); len(r) > max {
-		q = string(r[:max])
-	}
-	return q
 }

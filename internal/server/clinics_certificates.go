@@ -7,11 +7,13 @@ import (
 	"strings"
 
 	"penggerak/internal/clinic"
+	"penggerak/internal/database"
 	pages "penggerak/web/pages/clinic"
 )
 
 // Certificate tools of the organiser (Dinas, BGP, national admin; inside their scope): the list
-// of an event's certificates, one or all as PDF or ZIP, and revocation with a reason.
+// of an event's certificates, one or all as PDF or ZIP, and revocation with a reason; and the
+// public check of a certificate by its code.
 
 func (s *Server) clinicCertificates(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.staffClinic(r)
@@ -149,5 +151,25 @@ func (s *Server) clinicRevoke(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	s.render(w, r, http.StatusUnprocessableEntity, pages.Revoke(s.base(r, "clinic.certs.revoke_heading"), pages.RevokeProps{C: c, R: reg, Reason: f.Reason, Confirm: f.Confirm == "yes", Errs: errs}))
+	return nil
+}
+
+// certificateVerify is the public check of a clinic certificate by its code (?kode=).
+func (s *Server) certificateVerify(w http.ResponseWriter, r *http.Request) error {
+	code := strings.TrimSpace(r.URL.Query().Get("kode"))
+	p := pages.VerifyProps{Code: code, Checked: code != ""}
+	status := http.StatusOK
+	if code != "" {
+		cert, err := s.clinics.CertificateByCode(r.Context(), code, s.now())
+		switch {
+		case err == nil:
+			p.Cert = &cert
+		case errors.Is(err, database.ErrNotFound):
+			status = http.StatusNotFound
+		default:
+			return err
+		}
+	}
+	s.render(w, r, status, pages.Verify(s.base(r, "clinic.verify.heading"), p))
 	return nil
 }

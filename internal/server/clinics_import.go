@@ -131,16 +131,10 @@ func (s *Server) renderImportPreview(w http.ResponseWriter, r *http.Request, sta
 		Result: result, Back: "/staf/klinik/" + strconv.FormatInt(c.ID, 10),
 		Columns: []string{i18n.T(ctx, "import.preview.line"), i18n.T(ctx, "field.name"), "Email", i18n.T(ctx, "clinic.import.school"),
 			i18n.T(ctx, "clinic.import.place")}}
-	for i, row := range p.Rows {
-		if i == 10 {
-			break
-		}
-		props.First = append(props.First, []string{strconv.Itoa(row.Line), row.Name, row.Email, row.SchoolName + " (" + row.NPSN + ")",
-			i18n.T(ctx, "clinic.import.place."+row.Status)})
-	}
-	for _, pr := range p.Problems {
-		props.Problems = append(props.Problems, importpage.Problem{Line: pr.Line, Text: i18n.T(ctx, pr.Key, pr.Data)})
-	}
+	previewTable(ctx, &props, p.Rows, func(row clinic.ImportRow) []string {
+		return []string{strconv.Itoa(row.Line), row.Name, row.Email, row.SchoolName + " (" + row.NPSN + ")",
+			i18n.T(ctx, "clinic.import.place."+string(row.Status))}
+	}, p.Problems)
 	b := s.base(r, "clinic.import.title")
 	b.Title = props.Heading
 	s.render(w, r, status, importpage.Preview(b, props))

@@ -189,13 +189,13 @@ func TestClinicCancelNeedsConfirmation(t *testing.T) {
 		t.Fatalf("cancel without confirmation: %d", res.Status)
 	}
 	mustContain(t, "unconfirmed cancel", res.Body, "Centang pernyataan di atas untuk membatalkan kegiatan.")
-	if s := status(); s != clinic.StatusPublished {
+	if s := status(); s != string(clinic.StatusPublished) {
 		t.Fatalf("status after an unconfirmed cancel: %s", s)
 	}
 	if res := staff.PostForm(base+"/batalkan", url.Values{"confirm": {"yes"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("confirmed cancel: %d", res.Status)
 	}
-	if s := status(); s != clinic.StatusCancelled {
+	if s := status(); s != string(clinic.StatusCancelled) {
 		t.Errorf("status after a confirmed cancel: %s", s)
 	}
 }
@@ -279,13 +279,13 @@ func TestTicketCancelNeedsConfirmation(t *testing.T) {
 		t.Fatalf("unconfirmed cancel: %d", res.Status)
 	}
 	mustContain(t, "unconfirmed cancel", res.Body, "Centang pernyataan di atas untuk membatalkan pendaftaran.")
-	if s := status(); s != clinic.RegRegistered {
+	if s := status(); s != string(clinic.RegistrationRegistered) {
 		t.Fatalf("status after an unconfirmed cancel: %s", s)
 	}
 	if res := teacher.PostForm(ticket+"/batal", url.Values{"confirm": {"yes"}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("confirmed cancel: %d", res.Status)
 	}
-	if s := status(); s != clinic.RegCancelled {
+	if s := status(); s != string(clinic.RegistrationCancelled) {
 		t.Errorf("status after a confirmed cancel: %s", s)
 	}
 }

@@ -221,7 +221,7 @@ func init() {
 			Form: func(*fixture) url.Values { return url.Values{"reason": {"Salah nama"}, "confirm": {"yes"}} }, Want: only(404, "dinas", "bgp", "admin")},
 		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/undangan", Path: clinicPath("/undangan"), Want: staffOKU(200)},
 		routeCase{Method: "POST", Pattern: "/staf/klinik/{id}/undangan", Path: clinicPath("/undangan"),
-			Form: func(*fixture) url.Values { return url.Values{"npsn_list": {"10600001"}} }, Want: staffOKU(200)},
+			Form: func(*fixture) url.Values { return url.Values{"npsn_list": {"10600001"}, "confirm": {"yes"}} }, Want: staffOKU(200)},
 		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/undangan.pdf", Path: clinicPath("/undangan.pdf"), Want: staffOKU(200)},
 		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/undangan.zip", Path: clinicPath("/undangan.zip"), Want: staffOKU(200)},
 		routeCase{Method: "GET", Pattern: "/staf/klinik/{id}/presensi", Path: clinicPath("/presensi"), Want: staffOKU(200)},
@@ -343,7 +343,13 @@ func TestClinicFlow(t *testing.T) {
 		('20600001', 'SD Negeri 1 Serang', 'SD', 'negeri', '36.73', 'serang@sekolah.test', '')`); err != nil {
 		t.Fatal(err)
 	}
+	// One click invites and emails nobody: a confirmation page asks first.
 	res = staff.PostForm(base+"/undangan", url.Values{"npsn_list": {"10600001\n10600002, 20600001 99999999"}})
+	mustContain(t, "invite unconfirmed", res.Body, "Undang sekolah dan kirim surel undangan?", `name="npsn_list"`, `name="confirm"`)
+	if n := tc.count(`SELECT count(*) FROM clinic_invitations WHERE clinic_id = $1`, id); res.Status != http.StatusUnprocessableEntity || n != 0 {
+		t.Errorf("unconfirmed invite: status %d, %d invited", res.Status, n)
+	}
+	res = staff.PostForm(base+"/undangan", url.Values{"npsn_list": {"10600001\n10600002, 20600001 99999999"}, "confirm": {"yes"}})
 	mustContain(t, "invite", res.Body, "2 sekolah cocok, 2 baru diundang, 1 surel undangan dikirim", "20600001", "99999999")
 	if n := tc.count(`SELECT count(*) FROM mail_outbox WHERE to_addr = 'sdn1@sekolah.test' AND subject LIKE 'Undangan Coaching Clinic%'`); n != 1 {
 		t.Errorf("invitation emails: %d", n)
@@ -352,7 +358,7 @@ func TestClinicFlow(t *testing.T) {
 		t.Errorf("invited %d", n)
 	}
 	// By jenjang: nothing new, and the Serang school is never invited.
-	staff.PostForm(base+"/undangan", url.Values{"jenjang": {"SD"}})
+	staff.PostForm(base+"/undangan", url.Values{"jenjang": {"SD"}, "confirm": {"yes"}})
 	if n := tc.count(`SELECT count(*) FROM clinic_invitations WHERE npsn = '20600001'`); n != 0 {
 		t.Error("a school outside the region was invited")
 	}
@@ -573,7 +579,7 @@ func TestClinicFlow(t *testing.T) {
 		t.Errorf("cancellation emails %d, want 3 (t2, t3, sdn1)", n)
 	}
 	mustContain(t, "cancelled page", a.Anonymous().Get(public).Body, "dibatalkan oleh penyelenggara")
-	if res := staff.PostForm(base+"/undangan", url.Values{"npsn_list": {"10600001"}}); res.Status != http.StatusConflict {
+	if res := staff.PostForm(base+"/undangan", url.Values{"npsn_list": {"10600001"}, "confirm": {"yes"}}); res.Status != http.StatusConflict {
 		t.Errorf("inviting to a cancelled event: %d", res.Status)
 	}
 	if res := c2.PostForm(public+"/daftar", url.Values{"npsn": {"10600001"}}); res.Status == http.StatusSeeOther {

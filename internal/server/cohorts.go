@@ -265,15 +265,9 @@ func (s *Server) renderTargetsPreview(w http.ResponseWriter, r *http.Request, st
 		Action: cohortPath(tp.CohortID, "/sasaran/impor/"+p.Token), Source: p.Source, Rows: p.Rows,
 		Committed: p.CommittedAt != nil, Result: result, Back: cohortPath(tp.CohortID, ""),
 		Columns: []string{i18n.T(r.Context(), "cohort.import.col.code"), i18n.T(r.Context(), "cohort.import.col.name"), i18n.T(r.Context(), "cohort.import.col.quota")}}
-	for i, t := range tp.Targets {
-		if i == 10 {
-			break
-		}
-		props.First = append(props.First, []string{t.RegencyCode, names[t.RegencyCode], strconv.Itoa(t.Quota)})
-	}
-	for _, pr := range tp.Problems {
-		props.Problems = append(props.Problems, importpage.Problem{Line: pr.Line, Text: i18n.T(r.Context(), pr.Key, pr.Data)})
-	}
+	previewTable(r.Context(), &props, tp.Targets, func(t cohort.Target) []string {
+		return []string{t.RegencyCode, names[t.RegencyCode], strconv.Itoa(t.Quota)}
+	}, tp.Problems)
 	s.render(w, r, status, importpage.Preview(s.base(r, "cohort.import.preview.title"), props))
 	return nil
 }

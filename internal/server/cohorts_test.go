@@ -168,6 +168,11 @@ func TestCohortTargetsAndImport(t *testing.T) {
 	if res := c.PostForm(loc+"/sasaran/hapus", url.Values{"regency_code": {"16.01"}}); res.Status != http.StatusSeeOther {
 		t.Errorf("remove %d", res.Status)
 	}
+	// Removing a kab/kota that is no target (a typed or stale code, any length) removes
+	// nothing and records nothing: the typed text never reaches the audit log.
+	if res := c.PostForm(loc+"/sasaran/hapus", url.Values{"regency_code": {"16.99" + strings.Repeat("x", 9000)}}); res.Status >= 500 {
+		t.Errorf("remove unknown %d", res.Status)
+	}
 	if n := recCount(t, a, `SELECT count(*) FROM audit_log WHERE action LIKE 'cohort.target%'`); n != 4 {
 		t.Errorf("%d target audit entries, want 4", n)
 	}

@@ -15,7 +15,7 @@ import (
 // while it is unchanged, and 6 statements in all (11 before issue 8's dashboard work).
 func TestDashboardStatements(t *testing.T) {
 	t.Parallel()
-	var stmts statementCounter
+	var stmts roundTripCounter
 	a := countedApp(t, &stmts)
 	if err := demo.SeedRecruitment(context.Background(), a.DB); err != nil {
 		t.Fatal(err)
@@ -53,7 +53,7 @@ func TestDashboardStatements(t *testing.T) {
 // told), changes a name, closes one cohort's registration and opens another.
 func TestDashboardCohortConfigFollowsChanges(t *testing.T) {
 	t.Parallel()
-	a := countedApp(t, &statementCounter{})
+	a := countedApp(t, &roundTripCounter{})
 	ctx := context.Background()
 	if err := demo.SeedRecruitment(ctx, a.DB); err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestDashboardCohortConfigFollowsChanges(t *testing.T) {
 // now so that a page that starts reading more shows here.
 func TestStaffDashboardStatements(t *testing.T) {
 	t.Parallel()
-	var stmts statementCounter
+	var stmts roundTripCounter
 	a := countedApp(t, &stmts)
 	if err := demo.SeedRecruitment(context.Background(), a.DB); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package server
 import (
 	"net/http"
 
-	"penggerak/internal/database"
 	"penggerak/internal/mail"
 	"penggerak/internal/profile"
 	deletionpage "penggerak/web/pages/deletion"
@@ -29,20 +28,21 @@ func (s *Server) renderDeletion(w http.ResponseWriter, r *http.Request, status i
 // decideDeletion carries out ("dihapus") or refuses ("ditolak", with a reason) a deletion
 // request; the requester is mailed the outcome in their own language. A processed request gives 409.
 func (s *Server) decideDeletion(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathInt(r, "id")
-	if !ok {
-		return database.ErrNotFound
-	}
 	var f struct {
 		Outcome string `form:"outcome"`
 		Note    string `form:"note"`
 	}
-	if !s.decode(w, r, &f) {
-		return nil // decode has answered
+	id, ok, err := s.pathForm(w, r, "id", &f)
+	if !ok {
+		return err
 	}
 	d, errs := profile.ParseDecision(f.Outcome, f.Note)
 	if len(errs) > 0 {
 		return s.renderDeletion(w, r, http.StatusUnprocessableEntity, deletionpage.Props{FormID: id, Note: f.Note, Errors: errs})
+	}
+	// Deleting cannot be undone: it is done only once the admin ticked the confirmation (issue 11).
+	if d.Outcome == profile.OutcomeDeleted && s.askConfirm(w, r, "deletion.confirm.heading", "deletion.confirm.lead", "/admin/permintaan-hapus") {
+		return nil
 	}
 	compose := func(name, lang string) mail.Message { // in the requester's language
 		l, data := s.i18n.Localizer(lang), map[string]any{"Name": name, "Note": d.Note}
@@ -51,7 +51,5 @@ func (s *Server) decideDeletion(w http.ResponseWriter, r *http.Request) error {
 	if err := s.profiles().ProcessDeletion(r.Context(), actor(r), id, d, compose, s.now()); err != nil {
 		return err
 	}
-	s.flash(r, "deletion.done."+d.Outcome)
-	redirect(w, r, "/admin/permintaan-hapus")
-	return nil
+	return s.flashRedirect(w, r, "deletion.done."+d.Outcome, "/admin/permintaan-hapus")
 }

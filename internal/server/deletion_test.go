@@ -101,7 +101,17 @@ func TestDeletionRequestListAndCarryOut(t *testing.T) {
 		t.Error("the admin dashboard has no link to the deletion requests")
 	}
 
+	// One click deletes nothing: a confirmation page (working without JavaScript) asks first,
+	// and posting it without the box ticked asks again.
 	res := admin.PostForm(fmt.Sprintf("/admin/permintaan-hapus/%d", reqID), url.Values{"outcome": {"dihapus"}})
+	recWant(t, res, http.StatusUnprocessableEntity, "Hapus data pribadi pengguna ini?", "tidak dapat dibatalkan",
+		`name="outcome" value="dihapus"`, `name="confirm"`)
+	res = admin.PostForm(fmt.Sprintf("/admin/permintaan-hapus/%d", reqID), url.Values{"outcome": {"dihapus"}, "_asked": {"1"}})
+	recWant(t, res, http.StatusUnprocessableEntity, "Hapus data pribadi pengguna ini?")
+	if n := recCount(t, a, `SELECT count(*) FROM teacher_profiles WHERE user_id = $1`, u.ID); n != 1 {
+		t.Fatalf("unconfirmed deletion removed the profile (%d left)", n)
+	}
+	res = admin.PostForm(fmt.Sprintf("/admin/permintaan-hapus/%d", reqID), url.Values{"outcome": {"dihapus"}, "confirm": {"yes"}})
 	if res.Status != http.StatusSeeOther || res.Location != "/admin/permintaan-hapus" {
 		t.Fatalf("carry out: %d %s", res.Status, res.Location)
 	}
@@ -158,7 +168,7 @@ func TestDeletionRequestListAndCarryOut(t *testing.T) {
 	if strings.Contains(page.Body, fmt.Sprintf(`action="/admin/permintaan-hapus/%d"`, reqID)) {
 		t.Error("a processed request still has a decision form")
 	}
-	res = admin.PostForm(fmt.Sprintf("/admin/permintaan-hapus/%d", reqID), url.Values{"outcome": {"dihapus"}})
+	res = admin.PostForm(fmt.Sprintf("/admin/permintaan-hapus/%d", reqID), url.Values{"outcome": {"dihapus"}, "confirm": {"yes"}})
 	if res.Status != http.StatusConflict {
 		t.Errorf("second processing: %d, want 409", res.Status)
 	}
@@ -168,7 +178,7 @@ func TestDeletionRequestListAndCarryOut(t *testing.T) {
 	if n := recCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'hapus@guru.test' AND subject = 'Data pribadi Anda sudah dihapus'`); n != 1 {
 		t.Errorf("%d outcome mails after a double submit, want 1", n)
 	}
-	if res := admin.PostForm("/admin/permintaan-hapus/999999", url.Values{"outcome": {"dihapus"}}); res.Status != http.StatusNotFound {
+	if res := admin.PostForm("/admin/permintaan-hapus/999999", url.Values{"outcome": {"dihapus"}, "confirm": {"yes"}}); res.Status != http.StatusNotFound {
 		t.Errorf("unknown request: %d, want 404", res.Status)
 	}
 }
@@ -217,7 +227,7 @@ func TestDeletionRequestRefusal(t *testing.T) {
 		t.Errorf("%d refusal audit entries without NIK or email, want 1", n)
 	}
 	recWant(t, admin.Get("/admin/permintaan-hapus"), 200, "Ditolak", reason)
-	if res := admin.PostForm(path, url.Values{"outcome": {"dihapus"}}); res.Status != http.StatusConflict {
+	if res := admin.PostForm(path, url.Values{"outcome": {"dihapus"}, "confirm": {"yes"}}); res.Status != http.StatusConflict {
 		t.Errorf("carrying out a refused request: %d, want 409", res.Status)
 	}
 	if storedNIK(t, a, u.ID) != nik {

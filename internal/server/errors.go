@@ -121,9 +121,14 @@ type errorKind struct {
 var errorKinds = []errorKind{
 	{application.ErrLocked, http.StatusConflict, "application.error.locked"},
 	{application.ErrClosed, http.StatusConflict, "application.error.closed"},
+	// shown on the step: submit lists what is missing (IncompleteError), confirming the
+	// profile says there is none yet
+	{application.ErrIncomplete, http.StatusUnprocessableEntity, "application.profile.missing"},
 	{selection.ErrLocked, http.StatusConflict, "selection.error.locked"},
 	{selection.ErrTooFewAssessors, http.StatusConflict, "selection.error.too_few"},
 	{selection.ErrScoringPending, http.StatusConflict, "selection.error.scoring_pending"},
+	{selection.ErrAppealDecided, http.StatusConflict, "selection.appeal.error.decided"},
+	{selection.ErrRescorePending, http.StatusConflict, "selection.appeal.error.rescore_pending"},
 	// coaching clinics: a refused registration, edit or check-in (shown on its form), or a page
 	{clinic.ErrDuplicate, http.StatusConflict, "clinic.err.duplicate"},
 	{clinic.ErrSchoolFull, http.StatusConflict, "clinic.err.school_full"},

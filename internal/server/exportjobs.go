@@ -102,7 +102,7 @@ func (s *Server) renderExportJob(w http.ResponseWriter, r *http.Request, status 
 	if j.Active() {
 		b.Refresh = exportRefreshSeconds
 	}
-	if j.Status == exportjob.Done {
+	if j.Status == exportjob.StatusDone {
 		p.DownloadURL = "/ekspor/tugas/" + strconv.FormatInt(j.ID, 10) + "/unduh?token=" + url.QueryEscape(j.Token)
 	}
 	w.Header().Set("Cache-Control", "no-store")

@@ -1,12 +1,14 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
 	"penggerak/internal/account"
 	"penggerak/internal/application"
+	"penggerak/internal/database"
 	"penggerak/internal/help"
 	helppage "penggerak/web/pages/help"
 )
@@ -78,31 +80,28 @@ func (s *Server) helpAdmin(w http.ResponseWriter, r *http.Request) error {
 
 // helpContact loads the contact of the {scope} in the path when the reader may edit it (404
 // otherwise, as for any object of another region).
-func (s *Server) helpContact(w http.ResponseWriter, r *http.Request) (help.Contact, bool) {
+func (s *Server) helpContact(r *http.Request) (help.Contact, error) {
 	scope := chi.URLParam(r, "scope")
 	c, err := s.helpContacts().Get(r.Context(), scope)
 	if err == nil && !helpEditor(principal(r)).May(scope) {
-		s.notFound(w, r)
-		return c, false
+		err = fmt.Errorf("help contact %s: %w", scope, database.ErrNotFound)
 	}
-	if err != nil {
-		s.serveError(w, r, err)
-		return c, false
-	}
-	return c, true
+	return c, err
 }
 
 func (s *Server) helpEdit(w http.ResponseWriter, r *http.Request) error {
-	if c, ok := s.helpContact(w, r); ok {
-		s.render(w, r, http.StatusOK, helppage.Edit(s.base(r, "help.admin.title"), helppage.FormProps{Contact: c, Form: help.FormOf(c)}))
+	c, err := s.helpContact(r)
+	if err != nil {
+		return err
 	}
+	s.render(w, r, http.StatusOK, helppage.Edit(s.base(r, "help.admin.title"), helppage.FormProps{Contact: c, Form: help.FormOf(c)}))
 	return nil
 }
 
 func (s *Server) helpSave(w http.ResponseWriter, r *http.Request) error {
-	c, ok := s.helpContact(w, r)
-	if !ok {
-		return nil
+	c, err := s.helpContact(r)
+	if err != nil {
+		return err
 	}
 	var f help.Form
 	if !s.decode(w, r, &f) {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -97,19 +98,13 @@ func (s *Server) renderAssessorPreview(w http.ResponseWriter, r *http.Request, s
 	props := importpage.PreviewProps{Heading: i18n.T(ctx, "import.assessors.preview"), Action: "/admin/impor/asesor/" + token,
 		Source: p.Source, Rows: p.Rows, Committed: p.CommittedAt != nil, Result: result, Back: "/admin/impor/asesor",
 		Columns: []string{i18n.T(ctx, "import.preview.line"), "Email", i18n.T(ctx, "field.name"), i18n.T(ctx, "dashboard.scope")}}
-	for i, row := range ap.Rows {
-		if i == 10 {
-			break
-		}
+	previewTable(ctx, &props, ap.Rows, func(row imports.AssessorRow) []string {
 		where := row.Scope.Value()
 		if where == "" {
 			where = i18n.T(ctx, "scope.national")
 		}
-		props.First = append(props.First, []string{itoa(row.Line), row.Email, row.Name, where})
-	}
-	for _, pr := range ap.Problems {
-		props.Problems = append(props.Problems, importpage.Problem{Line: pr.Line, Text: i18n.T(ctx, pr.Key, pr.Data)})
-	}
+		return []string{itoa(row.Line), row.Email, row.Name, where}
+	}, ap.Problems)
 	s.render(w, r, status, importpage.Preview(s.base(r, "import.assessors.preview"), props))
 	return nil
 }
@@ -143,5 +138,19 @@ func (s *Server) assessorImportCommit(w http.ResponseWriter, r *http.Request) er
 		return err
 	default:
 		return s.renderAssessorPreview(w, r, http.StatusOK, i18n.T(r.Context(), "import.assessors.done", map[string]any{"N": n}))
+	}
+}
+
+// previewShown is how many rows an import preview shows.
+const previewShown = 10
+
+// previewTable fills what every import preview shows of its upload: the first previewShown
+// rows, each as the cells row gives, and every problem in the reader's language.
+func previewTable[T any](ctx context.Context, props *importpage.PreviewProps, rows []T, row func(T) []string, problems []imports.Problem) {
+	for _, x := range rows[:min(len(rows), previewShown)] {
+		props.First = append(props.First, row(x))
+	}
+	for _, pr := range problems {
+		props.Problems = append(props.Problems, importpage.Problem{Line: pr.Line, Text: i18n.T(ctx, pr.Key, pr.Data)})
 	}
 }

@@ -53,13 +53,10 @@ func bgpProvince(p *account.Principal, province string) bool {
 // a comment per kab/kota. Another province (or a run without results in the province) is 404;
 // a refused form re-renders the run page with what was typed.
 func (s *Server) returnRun(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathInt(r, "run")
-	if !ok {
-		return database.ErrNotFound
-	}
 	var f selection.ObjectionForm
-	if !s.decode(w, r, &f) {
-		return nil
+	id, ok, err := s.pathForm(w, r, "run", &f)
+	if !ok {
+		return err
 	}
 	if !bgpProvince(principal(r), f.Province) {
 		return database.ErrNotFound
@@ -79,9 +76,7 @@ func (s *Server) returnRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.flash(r, "selection.objection.returned")
-	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.objection.returned", "/seleksi/hasil/"+strconv.FormatInt(id, 10))
 }
 
 // answerObjection records the national admin's answer to an objection: a reply, or a correction

@@ -49,7 +49,8 @@ func (s *Server) renderMailReview(w http.ResponseWriter, r *http.Request, status
 }
 
 // releaseMail releases every held mail up to the newest one the admin reviewed (one confirmed
-// action; audited in mail.Release).
+// action; audited in mail.Release); the decisions they report reach their applicants then, and
+// seat offers' confirmation windows start (selection.Store.ReleaseMail).
 func (s *Server) releaseMail(w http.ResponseWriter, r *http.Request) error {
 	if s.askConfirm(w, r, "mailbox.review.release", "mailbox.review.confirm_hint", "/admin/surat/tinjau") {
 		return nil
@@ -60,7 +61,7 @@ func (s *Server) releaseMail(w http.ResponseWriter, r *http.Request) error {
 	if !s.decode(w, r, &f) {
 		return nil
 	}
-	if _, err := mail.Release(r.Context(), s.db, actor(r), f.UpTo); err != nil {
+	if _, err := s.sel().ReleaseMail(r.Context(), actor(r), f.UpTo, s.now()); err != nil {
 		if errors.Is(err, mail.ErrNothingHeld) {
 			return s.renderMailReview(w, r, http.StatusConflict, "mailbox.review.error.nothing")
 		}

@@ -217,7 +217,7 @@ func TestHeldDecisionMailsReleasedAtOnce(t *testing.T) {
 		t.Fatalf("held filter:\n%s", res.Body)
 	}
 	// A seat offer to the cadangan moved up after a missed deadline is held too.
-	if _, err := selection.NewStore(a.DB).WithLetter(letter).ExpireOverdue(ctx, testActor(), time.Now().Add(100*time.Hour), a.Config.BaseURL); err != nil {
+	if _, err := selection.NewStore(a.DB).WithLetter(letter).ExpireOverdue(ctx, testActor(), time.Now().Add(8*24*time.Hour), a.Config.BaseURL); err != nil {
 		t.Fatal(err)
 	}
 	if n := selCount(t, a, `SELECT count(*) FROM mail_outbox m JOIN users u ON u.email = m.to_addr WHERE u.id = $1

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"penggerak/internal/database"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -31,4 +32,14 @@ func (s *Server) idParam(w http.ResponseWriter, r *http.Request, name string) (i
 		s.notFound(w, r)
 	}
 	return id, ok
+}
+
+// pathForm reads the id in path parameter name and decodes the posted form into f. ok is false
+// when the id is not a positive integer (err is database.ErrNotFound) or when the form could
+// not be read (decode has answered; err is nil).
+func (s *Server) pathForm(w http.ResponseWriter, r *http.Request, name string, f any) (id int64, ok bool, err error) {
+	if id, ok = pathInt(r, name); !ok {
+		return 0, false, database.ErrNotFound
+	}
+	return id, s.decode(w, r, f), nil
 }

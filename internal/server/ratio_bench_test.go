@@ -61,9 +61,9 @@ func runConcurrent(b *testing.B, workers, total int, fn func(worker, i int) erro
 	return time.Since(t0)
 }
 
-// statementCounter is a pgx tracer counting the statements the server sends (each one a round
+// roundTripCounter is a pgx tracer counting the round trips the server sends (each one a round
 // trip), and keeping their text while record is on.
-type statementCounter struct {
+type roundTripCounter struct {
 	n      atomic.Int64
 	mu     sync.Mutex
 	record bool
@@ -71,7 +71,7 @@ type statementCounter struct {
 	args   [][]any
 }
 
-func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
+func (c *roundTripCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	c.n.Add(1)
 	c.mu.Lock()
 	if c.record {
@@ -82,17 +82,17 @@ func (c *statementCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d p
 	return ctx
 }
 
-func (c *statementCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+func (c *roundTripCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
-func (c *statementCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
+func (c *roundTripCounter) TraceBatchStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceBatchStartData) context.Context {
 	c.n.Add(1) // one round trip for the whole batch
 	return ctx
 }
-func (c *statementCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
-func (c *statementCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
+func (c *roundTripCounter) TraceBatchQuery(context.Context, *pgx.Conn, pgx.TraceBatchQueryData) {}
+func (c *roundTripCounter) TraceBatchEnd(context.Context, *pgx.Conn, pgx.TraceBatchEndData)     {}
 
 // countedApp starts the app on a pool whose statements c counts.
-func countedApp(tb testing.TB, c *statementCounter) *apptest.App {
+func countedApp(tb testing.TB, c *roundTripCounter) *apptest.App {
 	return apptest.Start(tb, apptest.Options{Pool: &database.Options{Tracer: c}})
 }
 
@@ -103,7 +103,7 @@ func countedApp(tb testing.TB, c *statementCounter) *apptest.App {
 // run, taking turns. Reports app-req/s ÷ bare-req/s (aim ≥ 0.3) and the statements (round
 // trips to the database) per view.
 func BenchmarkDashboardRatio(b *testing.B) {
-	var stmts statementCounter
+	var stmts roundTripCounter
 	a := countedApp(b, &stmts)
 	ctx := context.Background()
 	if err := demo.SeedRecruitment(ctx, a.DB); err != nil { // an open cohort on the dashboard

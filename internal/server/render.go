@@ -93,6 +93,14 @@ func redirect(w http.ResponseWriter, r *http.Request, to string) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
+// flashRedirect ends a POST that did its work: the message key is shown once on the page it
+// redirects to (303).
+func (s *Server) flashRedirect(w http.ResponseWriter, r *http.Request, key, to string) error {
+	s.flash(r, key)
+	redirect(w, r, to)
+	return nil
+}
+
 // safeNext returns next when it is a local path, otherwise fallback (no open redirects).
 func safeNext(next, fallback string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {

@@ -298,9 +298,25 @@ func TestExports(t *testing.T) {
 	if len(rows) < 3 {
 		t.Errorf("users export: %q", rows)
 	}
+	// A revoked grant stays in the export with its status and when.
+	former := a.User("dinas-lama@x.test", account.RoleDinas, account.Scope{ProvinceCode: "36", RegencyCode: "36.73"})
+	if _, err := a.DB.Exec(ctx, `UPDATE role_grants SET revoked_at = now() WHERE user_id = $1 AND role = 'dinas'`, former.ID); err != nil {
+		t.Fatal(err)
+	}
 	rows = readXLSX(t, admin.Get("/ekspor/pengguna?format=xlsx").Body)
-	if want := count(`SELECT count(*) FROM role_grants WHERE revoked_at IS NULL AND role <> 'guru'`); len(rows) != want+1 {
+	if want := count(`SELECT count(*) FROM role_grants WHERE role <> 'guru'`); len(rows) != want+1 || count(`SELECT count(*) FROM role_grants WHERE revoked_at IS NOT NULL`) != 1 {
 		t.Errorf("admin users export: %d rows, want %d", len(rows)-1, want)
+	}
+	revoked := 0
+	for _, r := range rows[1:] {
+		if len(r) > 8 && r[0] == "dinas-lama@x.test" && r[7] == "Dicabut" && r[8] != "" {
+			revoked++
+		} else if len(r) < 8 || r[7] != "Aktif" {
+			t.Errorf("users export row %q: no status", r)
+		}
+	}
+	if revoked != 1 {
+		t.Errorf("the revoked grant is not in the export with its status: %q", rows)
 	}
 
 	// Every download is audited with its filters and row count.

@@ -154,15 +154,9 @@ func (s *Server) renderSchoolPreview(w http.ResponseWriter, r *http.Request, sta
 	props := importpage.PreviewProps{Heading: i18n.T(r.Context(), "import.schools.title"), Action: "/admin/sekolah/impor/" + token,
 		Source: p.Source, Rows: p.Rows, Committed: p.CommittedAt != nil, Result: result, Back: "/admin/sekolah",
 		Columns: []string{"NPSN", "Nama", "Jenjang", "Status", "Kab/kota", "Kecamatan"}}
-	for i, sc := range sp.Schools {
-		if i == 10 {
-			break
-		}
-		props.First = append(props.First, []string{sc.NPSN, sc.Name, sc.Jenjang, sc.Status, sc.RegencyCode, sc.DistrictCode})
-	}
-	for _, pr := range sp.Problems {
-		props.Problems = append(props.Problems, importpage.Problem{Line: pr.Line, Text: i18n.T(r.Context(), pr.Key, pr.Data)})
-	}
+	previewTable(r.Context(), &props, sp.Schools, func(sc school.School) []string {
+		return []string{sc.NPSN, sc.Name, sc.Jenjang, sc.Status, sc.RegencyCode, sc.DistrictCode}
+	}, sp.Problems)
 	s.render(w, r, status, importpage.Preview(s.base(r, "import.schools.title"), props))
 	return nil
 }

@@ -31,6 +31,21 @@ func (s *Server) stageParam(w http.ResponseWriter, r *http.Request) (selection.S
 	return st, true
 }
 
+// stageCohort reads the cohort and the stage a selection path names and loads the cohort. ok
+// is false when the path names no valid id or stage (answered 404) or when the cohort cannot be
+// loaded (err, e.g. not found).
+func (s *Server) stageCohort(w http.ResponseWriter, r *http.Request) (c selection.CohortRow, st selection.Stage, ok bool, err error) {
+	id, ok := s.idParam(w, r, "cohort")
+	if !ok {
+		return c, "", false, nil
+	}
+	if st, ok = s.stageParam(w, r); !ok {
+		return c, "", false, nil
+	}
+	c, err = s.sel().Cohort(r.Context(), id)
+	return c, st, err == nil, err
+}
+
 // selectionHome lists cohorts for the national admin.
 func (s *Server) selectionHome(w http.ResponseWriter, r *http.Request) error {
 	cs, err := s.sel().Cohorts(r.Context())
@@ -112,24 +127,17 @@ func (s *Server) saveReminders(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sel().SaveReminders(r.Context(), actor(r), id, rem); err != nil {
 		return err
 	}
-	s.flash(r, "selection.reminders.saved")
-	redirect(w, r, "/admin/seleksi/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.reminders.saved", "/admin/seleksi/"+strconv.FormatInt(id, 10))
 }
 
 // rubricPage shows the rubric form of a cohort's stage.
 func (s *Server) rubricPage(w http.ResponseWriter, r *http.Request) error {
-	id, ok := s.idParam(w, r, "cohort")
-	st, ok2 := s.stageParam(w, r)
-	if !ok || !ok2 {
-		return nil
-	}
-	c, err := s.sel().Cohort(r.Context(), id)
-	if err != nil {
+	c, st, ok, err := s.stageCohort(w, r)
+	if !ok {
 		return err
 	}
 	p := selectionpage.RubricProps{Cohort: c, Stage: st, Form: selection.RubricForm{PassingGrade: "60", Threshold: "15"}}
-	if sr, err := s.sel().LoadRubric(r.Context(), id, st); err == nil {
+	if sr, err := s.sel().LoadRubric(r.Context(), c.ID, st); err == nil {
 		p.Form = selection.RubricForm{PassingGrade: strconv.FormatFloat(sr.Rubric.PassingGrade, 'f', -1, 64),
 			Threshold: strconv.FormatFloat(sr.Rubric.Threshold, 'f', -1, 64), AvoidSameRegency: sr.AvoidSameRegency,
 			Criteria: selection.CriteriaText(sr.Rubric.Criteria)}
@@ -140,13 +148,8 @@ func (s *Server) rubricPage(w http.ResponseWriter, r *http.Request) error {
 
 // saveRubric stores a rubric (national admin only).
 func (s *Server) saveRubric(w http.ResponseWriter, r *http.Request) error {
-	id, ok := s.idParam(w, r, "cohort")
-	st, ok2 := s.stageParam(w, r)
-	if !ok || !ok2 {
-		return nil
-	}
-	c, err := s.sel().Cohort(r.Context(), id)
-	if err != nil {
+	c, st, ok, err := s.stageCohort(w, r)
+	if !ok {
 		return err
 	}
 	var f selection.RubricForm
@@ -159,12 +162,10 @@ func (s *Server) saveRubric(w http.ResponseWriter, r *http.Request) error {
 			selectionpage.RubricProps{Cohort: c, Stage: st, Form: f, Errors: errs}))
 		return nil
 	}
-	if err := s.sel().SaveRubric(r.Context(), actor(r), id, st, rub, f.AvoidSameRegency); err != nil {
+	if err := s.sel().SaveRubric(r.Context(), actor(r), c.ID, st, rub, f.AvoidSameRegency); err != nil {
 		return err
 	}
-	s.flash(r, "selection.rubric.saved")
-	redirect(w, r, "/admin/seleksi/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.rubric.saved", "/admin/seleksi/"+strconv.FormatInt(c.ID, 10))
 }
 
 // addSelectionCards adds the selection's cards to the dashboard: open sheets for assessors,

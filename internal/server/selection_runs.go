@@ -45,9 +45,7 @@ func (s *Server) createRun(w http.ResponseWriter, r *http.Request) error {
 	case err != nil:
 		return err
 	}
-	s.flash(r, "selection.run.created_flash")
-	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(run, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.run.created_flash", "/seleksi/hasil/"+strconv.FormatInt(run, 10))
 }
 
 // publishRun publishes a run (with an override reason when provinces have not signed off).
@@ -81,9 +79,7 @@ func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.flash(r, "selection.publish.done")
-	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.publish.done", "/seleksi/hasil/"+strconv.FormatInt(id, 10))
 }
 
 // regionFilter is the principal's region limit for results: national for the admin, provinces
@@ -196,7 +192,5 @@ func (s *Server) signOffRun(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sel().SignOffRun(r.Context(), actor(r), id, f.Province, f.Comment); err != nil {
 		return err
 	}
-	s.flash(r, "selection.signoff.done")
-	redirect(w, r, "/seleksi/hasil/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "selection.signoff.done", "/seleksi/hasil/"+strconv.FormatInt(id, 10))
 }

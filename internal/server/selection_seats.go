@@ -78,9 +78,7 @@ func (s *Server) confirmSeat(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.flash(r, "selection.seat.confirmed")
-	redirect(w, r, "/seleksi/saya")
-	return nil
+	return s.flashRedirect(w, r, "selection.seat.confirmed", "/seleksi/saya")
 }
 
 // declineSeat gives up the applicant's seat.
@@ -105,9 +103,7 @@ func (s *Server) declineSeat(w http.ResponseWriter, r *http.Request) error {
 	if err := s.sel().Decline(r.Context(), actor(r), principal(r).User.ID, id, now, s.cfg.BaseURL); err != nil {
 		return err
 	}
-	s.flash(r, "selection.seat.declined")
-	redirect(w, r, "/seleksi/saya")
-	return nil
+	return s.flashRedirect(w, r, "selection.seat.declined", "/seleksi/saya")
 }
 
 // seatsPage lists a run's pembekalan seats for the admin.
@@ -137,9 +133,7 @@ func (s *Server) expireSeats(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.sel().ExpireOverdue(r.Context(), actor(r), now, s.cfg.BaseURL); err != nil {
 		return err
 	}
-	s.flash(r, "selection.seats.expired")
-	redirect(w, r, "/admin/seleksi/hasil/"+strconv.FormatInt(id, 10)+"/pembekalan")
-	return nil
+	return s.flashRedirect(w, r, "selection.seats.expired", "/admin/seleksi/hasil/"+strconv.FormatInt(id, 10)+"/pembekalan")
 }
 
 // attendSeat records briefing attendance: the applicant becomes a CGP of the cohort.
@@ -167,7 +161,5 @@ func (s *Server) recordBriefing(w http.ResponseWriter, r *http.Request,
 	if err := record(r.Context(), actor(r), run, seat, s.now()); err != nil {
 		return err
 	}
-	s.flash(r, flashKey)
-	redirect(w, r, "/admin/seleksi/hasil/"+strconv.FormatInt(run, 10)+"/pembekalan")
-	return nil
+	return s.flashRedirect(w, r, flashKey, "/admin/seleksi/hasil/"+strconv.FormatInt(run, 10)+"/pembekalan")
 }

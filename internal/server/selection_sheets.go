@@ -97,6 +97,5 @@ func (s *Server) sheetDocument(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.serveFile(w, r, "applications/"+path.Base(f.StorageName), "dokumen-"+strconv.FormatInt(doc, 10)+".pdf")
-	return nil
+	return s.serveFile(w, r, "applications/"+path.Base(f.StorageName), "dokumen-"+strconv.FormatInt(doc, 10)+".pdf")
 }

@@ -100,6 +100,7 @@ func publishedSeat(f *fixture, key string, confirmed bool) (selWorld, int64) {
 	if err := selection.NewStore(f.App.DB).Publish(ctx, testActor(), w.Run, "uji matriks", time.Now().Add(72*time.Hour), "http://x"); err != nil {
 		f.App.T.Fatal(err)
 	}
+	selFixture(f).Release(time.Now())
 	var seat int64
 	if err := f.App.DB.QueryRow(ctx, `SELECT id FROM pembekalan_seats WHERE application_id = $1`, w.Apps[0]).Scan(&seat); err != nil {
 		f.App.T.Fatal(err)
@@ -384,6 +385,11 @@ func TestSelectionJourney(t *testing.T) {
 		t.Fatalf("a second publication: %d mails (was %d)", n, mails)
 	}
 
+	// Nothing shows before the admin releases the held mails.
+	if res := cgps[0].c.Get("/seleksi/saya"); strings.Contains(res.Body, "94.45") {
+		t.Fatalf("the result shows before its mails are released:\n%s", res.Body)
+	}
+	releaseReviewed(t, admin)
 	// The dashboard links each applicant with a published result to it (HasApplicantPage).
 	for _, g := range cgps[:2] {
 		if res := g.c.Get("/dasbor"); !strings.Contains(res.Body, "Jadwal tahap 2, hasil seleksi dan rincian nilai Anda.") {
@@ -419,6 +425,7 @@ func TestSelectionJourney(t *testing.T) {
 		t.Fatal("an unticked decline changed the seat")
 	}
 	mustStatus(t, "decline", cgps[0].c.PostForm("/seleksi/kursi/"+ids(seat)+"/tolak", url.Values{"yakin": {"true"}}), 303)
+	releaseReviewed(t, admin)
 	res = cgps[1].c.Get("/seleksi/saya")
 	if !strings.Contains(res.Body, "naik dari daftar cadangan") {
 		t.Fatalf("Budi not promoted:\n%s", res.Body)

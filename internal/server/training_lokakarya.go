@@ -70,9 +70,7 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	s.flash(r, "training.flash.lokakarya")
-	redirect(w, r, provinceBack(r, id, prov, "#lokakarya"))
-	return nil
+	return s.flashRedirect(w, r, "training.flash.lokakarya", provinceBack(r, id, prov, "#lokakarya"))
 }
 
 func recorder(p *account.Principal) training.Recorder {
@@ -101,13 +99,10 @@ func (s *Server) renderAttendance(w http.ResponseWriter, r *http.Request, status
 
 // saveAttendance records the list (all or nothing); izin needs a reason.
 func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathInt(r, "id")
-	if !ok {
-		return database.ErrNotFound
-	}
 	var none struct{}
-	if !s.decode(w, r, &none) {
-		return nil
+	id, ok, err := s.pathForm(w, r, "id", &none)
+	if !ok {
+		return err
 	}
 	var es []training.AttendanceEntry
 	typed := map[int64]training.AttendanceEntry{}
@@ -127,7 +122,5 @@ func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) error {
 	if err := s.trainingStore().SaveAttendance(r.Context(), actor(r), recorder(principal(r)), id, es); err != nil {
 		return err
 	}
-	s.flash(r, "training.flash.attendance")
-	redirect(w, r, "/lokakarya/"+strconv.FormatInt(id, 10)+"/presensi")
-	return nil
+	return s.flashRedirect(w, r, "training.flash.attendance", "/lokakarya/"+strconv.FormatInt(id, 10)+"/presensi")
 }

@@ -65,15 +65,12 @@ func (s *Server) progressPage(w http.ResponseWriter, r *http.Request) error {
 
 // saveProgress records the ticked modules of one CGP (the others are not done).
 func (s *Server) saveProgress(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathInt(r, "participant")
-	if !ok {
-		return database.ErrNotFound
-	}
 	var f struct {
 		Modules []int `form:"modul"`
 	}
-	if !s.decode(w, r, &f) {
-		return nil
+	id, ok, err := s.pathForm(w, r, "participant", &f)
+	if !ok {
+		return err
 	}
 	ps, err := s.fasProgress(r)
 	if err != nil {
@@ -98,9 +95,7 @@ func (s *Server) saveProgress(w http.ResponseWriter, r *http.Request) error {
 	if err := s.trainingStore().ApplyProgress(r.Context(), actor(r), principal(r).User.ID, items, "manual"); err != nil {
 		return err
 	}
-	s.flash(r, "training.flash.progress")
-	redirect(w, r, "/kelas")
-	return nil
+	return s.flashRedirect(w, r, "training.flash.progress", "/kelas")
 }
 
 func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
@@ -183,7 +178,5 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.trainingStore().ApplyProgress(r.Context(), actor(r), principal(r).User.ID, items, "impor"); err != nil {
 		return err
 	}
-	s.flash(r, "training.flash.imported")
-	redirect(w, r, "/kelas")
-	return nil
+	return s.flashRedirect(w, r, "training.flash.imported", "/kelas")
 }

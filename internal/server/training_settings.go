@@ -37,13 +37,10 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 // saveTrainingSettings checks and stores the settings; every field is re-shown as typed with its
 // own message when one is wrong.
 func (s *Server) saveTrainingSettings(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathInt(r, "cohort")
-	if !ok {
-		return database.ErrNotFound
-	}
 	var none struct{}
-	if !s.decode(w, r, &none) {
-		return nil
+	id, ok, err := s.pathForm(w, r, "cohort", &none)
+	if !ok {
+		return err
 	}
 	typed := map[string]string{}
 	for _, f := range training.SettingFields {
@@ -62,7 +59,5 @@ func (s *Server) saveTrainingSettings(w http.ResponseWriter, r *http.Request) er
 	if len(errs) > 0 {
 		return s.renderSettings(w, r, http.StatusUnprocessableEntity, typed, errs)
 	}
-	s.flash(r, "training.flash.settings")
-	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/pengaturan")
-	return nil
+	return s.flashRedirect(w, r, "training.flash.settings", "/pelatihan/"+strconv.FormatInt(id, 10)+"/pengaturan")
 }

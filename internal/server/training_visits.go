@@ -58,16 +58,13 @@ func (s *Server) renderMentee(w http.ResponseWriter, r *http.Request, status int
 
 // planVisit plans (or re-plans) a visit to one of the PP's mentees.
 func (s *Server) planVisit(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathInt(r, "participant")
-	if !ok {
-		return database.ErrNotFound
-	}
 	var f struct {
 		Number string `form:"plan_number"`
 		Date   string `form:"plan_date"`
 	}
-	if !s.decode(w, r, &f) {
-		return nil
+	id, ok, err := s.pathForm(w, r, "participant", &f)
+	if !ok {
+		return err
 	}
 	_, errs, err := s.trainingStore().PlanVisit(r.Context(), principal(r).User.ID, id, f.Number, f.Date)
 	if err != nil {
@@ -76,9 +73,7 @@ func (s *Server) planVisit(w http.ResponseWriter, r *http.Request) error {
 	if len(errs) > 0 {
 		return s.renderMentee(w, r, http.StatusUnprocessableEntity, trainingpage.MenteeProps{PlanNumber: f.Number, PlanDate: f.Date, PlanErrors: errs})
 	}
-	s.flash(r, "training.flash.planned")
-	redirect(w, r, "/pendampingan/peserta/"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "training.flash.planned", "/pendampingan/peserta/"+strconv.FormatInt(id, 10))
 }
 
 // visitPage is the log form of one of the PP's visits.
@@ -122,13 +117,10 @@ func (f visitForm) log() training.VisitLog {
 // saveVisit saves the log as a draft ("Simpan draf") or sends it to the CGP ("Kirim", with the
 // checkbox): the form without JavaScript.
 func (s *Server) saveVisit(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathInt(r, "visit")
-	if !ok {
-		return database.ErrNotFound
-	}
 	var f visitForm
-	if !s.decode(w, r, &f) {
-		return nil
+	id, ok, err := s.pathForm(w, r, "visit", &f)
+	if !ok {
+		return err
 	}
 	l := f.log()
 	submit := f.Action == "kirim"
@@ -162,13 +154,10 @@ func (s *Server) visitMail(name, lang string) mail.Message {
 // autosaveVisit is the htmx autosave of a draft: it answers with the state line (422 when the
 // draft cannot be stored as typed, so the phone keeps its copy).
 func (s *Server) autosaveVisit(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathInt(r, "visit")
-	if !ok {
-		return database.ErrNotFound
-	}
 	var f visitForm
-	if !s.decode(w, r, &f) {
-		return nil
+	id, ok, err := s.pathForm(w, r, "visit", &f)
+	if !ok {
+		return err
 	}
 	now := s.now()
 	errs, err := s.trainingStore().SaveVisit(r.Context(), actor(r), principal(r).User.ID, id, f.log(), false, now, s.visitMail)
@@ -189,16 +178,13 @@ func (s *Server) autosaveVisit(w http.ResponseWriter, r *http.Request) error {
 
 // acknowledgeVisit records the CGP's acknowledgement and/or comment on a log of their own.
 func (s *Server) acknowledgeVisit(w http.ResponseWriter, r *http.Request) error {
-	id, ok := pathInt(r, "visit")
-	if !ok {
-		return database.ErrNotFound
-	}
 	var f struct {
 		Ack     string `form:"ack"`
 		Comment string `form:"comment"`
 	}
-	if !s.decode(w, r, &f) {
-		return nil
+	id, ok, err := s.pathForm(w, r, "visit", &f)
+	if !ok {
+		return err
 	}
 	if len([]rune(f.Comment)) > 2000 {
 		s.clientError(w, r, http.StatusUnprocessableEntity, "training.error.comment_long")
@@ -207,7 +193,5 @@ func (s *Server) acknowledgeVisit(w http.ResponseWriter, r *http.Request) error 
 	if err := s.trainingStore().AcknowledgeVisit(r.Context(), principal(r).User.ID, id, f.Ack == "1", f.Comment, s.now()); err != nil {
 		return err
 	}
-	s.flash(r, "training.flash.acknowledged")
-	redirect(w, r, "/pelatihan/saya#kunjungan-"+strconv.FormatInt(id, 10))
-	return nil
+	return s.flashRedirect(w, r, "training.flash.acknowledged", "/pelatihan/saya#kunjungan-"+strconv.FormatInt(id, 10))
 }

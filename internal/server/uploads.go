@@ -51,12 +51,12 @@ func tooBigOr(err, other error) error {
 	return other
 }
 
-// serveFile sends a stored file as a PDF attachment named name.
-func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, key, name string) {
+// serveFile sends a stored file as a PDF attachment named name; an error opening it is
+// returned for s.handle, before anything is written.
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, key, name string) error {
 	rc, size, err := s.files.Open(r.Context(), key)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	defer rc.Close()
 	w.Header().Set("Content-Type", "application/pdf")
@@ -65,4 +65,5 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, key, name str
 	w.Header().Set("Cache-Control", "private, no-store")
 	w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
 	_, _ = io.Copy(w, rc)
+	return nil
 }

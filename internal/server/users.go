@@ -209,6 +209,11 @@ func (s *Server) revokeRole(w http.ResponseWriter, r *http.Request) error {
 	if !p.CanRevoke(*grant) {
 		return account.ErrForbidden
 	}
+	// The person loses the role's pages at their next request: asked first, without JavaScript
+	// too (issue 11).
+	if s.askConfirm(w, r, "users.revoke.heading", "users.revoke.lead", "/admin/pengguna/"+strconv.FormatInt(id, 10)) {
+		return nil
+	}
 	if err := s.accounts.RevokeRole(ctx, actor(r), p, grantID); err != nil {
 		return err
 	}

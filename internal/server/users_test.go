@@ -87,7 +87,7 @@ func init() {
 				panic(err)
 			}
 			return fmt.Sprintf("%s/peran/%d/cabut", userPath(u.ID), id)
-		}, Want: only(303, "bgp", "admin")},
+		}, Form: func(*fixture) url.Values { return confirmYes }, Want: only(303, "bgp", "admin")},
 	)
 }
 
@@ -333,12 +333,26 @@ func TestAdminGrantsDinasThenRevokes(t *testing.T) {
 		t.Fatalf("dinas dashboard after the grant:\n%s", dash.Body)
 	}
 
+	// One click revokes nothing: a confirmation page asks first (without JavaScript too).
 	res = c.PostForm(fmt.Sprintf("%s/peran/%d/cabut", userPath(u.ID), grantID), nil)
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Cabut peran ini?") || !strings.Contains(res.Body, `name="confirm"`) {
+		t.Fatalf("revoke without confirmation: %d\n%.1500s", res.Status, res.Body)
+	}
+	if n := usersCount(t, a.DB, `SELECT count(*) FROM role_grants WHERE id = $1 AND revoked_at IS NULL`, grantID); n != 1 {
+		t.Fatal("an unconfirmed revoke revoked the grant")
+	}
+	res = c.PostForm(fmt.Sprintf("%s/peran/%d/cabut", userPath(u.ID), grantID), confirmYes)
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", res.Status)
 	}
 	if n := usersCount(t, a.DB, `SELECT count(*) FROM role_grants WHERE id = $1 AND revoked_at IS NOT NULL AND revoked_by = $2`, grantID, admin.ID); n != 1 {
 		t.Errorf("grant not revoked by the admin")
+	}
+	// The revoked grant stays on the user's page with its status, when and by whom.
+	page := c.Get(userPath(u.ID))
+	if i := strings.Index(page.Body, "Peran yang sudah dicabut"); i < 0 || !strings.Contains(page.Body[i:], "Kota Serang") ||
+		!strings.Contains(page.Body[i:], "Dicabut ") || !strings.Contains(page.Body[i:], "oleh ") {
+		t.Errorf("the revoked grant is not listed with its status:\n%.3000s", page.Body)
 	}
 	// The revoke takes effect on the user's next request, without signing in again.
 	if dash := staff.Get("/dasbor"); strings.Contains(dash.Body, "Kota Serang") || strings.Contains(dash.Body, `id="role-dinas"`) {
@@ -363,7 +377,7 @@ func TestAdminGrantsDinasThenRevokes(t *testing.T) {
 		t.Errorf("audit entries = %v, want %v", got, want)
 	}
 	// Revoking again, or a grant of another user, is 404.
-	if res := c.PostForm(fmt.Sprintf("%s/peran/%d/cabut", userPath(u.ID), grantID), nil); res.Status != http.StatusNotFound {
+	if res := c.PostForm(fmt.Sprintf("%s/peran/%d/cabut", userPath(u.ID), grantID), confirmYes); res.Status != http.StatusNotFound {
 		t.Errorf("second revoke: %d, want 404", res.Status)
 	}
 }
@@ -382,7 +396,7 @@ func TestRevokedRoleTakesEffectOnNextRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := a.SignIn("admin@x.test")
-	if res := c.PostForm(fmt.Sprintf("%s/peran/%d/cabut", userPath(bgp.ID), grantID), nil); res.Status != http.StatusSeeOther {
+	if res := c.PostForm(fmt.Sprintf("%s/peran/%d/cabut", userPath(bgp.ID), grantID), confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", res.Status)
 	}
 	if res := b.Get("/admin/pengguna"); res.Status != http.StatusForbidden {

@@ -103,7 +103,9 @@ func TestVervalAssignDecideAndApplicantSeesReasons(t *testing.T) {
 	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE id = $1 AND status = 'tidak_lolos_verval' AND correction_until IS NOT NULL`, ids[0]); n != 1 {
 		t.Error("outcome not stored")
 	}
-	// The applicant sees the outcome and every reason, and may correct once.
+	// Once its mail is released, the applicant sees the outcome and every reason, and may
+	// correct once.
+	releaseReviewed(t, adm)
 	c, base := clients[0], bases[0]
 	recWant(t, c.Get(base+"/tinjau"), 200, "Tidak lolos verval", "Dokumen tidak terbaca atau buram", "Foto KTP buram di bagian NIK.", "satu kali")
 	if n := recCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'cgp0@guru.test' AND subject LIKE 'Hasil verval%'`); n != 1 {
@@ -126,6 +128,7 @@ func TestVervalAssignDecideAndApplicantSeesReasons(t *testing.T) {
 	if res := as1.PostForm(fmt.Sprintf("/verval/%d/selesai", ids[0]), confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("finish again %d", res.Status)
 	}
+	releaseReviewed(t, adm)
 	recWant(t, c.Get(base+"/tinjau"), 200, "Lolos verval")
 	// Once registration has closed, the dashboard lists the application by cohort name and status.
 	if _, err := a.DB.Exec(context.Background(), `UPDATE cohorts SET registration_closes_at = now() - interval '1 day' WHERE id = $1`, tc.ID); err != nil {

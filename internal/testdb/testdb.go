@@ -9,7 +9,6 @@ package testdb
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -25,6 +24,7 @@ import (
 
 	"penggerak/internal/database"
 	"penggerak/internal/region"
+	"penggerak/internal/token"
 	"penggerak/migrations"
 )
 
@@ -71,7 +71,7 @@ func New(t testing.TB) (*pgxpool.Pool, string) {
 		t.Fatalf("testdb: connect: %v", err)
 	}
 	defer admin.Close(ctx)
-	name := "pgk_test_" + randomHex(6)
+	name := "pgk_test_" + token.Hex(6)
 	if _, err := admin.Exec(ctx, fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, name, template)); err != nil {
 		t.Fatalf("testdb: clone template: %v", err)
 	}
@@ -90,6 +90,23 @@ func New(t testing.TB) (*pgxpool.Pool, string) {
 		_, _ = c.Exec(context.Background(), fmt.Sprintf(`DROP DATABASE IF EXISTS %s WITH (FORCE)`, name))
 	})
 	return pool, dbURL
+}
+
+// SmallPool opens a second pool of at most maxConns connections on the database at dbURL (from
+// New), closed when the test ends: for tests of many concurrent actors on a small pool.
+func SmallPool(t testing.TB, dbURL string, maxConns int32) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := pgxpool.ParseConfig(dbURL)
+	if err != nil {
+		t.Fatalf("testdb: parse URL: %v", err)
+	}
+	cfg.MaxConns = maxConns
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("testdb: small pool: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }
 
 // ensureTemplate creates the template database for the current migrations once per server; its
@@ -154,16 +171,28 @@ func ensureTemplate(ctx context.Context) (string, error) {
 	return name, nil
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 func redact(s string) string {
 	u, err := url.Parse(s)
 	if err != nil {
 		return "(unparseable url)"
 	}
 	return u.Redacted()
+}
+
+// Exec runs sql on db for a fixture and fails the test when it errs.
+func Exec(t testing.TB, db database.DB, sql string, args ...any) {
+	t.Helper()
+	if _, err := db.Exec(context.Background(), sql, args...); err != nil {
+		t.Fatalf("fixture: %v\n%s", err, sql)
+	}
+}
+
+// ID runs sql, which returns one id, on db for a fixture and fails the test when it errs.
+func ID(t testing.TB, db database.DB, sql string, args ...any) int64 {
+	t.Helper()
+	var id int64
+	if err := db.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
+		t.Fatalf("fixture: %v\n%s", err, sql)
+	}
+	return id
 }

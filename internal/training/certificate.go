@@ -2,8 +2,6 @@ package training
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/database"
+	"penggerak/internal/token"
 )
 
 // ErrNotGraduate is returned when a certificate is asked for a participant who has not graduated
@@ -57,15 +56,6 @@ func (c Certificate) Revoked() bool { return c.RevokedAt != nil }
 // code>/<sequence in the cohort's kab/kota, 4 digits>, e.g. SGP/11/16.01/0042.
 func CertificateNumber(cohortNumber int, regency string, seq int) string {
 	return fmt.Sprintf("SGP/%d/%s/%04d", cohortNumber, regency, seq)
-}
-
-// newToken is 24 random bytes, URL-safe (32 characters).
-func newToken() (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 const certificateSelect = `SELECT c.id, c.participant_id, p.user_id, c.number, c.token, c.issued_at, c.revoked_at,
@@ -120,10 +110,7 @@ func (s *Store) issueCertificate(ctx context.Context, participantID int64) (Cert
 		cohortID, regency).Scan(&seq); err != nil {
 		return Certificate{}, err
 	}
-	tok, err := newToken()
-	if err != nil {
-		return Certificate{}, err
-	}
+	tok := token.URL(24) // 32 characters
 	if _, err := s.db.Exec(ctx, `INSERT INTO training_certificates (participant_id, number, token) VALUES ($1, $2, $3)`,
 		participantID, CertificateNumber(cohortNumber, regency, seq), tok); err != nil {
 		return Certificate{}, err
@@ -162,11 +149,7 @@ func (s *Store) ProvinceCertificates(ctx context.Context, sc Scope, cohortID int
 
 func (s *Store) certificate(ctx context.Context, where string, args ...any) (Certificate, error) {
 	rows, _ := s.db.Query(ctx, certificateSelect+` WHERE `+where, args...)
-	c, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Certificate])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, fmt.Errorf("certificate: %w", database.ErrNotFound)
-	}
-	return c, err
+	return database.One[Certificate](rows, "certificate")
 }
 
 // MaxRevokeReason is the longest revocation reason, in characters.

@@ -139,7 +139,9 @@ func collectLokakaryaMail(rows pgx.Rows) ([]LokakaryaMail, error) {
 // confirmed groups (all when in.Groups is empty), or changes one already scheduled. A new
 // lokakarya is mailed to every CGP of its groups and their PPs; a move (another date or place)
 // mails all of them that it moved; a change of groups alone mails those it newly includes.
-// Audited (with the old date and place of a move).
+// Another date starts a new schedule revision, so RemindLokakarya reminds everyone again of
+// the new date (at once when it is already within the reminder days), also when the old date's
+// reminder was sent. Audited (with the old date and place of a move).
 func (s *Store) ScheduleLokakarya(ctx context.Context, actor audit.Actor, sc Scope, cohortID int64, in LokakaryaInput, compose func(LokakaryaMail) mail.Message) (int64, error) {
 	prov := in.Regency[:2]
 	if !sc.inProvinces(prov) {
@@ -181,7 +183,8 @@ func (s *Store) ScheduleLokakarya(ctx context.Context, actor audit.Actor, sc Sco
 		}
 		if err := tx.QueryRow(ctx, `INSERT INTO training_lokakarya (cohort_id, province_code, regency_code, number, starts_at, place, created_by)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (cohort_id, regency_code, number) DO UPDATE SET starts_at = EXCLUDED.starts_at, place = EXCLUDED.place, updated_at = now()
+			ON CONFLICT (cohort_id, regency_code, number) DO UPDATE SET starts_at = EXCLUDED.starts_at, place = EXCLUDED.place, updated_at = now(),
+				schedule_rev = training_lokakarya.schedule_rev + (training_lokakarya.starts_at IS DISTINCT FROM EXCLUDED.starts_at)::int
 			RETURNING id`, cohortID, prov, in.Regency, in.Number, in.StartsAt, in.Place, actor.UserID).Scan(&id); err != nil {
 			return err
 		}
@@ -219,52 +222,6 @@ func (s *Store) ScheduleLokakarya(ctx context.Context, actor audit.Actor, sc Sco
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "training.lokakarya", ObjectType: "training_lokakarya", ObjectID: itoa(id), Detail: d})
 	})
 	return id, err
-}
-
-// Letter writes a mail in the recipient's language from the message catalogue: key names the
-// message (its subject and body), data fills it in.
-type Letter func(lang, key string, data map[string]any) mail.Message
-
-// RemindLokakarya mails a reminder to everyone a lokakarya is for (the CGPs of its groups and
-// their PPs) once it starts within its cohort's reminder days of now, in the recipient's
-// language and time zone. Each person is reminded of each lokakarya once: the reminder rows are
-// inserted first and only the rows this run inserted are mailed, so a second run — or two at
-// once — mails nobody twice. It returns how many reminders were mailed.
-func (s *Store) RemindLokakarya(ctx context.Context, now time.Time, letter Letter) (int, error) {
-	var n int
-	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `WITH due AS (
-				SELECT l.* FROM training_lokakarya l JOIN training_settings st ON st.cohort_id = l.cohort_id JOIN cohorts c ON c.id = l.cohort_id
-				WHERE c.status = 'pendidikan' AND l.starts_at > $1 AND l.starts_at <= $1 + make_interval(days => st.reminder_days)),
-			who AS (
-				SELECT DISTINCT l.id AS lokakarya_id, who.user_id FROM due l
-				JOIN training_groups g ON g.cohort_id = l.cohort_id AND g.regency_code = l.regency_code AND g.status = 'aktif' AND `+lkGroup+`
-				JOIN training_mentors pm ON pm.id = g.pp_id
-				JOIN LATERAL (SELECT p.user_id FROM training_group_members m JOIN training_participants p ON p.id = m.participant_id
-					WHERE m.group_id = g.id AND p.status = 'aktif' UNION SELECT pm.user_id) who ON true),
-			ins AS (
-				INSERT INTO training_lokakarya_reminders (lokakarya_id, user_id, sent_at) SELECT lokakarya_id, user_id, $1 FROM who
-				ON CONFLICT DO NOTHING RETURNING lokakarya_id, user_id)
-			SELECT u.id, u.email, u.name, u.language, pr.timezone, l.number, l.number = st.lokakarya_count - 1, l.starts_at, l.place, rg.name
-			FROM ins JOIN training_lokakarya l ON l.id = ins.lokakarya_id JOIN users u ON u.id = ins.user_id
-			JOIN training_settings st ON st.cohort_id = l.cohort_id
-			JOIN regencies rg ON rg.code = l.regency_code JOIN provinces pr ON pr.code = l.province_code
-			ORDER BY l.id, u.id`, now)
-		people, err := collectLokakaryaMail(rows)
-		if err != nil {
-			return err
-		}
-		msgs := make([]mail.Message, 0, len(people))
-		for _, m := range people {
-			msg := letter(m.Lang, "training.mail.lokakarya_reminder", map[string]any{"Name": m.Name, "N": strconv.Itoa(m.Number), "Last": m.Last,
-				"When": region.FormatTime(m.StartsAt, m.Timezone), "Place": m.Place, "Regency": m.Regency})
-			msg.To = m.Email
-			msgs = append(msgs, msg)
-		}
-		n = len(msgs)
-		return mail.EnqueueMany(ctx, tx, msgs)
-	})
-	return n, err
 }
 
 const lokakaryaSelect = `SELECT l.id, l.cohort_id, c.name AS cohort_name, l.regency_code, rg.name AS regency_name, l.number, l.starts_at, l.place,
@@ -314,125 +271,6 @@ func (s *Store) PPLokakarya(ctx context.Context, userID int64) ([]Lokakarya, err
 			WHERE g.cohort_id = l.cohort_id AND g.regency_code = l.regency_code AND g.status = 'aktif' AND t.user_id = $1 AND `+lkGroup+`)
 		ORDER BY l.starts_at, l.id`, userID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Lokakarya])
-}
-
-// AttendanceRow is one CGP on an attendance list.
-type AttendanceRow struct {
-	ParticipantID int64   `db:"participant_id"`
-	Name          string  `db:"name"`
-	SchoolName    string  `db:"school_name"`
-	GroupNumber   int     `db:"group_number"`
-	Status        *string `db:"status"`
-	Reason        string  `db:"reason"`
-}
-
-// Recorder is who records attendance: the user, and the provinces where they are BGP.
-type Recorder struct {
-	UserID       int64
-	BGPProvinces []string
-}
-
-// takers is the predicate (over l, g and parameters $2 user, $3 BGP provinces) of the CGPs a
-// recorder may record: every CGP of the kab/kota's confirmed groups for a BGP of the province,
-// the CGPs of their own groups for a PP.
-const takers = `(l.province_code = ANY($3::text[]) OR EXISTS (SELECT 1 FROM training_mentors t WHERE t.id = g.pp_id AND t.user_id = $2))`
-
-// AttendanceSheet returns a lokakarya and the CGPs the recorder may record; ErrNotFound when
-// there are none (another kab/kota's lokakarya, another PP's).
-func (s *Store) AttendanceSheet(ctx context.Context, rec Recorder, lokakaryaID int64) (Lokakarya, []AttendanceRow, error) {
-	provs := rec.BGPProvinces
-	if provs == nil {
-		provs = []string{}
-	}
-	rows, _ := s.db.Query(ctx, `SELECT p.id AS participant_id, p.name, sc.name AS school_name, g.number AS group_number, a.status, coalesce(a.reason, '') AS reason
-		FROM training_lokakarya l
-		JOIN training_groups g ON g.cohort_id = l.cohort_id AND g.regency_code = l.regency_code AND g.status = 'aktif' AND `+lkGroup+`
-		JOIN training_group_members m ON m.group_id = g.id
-		JOIN training_participants p ON p.id = m.participant_id AND p.status = 'aktif'
-		JOIN schools sc ON sc.npsn = p.npsn
-		LEFT JOIN training_attendance a ON a.lokakarya_id = l.id AND a.participant_id = p.id
-		WHERE l.id = $1 AND `+takers+` ORDER BY g.number, p.name, p.id`, lokakaryaID, rec.UserID, provs)
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByName[AttendanceRow])
-	if err != nil {
-		return Lokakarya{}, nil, err
-	}
-	if len(list) == 0 {
-		return Lokakarya{}, nil, fmt.Errorf("lokakarya %d: %w", lokakaryaID, database.ErrNotFound)
-	}
-	rows, _ = s.db.Query(ctx, lokakaryaSelect+`, NULL::text AS mine`+lokakaryaFrom+` WHERE l.id = $1`, lokakaryaID)
-	l, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Lokakarya])
-	return l, list, err
-}
-
-// AttendanceEntry is one CGP's attendance as typed.
-type AttendanceEntry struct {
-	ParticipantID int64
-	Status        string
-	Reason        string
-}
-
-// CheckAttendance returns per-participant problems (message keys): an unknown status, izin
-// without a reason, a reason over 500 characters.
-func CheckAttendance(es []AttendanceEntry) map[int64]string {
-	out := map[int64]string{}
-	for _, e := range es {
-		switch {
-		case e.Status != "hadir" && e.Status != "izin" && e.Status != "tidak_hadir":
-			out[e.ParticipantID] = "training.error.attendance_status"
-		case e.Status == "izin" && strings.TrimSpace(e.Reason) == "":
-			out[e.ParticipantID] = "training.error.izin_reason"
-		case len([]rune(e.Reason)) > 500:
-			out[e.ParticipantID] = "training.error.reason_long"
-		}
-	}
-	return out
-}
-
-// ErrNotTaker: an entry names a CGP the recorder may not record.
-var ErrNotTaker = fmt.Errorf("training: not your CGP: %w", database.ErrNotFound)
-
-// SaveAttendance records the entries of a lokakarya (all or none): each CGP must be one the
-// recorder may record. Saving again overwrites. Audited once per save.
-func (s *Store) SaveAttendance(ctx context.Context, actor audit.Actor, rec Recorder, lokakaryaID int64, es []AttendanceEntry) error {
-	if len(es) == 0 {
-		return nil
-	}
-	provs := rec.BGPProvinces
-	if provs == nil {
-		provs = []string{}
-	}
-	ids := make([]int64, len(es))
-	statuses, reasons := make([]string, len(es)), make([]string, len(es))
-	for i, e := range es {
-		ids[i], statuses[i], reasons[i] = e.ParticipantID, e.Status, strings.TrimSpace(e.Reason)
-		if e.Status != "izin" {
-			reasons[i] = ""
-		}
-	}
-	if len(dedupeIDs(ids)) != len(ids) {
-		return fmt.Errorf("training: a CGP twice in one save: %w", database.ErrConflict)
-	}
-	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		var allowed int
-		if err := tx.QueryRow(ctx, `SELECT count(DISTINCT p.id) FROM training_lokakarya l
-			JOIN training_groups g ON g.cohort_id = l.cohort_id AND g.regency_code = l.regency_code AND g.status = 'aktif' AND `+lkGroup+`
-			JOIN training_group_members m ON m.group_id = g.id
-			JOIN training_participants p ON p.id = m.participant_id AND p.status = 'aktif'
-			WHERE l.id = $1 AND `+takers+` AND p.id = ANY($4)`, lokakaryaID, rec.UserID, provs, ids).Scan(&allowed); err != nil {
-			return err
-		}
-		if allowed != len(ids) {
-			return ErrNotTaker
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO training_attendance (lokakarya_id, participant_id, status, reason, recorded_by)
-			SELECT $1, x.id, x.status, x.reason, $5 FROM unnest($2::bigint[], $3::text[], $4::text[]) AS x(id, status, reason)
-			ON CONFLICT (lokakarya_id, participant_id) DO UPDATE SET status = EXCLUDED.status, reason = EXCLUDED.reason,
-				recorded_by = EXCLUDED.recorded_by, recorded_at = now()`, lokakaryaID, ids, statuses, reasons, actor.UserID); err != nil {
-			return err
-		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "training.attendance", ObjectType: "training_lokakarya", ObjectID: itoa(lokakaryaID),
-			Detail: map[string]any{"entries": len(es)}})
-	})
 }
 
 func dedupeIDs(ids []int64) []int64 {

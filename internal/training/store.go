@@ -76,11 +76,7 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func (s *Store) Settings(ctx context.Context, cohortID int64) (Settings, error) {
 	rows, _ := s.db.Query(ctx, `SELECT cohort_id, group_min, group_max, pp_cap, fasilitator_cap, visits_planned, ack_days,
 		attendance_min_pct, module_packages, modules, lokakarya_count, assessment_pass_score, reminder_days FROM training_settings WHERE cohort_id = $1`, cohortID)
-	st, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Settings])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return st, fmt.Errorf("training settings %d: %w", cohortID, database.ErrNotFound)
-	}
-	return st, err
+	return database.One[Settings](rows, "training settings %d", cohortID)
 }
 
 // lockProvince serialises the BGP's writes to one province of a cohort and checks the cohort

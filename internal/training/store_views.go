@@ -222,9 +222,5 @@ func (s *Store) Mentee(ctx context.Context, ppUserID, participantID int64) (Ment
 		JOIN users us ON us.id = p.user_id
 		JOIN cohorts c ON c.id = p.cohort_id
 		WHERE p.id = $1 AND g.status = 'aktif' AND t.user_id = $2`, participantID, ppUserID)
-	m, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Mentee])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return m, fmt.Errorf("mentee %d: %w", participantID, database.ErrNotFound)
-	}
-	return m, err
+	return database.One[Mentee](rows, "mentee %d", participantID)
 }

@@ -95,11 +95,7 @@ func (s *Store) MenteeVisits(ctx context.Context, ppUserID, participantID int64,
 // PPVisit returns a visit of one of the PP's mentees; ErrNotFound otherwise.
 func (s *Store) PPVisit(ctx context.Context, ppUserID, visitID int64, now time.Time) (Visit, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+visitCols+visitFrom+` WHERE v.id = $1 AND `+ppOwns, visitID, now, ppUserID)
-	v, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Visit])
-	if errors.Is(err, pgx.ErrNoRows) {
-		return v, fmt.Errorf("visit %d: %w", visitID, database.ErrNotFound)
-	}
-	return v, err
+	return database.One[Visit](rows, "visit %d", visitID)
 }
 
 // MyVisits lists the sent visit logs of the CGP.

@@ -15,6 +15,7 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/selection"
+	"penggerak/internal/testdb"
 )
 
 var seq atomic.Int64
@@ -25,20 +26,11 @@ type Fixture struct {
 	DB *pgxpool.Pool
 }
 
-func (f Fixture) exec(sql string, args ...any) {
-	f.T.Helper()
-	if _, err := f.DB.Exec(context.Background(), sql, args...); err != nil {
-		f.T.Fatalf("fixture: %v\n%s", err, sql)
-	}
-}
+func (f Fixture) exec(sql string, args ...any) { f.T.Helper(); testdb.Exec(f.T, f.DB, sql, args...) }
 
 func (f Fixture) id(sql string, args ...any) int64 {
 	f.T.Helper()
-	var id int64
-	if err := f.DB.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		f.T.Fatalf("fixture: %v\n%s", err, sql)
-	}
-	return id
+	return testdb.ID(f.T, f.DB, sql, args...)
 }
 
 // Cohort creates a cohort in seleksi with the given kab/kota quotas.
@@ -165,4 +157,23 @@ func (f Fixture) Document(appID int64, uploadDir string, content []byte) int64 {
 	}
 	return f.id(`INSERT INTO application_documents (application_id, required_document_id, storage_name, original_name, size_bytes, sha256)
 		VALUES ($1, $2, $3, 'ktp-nama-asli.pdf', $4, repeat('a', 64)) RETURNING id`, appID, req, name, len(content))
+}
+
+// Release releases every held mail of the review outbox at now, as the national admin does
+// (selection.Store.ReleaseMail): the decisions they report reach their applicants, and seat
+// offers' confirmation windows start at now. It returns how many mails were released.
+func (f Fixture) Release(now time.Time) int {
+	f.T.Helper()
+	var upTo int64
+	if err := f.DB.QueryRow(context.Background(), `SELECT coalesce(max(id), 0) FROM mail_outbox WHERE held`).Scan(&upTo); err != nil {
+		f.T.Fatal(err)
+	}
+	if upTo == 0 {
+		return 0
+	}
+	n, err := selection.NewStore(f.DB).ReleaseMail(context.Background(), audit.Actor{}, upTo, now)
+	if err != nil {
+		f.T.Fatalf("release: %v", err)
+	}
+	return n
 }

@@ -4,12 +4,12 @@
 package trainingtest
 
 import (
-	"context"
 	"fmt"
 	"sync/atomic"
 	"testing"
 
 	"penggerak/internal/database"
+	"penggerak/internal/testdb"
 )
 
 var seq atomic.Int64
@@ -20,20 +20,11 @@ type Fixture struct {
 	DB database.DB
 }
 
-func (f Fixture) exec(sql string, args ...any) {
-	f.T.Helper()
-	if _, err := f.DB.Exec(context.Background(), sql, args...); err != nil {
-		f.T.Fatalf("fixture: %v\n%s", err, sql)
-	}
-}
+func (f Fixture) exec(sql string, args ...any) { f.T.Helper(); testdb.Exec(f.T, f.DB, sql, args...) }
 
 func (f Fixture) id(sql string, args ...any) int64 {
 	f.T.Helper()
-	var id int64
-	if err := f.DB.QueryRow(context.Background(), sql, args...).Scan(&id); err != nil {
-		f.T.Fatalf("fixture: %v\n%s", err, sql)
-	}
-	return id
+	return testdb.ID(f.T, f.DB, sql, args...)
 }
 
 // Cohort is a cohort in pembekalan with one result run whose quota is large enough.

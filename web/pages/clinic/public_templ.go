@@ -917,7 +917,7 @@ func Detail(b layout.Base, p DetailProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = facts(p.C, p.Mine != nil && p.Mine.Status == clinic.RegRegistered).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = facts(p.C, p.Mine != nil && p.Mine.Status == clinic.RegistrationRegistered).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -964,7 +964,7 @@ func Detail(b layout.Base, p DetailProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if p.Mine.Status == clinic.RegWaiting {
+				if p.Mine.Status == clinic.RegistrationWaiting {
 					var templ_7745c5c3_Var57 string
 					templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "clinic.you_wait", map[string]any{"N": p.Mine.Position}))
 					if templ_7745c5c3_Err != nil {
@@ -1476,7 +1476,7 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			switch p.R.Status {
-			case clinic.RegRegistered:
+			case clinic.RegistrationRegistered:
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 117, "<p class=\"flash\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -1494,7 +1494,7 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			case clinic.RegWaiting:
+			case clinic.RegistrationWaiting:
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 119, "<p class=\"warning\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -1558,7 +1558,7 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if p.R.Status == clinic.RegRegistered {
+			if p.R.Status == clinic.RegistrationRegistered {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 127, "<p><img src=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -1628,7 +1628,7 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			} else if p.R.Status == clinic.RegWaiting {
+			} else if p.R.Status == clinic.RegistrationWaiting {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 133, "<p class=\"notice\" id=\"waiting-note\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -1651,7 +1651,7 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if p.R.Status != clinic.RegCancelled {
+			if p.R.Status != clinic.RegistrationCancelled {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 136, "<div class=\"actions\"><a class=\"button secondary\" href=\"")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -1669,7 +1669,7 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if p.R.Status == clinic.RegWaiting {
+				if p.R.Status == clinic.RegistrationWaiting {
 					var templ_7745c5c3_Var97 string
 					templ_7745c5c3_Var97, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "clinic.ticket.pdf_waiting"))
 					if templ_7745c5c3_Err != nil {
@@ -1730,7 +1730,7 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				if p.R.Status == clinic.RegRegistered && p.R.RevokedAt != nil {
+				if p.R.Status == clinic.RegistrationRegistered && p.R.RevokedAt != nil {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 143, "<p class=\"warning\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -1748,7 +1748,7 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-				} else if p.R.Status == clinic.RegRegistered && p.C.Over(p.Now) && !p.CertificateDue && p.C.Status != clinic.StatusCancelled {
+				} else if p.R.Status == clinic.RegistrationRegistered && p.C.Over(p.Now) && !p.CertificateDue && p.C.Status != clinic.StatusCancelled {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 145, "<p class=\"notice\">")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -1789,11 +1789,11 @@ func Ticket(b layout.Base, p TicketProps) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = facts(p.C, p.R.Status == clinic.RegRegistered).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = facts(p.C, p.R.Status == clinic.RegistrationRegistered).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if !p.Manage && p.R.Status != clinic.RegCancelled {
+			if !p.Manage && p.R.Status != clinic.RegistrationCancelled {
 				templ_7745c5c3_Err = linkRequest(p).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -2400,9 +2400,9 @@ func Mine(b layout.Base, items []MineItem) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var137 string
-				templ_7745c5c3_Var137, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "clinic.reg."+it.R.Status))
+				templ_7745c5c3_Var137, templ_7745c5c3_Err = templ.JoinStringErrs(i18n.T(ctx, "clinic.reg."+string(it.R.Status)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/clinic/public.templ`, Line: 313, Col: 67}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `web/pages/clinic/public.templ`, Line: 313, Col: 75}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var137))
 				if templ_7745c5c3_Err != nil {

@@ -206,7 +206,7 @@ func ExportJob(b layout.Base, p ExportJobProps) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			switch {
-			case p.Job.Status == exportjob.Done && !p.Job.Expired(p.Now):
+			case p.Job.Status == exportjob.StatusDone && !p.Job.Expired(p.Now):
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -263,7 +263,7 @@ func ExportJob(b layout.Base, p ExportJobProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			case p.Job.Status == exportjob.Done:
+			case p.Job.Status == exportjob.StatusDone:
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -281,7 +281,7 @@ func ExportJob(b layout.Base, p ExportJobProps) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-			case p.Job.Status == exportjob.Failed:
+			case p.Job.Status == exportjob.StatusFailed:
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 22, "<p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

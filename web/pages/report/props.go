@@ -164,6 +164,24 @@ func attendanceChart(ctx context.Context, p ClinicProps) chart.Bars {
 	return b
 }
 
+// clinicExport is one download of an event's lists on the clinic report.
+type clinicExport struct{ Href, Text, Label string }
+
+// clinicExports are the registrant and attendance lists of event c as XLSX and CSV, the
+// downloads of the event's own page (/staf/klinik/{id}/…); each link's accessible name starts
+// with its visible text and names the event.
+func clinicExports(ctx context.Context, c report.ClinicRow) []clinicExport {
+	base := "/staf/klinik/" + components.Int(c.ID) + "/"
+	var out []clinicExport
+	for _, list := range []struct{ file, key string }{{"peserta", "report.clinic.registrants"}, {"presensi", "report.clinic.attendance"}} {
+		for _, f := range []string{"xlsx", "csv"} {
+			text := i18n.T(ctx, list.key) + " " + strings.ToUpper(f)
+			out = append(out, clinicExport{Href: base + list.file + "." + f, Text: text, Label: text + ": " + c.Title})
+		}
+	}
+	return out
+}
+
 func reachChart(ctx context.Context, p ClinicProps) chart.Bars {
 	b := chart.Bars{ID: "jangkau", Title: i18n.T(ctx, "report.clinic.reach_title"), Caption: i18n.T(ctx, "report.clinic.event"),
 		Series: []chart.Series{{Name: i18n.T(ctx, "report.clinic.invited")}, {Name: i18n.T(ctx, "report.clinic.reached")}}}

@@ -79,7 +79,7 @@ func (p AppealProps) errFor(action, field string) string {
 	return p.Errors[field]
 }
 
-func appealStatusKey(s string) string { return "selection.appeal.status." + s }
+func appealStatusKey(s selection.AppealStatus) string { return "selection.appeal.status." + string(s) }
 
 // sheetLabel names a sheet of the appealed stage without its assessor: "Asesor 1", "Asesor
 // ketiga", "Penilaian ulang (sanggah)".

@@ -958,7 +958,7 @@ func myAppeals(r selection.Breakdown, now time.Time, m MyAppeal) templ.Component
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-		} else if r.Outcome != selection.Lulus && !now.Before(r.AppealCloses) {
+		} else if r.Outcome != selection.OutcomeLulus && !now.Before(r.AppealCloses) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 84, "<p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
