@@ -108,11 +108,9 @@ func (b Breakdown) AppealStages(now time.Time) []Stage {
 	return out
 }
 
-// MyResults returns the applicant's results from the latest published run of each cohort they
-// applied to whose mails were released (RunReleased), newest first, with the seat offered to
-// them once its offer was released; the appeal window counts from the release.
-func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error) {
-	rows, _ := s.db.Query(ctx, `SELECT DISTINCT ON (a.cohort_id) r.id, a.id, a.cohort_id, c.name, g.name, rr.outcome, rr.score::float8, rr.rank,
+// myResultsSQL selects the published and released results of user $1, one per cohort (for
+// MyResults, which orders them, and HasApplicantPage).
+var myResultsSQL = `SELECT DISTINCT ON (a.cohort_id) r.id, a.id, a.cohort_id, c.name, g.name, rr.outcome, rr.score::float8, rr.rank,
 			(SELECT count(*) FROM run_results x WHERE x.run_id = r.id AND x.regency_code = rr.regency_code)::int,
 			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason, pr.timezone,
 			coalesce(rl.released_at, r.published_at) + make_interval(days => c.appeal_days)
@@ -120,7 +118,13 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 		JOIN cohorts c ON c.id = a.cohort_id JOIN regencies g ON g.code = rr.regency_code JOIN provinces pr ON pr.code = rr.province_code
 		LEFT JOIN cohort_regencies cr ON cr.cohort_id = a.cohort_id AND cr.regency_code = rr.regency_code
 		LEFT JOIN run_releases rl ON rl.run_id = r.id
-		WHERE a.user_id = $1 AND r.published_at IS NOT NULL AND `+RunReleased+`
+		WHERE a.user_id = $1 AND r.published_at IS NOT NULL AND ` + RunReleased
+
+// MyResults returns the applicant's results from the latest published run of each cohort they
+// applied to whose mails were released (RunReleased), newest first, with the seat offered to
+// them once its offer was released; the appeal window counts from the release.
+func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error) {
+	rows, _ := s.db.Query(ctx, myResultsSQL+`
 		ORDER BY a.cohort_id DESC, r.published_at DESC, r.id DESC`, userID)
 	type head struct {
 		b       Breakdown

@@ -389,6 +389,9 @@ func TestSelectionJourney(t *testing.T) {
 	if res := cgps[0].c.Get("/seleksi/saya"); strings.Contains(res.Body, "94.45") {
 		t.Fatalf("the result shows before its mails are released:\n%s", res.Body)
 	}
+	if res := cgps[0].c.Get("/dasbor"); strings.Contains(res.Body, "Jadwal tahap 2, hasil seleksi dan rincian nilai Anda.") {
+		t.Fatalf("the dashboard links to a result whose mails are not released")
+	}
 	releaseReviewed(t, admin)
 	// The dashboard links each applicant with a published result to it (HasApplicantPage).
 	for _, g := range cgps[:2] {
