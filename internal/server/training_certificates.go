@@ -272,10 +272,9 @@ func (s *Server) guruPenggerakExport(w http.ResponseWriter, r *http.Request) err
 	}
 	filters := map[string]any{"angkatan": f.CohortID, "kabkota": f.Regency, "status": f.Status, "q": f.Q}
 	sc := trainingScope(principal(r))
-	s.serveExport(w, r, "guru-penggerak", "", filters, func(xw export.Writer) (int, error) {
+	return s.serveExport(w, r, "guru-penggerak", "", filters, func(xw export.Writer) (int, error) {
 		return s.trainingStore().RegisterExport(r.Context(), sc, f, xw, region.Location("WIB"))
 	})
-	return nil
 }
 
 // myCertificates is the signed-in user's certificates (for their training page and profile).
