@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-chi/chi/v5/middleware"
@@ -155,9 +156,30 @@ var errorKinds = []errorKind{
 	{database.ErrConflict, http.StatusConflict, "error.409"},
 }
 
-// knownError returns the status and message key for err from errorKinds; ok is false for an
-// error the user cannot act on (a fault of ours or an unreachable database).
+// refusal is a refusal a handler decides itself rather than a store (a malformed query, a
+// score out of range, a revoked certificate's download): answered like a kind of errorKinds,
+// with its own status and message key.
+type refusal struct {
+	status int
+	key    string
+}
+
+func (e refusal) Error() string { return "refused " + strconv.Itoa(e.status) + ": " + e.key }
+
+// refuse returns the refusal of status with the message key.
+func refuse(status int, key string) error { return refusal{status, key} }
+
+// errBadRequest: a query or form the pages never send (400).
+var errBadRequest = refuse(http.StatusBadRequest, "error.bad_request")
+
+// knownError returns the status and message key for err from errorKinds (or a handler's
+// refusal); ok is false for an error the user cannot act on (a fault of ours or an
+// unreachable database).
 func knownError(err error) (status int, key string, ok bool) {
+	var rf refusal
+	if errors.As(err, &rf) {
+		return rf.status, rf.key, true
+	}
 	for _, k := range errorKinds {
 		if errors.Is(err, k.err) {
 			return k.status, k.key, true

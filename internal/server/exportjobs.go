@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"penggerak/internal/database"
 	"penggerak/internal/export"
 	"penggerak/internal/exportjob"
 	"penggerak/internal/storage"
@@ -40,24 +41,21 @@ func (s *Server) exportLinkTTL() time.Duration {
 // exportOrQueue answers an export request: written at once (serveExport) when the export has
 // at most exportJobRows rows, counted in the same scope first; otherwise a GET gets the page
 // that offers to queue it and a POST queues it.
-func (s *Server) exportOrQueue(w http.ResponseWriter, r *http.Request, spec exportjob.Spec) {
+func (s *Server) exportOrQueue(w http.ResponseWriter, r *http.Request, spec exportjob.Spec) error {
 	f, ok := export.ParseFormat(r.URL.Query().Get("format"))
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	spec.Format = f
 	ctx := r.Context()
 	n, err := exportjob.Count(ctx, s.db, spec)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if n <= s.exportJobRows() {
-		s.serveExport(w, r, spec.Kind, spec.Object, spec.Filters, func(xw export.Writer) (int, error) {
+		return s.serveExport(w, r, spec.Kind, spec.Object, spec.Filters, func(xw export.Writer) (int, error) {
 			return exportjob.Write(ctx, s.db, s.exportLabels(), spec, xw)
 		})
-		return
 	}
 	p := principal(r)
 	large := func(status int, tooMany bool) {
@@ -68,19 +66,19 @@ func (s *Server) exportOrQueue(w http.ResponseWriter, r *http.Request, spec expo
 	}
 	if r.Method != http.MethodPost {
 		large(http.StatusOK, false)
-		return
+		return nil
 	}
 	id, _, err := s.exportJobs.Create(ctx, exportjob.Request{OwnerID: p.User.ID, IP: clientIP(r), Spec: spec, Expected: n,
 		LinkTTL: s.exportLinkTTL()})
 	if errors.Is(err, exportjob.ErrTooManyActive) {
 		large(http.StatusConflict, true)
-		return
+		return nil
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/ekspor/tugas/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) exportJobPage(w http.ResponseWriter, r *http.Request) error {

@@ -97,23 +97,20 @@ func (s *Server) reportClinics(w http.ResponseWriter, r *http.Request) error {
 // its filters and row count, then sends it as an attachment. Nothing is sent when the query
 // or the audit fails, so every delivered export is in the audit log.
 func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, kind, object string, filters map[string]any,
-	write func(export.Writer) (int, error)) {
+	write func(export.Writer) (int, error)) error {
 	f, ok := export.ParseFormat(r.URL.Query().Get("format"))
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	tmp, err := os.CreateTemp("", "ekspor-*")
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	xw, err := export.New(f, tmp, kind)
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	n, err := write(xw)
 	if err == nil {
@@ -123,12 +120,10 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, kind, objec
 		err = s.reports().RecordExport(r.Context(), actor(r), kind, object, f, filters, n)
 	}
 	if err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		s.serveError(w, r, err)
-		return
+		return err
 	}
 	name := kind
 	if object != "" {
@@ -140,19 +135,18 @@ func (s *Server) serveExport(w http.ResponseWriter, r *http.Request, kind, objec
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = io.Copy(w, tmp)
+	return nil
 }
 
 func (s *Server) exportApplications(w http.ResponseWriter, r *http.Request) error {
 	var f application.Filter
 	if err := s.forms.Decode(&f, r.URL.Query()); err != nil {
-		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
-		return nil
+		return errBadRequest
 	}
 	f.After = 0
 	filters := map[string]any{"angkatan": f.CohortID, "status": f.Status, "kab": f.Regency, "jenjang": f.Jenjang, "npsn": f.NPSN, "q": f.Query}
-	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportApplications, Filters: filters,
+	return s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportApplications, Filters: filters,
 		Query: exportjob.Query{Scope: watchScope(principal(r)), Filter: f}})
-	return nil
 }
 
 func (s *Server) exportVerval(w http.ResponseWriter, r *http.Request) error {
@@ -160,9 +154,8 @@ func (s *Server) exportVerval(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || cohort <= 0 {
 		return database.ErrNotFound
 	}
-	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportVerval, Object: strconv.FormatInt(cohort, 10), Filters: map[string]any{"angkatan": cohort},
+	return s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportVerval, Object: strconv.FormatInt(cohort, 10), Filters: map[string]any{"angkatan": cohort},
 		Query: exportjob.Query{Scope: watchScope(principal(r)), Cohort: cohort}})
-	return nil
 }
 
 func (s *Server) exportRun(w http.ResponseWriter, r *http.Request) error {
@@ -171,9 +164,8 @@ func (s *Server) exportRun(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	rf, publishedOnly := regionFilter(principal(r))
-	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportRun, Object: strconv.FormatInt(id, 10), Filters: map[string]any{"run": id},
+	return s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportRun, Object: strconv.FormatInt(id, 10), Filters: map[string]any{"run": id},
 		Query: exportjob.Query{Run: id, Region: rf, PublishedOnly: publishedOnly}})
-	return nil
 }
 
 func (s *Server) exportUsers(w http.ResponseWriter, r *http.Request) error {
@@ -182,9 +174,8 @@ func (s *Server) exportUsers(w http.ResponseWriter, r *http.Request) error {
 	for _, g := range p.Scopes(account.RoleBGP) {
 		provinces = append(provinces, g.ProvinceCode)
 	}
-	s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportUsers, Filters: map[string]any{"provinces": provinces},
+	return s.exportOrQueue(w, r, exportjob.Spec{Kind: report.ExportUsers, Filters: map[string]any{"provinces": provinces},
 		Query: exportjob.Query{National: p.Has(account.RoleAdmin), Provinces: provinces}})
-	return nil
 }
 
 // assessorScope: the national admin sees every assessor, a BGP those granted in its province.
@@ -231,8 +222,7 @@ func (s *Server) exportAssessors(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.reports().Cohort(r.Context(), cohort); err != nil {
 		return err
 	}
-	s.serveExport(w, r, "asesor", strconv.FormatInt(cohort, 10), map[string]any{"angkatan": cohort}, func(xw export.Writer) (int, error) {
+	return s.serveExport(w, r, "asesor", strconv.FormatInt(cohort, 10), map[string]any{"angkatan": cohort}, func(xw export.Writer) (int, error) {
 		return s.reports().ExportAssessors(r.Context(), cohort, assessorScope(principal(r)), xw)
 	})
-	return nil
 }

@@ -53,7 +53,7 @@ func (s *Server) mentoringRoutes(r chi.Router) {
 	pp.Get("/pendampingan/kunjungan/{visit}", s.handle(s.visitPage))
 	pp.Post("/pendampingan/kunjungan/{visit}", s.handle(s.saveVisit))
 	pp.Post("/pendampingan/kunjungan/{visit}/draf", s.handle(s.autosaveVisit))
-	pp.Post("/pendampingan/peserta/{participant}/penilaian", s.recordAssessment("pengajar_praktik", "/pendampingan/peserta/"))
+	pp.Post("/pendampingan/peserta/{participant}/penilaian", s.handle(s.recordAssessment("pengajar_praktik", "/pendampingan/peserta/")))
 
 	fasilitator := r.With(s.requireRole(account.RoleFasilitator))
 	fasilitator.Get("/kelas", s.handle(s.fasClasses))
@@ -62,7 +62,7 @@ func (s *Server) mentoringRoutes(r chi.Router) {
 	fasilitator.Get("/kelas/impor", s.handle(s.importPage))
 	fasilitator.Post("/kelas/impor", s.handle(s.importPreview))
 	fasilitator.Post("/kelas/impor/simpan", s.handle(s.importCommit))
-	fasilitator.Post("/kelas/peserta/{participant}/penilaian", s.recordAssessment("fasilitator", "/kelas/peserta/"))
+	fasilitator.Post("/kelas/peserta/{participant}/penilaian", s.handle(s.recordAssessment("fasilitator", "/kelas/peserta/")))
 }
 
 // trainingCertificateRoutes: Sertifikat Guru Penggerak (issue 10). Anyone verifies one from

@@ -65,8 +65,7 @@ func (s *Server) gpVerify(w http.ResponseWriter, r *http.Request) error {
 // sendCertificate sends a certificate's PDF, or says it was revoked (410).
 func (s *Server) sendCertificate(w http.ResponseWriter, r *http.Request, c training.Certificate, audited bool) error {
 	if c.Revoked() {
-		s.clientError(w, r, http.StatusGone, "certificate.revoked_no_download")
-		return nil
+		return refuse(http.StatusGone, "certificate.revoked_no_download")
 	}
 	b, err := training.CertificatePDF(c, s.certificateVerifyURL(c.Token))
 	if err == nil && audited {
@@ -93,27 +92,22 @@ func (s *Server) myCertificatePDF(w http.ResponseWriter, r *http.Request) error 
 }
 
 // gpStaffCertificate loads certificate {cert} when its graduate is in the viewer's certScope.
-func (s *Server) gpStaffCertificate(w http.ResponseWriter, r *http.Request) (training.Certificate, bool) {
+func (s *Server) gpStaffCertificate(r *http.Request) (training.Certificate, error) {
 	id, ok := pathInt(r, "cert")
 	if !ok {
-		s.notFound(w, r)
-		return training.Certificate{}, false
+		return training.Certificate{}, database.ErrNotFound
 	}
-	c, err := s.trainingStore().CertificateIn(r.Context(), certScope(principal(r)), id)
-	if err != nil {
-		s.serveError(w, r, err)
-		return c, false
-	}
-	return c, true
+	return s.trainingStore().CertificateIn(r.Context(), certScope(principal(r)), id)
 }
 
 // staffCertificatePDF: the BGP of the province or the national admin downloads a certificate
 // (audited).
 func (s *Server) staffCertificatePDF(w http.ResponseWriter, r *http.Request) error {
-	if c, ok := s.gpStaffCertificate(w, r); ok {
-		return s.sendCertificate(w, r, c, true)
+	c, err := s.gpStaffCertificate(r)
+	if err != nil {
+		return err
 	}
-	return nil
+	return s.sendCertificate(w, r, c, true)
 }
 
 // provinceCertificates lists a cohort's certificates of a province (BGP of the province,
@@ -178,13 +172,12 @@ func (s *Server) provinceCertificatesZIP(w http.ResponseWriter, r *http.Request)
 
 // certificateRevokePage asks for the reason of a revocation.
 func (s *Server) certificateRevokePage(w http.ResponseWriter, r *http.Request) error {
-	c, ok := s.gpStaffCertificate(w, r)
-	if !ok {
-		return nil
+	c, err := s.gpStaffCertificate(r)
+	if err != nil {
+		return err
 	}
 	if c.Revoked() {
-		s.clientError(w, r, http.StatusConflict, "certificate.error.revoked")
-		return nil
+		return refuse(http.StatusConflict, "certificate.error.revoked")
 	}
 	s.render(w, r, http.StatusOK, trainingpage.CertificateRevoke(s.base(r, "certificate.revoke.heading"), trainingpage.RevokeProps{Cert: c, Errs: map[string]string{}}))
 	return nil
@@ -193,9 +186,9 @@ func (s *Server) certificateRevokePage(w http.ResponseWriter, r *http.Request) e
 // certificateRevoke revokes with a reason after the ticked confirmation (without it, the
 // confirmation page; nothing changes).
 func (s *Server) certificateRevoke(w http.ResponseWriter, r *http.Request) error {
-	c, ok := s.gpStaffCertificate(w, r)
-	if !ok {
-		return nil
+	c, err := s.gpStaffCertificate(r)
+	if err != nil {
+		return err
 	}
 	var f struct {
 		Reason string `form:"reason"`
@@ -204,7 +197,7 @@ func (s *Server) certificateRevoke(w http.ResponseWriter, r *http.Request) error
 		return nil
 	}
 	errs := map[string]string{}
-	err := training.CheckRevokeReason(f.Reason)
+	err = training.CheckRevokeReason(f.Reason)
 	if err == nil {
 		if s.askConfirm(w, r, "certificate.revoke.heading", "certificate.revoke.confirm_hint", trainingpage.StaffCertificatePath(c, "/cabut")) {
 			return nil
@@ -232,25 +225,23 @@ func (s *Server) certificateRevoke(w http.ResponseWriter, r *http.Request) error
 // registerLimit is how many Guru Penggerak the register page lists; the export has them all.
 const registerLimit = 200
 
-// registerFilter reads the register's filter from the query (bad values: 400).
-func (s *Server) registerFilter(w http.ResponseWriter, r *http.Request) (training.RegisterFilter, bool) {
+// registerFilter reads the register's filter from the query (bad values: errBadRequest).
+func (s *Server) registerFilter(r *http.Request) (training.RegisterFilter, error) {
 	var f training.RegisterFilter
 	if err := s.forms.Decode(&f, r.URL.Query()); err != nil {
-		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
-		return f, false
+		return f, errBadRequest
 	}
-	return f.Clean(), true
+	return f.Clean(), nil
 }
 
 // guruPenggerakRegister is the register of Guru Penggerak in the viewer's region.
 func (s *Server) guruPenggerakRegister(w http.ResponseWriter, r *http.Request) error {
-	f, ok := s.registerFilter(w, r)
-	if !ok {
-		return nil
+	f, err := s.registerFilter(r)
+	if err != nil {
+		return err
 	}
 	ctx, sc := r.Context(), trainingScope(principal(r))
 	p := trainingpage.RegisterProps{Filter: f, Limit: registerLimit}
-	var err error
 	if p.Cohorts, p.Regencies, err = s.trainingStore().RegisterOptions(ctx, sc); err == nil {
 		if p.Groups, err = s.trainingStore().RegisterGroups(ctx, sc, f); err == nil {
 			p.Rows, p.Total, err = s.trainingStore().Register(ctx, sc, f, registerLimit)
@@ -266,16 +257,15 @@ func (s *Server) guruPenggerakRegister(w http.ResponseWriter, r *http.Request) e
 // guruPenggerakExport sends the register (same scope and filter) as XLSX or CSV, NUPTK masked,
 // formula injection neutralised; audited with the filter and the number of rows.
 func (s *Server) guruPenggerakExport(w http.ResponseWriter, r *http.Request) error {
-	f, ok := s.registerFilter(w, r)
-	if !ok {
-		return nil
+	f, err := s.registerFilter(r)
+	if err != nil {
+		return err
 	}
 	filters := map[string]any{"angkatan": f.CohortID, "kabkota": f.Regency, "status": f.Status, "q": f.Q}
 	sc := trainingScope(principal(r))
-	s.serveExport(w, r, "guru-penggerak", "", filters, func(xw export.Writer) (int, error) {
+	return s.serveExport(w, r, "guru-penggerak", "", filters, func(xw export.Writer) (int, error) {
 		return s.trainingStore().RegisterExport(r.Context(), sc, f, xw, region.Location("WIB"))
 	})
-	return nil
 }
 
 // myCertificates is the signed-in user's certificates (for their training page and profile).

@@ -290,6 +290,20 @@ func TestCertificateJourney(t *testing.T) {
 	if res := admin.PostForm(revoke, url.Values{"reason": {"lagi"}, "confirm": {"yes"}}); res.Status != 422 || !strings.Contains(res.Body, "sudah dicabut") {
 		t.Fatalf("revoke twice: %d", res.Status)
 	}
+	// The refusals a handler decides itself: the revocation page of a revoked certificate
+	// (409), the staff download of it (410, not audited), a register filter the page never
+	// sends (400).
+	if res := admin.Get(revoke); res.Status != http.StatusConflict || !strings.Contains(res.Body, "Sertifikat ini sudah dicabut.") {
+		t.Fatalf("revocation page of a revoked certificate: %d\n%s", res.Status, res.Body)
+	}
+	if res := admin.Get(fmt.Sprintf("/pelatihan/sertifikat/%d/unduh", id)); res.Status != http.StatusGone || !strings.Contains(res.Body, "tidak dapat diunduh lagi") {
+		t.Fatalf("staff download of a revoked certificate: %d", res.Status)
+	}
+	for _, path := range []string{"/guru-penggerak?angkatan=satu", "/guru-penggerak/ekspor?angkatan=satu&format=csv"} {
+		if res := bgp.Get(path); res.Status != http.StatusBadRequest || !strings.Contains(res.Body, "Permintaan tidak dapat diproses.") {
+			t.Fatalf("%s: %d", path, res.Status)
+		}
+	}
 	if res := bgp.Get(fmt.Sprintf("/pelatihan/%d/16/sertifikat", d.cohortA)); !strings.Contains(res.Body, "Dicabut pada") || !strings.Contains(res.Body, "2 PDF dalam satu ZIP") {
 		t.Fatalf("province list after revocation:\n%s", res.Body)
 	}

@@ -16,30 +16,28 @@ import (
 
 // recordAssessment stores the final assessment of the PP (of their mentee) or the fasilitator
 // (of a CGP in their class); anyone else's CGP is 404.
-func (s *Server) recordAssessment(role, back string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) recordAssessment(role, back string) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		id, ok := pathInt(r, "participant")
 		if !ok {
-			s.notFound(w, r)
-			return
+			return database.ErrNotFound
 		}
 		var f struct {
 			Score string `form:"score"`
 		}
 		if !s.decode(w, r, &f) {
-			return
+			return nil
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(f.Score))
 		if err != nil || n < 0 || n > 100 {
-			s.clientError(w, r, http.StatusUnprocessableEntity, "training.error.score")
-			return
+			return refuse(http.StatusUnprocessableEntity, "training.error.score")
 		}
 		if err := s.trainingStore().RecordAssessment(r.Context(), actor(r), principal(r).User.ID, role, id, n); err != nil {
-			s.serveError(w, r, err)
-			return
+			return err
 		}
 		s.flash(r, "training.flash.assessed")
 		redirect(w, r, back+strconv.FormatInt(id, 10))
+		return nil
 	}
 }
 
@@ -106,8 +104,7 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) error 
 			_, err = s.trainingStore().Decide(ctx, actor(r), sc, ids, training.Decision{Outcome: "lulus"}, s.now(), s.graduationMail)
 		}
 	case pid == 0:
-		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
-		return nil
+		return errBadRequest
 	case !containsString(sc.Provinces, prov):
 		return database.ErrNotFound // another province's CGP: nothing is asked
 	case s.askConfirm(w, r, "training.grad.confirm.title", "training.grad.confirm.lead",

@@ -67,8 +67,8 @@ func (s *Server) trainingPropose(w http.ResponseWriter, r *http.Request) error {
 }
 
 // editProblems turns a store error of a hand edit into the form's problems; ok false means the
-// error was not a rule (already answered).
-func (s *Server) editProblems(w http.ResponseWriter, r *http.Request, err error, form *trainingpage.EditForm) bool {
+// error was not a rule (the caller returns it).
+func editProblems(err error, form *trainingpage.EditForm) bool {
 	var pe *training.ProblemError
 	if errors.As(err, &pe) {
 		form.Problems = pe.Problems
@@ -79,7 +79,6 @@ func (s *Server) editProblems(w http.ResponseWriter, r *http.Request, err error,
 		}
 		return true
 	}
-	s.serveError(w, r, err)
 	return false
 }
 
@@ -91,7 +90,7 @@ func (s *Server) trainingMove(w http.ResponseWriter, r *http.Request) error {
 		Reason      string `form:"reason"`
 	}
 	form := trainingpage.EditForm{Errors: map[string]string{}}
-	s.groupEdit(w, r, &f, func() func() error {
+	return s.groupEdit(w, r, &f, func() func() error {
 		form.Participant, form.Group, form.Reason = f.Participant, f.Group, f.Reason
 		pid, gid := parseID(f.Participant), parseID(f.Group)
 		if pid == 0 {
@@ -104,7 +103,6 @@ func (s *Server) trainingMove(w http.ResponseWriter, r *http.Request) error {
 			return s.trainingStore().Move(r.Context(), actor(r), bgpScope(principal(r)), pid, gid, f.Reason)
 		}
 	}, &form, "training.flash.moved", func(p *trainingpage.ProvinceProps) { p.Move = form })
-	return nil
 }
 
 // trainingSwapPP gives a group another PP (the rules checked; a reason for confirmed groups).
@@ -115,7 +113,7 @@ func (s *Server) trainingSwapPP(w http.ResponseWriter, r *http.Request) error {
 		Reason string `form:"reason"`
 	}
 	form := trainingpage.EditForm{Errors: map[string]string{}}
-	s.groupEdit(w, r, &f, func() func() error {
+	return s.groupEdit(w, r, &f, func() func() error {
 		form.Group, form.Mentor, form.Reason = f.Group, f.Mentor, f.Reason
 		gid, mid := parseID(f.Group), parseID(f.Mentor)
 		if gid == 0 {
@@ -128,7 +126,6 @@ func (s *Server) trainingSwapPP(w http.ResponseWriter, r *http.Request) error {
 			return s.trainingStore().SetPP(r.Context(), actor(r), bgpScope(principal(r)), gid, mid, f.Reason)
 		}
 	}, &form, "training.flash.swapped", func(p *trainingpage.ProvinceProps) { p.SwapPP = form })
-	return nil
 }
 
 // groupEdit is the one sequence of a BGP's hand edit of a group (a move or a PP swap): decode
@@ -137,14 +134,13 @@ func (s *Server) trainingSwapPP(w http.ResponseWriter, r *http.Request) error {
 // group; a broken rule or a field error re-renders the province page with the form as typed
 // (placed by show).
 func (s *Server) groupEdit(w http.ResponseWriter, r *http.Request, dst any, check func() func() error,
-	form *trainingpage.EditForm, flash string, show func(*trainingpage.ProvinceProps)) {
+	form *trainingpage.EditForm, flash string, show func(*trainingpage.ProvinceProps)) error {
 	id, prov, ok := trainingPath(r)
 	if !ok {
-		s.notFound(w, r)
-		return
+		return database.ErrNotFound
 	}
 	if !s.decode(w, r, dst) {
-		return
+		return nil
 	}
 	apply := check()
 	if len(form.Reason) > 500 {
@@ -155,17 +151,15 @@ func (s *Server) groupEdit(w http.ResponseWriter, r *http.Request, dst any, chec
 		if err == nil {
 			s.flash(r, flash)
 			redirect(w, r, provinceBack(r, id, prov, "#kelompok-"+form.Group))
-			return
+			return nil
 		}
-		if !s.editProblems(w, r, err, form) {
-			return
+		if !editProblems(err, form) {
+			return err
 		}
 	}
 	var p trainingpage.ProvinceProps
 	show(&p)
-	if err := s.renderProvince(w, r, http.StatusUnprocessableEntity, p); err != nil {
-		s.serveError(w, r, err)
-	}
+	return s.renderProvince(w, r, http.StatusUnprocessableEntity, p)
 }
 
 func (s *Server) trainingConfirmPage(w http.ResponseWriter, r *http.Request) error {

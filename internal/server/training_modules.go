@@ -59,8 +59,7 @@ func (s *Server) progressPage(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	s.notFound(w, r)
-	return nil
+	return database.ErrNotFound
 }
 
 // saveProgress records the ticked modules of one CGP (the others are not done).
@@ -172,8 +171,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) error {
 	}
 	items, ok := training.DecodeItems(f.Items)
 	if !ok {
-		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
-		return nil
+		return errBadRequest
 	}
 	if err := s.trainingStore().ApplyProgress(r.Context(), actor(r), principal(r).User.ID, items, "impor"); err != nil {
 		return err

@@ -499,6 +499,16 @@ func TestTrainingVisitLog(t *testing.T) {
 	if !strings.Contains(res.Body, "Coba diferensiasi") || !strings.Contains(res.Body, "Saya setujui log ini") || strings.Contains(res.Body, "Catatan PP lain") {
 		t.Fatalf("CGP's visits:\n%s", res.Body)
 	}
+	// A comment over 2000 characters is refused with its message; nothing is stored.
+	if res := guru.PostForm(fmt.Sprintf("/pelatihan/kunjungan/%d/tanggapan", visit), url.Values{"ack": {"1"}, "comment": {strings.Repeat("é", 2001)}}); res.Status != 422 ||
+		!strings.Contains(res.Body, "Tanggapan paling panjang 2000 karakter.") {
+		t.Fatalf("long comment: %d\n%s", res.Status, res.Body)
+	}
+	var ackedLong bool
+	_ = f.App.DB.QueryRow(ctx, `SELECT acknowledged_at IS NOT NULL FROM training_visits WHERE id = $1`, visit).Scan(&ackedLong)
+	if ackedLong {
+		t.Fatal("a refused comment acknowledged the log")
+	}
 	if res := guru.PostForm(fmt.Sprintf("/pelatihan/kunjungan/%d/tanggapan", visit), url.Values{"ack": {"1"}, "comment": {"Terima kasih"}}); res.Status != 303 {
 		t.Fatalf("acknowledge: %d", res.Status)
 	}

@@ -187,8 +187,7 @@ func (s *Server) acknowledgeVisit(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if len([]rune(f.Comment)) > 2000 {
-		s.clientError(w, r, http.StatusUnprocessableEntity, "training.error.comment_long")
-		return nil
+		return refuse(http.StatusUnprocessableEntity, "training.error.comment_long")
 	}
 	if err := s.trainingStore().AcknowledgeVisit(r.Context(), principal(r).User.ID, id, f.Ack == "1", f.Comment, s.now()); err != nil {
 		return err
