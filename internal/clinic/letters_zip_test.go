@@ -114,3 +114,39 @@ func TestWriteZIPInOrderError(t *testing.T) {
 		t.Fatalf("empty zip: %v", err)
 	}
 }
+
+// TestCertificatesZIPInOrder: the certificates ZIP (the same parallel writer; normal, bold and
+// italic fonts) has one readable one-page certificate per registrant, in order.
+func TestCertificatesZIPInOrder(t *testing.T) {
+	s := NewStore(nil, NewSigner("test-secret-0123456789abcdefghijklmnop"), "https://penggerak.test")
+	start := time.Date(2024, 4, 26, 1, 0, 0, 0, time.UTC)
+	c := Clinic{ID: 7, Kind: KindCoachingClinic, Title: "Coaching Clinic OKU", Organiser: "Dinas Pendidikan Kabupaten OKU",
+		RegionName: "Kabupaten Ogan Komering Ulu", Timezone: "WIB", Mode: ModeOffline, StartsAt: start, EndsAt: start.Add(3 * time.Hour),
+		Sessions: []Session{{StartsAt: start, EndsAt: start.Add(3 * time.Hour)}}, SignatoryName: "Drs. H. Topan", SignatoryTitle: "Kepala Dinas"}
+	regs := make([]Registration, 6)
+	for i := range regs {
+		regs[i] = Registration{Name: fmt.Sprintf("Siti Aminah %d", i+1), SchoolName: "SD Negeri 1 Baturaja", NPSN: "10600001",
+			CertCode: fmt.Sprintf("ABCD%04d", i), Attended: 1}
+	}
+	zb, err := s.CertificatesZIP(c, regs, start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
+	if err != nil || len(zr.File) != len(regs) {
+		t.Fatalf("zip of %d entries, %v", len(zr.File), err)
+	}
+	for i, f := range zr.File {
+		if want := "sertifikat-" + FormatCode(regs[i].CertCode) + "-" + fileSafe(regs[i].Name) + ".pdf"; f.Name != want {
+			t.Fatalf("entry %d is %s, want %s", i, f.Name, want)
+		}
+		b := mustEntry(t, zr, i)
+		got := pdfdoctest.Text(t, b)
+		if !strings.Contains(got, "diberikan kepada "+regs[i].Name+" ") || !strings.Contains(got, FormatCode(regs[i].CertCode)) {
+			t.Errorf("%s: %q", f.Name, got)
+		}
+		if info := pdfdoctest.Info(t, b); !onePage.MatchString(info) {
+			t.Errorf("%s is not one page: %s", f.Name, info)
+		}
+	}
+}

@@ -267,7 +267,8 @@ func (s *Store) CertificatePDF(c Clinic, r Registration) ([]byte, error) {
 
 // CertificatesPDF is one PDF with a certificate per registration, one per page.
 func (s *Store) CertificatesPDF(c Clinic, regs []Registration) ([]byte, error) {
-	m, err := newDoc(true)
+	// The certificate layout has normal, bold and italic text (pdfdoc.Certificate).
+	m, err := pdfdoc.NewWithStyles(true, fontstyle.Bold, fontstyle.Italic)
 	if err != nil {
 		return nil, err
 	}
@@ -292,21 +293,12 @@ func (s *Store) CertificatesPDF(c Clinic, regs []Registration) ([]byte, error) {
 // (sertifikat-<code>-<name>.pdf).
 func (s *Store) CertificatesZIP(c Clinic, regs []Registration, issued time.Time) ([]byte, error) {
 	var b bytes.Buffer
-	z := zip.NewWriter(&b)
-	for _, r := range regs {
-		pdf, err := s.CertificatesPDF(c, []Registration{r})
-		if err != nil {
-			return nil, err
-		}
-		f, err := z.CreateHeader(&zip.FileHeader{Name: "sertifikat-" + FormatCode(r.CertCode) + "-" + fileSafe(r.Name) + ".pdf", Method: zip.Deflate, Modified: issued})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := f.Write(pdf); err != nil {
-			return nil, err
-		}
-	}
-	if err := z.Close(); err != nil {
+	err := writeZIPInOrder(&b, len(regs), issued,
+		func(i int) string {
+			return "sertifikat-" + FormatCode(regs[i].CertCode) + "-" + fileSafe(regs[i].Name) + ".pdf"
+		},
+		func(i int) ([]byte, error) { return s.CertificatesPDF(c, regs[i:i+1]) })
+	if err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
