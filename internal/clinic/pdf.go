@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -23,6 +24,10 @@ import (
 
 // The PDF pieces (fonts, document, rows, QR, certificate layout) are the shared pdfdoc ones.
 func newDoc(landscape bool) (core.Maroto, error) { return pdfdoc.New(landscape) }
+
+// newLetterDoc is the portrait document of letters: their text is normal and bold only, and a
+// document embeds (and the PDF library parses and serialises) every font it is given.
+func newLetterDoc() (core.Maroto, error) { return pdfdoc.NewWithStyles(false, fontstyle.Bold) }
 
 func para(s string, ps ...props.Text) core.Row { return pdfdoc.Para(s, ps...) }
 
@@ -107,7 +112,7 @@ func dateTime(c Clinic, t time.Time) string {
 
 // LettersPDF is one PDF with a surat undangan per invited school, one school per page.
 func (s *Store) LettersPDF(c Clinic, invs []Invitation, issued time.Time) ([]byte, error) {
-	m, err := newDoc(false)
+	m, err := newLetterDoc()
 	if err != nil {
 		return nil, err
 	}
@@ -124,20 +129,72 @@ func (s *Store) LettersPDF(c Clinic, invs []Invitation, issued time.Time) ([]byt
 	return doc.GetBytes(), nil
 }
 
-// LettersZIP writes a ZIP with one PDF letter per invited school (surat-undangan-<NPSN>.pdf).
+// LettersZIP writes a ZIP with one PDF letter per invited school (surat-undangan-<NPSN>.pdf),
+// the letters built in parallel and written in the order of invs.
 func (s *Store) LettersZIP(w io.Writer, c Clinic, invs []Invitation, issued time.Time) error {
+	return writeZIPInOrder(w, len(invs), issued,
+		func(i int) string { return "surat-undangan-" + invs[i].NPSN + ".pdf" },
+		func(i int) ([]byte, error) { return s.LettersPDF(c, invs[i:i+1], issued) })
+}
+
+// zipWorkers is how many documents of a ZIP are built at once: one PDF is CPU work only (a
+// few tens of milliseconds), so one per core, and no more than 4 so that one download does not
+// take every core of a larger server from the other requests.
+func zipWorkers() int { return min(runtime.GOMAXPROCS(0), 4) }
+
+// writeZIPInOrder writes a ZIP of n entries, entry i named name(i) with the bytes build(i),
+// dated modified. The entries are built by zipWorkers goroutines and written in order as each
+// is ready; at most 2 × workers built entries wait in memory. The first error stops the rest.
+func writeZIPInOrder(w io.Writer, n int, modified time.Time, name func(int) string, build func(int) ([]byte, error)) error {
+	type result struct {
+		b   []byte
+		err error
+	}
+	workers := min(zipWorkers(), max(n, 1))
+	results := make([]chan result, n)
+	for i := range results {
+		results[i] = make(chan result, 1)
+	}
+	next := make(chan int)
+	window := make(chan struct{}, 2*workers) // a token per entry built or being built, not yet written
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(next)
+		for i := range n {
+			select {
+			case window <- struct{}{}:
+			case <-stop:
+				return
+			}
+			select {
+			case next <- i:
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for i := range next {
+				b, err := build(i)
+				results[i] <- result{b, err}
+			}
+		}()
+	}
 	z := zip.NewWriter(w)
-	for _, inv := range invs {
-		b, err := s.LettersPDF(c, []Invitation{inv}, issued)
-		if err != nil {
-			return err
+	for i := range n {
+		r := <-results[i]
+		<-window
+		if r.err != nil {
+			return r.err
 		}
 		// The issue time as the entry's date: without it, file managers show 1980 (or 1979).
-		f, err := z.CreateHeader(&zip.FileHeader{Name: "surat-undangan-" + inv.NPSN + ".pdf", Method: zip.Deflate, Modified: issued})
+		f, err := z.CreateHeader(&zip.FileHeader{Name: name(i), Method: zip.Deflate, Modified: modified})
 		if err != nil {
 			return err
 		}
-		if _, err := f.Write(b); err != nil {
+		if _, err := f.Write(r.b); err != nil {
 			return err
 		}
 	}
@@ -210,7 +267,8 @@ func (s *Store) CertificatePDF(c Clinic, r Registration) ([]byte, error) {
 
 // CertificatesPDF is one PDF with a certificate per registration, one per page.
 func (s *Store) CertificatesPDF(c Clinic, regs []Registration) ([]byte, error) {
-	m, err := newDoc(true)
+	// The certificate layout has normal, bold and italic text (pdfdoc.Certificate).
+	m, err := pdfdoc.NewWithStyles(true, fontstyle.Bold, fontstyle.Italic)
 	if err != nil {
 		return nil, err
 	}
@@ -235,21 +293,12 @@ func (s *Store) CertificatesPDF(c Clinic, regs []Registration) ([]byte, error) {
 // (sertifikat-<code>-<name>.pdf).
 func (s *Store) CertificatesZIP(c Clinic, regs []Registration, issued time.Time) ([]byte, error) {
 	var b bytes.Buffer
-	z := zip.NewWriter(&b)
-	for _, r := range regs {
-		pdf, err := s.CertificatesPDF(c, []Registration{r})
-		if err != nil {
-			return nil, err
-		}
-		f, err := z.CreateHeader(&zip.FileHeader{Name: "sertifikat-" + FormatCode(r.CertCode) + "-" + fileSafe(r.Name) + ".pdf", Method: zip.Deflate, Modified: issued})
-		if err != nil {
-			return nil, err
-		}
-		if _, err := f.Write(pdf); err != nil {
-			return nil, err
-		}
-	}
-	if err := z.Close(); err != nil {
+	err := writeZIPInOrder(&b, len(regs), issued,
+		func(i int) string {
+			return "sertifikat-" + FormatCode(regs[i].CertCode) + "-" + fileSafe(regs[i].Name) + ".pdf"
+		},
+		func(i int) ([]byte, error) { return s.CertificatesPDF(c, regs[i:i+1]) })
+	if err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
