@@ -85,17 +85,15 @@ func (s *Store) Decide(ctx context.Context, actor audit.Actor, assessorID, appID
 var ErrUndecided = errors.New("documents without a verdict")
 
 // Finish closes verval of an application: lolos verval when every document is valid, otherwise
-// tidak lolos verval (with a correction window when the cohort has one and it was not used).
-// The applicant is told by email.
+// tidak lolos verval (with a correction window, counted from the release of the outcome's mail,
+// when the cohort has one and it was not used). The applicant is told by email, held for review.
 func (s *Store) Finish(ctx context.Context, actor audit.Actor, assessorID, appID int64, now time.Time) (Status, error) {
 	var outcome Status
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		var email, name, lang, cohortName string
-		var correctionDays int
-		var used *time.Time
-		err := tx.QueryRow(ctx, `SELECT u.email, u.name, u.language, c.name, c.correction_days, a.correction_used_at FROM applications a
+		err := tx.QueryRow(ctx, `SELECT u.email, u.name, u.language, c.name FROM applications a
 			JOIN verval_assignments va ON va.application_id = a.id JOIN users u ON u.id = a.user_id JOIN cohorts c ON c.id = a.cohort_id
-			WHERE a.id = $1 AND va.assessor_id = $2 AND a.status = 'submitted' FOR UPDATE OF a`, appID, assessorID).Scan(&email, &name, &lang, &cohortName, &correctionDays, &used)
+			WHERE a.id = $1 AND va.assessor_id = $2 AND a.status = 'submitted' FOR UPDATE OF a`, appID, assessorID).Scan(&email, &name, &lang, &cohortName)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("application %d: %w", appID, database.ErrNotFound)
 		}
@@ -111,16 +109,14 @@ func (s *Store) Finish(ctx context.Context, actor audit.Actor, assessorID, appID
 			return ErrUndecided
 		}
 		outcome = StatusLolosVerval
-		var until *time.Time
 		if invalid > 0 {
 			outcome = StatusTidakLolosVerval
-			if correctionDays > 0 && used == nil {
-				t := now.Add(time.Duration(correctionDays) * 24 * time.Hour)
-				until = &t
-			}
 		}
-		if _, err := tx.Exec(ctx, `UPDATE applications SET status = $2, verval_decided_at = $3, verval_decided_by = $4, correction_until = $5,
-			updated_at = now() WHERE id = $1`, appID, outcome, now, assessorID, until); err != nil {
+		// The correction window (when the cohort has one and it was not used) starts when the
+		// outcome's mail is released (selection.ReleaseMail sets correction_until then): until
+		// that the applicant cannot see the outcome, so no correction is accepted.
+		if _, err := tx.Exec(ctx, `UPDATE applications SET status = $2, verval_decided_at = $3, verval_decided_by = $4, correction_until = NULL,
+			verval_released_at = NULL, updated_at = now() WHERE id = $1`, appID, outcome, now, assessorID); err != nil {
 			return err
 		}
 		// Held in the review outbox: the applicant hears of the outcome once the national admin

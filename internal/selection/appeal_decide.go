@@ -128,6 +128,11 @@ func (s *Store) UpholdAppeal(ctx context.Context, actor audit.Actor, id int64, r
 	return sheet, err
 }
 
+// ReasonAppealsKey is the reason_key of a correction run made after upheld appeals: its
+// catalogue text takes the run's reason (the settled appeals with their decision reasons) as
+// {{.Appeals}}.
+const ReasonAppealsKey = "selection.run.reason.appeals"
+
 // CorrectAfterAppeals makes the correction run of the appeal's cohort once its re-score is in:
 // a new run correcting the cohort's latest published run, whose reason names every upheld
 // appeal it settles (each then done, pointing at the run). The original runs are kept. The
@@ -169,14 +174,19 @@ func (s *Store) CorrectAfterAppeals(ctx context.Context, actor audit.Actor, id i
 			}
 			if u.submitted {
 				settled = append(settled, u.id)
-				parts = append(parts, fmt.Sprintf("sanggah #%d (%s): %s", u.id, u.stage, u.reason))
+				parts = append(parts, fmt.Sprintf("#%d (%s): %s", u.id, u.stage, u.reason))
 			}
 		}
-		reason := "Koreksi setelah sanggah diterima — " + strings.Join(parts, "; ")
+		// Language-neutral: the text around the appeals comes from the catalogues
+		// (ReasonAppealsKey), in the reader's language.
+		reason := strings.Join(parts, "; ")
 		if r := []rune(reason); len(r) > 2000 {
 			reason = string(r[:1997]) + "…"
 		}
 		if run, err = createRun(ctx, tx, actor, cohortID, published, reason); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE result_runs SET reason_key = $2 WHERE id = $1`, run, ReasonAppealsKey); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE selection_appeals SET status = 'selesai', correction_run_id = $2 WHERE id = ANY($1)`, settled, run); err != nil {

@@ -105,6 +105,11 @@ func TestAppealUpheldEndToEnd(t *testing.T) {
 	if score != 100 || outcome != "lulus" || corrects != orig || reason == "" {
 		t.Fatalf("correction run: score %v outcome %s corrects %d reason %q", score, outcome, corrects, reason)
 	}
+	// Stored language-neutral: the catalogue key and the appeal with the admin's own reason.
+	if n := count(t, w.f, `SELECT count(*) FROM result_runs WHERE id = $1 AND reason_key = $2 AND reason LIKE $3 AND reason NOT LIKE '%Koreksi%' AND reason NOT LIKE '%sanggah%'`,
+		corr, selection.ReasonAppealsKey, fmt.Sprintf("#%d (tahap1): %%", id)); n != 1 {
+		t.Fatalf("correction reason not stored language-neutral: %q", reason)
+	}
 	if n := count(t, w.f, `SELECT count(*) FROM run_results WHERE run_id = $1 AND application_id = $2 AND score = 88.89 AND outcome = 'cadangan'`, orig, w.apps[0]); n != 1 {
 		t.Fatal("the original run changed")
 	}

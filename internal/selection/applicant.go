@@ -74,6 +74,7 @@ type Breakdown struct {
 	Tie          *TieRule
 	CorrectionOf *int64
 	Reason       string
+	ReasonKey    string // the catalogue text of a system-written Reason (RunRecord.ReasonKey)
 	Timezone     string // WIB, WITA or WIT of the applicant's province
 	// ApplicationID is the application the result is of.
 	ApplicationID int64
@@ -112,7 +113,7 @@ func (b Breakdown) AppealStages(now time.Time) []Stage {
 // MyResults, which orders them, and HasApplicantPage).
 var myResultsSQL = `SELECT DISTINCT ON (a.cohort_id) r.id, a.id, a.cohort_id, c.name, g.name, rr.outcome, rr.score::float8, rr.rank,
 			(SELECT count(*) FROM run_results x WHERE x.run_id = r.id AND x.regency_code = rr.regency_code)::int,
-			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason, pr.timezone,
+			coalesce(cr.quota, 0), r.published_at, rr.stage_scores::float8[], r.corrects_run_id, r.reason, r.reason_key, pr.timezone,
 			coalesce(rl.released_at, r.published_at) + make_interval(days => c.appeal_days)
 		FROM applications a JOIN run_results rr ON rr.application_id = a.id JOIN result_runs r ON r.id = rr.run_id
 		JOIN cohorts c ON c.id = a.cohort_id JOIN regencies g ON g.code = rr.regency_code JOIN provinces pr ON pr.code = rr.province_code
@@ -137,7 +138,7 @@ func (s *Store) MyResults(ctx context.Context, userID int64) ([]Breakdown, error
 	var h head
 	var outcome string
 	_, err := pgx.ForEachRow(rows, []any{&h.b.RunID, &h.appID, &h.cohort, &h.b.CohortName, &h.b.RegencyName, &outcome, &h.b.Score, &h.b.Rank,
-		&h.b.Competitors, &h.b.Quota, &h.b.PublishedAt, &h.stScore, &h.b.CorrectionOf, &h.b.Reason, &h.b.Timezone, &h.b.AppealCloses}, func() error {
+		&h.b.Competitors, &h.b.Quota, &h.b.PublishedAt, &h.stScore, &h.b.CorrectionOf, &h.b.Reason, &h.b.ReasonKey, &h.b.Timezone, &h.b.AppealCloses}, func() error {
 		h.b.Outcome = Outcome(outcome)
 		h.b.ApplicationID = h.appID
 		c := h

@@ -219,6 +219,7 @@ type RunRecord struct {
 	CohortName     string     `db:"cohort_name"`
 	CorrectsRunID  *int64     `db:"corrects_run_id"`
 	Reason         string     `db:"reason"`
+	ReasonKey      string     `db:"reason_key"` // names the catalogue text of a system-written reason (see ReasonAppealsKey)
 	InputHash      string     `db:"input_hash"`
 	OutputHash     string     `db:"output_hash"`
 	CreatedAt      time.Time  `db:"created_at"`
@@ -227,7 +228,7 @@ type RunRecord struct {
 	Inputs         []byte     `db:"inputs"`
 }
 
-const runCols = `SELECT r.id, r.cohort_id, c.name AS cohort_name, r.corrects_run_id, r.reason, r.input_hash, r.output_hash,
+const runCols = `SELECT r.id, r.cohort_id, c.name AS cohort_name, r.corrects_run_id, r.reason, r.reason_key, r.input_hash, r.output_hash,
 	r.created_at, r.published_at, r.override_reason, r.inputs FROM result_runs r JOIN cohorts c ON c.id = r.cohort_id `
 
 // Runs lists the runs of every cohort, newest first; published only when publishedOnly.

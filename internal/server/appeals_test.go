@@ -228,7 +228,7 @@ func TestAppealThroughPages(t *testing.T) {
 	if res.Location != "/seleksi/hasil/"+ids(corr) {
 		t.Fatalf("redirect to %s, want the correction run %d", res.Location, corr)
 	}
-	if res := ad.Get("/admin/seleksi/" + ids(w.Cohort)); !strings.Contains(res.Body, "sanggah #"+ids(id)) {
+	if res := ad.Get("/admin/seleksi/" + ids(w.Cohort)); !strings.Contains(res.Body, "Koreksi setelah sanggah diterima — #"+ids(id)+" (tahap1)") {
 		t.Fatalf("the correction run is not listed with its reason:\n%s", res.Body)
 	}
 	if err := selection.NewStore(a.DB).Publish(context.Background(), testActor(), corr, "uji sanggah", time.Now().Add(72*time.Hour), "http://x"); err != nil {
@@ -238,6 +238,14 @@ func TestAppealThroughPages(t *testing.T) {
 	res = g.Get("/seleksi/saya")
 	if !strings.Contains(res.Body, "Lulus") || !strings.Contains(res.Body, "hasil koreksi setelah penilaian ulang") || !strings.Contains(res.Body, "100.00") {
 		t.Fatalf("teacher after the correction:\n%s", res.Body)
+	}
+	if !strings.Contains(res.Body, "Koreksi setelah sanggah diterima — #"+ids(id)) {
+		t.Fatalf("the correction reason is not shown to the teacher in Indonesian:\n%s", res.Body)
+	}
+	// In the reader's language: the same stored reason reads in English for an English reader.
+	mustStatus(t, "English", g.PostForm("/bahasa", url.Values{"lang": {"en"}, "next": {"/seleksi/saya"}}), http.StatusSeeOther)
+	if res := g.Get("/seleksi/saya"); !strings.Contains(res.Body, "Correction after upheld appeals — #"+ids(id)) || strings.Contains(res.Body, "Koreksi setelah sanggah") {
+		t.Fatalf("the correction reason is not in the reader's language:\n%s", res.Body)
 	}
 	// Every number explained: weights, each criterion on 0–100 with the applicant's numbers, the
 	// stage formula, the quota of the kab/kota, and the tie rule that decided (earlier submission).

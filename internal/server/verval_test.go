@@ -100,12 +100,15 @@ func TestVervalAssignDecideAndApplicantSeesReasons(t *testing.T) {
 	if res := as1.PostForm(fmt.Sprintf("/verval/%d/selesai", ids[0]), confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("finish %d", res.Status)
 	}
-	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE id = $1 AND status = 'tidak_lolos_verval' AND correction_until IS NOT NULL`, ids[0]); n != 1 {
-		t.Error("outcome not stored")
+	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE id = $1 AND status = 'tidak_lolos_verval' AND correction_until IS NULL`, ids[0]); n != 1 {
+		t.Error("outcome not stored, or a correction window before the release")
 	}
 	// Once its mail is released, the applicant sees the outcome and every reason, and may
-	// correct once.
+	// correct once (the window starts at the release).
 	releaseReviewed(t, adm)
+	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE id = $1 AND correction_until IS NOT NULL`, ids[0]); n != 1 {
+		t.Error("no correction window after the release")
+	}
 	c, base := clients[0], bases[0]
 	recWant(t, c.Get(base+"/tinjau"), 200, "Tidak lolos verval", "Dokumen tidak terbaca atau buram", "Foto KTP buram di bagian NIK.", "satu kali")
 	if n := recCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'cgp0@guru.test' AND subject LIKE 'Hasil verval%'`); n != 1 {

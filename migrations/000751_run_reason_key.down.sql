@@ -1,0 +1,1 @@
+ALTER TABLE result_runs DROP COLUMN IF EXISTS reason_key;
