@@ -35,8 +35,7 @@ func watchScope(p *account.Principal) application.Scope {
 func (s *Server) listWatched(w http.ResponseWriter, r *http.Request) error {
 	var f application.Filter
 	if err := s.forms.Decode(&f, r.URL.Query()); err != nil {
-		s.clientError(w, r, http.StatusBadRequest, "error.bad_request")
-		return nil
+		return errBadRequest
 	}
 	page, err := s.applications.List(r.Context(), watchScope(principal(r)), f)
 	if err != nil {

@@ -51,6 +51,8 @@ func TestRegionalWatch(t *testing.T) {
 	a.User("admin2@x.test", account.RoleAdmin, account.Scope{})
 	adm := a.SignIn("admin2@x.test")
 	recWant(t, adm.Get("/pantau/lamaran?status=submitted"), 200, "Pengguna serang")
+	// A filter the page never sends is refused on the error page, not a 500.
+	recWant(t, adm.Get("/pantau/lamaran?angkatan=satu"), 400, "Permintaan tidak dapat diproses.")
 	if res := adm.Get("/pantau/lamaran?status=submitted"); strings.Contains(res.Body, "Pengguna oku") {
 		t.Error("status filter ignored")
 	}
