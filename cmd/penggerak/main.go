@@ -67,6 +67,7 @@ func run(cmd string, logger *slog.Logger) error {
 		if err := migrate(ctx, cfg, db); err != nil {
 			return err
 		}
+		demo.BaseURL = cfg.BaseURL // the links in the demo's mails
 		if err := demo.Seed(ctx, db, account.DefaultParams); err != nil {
 			return err
 		}

@@ -12,7 +12,6 @@ import (
 
 	"penggerak/internal/audit"
 	"penggerak/internal/cohort"
-	"penggerak/internal/mail"
 	"penggerak/internal/profile"
 	"penggerak/internal/training"
 )
@@ -76,17 +75,7 @@ func SeedGraduates(ctx context.Context, db *pgxpool.Pool) error {
 		return err
 	}
 	user := func(email, name, role, prov, reg string) (int64, error) {
-		var id int64
-		err := db.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, email_verified_at) VALUES ($1, $2, 'x', now())
-			ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`, email, name).Scan(&id)
-		if err == nil {
-			var r *string
-			if reg != "" {
-				r = &reg
-			}
-			_, err = db.Exec(ctx, `INSERT INTO role_grants (user_id, role, province_code, regency_code) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, id, role, prov, r)
-		}
-		return id, err
+		return staffUser(ctx, db, email, name, role, prov, reg)
 	}
 	type mentor struct {
 		email, name, role, prov, reg string
@@ -100,6 +89,7 @@ func SeedGraduates(ctx context.Context, db *pgxpool.Pool) error {
 		{email: "fasilitator9.banten@demo.penggerak.id", name: "Lilis Suryani", role: "fasilitator", prov: "36", reg: "36.73"},
 	}
 	st := training.NewStore(db)
+	mails := trainingMails()
 	seed := audit.Actor{UserID: bgp, IP: "seed"}
 	both := training.Scope{Provinces: []string{"16", "36"}}
 	for _, m := range mentors {
@@ -115,15 +105,11 @@ func SeedGraduates(ctx context.Context, db *pgxpool.Pool) error {
 			return fmt.Errorf("appoint: %w", err)
 		}
 	}
-	groupMail := func(r training.Recipient) mail.Message {
-		return mail.Message{Subject: "Kelompok pendidikan Anda sudah ditetapkan",
-			Body: fmt.Sprintf("Yth. %s,\n\nKelompok pendidikan Anda sudah dikonfirmasi: Kelompok %s, dengan pengajar praktik %s.\n\nTim Penggerak", r.Name, r.Group, r.PP)}
-	}
 	for _, prov := range []string{"16", "36"} {
 		if _, err := st.Propose(ctx, seed, both, c, prov); err != nil {
 			return fmt.Errorf("propose: %w", err)
 		}
-		if _, err := st.Confirm(ctx, seed, both, c, prov, groupMail, day(lk0-14)); err != nil {
+		if _, err := st.Confirm(ctx, seed, both, c, prov, mails.Group, day(lk0-14)); err != nil {
 			return fmt.Errorf("confirm %s: %w", prov, err)
 		}
 	}
@@ -138,9 +124,6 @@ func SeedGraduates(ctx context.Context, db *pgxpool.Pool) error {
 	oku := people["16.01"]
 	withdrawn, absent := part[oku[len(oku)-1]], part[oku[len(oku)-2]]
 
-	lkMail := func(training.LokakaryaMail) mail.Message {
-		return mail.Message{Subject: "Jadwal lokakarya", Body: "Lihat jadwal di Penggerak."}
-	}
 	rec := training.Recorder{UserID: bgp, BGPProvinces: []string{"16", "36"}}
 	place := map[string]string{"16.01": "Aula SMA Negeri 1 OKU, Baturaja", "36.73": "Aula LPMP Banten, Kota Serang"}
 	for n := 0; n < 8; n++ {
@@ -150,7 +133,7 @@ func SeedGraduates(ctx context.Context, db *pgxpool.Pool) error {
 			}
 		}
 		for _, reg := range []string{"16.01", "36.73"} {
-			id, err := st.ScheduleLokakarya(ctx, seed, both, c, training.LokakaryaInput{Regency: reg, Number: n, StartsAt: day(lkDay(n)), Place: place[reg]}, lkMail)
+			id, err := st.ScheduleLokakarya(ctx, seed, both, c, training.LokakaryaInput{Regency: reg, Number: n, StartsAt: day(lkDay(n)), Place: place[reg]}, mails.Lokakarya)
 			if err != nil {
 				return fmt.Errorf("lokakarya %d: %w", n, err)
 			}
@@ -176,9 +159,6 @@ func SeedGraduates(ctx context.Context, db *pgxpool.Pool) error {
 	}
 	// Pendampingan: six visits per mentee, a week before Lokakarya 1–6, each logged by the PP and
 	// acknowledged by the CGP two days later.
-	visitMail := func(name, lang string) mail.Message {
-		return mail.Message{Subject: "Log pendampingan menunggu persetujuan Anda", Body: "Yth. " + name + ",\n\nLihat log kunjungan di Penggerak."}
-	}
 	notes := []string{
 		"Refleksi awal: harapan murid dan kebutuhan belajar di kelas; menyepakati fokus pendampingan.",
 		"Mengamati pembelajaran berdiferensiasi; diskusi tentang asesmen awal dan pengelompokan murid.",
@@ -215,7 +195,7 @@ func SeedGraduates(ctx context.Context, db *pgxpool.Pool) error {
 						mode = "daring"
 					}
 					log := training.VisitLog{Date: on.Format("2006-01-02"), Mode: mode, Notes: notes[v-1], FollowUp: "Ditinjau kembali pada kunjungan berikutnya."}
-					if errs, err := st.SaveVisit(ctx, actor, m.id, id, log, true, on.Add(6*time.Hour), visitMail); err != nil || len(errs) > 0 {
+					if errs, err := st.SaveVisit(ctx, actor, m.id, id, log, true, on.Add(6*time.Hour), mails.Visit); err != nil || len(errs) > 0 {
 						return fmt.Errorf("save visit: %v %v", err, errs)
 					}
 					if err := st.AcknowledgeVisit(ctx, cgp.UserID, id, true, "", on.AddDate(0, 0, 2)); err != nil {
@@ -256,24 +236,17 @@ func SeedGraduates(ctx context.Context, db *pgxpool.Pool) error {
 		}
 	}
 	// Graduation: everyone who meets every rule at once, the CGP who missed lokakarya not.
-	gradMail := func(m training.GraduationMail) mail.Message {
-		if m.Outcome == "lulus" {
-			return mail.Message{Subject: "Selamat, Anda lulus Pendidikan Guru Penggerak",
-				Body: fmt.Sprintf("Yth. %s,\n\nAnda dinyatakan lulus %s. Nomor Sertifikat Guru Penggerak Anda: %s.\n\nTim Penggerak", m.Name, m.Cohort, m.CertNumber)}
-		}
-		return mail.Message{Subject: "Hasil Pendidikan Guru Penggerak", Body: fmt.Sprintf("Yth. %s,\n\nAnda belum dinyatakan lulus %s: %s\n\nTim Penggerak", m.Name, m.Cohort, m.Reason)}
-	}
 	for _, prov := range []string{"16", "36"} {
 		ids, err := st.Eligible(ctx, both, c, prov, graduation)
 		if err != nil {
 			return err
 		}
-		if _, err := st.Decide(ctx, seed, both, ids, training.Decision{Outcome: "lulus"}, graduation, gradMail); err != nil {
+		if _, err := st.Decide(ctx, seed, both, ids, training.Decision{Outcome: "lulus"}, graduation, mails.Graduation); err != nil {
 			return fmt.Errorf("graduate %s: %w", prov, err)
 		}
 	}
 	if _, err := st.Decide(ctx, seed, both, []int64{absent}, training.Decision{Outcome: "tidak_lulus",
-		Reason: "Kehadiran lokakarya 4 dari 8 (di bawah 80%)."}, graduation, gradMail); err != nil {
+		Reason: "Kehadiran lokakarya 4 dari 8 (di bawah 80%)."}, graduation, mails.Graduation); err != nil {
 		return fmt.Errorf("tidak lulus: %w", err)
 	}
 	// One Kota Serang certificate revoked, by the national admin.

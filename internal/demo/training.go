@@ -10,7 +10,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"penggerak/internal/audit"
-	"penggerak/internal/mail"
 	"penggerak/internal/training"
 )
 
@@ -111,17 +110,7 @@ func seedAngkatan10(ctx context.Context, db *pgxpool.Pool) error {
 	// Mentors: the demo PP teaches at the second OKU school (so the proposal keeps its CGPs away
 	// from them), a second PP in OKU, one PP in Kota Serang; fasilitators per province.
 	user := func(email, name, role, prov, reg string) (int64, error) {
-		var id int64
-		err := db.QueryRow(ctx, `INSERT INTO users (email, name, password_hash, email_verified_at) VALUES ($1, $2, 'x', now())
-			ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id`, email, name).Scan(&id)
-		if err == nil {
-			var r *string
-			if reg != "" {
-				r = &reg
-			}
-			_, err = db.Exec(ctx, `INSERT INTO role_grants (user_id, role, province_code, regency_code) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, id, role, prov, r)
-		}
-		return id, err
+		return staffUser(ctx, db, email, name, role, prov, reg)
 	}
 	pp, err := user("pp@demo.penggerak.id", "Pengajar Praktik Demo", "pengajar_praktik", "16", "16.01")
 	if err != nil {
@@ -149,6 +138,7 @@ func seedAngkatan10(ctx context.Context, db *pgxpool.Pool) error {
 		return err
 	}
 	st := training.NewStore(db)
+	mails := trainingMails()
 	seed := audit.Actor{UserID: bgp, IP: "seed"}
 	both := training.Scope{Provinces: []string{"16", "36"}}
 	for _, a := range []training.Appointment{
@@ -162,22 +152,15 @@ func seedAngkatan10(ctx context.Context, db *pgxpool.Pool) error {
 			return fmt.Errorf("appoint: %w", err)
 		}
 	}
-	compose := func(r training.Recipient) mail.Message {
-		return mail.Message{Subject: "Kelompok pendidikan Anda sudah ditetapkan",
-			Body: fmt.Sprintf("Yth. %s,\n\nKelompok pendidikan Anda sudah dikonfirmasi: Kelompok %s, dengan pengajar praktik %s.\n\nTim Penggerak", r.Name, r.Group, r.PP)}
-	}
 	for _, prov := range []string{"16", "36"} {
 		if _, err := st.Propose(ctx, seed, both, cohort, prov); err != nil {
 			return fmt.Errorf("propose: %w", err)
 		}
-		if _, err := st.Confirm(ctx, seed, both, cohort, prov, compose, now.AddDate(0, 0, -28)); err != nil {
+		if _, err := st.Confirm(ctx, seed, both, cohort, prov, mails.Group, now.AddDate(0, 0, -28)); err != nil {
 			return fmt.Errorf("confirm %s: %w", prov, err)
 		}
 	}
 	// Lokakarya 0 held three weeks ago, Lokakarya 1 next week (09:00 local time).
-	lkMail := func(training.LokakaryaMail) mail.Message {
-		return mail.Message{Subject: "Jadwal lokakarya", Body: "Lihat jadwal di Penggerak."}
-	}
 	day := func(days int) time.Time {
 		d := now.AddDate(0, 0, days)
 		return time.Date(d.Year(), d.Month(), d.Day(), 2, 0, 0, 0, time.UTC) // 09:00 WIB
@@ -185,12 +168,12 @@ func seedAngkatan10(ctx context.Context, db *pgxpool.Pool) error {
 	held := map[string]int64{}
 	for _, reg := range []string{"16.01", "36.73"} {
 		place := map[string]string{"16.01": "Aula SMP Negeri 1 OKU, Baturaja", "36.73": "Aula Dinas Pendidikan Kota Serang"}[reg]
-		id, err := st.ScheduleLokakarya(ctx, seed, both, cohort, training.LokakaryaInput{Regency: reg, Number: 0, StartsAt: day(-21), Place: place}, lkMail)
+		id, err := st.ScheduleLokakarya(ctx, seed, both, cohort, training.LokakaryaInput{Regency: reg, Number: 0, StartsAt: day(-21), Place: place}, mails.Lokakarya)
 		if err != nil {
 			return err
 		}
 		held[reg] = id
-		if _, err := st.ScheduleLokakarya(ctx, seed, both, cohort, training.LokakaryaInput{Regency: reg, Number: 1, StartsAt: day(7), Place: place}, lkMail); err != nil {
+		if _, err := st.ScheduleLokakarya(ctx, seed, both, cohort, training.LokakaryaInput{Regency: reg, Number: 1, StartsAt: day(7), Place: place}, mails.Lokakarya); err != nil {
 			return err
 		}
 	}
@@ -220,9 +203,6 @@ func seedAngkatan10(ctx context.Context, db *pgxpool.Pool) error {
 	if err != nil || len(groups) == 0 {
 		return err
 	}
-	visitMail := func(name, lang string) mail.Message {
-		return mail.Message{Subject: "Log pendampingan menunggu persetujuan Anda", Body: "Yth. " + name + ",\n\nLihat log kunjungan di Penggerak."}
-	}
 	ppActor := audit.Actor{UserID: pp, IP: "seed"}
 	for i, m := range groups[0].Members {
 		id, errs, err := st.PlanVisit(ctx, pp, m.ID, "1", day(-10).Format("2006-01-02"))
@@ -234,7 +214,7 @@ func seedAngkatan10(ctx context.Context, db *pgxpool.Pool) error {
 			FollowUp: "Menyusun modul ajar dengan tiga jalur aktivitas sebelum Lokakarya 1."}
 		switch i {
 		case 0, 1:
-			if _, err := st.SaveVisit(ctx, ppActor, pp, id, log, true, now.AddDate(0, 0, -10), visitMail); err != nil {
+			if _, err := st.SaveVisit(ctx, ppActor, pp, id, log, true, now.AddDate(0, 0, -10), mails.Visit); err != nil {
 				return err
 			}
 			if i == 0 {
@@ -244,7 +224,7 @@ func seedAngkatan10(ctx context.Context, db *pgxpool.Pool) error {
 			}
 		case 2:
 			log.Mode, log.FollowUp = "daring", ""
-			if _, err := st.SaveVisit(ctx, ppActor, pp, id, log, false, now.AddDate(0, 0, -1), visitMail); err != nil {
+			if _, err := st.SaveVisit(ctx, ppActor, pp, id, log, false, now.AddDate(0, 0, -1), mails.Visit); err != nil {
 				return err
 			}
 		}

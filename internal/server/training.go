@@ -19,6 +19,11 @@ import (
 
 func (s *Server) trainingStore() *training.Store { return training.NewStore(s.db) }
 
+// trainingMails writes the training mails from the catalogues in each recipient's language.
+func (s *Server) trainingMails() training.Mails {
+	return training.Mails{T: training.Catalogue(NewCatalogue(s.i18n)), BaseURL: s.cfg.BaseURL}
+}
+
 // trainingScope is the region of the viewer's staff roles (admin national, BGP province, Dinas).
 func trainingScope(p *account.Principal) training.Scope {
 	n, provs, regs := p.RegionFilter(account.RoleAdmin, account.RoleBGP, account.RoleDinas)

@@ -12,7 +12,6 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/database"
 	"penggerak/internal/export"
-	"penggerak/internal/mail"
 	"penggerak/internal/region"
 	"penggerak/internal/training"
 	trainingpage "penggerak/web/pages/training"
@@ -33,15 +32,6 @@ func certScope(p *account.Principal) training.Scope {
 // certificateVerifyURL is the public verification page of a certificate (in the QR code and mail).
 func (s *Server) certificateVerifyURL(token string) string {
 	return s.cfg.BaseURL + trainingpage.VerifyPath(token)
-}
-
-// certificateMail is the graduation mail with the certificate's number and verification link,
-// in the graduate's language.
-func (s *Server) certificateMail(m training.GraduationMail) mail.Message {
-	l := s.i18n.Localizer(m.Lang)
-	data := map[string]any{"Name": m.Name, "Cohort": m.Cohort, "Number": m.CertNumber,
-		"VerifyURL": s.certificateVerifyURL(m.CertToken), "MineURL": s.cfg.BaseURL + "/pelatihan/saya"}
-	return mail.Message{Subject: l.T("certificate.mail.subject", data), Body: l.T("certificate.mail.body", data)}
 }
 
 // gpVerify is the public verification page; an unknown token is a friendly 404.

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"penggerak/internal/database"
-	"penggerak/internal/mail"
 	"penggerak/internal/training"
 	trainingpage "penggerak/web/pages/training"
 )
@@ -101,7 +100,7 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) error 
 		}
 		var ids []int64
 		if ids, err = s.trainingStore().Eligible(ctx, sc, id, prov, s.now()); err == nil {
-			_, err = s.trainingStore().Decide(ctx, actor(r), sc, ids, training.Decision{Outcome: "lulus"}, s.now(), s.graduationMail)
+			_, err = s.trainingStore().Decide(ctx, actor(r), sc, ids, training.Decision{Outcome: "lulus"}, s.now(), s.trainingMails().Graduation)
 		}
 	case pid == 0:
 		return errBadRequest
@@ -115,7 +114,7 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) error 
 	case f.Outcome == "mundur":
 		err = s.trainingStore().Withdraw(ctx, actor(r), sc, pid, f.Reason, s.now())
 	default:
-		_, err = s.trainingStore().Decide(ctx, actor(r), sc, []int64{pid}, training.Decision{Outcome: f.Outcome, Reason: f.Reason}, s.now(), s.graduationMail)
+		_, err = s.trainingStore().Decide(ctx, actor(r), sc, []int64{pid}, training.Decision{Outcome: f.Outcome, Reason: f.Reason}, s.now(), s.trainingMails().Graduation)
 	}
 	var pe *training.ProblemError
 	switch {
@@ -131,13 +130,4 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) error 
 	s.flash(r, "training.flash.decided")
 	redirect(w, r, "/pelatihan/"+strconv.FormatInt(id, 10)+"/"+prov+"/kelulusan")
 	return nil
-}
-
-func (s *Server) graduationMail(m training.GraduationMail) mail.Message {
-	if m.Outcome == "lulus" {
-		return s.certificateMail(m) // with the certificate (training_certificates.go)
-	}
-	l := s.i18n.Localizer(m.Lang)
-	data := map[string]any{"Name": m.Name, "Cohort": m.Cohort, "Reason": m.Reason}
-	return mail.Message{Subject: l.T("training.mail."+m.Outcome+".subject", data), Body: l.T("training.mail."+m.Outcome+".body", data)}
 }

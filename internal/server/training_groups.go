@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"penggerak/internal/database"
-	"penggerak/internal/mail"
 	"penggerak/internal/training"
 	trainingpage "penggerak/web/pages/training"
 )
@@ -195,12 +194,7 @@ func (s *Server) trainingConfirm(w http.ResponseWriter, r *http.Request) error {
 	if f.Sure != "1" {
 		return s.renderConfirm(w, r, http.StatusUnprocessableEntity, trainingpage.ConfirmProps{Error: "training.error.sure"})
 	}
-	compose := func(rc training.Recipient) mail.Message {
-		l := s.i18n.Localizer(rc.Lang)
-		data := map[string]any{"Name": rc.Name, "Group": rc.Group, "PP": rc.PP, "URL": s.cfg.BaseURL + "/dasbor"}
-		return mail.Message{Subject: l.T("training.mail.group.subject"), Body: l.T("training.mail.group.body", data)}
-	}
-	_, err := s.trainingStore().Confirm(r.Context(), actor(r), bgpScope(principal(r)), id, prov, compose, s.now())
+	_, err := s.trainingStore().Confirm(r.Context(), actor(r), bgpScope(principal(r)), id, prov, s.trainingMails().Group, s.now())
 	var pe *training.ProblemError
 	switch {
 	case errors.As(err, &pe):

@@ -8,8 +8,6 @@ import (
 
 	"penggerak/internal/account"
 	"penggerak/internal/database"
-	"penggerak/internal/mail"
-	"penggerak/internal/region"
 	"penggerak/internal/training"
 	trainingpage "penggerak/web/pages/training"
 )
@@ -52,17 +50,7 @@ func (s *Server) trainingSchedule(w http.ResponseWriter, r *http.Request) error 
 		form.Errors = errs
 		return s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Schedule: form})
 	}
-	compose := func(m training.LokakaryaMail) mail.Message {
-		l := s.i18n.Localizer(m.Lang)
-		key := "training.mail.lokakarya"
-		if m.Moved {
-			key = "training.mail.lokakarya_moved"
-		}
-		data := map[string]any{"Name": m.Name, "N": strconv.Itoa(m.Number), "When": region.FormatTime(m.StartsAt, m.Timezone),
-			"Place": m.Place, "Regency": m.Regency, "URL": s.cfg.BaseURL + "/pelatihan/saya"}
-		return mail.Message{Subject: l.T(key+".subject", data), Body: l.T(key+".body", data)}
-	}
-	_, err = s.trainingStore().ScheduleLokakarya(ctx, actor(r), bgpScope(principal(r)), id, in, compose)
+	_, err = s.trainingStore().ScheduleLokakarya(ctx, actor(r), bgpScope(principal(r)), id, in, s.trainingMails().Lokakarya)
 	if errors.Is(err, training.ErrGroupsElsewhere) {
 		form.Errors = map[string]string{"groups": "training.error.lokakarya_groups_regency"}
 		return s.renderProvince(w, r, http.StatusUnprocessableEntity, trainingpage.ProvinceProps{Schedule: form})

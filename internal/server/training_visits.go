@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"penggerak/internal/database"
-	"penggerak/internal/mail"
 	"penggerak/internal/training"
 	trainingpage "penggerak/web/pages/training"
 )
@@ -129,7 +128,7 @@ func (s *Server) saveVisit(w http.ResponseWriter, r *http.Request) error {
 		errs["sure"] = "training.error.visit_sure"
 		return s.renderVisit(w, r, http.StatusUnprocessableEntity, &l, errs)
 	}
-	errs, err := s.trainingStore().SaveVisit(r.Context(), actor(r), principal(r).User.ID, id, l, submit, s.now(), s.visitMail)
+	errs, err := s.trainingStore().SaveVisit(r.Context(), actor(r), principal(r).User.ID, id, l, submit, s.now(), s.trainingMails().Visit)
 	if err != nil {
 		return err
 	}
@@ -145,12 +144,6 @@ func (s *Server) saveVisit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) visitMail(name, lang string) mail.Message {
-	l := s.i18n.Localizer(lang)
-	data := map[string]any{"Name": name, "URL": s.cfg.BaseURL + "/pelatihan/saya"}
-	return mail.Message{Subject: l.T("training.mail.visit.subject"), Body: l.T("training.mail.visit.body", data)}
-}
-
 // autosaveVisit is the htmx autosave of a draft: it answers with the state line (422 when the
 // draft cannot be stored as typed, so the phone keeps its copy).
 func (s *Server) autosaveVisit(w http.ResponseWriter, r *http.Request) error {
@@ -160,7 +153,7 @@ func (s *Server) autosaveVisit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now()
-	errs, err := s.trainingStore().SaveVisit(r.Context(), actor(r), principal(r).User.ID, id, f.log(), false, now, s.visitMail)
+	errs, err := s.trainingStore().SaveVisit(r.Context(), actor(r), principal(r).User.ID, id, f.log(), false, now, s.trainingMails().Visit)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ type RegisterProps struct {
 }
 
 // VerifyPath is the public verification page of a certificate.
-func VerifyPath(token string) string { return "/sertifikat/guru-penggerak/" + token }
+func VerifyPath(token string) string { return training.VerifyPath(token) }
 
 // MyCertificatePath is the graduate's own download of a certificate.
 func MyCertificatePath(c training.Certificate) string {
