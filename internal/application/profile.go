@@ -53,12 +53,17 @@ func (s *Store) Profile(ctx context.Context, userID int64) (*Profile, error) {
 	return profileQ(ctx, s.db, userID)
 }
 
-func profileQ(ctx context.Context, q database.DB, userID int64) (*Profile, error) {
-	rows, _ := q.Query(ctx, `SELECT u.id AS user_id, u.name, u.email, p.nik, p.nuptk, p.birth_date, p.gender, p.npsn,
+// ProfileSQL selects the profile of user $1 with their school (no row when they have none), the
+// columns of Profile in the order of its fields. The dashboard's one statement (overview) reads it
+// too.
+const ProfileSQL = `SELECT u.id AS user_id, u.name, u.email, p.nik, p.nuptk, p.birth_date, p.gender, p.npsn,
 		sc.name AS school_name, sc.regency_code, r.name AS regency_name, r.province_code, p.jenjang, p.subject,
 		p.employment_status, p.years_teaching, p.education
 		FROM teacher_profiles p JOIN users u ON u.id = p.user_id JOIN schools sc ON sc.npsn = p.npsn
-		JOIN regencies r ON r.code = sc.regency_code WHERE p.user_id = $1`, userID)
+		JOIN regencies r ON r.code = sc.regency_code WHERE p.user_id = $1`
+
+func profileQ(ctx context.Context, q database.DB, userID int64) (*Profile, error) {
+	rows, _ := q.Query(ctx, ProfileSQL, userID)
 	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToAddrOfStructByName[Profile])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil

@@ -4,10 +4,12 @@ package overview
 
 import (
 	"context"
+	"strconv"
+
 	"github.com/jackc/pgx/v5"
-	"penggerak/internal/database"
 
 	"penggerak/internal/account"
+	"penggerak/internal/database"
 )
 
 // Counts are the figures of one region scope.
@@ -38,18 +40,31 @@ func (s *Store) WithTx(tx pgx.Tx) *Store {
 // kab/kota and per account slot (migration 000653) instead of the rows: at most a few hundred
 // small rows for the nation.
 func (s *Store) RegionCounts(ctx context.Context, scope account.Scope) (Counts, error) {
-	var c Counts
-	var err error
+	expr, args := regionCountsSQL(scope, 1)
+	var v []int64
+	if err := s.db.QueryRow(ctx, `SELECT `+expr, args...).Scan(&v); err != nil {
+		return Counts{}, err
+	}
+	return countsOf(v), nil
+}
+
+// regionCountsSQL is the SQL expression of RegionCounts for scope, a bigint array of the
+// schools, the teachers and the accounts (0 unless national); its parameter, if any, is $n.
+func regionCountsSQL(scope account.Scope, n int) (string, []any) {
+	const sums = `(SELECT ARRAY[coalesce(sum(schools), 0), coalesce(sum(teachers), 0), `
 	switch {
 	case scope.National():
-		err = s.db.QueryRow(ctx, `SELECT coalesce(sum(schools), 0)::bigint, coalesce(sum(teachers), 0)::bigint,
-			(SELECT coalesce(sum(n), 0)::bigint FROM user_counts) FROM region_counts`).Scan(&c.Schools, &c.Teachers, &c.Users)
+		return sums + `(SELECT coalesce(sum(n), 0) FROM user_counts)]::bigint[] FROM region_counts)`, nil
 	case scope.RegencyCode != "":
-		err = s.db.QueryRow(ctx, `SELECT coalesce(sum(schools), 0)::bigint, coalesce(sum(teachers), 0)::bigint
-			FROM region_counts WHERE regency_code = $1`, scope.RegencyCode).Scan(&c.Schools, &c.Teachers)
+		return sums + `0]::bigint[] FROM region_counts WHERE regency_code = $` + strconv.Itoa(n) + `)`, []any{scope.RegencyCode}
 	default:
-		err = s.db.QueryRow(ctx, `SELECT coalesce(sum(schools), 0)::bigint, coalesce(sum(teachers), 0)::bigint
-			FROM region_counts WHERE province_code = $1`, scope.ProvinceCode).Scan(&c.Schools, &c.Teachers)
+		return sums + `0]::bigint[] FROM region_counts WHERE province_code = $` + strconv.Itoa(n) + `)`, []any{scope.ProvinceCode}
 	}
-	return c, err
+}
+
+func countsOf(v []int64) Counts {
+	if len(v) != 3 {
+		return Counts{}
+	}
+	return Counts{Schools: v[0], Teachers: v[1], Users: v[2]}
 }

@@ -13,58 +13,10 @@ import (
 	"penggerak/internal/cohort"
 	"penggerak/internal/database"
 	apppage "penggerak/web/pages/application"
-	"penggerak/web/pages/dashboard"
 )
 
 // roleNames are the roles the principal holds, for the eligibility rules.
 func roleNames(p *account.Principal) []string { return p.RoleNames() }
-
-// recruitmentSection builds the teacher's dashboard section: open cohorts, whether the
-// teacher's school is in a target kab/kota, and their applications.
-func (s *Server) recruitmentSection(r *http.Request) (*dashboard.RecruitmentProps, error) {
-	p := principal(r)
-	ctx := r.Context()
-	open, err := s.cohorts.OpenForRegistration(ctx, s.now())
-	if err != nil {
-		return nil, err
-	}
-	prof, err := s.applications.Profile(ctx, p.User.ID)
-	if err != nil {
-		return nil, err
-	}
-	mine, err := s.applications.Mine(ctx, p.User.ID)
-	if err != nil {
-		return nil, err
-	}
-	out := &dashboard.RecruitmentProps{HasProfile: prof != nil, TZ: prof.Timezone()}
-	for _, c := range open {
-		item := dashboard.OpenCohort{Config: c, Failures: cohort.Eligibility(c, prof.Applicant(roleNames(p)), s.now())}
-		if a, ok := mine[c.ID]; ok {
-			item.Application = &a
-		}
-		out.Open = append(out.Open, item)
-	}
-	var pastIDs []int64
-	for _, a := range mine {
-		if !slices.ContainsFunc(out.Open, func(o dashboard.OpenCohort) bool { return o.Config.ID == a.CohortID }) {
-			out.Past = append(out.Past, a)
-			pastIDs = append(pastIDs, a.CohortID)
-		}
-	}
-	if len(pastIDs) > 0 {
-		if out.CohortNames, err = s.cohorts.Names(ctx, pastIDs); err != nil {
-			return nil, err
-		}
-	}
-	ids := make([]int64, 0, len(mine))
-	for _, a := range mine {
-		ids = append(ids, a.ID)
-	}
-	if out.Progress, err = s.applications.MyProgresses(ctx, p.User.ID, ids); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
 
 // showApply is a cohort's page for applying: its eligibility rules for the teacher, and their
 // application to it when they have one.

@@ -10,12 +10,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"penggerak/internal/account"
 	"penggerak/internal/clinic"
 	"penggerak/internal/database"
 	"penggerak/web/i18n"
 	pages "penggerak/web/pages/clinic"
-	"penggerak/web/pages/dashboard"
 )
 
 // Teacher-facing handlers of coaching clinics: registering, the own registrations, the ticket
@@ -331,34 +329,5 @@ func (s *Server) ticketFeedback(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.flash(r, "clinic.feedback.thanks")
 	redirect(w, r, path)
-	return nil
-}
-
-// addClinicCards adds the coaching clinic cards to the dashboard: one for the widest staff role
-// the user holds (events of their region, counted in the scoped SQL), one in the guru section
-// (their registrations).
-func (s *Server) addClinicCards(r *http.Request, props *dashboard.Props) error {
-	p := principal(r)
-	for _, role := range []account.Role{account.RoleAdmin, account.RoleBGP, account.RoleDinas} {
-		if p.Has(role) {
-			list, err := s.clinics.StaffList(r.Context(), clinic.StaffScope(p))
-			if err != nil {
-				return err
-			}
-			props.Add(role, dashboard.ClinicStaffCard(len(list)))
-			break
-		}
-	}
-	regs, err := s.clinics.ByUser(r.Context(), p.User.ID)
-	if err != nil {
-		return err
-	}
-	n := 0
-	for _, g := range regs {
-		if g.Status != clinic.RegistrationCancelled {
-			n++
-		}
-	}
-	props.Add(account.RoleGuru, dashboard.ClinicGuruCard(n))
 	return nil
 }

@@ -6,10 +6,9 @@ import (
 	"strconv"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"penggerak/internal/account"
 	"penggerak/internal/application"
+	"penggerak/internal/overview"
 	"penggerak/web/pages/dashboard"
 	"penggerak/web/pages/public"
 )
@@ -26,54 +25,33 @@ func (s *Server) dataNotice(w http.ResponseWriter, r *http.Request) {
 
 // dashboard shows one section per role the signed-in user holds. Roles come from role_grants
 // on every request (loadPrincipal), so a granted or revoked role shows here on the next request.
-// The parts of the page read the database independently of each other, so they run side by
-// side (each on its own pool connection; about ten queries one after the other before): the
-// page waits for the slowest part instead of the sum. Each feature adds its cards to its own
-// copy of the sections, merged afterwards in the fixed order (built-in, clinic, selection,
-// training, recruitment), so the page is the same as when they ran one after the other.
+// Every figure of the page is read in one statement (overview.Dashboard: the teacher's profile,
+// applications, clinic registrations, selection and training facts, the region figures, the
+// clinic events and the open score sheets; six statements before), the open cohorts come from
+// the configuration kept in memory; the cards are added in the fixed order built-in, clinic,
+// selection, training, recruitment.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := principal(r)
-	skeleton := func() *dashboard.Props {
-		sk := &dashboard.Props{}
-		for _, role := range account.AllRoles {
-			if p.Has(role) {
-				sk.Sections = append(sk.Sections, dashboard.Section{Role: role})
-			}
-		}
-		return sk
-	}
-	var props dashboard.Props
-	parts := []*dashboard.Props{skeleton(), skeleton(), skeleton()}
-	var rec *dashboard.RecruitmentProps
-	g, _ := errgroup.WithContext(r.Context())
-	g.Go(func() error {
-		if p.Has(account.RoleGuru) {
-			// recruitment: open cohorts for the teacher, and why not when they may not apply.
-			// It reads the teacher's profile (which also says whether it is complete), the
-			// open cohorts and the teacher's applications: the guru card is made from the same.
-			var err error
-			if rec, err = s.recruitmentSection(r); err != nil {
-				return err
-			}
-		}
-		var err error
-		props, err = s.dashboardProps(r.Context(), p, rec)
-		return err
-	})
-	g.Go(func() error { return s.addClinicCards(r, parts[0]) })
-	g.Go(func() error { return s.addSelectionCards(r, parts[1]) })
-	g.Go(func() error { return s.addTrainingCards(r, parts[2]) }) // training (issue 10)
-	if err := g.Wait(); err != nil {
+	ctx := r.Context()
+	q := dashboardQuery(p)
+	d, err := s.overview.Dashboard(ctx, q)
+	if err != nil {
 		s.serveError(w, r, err)
 		return
 	}
-	for _, part := range parts {
-		for _, sec := range part.Sections {
-			for _, c := range sec.Cards {
-				props.Add(sec.Role, c)
-			}
+	var rec *dashboard.RecruitmentProps
+	if q.Teacher {
+		open, err := s.cohorts.OpenForRegistration(ctx, s.now())
+		if err != nil {
+			s.serveError(w, r, err)
+			return
 		}
+		rec = s.recruitment(p, open, d.Teacher)
 	}
+	props := dashboardProps(p, rec, d.Regions)
+	addClinicCards(p, &props, d)
+	addSelectionCards(p, &props, d)
+	addTrainingCards(&props, d)
 	if rec != nil {
 		props.Add(account.RoleGuru, dashboard.RecruitmentCard(*rec))
 	}
@@ -81,12 +59,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 }
 
 // dashboardProps builds the sections of the dashboard, the widest role first (admin … guru, as
-// every account holds guru), with each role's own cards; every figure is counted in SQL within
-// the grant's scope. Features add their cards to a role's section with props.Add after the
-// built-in ones. rec is the teacher's recruitment section (whether the profile is complete, the
-// open cohorts and the teacher's applications to them), set whenever the principal holds guru.
-func (s *Server) dashboardProps(ctx context.Context, p *account.Principal, rec *dashboard.RecruitmentProps) (dashboard.Props, error) {
+// every account holds guru), with each role's own cards. Features add their cards to a role's
+// section with props.Add after the built-in ones. rec is the teacher's recruitment section
+// (whether the profile is complete, the open cohorts and the teacher's applications to them),
+// set whenever the principal holds guru; regions are the figures of regionGrants(p), in order,
+// each counted in SQL within the grant's scope.
+func dashboardProps(p *account.Principal, rec *dashboard.RecruitmentProps, regions []overview.Counts) dashboard.Props {
 	props := dashboard.Props{Name: p.User.Name}
+	next := 0 // the next of regions
 	for i := len(account.AllRoles) - 1; i >= 0; i-- {
 		role := account.AllRoles[i]
 		var grants []account.Grant
@@ -117,11 +97,8 @@ func (s *Server) dashboardProps(ctx context.Context, p *account.Principal, rec *
 			}
 		case account.RoleDinas, account.RoleBGP, account.RoleAdmin:
 			for _, g := range grants {
-				c, err := s.overview.RegionCounts(ctx, g.Scope)
-				if err != nil {
-					return props, err
-				}
-				f := dashboard.RegionFigures{ScopeName: g.ScopeName, Counts: c}
+				f := dashboard.RegionFigures{ScopeName: g.ScopeName, Counts: regions[next]}
+				next++
 				if role == account.RoleAdmin {
 					sec.Cards = append(sec.Cards, dashboard.AdminCard(f))
 				} else {
@@ -134,7 +111,7 @@ func (s *Server) dashboardProps(ctx context.Context, p *account.Principal, rec *
 		}
 		props.Sections = append(props.Sections, sec)
 	}
-	return props, nil
+	return props
 }
 
 // openRegistrations fills in the cohorts open for registration now and whether the teacher has

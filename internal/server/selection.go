@@ -6,12 +6,10 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"penggerak/internal/account"
 	"penggerak/internal/database"
 	"penggerak/internal/selection"
 	"penggerak/web/i18n"
 	"penggerak/web/layout"
-	"penggerak/web/pages/dashboard"
 	selectionpage "penggerak/web/pages/selection"
 )
 
@@ -166,38 +164,6 @@ func (s *Server) saveRubric(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.flashRedirect(w, r, "selection.rubric.saved", "/admin/seleksi/"+strconv.FormatInt(c.ID, 10))
-}
-
-// addSelectionCards adds the selection's cards to the dashboard: open sheets for assessors,
-// result review for BGP and Dinas, the selection overview for the admin, and the applicant's
-// result page for teachers who have a published result or a tahap 2 session.
-func (s *Server) addSelectionCards(r *http.Request, props *dashboard.Props) error {
-	p := principal(r)
-	ctx := r.Context()
-	if p.Has(account.RoleAsesor) {
-		n, err := s.sel().OpenSheetCount(ctx, p.User.ID)
-		if err != nil {
-			return err
-		}
-		props.Add(account.RoleAsesor, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.open_sheets", Count: n, Href: "/asesor/penilaian", LinkKey: "selection.sheets.title"}))
-	}
-	props.Add(account.RoleAdmin, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.admin", Count: -1, Href: "/admin/seleksi", LinkKey: "selection.home.title"}))
-	for _, role := range []account.Role{account.RoleAdmin, account.RoleBGP} {
-		props.Add(role, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.appeals", Count: -1, Href: "/seleksi/sanggah", LinkKey: "selection.appeal.queue"}))
-	}
-	for _, role := range []account.Role{account.RoleBGP, account.RoleDinas} {
-		props.Add(role, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card." + string(role), Count: -1, Href: "/seleksi/hasil", LinkKey: "selection.runs.title"}))
-	}
-	if p.Has(account.RoleGuru) {
-		mine, err := s.sel().HasApplicantPage(ctx, p.User.ID)
-		if err != nil {
-			return err
-		}
-		if mine {
-			props.Add(account.RoleGuru, selectionpage.DashboardCard(selectionpage.Card{TextKey: "selection.card.guru", Count: -1, Href: "/seleksi/saya", LinkKey: "selection.my.title"}))
-		}
-	}
-	return nil
 }
 
 // rubricBase titles a rubric page by its stage and cohort ("Rubrik: Tahap 1 — CV dan esai ·

@@ -10,7 +10,6 @@ import (
 	"penggerak/internal/account"
 	"penggerak/internal/database"
 	"penggerak/internal/training"
-	"penggerak/web/pages/dashboard"
 	trainingpage "penggerak/web/pages/training"
 )
 
@@ -155,25 +154,4 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
-}
-
-// addTrainingCards links each role to its training page: staff to the province pages, the PP to
-// their mentees, the fasilitator to their classes, and a CGP in a confirmed group to it.
-func (s *Server) addTrainingCards(r *http.Request, props *dashboard.Props) error {
-	p := principal(r)
-	for _, role := range []account.Role{account.RoleAdmin, account.RoleBGP, account.RoleDinas} {
-		props.Add(role, dashboard.TrainingCard("training.dash.staff", "/pelatihan"))
-	}
-	props.Add(account.RolePengajarPraktik, dashboard.TrainingCard("training.dash.pp", "/pendampingan"))
-	props.Add(account.RoleFasilitator, dashboard.TrainingCard("training.dash.fas", "/kelas"))
-	if p.Has(account.RoleGuru) {
-		in, err := s.trainingStore().InGroup(r.Context(), p.User.ID)
-		if err != nil {
-			return err
-		}
-		if in {
-			props.Add(account.RoleGuru, dashboard.TrainingCard("training.dash.mine", "/pelatihan/saya"))
-		}
-	}
-	return nil
 }
