@@ -1,12 +1,14 @@
 package server_test
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
 
 	"penggerak/internal/account"
 	"penggerak/internal/apptest"
+	"penggerak/internal/audit"
 )
 
 // dashboardData adds schools in Kota Serang (2), Kabupaten OKU (2) and Kota Palembang (1) and
@@ -81,5 +83,49 @@ func TestDashboardPerRole(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An account with several region grants gets one card per grant, each with its own region's
+// figures (read together in one statement, matched back to the grants in order): the admin's
+// national figures, the BGP's province, then each Dinas kab/kota.
+func TestDashboardRegionGrantsEachTheirFigures(t *testing.T) {
+	t.Parallel()
+	a := apptest.Start(t)
+	dashboardData(t, a)
+	u := a.User("multi@x.test", account.RoleAdmin, account.Scope{})
+	for _, g := range []struct {
+		role  account.Role
+		scope account.Scope
+	}{
+		{account.RoleBGP, account.Scope{ProvinceCode: "16"}},
+		{account.RoleDinas, account.Scope{ProvinceCode: "36", RegencyCode: "36.73"}},
+		{account.RoleDinas, account.Scope{ProvinceCode: "16", RegencyCode: "16.71"}},
+	} {
+		if err := a.Accounts.GrantRole(context.Background(), audit.Actor{IP: "test"}, apptest.Admin, u.ID, g.role, g.scope); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := a.SignIn("multi@x.test").Get("/dasbor")
+	if res.Status != 200 {
+		t.Fatalf("status %d", res.Status)
+	}
+	const schools, teachers = "Sekolah", "Guru terdaftar (dengan profil)"
+	users := strconv.Itoa(usersCount(t, a.DB, `SELECT count(*) FROM users`))
+	// Each card's heading directly followed by its figures, the cards in the page's order
+	// (a role's grants by region name).
+	body, at := res.Body, 0
+	for _, card := range []string{
+		"<h3>Nasional</h3><dl class=\"facts\">" + figure("Akun pengguna", users) + figure(teachers, "3") + figure(schools, "5"),
+		"<h3>Sumatera Selatan</h3><dl class=\"facts\">" + figure(schools, "3") + figure(teachers, "2"),
+		"<h3>Kota Palembang</h3><dl class=\"facts\">" + figure(schools, "1") + figure(teachers, "1"),
+		"<h3>Kota Serang</h3><dl class=\"facts\">" + figure(schools, "2") + figure(teachers, "1"),
+	} {
+		i := strings.Index(body[at:], card)
+		if i < 0 {
+			t.Errorf("no card %q after offset %d", card, at)
+			continue
+		}
+		at += i
 	}
 }
