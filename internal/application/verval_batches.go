@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -41,39 +40,27 @@ func (s *Store) VervalBatches(ctx context.Context, cohortID int64) ([]VervalBatc
 // one of its applications has been started, or the batch is undone already.
 var ErrBatchStarted = fmt.Errorf("verval batch started or undone: %w", database.ErrConflict)
 
+// vervalBatchUndo undoes a verval batch: its assignments, while none is started.
+var vervalBatchUndo = database.BatchUndo{
+	Lock:    database.LockVervalAssign,
+	Batches: "verval_batches",
+	StartedSQL: `SELECT count(*) FROM verval_assignments va JOIN applications a ON a.id = va.application_id
+		WHERE va.batch_id = $1 AND ` + startedSQL,
+	DeleteSQL: `DELETE FROM verval_assignments WHERE batch_id = $1`,
+	Started:   ErrBatchStarted,
+}
+
 // UndoVervalBatch removes every assignment of a batch of the cohort (those still in it: an
 // application moved by hand since has left the batch), restoring the assignment as it was
 // before the batch, while none of them has been started; audited. Serialised with AutoAssign.
 func (s *Store) UndoVervalBatch(ctx context.Context, actor audit.Actor, cohortID, batchID int64) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
-			return err
-		}
-		var undone bool
-		err := tx.QueryRow(ctx, `SELECT undone_at IS NOT NULL FROM verval_batches WHERE id = $1 AND cohort_id = $2 FOR UPDATE`, batchID, cohortID).Scan(&undone)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("verval batch %d: %w", batchID, database.ErrNotFound)
-		}
+		n, err := vervalBatchUndo.Undo(ctx, tx, cohortID, batchID, actor.UserID)
 		if err != nil {
-			return err
-		}
-		var started int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM verval_assignments va JOIN applications a ON a.id = va.application_id
-			WHERE va.batch_id = $1 AND `+startedSQL, batchID).Scan(&started); err != nil {
-			return err
-		}
-		if undone || started > 0 {
-			return fmt.Errorf("verval batch %d (undone %v, started %d): %w", batchID, undone, started, ErrBatchStarted)
-		}
-		tag, err := tx.Exec(ctx, `DELETE FROM verval_assignments WHERE batch_id = $1`, batchID)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE verval_batches SET undone_at = now(), undone_by = $2 WHERE id = $1`, batchID, database.NullID(actor.UserID)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "verval.assign.undo", ObjectType: "verval_batch", ObjectID: strconv.FormatInt(batchID, 10),
-			Detail: map[string]any{"cohort_id": cohortID, "assignments": tag.RowsAffected()}})
+			Detail: map[string]any{"cohort_id": cohortID, "assignments": n}})
 	})
 }
 
@@ -98,7 +85,7 @@ type MoveResult struct {
 func (s *Store) ReassignMany(ctx context.Context, actor audit.Actor, cohortID int64, f MoveFilter, to int64) (MoveResult, error) {
 	var res MoveResult
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
+		if err := database.LockVervalAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		as, err := s.WithTx(tx).Assessors(ctx, cohortID)
