@@ -54,9 +54,10 @@ func (s *Server) routes() chi.Router {
 	// /metrics is not on the public address: see MetricsHandler (METRICS_ADDR).
 	r.Method(http.MethodGet, "/static/*", web.StaticHandler())
 
-	// Everything below runs with the session and the signed-in user loaded.
+	// Everything below runs with the session and the signed-in user loaded. A refused form
+	// posted to a POST-only address is shown on its page instead (keepRefused, refused.go).
 	r.Group(func(r chi.Router) {
-		r.Use(s.loadAndSave, s.loadPrincipal, s.cleanInput)
+		r.Use(s.loadAndSave, s.loadPrincipal, s.keepRefused(mux), s.cleanInput)
 		s.appRoutes(r)
 	})
 	return r
