@@ -138,12 +138,13 @@ func (s *Server) serveRefused(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // refusedTarget is the page a refused form is shown on: the page it was sent from (the
-// Referer, when it is of this site, answers GET and is not the POST address itself), else the
-// nearest parent page (getFallback). (Not the POST address even when a GET route matches it:
+// Referer, when it is of this site and answers GET: the CV step's form at /lamaran/3/cv posts
+// to its own address, the busy page's form to the POST address, which then answers GET only
+// when a page is there), else the nearest parent page (getFallback). (Not the POST address even when a GET route matches it:
 // GET /lamaran/3/kirim is the review step's redirect, not a page.)
 func refusedTarget(mux chi.Routes, r *http.Request, baseURL string) string {
 	if ref, err := url.Parse(r.Header.Get("Referer")); err == nil && ref.Path != "" && sameSite(ref, r, baseURL) &&
-		ref.Path != r.URL.Path && mux.Match(chi.NewRouteContext(), http.MethodGet, ref.Path) {
+		mux.Match(chi.NewRouteContext(), http.MethodGet, ref.Path) {
 		if to := canonicalURI(ref); safeNext(to, "") != "" {
 			return to
 		}
