@@ -87,10 +87,10 @@ func (s *Server) keepRefused(mux chi.Routes) func(http.Handler) http.Handler {
 }
 
 // navigation reports whether r loads a page in the browser's window (a form submitted or a
-// link followed), as opposed to htmx or a script's fetch. Clients that send no Sec-Fetch-Mode
-// (older browsers, the tests' client) count as navigations.
+// link followed), as opposed to htmx, a script's fetch or a prefetch. Clients that send no
+// Sec-Fetch-Mode (older browsers, the tests' client) count as navigations.
 func navigation(r *http.Request) bool {
-	if isHTMX(r) {
+	if isHTMX(r) || r.Header.Get("Sec-Purpose") != "" || r.Header.Get("Purpose") == "prefetch" {
 		return false
 	}
 	mode := r.Header.Get("Sec-Fetch-Mode")

@@ -138,8 +138,8 @@ func TestRefusedStaffFormAndConfirmationComeBackOnTheirPage(t *testing.T) {
 }
 
 // The kept page belongs to one session, one address and one view: another page viewed in
-// between drops it, another browser never sees it; htmx requests, scripts' fetches and routes
-// that are their own page are answered as before.
+// between drops it, another browser never sees it, a prefetch does not take it; htmx
+// requests, scripts' fetches and routes that are their own page are answered as before.
 func TestRefusedPageIsShownOnceToItsSessionOnly(t *testing.T) {
 	t.Parallel()
 	a := apptest.Start(t)
@@ -170,6 +170,11 @@ func TestRefusedPageIsShownOnceToItsSessionOnly(t *testing.T) {
 	}
 	if got := other.Get(page); got.Status != http.StatusOK || strings.Contains(got.Body, msg) {
 		t.Errorf("another session's GET of the page: %d, refusal shown: %v", got.Status, strings.Contains(got.Body, msg))
+	}
+	prefetch, _ := http.NewRequest(http.MethodGet, c.Base+page, nil)
+	prefetch.Header.Set("Sec-Purpose", "prefetch")
+	if got := c.Do(prefetch); got.Status != http.StatusOK || strings.Contains(got.Body, msg) {
+		t.Errorf("a prefetch of the page: %d, refusal shown: %v", got.Status, strings.Contains(got.Body, msg))
 	}
 	recWant(t, c.Get(page), http.StatusUnprocessableEntity, msg)
 
