@@ -143,7 +143,7 @@ func (s *Store) vervalInput(ctx context.Context, cohortID int64) ([]Assessor, []
 // assigned and how many are left without an assessor.
 func (s *Store) AutoAssign(ctx context.Context, actor audit.Actor, cohortID int64) (assigned, left int, err error) {
 	err = database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
+		if err := database.LockVervalAssign.Hold(ctx, tx, cohortID); err != nil {
 			return err
 		}
 		as, pending, err := s.WithTx(tx).vervalInput(ctx, cohortID)

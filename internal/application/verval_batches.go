@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -41,106 +40,26 @@ func (s *Store) VervalBatches(ctx context.Context, cohortID int64) ([]VervalBatc
 // one of its applications has been started, or the batch is undone already.
 var ErrBatchStarted = fmt.Errorf("verval batch started or undone: %w", database.ErrConflict)
 
+// vervalBatchUndo undoes a verval batch: its assignments, while none is started.
+var vervalBatchUndo = database.BatchUndo{
+	Lock:    database.LockVervalAssign,
+	Batches: "verval_batches",
+	StartedSQL: `SELECT count(*) FROM verval_assignments va JOIN applications a ON a.id = va.application_id
+		WHERE va.batch_id = $1 AND ` + startedSQL,
+	DeleteSQL: `DELETE FROM verval_assignments WHERE batch_id = $1`,
+	Started:   ErrBatchStarted,
+}
+
 // UndoVervalBatch removes every assignment of a batch of the cohort (those still in it: an
 // application moved by hand since has left the batch), restoring the assignment as it was
 // before the batch, while none of them has been started; audited. Serialised with AutoAssign.
 func (s *Store) UndoVervalBatch(ctx context.Context, actor audit.Actor, cohortID, batchID int64) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
-			return err
-		}
-		var undone bool
-		err := tx.QueryRow(ctx, `SELECT undone_at IS NOT NULL FROM verval_batches WHERE id = $1 AND cohort_id = $2 FOR UPDATE`, batchID, cohortID).Scan(&undone)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("verval batch %d: %w", batchID, database.ErrNotFound)
-		}
+		n, err := vervalBatchUndo.Undo(ctx, tx, cohortID, batchID, actor.UserID)
 		if err != nil {
-			return err
-		}
-		var started int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM verval_assignments va JOIN applications a ON a.id = va.application_id
-			WHERE va.batch_id = $1 AND `+startedSQL, batchID).Scan(&started); err != nil {
-			return err
-		}
-		if undone || started > 0 {
-			return fmt.Errorf("verval batch %d (undone %v, started %d): %w", batchID, undone, started, ErrBatchStarted)
-		}
-		tag, err := tx.Exec(ctx, `DELETE FROM verval_assignments WHERE batch_id = $1`, batchID)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE verval_batches SET undone_at = now(), undone_by = $2 WHERE id = $1`, batchID, database.NullID(actor.UserID)); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "verval.assign.undo", ObjectType: "verval_batch", ObjectID: strconv.FormatInt(batchID, 10),
-			Detail: map[string]any{"cohort_id": cohortID, "assignments": tag.RowsAffected()}})
+			Detail: map[string]any{"cohort_id": cohortID, "assignments": n}})
 	})
-}
-
-// MoveFilter chooses the verval assignments of a cohort to move at once: those of one assessor,
-// optionally only in one kabupaten/kota. Only unstarted ones move.
-type MoveFilter struct {
-	From        int64
-	RegencyCode string // "" for every kabupaten/kota
-}
-
-// MoveResult is what a bulk reassignment did.
-type MoveResult struct {
-	Moved int
-	// Skipped are matching assignments not moved: started, or the new assessor teaches at the
-	// applicant's school or does not cover its kabupaten/kota.
-	Skipped int
-}
-
-// ReassignMany moves every unstarted verval assignment of the cohort matching the filter to
-// another active assessor in one transaction (audited), skipping those the new assessor may not
-// take (own school, outside their scope). Moved assignments leave their batch.
-func (s *Store) ReassignMany(ctx context.Context, actor audit.Actor, cohortID int64, f MoveFilter, to int64) (MoveResult, error) {
-	var res MoveResult
-	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7200100, $1::int)`, cohortID); err != nil {
-			return err
-		}
-		as, err := s.WithTx(tx).Assessors(ctx, cohortID)
-		if err != nil {
-			return err
-		}
-		var target *Assessor
-		for i := range as {
-			if as[i].UserID == to {
-				target = &as[i]
-			}
-		}
-		if target == nil || to == f.From {
-			return ErrNoAssessor
-		}
-		rows, _ := tx.Query(ctx, `SELECT va.application_id, a.regency_code, a.npsn, `+startedSQL+` FROM verval_assignments va
-			JOIN applications a ON a.id = va.application_id
-			WHERE a.cohort_id = $1 AND va.assessor_id = $2 AND ($3 = '' OR a.regency_code = $3) ORDER BY va.application_id FOR UPDATE OF va`,
-			cohortID, f.From, f.RegencyCode)
-		var ids []int64
-		var app int64
-		var regency, npsn string
-		var started bool
-		if _, err := pgx.ForEachRow(rows, []any{&app, &regency, &npsn, &started}, func() error {
-			if started || !target.Covers(regency) || (target.NPSN != "" && target.NPSN == npsn) {
-				res.Skipped++
-				return nil
-			}
-			ids = append(ids, app)
-			return nil
-		}); err != nil {
-			return err
-		}
-		if len(ids) > 0 {
-			if _, err := tx.Exec(ctx, `UPDATE verval_assignments SET assessor_id = $2, assigned_by = $3, assigned_at = now(), batch_id = NULL
-				WHERE application_id = ANY($1)`, ids, to, database.NullID(actor.UserID)); err != nil {
-				return err
-			}
-		}
-		res.Moved = len(ids)
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "verval.reassign_many", ObjectType: "cohort", ObjectID: strconv.FormatInt(cohortID, 10),
-			Detail: map[string]any{"from": f.From, "to": to, "regency": f.RegencyCode, "moved": res.Moved, "skipped": res.Skipped}})
-	})
-	return res, err
 }

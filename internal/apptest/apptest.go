@@ -13,6 +13,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -225,10 +226,45 @@ type Response struct {
 	Body     string
 	Header   http.Header
 	Location string
+	// Refused is set when a POST was refused with a page and answered 303 to the page the
+	// form lives on (Post/Redirect/Get, server.RefusedHeader): the address redirected to,
+	// which Do then followed. Status, Body and Header are that page's.
+	Refused string
 }
 
-// Do sends a request built by the caller.
+// Do sends a request built by the caller. A refused form (a POST answered 303 with
+// server.RefusedHeader) is followed to the page it is shown on, as a browser does, so that
+// the response holds the refused page with its status; Do checks on the way that the page is
+// served there with the announced status and is not stored by the browser.
 func (c *Client) Do(req *http.Request) Response {
+	c.T.Helper()
+	res := c.do(req)
+	if req.Method != http.MethodPost || res.Status != http.StatusSeeOther || res.Header.Get(server.RefusedHeader) == "" {
+		return res
+	}
+	want := res.Header.Get(server.RefusedHeader)
+	if !strings.HasPrefix(res.Location, "/") || strings.HasPrefix(res.Location, "//") {
+		c.T.Errorf("POST %s refused: redirected off the site to %q", req.URL.Path, res.Location)
+		return res
+	}
+	ref, _ := url.Parse(req.Referer())
+	if u, _ := url.Parse(res.Location); u != nil && u.Path == req.URL.Path && (ref == nil || ref.Path != req.URL.Path) {
+		// (A page may post its form to its own address: the CV step at /lamaran/3/cv.)
+		c.T.Errorf("POST %s refused: redirected to the POST address itself", req.URL.Path)
+	}
+	page := c.Get(res.Location)
+	if strconv.Itoa(page.Status) != want {
+		c.T.Errorf("POST %s refused with %s: GET %s gives %d", req.URL.Path, want, res.Location, page.Status)
+	}
+	if cc := page.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
+		c.T.Errorf("POST %s refused: the kept page has Cache-Control %q, want no-store", req.URL.Path, cc)
+	}
+	page.Refused = res.Location
+	return page
+}
+
+// do sends req and reads the answer.
+func (c *Client) do(req *http.Request) Response {
 	c.T.Helper()
 	res, err := c.HTTP.Do(req)
 	if err != nil {

@@ -36,6 +36,13 @@ func TestValidate(t *testing.T) {
 		{"no jenjang", func(f *Form) { f.Jenjang = nil }, "jenjang", "clinic.err.jenjang"},
 		{"title short", func(f *Form) { f.Title = "CC" }, "title", "clinic.err.title_short"},
 		{"negative slots", func(f *Form) { f.SchoolSlots = "-1" }, "school_slots", "clinic.err.slots"},
+		// Limits count characters and refuse what is over them, never cut it (a cut in the middle
+		// of "é" would be invalid UTF-8 on its way to the database, and the typed text lost).
+		{"contact name over 200 characters", func(f *Form) { f.ContactName = strings.Repeat("a", 199) + "éé" }, "contact_name", "form.too_long"},
+		{"signatory title over 200", func(f *Form) { f.SignatoryTitle = strings.Repeat("x", 201) }, "signatory_title", "form.too_long"},
+		{"partner over 200", func(f *Form) { f.Partner = strings.Repeat("ü", 201) }, "partner", "form.too_long"},
+		{"venue over 300", func(f *Form) { f.Venue = strings.Repeat("v", 301) }, "venue", "form.too_long"},
+		{"session title over 200", func(f *Form) { f.Sessions[0].Title = strings.Repeat("é", 201) }, "sessions[0].title", "form.too_long"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,5 +225,20 @@ func TestRegistrationRules(t *testing.T) {
 		if got := tc.c.CertificateDue(tc.r, tc.now); got != tc.due {
 			t.Errorf("%s: CertificateDue = %v", tc.name, got)
 		}
+	}
+}
+
+// TestValidateKeepsMultibyteText: 200 characters of a multi-byte script are within the limit
+// (the limits are in characters, not bytes) and are kept whole.
+func TestValidateKeepsMultibyteText(t *testing.T) {
+	f := validForm()
+	f.ContactName = strings.Repeat("é", 200)
+	f.Title = strings.Repeat("ü", 200)
+	in, errs := Validate(f)
+	if len(errs) != 0 {
+		t.Fatalf("errors %v", errs)
+	}
+	if in.ContactName != f.ContactName || in.Title != f.Title {
+		t.Fatalf("text changed: %q / %q", in.ContactName, in.Title)
 	}
 }

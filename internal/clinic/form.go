@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"penggerak/internal/region"
 )
@@ -79,7 +80,8 @@ const (
 )
 
 // Validate checks the form; times are read in the time zone of the event's province. It
-// returns the input and a message key per invalid field.
+// returns the input and a message key per invalid field. Each part of the form is checked by
+// its own function below, in the order the form shows them.
 func Validate(f Form) (Input, map[string]string) {
 	errs := map[string]string{}
 	in := Input{
@@ -90,10 +92,31 @@ func Validate(f Form) (Input, map[string]string) {
 		LetterNumber: strings.TrimSpace(f.LetterNumber), SignatoryName: strings.TrimSpace(f.SignatoryName),
 		SignatoryTitle: strings.TrimSpace(f.SignatoryTitle),
 	}
+	validateTexts(&in, errs)
+	validatePlace(&in, f.Region, errs)
+	validateNumbers(&in, f, errs)
+	loc := region.Location(region.Timezone(in.ProvinceCode))
+	okClose := validateWindow(&in, f.Opens, f.Closes, loc, errs)
+	validateSessions(&in, f.Sessions, loc, errs)
+	if len(in.Sessions) > 0 && errs["min_sessions"] == "" && in.MinSessions > len(in.Sessions) {
+		errs["min_sessions"] = "clinic.err.min_sessions_over"
+	}
+	if len(in.Sessions) > 0 && okClose && in.Closes.After(in.Sessions[len(in.Sessions)-1].EndsAt) {
+		errs["closes"] = "clinic.err.closes_after_event"
+	}
+	return in, errs
+}
+
+// runes counts the characters of s, as the form's limits are stated in characters.
+func runes(s string) int { return utf8.RuneCountInString(s) }
+
+// validateTexts checks the kind and the free-text fields: the title and organiser are required,
+// every text has a length limit (refused with a message, never cut, so nothing typed is lost).
+func validateTexts(in *Input, errs map[string]string) {
 	if !slices.Contains(Kinds, in.Kind) {
 		errs["kind"] = "form.required"
 	}
-	switch n := len([]rune(in.Title)); {
+	switch n := runes(in.Title); {
 	case n == 0:
 		errs["title"] = "form.required"
 	case n < 3:
@@ -101,16 +124,27 @@ func Validate(f Form) (Input, map[string]string) {
 	case n > 200:
 		errs["title"] = "form.too_long"
 	}
-	if len(in.Description) > 5000 {
+	if runes(in.Description) > 5000 {
 		errs["description"] = "form.too_long"
 	}
-	if n := len([]rune(in.Organiser)); n < 3 || n > 200 {
+	if n := runes(in.Organiser); n < 3 || n > 200 {
 		errs["organiser"] = "form.required"
 	}
-	if len(in.Partner) > 200 {
-		errs["partner"] = "form.too_long"
+	for _, x := range []struct {
+		key string
+		v   string
+	}{{"partner", in.Partner}, {"contact_name", in.ContactName}, {"contact_phone", in.ContactPhone},
+		{"letter_number", in.LetterNumber}, {"signatory_name", in.SignatoryName}, {"signatory_title", in.SignatoryTitle}} {
+		if runes(x.v) > 200 {
+			errs[x.key] = "form.too_long"
+		}
 	}
-	r := strings.TrimSpace(f.Region)
+}
+
+// validatePlace checks where the event is: its region (a province "16" or a kab/kota "16.01"),
+// its mode, and the venue or meeting link the mode needs.
+func validatePlace(in *Input, regionField string, errs map[string]string) {
+	r := strings.TrimSpace(regionField)
 	if !regionCode.MatchString(r) {
 		errs["region"] = "clinic.err.region"
 	} else {
@@ -119,18 +153,26 @@ func Validate(f Form) (Input, map[string]string) {
 			in.RegencyCode = r
 		}
 	}
-	tz := region.Timezone(in.ProvinceCode)
 	if !slices.Contains(Modes, in.Mode) {
 		errs["mode"] = "form.required"
 	}
 	if (in.Mode == ModeOffline || in.Mode == ModeHybrid) && in.Venue == "" {
 		errs["venue"] = "clinic.err.venue"
 	}
+	if runes(in.Venue) > 300 {
+		errs["venue"] = "form.too_long"
+	}
 	if in.Mode == ModeOnline || in.Mode == ModeHybrid || in.MeetingLink != "" {
-		if u, err := url.Parse(in.MeetingLink); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if u, err := url.Parse(in.MeetingLink); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(in.MeetingLink) > 1000 {
 			errs["meeting_link"] = "clinic.err.link"
 		}
 	}
+}
+
+// validateNumbers checks the capacity, the per-school slots, the jenjang, the check-in window
+// around each session, the minimum sessions for a certificate and the reminder hours; the
+// optional ones keep their defaults when left empty.
+func validateNumbers(in *Input, f Form, errs map[string]string) {
 	if n, err := strconv.Atoi(strings.TrimSpace(f.Capacity)); err != nil || n < 1 || n > 100000 {
 		errs["capacity"] = "clinic.err.capacity"
 	} else {
@@ -149,6 +191,9 @@ func Validate(f Form) (Input, map[string]string) {
 		} else if !slices.Contains(in.Jenjang, j) {
 			in.Jenjang = append(in.Jenjang, j)
 		}
+	}
+	if len(in.Jenjang) == 0 && errs["jenjang"] == "" {
+		errs["jenjang"] = "clinic.err.jenjang"
 	}
 	in.CheckinBefore, in.CheckinAfter, in.MinSessions = 60, 60, 1
 	for _, x := range []struct {
@@ -174,17 +219,18 @@ func Validate(f Form) (Input, map[string]string) {
 			in.ReminderHours = &n
 		}
 	}
-	if len(in.Jenjang) == 0 && errs["jenjang"] == "" {
-		errs["jenjang"] = "clinic.err.jenjang"
-	}
-	loc := region.Location(tz)
+}
+
+// validateWindow checks the registration window, read in the event's time zone; it reports
+// whether the closing time could be read.
+func validateWindow(in *Input, opens, closes string, loc *time.Location, errs map[string]string) bool {
 	var okOpen, okClose bool
-	if t, err := time.ParseInLocation(datetimeLayout, strings.TrimSpace(f.Opens), loc); err != nil {
+	if t, err := time.ParseInLocation(datetimeLayout, strings.TrimSpace(opens), loc); err != nil {
 		errs["opens"] = "clinic.err.datetime"
 	} else {
 		in.Opens, okOpen = t, true
 	}
-	if t, err := time.ParseInLocation(datetimeLayout, strings.TrimSpace(f.Closes), loc); err != nil {
+	if t, err := time.ParseInLocation(datetimeLayout, strings.TrimSpace(closes), loc); err != nil {
 		errs["closes"] = "clinic.err.datetime"
 	} else {
 		in.Closes, okClose = t, true
@@ -192,7 +238,13 @@ func Validate(f Form) (Input, map[string]string) {
 	if okOpen && okClose && !in.Closes.After(in.Opens) {
 		errs["closes"] = "clinic.err.window_order"
 	}
-	for i, s := range f.Sessions {
+	return okClose
+}
+
+// validateSessions checks each session row that is not left blank (a date, a start before the
+// end, a title within its limit) and keeps the valid ones in time order; an event needs one.
+func validateSessions(in *Input, rows []SessionForm, loc *time.Location, errs map[string]string) {
+	for i, s := range rows {
 		if s.Blank() {
 			continue
 		}
@@ -219,28 +271,17 @@ func Validate(f Form) (Input, map[string]string) {
 			errs[key+"end"] = "clinic.err.end_before_start"
 			continue
 		}
-		if len(s.Title) > 200 {
+		title := strings.TrimSpace(s.Title)
+		if runes(title) > 200 {
 			errs[key+"title"] = "form.too_long"
 			continue
 		}
-		in.Sessions = append(in.Sessions, Session{ID: s.ID, Title: strings.TrimSpace(s.Title), StartsAt: st, EndsAt: en})
+		in.Sessions = append(in.Sessions, Session{ID: s.ID, Title: title, StartsAt: st, EndsAt: en})
 	}
 	if len(in.Sessions) == 0 && !hasSessionError(errs) {
 		errs["sessions"] = "clinic.err.no_session"
 	}
 	slices.SortStableFunc(in.Sessions, func(a, b Session) int { return a.StartsAt.Compare(b.StartsAt) })
-	if len(in.Sessions) > 0 && errs["min_sessions"] == "" && in.MinSessions > len(in.Sessions) {
-		errs["min_sessions"] = "clinic.err.min_sessions_over"
-	}
-	if len(in.Sessions) > 0 && okClose && in.Closes.After(in.Sessions[len(in.Sessions)-1].EndsAt) {
-		errs["closes"] = "clinic.err.closes_after_event"
-	}
-	for _, f := range []*string{&in.ContactName, &in.ContactPhone, &in.LetterNumber, &in.SignatoryName, &in.SignatoryTitle} {
-		if len(*f) > 200 {
-			*f = (*f)[:200]
-		}
-	}
-	return in, errs
 }
 
 func hasSessionError(errs map[string]string) bool {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -242,7 +243,7 @@ func (r *Runner) fail(ctx context.Context, id int64, cause error, final bool) {
 	}
 	msg := cause.Error()
 	if len(msg) > 2000 {
-		msg = msg[:2000]
+		msg = strings.ToValidUTF8(msg[:2000], "") // never half a character into the database
 	}
 	_, _ = r.DB.Exec(ctx, `UPDATE export_jobs SET status = $2, error = $3, rows_done = 0,
 			finished_at = CASE WHEN $2 = 'failed' THEN $4::timestamptz END

@@ -84,7 +84,7 @@ func (d *Deliverer) Deliver(ctx context.Context) (sent, failed int, err error) {
 			failed++
 			msg := sendErr.Error()
 			if len(msg) > 500 {
-				msg = msg[:500]
+				msg = strings.ToValidUTF8(msg[:500], "") // never half a character into the database
 			}
 			log.Warn("mail delivery failed", "mail_id", p.ID, "to_domain", domain(p.To), "attempt", p.Attempts+1, "error", msg)
 			if _, err := tx.Exec(ctx, `UPDATE mail_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3

@@ -263,3 +263,22 @@ func TestSMTPSends(t *testing.T) {
 		t.Fatal("no mail received")
 	}
 }
+
+// TestDeliverKeepsALongErrorWhole: a server's error longer than the kept 500 bytes, with
+// multi-byte text across the cut, is stored as valid text (cut at a character) and the failure
+// is counted; before, half a character reached PostgreSQL and the UPDATE failed.
+func TestDeliverKeepsALongErrorWhole(t *testing.T) {
+	t.Parallel()
+	db, _ := testdb.New(t)
+	now := time.Now().Add(time.Second)
+	fake := &fakeSender{fail: errors.New("550: " + strings.Repeat("é", 400))} // the cut at 500 bytes falls inside an é
+	d := &mail.Deliverer{DB: db, Sender: fake, Log: slog.New(slog.DiscardHandler), Now: func() time.Time { return now }}
+	enqueue(t, d, mail.Message{To: "c@x.test", Subject: "C", Body: "tiga"})
+	if sent, failed, err := d.Deliver(t.Context()); err != nil || sent != 0 || failed != 1 {
+		t.Fatalf("failing deliver: %d %d %v", sent, failed, err)
+	}
+	r := rows(t, d)[0]
+	if r.attempts != 1 || !strings.HasPrefix(r.lastErr, "550: éé") || len(r.lastErr) > 500 || len(r.lastErr) < 498 {
+		t.Errorf("kept error %d bytes: %+v", len(r.lastErr), r)
+	}
+}

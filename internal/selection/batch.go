@@ -3,7 +3,6 @@ package selection
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -86,37 +85,25 @@ func (s *Store) Batches(ctx context.Context, cohortID int64) ([]Batch, error) {
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Batch])
 }
 
+// sheetBatchUndo undoes an assignment batch: its score sheets, while none is started.
+var sheetBatchUndo = database.BatchUndo{
+	Lock:    database.LockSheetAssign,
+	Batches: "assign_batches",
+	StartedSQL: `SELECT count(*) FROM score_sheets sh WHERE sh.batch_id = $1 AND (sh.submitted_at IS NOT NULL
+		OR EXISTS (SELECT 1 FROM score_items si WHERE si.sheet_id = sh.id))`,
+	DeleteSQL: `DELETE FROM score_sheets WHERE batch_id = $1`,
+	Started:   ErrBatchStarted,
+}
+
 // UndoBatch removes every sheet of a batch of cohort, restoring the assignment as it was before
 // the batch, while none of them has been started; audited. Serialised with automatic assignment.
 func (s *Store) UndoBatch(ctx context.Context, actor audit.Actor, cohortID, batchID int64) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		if err := database.LockSheetAssign.Hold(ctx, tx, cohortID); err != nil {
-			return err
-		}
-		var undone bool
-		err := tx.QueryRow(ctx, `SELECT undone_at IS NOT NULL FROM assign_batches WHERE id = $1 AND cohort_id = $2 FOR UPDATE`, batchID, cohortID).Scan(&undone)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return fmt.Errorf("batch %d: %w", batchID, database.ErrNotFound)
-		}
-		if err != nil {
-			return err
-		}
-		var started int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM score_sheets sh WHERE sh.batch_id = $1 AND (sh.submitted_at IS NOT NULL
-				OR EXISTS (SELECT 1 FROM score_items si WHERE si.sheet_id = sh.id))`, batchID).Scan(&started); err != nil {
-			return err
-		}
-		if undone || started > 0 {
-			return fmt.Errorf("batch %d (undone %v, started %d): %w: %w", batchID, undone, started, ErrBatchStarted, database.ErrConflict)
-		}
-		tag, err := tx.Exec(ctx, `DELETE FROM score_sheets WHERE batch_id = $1`, batchID)
+		n, err := sheetBatchUndo.Undo(ctx, tx, cohortID, batchID, actor.UserID)
 		if err != nil {
 			return locked(err)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE assign_batches SET undone_at = now(), undone_by = $2 WHERE id = $1`, batchID, database.NullID(actor.UserID)); err != nil {
-			return err
-		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.assign.undo", ObjectType: "assign_batch", ObjectID: strconv.FormatInt(batchID, 10),
-			Detail: map[string]any{"cohort_id": cohortID, "sheets": tag.RowsAffected()}})
+			Detail: map[string]any{"cohort_id": cohortID, "sheets": n}})
 	})
 }

@@ -1,6 +1,7 @@
 package selection
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -86,34 +87,66 @@ var ErrInvalidRun = errors.New("selection: invalid run input")
 // those who pass every stage are lulus while the quota has room, then cadangan; the rest are
 // tidak lulus.
 func Run(in RunInput) (RunOutput, error) {
+	wsum, err := checkRunInput(in)
+	if err != nil {
+		return RunOutput{}, err
+	}
+	rows, err := scoreCandidates(in, wsum)
+	if err != nil {
+		return RunOutput{}, err
+	}
+	slices.SortFunc(rows, rankOrder)
+	assignOutcomes(rows, in.Quotas)
+	out := RunOutput{Results: make([]Result, len(rows))}
+	for i := range rows {
+		out.Results[i] = rows[i].res
+	}
+	slices.SortFunc(out.Results, func(a, b Result) int { return cmp.Compare(a.ApplicationID, b.ApplicationID) })
+	out.InputHash = InputHash(in)
+	out.OutputHash = OutputHash(out.Results)
+	return out, nil
+}
+
+// rankedRow is a candidate with the result computed for it.
+type rankedRow struct {
+	c   *Candidate
+	res Result
+}
+
+// checkRunInput refuses inputs a run cannot be computed from (no stages, a weight that is not
+// positive, a passing grade outside 0–100, a negative quota) and returns the sum of the weights.
+func checkRunInput(in RunInput) (float64, error) {
 	if len(in.Stages) == 0 {
-		return RunOutput{}, fmt.Errorf("%w: no stages", ErrInvalidRun)
+		return 0, fmt.Errorf("%w: no stages", ErrInvalidRun)
 	}
 	var wsum float64
 	for _, s := range in.Stages {
 		if !(s.Weight > 0) || !(s.PassingGrade >= 0 && s.PassingGrade <= 100) {
-			return RunOutput{}, fmt.Errorf("%w: stage %s", ErrInvalidRun, s.Stage)
+			return 0, fmt.Errorf("%w: stage %s", ErrInvalidRun, s.Stage)
 		}
 		wsum += s.Weight
 	}
 	for r, q := range in.Quotas {
 		if q < 0 {
-			return RunOutput{}, fmt.Errorf("%w: negative quota for %s", ErrInvalidRun, r)
+			return 0, fmt.Errorf("%w: negative quota for %s", ErrInvalidRun, r)
 		}
 	}
-	type row struct {
-		c   *Candidate
-		res Result
-	}
-	rows := make([]row, len(in.Candidates))
+	return wsum, nil
+}
+
+// scoreCandidates computes each candidate's overall score (the weighted mean of its stage
+// scores, at two decimals) and whether it reached every stage's passing grade; a missing
+// (negative or NaN) stage score counts as 0 and fails. Each application may appear once.
+func scoreCandidates(in RunInput, wsum float64) ([]rankedRow, error) {
+	rows := make([]rankedRow, len(in.Candidates))
 	seen := make(map[int64]struct{}, len(in.Candidates))
 	for i := range in.Candidates {
 		c := &in.Candidates[i]
 		if len(c.StageScores) != len(in.Stages) {
-			return RunOutput{}, fmt.Errorf("%w: application %d has %d stage scores", ErrInvalidRun, c.ApplicationID, len(c.StageScores))
+			return nil, fmt.Errorf("%w: application %d has %d stage scores", ErrInvalidRun, c.ApplicationID, len(c.StageScores))
 		}
 		if _, dup := seen[c.ApplicationID]; dup {
-			return RunOutput{}, fmt.Errorf("%w: application %d twice", ErrInvalidRun, c.ApplicationID)
+			return nil, fmt.Errorf("%w: application %d twice", ErrInvalidRun, c.ApplicationID)
 		}
 		seen[c.ApplicationID] = struct{}{}
 		passed, sum := true, 0.0
@@ -127,40 +160,43 @@ func Run(in RunInput) (RunOutput, error) {
 			}
 			sum += s.Weight * v
 		}
-		rows[i] = row{c: c, res: Result{ApplicationID: c.ApplicationID, RegencyCode: c.RegencyCode,
+		rows[i] = rankedRow{c: c, res: Result{ApplicationID: c.ApplicationID, RegencyCode: c.RegencyCode,
 			Score: Round2(sum / wsum), Passed: passed}}
 	}
-	slices.SortFunc(rows, func(a, b row) int {
-		if a.c.RegencyCode != b.c.RegencyCode {
-			if a.c.RegencyCode < b.c.RegencyCode {
-				return -1
-			}
-			return 1
-		}
-		if a.res.Score != b.res.Score {
-			if a.res.Score > b.res.Score {
-				return -1
-			}
-			return 1
-		}
-		fa, fb := Round2(a.c.FirstCriterion), Round2(b.c.FirstCriterion)
-		if fa != fb {
-			if fa > fb {
-				return -1
-			}
-			return 1
-		}
-		if c := a.c.SubmittedAt.Compare(b.c.SubmittedAt); c != 0 {
-			return c
-		}
-		switch {
-		case a.c.ApplicationID < b.c.ApplicationID:
+	return rows, nil
+}
+
+// rankOrder is the ranking: by kab/kota, then overall score (highest first), then the first
+// criterion (highest first), then earlier submission, then application id.
+func rankOrder(a, b rankedRow) int {
+	if a.c.RegencyCode != b.c.RegencyCode {
+		if a.c.RegencyCode < b.c.RegencyCode {
 			return -1
-		case a.c.ApplicationID > b.c.ApplicationID:
-			return 1
 		}
-		return 0
-	})
+		return 1
+	}
+	if a.res.Score != b.res.Score {
+		if a.res.Score > b.res.Score {
+			return -1
+		}
+		return 1
+	}
+	fa, fb := Round2(a.c.FirstCriterion), Round2(b.c.FirstCriterion)
+	if fa != fb {
+		if fa > fb {
+			return -1
+		}
+		return 1
+	}
+	if c := a.c.SubmittedAt.Compare(b.c.SubmittedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.c.ApplicationID, b.c.ApplicationID)
+}
+
+// assignOutcomes numbers the ranked rows within each kab/kota and gives each its outcome: tidak
+// lulus when a stage was not passed, lulus while the kab/kota's quota has room, then cadangan.
+func assignOutcomes(rows []rankedRow, quotas map[string]int) {
 	rank, lulus, regency := 0, 0, "\x00"
 	for i := range rows {
 		r := &rows[i].res
@@ -172,29 +208,13 @@ func Run(in RunInput) (RunOutput, error) {
 		switch {
 		case !r.Passed:
 			r.Outcome = OutcomeTidakLulus
-		case lulus < in.Quotas[regency]:
+		case lulus < quotas[regency]:
 			r.Outcome = OutcomeLulus
 			lulus++
 		default:
 			r.Outcome = OutcomeCadangan
 		}
 	}
-	out := RunOutput{Results: make([]Result, len(rows))}
-	for i := range rows {
-		out.Results[i] = rows[i].res
-	}
-	slices.SortFunc(out.Results, func(a, b Result) int {
-		switch {
-		case a.ApplicationID < b.ApplicationID:
-			return -1
-		case a.ApplicationID > b.ApplicationID:
-			return 1
-		}
-		return 0
-	})
-	out.InputHash = InputHash(in)
-	out.OutputHash = OutputHash(out.Results)
-	return out, nil
 }
 
 // InputHash is the SHA-256 (hex) of the canonical encoding of a run's inputs: stages in order,

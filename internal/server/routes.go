@@ -33,9 +33,9 @@ func (s *Server) routes() chi.Router {
 	r.NotFound(withSession(s.notFound))
 	mux := r
 	r.MethodNotAllowed(withSession(func(w http.ResponseWriter, r *http.Request) {
-		// A POST address in the address bar (a refused form is shown at the URL it was posted to)
-		// answers GET: reloading or reopening it goes to the page the form lives on instead of a
-		// 405 page (issue 11).
+		// A POST address in the address bar (a bookmark, or a refused page too large for
+		// keepRefused to move to its form's page) answers GET: reloading or reopening it goes to
+		// the page the form lives on instead of a 405 page (issue 11).
 		if r.Method == http.MethodGet {
 			if to := getFallback(mux, r.URL.Path); to != "" {
 				if r.URL.RawQuery != "" {
@@ -54,9 +54,10 @@ func (s *Server) routes() chi.Router {
 	// /metrics is not on the public address: see MetricsHandler (METRICS_ADDR).
 	r.Method(http.MethodGet, "/static/*", web.StaticHandler())
 
-	// Everything below runs with the session and the signed-in user loaded.
+	// Everything below runs with the session and the signed-in user loaded. A refused form
+	// posted to a POST-only address is shown on its page instead (keepRefused, refused.go).
 	r.Group(func(r chi.Router) {
-		r.Use(s.loadAndSave, s.loadPrincipal, s.cleanInput)
+		r.Use(s.loadAndSave, s.loadPrincipal, s.keepRefused(mux), s.cleanInput)
 		s.appRoutes(r)
 	})
 	return r

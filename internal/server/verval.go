@@ -167,26 +167,46 @@ func (s *Server) undoVervalBatch(w http.ResponseWriter, r *http.Request) error {
 }
 
 // moveVervalMany moves every unstarted verval assignment of one assessor (optionally in one
-// kab/kota) to another assessor at once; a refused form re-renders with what was chosen.
+// kab/kota) to another assessor at once. Unconfirmed, it stores nothing and lists what the move
+// would do with the confirmation to tick; confirmed, it moves exactly the previewed
+// applications, or, when the move has changed since (409), nothing and shows the move as it
+// stands now. A refused form re-renders with what was chosen.
 func (s *Server) moveVervalMany(w http.ResponseWriter, r *http.Request) error {
 	id, ok := pathInt(r, "id")
 	if !ok {
 		return database.ErrNotFound
 	}
+	if _, err := s.cohorts.Get(r.Context(), id); err != nil {
+		return err
+	}
 	var f selection.MoveForm
-	if !s.decode(w, r, &f) {
+	var previewed struct {
+		Apps []int64 `form:"app"`
+	}
+	if !s.decode(w, r, &f) || !s.decode(w, r, &previewed) {
 		return nil
 	}
 	m, errs := f.Parse()
 	if errs == nil {
-		res, err := s.applications.ReassignMany(r.Context(), actor(r), id, application.MoveFilter{From: m.From, RegencyCode: m.Regency}, m.To)
+		filter := application.MoveFilter{From: m.From, RegencyCode: m.Regency}
+		var res application.MoveResult
+		var err error
+		if confirmed(r) {
+			res, err = s.applications.ReassignMany(r.Context(), actor(r), id, filter, m.To, previewed.Apps)
+		} else {
+			res, err = s.applications.PreviewReassignMany(r.Context(), id, filter, m.To)
+		}
 		switch {
 		case errors.Is(err, application.ErrNoAssessor):
 			errs = map[string]string{"to": "verval.move.error.to"}
+		case errors.Is(err, application.ErrMoveChanged):
+			return s.renderVervalAssign(w, r, http.StatusConflict, func(p *selectionpage.VervalAssignProps) { p.Move, p.MovePreview, p.MoveChanged = f, &res, true })
 		case err != nil:
 			return err
-		default:
+		case confirmed(r):
 			return s.renderVervalAssign(w, r, http.StatusOK, func(p *selectionpage.VervalAssignProps) { p.Moved = &res })
+		default:
+			return s.renderVervalAssign(w, r, http.StatusOK, func(p *selectionpage.VervalAssignProps) { p.Move, p.MovePreview = f, &res })
 		}
 	}
 	return s.renderVervalAssign(w, r, http.StatusUnprocessableEntity, func(p *selectionpage.VervalAssignProps) { p.Move, p.MoveErrors = f, errs })

@@ -84,7 +84,8 @@ func vervalRows(t *testing.T, a *apptest.App, cohort int64) map[int64]int64 {
 
 // The admin previews (nothing stored), commits one batch, and undoing it restores exactly the
 // assignment before it (checked in the DB); a batch with a decided document cannot be undone;
-// many assignments move from one assessor to another at once, skipping started ones.
+// many assignments move from one assessor to another at once (previewed, then confirmed),
+// skipping started ones.
 func TestVervalPreviewUndoAndBulkMove(t *testing.T) {
 	t.Parallel()
 	a := apptest.Start(t)
@@ -161,6 +162,12 @@ func TestVervalPreviewUndoAndBulkMove(t *testing.T) {
 		}
 	}
 	res = adm.PostForm(base+"/pindah", url.Values{"from": {fmt.Sprint(a1.ID)}, "to": {fmt.Sprint(a2.ID)}, "regency": {"16.01"}})
+	mustStatus(t, "move preview", res, 200)
+	if !reflect.DeepEqual(vervalRows(t, a, tc.ID), mid) {
+		t.Fatal("the move's preview moved assignments")
+	}
+	confirm := url.Values{"from": {fmt.Sprint(a1.ID)}, "to": {fmt.Sprint(a2.ID)}, "regency": {"16.01"}, "app": previewedApps(res.Body), "confirm": {"yes"}}
+	res = adm.PostForm(base+"/pindah", confirm)
 	mustStatus(t, "move", res, 200)
 	if want := fmt.Sprintf("%d pendaftaran dipindahkan, 1 dilewati.", ownA1-1); !strings.Contains(res.Body, want) {
 		t.Fatalf("move result %q missing:\n%s", want, res.Body)

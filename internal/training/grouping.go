@@ -144,15 +144,28 @@ func (g *building) conflicts(c Candidate) bool {
 // proposeRegency groups the CGPs of one kab/kota (sorted by band, school, id) under its PPs.
 func proposeRegency(sz Sizes, cgps []Candidate, pps []*Mentor) ([]ProposedGroup, []Unplaced) {
 	n := len(cgps)
-	// How many groups: enough that none is above the maximum, no more than keeps each at the
-	// minimum; fewer when the PPs' capacity does not reach.
+	load := map[int64]int{}
+	for _, m := range pps {
+		load[m.ID] = m.Load
+	}
+	groups, noPP := assignMentors(groupTargets(sz, n), sz, pps, load)
+	left := fillGroups(groups, cgps)
+	var unplaced []Unplaced
+	for _, c := range secondChance(groups, left, sz, load) {
+		unplaced = append(unplaced, Unplaced{ID: c.ID, Reason: leftReason(c, groups, noPP, n, sz)})
+	}
+	return finishGroups(groups, sz, unplaced)
+}
+
+// groupTargets says how many groups n CGPs make and the size each aims at: enough groups that
+// none is above the maximum, no more than keeps each at the minimum, the sizes as even as possible.
+func groupTargets(sz Sizes, n int) []*building {
 	g := (n + sz.GroupMax - 1) / sz.GroupMax
 	if g*sz.GroupMin > n {
 		g = n / sz.GroupMin
 	}
 	var groups []*building
 	placeable := min(n, g*sz.GroupMax)
-	// Target sizes as even as possible.
 	for i := range g {
 		t := placeable / g
 		if i < placeable%g {
@@ -160,14 +173,14 @@ func proposeRegency(sz Sizes, cgps []Candidate, pps []*Mentor) ([]ProposedGroup,
 		}
 		groups = append(groups, &building{target: t})
 	}
-	// PPs: each group to the PP with the lowest load that has room (ties: lowest id). Groups that
-	// find no PP are dropped; their CGPs are left for the filling below to report.
-	load := map[int64]int{}
-	for _, m := range pps {
-		load[m.ID] = m.Load
-	}
-	kept := groups[:0]
-	noPP := false
+	return groups
+}
+
+// assignMentors gives each group the PP with the lowest load that has room for it (ties: the
+// first listed, i.e. the lowest id), or a PP with less room left when its smaller group still
+// reaches the minimum; load is updated. Groups that find no PP are dropped (noPP reports it):
+// their CGPs are left for the filling to report.
+func assignMentors(groups []*building, sz Sizes, pps []*Mentor, load map[int64]int) (kept []*building, noPP bool) {
 	for _, b := range groups {
 		var best *Mentor
 		for _, m := range pps {
@@ -176,7 +189,6 @@ func proposeRegency(sz Sizes, cgps []Candidate, pps []*Mentor) ([]ProposedGroup,
 			}
 		}
 		if best == nil {
-			// A smaller group may still fit a PP with little room left.
 			for _, m := range pps {
 				room := m.Cap - load[m.ID]
 				if room >= sz.GroupMin && room > 0 && (best == nil || room > best.Cap-load[best.ID]) {
@@ -193,40 +205,49 @@ func proposeRegency(sz Sizes, cgps []Candidate, pps []*Mentor) ([]ProposedGroup,
 		load[best.ID] += b.target
 		kept = append(kept, b)
 	}
-	groups = kept
-	// Fill in order (keeps bands and schools together): each CGP into the current group when it
-	// has room and its PP is not from the CGP's school, else the first group that qualifies.
+	return kept, noPP
+}
+
+// fillGroups places the CGPs in their order (which keeps bands and schools together): each into
+// the current group while it has room and its PP is not from the CGP's school, else into the
+// first group that qualifies. It returns those left over.
+func fillGroups(groups []*building, cgps []Candidate) []Candidate {
 	var left []Candidate
 	cur := 0
 	for _, c := range cgps {
 		for cur < len(groups) && len(groups[cur].members) >= groups[cur].target {
 			cur++
 		}
-		placed := false
 		if cur < len(groups) && !groups[cur].conflicts(c) {
 			groups[cur].members = append(groups[cur].members, c)
-			placed = true
-		} else {
-			for _, b := range groups {
-				if len(b.members) < b.target && !b.conflicts(c) {
-					b.members = append(b.members, c)
-					placed = true
-					break
-				}
+			continue
+		}
+		placed := false
+		for _, b := range groups {
+			if len(b.members) < b.target && !b.conflicts(c) {
+				b.members = append(b.members, c)
+				placed = true
+				break
 			}
 		}
 		if !placed {
 			left = append(left, c)
 		}
 	}
-	// Second chance up to the maximum for those left (a conflict pushed them out).
-	var unplaced []Unplaced
+	return left
+}
+
+// secondChance places those a conflict pushed out into a group up to the maximum size, while
+// its PP stays within the cap (load counts the seats beyond a group's target). It returns
+// those still left.
+func secondChance(groups []*building, left []Candidate, sz Sizes, load map[int64]int) []Candidate {
+	var still []Candidate
 	for _, c := range left {
 		placed := false
 		for _, b := range groups {
 			if len(b.members) < sz.GroupMax && (len(b.members) < b.target || load[b.pp.ID] < b.pp.Cap) && !b.conflicts(c) {
 				if len(b.members) >= b.target {
-					load[b.pp.ID]++ // beyond the slots already counted for this group
+					load[b.pp.ID]++
 				}
 				b.members = append(b.members, c)
 				placed = true
@@ -234,10 +255,15 @@ func proposeRegency(sz Sizes, cgps []Candidate, pps []*Mentor) ([]ProposedGroup,
 			}
 		}
 		if !placed {
-			unplaced = append(unplaced, Unplaced{ID: c.ID, Reason: leftReason(c, groups, noPP, n, sz)})
+			still = append(still, c)
 		}
 	}
-	// Groups that ended below the minimum are dissolved: their CGPs are unplaced.
+	return still
+}
+
+// finishGroups numbers the groups that reached the minimum; those below it are dissolved and
+// their CGPs added to unplaced with the reason.
+func finishGroups(groups []*building, sz Sizes, unplaced []Unplaced) ([]ProposedGroup, []Unplaced) {
 	var out []ProposedGroup
 	num := 0
 	for _, b := range groups {
