@@ -9,31 +9,23 @@ import (
 )
 
 // regencySummarySQL computes the province page's figures per kab/kota in one statement: $1 the
-// cohort, $2 the province, $3-$5 the viewer's scope, $6 now. The visit and module figures are
-// summed from the CGPs' kept facts (training_participant_facts, migration 000711): those that
-// depend on now count the kept dates before a cutoff with width_bucket (the arrays are
+// cohort, $2 the province, $3-$5 the viewer's scope, $6 now. The CGP, visit, module and
+// attendance figures are read from the kab/kota's kept row (training_regency_facts, migration
+// 000771: the sums over its CGPs in training of their kept facts, 000711); those that depend on
+// now or on the settings count the kept dates before a cutoff with width_bucket (the arrays are
 // sorted: it returns how many elements are <= its first argument; the cutoffs are computed once,
-// in st: per CGP, timestamptz arithmetic with days goes through the time zone and cost more than
-// the rest of the row). Expected attendance sums the
-// kept active members of the groups each lokakarya held is for; present counts, per CGP of a
-// confirmed group, the kept starts of the lokakarya they attended that have begun, less their
-// attendance at a lokakarya held for chosen groups that no longer include theirs (notfor: only
-// the attendance rows of lokakarya for chosen groups are read).
+// in st). Expected attendance sums the kept active members of the groups each lokakarya held is
+// for; present counts the kept starts of the lokakarya attended that have begun by the CGPs of
+// confirmed groups, less their attendance at a lokakarya held for chosen groups that no longer
+// include theirs (notfor: only the attendance rows of lokakarya for chosen groups are read).
 const regencySummarySQL = `WITH st AS MATERIALIZED (SELECT *, $6::timestamptz - make_interval(days => ack_days) - interval '1 microsecond' AS open_before,
 		$6::timestamptz::date - 1 AS unsent_before FROM training_settings WHERE cohort_id = $1),
 	rs AS (SELECT rg.code, rg.name FROM regencies rg WHERE rg.province_code = $2 AND ($3::bool OR rg.province_code = ANY($4::text[]) OR rg.code = ANY($5::text[]))),
-	p AS MATERIALIZED (SELECT p.id, p.regency_code, m.group_id, g.status AS group_status, f.visits_sent, f.visits_acked, f.visits_scheduled, f.visits_late,
-			width_bucket(st.open_before, f.visit_open) AS overdue,
-			width_bucket(st.unsent_before, f.visit_unsent) AS missing, width_bucket(st.modules, f.module_list) AS modules_done,
-			width_bucket($6::timestamptz, f.present_starts) AS present
-		FROM training_participants p CROSS JOIN st
-		JOIN training_participant_facts f ON f.participant_id = p.id
-		LEFT JOIN training_group_members m ON m.participant_id = p.id LEFT JOIN training_groups g ON g.id = m.group_id
-		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND ($3::bool OR p.province_code = ANY($4::text[]) OR p.regency_code = ANY($5::text[]))),
-	pc AS (SELECT regency_code, count(*) AS cgps, count(group_id) AS placed, sum(visits_sent) AS sent, sum(visits_acked) AS acked, sum(overdue) AS overdue,
-			sum(visits_scheduled) AS scheduled, sum(missing) AS missing, sum(visits_late) AS late, sum(modules_done) AS done,
-			sum(present) FILTER (WHERE group_status = 'aktif') AS present
-		FROM p GROUP BY regency_code),
+	pc AS (SELECT r.regency_code, r.cgps, r.placed, r.visits_sent AS sent, r.visits_acked AS acked, width_bucket(st.open_before, r.visit_open) AS overdue,
+			r.visits_scheduled AS scheduled, width_bucket(st.unsent_before, r.visit_unsent) AS missing, r.visits_late AS late,
+			width_bucket(st.modules, r.module_list) AS done, width_bucket($6::timestamptz, r.present_starts) AS present
+		FROM training_regency_facts r CROSS JOIN st
+		WHERE r.cohort_id = $1 AND r.province_code = $2 AND ($3::bool OR r.province_code = ANY($4::text[]) OR r.regency_code = ANY($5::text[]))),
 	gc AS (SELECT regency_code, count(*) AS groups FROM training_groups WHERE cohort_id = $1 AND province_code = $2 GROUP BY regency_code),
 	mc AS (SELECT regency_code, count(*) AS pps FROM training_mentors WHERE cohort_id = $1 AND province_code = $2 AND role = 'pengajar_praktik' AND ended_at IS NULL
 		GROUP BY regency_code),
@@ -47,9 +39,12 @@ const regencySummarySQL = `WITH st AS MATERIALIZED (SELECT *, $6::timestamptz - 
 				WHERE lg.lokakarya_id = l.id)
 			ELSE coalesce(gr.n, 0) END) AS expected
 		FROM lhl l LEFT JOIN gr ON gr.regency_code = l.regency_code GROUP BY l.regency_code),
-	notfor AS (SELECT p.regency_code, count(*) AS n FROM lhl l JOIN training_attendance a ON a.lokakarya_id = l.id JOIN p ON p.id = a.participant_id
-		WHERE l.chosen AND a.status = 'hadir' AND p.group_status = 'aktif'
-			AND NOT EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id AND lg.group_id = p.group_id)
+	notfor AS (SELECT p.regency_code, count(*) AS n FROM lhl l JOIN training_attendance a ON a.lokakarya_id = l.id
+			JOIN training_participants p ON p.id = a.participant_id JOIN training_group_members m ON m.participant_id = p.id
+			JOIN training_groups g ON g.id = m.group_id
+		WHERE l.chosen AND a.status = 'hadir' AND g.status = 'aktif' AND p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif'
+			AND ($3::bool OR p.province_code = ANY($4::text[]) OR p.regency_code = ANY($5::text[]))
+			AND NOT EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id AND lg.group_id = m.group_id)
 		GROUP BY p.regency_code)
 	SELECT rs.code AS regency_code, rs.name AS regency_name, coalesce(pc.cgps, 0)::int AS cgps, coalesce(pc.placed, 0)::int AS placed,
 		coalesce(gc.groups, 0)::int AS groups, coalesce(mc.pps, 0)::int AS pps,
