@@ -37,29 +37,29 @@ BEGIN
         SELECT DISTINCT k.c, k.r, substr(k.r, 1, 2) FROM unnest(cohorts, regencies) AS k(c, r) ORDER BY 1, 2 ON CONFLICT DO NOTHING;
     PERFORM 1 FROM training_regency_facts t JOIN unnest(cohorts, regencies) AS k(c, r) ON t.cohort_id = k.c AND t.regency_code = k.r
         ORDER BY t.cohort_id, t.regency_code FOR UPDATE OF t;
+    -- One pass over the kab/kota's CGPs in training and their kept rows (f), then the sums and
+    -- the sorted unions of their arrays from it.
+    WITH k AS (SELECT DISTINCT u.c, u.r FROM unnest(cohorts, regencies) AS u(c, r)),
+    f AS MATERIALIZED (SELECT k.c, k.r, x.visits_scheduled, x.visits_sent, x.visits_acked, x.visits_late, x.visit_unsent, x.visit_open, x.module_list,
+            x.present_starts, m.group_id, g.status AS group_status
+        FROM k JOIN training_participants p ON p.cohort_id = k.c AND p.province_code = substr(k.r, 1, 2) AND p.regency_code = k.r AND p.status = 'aktif'
+        JOIN training_participant_facts x ON x.participant_id = p.id
+        LEFT JOIN training_group_members m ON m.participant_id = p.id LEFT JOIN training_groups g ON g.id = m.group_id),
+    v AS (SELECT k.c, k.r,
+            (SELECT count(*) FROM f WHERE f.c = k.c AND f.r = k.r) AS cgps,
+            (SELECT count(f.group_id) FROM f WHERE f.c = k.c AND f.r = k.r) AS placed,
+            (SELECT coalesce(sum(f.visits_scheduled), 0) FROM f WHERE f.c = k.c AND f.r = k.r) AS scheduled,
+            (SELECT coalesce(sum(f.visits_sent), 0) FROM f WHERE f.c = k.c AND f.r = k.r) AS sent,
+            (SELECT coalesce(sum(f.visits_acked), 0) FROM f WHERE f.c = k.c AND f.r = k.r) AS acked,
+            (SELECT coalesce(sum(f.visits_late), 0) FROM f WHERE f.c = k.c AND f.r = k.r) AS late,
+            (SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM f, unnest(f.visit_unsent) x WHERE f.c = k.c AND f.r = k.r) AS unsent,
+            (SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM f, unnest(f.visit_open) x WHERE f.c = k.c AND f.r = k.r) AS open,
+            (SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM f, unnest(f.module_list) x WHERE f.c = k.c AND f.r = k.r) AS modules,
+            (SELECT coalesce(array_agg(x ORDER BY x), '{}') FROM f, unnest(f.present_starts) x WHERE f.c = k.c AND f.r = k.r AND f.group_status = 'aktif') AS present
+        FROM k)
     UPDATE training_regency_facts t SET cgps = v.cgps, placed = v.placed, visits_scheduled = v.scheduled, visits_sent = v.sent,
-        visits_acked = v.acked, visits_late = v.late,
-        visit_unsent = coalesce((SELECT array_agg(x ORDER BY x) FROM training_participants p JOIN training_participant_facts f ON f.participant_id = p.id,
-                unnest(f.visit_unsent) x
-            WHERE p.cohort_id = t.cohort_id AND p.province_code = t.province_code AND p.regency_code = t.regency_code AND p.status = 'aktif'), '{}'),
-        visit_open = coalesce((SELECT array_agg(x ORDER BY x) FROM training_participants p JOIN training_participant_facts f ON f.participant_id = p.id,
-                unnest(f.visit_open) x
-            WHERE p.cohort_id = t.cohort_id AND p.province_code = t.province_code AND p.regency_code = t.regency_code AND p.status = 'aktif'), '{}'),
-        module_list = coalesce((SELECT array_agg(x ORDER BY x) FROM training_participants p JOIN training_participant_facts f ON f.participant_id = p.id,
-                unnest(f.module_list) x
-            WHERE p.cohort_id = t.cohort_id AND p.province_code = t.province_code AND p.regency_code = t.regency_code AND p.status = 'aktif'), '{}'),
-        present_starts = coalesce((SELECT array_agg(x ORDER BY x) FROM training_participants p JOIN training_participant_facts f ON f.participant_id = p.id
-                JOIN training_group_members m ON m.participant_id = p.id JOIN training_groups g ON g.id = m.group_id AND g.status = 'aktif',
-                unnest(f.present_starts) x
-            WHERE p.cohort_id = t.cohort_id AND p.province_code = t.province_code AND p.regency_code = t.regency_code AND p.status = 'aktif'), '{}')
-    FROM (SELECT k.c, k.r, count(p.id) AS cgps, count(m.group_id) AS placed, coalesce(sum(f.visits_scheduled), 0) AS scheduled,
-            coalesce(sum(f.visits_sent), 0) AS sent, coalesce(sum(f.visits_acked), 0) AS acked, coalesce(sum(f.visits_late), 0) AS late
-        FROM (SELECT DISTINCT c, r FROM unnest(cohorts, regencies) AS u(c, r)) k
-        LEFT JOIN training_participants p ON p.cohort_id = k.c AND p.province_code = substr(k.r, 1, 2) AND p.regency_code = k.r AND p.status = 'aktif'
-        LEFT JOIN training_participant_facts f ON f.participant_id = p.id
-        LEFT JOIN training_group_members m ON m.participant_id = p.id
-        GROUP BY k.c, k.r) v
-    WHERE t.cohort_id = v.c AND t.regency_code = v.r;
+        visits_acked = v.acked, visits_late = v.late, visit_unsent = v.unsent, visit_open = v.open, module_list = v.modules, present_starts = v.present
+    FROM v WHERE t.cohort_id = v.c AND t.regency_code = v.r;
 END $$;
 
 -- A CGP's kept row changed (visits, modules, attendance, a lokakarya moved).

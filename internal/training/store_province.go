@@ -73,12 +73,6 @@ type RiskRow struct {
 	Unmet []string `db:"-"`
 }
 
-// riskFacts is what riskSQL returns for one CGP: the completion facts and what is due.
-type riskFacts struct {
-	CompletionFacts
-	Due
-}
-
 // riskSQL computes, in one statement, the completion facts of every undecided active CGP of the
 // province in the viewer's scope ($1 cohort, $2 province, $3-$5 scope, $6 now, $7 a kab/kota or
 // "" for all) and what is due by now (visits whose planned date and acknowledgement days have
@@ -143,17 +137,21 @@ func (s *Store) AtRisk(ctx context.Context, sc Scope, cohortID int64, prov, rege
 // shown CGPs at risk in the page's order (all when shown < 0) and how many are at risk.
 func (s *Store) atRisk(ctx context.Context, st Settings, sc Scope, cohortID int64, prov, regency string, now time.Time, shown int) ([]RiskRow, int, error) {
 	rows, _ := s.db.Query(ctx, riskSQL, append([]any{cohortID, prov}, append(sc.args(), now, regency)...)...)
-	all, err := pgx.CollectRows(rows, pgx.RowToStructByPos[riskFacts])
-	if err != nil {
-		return nil, 0, err
-	}
 	judged := map[int64]RiskRow{}
 	ids := []int64{}
-	for _, f := range all {
-		if unmet := AtRisk(st, f.CompletionFacts, f.Due); len(unmet) > 0 {
-			judged[f.ParticipantID] = RiskRow{CompletionFacts: f.CompletionFacts, Due: f.Due, Unmet: unmet}
+	var f CompletionFacts
+	var d Due
+	_, err := pgx.ForEachRow(rows, []any{&f.ParticipantID, &f.LokakaryaHeld, &f.Attended, &f.VisitsAcknowledged, &f.ModulesDone, &f.PPScore, &f.FasScore,
+		&d.Visits, &d.Ended}, func() error {
+		if unmet := AtRisk(st, f, d); len(unmet) > 0 {
+			judged[f.ParticipantID] = RiskRow{CompletionFacts: f, Due: d, Unmet: unmet}
 			ids = append(ids, f.ParticipantID)
 		}
+		f.PPScore, f.FasScore = nil, nil // a row kept above holds the scores it read
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	if len(ids) == 0 {
 		return nil, 0, nil
