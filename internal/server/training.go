@@ -98,7 +98,7 @@ func (s *Server) renderProvince(w http.ResponseWriter, r *http.Request, status i
 	pr := principal(r)
 	var err error
 	kab := kabParam(r, prov)
-	if p.View, p.AtRisk, p.Lokakarya, err = s.trainingStore().ProvincePage(ctx, trainingScope(pr), id, prov, kab, s.now()); err != nil {
+	if p.View, p.AtRisk, p.Lokakarya, err = s.trainingStore().ProvincePage(ctx, trainingScope(pr), id, prov, kab, s.now(), trainingpage.MaxRiskShown); err != nil {
 		return err
 	}
 	bs := bgpScope(pr)

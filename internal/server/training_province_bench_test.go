@@ -14,6 +14,7 @@ import (
 	"penggerak/internal/apptest"
 	"penggerak/internal/training"
 	"penggerak/internal/training/trainingtest"
+	trainingpage "penggerak/web/pages/training"
 )
 
 // BenchmarkTrainingProvince3k measures the BGP's province page of a cohort with 3,000 CGPs over
@@ -47,7 +48,7 @@ func BenchmarkTrainingProvince3k(b *testing.B) {
 		var best time.Duration
 		for b.Loop() {
 			t0 := time.Now()
-			if _, _, _, err := store.ProvincePage(ctx, bgpScope, c.ID, "16", "", time.Now()); err != nil {
+			if _, _, _, err := store.ProvincePage(ctx, bgpScope, c.ID, "16", "", time.Now(), trainingpage.MaxRiskShown); err != nil {
 				b.Fatal(err)
 			}
 			best = fastest(best, time.Since(t0))

@@ -251,11 +251,32 @@ func (s *Store) ProvinceLokakarya(ctx context.Context, sc Scope, cohortID int64,
 }
 
 func (s *Store) provinceLokakarya(ctx context.Context, sc Scope, cohortID int64, prov string) ([]Lokakarya, error) {
-	rows, _ := s.db.Query(ctx, lokakaryaSelect+`, NULL::text AS mine`+lokakaryaFrom+`
-		WHERE l.cohort_id = $1 AND l.province_code = $2 AND `+scopeSQL("l", 3)+` ORDER BY l.regency_code, l.number`,
-		append([]any{cohortID, prov}, sc.args()...)...)
+	rows, _ := s.db.Query(ctx, provinceLokakaryaSQL, append([]any{cohortID, prov}, sc.args()...)...)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Lokakarya])
 }
+
+// provinceLokakaryaSQL lists the lokakarya of province $2 of cohort $1 in scope $3-$5 like
+// lokakaryaSelect, but sums the expected attendance of a lokakarya for every group of its
+// kab/kota once per kab/kota (ra) instead of once per lokakarya; a lokakarya for chosen groups
+// sums those groups. Both count the kept active members of the kab/kota's confirmed groups, as
+// lokakaryaSelect's expected does (lkGroup).
+const provinceLokakaryaSQL = `WITH ra AS (SELECT g.regency_code, sum(gc.active_members) AS n FROM training_groups g
+		JOIN training_group_counts gc ON gc.group_id = g.id
+		WHERE g.cohort_id = $1 AND g.province_code = $2 AND g.status = 'aktif' GROUP BY g.regency_code)
+	SELECT l.id, l.cohort_id, c.name AS cohort_name, l.regency_code, rg.name AS regency_name, l.number, l.starts_at, l.place,
+	pr.timezone, l.number = st.lokakarya_count - 1 AS last,
+	(CASE WHEN EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id)
+		THEN (SELECT coalesce(sum(gc.active_members), 0) FROM training_lokakarya_groups lg JOIN training_groups g ON g.id = lg.group_id
+			JOIN training_group_counts gc ON gc.group_id = g.id
+			WHERE lg.lokakarya_id = l.id AND g.cohort_id = l.cohort_id AND g.regency_code = l.regency_code AND g.status = 'aktif')
+		ELSE coalesce(ra.n, 0) END)::int AS expected,
+	lc.recorded, lc.present,
+	array(SELECT g.number FROM training_lokakarya_groups lg JOIN training_groups g ON g.id = lg.group_id WHERE lg.lokakarya_id = l.id ORDER BY g.number)::int[] AS group_numbers,
+	array(SELECT lg.group_id FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id ORDER BY lg.group_id)::bigint[] AS group_ids,
+	NULL::text AS mine` + lokakaryaFrom + `
+	LEFT JOIN ra ON ra.regency_code = l.regency_code
+	WHERE l.cohort_id = $1 AND l.province_code = $2 AND ($3::bool OR l.province_code = ANY($4::text[]) OR l.regency_code = ANY($5::text[]))
+	ORDER BY l.regency_code, l.number`
 
 // MyLokakarya lists the lokakarya of the kab/kota of the user's confirmed groups, with the
 // user's own attendance.

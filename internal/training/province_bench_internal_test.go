@@ -13,14 +13,15 @@ import (
 
 // provinceStatements are the province page's three aggregate statements, as they count the
 // rows (counted) and as they read the kept counts (kept), with their arguments for the BGP of
-// province 16 at now.
+// province 16 at now. The CGPs at risk are compared on their facts, by id (riskSQL returns
+// them in no order and without names: riskRowsSQL reads those).
 func provinceStatements(cohortID int64, now time.Time) map[string][2]string {
 	lkWhere := `
 		WHERE l.cohort_id = $1 AND l.province_code = $2 AND ` + scopeSQL("l", 3) + ` ORDER BY l.regency_code, l.number`
 	return map[string][2]string{
 		"summary":   {countedSummarySQL, regencySummarySQL},
-		"risk":      {countedRiskSQL, riskSQL},
-		"lokakarya": {countedLokakaryaSelect + `, NULL::text AS mine` + countedLokakaryaFrom + lkWhere, lokakaryaSelect + `, NULL::text AS mine` + lokakaryaFrom + lkWhere},
+		"risk":      {`SELECT participant_id, lokakarya_held, attended, visits_acknowledged, modules_done, pp_score, fas_score, visits_due, ended FROM (` + countedRiskSQL + `) r ORDER BY participant_id`, `SELECT * FROM (` + riskSQL + `) r ORDER BY participant_id`},
+		"lokakarya": {countedLokakaryaSelect + `, NULL::text AS mine` + countedLokakaryaFrom + lkWhere, provinceLokakaryaSQL},
 	}
 }
 

@@ -9,28 +9,23 @@ import (
 )
 
 // regencySummarySQL computes the province page's figures per kab/kota in one statement: $1 the
-// cohort, $2 the province, $3-$5 the viewer's scope, $6 now. The visit and module figures are
-// summed from the CGPs' kept facts (training_participant_facts, migration 000711): those that
-// depend on now count the kept dates before a cutoff with width_bucket (the arrays are
-// sorted: it returns how many elements are <= its first argument). Expected attendance sums the
-// kept active members of the groups each lokakarya held is for; present counts, per CGP of a
-// confirmed group, the kept starts of the lokakarya they attended that have begun, less their
-// attendance at a lokakarya held for chosen groups that no longer include theirs (notfor: only
-// the attendance rows of lokakarya for chosen groups are read).
-const regencySummarySQL = `WITH st AS (SELECT * FROM training_settings WHERE cohort_id = $1),
+// cohort, $2 the province, $3-$5 the viewer's scope, $6 now. The CGP, visit, module and
+// attendance figures are read from the kab/kota's kept row (training_regency_facts, migration
+// 000771: the sums over its CGPs in training of their kept facts, 000711); those that depend on
+// now or on the settings count the kept dates before a cutoff with width_bucket (the arrays are
+// sorted: it returns how many elements are <= its first argument; the cutoffs are computed once,
+// in st). Expected attendance sums the kept active members of the groups each lokakarya held is
+// for; present counts the kept starts of the lokakarya attended that have begun by the CGPs of
+// confirmed groups, less their attendance at a lokakarya held for chosen groups that no longer
+// include theirs (notfor: only the attendance rows of lokakarya for chosen groups are read).
+const regencySummarySQL = `WITH st AS MATERIALIZED (SELECT *, $6::timestamptz - make_interval(days => ack_days) - interval '1 microsecond' AS open_before,
+		$6::timestamptz::date - 1 AS unsent_before FROM training_settings WHERE cohort_id = $1),
 	rs AS (SELECT rg.code, rg.name FROM regencies rg WHERE rg.province_code = $2 AND ($3::bool OR rg.province_code = ANY($4::text[]) OR rg.code = ANY($5::text[]))),
-	p AS MATERIALIZED (SELECT p.id, p.regency_code, m.group_id, g.status AS group_status, f.visits_sent, f.visits_acked, f.visits_scheduled, f.visits_late,
-			width_bucket($6::timestamptz - make_interval(days => st.ack_days) - interval '1 microsecond', f.visit_open) AS overdue,
-			width_bucket($6::timestamptz::date - 1, f.visit_unsent) AS missing, width_bucket(st.modules, f.module_list) AS modules_done,
-			width_bucket($6::timestamptz, f.present_starts) AS present
-		FROM training_participants p CROSS JOIN st
-		JOIN training_participant_facts f ON f.participant_id = p.id
-		LEFT JOIN training_group_members m ON m.participant_id = p.id LEFT JOIN training_groups g ON g.id = m.group_id
-		WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif' AND ($3::bool OR p.province_code = ANY($4::text[]) OR p.regency_code = ANY($5::text[]))),
-	pc AS (SELECT regency_code, count(*) AS cgps, count(group_id) AS placed, sum(visits_sent) AS sent, sum(visits_acked) AS acked, sum(overdue) AS overdue,
-			sum(visits_scheduled) AS scheduled, sum(missing) AS missing, sum(visits_late) AS late, sum(modules_done) AS done,
-			sum(present) FILTER (WHERE group_status = 'aktif') AS present
-		FROM p GROUP BY regency_code),
+	pc AS (SELECT r.regency_code, r.cgps, r.placed, r.visits_sent AS sent, r.visits_acked AS acked, width_bucket(st.open_before, r.visit_open) AS overdue,
+			r.visits_scheduled AS scheduled, width_bucket(st.unsent_before, r.visit_unsent) AS missing, r.visits_late AS late,
+			width_bucket(st.modules, r.module_list) AS done, width_bucket($6::timestamptz, r.present_starts) AS present
+		FROM training_regency_facts r CROSS JOIN st
+		WHERE r.cohort_id = $1 AND r.province_code = $2 AND ($3::bool OR r.province_code = ANY($4::text[]) OR r.regency_code = ANY($5::text[]))),
 	gc AS (SELECT regency_code, count(*) AS groups FROM training_groups WHERE cohort_id = $1 AND province_code = $2 GROUP BY regency_code),
 	mc AS (SELECT regency_code, count(*) AS pps FROM training_mentors WHERE cohort_id = $1 AND province_code = $2 AND role = 'pengajar_praktik' AND ended_at IS NULL
 		GROUP BY regency_code),
@@ -44,9 +39,12 @@ const regencySummarySQL = `WITH st AS (SELECT * FROM training_settings WHERE coh
 				WHERE lg.lokakarya_id = l.id)
 			ELSE coalesce(gr.n, 0) END) AS expected
 		FROM lhl l LEFT JOIN gr ON gr.regency_code = l.regency_code GROUP BY l.regency_code),
-	notfor AS (SELECT p.regency_code, count(*) AS n FROM lhl l JOIN training_attendance a ON a.lokakarya_id = l.id JOIN p ON p.id = a.participant_id
-		WHERE l.chosen AND a.status = 'hadir' AND p.group_status = 'aktif'
-			AND NOT EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id AND lg.group_id = p.group_id)
+	notfor AS (SELECT p.regency_code, count(*) AS n FROM lhl l JOIN training_attendance a ON a.lokakarya_id = l.id
+			JOIN training_participants p ON p.id = a.participant_id JOIN training_group_members m ON m.participant_id = p.id
+			JOIN training_groups g ON g.id = m.group_id
+		WHERE l.chosen AND a.status = 'hadir' AND g.status = 'aktif' AND p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif'
+			AND ($3::bool OR p.province_code = ANY($4::text[]) OR p.regency_code = ANY($5::text[]))
+			AND NOT EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id AND lg.group_id = m.group_id)
 		GROUP BY p.regency_code)
 	SELECT rs.code AS regency_code, rs.name AS regency_name, coalesce(pc.cgps, 0)::int AS cgps, coalesce(pc.placed, 0)::int AS placed,
 		coalesce(gc.groups, 0)::int AS groups, coalesce(mc.pps, 0)::int AS pps,
@@ -78,13 +76,15 @@ type RiskRow struct {
 // riskSQL computes, in one statement, the completion facts of every undecided active CGP of the
 // province in the viewer's scope ($1 cohort, $2 province, $3-$5 scope, $6 now, $7 a kab/kota or
 // "" for all) and what is due by now (visits whose planned date and acknowledgement days have
-// passed; whether the kab/kota's last lokakarya has begun). Visits and modules come from the
-// kept facts (see regencySummarySQL); the lokakarya held for a CGP are those of the kab/kota
-// for every group plus those for their group; attended is their kept attended lokakarya that
-// have begun less those held for chosen groups without theirs (see regencySummarySQL).
-const riskSQL = `WITH st AS (SELECT * FROM training_settings WHERE cohort_id = $1),
-	p AS MATERIALIZED (SELECT p.id, p.name, p.npsn, p.regency_code, m.group_id, f.visits_acked, cardinality(f.module_list) AS modules_done,
-			width_bucket($6::timestamptz::date - st.ack_days - 1, f.visit_planned) AS visits_due, width_bucket($6::timestamptz, f.present_starts) AS present
+// passed; whether the kab/kota's last lokakarya has begun), in no order and without names: the
+// rule (AtRisk, in Go) judges them, and riskRowsSQL then reads the names of those at risk that
+// are shown. Visits and modules come from the kept facts (see regencySummarySQL); the lokakarya
+// held for a CGP are those of the kab/kota for every group plus those for their group; attended
+// is their kept attended lokakarya that have begun less those held for chosen groups without
+// theirs (see regencySummarySQL).
+const riskSQL = `WITH st AS MATERIALIZED (SELECT *, $6::timestamptz::date - ack_days - 1 AS due_before FROM training_settings WHERE cohort_id = $1),
+	p AS MATERIALIZED (SELECT p.id, p.regency_code, m.group_id, f.visits_acked, cardinality(f.module_list) AS modules_done,
+			width_bucket(st.due_before, f.visit_planned) AS visits_due, width_bucket($6::timestamptz, f.present_starts) AS present
 		FROM training_participants p CROSS JOIN st
 		JOIN training_participant_facts f ON f.participant_id = p.id
 		LEFT JOIN training_group_members m ON m.participant_id = p.id
@@ -102,15 +102,21 @@ const riskSQL = `WITH st AS (SELECT * FROM training_settings WHERE cohort_id = $
 		FROM p JOIN training_assessments x ON x.participant_id = p.id GROUP BY x.participant_id),
 	fin AS (SELECT l.regency_code FROM training_lokakarya l CROSS JOIN st
 		WHERE l.cohort_id = $1 AND l.province_code = $2 AND l.number = st.lokakarya_count - 1 AND l.starts_at <= $6)
-	SELECT p.id AS participant_id, p.name, rg.name AS regency_name, sc.name AS school_name, g.number AS group_number,
+	SELECT p.id AS participant_id,
 		(coalesce(rh.n, 0) + coalesce(gh.n, 0))::int AS lokakarya_held, (p.present - coalesce(notfor.n, 0))::int AS attended,
 		p.visits_acked AS visits_acknowledged, p.modules_done, asm.pp AS pp_score, asm.fas AS fas_score,
 		p.visits_due, EXISTS (SELECT 1 FROM fin WHERE fin.regency_code = p.regency_code) AS ended
-	FROM p JOIN regencies rg ON rg.code = p.regency_code JOIN schools sc ON sc.npsn = p.npsn
-	LEFT JOIN training_groups g ON g.id = p.group_id
-	LEFT JOIN rh ON rh.regency_code = p.regency_code LEFT JOIN gh ON gh.group_id = p.group_id
-	LEFT JOIN notfor ON notfor.id = p.id LEFT JOIN asm ON asm.id = p.id
-	ORDER BY p.regency_code, p.name, p.id`
+	FROM p LEFT JOIN rh ON rh.regency_code = p.regency_code LEFT JOIN gh ON gh.group_id = p.group_id
+	LEFT JOIN notfor ON notfor.id = p.id LEFT JOIN asm ON asm.id = p.id`
+
+// riskRowsSQL reads the names of the CGPs at risk ($3, of cohort $1 and province $2) in the
+// page's order, the first $4 (NULL: all): by kab/kota, name and id, read in that order from
+// training_participants_risk_order_idx (migration 000770) rather than sorted.
+const riskRowsSQL = `SELECT p.id AS participant_id, p.name, rg.name AS regency_name, sc.name AS school_name, g.number AS group_number
+	FROM training_participants p JOIN regencies rg ON rg.code = p.regency_code JOIN schools sc ON sc.npsn = p.npsn
+	LEFT JOIN training_group_members m ON m.participant_id = p.id LEFT JOIN training_groups g ON g.id = m.group_id
+	WHERE p.cohort_id = $1 AND p.province_code = $2 AND p.id = ANY($3::bigint[])
+	ORDER BY p.regency_code, p.name, p.id LIMIT $4`
 
 // AtRisk lists the undecided CGPs of a province (or of one of its kab/kota, regency) in sc who,
 // as of now, miss a completion rule that can already be judged (AtRisk), with the unmet rules.
@@ -121,26 +127,54 @@ func (s *Store) AtRisk(ctx context.Context, sc Scope, cohortID int64, prov, rege
 	}
 	var out []RiskRow
 	err = s.noJIT(ctx, func(tx pgx.Tx) error {
-		out, err = s.WithTx(tx).atRisk(ctx, st, sc, cohortID, prov, regency, now)
+		out, _, err = s.WithTx(tx).atRisk(ctx, st, sc, cohortID, prov, regency, now, -1)
 		return err
 	})
 	return out, err
 }
 
-// atRisk is AtRisk with the cohort's settings, on a store bound to a transaction.
-func (s *Store) atRisk(ctx context.Context, st Settings, sc Scope, cohortID int64, prov, regency string, now time.Time) ([]RiskRow, error) {
+// atRisk is AtRisk with the cohort's settings, on a store bound to a transaction: the first
+// shown CGPs at risk in the page's order (all when shown < 0) and how many are at risk.
+func (s *Store) atRisk(ctx context.Context, st Settings, sc Scope, cohortID int64, prov, regency string, now time.Time, shown int) ([]RiskRow, int, error) {
 	rows, _ := s.db.Query(ctx, riskSQL, append([]any{cohortID, prov}, append(sc.args(), now, regency)...)...)
-	all, err := pgx.CollectRows(rows, pgx.RowToStructByName[RiskRow])
-	if err != nil {
-		return nil, err
-	}
-	var out []RiskRow
-	for _, r := range all {
-		if r.Unmet = AtRisk(st, r.CompletionFacts, r.Due); len(r.Unmet) > 0 {
-			out = append(out, r)
+	judged := map[int64]RiskRow{}
+	ids := []int64{}
+	var f CompletionFacts
+	var d Due
+	_, err := pgx.ForEachRow(rows, []any{&f.ParticipantID, &f.LokakaryaHeld, &f.Attended, &f.VisitsAcknowledged, &f.ModulesDone, &f.PPScore, &f.FasScore,
+		&d.Visits, &d.Ended}, func() error {
+		if unmet := AtRisk(st, f, d); len(unmet) > 0 {
+			judged[f.ParticipantID] = RiskRow{CompletionFacts: f, Due: d, Unmet: unmet}
+			ids = append(ids, f.ParticipantID)
 		}
+		f.PPScore, f.FasScore = nil, nil // a row kept above holds the scores it read
+		return nil
+	})
+	if err != nil {
+		return nil, 0, err
 	}
-	return out, nil
+	if len(ids) == 0 {
+		return nil, 0, nil
+	}
+	var limit *int
+	if shown >= 0 {
+		limit = &shown
+	}
+	rows, _ = s.db.Query(ctx, riskRowsSQL, cohortID, prov, ids, limit)
+	out := make([]RiskRow, 0, len(ids))
+	if shown >= 0 {
+		out = make([]RiskRow, 0, min(shown, len(ids)))
+	}
+	var id int64
+	var name, regencyName, schoolName string
+	var group *int
+	_, err = pgx.ForEachRow(rows, []any{&id, &name, &regencyName, &schoolName, &group}, func() error {
+		r := judged[id]
+		r.Name, r.RegencyName, r.SchoolName, r.GroupNumber = name, regencyName, schoolName, group
+		out = append(out, r)
+		return nil
+	})
+	return out, len(ids), err
 }
 
 // noJIT runs fn in a transaction without JIT compilation and with plans made for the actual

@@ -31,6 +31,8 @@ type ProvinceView struct {
 	Unassigned int
 	Proposed   int
 	Active     int
+	// AtRisk is how many CGPs are at risk (ProvincePage; it lists the first ones).
+	AtRisk int
 }
 
 // RegencySummary is one kab/kota of the province page, computed in SQL.
@@ -91,8 +93,9 @@ func (s *Store) provinceView(ctx context.Context, sc Scope, cohortID int64, prov
 }
 
 // ProvincePage reads everything the province page shows in one transaction (see noJIT): the
-// view as ProvinceAt, the CGPs at risk as AtRisk and the lokakarya as ProvinceLokakarya.
-func (s *Store) ProvincePage(ctx context.Context, sc Scope, cohortID int64, prov, regency string, now time.Time) (ProvinceView, []RiskRow, []Lokakarya, error) {
+// view as ProvinceAt, the first shown CGPs at risk as AtRisk (how many there are in
+// ProvinceView.AtRisk) and the lokakarya as ProvinceLokakarya.
+func (s *Store) ProvincePage(ctx context.Context, sc Scope, cohortID int64, prov, regency string, now time.Time, shown int) (ProvinceView, []RiskRow, []Lokakarya, error) {
 	var v ProvinceView
 	var risk []RiskRow
 	var ls []Lokakarya
@@ -102,7 +105,7 @@ func (s *Store) ProvincePage(ctx context.Context, sc Scope, cohortID int64, prov
 		if v, err = t.provinceIn(ctx, sc, cohortID, prov, regency, false, now); err != nil {
 			return err
 		}
-		if risk, err = t.atRisk(ctx, v.Settings, sc, cohortID, prov, regency, now); err != nil {
+		if risk, v.AtRisk, err = t.atRisk(ctx, v.Settings, sc, cohortID, prov, regency, now, shown); err != nil {
 			return err
 		}
 		ls, err = t.provinceLokakarya(ctx, sc, cohortID, prov)

@@ -54,20 +54,13 @@ type ProvinceProps struct {
 	SwapPP     EditForm
 	Lokakarya  []training.Lokakarya
 	Schedule   LokakaryaForm
-	// AtRisk are the CGPs missing a completion rule already due (the first MaxRiskShown shown).
+	// AtRisk are the first MaxRiskShown CGPs missing a completion rule already due (how many
+	// there are: View.AtRisk).
 	AtRisk []training.RiskRow
 }
 
 // MaxRiskShown is how many CGPs at risk the province page lists.
 const MaxRiskShown = 200
-
-// shownRisk returns the CGPs at risk the page lists.
-func shownRisk(rs []training.RiskRow) []training.RiskRow {
-	if len(rs) > MaxRiskShown {
-		return rs[:MaxRiskShown]
-	}
-	return rs
-}
 
 // ConfirmProps is the confirmation page.
 type ConfirmProps struct {

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS training_participants_risk_order_idx;

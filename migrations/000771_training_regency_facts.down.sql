@@ -1,0 +1,14 @@
+DROP TRIGGER IF EXISTS training_regency_facts_groups ON training_groups;
+DROP TRIGGER IF EXISTS training_regency_facts_members_insert ON training_group_members;
+DROP TRIGGER IF EXISTS training_regency_facts_members_update ON training_group_members;
+DROP TRIGGER IF EXISTS training_regency_facts_members_delete ON training_group_members;
+DROP TRIGGER IF EXISTS training_regency_facts_participants_insert ON training_participants;
+DROP TRIGGER IF EXISTS training_regency_facts_participants_update ON training_participants;
+DROP TRIGGER IF EXISTS training_regency_facts_participants_delete ON training_participants;
+DROP TRIGGER IF EXISTS training_regency_facts_facts ON training_participant_facts;
+DROP FUNCTION IF EXISTS training_regency_facts_from_groups();
+DROP FUNCTION IF EXISTS training_regency_facts_from_members();
+DROP FUNCTION IF EXISTS training_regency_facts_from_participants();
+DROP FUNCTION IF EXISTS training_regency_facts_from_facts();
+DROP FUNCTION IF EXISTS training_refresh_regency_facts(bigint[], text[]);
+DROP TABLE IF EXISTS training_regency_facts;
