@@ -106,6 +106,11 @@ func TestWriteZIPInOrderError(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("writeZIPInOrder hangs after an error")
 	}
+	// What was written before the error is not a ZIP that opens (no central directory): a
+	// download cut there cannot pass for a complete one.
+	if _, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len())); err == nil {
+		t.Fatal("the ZIP written up to an error opens as a valid archive")
+	}
 	var empty bytes.Buffer
 	if err := writeZIPInOrder(&empty, 0, time.Now(), nil, nil); err != nil {
 		t.Fatal(err)
@@ -128,10 +133,11 @@ func TestCertificatesZIPInOrder(t *testing.T) {
 		regs[i] = Registration{Name: fmt.Sprintf("Siti Aminah %d", i+1), SchoolName: "SD Negeri 1 Baturaja", NPSN: "10600001",
 			CertCode: fmt.Sprintf("ABCD%04d", i), Attended: 1}
 	}
-	zb, err := s.CertificatesZIP(c, regs, start)
-	if err != nil {
+	var out bytes.Buffer
+	if err := s.CertificatesZIP(&out, c, regs, start); err != nil {
 		t.Fatal(err)
 	}
+	zb := out.Bytes()
 	zr, err := zip.NewReader(bytes.NewReader(zb), int64(len(zb)))
 	if err != nil || len(zr.File) != len(regs) {
 		t.Fatalf("zip of %d entries, %v", len(zr.File), err)

@@ -289,19 +289,14 @@ func (s *Store) CertificatesPDF(c Clinic, regs []Registration) ([]byte, error) {
 	return doc.GetBytes(), nil
 }
 
-// CertificatesZIP is a ZIP with one certificate PDF per registration
-// (sertifikat-<code>-<name>.pdf).
-func (s *Store) CertificatesZIP(c Clinic, regs []Registration, issued time.Time) ([]byte, error) {
-	var b bytes.Buffer
-	err := writeZIPInOrder(&b, len(regs), issued,
+// CertificatesZIP writes a ZIP with one certificate PDF per registration
+// (sertifikat-<code>-<name>.pdf), built in parallel and written in the order of regs.
+func (s *Store) CertificatesZIP(w io.Writer, c Clinic, regs []Registration, issued time.Time) error {
+	return writeZIPInOrder(w, len(regs), issued,
 		func(i int) string {
 			return "sertifikat-" + FormatCode(regs[i].CertCode) + "-" + fileSafe(regs[i].Name) + ".pdf"
 		},
 		func(i int) ([]byte, error) { return s.CertificatesPDF(c, regs[i:i+1]) })
-	if err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // fileSafe keeps letters and digits of a name for a file name.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ func (s *Server) clinicCertificates(w http.ResponseWriter, r *http.Request) erro
 }
 
 // clinicCertificatesDownload sends every valid (not revoked) certificate of the event as one
-// PDF or as a ZIP of one PDF each; audited as clinic.certificates_export.
+// PDF or as a ZIP of one PDF each (streamed); audited as clinic.certificates_export.
 func (s *Server) clinicCertificatesDownload(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.staffClinic(r)
 	if err != nil {
@@ -46,26 +47,23 @@ func (s *Server) clinicCertificatesDownload(w http.ResponseWriter, r *http.Reque
 		}
 	}
 	name := "sertifikat-" + strconv.FormatInt(c.ID, 10)
-	zipped := strings.HasSuffix(r.URL.Path, ".zip")
-	var b []byte
-	if zipped {
-		b, err = s.clinics.CertificatesZIP(c, valid, s.now())
-	} else {
-		b, err = s.clinics.CertificatesPDF(c, valid)
+	if strings.HasSuffix(r.URL.Path, ".zip") {
+		// Streamed as the certificates are made; audited just before the first byte.
+		start := func() error {
+			if err := s.clinics.RecordCertificateExport(r.Context(), actor(r), c.ID, "zip", len(valid)); err != nil {
+				return err
+			}
+			zipHeaders(w, name+".zip", "no-store")
+			return nil
+		}
+		return s.streamDownload(w, r, start, func(out io.Writer) error { return s.clinics.CertificatesZIP(out, c, valid, s.now()) })
 	}
+	b, err := s.clinics.CertificatesPDF(c, valid)
 	if err == nil {
-		format := map[bool]string{true: "zip", false: "pdf"}[zipped]
-		err = s.clinics.RecordCertificateExport(r.Context(), actor(r), c.ID, format, len(valid))
+		err = s.clinics.RecordCertificateExport(r.Context(), actor(r), c.ID, "pdf", len(valid))
 	}
 	if err != nil {
 		return err
-	}
-	if zipped {
-		w.Header().Set("Content-Type", "application/zip")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.zip"`)
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write(b)
-		return nil
 	}
 	sendPDF(w, name+".pdf", b)
 	return nil

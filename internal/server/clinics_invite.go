@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -84,15 +85,9 @@ func (s *Server) clinicLetters(w http.ResponseWriter, r *http.Request) error {
 	}
 	name := "surat-undangan-" + strconv.FormatInt(c.ID, 10)
 	if strings.HasSuffix(r.URL.Path, ".zip") {
-		b, err := s.clinics.LettersZIPBytes(c, invs, s.now())
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "application/zip")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.zip"`)
-		w.Header().Set("Cache-Control", "private, no-store") // names and schools of the invited
-		_, _ = w.Write(b)
-		return nil
+		// Streamed as the letters are made (in order, by a few workers), not built whole first.
+		start := func() error { zipHeaders(w, name+".zip", "private, no-store"); return nil }
+		return s.streamDownload(w, r, start, func(out io.Writer) error { return s.clinics.LettersZIP(out, c, invs, s.now()) })
 	}
 	b, err := s.clinics.LettersPDF(c, invs, s.now())
 	if err != nil {
