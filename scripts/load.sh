@@ -11,7 +11,9 @@
 # the mix alone (4 connections, LOAD_COST_SECS seconds each, 0 to skip): the server's and the
 # database backends' CPU per request, which depend far less on the other load of a shared
 # machine than the rates. With LOAD_PROFILE=1 a CPU profile of the server is taken during
-# each level (pprof on the metrics address) and kept beside the server logs. Copy the figures
+# each level (pprof on the metrics address) and kept beside the server logs. At the levels in
+# LOAD_WITHOUT_SIGNIN (default 200) the mix also runs without its sign-ins (the others in
+# proportion), since sign-in is measured on its own. Copy the figures
 # into README.md, section Performance.
 #   scripts/load.sh [seconds-per-level] [levels...]      (defaults: 20 s; 50 200 500; 0: none)
 set -euo pipefail
@@ -130,6 +132,12 @@ for c in "${levels[@]}"; do
   if [ -n "$prof" ]; then wait "$profiler"; echo "  (CPU profile: go tool pprof bin/penggerak $prof)"; fi
   report "surge mix (app)" "$c" "$out" "$(peak $pid)"
   stop_server
+  if [[ " ${LOAD_WITHOUT_SIGNIN:-200} " == *" $c "* ]]; then # sign-in measured on its own, below
+    start_server
+    out=$(wrk -t2 -c"$c" -d"${dur}s" --timeout 10s -s scripts/surge.lua "$url/" -- "$work/teachers.lua" -signin 2>&1)
+    report "surge mix without sign-in (app)" "$c" "$out" "$(peak $pid)"
+    stop_server
+  fi
   out=$(wrk -t2 -c"$c" -d"${dur}s" --timeout 10s -s scripts/bare.lua "http://127.0.0.1:18081/dasbor" 2>&1)
   report "bare chi, dashboard bytes" "$c" "$out" "$(peak $bare)"
 done

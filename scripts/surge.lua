@@ -2,7 +2,8 @@
 -- action, by share: dashboard 30, application step pages 20, essay autosave 25, profile 8,
 -- sign-in 5, clinic registration 5 (form 2, POST 3), document upload 5, submit 2.
 -- The teachers (session cookie, draft application id, clinic id) come from the file given
--- after `--`; a second argument (a kind's name below) sends that kind of request alone. Responses 2xx/3xx are successes; the rest are counted by status class.
+-- after `--`; a second argument (a kind's name below) sends that kind of request alone, or
+-- with a minus before it ("-signin") the mix without that kind, the others in proportion. Responses 2xx/3xx are successes; the rest are counted by status class.
 local teachers
 local pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 local boundary = "----penggerakload"
@@ -62,16 +63,24 @@ local kinds = {
 function request()
   local t = teachers[math.random(#teachers)]
   local h = {["Cookie"] = "penggerak_session=" .. t.c, ["Accept-Encoding"] = "gzip", ["Sec-Fetch-Site"] = "same-origin"}
-  if only then
+  local without
+  if only and only:sub(1, 1) == "-" then without = only:sub(2) -- the mix without that kind
+  elseif only then
     for _, k in ipairs(kinds) do
       if k[1] == only then return k[3](t, h) end
     end
     error("no request kind " .. only)
   end
-  local p, acc = math.random(100), 0
+  local total = 0
   for _, k in ipairs(kinds) do
-    acc = acc + k[2]
-    if p <= acc then return k[3](t, h) end
+    if k[1] ~= without then total = total + k[2] end
+  end
+  local p, acc = math.random(total), 0
+  for _, k in ipairs(kinds) do
+    if k[1] ~= without then
+      acc = acc + k[2]
+      if p <= acc then return k[3](t, h) end
+    end
   end
 end
 

@@ -88,22 +88,24 @@ func (s *Store) WithTx(tx pgx.Tx) *Store {
 // again in a moment" instead of letting requests queue until they time out.
 var ErrBusy = errors.New("too many password checks at once")
 
-// MaxHashWait is how long a request waits for a hashing slot before ErrBusy.
-const MaxHashWait = 5 * time.Second
+// MaxHashWait is how long a request waits for a hashing slot before ErrBusy: two thirds of
+// the default request deadline (it was 5 s, which a queue of sign-ins on a busy machine
+// passed).
+const MaxHashWait = 10 * time.Second
 
 // HashBacklog is how many requests may wait for a hashing slot; one more gets ErrBusy at once.
 // It is half the server's in-flight requests (128), so sign-ins never hold more than half of
-// them; with one slot and argon2id at 25–50 ms a hash, the last of them waits 2–3 s.
+// them; with two slots and argon2id at 25–50 ms a hash, the last of them waits 1–2 s.
 const HashBacklog = 64
 
-// HashConcurrency is how many passwords are hashed at once: half the CPUs the Go scheduler
-// uses (GOMAXPROCS), at least one. An argon2id hash is 25–50 ms of one core without a pause;
-// the scheduler shares a core between runnable goroutines in slices of 10 ms, so while every
-// core hashes, each other request waits up to a slice at each step (the request read, each
-// database answer, the response) — the load test's sign-ins, 5 % of the requests, took 60 %
-// of the server's CPU. With half the cores hashing at most, sign-ins queue for theirs and the
-// other requests keep the rest (it was twice GOMAXPROCS).
-func HashConcurrency() int { return max(1, runtime.GOMAXPROCS(0)/2) }
+// HashConcurrency is how many passwords are hashed at once: as many as the CPUs the Go
+// scheduler uses (GOMAXPROCS; it was twice that). An argon2id hash is 25–50 ms of one core
+// without a pause, and the load test's sign-ins, 5 % of the requests, took 60 % of the
+// server's CPU: beyond one hash per core more hashes at once only interleave (each takes
+// longer, and holds its 19 MiB longer) and take the cores from the other requests. Half the
+// CPUs was tried (load test, 4 December): on the shared machine the one slot left the
+// sign-ins waiting past MaxHashWait (31 "busy" answers at 200 connections).
+func HashConcurrency() int { return max(1, runtime.GOMAXPROCS(0)) }
 
 // withHashSlot runs fn while holding one of the hashing slots, waiting at most MaxHashWait
 // behind at most HashBacklog others (ErrBusy otherwise).
