@@ -2,7 +2,8 @@
 -- action, by share: dashboard 30, application step pages 20, essay autosave 25, profile 8,
 -- sign-in 5, clinic registration 5 (form 2, POST 3), document upload 5, submit 2.
 -- The teachers (session cookie, draft application id, clinic id) come from the file given
--- after `--`. Responses 2xx/3xx are successes; the rest are counted by status class.
+-- after `--`; a second argument (a kind's name below) sends that kind of request alone, or
+-- with a minus before it ("-signin") the mix without that kind, the others in proportion. Responses 2xx/3xx are successes; the rest are counted by status class.
 local teachers
 local pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 local boundary = "----penggerakload"
@@ -16,6 +17,7 @@ end
 
 function init(args)
   teachers = dofile(args[1])
+  only = args[2] -- one kind of request alone (load.sh's cost per request), or the whole mix
   c4, c5, last4 = 0, 0, 0
   math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) % 100000)
 end
@@ -28,37 +30,57 @@ local function form(t)
   return table.concat(parts, "&")
 end
 
-function request()
-  local t = teachers[math.random(#teachers)]
-  local h = {["Cookie"] = "penggerak_session=" .. t.c, ["Accept-Encoding"] = "gzip", ["Sec-Fetch-Site"] = "same-origin"}
-  local p = math.random(100)
-  if p <= 30 then
-    return wrk.format("GET", "/dasbor", h)
-  elseif p <= 50 then
-    return wrk.format("GET", "/lamaran/" .. t.a .. "/" .. steps[math.random(#steps)], h)
-  elseif p <= 75 then
+-- The kinds of request, each with its share of the mix (percent) and how it is built.
+local kinds = {
+  {"dashboard", 30, function(t, h) return wrk.format("GET", "/dasbor", h) end},
+  {"step", 20, function(t, h) return wrk.format("GET", "/lamaran/" .. t.a .. "/" .. steps[math.random(#steps)], h) end},
+  {"autosave", 25, function(t, h)
     h["Content-Type"] = "application/x-www-form-urlencoded"
     h["HX-Request"] = "true"
     local f = {}
     for _, q in ipairs(t.q) do f["essay_" .. q] = essay end
     return wrk.format("POST", "/lamaran/" .. t.a .. "/esai/draf", h, form(f))
-  elseif p <= 83 then
-    return wrk.format("GET", "/profil", h)
-  elseif p <= 88 then
+  end},
+  {"profile", 8, function(t, h) return wrk.format("GET", "/profil", h) end},
+  {"signin", 5, function(t, h)
     local s = {["Content-Type"] = "application/x-www-form-urlencoded", ["Sec-Fetch-Site"] = "same-origin"}
     return wrk.format("POST", "/masuk", s, form({email = t.e, password = "penggerak-demo"}))
-  elseif p <= 90 then
-    return wrk.format("GET", "/klinik/" .. t.k .. "/daftar", h)
-  elseif p <= 93 then
+  end},
+  {"clinic-form", 2, function(t, h) return wrk.format("GET", "/klinik/" .. t.k .. "/daftar", h) end},
+  {"clinic-post", 3, function(t, h)
     h["Content-Type"] = "application/x-www-form-urlencoded"
     return wrk.format("POST", "/klinik/" .. t.k .. "/daftar", h, form({name = t.n, email = t.e, phone = "081234567890", npsn = t.s, school_name = t.sn, jenjang = t.j}))
-  elseif p <= 98 then
+  end},
+  {"upload", 5, function(t, h)
     h["Content-Type"] = "multipart/form-data; boundary=" .. boundary
     local body = "--" .. boundary .. "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"ktp.pdf\"\r\nContent-Type: application/pdf\r\n\r\n" ..
       pdf .. "\r\n--" .. boundary .. "--\r\n"
     return wrk.format("POST", "/lamaran/" .. t.a .. "/dokumen/" .. t.d, h, body)
-  else
-    return wrk.format("POST", "/lamaran/" .. t.a .. "/kirim", h, "")
+  end},
+  {"submit", 2, function(t, h) return wrk.format("POST", "/lamaran/" .. t.a .. "/kirim", h, "") end},
+}
+
+function request()
+  local t = teachers[math.random(#teachers)]
+  local h = {["Cookie"] = "penggerak_session=" .. t.c, ["Accept-Encoding"] = "gzip", ["Sec-Fetch-Site"] = "same-origin"}
+  local without
+  if only and only:sub(1, 1) == "-" then without = only:sub(2) -- the mix without that kind
+  elseif only then
+    for _, k in ipairs(kinds) do
+      if k[1] == only then return k[3](t, h) end
+    end
+    error("no request kind " .. only)
+  end
+  local total = 0
+  for _, k in ipairs(kinds) do
+    if k[1] ~= without then total = total + k[2] end
+  end
+  local p, acc = math.random(total), 0
+  for _, k in ipairs(kinds) do
+    if k[1] ~= without then
+      acc = acc + k[2]
+      if p <= acc then return k[3](t, h) end
+    end
   end
 end
 

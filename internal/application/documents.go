@@ -100,52 +100,67 @@ func (s *Store) Upload(ctx context.Context, actor audit.Actor, userID, id, requi
 		if err != nil {
 			return err
 		}
+		if utf8.RuneCountInString(originalName) > 255 {
+			originalName = string([]rune(originalName)[:255])
+		}
+		notFound := fmt.Errorf("required document %d: %w", requiredDocID, database.ErrNotFound)
+		if !correcting {
+			// The document checked against the cohort, the upload it replaces read and the new
+			// one stored, in one statement (the CTEs see the rows as before the upsert).
+			var okDoc bool
+			var replaced *string
+			err := tx.QueryRow(ctx, `WITH doc AS (SELECT id FROM required_documents WHERE id = $2 AND cohort_id = $8),
+				old AS (SELECT storage_name FROM application_documents WHERE application_id = $1 AND required_document_id = $2),
+				saved AS (INSERT INTO application_documents (application_id, required_document_id, storage_name, original_name, size_bytes, sha256, uploaded_at)
+					SELECT $1, doc.id, $3, $4, $5, $6, $7 FROM doc
+					ON CONFLICT (application_id, required_document_id) DO UPDATE SET storage_name = EXCLUDED.storage_name,
+					original_name = EXCLUDED.original_name, size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, uploaded_at = EXCLUDED.uploaded_at
+					RETURNING 1)
+				SELECT EXISTS (SELECT 1 FROM doc), (SELECT storage_name FROM old), (SELECT count(*) FROM saved) = 1`,
+				id, requiredDocID, name, originalName, size, sum, now, a.CohortID).Scan(&okDoc, &replaced, new(bool))
+			if err != nil {
+				return err
+			}
+			if !okDoc {
+				return notFound
+			}
+			if replaced != nil {
+				old = *replaced
+			}
+			return nil
+		}
 		var okDoc bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM required_documents WHERE id = $1 AND cohort_id = $2)`, requiredDocID, a.CohortID).Scan(&okDoc); err != nil {
 			return err
 		}
 		if !okDoc {
-			return fmt.Errorf("required document %d: %w", requiredDocID, database.ErrNotFound)
+			return notFound
 		}
-		if utf8.RuneCountInString(originalName) > 255 {
-			originalName = string([]rune(originalName)[:255])
+		// A correction after verval: only a document refused as invalid, once.
+		err = tx.QueryRow(ctx, `SELECT storage_name FROM application_documents WHERE application_id = $1 AND required_document_id = $2
+			AND verval_status = 'invalid' AND corrected_at IS NULL FOR UPDATE`, id, requiredDocID).Scan(&old)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return ErrLocked
 		}
-		if correcting {
-			err := tx.QueryRow(ctx, `SELECT storage_name FROM application_documents WHERE application_id = $1 AND required_document_id = $2
-				AND verval_status = 'invalid' AND corrected_at IS NULL FOR UPDATE`, id, requiredDocID).Scan(&old)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return ErrLocked
-			}
-			if err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `UPDATE application_documents SET storage_name = $3, original_name = $4, size_bytes = $5, sha256 = $6,
-				uploaded_at = $7, verval_status = 'pending', verval_reason = '', verval_note = '', verval_by = NULL, verval_at = NULL, corrected_at = $7
-				WHERE application_id = $1 AND required_document_id = $2`, id, requiredDocID, name, originalName, size, sum, now); err != nil {
-				return err
-			}
-			var left int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM application_documents WHERE application_id = $1 AND verval_status = 'invalid'`, id).Scan(&left); err != nil {
-				return err
-			}
-			if left == 0 {
-				if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'submitted', correction_used_at = $2, verval_decided_at = NULL, updated_at = now() WHERE id = $1`, id, now); err != nil {
-					return err
-				}
-			}
-			return audit.Record(ctx, tx, actor, audit.Entry{Action: "application.correction", ObjectType: "application", ObjectID: strconv.FormatInt(id, 10),
-				Detail: map[string]any{"document": requiredDocID, "sha256": sum}})
-		}
-		err = tx.QueryRow(ctx, `SELECT storage_name FROM application_documents WHERE application_id = $1 AND required_document_id = $2`, id, requiredDocID).Scan(&old)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO application_documents (application_id, required_document_id, storage_name, original_name, size_bytes, sha256, uploaded_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (application_id, required_document_id) DO UPDATE SET storage_name = EXCLUDED.storage_name,
-			original_name = EXCLUDED.original_name, size_bytes = EXCLUDED.size_bytes, sha256 = EXCLUDED.sha256, uploaded_at = EXCLUDED.uploaded_at`,
-			id, requiredDocID, name, originalName, size, sum, now)
-		return err
+		if _, err := tx.Exec(ctx, `UPDATE application_documents SET storage_name = $3, original_name = $4, size_bytes = $5, sha256 = $6,
+			uploaded_at = $7, verval_status = 'pending', verval_reason = '', verval_note = '', verval_by = NULL, verval_at = NULL, corrected_at = $7
+			WHERE application_id = $1 AND required_document_id = $2`, id, requiredDocID, name, originalName, size, sum, now); err != nil {
+			return err
+		}
+		var left int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM application_documents WHERE application_id = $1 AND verval_status = 'invalid'`, id).Scan(&left); err != nil {
+			return err
+		}
+		if left == 0 {
+			if _, err := tx.Exec(ctx, `UPDATE applications SET status = 'submitted', correction_used_at = $2, verval_decided_at = NULL, updated_at = now() WHERE id = $1`, id, now); err != nil {
+				return err
+			}
+		}
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "application.correction", ObjectType: "application", ObjectID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"document": requiredDocID, "sha256": sum}})
 	})
 	if err != nil {
 		_ = s.files.Delete(context.WithoutCancel(ctx), fileKey(name))
@@ -155,6 +170,20 @@ func (s *Store) Upload(ctx context.Context, actor audit.Actor, userID, id, requi
 		_ = s.files.Delete(context.WithoutCancel(ctx), fileKey(old))
 	}
 	return nil
+}
+
+// DocumentLimit returns the size limit of required document docID of the teacher's own
+// application id, in one statement: what an upload needs before the file arrives (ErrNotFound
+// for another's application or a document of another cohort). Upload checks the rest with the
+// application locked.
+func (s *Store) DocumentLimit(ctx context.Context, userID, id, docID int64) (int64, error) {
+	var max int64
+	err := s.db.QueryRow(ctx, `SELECT r.max_bytes FROM applications a JOIN required_documents r ON r.cohort_id = a.cohort_id AND r.id = $3
+		WHERE a.id = $1 AND a.user_id = $2`, id, userID, docID).Scan(&max)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("application %d document %d: %w", id, docID, database.ErrNotFound)
+	}
+	return max, err
 }
 
 // File is a stored document to send.

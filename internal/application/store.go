@@ -141,12 +141,13 @@ func (s *Store) details(ctx context.Context, a Application) (Details, error) {
 	return s.detailsWith(ctx, a, ps[a.ID])
 }
 
-// detailsWith loads the cohort's configuration and the parts (one statement) of a, whose
-// progress is p.
+// detailsWith loads the cohort's configuration (kept in memory during registration, see
+// cohort.Store.ConfigKept; read through the transaction on a store bound with WithTx) and the
+// parts (one statement) of a, whose progress is p.
 func (s *Store) detailsWith(ctx context.Context, a Application, p Progress) (Details, error) {
 	d := Details{Application: a, Progress: p}
 	var err error
-	if d.Cohort, err = s.cohorts.Config(ctx, a.CohortID); err != nil {
+	if d.Cohort, err = s.cohorts.ConfigKept(ctx, a.CohortID); err != nil {
 		return d, err
 	}
 	if err := partsQ(ctx, s.db, &d); err != nil {

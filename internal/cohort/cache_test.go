@@ -2,6 +2,7 @@ package cohort_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -85,5 +86,65 @@ func TestCohortConfigVersion(t *testing.T) {
 	// The window is checked against the time asked for, not the time the configuration was read.
 	if open, _ := s.OpenForRegistration(now, time.Now().Add(10*24*time.Hour)); len(open) != 0 {
 		t.Errorf("a cohort whose window has ended is open: %+v", open)
+	}
+}
+
+// ConfigKept gives a pendaftaran cohort's configuration from memory for a request that read a
+// configuration version no newer than what is kept, what Config reads otherwise: for a newer
+// version, without a version, bound to a transaction, and for a cohort in another stage.
+func TestConfigKeptFollowsTheVersion(t *testing.T) {
+	t.Parallel()
+	db, _ := testdb.New(t)
+	ctx := context.Background()
+	version := func() int64 {
+		t.Helper()
+		var v int64
+		if err := db.QueryRow(ctx, `SELECT version FROM config_versions WHERE name = 'cohort'`).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	open := testdb.ID(t, db, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at, status)
+		VALUES (41, 'Angkatan 41', 'cgp', now() - interval '1 day', now() + interval '9 day', 'pendaftaran') RETURNING id`)
+	draft := testdb.ID(t, db, `INSERT INTO cohorts (number, name, program_kind, registration_opens_at, registration_closes_at, status)
+		VALUES (42, 'Angkatan 42', 'cgp', now() + interval '30 day', now() + interval '60 day', 'draft') RETURNING id`)
+	for _, id := range []int64{open, draft} {
+		testdb.Exec(t, db, `INSERT INTO essay_questions (cohort_id, position, prompt, min_chars, max_chars) VALUES ($1, 1, 'Ceritakan praktik baik Anda.', 10, 500)`, id)
+	}
+	s := cohort.NewStore(db)
+	v1 := version()
+	at := confver.With(ctx, map[string]int64{confver.Cohort: v1})
+	c, err := s.ConfigKept(at, open)
+	if err != nil || c.ID != open || len(c.Questions) != 1 {
+		t.Fatalf("kept: %v %+v", err, c)
+	}
+	// Changed behind the store's back (as by a write whose version the request did not read).
+	testdb.Exec(t, db, `UPDATE essay_questions SET prompt = 'Pertanyaan baru' WHERE cohort_id = ANY($1)`, []int64{open, draft})
+	if c, _ := s.ConfigKept(at, open); c.Questions[0].Prompt != "Ceritakan praktik baik Anda." {
+		t.Errorf("the same version read the database: %q", c.Questions[0].Prompt)
+	}
+	if c, _ := s.ConfigKept(ctx, open); c.Questions[0].Prompt != "Pertanyaan baru" {
+		t.Errorf("without a version: %q", c.Questions[0].Prompt)
+	}
+	if c, _ := s.ConfigKept(at, draft); c.ID != draft || c.Questions[0].Prompt != "Pertanyaan baru" {
+		t.Errorf("a cohort in draft: %+v", c)
+	}
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if c, _ := s.WithTx(tx).ConfigKept(at, open); c.Questions[0].Prompt != "Pertanyaan baru" {
+		t.Errorf("bound to a transaction: %q", c.Questions[0].Prompt)
+	}
+	newer := confver.With(ctx, map[string]int64{confver.Cohort: version()})
+	if v := version(); v == v1 {
+		t.Fatalf("the update did not move the version")
+	}
+	if c, _ := s.ConfigKept(newer, open); c.Questions[0].Prompt != "Pertanyaan baru" {
+		t.Errorf("a newer version: %q", c.Questions[0].Prompt)
+	}
+	if _, err := s.ConfigKept(at, 999999); !errors.Is(err, database.ErrNotFound) {
+		t.Errorf("no such cohort: %v", err)
 	}
 }

@@ -3,12 +3,10 @@ package server
 import (
 	"errors"
 	"net/http"
-	"slices"
 	"strings"
 
 	"penggerak/internal/account"
 	"penggerak/internal/application"
-	"penggerak/internal/database"
 	"penggerak/internal/storage"
 	apppage "penggerak/web/pages/application"
 )
@@ -18,19 +16,16 @@ import (
 func (s *Server) uploadDocument(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	uid, id, docID := principal(r).User.ID, idParam(r, "id"), idParam(r, "docID")
-	d, err := s.applications.Details(ctx, uid, id)
+	// Only the document's limit before the file arrives (the whole application, with its
+	// cohort's configuration, only for a page to show).
+	max, err := s.applications.DocumentLimit(ctx, uid, id, docID)
 	if err != nil {
 		return err
-	}
-	i := slices.IndexFunc(d.Documents, func(x application.Document) bool { return x.ID == docID })
-	if i < 0 {
-		return database.ErrNotFound
 	}
 	refused := func(key string) error {
 		return s.renderStep(w, r, http.StatusUnprocessableEntity, "dokumen", func(p *apppage.StepProps) { p.DocErrors = map[int64]string{docID: key} })
 	}
 	// Streamed, with this document's limit checked while it arrives (not read whole first).
-	max := int64(d.Documents[i].MaxBytes)
 	sp, filename, err := receiveUpload(r, "file", max)
 	switch {
 	case errors.Is(err, storage.ErrTooBig):

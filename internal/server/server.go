@@ -6,6 +6,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -74,8 +75,14 @@ type Server struct {
 
 // MetricsHandler serves the Prometheus metrics (GET and HEAD /metrics, 404 elsewhere). It is
 // served on its own listen address (METRICS_ADDR, loopback by default), never on the public one.
+// The Go profiles (net/http/pprof, /debug/pprof/) are there too, for a client on this machine
+// only (see pprofHandler).
 func (s *Server) MetricsHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/debug/pprof/") {
+			pprofHandler(w, r)
+			return
+		}
 		if r.URL.Path != "/metrics" {
 			http.NotFound(w, r)
 			return
