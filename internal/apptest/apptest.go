@@ -296,6 +296,29 @@ func (c *Client) PostForm(path string, form url.Values) Response {
 	return c.Do(req)
 }
 
+// PostStatus sends a same-origin form POST and returns the status it was answered with,
+// without following any redirect: for a refused form, the status it was refused with
+// (server.RefusedHeader) rather than its 303. For many concurrent POSTs of one session, where
+// only the status matters: the session keeps one refused page at a time (the last one), so a
+// burst of refusals cannot each be shown afterwards.
+func (c *Client) PostStatus(path string, form url.Values) int {
+	c.T.Helper()
+	req, _ := http.NewRequest(http.MethodPost, c.Base+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	res, err := c.HTTP.Do(req)
+	if err != nil {
+		c.T.Errorf("POST %s: %v", path, err)
+		return 0
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	_ = res.Body.Close()
+	if st, err := strconv.Atoi(res.Header.Get(server.RefusedHeader)); err == nil && res.StatusCode == http.StatusSeeOther {
+		return st
+	}
+	return res.StatusCode
+}
+
 // PostBody sends a same-origin POST with a body of the given content type (e.g. multipart).
 func (c *Client) PostBody(path, contentType string, body io.Reader) Response {
 	c.T.Helper()

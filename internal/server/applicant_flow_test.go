@@ -425,15 +425,14 @@ func TestConcurrentCVEditsAndSubmit(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for r := range 3 {
-				res := c.PostForm(edit, url.Values{"section": {"pelatihan"}, "title": {fmt.Sprintf("Versi %d-%d", i, r)}, "year_from": {"2023"}})
-				statuses <- res.Status
+				statuses <- c.PostStatus(edit, url.Values{"section": {"pelatihan"}, "title": {fmt.Sprintf("Versi %d-%d", i, r)}, "year_from": {"2023"}})
 			}
 		}()
 	}
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		statuses <- c.PostForm(base+"/kirim", confirmYes).Status
+		statuses <- c.PostStatus(base+"/kirim", confirmYes)
 	}()
 	wg.Wait()
 	close(statuses)

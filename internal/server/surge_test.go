@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +14,7 @@ import (
 
 	"penggerak/internal/apptest"
 	"penggerak/internal/database"
+	"penggerak/internal/server"
 )
 
 // TestSurgeSmallPoolNoDeadlock: 60 teachers autosave essays, submit and withdraw at the same
@@ -159,5 +161,8 @@ func post(c *apptest.Client, path string) int {
 		return 0
 	}
 	res.Body.Close()
+	if st, err := strconv.Atoi(res.Header.Get(server.RefusedHeader)); err == nil {
+		return st // refused, and redirected to the form's page (Post/Redirect/Get)
+	}
 	return res.StatusCode
 }
