@@ -117,8 +117,8 @@ var myProgressSQL = `SELECT a.id, ` + myProgressFacts + `
 // myProgressFacts are the select expressions of the applicant's own Progress (status, outcome,
 // seat, training, training outcome, in that order) over applications aliased a joined with
 // ProgressJoin, under the release rule of myProgressSQL.
-var myProgressFacts = `CASE WHEN a.status IN ('lolos_verval', 'tidak_lolos_verval') AND NOT ` + mail.ReleasedSQL(`'verval:' || a.id`) + `
-			THEN 'submitted' ELSE a.status END AS my_status,
+var myProgressFacts = `CASE WHEN a.status IN (` + sqlList(VervalOutcomes...) + `) AND NOT ` + mail.ReleasedSQL(`'verval:' || a.id`) + `
+			THEN ` + sqlList(StatusSubmitted) + ` ELSE a.status END AS my_status,
 		coalesce((SELECT rr.outcome FROM run_results rr JOIN result_runs r ON r.id = rr.run_id
 			WHERE rr.application_id = a.id AND r.published_at IS NOT NULL AND ` + selection.RunReleased + `
 			ORDER BY r.published_at DESC, r.id DESC LIMIT 1), '') AS outcome,

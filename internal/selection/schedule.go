@@ -163,7 +163,7 @@ func (s *Store) ScheduleTahap2(ctx context.Context, actor audit.Actor, cohortID 
 			return err
 		}
 		rows, _ := tx.Query(ctx, `SELECT a.id, a.npsn, a.regency_code FROM applications a
-			WHERE a.cohort_id = $1 AND a.status = 'lolos_verval'
+			WHERE a.cohort_id = $1 AND a.status = 'verval_passed'
 			AND NOT EXISTS (SELECT 1 FROM tahap2_slots sl WHERE sl.application_id = a.id) ORDER BY a.id`, cohortID)
 		var targets []AssignTarget
 		var t AssignTarget
