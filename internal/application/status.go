@@ -17,11 +17,11 @@ import (
 type Progress struct {
 	Status Status
 	// Outcome is the application's outcome in the latest published run of its cohort
-	// ("lulus", "cadangan", "tidak_lulus"), "" before any publication.
-	Outcome string
-	// Seat is the status of its latest pembekalan seat ("offered", "confirmed", "declined",
-	// "expired", "attended"), "" when it has none.
-	Seat string
+	// (selection.OutcomeLulus, ...), "" before any publication.
+	Outcome selection.Outcome
+	// Seat is the status of its latest pembekalan seat (selection.SeatOffered, ...), "" when
+	// it has none.
+	Seat selection.SeatStatus
 	// Training is the participant's status once a CGP ("aktif", "mundur"), "" before.
 	Training string
 	// TrainingOutcome is the graduation decision ("lulus", "tidak_lulus"), "" before it.
@@ -41,9 +41,9 @@ func StatusKey(p Progress) string {
 	case p.Training != "":
 		return "application.state.training_" + p.Training
 	case p.Seat != "":
-		return "application.state.seat_" + p.Seat
+		return "application.state.seat_" + string(p.Seat)
 	case p.Outcome != "":
-		return "application.state.result_" + p.Outcome
+		return "application.state.result_" + string(p.Outcome)
 	}
 	return "application.status." + string(p.Status)
 }
@@ -66,10 +66,10 @@ const ProgressFacts = `coalesce((SELECT rr.outcome FROM run_results rr JOIN resu
 // progressFacts are the columns of ProgressFacts, for a row that selects them beside the
 // application's.
 type progressFacts struct {
-	Outcome         string `db:"outcome"`
-	Seat            string `db:"seat"`
-	Training        string `db:"training"`
-	TrainingOutcome string `db:"training_outcome"`
+	Outcome         selection.Outcome    `db:"outcome"`
+	Seat            selection.SeatStatus `db:"seat"`
+	Training        string               `db:"training"`
+	TrainingOutcome string               `db:"training_outcome"`
 }
 
 // progress is the Progress of an application in status with these facts.
