@@ -13,12 +13,12 @@ import (
 
 // AttendanceRow is one CGP on an attendance list.
 type AttendanceRow struct {
-	ParticipantID int64   `db:"participant_id"`
-	Name          string  `db:"name"`
-	SchoolName    string  `db:"school_name"`
-	GroupNumber   int     `db:"group_number"`
+	ParticipantID int64             `db:"participant_id"`
+	Name          string            `db:"name"`
+	SchoolName    string            `db:"school_name"`
+	GroupNumber   int               `db:"group_number"`
 	Status        *AttendanceStatus `db:"status"`
-	Reason        string  `db:"reason"`
+	Reason        string            `db:"reason"`
 }
 
 // Recorder is who records attendance: the user, and the provinces where they are BGP.
