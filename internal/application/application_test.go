@@ -134,7 +134,7 @@ func TestEditWithdrawUploadRules(t *testing.T) {
 	closed := open
 	closed.RegistrationClosesAt = now // the deadline itself is closed
 	until := now.Add(24 * time.Hour)
-	invalid := "invalid"
+	invalid := VerdictInvalid
 	for _, c := range []struct {
 		name                 string
 		status               Status

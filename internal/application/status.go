@@ -156,7 +156,7 @@ func (d *Details) heldVerval(p Progress) {
 		return
 	}
 	d.Status, d.VervalDecidedAt, d.CorrectionUntil = p.Status, nil, nil
-	pending := "pending"
+	pending := VerdictPending
 	for i := range d.Documents {
 		if d.Documents[i].VervalStatus != nil {
 			d.Documents[i].VervalStatus, d.Documents[i].VervalReason, d.Documents[i].VervalNote = &pending, nil, nil

@@ -58,7 +58,7 @@ func (s *Store) ForAssessor(ctx context.Context, assessorID, id int64) (Details,
 // them and waiting for verval.
 func (s *Store) Decide(ctx context.Context, actor audit.Actor, assessorID, appID, uploadID int64, f DecisionForm, now time.Time) error {
 	reason, note := "", strings.TrimSpace(f.Note)
-	if f.Verdict == "invalid" {
+	if f.Verdict == VerdictInvalid {
 		reason = f.Reason
 	}
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
