@@ -150,12 +150,12 @@ func (p *Principal) CanSee(role Role, regencyCode string) bool {
 	return false
 }
 
-// RoleNames returns the distinct role names the principal holds, in display order.
-func (p *Principal) RoleNames() []string {
-	var out []string
+// Roles returns the distinct roles the principal holds, in display order.
+func (p *Principal) Roles() []Role {
+	var out []Role
 	for _, r := range AllRoles {
 		if p.Has(r) {
-			out = append(out, string(r))
+			out = append(out, r)
 		}
 	}
 	return out

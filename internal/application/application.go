@@ -5,6 +5,7 @@ package application
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"penggerak/internal/cohort"
@@ -15,15 +16,37 @@ type Status string
 
 // Application statuses.
 const (
-	StatusDraft            Status = "draft"
-	StatusSubmitted        Status = "submitted"
-	StatusWithdrawn        Status = "withdrawn"
-	StatusLolosVerval      Status = "lolos_verval"
-	StatusTidakLolosVerval Status = "tidak_lolos_verval"
+	StatusDraft        Status = "draft"
+	StatusSubmitted    Status = "submitted"
+	StatusWithdrawn    Status = "withdrawn"
+	StatusVervalPassed Status = "verval_passed"
+	StatusVervalFailed Status = "verval_failed"
 )
 
 // Statuses lists every status, for filters and counts.
-var Statuses = []Status{StatusDraft, StatusSubmitted, StatusWithdrawn, StatusLolosVerval, StatusTidakLolosVerval}
+var Statuses = []Status{StatusDraft, StatusSubmitted, StatusWithdrawn, StatusVervalPassed, StatusVervalFailed}
+
+// VervalOutcomes are the statuses of a finished verval.
+var VervalOutcomes = []Status{StatusVervalPassed, StatusVervalFailed}
+
+// SentStatuses are the statuses of an application sent in: submitted, or its verval finished.
+var SentStatuses = []Status{StatusSubmitted, StatusVervalPassed, StatusVervalFailed}
+
+// VervalDecided reports whether the status is an outcome of a finished verval.
+func (s Status) VervalDecided() bool { return s == StatusVervalPassed || s == StatusVervalFailed }
+
+// Sent reports whether an application of the status was sent in (submitted or verval finished).
+func (s Status) Sent() bool { return s == StatusSubmitted || s.VervalDecided() }
+
+// sqlList is statuses as an SQL list of literals ('a', 'b'), for a statement fragment that is
+// spliced into queries whose parameters are numbered elsewhere (the values are constants).
+func sqlList(statuses ...Status) string {
+	q := make([]string, len(statuses))
+	for i, st := range statuses {
+		q[i] = "'" + string(st) + "'"
+	}
+	return strings.Join(q, ", ")
+}
 
 // Sentinel errors besides database.ErrNotFound / ErrConflict.
 var (
@@ -66,7 +89,7 @@ const appCols = `id, cohort_id, user_id, status, applicant_name, npsn, regency_c
 
 // InCorrection reports whether the applicant may replace rejected documents at now.
 func (a Application) InCorrection(now time.Time) bool {
-	return a.Status == StatusTidakLolosVerval && a.CorrectionUsedAt == nil && a.CorrectionUntil != nil && now.Before(*a.CorrectionUntil)
+	return a.Status == StatusVervalFailed && a.CorrectionUsedAt == nil && a.CorrectionUntil != nil && now.Before(*a.CorrectionUntil)
 }
 
 // Details is an application with everything in it.

@@ -134,7 +134,7 @@ func TestEditWithdrawUploadRules(t *testing.T) {
 	closed := open
 	closed.RegistrationClosesAt = now // the deadline itself is closed
 	until := now.Add(24 * time.Hour)
-	invalid := "invalid"
+	invalid := VerdictInvalid
 	for _, c := range []struct {
 		name                 string
 		status               Status
@@ -145,7 +145,7 @@ func TestEditWithdrawUploadRules(t *testing.T) {
 		{"draft, closed", StatusDraft, closed, ErrClosed, ErrClosed},
 		{"submitted, open", StatusSubmitted, open, ErrLocked, nil},
 		{"submitted, closed", StatusSubmitted, closed, ErrLocked, ErrClosed},
-		{"lolos verval", StatusLolosVerval, open, ErrLocked, ErrLocked},
+		{"lolos verval", StatusVervalPassed, open, ErrLocked, ErrLocked},
 	} {
 		a := Application{Status: c.status}
 		if err := EditError(a, c.cohort, now); err != c.wantEdit {
@@ -160,7 +160,7 @@ func TestEditWithdrawUploadRules(t *testing.T) {
 		}
 	}
 	// In the correction window only a rejected, not yet replaced document may be uploaded.
-	d := Details{Application: Application{Status: StatusTidakLolosVerval, CorrectionUntil: &until}, Cohort: cohort.Config{Cohort: closed}}
+	d := Details{Application: Application{Status: StatusVervalFailed, CorrectionUntil: &until}, Cohort: cohort.Config{Cohort: closed}}
 	if !d.CanUpload(Document{VervalStatus: &invalid}, now) {
 		t.Error("rejected document in the correction window: upload refused")
 	}

@@ -28,7 +28,7 @@ type Document struct {
 	SizeBytes    *int       `db:"size_bytes"`
 	SHA256       *string    `db:"sha256"`
 	UploadedAt   *time.Time `db:"uploaded_at"`
-	VervalStatus *string    `db:"verval_status"`
+	VervalStatus *Verdict   `db:"verval_status"`
 	VervalReason *string    `db:"verval_reason"`
 	VervalNote   *string    `db:"verval_note"`
 	CorrectedAt  *time.Time `db:"corrected_at"`
@@ -38,7 +38,20 @@ type Document struct {
 func (d Document) Uploaded() bool { return d.UploadID != nil }
 
 // Invalid reports whether the assessor rejected the file.
-func (d Document) Invalid() bool { return d.VervalStatus != nil && *d.VervalStatus == "invalid" }
+func (d Document) Invalid() bool { return d.VervalStatus != nil && *d.VervalStatus == VerdictInvalid }
+
+// Valid reports whether the assessor accepted the file.
+func (d Document) Valid() bool { return d.VervalStatus != nil && *d.VervalStatus == VerdictValid }
+
+// Verdict is an assessor's verval verdict on one document (its verval_status).
+type Verdict string
+
+// Verdicts: not decided yet (pending), valid, invalid (with a reason).
+const (
+	VerdictPending Verdict = "pending"
+	VerdictValid   Verdict = "valid"
+	VerdictInvalid Verdict = "invalid"
+)
 
 // MissingDocuments returns the required documents without an upload.
 func MissingDocuments(ds []Document) []Document {

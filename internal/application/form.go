@@ -70,17 +70,17 @@ func FormOf(e CVEntry) CVForm {
 
 // DecisionForm is an assessor's verdict on one document.
 type DecisionForm struct {
-	Verdict string `form:"verdict"`
-	Reason  string `form:"reason"`
-	Note    string `form:"note"`
+	Verdict Verdict `form:"verdict"`
+	Reason  string  `form:"reason"`
+	Note    string  `form:"note"`
 }
 
 // Validate returns the errors of a decision (message keys per field).
 func (f DecisionForm) Validate() map[string]string {
 	errs := map[string]string{}
 	switch f.Verdict {
-	case "valid":
-	case "invalid":
+	case VerdictValid:
+	case VerdictInvalid:
 		if !slices.Contains(VervalReasons, f.Reason) {
 			errs["reason"] = "verval.error.reason"
 		}

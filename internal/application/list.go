@@ -31,7 +31,7 @@ type Scope struct {
 // Filter narrows the regional list.
 type Filter struct {
 	CohortID int64  `form:"angkatan"`
-	Status   string `form:"status"`
+	Status   Status `form:"status"`
 	Regency  string `form:"kab"`
 	Jenjang  string `form:"jenjang"`
 	NPSN     string `form:"npsn"`

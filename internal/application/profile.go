@@ -34,18 +34,14 @@ type Profile struct {
 	Education        string    `db:"education"`
 }
 
-// Applicant turns the profile and roles into the input of the eligibility rules.
-// roles are role names as the principal lists them (account.Principal.RoleNames).
-func (p *Profile) Applicant(roles []string) cohort.Applicant {
-	typed := make([]account.Role, len(roles))
-	for i, r := range roles {
-		typed[i] = account.Role(r)
-	}
+// Applicant turns the profile and the roles the teacher holds (account.Principal.Roles) into
+// the input of the eligibility rules.
+func (p *Profile) Applicant(roles []account.Role) cohort.Applicant {
 	if p == nil {
-		return cohort.Applicant{Roles: typed}
+		return cohort.Applicant{Roles: roles}
 	}
 	return cohort.Applicant{HasProfile: true, RegencyCode: p.RegencyCode, Jenjang: p.Jenjang, YearsTeaching: p.YearsTeaching,
-		Education: p.Education, BirthDate: p.BirthDate, Roles: typed}
+		Education: p.Education, BirthDate: p.BirthDate, Roles: roles}
 }
 
 // Profile returns the teacher's profile with their school, or nil when they have none yet.

@@ -17,11 +17,11 @@ import (
 type Progress struct {
 	Status Status
 	// Outcome is the application's outcome in the latest published run of its cohort
-	// ("lulus", "cadangan", "tidak_lulus"), "" before any publication.
-	Outcome string
-	// Seat is the status of its latest pembekalan seat ("offered", "confirmed", "declined",
-	// "expired", "attended"), "" when it has none.
-	Seat string
+	// (selection.OutcomeLulus, ...), "" before any publication.
+	Outcome selection.Outcome
+	// Seat is the status of its latest pembekalan seat (selection.SeatOffered, ...), "" when
+	// it has none.
+	Seat selection.SeatStatus
 	// Training is the participant's status once a CGP ("aktif", "mundur"), "" before.
 	Training string
 	// TrainingOutcome is the graduation decision ("lulus", "tidak_lulus"), "" before it.
@@ -41,9 +41,9 @@ func StatusKey(p Progress) string {
 	case p.Training != "":
 		return "application.state.training_" + p.Training
 	case p.Seat != "":
-		return "application.state.seat_" + p.Seat
+		return "application.state.seat_" + string(p.Seat)
 	case p.Outcome != "":
-		return "application.state.result_" + p.Outcome
+		return "application.state.result_" + string(p.Outcome)
 	}
 	return "application.status." + string(p.Status)
 }
@@ -66,10 +66,10 @@ const ProgressFacts = `coalesce((SELECT rr.outcome FROM run_results rr JOIN resu
 // progressFacts are the columns of ProgressFacts, for a row that selects them beside the
 // application's.
 type progressFacts struct {
-	Outcome         string `db:"outcome"`
-	Seat            string `db:"seat"`
-	Training        string `db:"training"`
-	TrainingOutcome string `db:"training_outcome"`
+	Outcome         selection.Outcome    `db:"outcome"`
+	Seat            selection.SeatStatus `db:"seat"`
+	Training        string               `db:"training"`
+	TrainingOutcome string               `db:"training_outcome"`
 }
 
 // progress is the Progress of an application in status with these facts.
@@ -117,8 +117,8 @@ var myProgressSQL = `SELECT a.id, ` + myProgressFacts + `
 // myProgressFacts are the select expressions of the applicant's own Progress (status, outcome,
 // seat, training, training outcome, in that order) over applications aliased a joined with
 // ProgressJoin, under the release rule of myProgressSQL.
-var myProgressFacts = `CASE WHEN a.status IN ('lolos_verval', 'tidak_lolos_verval') AND NOT ` + mail.ReleasedSQL(`'verval:' || a.id`) + `
-			THEN 'submitted' ELSE a.status END AS my_status,
+var myProgressFacts = `CASE WHEN a.status IN (` + sqlList(VervalOutcomes...) + `) AND NOT ` + mail.ReleasedSQL(`'verval:' || a.id`) + `
+			THEN ` + sqlList(StatusSubmitted) + ` ELSE a.status END AS my_status,
 		coalesce((SELECT rr.outcome FROM run_results rr JOIN result_runs r ON r.id = rr.run_id
 			WHERE rr.application_id = a.id AND r.published_at IS NOT NULL AND ` + selection.RunReleased + `
 			ORDER BY r.published_at DESC, r.id DESC LIMIT 1), '') AS outcome,
@@ -156,7 +156,7 @@ func (d *Details) heldVerval(p Progress) {
 		return
 	}
 	d.Status, d.VervalDecidedAt, d.CorrectionUntil = p.Status, nil, nil
-	pending := "pending"
+	pending := VerdictPending
 	for i := range d.Documents {
 		if d.Documents[i].VervalStatus != nil {
 			d.Documents[i].VervalStatus, d.Documents[i].VervalReason, d.Documents[i].VervalNote = &pending, nil, nil

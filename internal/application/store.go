@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"penggerak/internal/account"
 	"penggerak/internal/audit"
 	"penggerak/internal/cohort"
 	"penggerak/internal/database"
@@ -56,7 +57,7 @@ func (s *Store) Mine(ctx context.Context, userID int64) (map[int64]Application, 
 
 // Start creates the teacher's draft application to the cohort, or returns the one they have
 // (reopening it when they had withdrawn). Eligibility is checked again here.
-func (s *Store) Start(ctx context.Context, actor audit.Actor, userID int64, roles []string, cohortID int64, now time.Time) (int64, error) {
+func (s *Store) Start(ctx context.Context, actor audit.Actor, userID int64, roles []account.Role, cohortID int64, now time.Time) (int64, error) {
 	cfg, err := s.cohorts.Config(ctx, cohortID)
 	if err != nil {
 		return 0, err

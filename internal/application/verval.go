@@ -35,7 +35,7 @@ func (s *Store) Queue(ctx context.Context, assessorID int64) ([]QueueItem, error
 		a.correction_used_at
 		FROM verval_assignments va JOIN applications a ON a.id = va.application_id JOIN cohorts c ON c.id = a.cohort_id
 		JOIN regencies r ON r.code = a.regency_code
-		WHERE va.assessor_id = $1 AND a.status IN ('submitted', 'lolos_verval', 'tidak_lolos_verval')
+		WHERE va.assessor_id = $1 AND a.status IN ('submitted', 'verval_passed', 'verval_failed')
 		ORDER BY (a.status = 'submitted') DESC, a.submitted_at, a.id LIMIT 500`, assessorID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[QueueItem])
 }
@@ -43,7 +43,7 @@ func (s *Store) Queue(ctx context.Context, assessorID int64) ([]QueueItem, error
 // ForAssessor returns an application assigned to the assessor, with its documents.
 func (s *Store) ForAssessor(ctx context.Context, assessorID, id int64) (Details, error) {
 	rows, _ := s.db.Query(ctx, `SELECT `+prefixed("a.", appCols)+` FROM applications a JOIN verval_assignments va ON va.application_id = a.id
-		WHERE a.id = $1 AND va.assessor_id = $2 AND a.status IN ('submitted', 'lolos_verval', 'tidak_lolos_verval')`, id, assessorID)
+		WHERE a.id = $1 AND va.assessor_id = $2 AND a.status IN ('submitted', 'verval_passed', 'verval_failed')`, id, assessorID)
 	a, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Application])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Details{}, fmt.Errorf("application %d: %w", id, database.ErrNotFound)
@@ -58,7 +58,7 @@ func (s *Store) ForAssessor(ctx context.Context, assessorID, id int64) (Details,
 // them and waiting for verval.
 func (s *Store) Decide(ctx context.Context, actor audit.Actor, assessorID, appID, uploadID int64, f DecisionForm, now time.Time) error {
 	reason, note := "", strings.TrimSpace(f.Note)
-	if f.Verdict == "invalid" {
+	if f.Verdict == VerdictInvalid {
 		reason = f.Reason
 	}
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
@@ -108,9 +108,9 @@ func (s *Store) Finish(ctx context.Context, actor audit.Actor, assessorID, appID
 		if pending > 0 {
 			return ErrUndecided
 		}
-		outcome = StatusLolosVerval
+		outcome = StatusVervalPassed
 		if invalid > 0 {
-			outcome = StatusTidakLolosVerval
+			outcome = StatusVervalFailed
 		}
 		// The correction window (when the cohort has one and it was not used) starts when the
 		// outcome's mail is released (selection.ReleaseMail sets correction_until then): until
@@ -121,7 +121,7 @@ func (s *Store) Finish(ctx context.Context, actor audit.Actor, assessorID, appID
 		}
 		// Held in the review outbox: the applicant hears of the outcome once the national admin
 		// has released the verval mails.
-		m := s.compose(lang, "application.mail.verval", map[string]any{"Name": name, "Cohort": cohortName, "Passed": outcome == StatusLolosVerval})
+		m := s.compose(lang, "application.mail.verval", map[string]any{"Name": name, "Cohort": cohortName, "Passed": outcome == StatusVervalPassed})
 		m.To, m.Held, m.Outcome, m.Ref = email, true, string(outcome), mail.DecisionRef("verval", appID)
 		if err := mail.Enqueue(ctx, tx, m); err != nil {
 			return err

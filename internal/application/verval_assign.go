@@ -214,7 +214,7 @@ func (s *Store) Assign(ctx context.Context, actor audit.Actor, cohortID int64, n
 		var appID int64
 		var npsn string
 		err := tx.QueryRow(ctx, `SELECT id, npsn FROM applications WHERE cohort_id = $1 AND registration_number = $2
-			AND status IN ('submitted', 'lolos_verval', 'tidak_lolos_verval')`, cohortID, strings.TrimSpace(number)).Scan(&appID, &npsn)
+			AND status IN ('submitted', 'verval_passed', 'verval_failed')`, cohortID, strings.TrimSpace(number)).Scan(&appID, &npsn)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("application %q: %w", number, database.ErrNotFound)
 		}

@@ -325,7 +325,7 @@ func seedEnrolledCohort(ctx context.Context, db *pgxpool.Pool, e enrolment) (int
 			list := schools[reg]
 			if err := db.QueryRow(ctx, `INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang,
 					submitted_at, registration_number, receipt_checksum)
-				SELECT $1, $2, 'lolos_verval', $3, s.npsn, s.regency_code, substr(s.regency_code, 1, 2), s.jenjang, $5, $6, repeat('c', 64)
+				SELECT $1, $2, 'verval_passed', $3, s.npsn, s.regency_code, substr(s.regency_code, 1, 2), s.jenjang, $5, $6, repeat('c', 64)
 				FROM schools s WHERE s.npsn = $4 RETURNING id`, c, uid, name, list[i%len(list)], e.opens.AddDate(0, 0, 10), fmt.Sprintf("GP%d-%05d", e.number, n)).Scan(&app); err != nil {
 				return 0, nil, err
 			}

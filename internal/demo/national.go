@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"penggerak/internal/application"
 )
 
 // NationalOptions sizes the national data set of `penggerak seed --scale national`.
@@ -94,27 +96,27 @@ const (
 	stDraftReady
 	stWithdrawn
 	stSubmitted
-	stTidakLolos
-	stLolos
+	stVervalFailed
+	stVervalPassed
 )
 
-func (s appState) status() string {
+func (s appState) status() application.Status {
 	switch s {
 	case stDraftPartial, stDraftReady:
-		return "draft"
+		return application.StatusDraft
 	case stWithdrawn:
-		return "withdrawn"
+		return application.StatusWithdrawn
 	case stSubmitted:
-		return "submitted"
-	case stTidakLolos:
-		return "tidak_lolos_verval"
+		return application.StatusSubmitted
+	case stVervalFailed:
+		return application.StatusVervalFailed
 	}
-	return "lolos_verval"
+	return application.StatusVervalPassed
 }
 
 func (s appState) submitted() bool { return s >= stSubmitted }
 func (s appState) complete() bool  { return s != stDraftPartial }
-func (s appState) decided() bool   { return s == stTidakLolos || s == stLolos }
+func (s appState) decided() bool   { return s == stVervalFailed || s == stVervalPassed }
 
 type natSchool struct {
 	NPSN, Name, Jenjang, Regency, District string

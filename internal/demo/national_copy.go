@@ -48,7 +48,7 @@ var keptSumsFill = []string{
 			SELECT cohort_id, regency_code, province_code, jenjang, (created_at AT TIME ZONE 'Asia/Jakarta')::date AS day, 1 AS r, 0 AS s FROM applications
 			UNION ALL
 			SELECT cohort_id, regency_code, province_code, jenjang, (submitted_at AT TIME ZONE 'Asia/Jakarta')::date, 0, 1 FROM applications
-			WHERE submitted_at IS NOT NULL AND status IN ('submitted', 'lolos_verval', 'tidak_lolos_verval')) x
+			WHERE submitted_at IS NOT NULL AND status IN ('submitted', 'verval_passed', 'verval_failed')) x
 		GROUP BY 1, 2, 3, 4, 5`,
 	`DELETE FROM score_sheet_counts`,
 	`INSERT INTO score_sheet_counts (cohort_id, regency_code, province_code, jenjang, stage, due_hour, n)

@@ -27,7 +27,7 @@ func TestSeedNationalKeepsCounts(t *testing.T) {
 				SELECT cohort_id, regency_code, jenjang, (created_at AT TIME ZONE 'Asia/Jakarta')::date AS day, 1 AS r, 0 AS s FROM applications
 				UNION ALL
 				SELECT cohort_id, regency_code, jenjang, (submitted_at AT TIME ZONE 'Asia/Jakarta')::date, 0, 1 FROM applications
-				WHERE submitted_at IS NOT NULL AND status IN ('submitted', 'lolos_verval', 'tidak_lolos_verval')) x GROUP BY 1, 2, 3, 4`},
+				WHERE submitted_at IS NOT NULL AND status IN ('submitted', 'verval_passed', 'verval_failed')) x GROUP BY 1, 2, 3, 4`},
 		"score_sheet_counts": {`SELECT cohort_id, regency_code, jenjang, stage, due_hour, n FROM score_sheet_counts WHERE n <> 0`,
 			`SELECT a.cohort_id, a.regency_code, a.jenjang, sh.stage, sheet_due_hour(sh.submitted_at, sh.due_at), count(*)
 			FROM score_sheets sh JOIN applications a ON a.id = sh.application_id GROUP BY 1, 2, 3, 4, 5`},

@@ -63,9 +63,9 @@ func (n *national) plan(ctx context.Context, tx pgx.Tx) error {
 		case p < permilleDraftPartial+permilleDraftReady+permilleWithdrawn+permilleSubmitted:
 			t.State = stSubmitted
 		case p < permilleDraftPartial+permilleDraftReady+permilleWithdrawn+permilleSubmitted+permilleTidakLolos:
-			t.State = stTidakLolos
+			t.State = stVervalFailed
 		default:
-			t.State = stLolos
+			t.State = stVervalPassed
 		}
 		n.teachers = append(n.teachers, t)
 		reg := n.schools[t.School].Regency
@@ -106,7 +106,7 @@ func (n *national) cohort(ctx context.Context, tx pgx.Tx) error {
 	for _, reg := range n.regencies {
 		lolos := 0
 		for _, i := range n.byRegency[reg] {
-			if n.teachers[i].State == stLolos {
+			if n.teachers[i].State == stVervalPassed {
 				lolos++
 			}
 		}

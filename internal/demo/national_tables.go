@@ -185,7 +185,7 @@ func (n *national) tables() []natTable {
 				var by, at any
 				if t.State.decided() {
 					status, by, at = "valid", n.assessors[n.schools[t.School].Regency][0], submitted.Add(71*time.Hour)
-					if t.State == stTidakLolos && k == i%3 {
+					if t.State == stVervalFailed && k == i%3 {
 						status, reason = "invalid", application.VervalReasons[i%len(application.VervalReasons)]
 					}
 				}
@@ -219,7 +219,7 @@ func (n *national) tables() []natTable {
 				}
 				_, submitted := n.appTimes(i)
 				verdict, reason := "valid", ""
-				if t.State == stTidakLolos && k == i%3 {
+				if t.State == stVervalFailed && k == i%3 {
 					verdict, reason = "invalid", application.VervalReasons[i%len(application.VervalReasons)]
 				}
 				return []any{n.docBase + int64(i)*4 + int64(k) + 1, n.assessors[n.schools[t.School].Regency][0], verdict, reason, submitted.Add(71 * time.Hour)}
@@ -229,7 +229,7 @@ func (n *national) tables() []natTable {
 			src: &gen{count: nt, per: 2, next: func(x int) []any {
 				i, k := x/2, x%2
 				t := n.teachers[i]
-				if t.State != stLolos {
+				if t.State != stVervalPassed {
 					return nil
 				}
 				_, submitted := n.appTimes(i)
@@ -257,7 +257,7 @@ func (n *national) tables() []natTable {
 			},
 			src: &gen{count: nt, per: 16, next: func(x int) []any {
 				i, k, c := x/16, (x%16)/8, x%8
-				if n.teachers[i].State != stLolos {
+				if n.teachers[i].State != stVervalPassed {
 					return nil
 				}
 				return []any{n.sheetBase + int64(i)*2 + int64(k) + 1, c + 1, n.scores(i)[k][c]}

@@ -94,7 +94,7 @@ func SeedSelection(ctx context.Context, db *pgxpool.Pool) error {
 		var app int64
 		if err := db.QueryRow(ctx, `INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang,
 				submitted_at, registration_number, receipt_checksum)
-			VALUES ($1, $2, 'lolos_verval', $3, $4, $5, substr($5, 1, 2), 'SD', $6, $7, 'demo') RETURNING id`,
+			VALUES ($1, $2, 'verval_passed', $3, $4, $5, substr($5, 1, 2), 'SD', $6, $7, 'demo') RETURNING id`,
 			cohort, userID, name, npsn, a.regency, now.AddDate(0, -1, -1).Add(time.Duration(i)*time.Hour), fmt.Sprintf("GP11-%05d", i+1)).Scan(&app); err != nil {
 			return err
 		}

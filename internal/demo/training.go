@@ -73,7 +73,7 @@ func seedAngkatan10(ctx context.Context, db *pgxpool.Pool) error {
 		var app int64
 		if err := db.QueryRow(ctx, `INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang,
 				submitted_at, registration_number, receipt_checksum)
-			SELECT $1, $2, 'lolos_verval', $3, s.npsn, s.regency_code, substr(s.regency_code, 1, 2), s.jenjang, $5, $6, repeat('c', 64)
+			SELECT $1, $2, 'verval_passed', $3, s.npsn, s.regency_code, substr(s.regency_code, 1, 2), s.jenjang, $5, $6, repeat('c', 64)
 			FROM schools s WHERE s.npsn = $4 RETURNING id`, cohort, userID, name, npsn, now.AddDate(0, -5, -10), fmt.Sprintf("GP10-%05d", n)).Scan(&app); err != nil {
 			return err
 		}

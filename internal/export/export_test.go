@@ -134,7 +134,7 @@ func TestStreamFromQuery(t *testing.T) {
 func BenchmarkStream250k(b *testing.B) {
 	db, _ := testdb.New(b)
 	const q = `SELECT g AS no, 'B-2026-' || lpad(g::text, 7, '0'), 'Calon Guru Penggerak ' || g, '3201••••••••' || lpad((g % 10000)::text, 4, '0'),
-		'SD Negeri ' || (g % 900) || ' Kabupaten Contoh', lpad((10000000 + g % 90000)::text, 8, '0'), 'SD', 'lolos_verval',
+		'SD Negeri ' || (g % 900) || ' Kabupaten Contoh', lpad((10000000 + g % 90000)::text, 8, '0'), 'SD', 'verval_passed',
 		now() - g * interval '1 second', (g % 10000) / 100.0
 		FROM generate_series(1, 250000) g`
 	for _, f := range []export.Format{export.XLSX, export.CSV} {

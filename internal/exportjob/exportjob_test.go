@@ -37,7 +37,7 @@ func TestQueryRoundTripNeverWidens(t *testing.T) {
 	for name, q := range map[string]exportjob.Query{
 		"national": {Scope: application.Scope{National: true}, Region: selection.RegionFilter{National: true}, National: true},
 		"dinas kab/kota": {Scope: application.Scope{Regencies: []string{"36.73"}, Provinces: []string{}, BGPProvinces: []string{}},
-			Filter: application.Filter{CohortID: 7, Status: "lolos_verval", Query: "siti"},
+			Filter: application.Filter{CohortID: 7, Status: "verval_passed", Query: "siti"},
 			Region: selection.RegionFilter{Provinces: []string{}, Regencies: []string{"36.73"}}, PublishedOnly: true},
 		"dinas provinsi": {Scope: application.Scope{Provinces: []string{"36"}, Regencies: []string{}, BGPProvinces: []string{}},
 			Region: selection.RegionFilter{Provinces: []string{"36"}, Regencies: []string{}}, PublishedOnly: true, Cohort: 3},

@@ -35,7 +35,7 @@ func TestConcurrentReleaseReleasesOnce(t *testing.T) {
 	ms := make([]mail.Message, 50)
 	for i := range ms {
 		ms[i] = mail.Message{To: fmt.Sprintf("guru%d@uji.id", i), Subject: "Hasil verval", Body: "isi", Kind: "application.mail.verval",
-			Outcome: []string{"lolos_verval", "tidak_lolos_verval"}[i%2], Lang: []string{"id", "en"}[i%3/2], Held: true}
+			Outcome: []string{"verval_passed", "verval_failed"}[i%2], Lang: []string{"id", "en"}[i%3/2], Held: true}
 	}
 	ms = append(ms, mail.Message{To: "biasa@uji.id", Subject: "Tanda terima", Body: "isi"})
 	if err := database.Tx(ctx, db, func(tx pgx.Tx) error { return mail.EnqueueMany(ctx, tx, ms) }); err != nil {

@@ -25,7 +25,7 @@ var keptVsRecounted = map[string][2]string{
 			SELECT cohort_id, regency_code, province_code, jenjang, (created_at AT TIME ZONE 'Asia/Jakarta')::date AS day, 1 AS r, 0 AS s FROM applications
 			UNION ALL
 			SELECT cohort_id, regency_code, province_code, jenjang, (submitted_at AT TIME ZONE 'Asia/Jakarta')::date, 0, 1 FROM applications
-			WHERE submitted_at IS NOT NULL AND status IN ('submitted', 'lolos_verval', 'tidak_lolos_verval')) x
+			WHERE submitted_at IS NOT NULL AND status IN ('submitted', 'verval_passed', 'verval_failed')) x
 		GROUP BY 1, 2, 3, 4, 5`,
 	},
 	"score_sheet_counts": {
@@ -76,7 +76,7 @@ func TestKeptCountsFollowWrites(t *testing.T) {
 	for _, sql := range []string{
 		`UPDATE applications SET status = 'withdrawn' WHERE status = 'submitted' AND id % 2 = 0`,
 		`UPDATE applications SET status = 'submitted', submitted_at = now(), registration_number = 'X' || id, receipt_checksum = 'x' WHERE status = 'draft' AND id % 3 = 0`,
-		`UPDATE applications SET regency_code = '36.73', province_code = '36', jenjang = 'SMA' WHERE regency_code = '16.01' AND status = 'lolos_verval' AND id % 4 = 0`,
+		`UPDATE applications SET regency_code = '36.73', province_code = '36', jenjang = 'SMA' WHERE regency_code = '16.01' AND status = 'verval_passed' AND id % 4 = 0`,
 		`UPDATE score_sheets SET submitted_at = now(), stage_score = 70, scores = ARRAY[3, 3] WHERE submitted_at IS NULL AND id % 3 = 0`,
 		`UPDATE score_sheets SET due_at = greatest(date_trunc('hour', now()), now() - interval '1 second') WHERE submitted_at IS NULL AND id % 3 = 1`,
 		`UPDATE score_sheets SET due_at = NULL WHERE submitted_at IS NULL AND id % 7 = 2`,

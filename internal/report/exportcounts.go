@@ -18,13 +18,13 @@ import (
 // CountApplications counts the rows Applications writes.
 func (s *Store) CountApplications(ctx context.Context, sc application.Scope, f application.Filter) (int, error) {
 	f.After = 0
-	return s.sumStatusCounts(ctx, sc, f, func(st string) bool { return f.Status == "" || st == f.Status })
+	return s.sumStatusCounts(ctx, sc, f, func(st string) bool { return f.Status == "" || application.Status(st) == f.Status })
 }
 
 // CountVerval counts the rows Verval writes.
 func (s *Store) CountVerval(ctx context.Context, sc application.Scope, cohortID int64) (int, error) {
 	return s.sumStatusCounts(ctx, sc, application.Filter{CohortID: cohortID}, func(st string) bool {
-		return st == "lolos_verval" || st == "tidak_lolos_verval"
+		return application.Status(st).VervalDecided()
 	})
 }
 

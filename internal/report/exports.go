@@ -30,8 +30,8 @@ const (
 
 // statusText names the verval stage's statuses in the verval export (Bahasa Indonesia, as the
 // headers): that export is about the verval stage itself.
-var statusText = map[string]string{"draft": "Draf", "submitted": "Terkirim", "withdrawn": "Ditarik",
-	"lolos_verval": "Lolos verval", "tidak_lolos_verval": "Tidak lolos verval"}
+var statusText = map[application.Status]string{application.StatusDraft: "Draf", application.StatusSubmitted: "Terkirim",
+	application.StatusWithdrawn: "Ditarik", application.StatusVervalPassed: "Lolos verval", application.StatusVervalFailed: "Tidak lolos verval"}
 
 // RecordExport audits one export: who (actor), what (kind, object), the filters and the number
 // of rows written.
@@ -82,7 +82,8 @@ func (s *Store) Verval(ctx context.Context, sc application.Scope, cohortID int64
 		return 0, err
 	}
 	return export.StreamQuery(ctx, s.db, w, func(r pgx.Rows) ([]any, error) {
-		var num, name, school, regency, jenjang, status, reasons string
+		var num, name, school, regency, jenjang, reasons string
+		var status application.Status
 		var decided *time.Time
 		if err := r.Scan(&num, &name, &school, &regency, &jenjang, &status, &decided, &reasons); err != nil {
 			return nil, err
@@ -94,7 +95,7 @@ func (s *Store) Verval(ctx context.Context, sc application.Scope, cohortID int64
 				FROM application_documents d JOIN required_documents rd ON rd.id = d.required_document_id
 				WHERE d.application_id = a.id AND d.verval_status = 'invalid'), '')
 		FROM applications a JOIN schools sc ON sc.npsn = a.npsn JOIN regencies r ON r.code = a.regency_code
-		WHERE `+cond+` AND a.status IN ('lolos_verval', 'tidak_lolos_verval') ORDER BY a.id`, args...)
+		WHERE `+cond+` AND a.status = ANY($`+strconv.Itoa(len(args)+1)+`) ORDER BY a.id`, append(args, application.VervalOutcomes)...)
 }
 
 // ErrRunNotVisible is returned (with database.ErrNotFound) for a run the viewer may not see.

@@ -14,17 +14,17 @@ import (
 
 // Funnel stages, in order.
 const (
-	StageRegistered  = "registered"
-	StageSubmitted   = "submitted"
-	StageLolosVerval = "lolos_verval"
-	StageLulusTahap1 = "lulus_tahap1"
-	StageLulusTahap2 = "lulus_tahap2"
-	StageConfirmed   = "confirmed"
-	StageCGP         = "cgp"
+	StageRegistered   = "registered"
+	StageSubmitted    = "submitted"
+	StageVervalPassed = string(application.StatusVervalPassed)
+	StageLulusTahap1  = "lulus_tahap1"
+	StageLulusTahap2  = "lulus_tahap2"
+	StageConfirmed    = "confirmed"
+	StageCGP          = "cgp"
 )
 
 // FunnelStages lists the funnel's stages in order.
-var FunnelStages = []string{StageRegistered, StageSubmitted, StageLolosVerval, StageLulusTahap1, StageLulusTahap2, StageConfirmed, StageCGP}
+var FunnelStages = []string{StageRegistered, StageSubmitted, StageVervalPassed, StageLulusTahap1, StageLulusTahap2, StageConfirmed, StageCGP}
 
 // Day is one day of the registration window.
 type Day struct {
@@ -66,11 +66,11 @@ func (s *Store) applicationFigures(ctx context.Context, sc application.Scope, d 
 	_, err := pgx.ForEachRow(rows, []any{&status, &day, &count, &submitted}, func() error {
 		if status != nil {
 			d.Funnel[StageRegistered] += count
-			if *status == "submitted" || *status == "lolos_verval" || *status == "tidak_lolos_verval" {
+			if st := application.Status(*status); st.Sent() {
 				d.Funnel[StageSubmitted] += count
 			}
-			if *status == "lolos_verval" {
-				d.Funnel[StageLolosVerval] += count
+			if application.Status(*status) == application.StatusVervalPassed {
+				d.Funnel[StageVervalPassed] += count
 			}
 			return nil
 		}

@@ -117,12 +117,12 @@ func TestDashboardCountsPerScope(t *testing.T) {
 					continue
 				}
 				want[report.StageRegistered]++
-				sent := a.status == "submitted" || a.status == "lolos_verval" || a.status == "tidak_lolos_verval"
+				sent := a.status == "submitted" || a.status == "verval_passed" || a.status == "verval_failed"
 				if sent {
 					want[report.StageSubmitted]++
 				}
-				if a.status == "lolos_verval" {
-					want[report.StageLolosVerval]++
+				if a.status == "verval_passed" {
+					want[report.StageVervalPassed]++
 				}
 				days[int(a.created.Sub(seed.Opens).Hours()/24)].Registered++
 				if sent {

@@ -49,7 +49,7 @@ type StageBreakdown struct {
 // Seat is a pembekalan seat.
 type Seat struct {
 	ID          int64
-	Status      string
+	Status      SeatStatus
 	ConfirmBy   time.Time
 	ConfirmedAt *time.Time
 	AttendedAt  *time.Time

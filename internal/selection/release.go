@@ -55,7 +55,7 @@ func (s *Store) ReleaseMail(ctx context.Context, actor audit.Actor, upTo int64, 
 		// correction window (the cohort's correction days, once per application) starts now.
 		// verval_released_at IS NULL makes a concurrent or later release skip them.
 		if _, err := tx.Exec(ctx, `UPDATE applications a SET verval_released_at = $1::timestamptz,
-				correction_until = CASE WHEN a.status = 'tidak_lolos_verval' AND a.correction_used_at IS NULL AND c.correction_days > 0
+				correction_until = CASE WHEN a.status = 'verval_failed' AND a.correction_used_at IS NULL AND c.correction_days > 0
 					THEN $1::timestamptz + make_interval(hours => 24 * c.correction_days) END
 			FROM cohorts c, mail_outbox m WHERE c.id = a.cohort_id AND m.release_id = (SELECT max(id) FROM mail_releases)
 			AND m.ref LIKE 'verval:%' AND a.id = substr(m.ref, 8)::bigint

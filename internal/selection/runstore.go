@@ -61,7 +61,7 @@ func runInput(ctx context.Context, q querier, cohortID int64) (RunInput, []Appli
 	}
 	rows, _ = q.Query(ctx, `SELECT a.id, a.regency_code, a.submitted_at, sl.id IS NOT NULL, coalesce(sl.status = 'tidak_hadir', false)
 		FROM applications a LEFT JOIN tahap2_slots sl ON sl.application_id = a.id
-		WHERE a.cohort_id = $1 AND a.status = 'lolos_verval' ORDER BY a.id`, cohortID)
+		WHERE a.cohort_id = $1 AND a.status = 'verval_passed' ORDER BY a.id`, cohortID)
 	var c Candidate
 	var scheduled, noShow bool
 	var apps []ApplicantScores
@@ -138,7 +138,7 @@ func createRun(ctx context.Context, tx pgx.Tx, actor audit.Actor, cohortID, corr
 		}
 		var open int
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
-			WHERE a.cohort_id = $1 AND a.status = 'lolos_verval' AND sh.submitted_at IS NULL`, cohortID).Scan(&open); err != nil {
+			WHERE a.cohort_id = $1 AND a.status = 'verval_passed' AND sh.submitted_at IS NULL`, cohortID).Scan(&open); err != nil {
 			return err
 		}
 		in, apps, err := runInput(ctx, tx, cohortID)

@@ -163,7 +163,7 @@ func (s *Store) ScheduleTahap2(ctx context.Context, actor audit.Actor, cohortID 
 			return err
 		}
 		rows, _ := tx.Query(ctx, `SELECT a.id, a.npsn, a.regency_code FROM applications a
-			WHERE a.cohort_id = $1 AND a.status = 'lolos_verval'
+			WHERE a.cohort_id = $1 AND a.status = 'verval_passed'
 			AND NOT EXISTS (SELECT 1 FROM tahap2_slots sl WHERE sl.application_id = a.id) ORDER BY a.id`, cohortID)
 		var targets []AssignTarget
 		var t AssignTarget
@@ -257,11 +257,21 @@ type Slot struct {
 	Location           string     `db:"location"`
 	Assessor1          string     `db:"assessor1"`
 	Assessor2          string     `db:"assessor2"`
-	Status             string     `db:"status"`
+	Status             SlotStatus `db:"status"`
 	RescheduleReason   *string    `db:"reschedule_reason"`
 	RescheduleAskedAt  *time.Time `db:"reschedule_asked_at"`
 	RescheduledAt      *time.Time `db:"rescheduled_at"`
 }
+
+// SlotStatus is where a tahap 2 session stands.
+type SlotStatus string
+
+// Slot statuses: scheduled (terjadwal), then attended (hadir) or a no-show (tidak_hadir).
+const (
+	SlotScheduled SlotStatus = "terjadwal"
+	SlotAttended  SlotStatus = "hadir"
+	SlotNoShow    SlotStatus = "tidak_hadir"
+)
 
 const slotCols = `SELECT sl.id, sl.application_id, coalesce(a.registration_number, '') AS registration_number, a.applicant_name,
 	p.timezone, sl.starts_at, sl.minutes, sl.mode, sl.location, u1.name AS assessor1, u2.name AS assessor2, sl.status,
@@ -328,7 +338,7 @@ func (s *Store) ApproveReschedule(ctx context.Context, actor audit.Actor, slotID
 		}
 		var appID int64
 		err = tx.QueryRow(ctx, `UPDATE tahap2_slots SET starts_at = $2, rescheduled_at = now()
-			WHERE id = $1 AND reschedule_asked_at IS NOT NULL AND rescheduled_at IS NULL AND status = 'terjadwal' RETURNING application_id`, slotID, start).Scan(&appID)
+			WHERE id = $1 AND reschedule_asked_at IS NOT NULL AND rescheduled_at IS NULL AND status = $3 RETURNING application_id`, slotID, start, SlotScheduled).Scan(&appID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("slot %d has no open request: %w", slotID, database.ErrConflict)
 		}
@@ -345,24 +355,24 @@ func (s *Store) ApproveReschedule(ctx context.Context, actor audit.Actor, slotID
 
 // MarkSlot records whether the applicant attended (hadir) or did not show up (tidak_hadir). A
 // no-show's tahap 2 sheets are withdrawn (unsubmitted ones deleted), so the stage has no score.
-func (s *Store) MarkSlot(ctx context.Context, actor audit.Actor, slotID int64, status string) error {
-	if status != "hadir" && status != "tidak_hadir" {
+func (s *Store) MarkSlot(ctx context.Context, actor audit.Actor, slotID int64, status SlotStatus) error {
+	if status != SlotAttended && status != SlotNoShow {
 		return fmt.Errorf("status %q: %w", status, database.ErrConflict)
 	}
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		var appID int64
-		err := tx.QueryRow(ctx, `UPDATE tahap2_slots SET status = $2 WHERE id = $1 AND status = 'terjadwal' RETURNING application_id`, slotID, status).Scan(&appID)
+		err := tx.QueryRow(ctx, `UPDATE tahap2_slots SET status = $2 WHERE id = $1 AND status = $3 RETURNING application_id`, slotID, status, SlotScheduled).Scan(&appID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return fmt.Errorf("slot %d: %w", slotID, database.ErrConflict)
 		}
 		if err != nil {
 			return err
 		}
-		if status == "tidak_hadir" {
+		if status == SlotNoShow {
 			if _, err := tx.Exec(ctx, `DELETE FROM score_sheets WHERE application_id = $1 AND stage IN ('simulasi', 'wawancara') AND submitted_at IS NULL`, appID); err != nil {
 				return err
 			}
 		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.tahap2." + status, ObjectType: "tahap2_slot", ObjectID: strconv.FormatInt(slotID, 10)})
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.tahap2." + string(status), ObjectType: "tahap2_slot", ObjectID: strconv.FormatInt(slotID, 10)})
 	})
 }

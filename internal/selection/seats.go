@@ -40,9 +40,24 @@ func checkPakta(pdf []byte) error {
 	return nil
 }
 
+// SeatStatus is where a pembekalan seat stands.
+type SeatStatus string
+
+// Seat statuses: offered (waiting for the applicant), confirmed (with the signed Pakta
+// Integritas), declined or expired (freed, the next cadangan moves up), and after the
+// briefing attended (a CGP of the cohort) or absent.
+const (
+	SeatOffered   SeatStatus = "offered"
+	SeatConfirmed SeatStatus = "confirmed"
+	SeatDeclined  SeatStatus = "declined"
+	SeatExpired   SeatStatus = "expired"
+	SeatAttended  SeatStatus = "attended"
+	SeatAbsent    SeatStatus = "absent"
+)
+
 // ownSeat locks the applicant's own seat (another's, or one whose offer is not released yet,
 // is ErrNotFound).
-func ownSeat(ctx context.Context, tx pgx.Tx, userID, seatID int64) (status string, confirmBy time.Time, err error) {
+func ownSeat(ctx context.Context, tx pgx.Tx, userID, seatID int64) (status SeatStatus, confirmBy time.Time, err error) {
 	err = tx.QueryRow(ctx, `SELECT ps.status, ps.confirm_by FROM pembekalan_seats ps JOIN applications a ON a.id = ps.application_id
 		WHERE ps.id = $1 AND a.user_id = $2 AND `+SeatReleased+` FOR UPDATE OF ps`, seatID, userID).Scan(&status, &confirmBy)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -68,11 +83,11 @@ func (s *Store) Confirm(ctx context.Context, actor audit.Actor, userID, seatID i
 		if err != nil {
 			return err
 		}
-		if status != "offered" || now.After(by) {
+		if status != SeatOffered || now.After(by) {
 			return fmt.Errorf("seat %d is %s: %w", seatID, status, database.ErrConflict)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = 'confirmed', confirmed_at = $2, pakta_storage = $3, pakta_sha256 = $4
-			WHERE id = $1`, seatID, now, name, hex.EncodeToString(sum[:])); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = $5, confirmed_at = $2, pakta_storage = $3, pakta_sha256 = $4
+			WHERE id = $1`, seatID, now, name, hex.EncodeToString(sum[:]), SeatConfirmed); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat.confirm", ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10),
@@ -91,10 +106,10 @@ func (s *Store) Decline(ctx context.Context, actor audit.Actor, userID, seatID i
 		if err != nil {
 			return err
 		}
-		if status != "offered" && status != "confirmed" {
+		if status != SeatOffered && status != SeatConfirmed {
 			return fmt.Errorf("seat %d is %s: %w", seatID, status, database.ErrConflict)
 		}
-		return s.free(ctx, tx, actor, seatID, "declined", now, baseURL)
+		return s.free(ctx, tx, actor, seatID, SeatDeclined, now, baseURL)
 	})
 }
 
@@ -103,13 +118,13 @@ func (s *Store) Decline(ctx context.Context, actor audit.Actor, userID, seatID i
 func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now time.Time, baseURL string) (int, error) {
 	var n int
 	err := database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		rows, _ := tx.Query(ctx, `SELECT id FROM pembekalan_seats ps WHERE status = 'offered' AND confirm_by < $1 AND `+SeatReleased+` ORDER BY id FOR UPDATE`, now)
+		rows, _ := tx.Query(ctx, `SELECT id FROM pembekalan_seats ps WHERE status = $2 AND confirm_by < $1 AND `+SeatReleased+` ORDER BY id FOR UPDATE`, now, SeatOffered)
 		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			if err := s.free(ctx, tx, actor, id, "expired", now, baseURL); err != nil {
+			if err := s.free(ctx, tx, actor, id, SeatExpired, now, baseURL); err != nil {
 				return err
 			}
 		}
@@ -122,7 +137,7 @@ func (s *Store) ExpireOverdue(ctx context.Context, actor audit.Actor, now time.T
 // free marks a seat declined or expired and offers a seat to the best cadangan of the same
 // kab/kota (in the seat's run) who has no seat yet, by email, to confirm within the cohort's
 // confirmation days from now.
-func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID int64, status string, now time.Time, baseURL string) error {
+func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID int64, status SeatStatus, now time.Time, baseURL string) error {
 	var runID, cohortID int64
 	var reg string
 	if err := tx.QueryRow(ctx, `UPDATE pembekalan_seats SET status = $2, freed_at = $3 WHERE id = $1
@@ -166,24 +181,24 @@ func (s *Store) free(ctx context.Context, tx pgx.Tx, actor audit.Actor, seatID i
 		}
 		detail["promoted_application_id"] = next
 	}
-	return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat." + status, ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10), Detail: detail})
+	return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat." + string(status), ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10), Detail: detail})
 }
 
 // RecordAttendance records that a confirmed participant attended the briefing: they are now a
 // CGP of the cohort.
 func (s *Store) RecordAttendance(ctx context.Context, actor audit.Actor, runID, seatID int64, now time.Time) error {
-	return s.recordBriefing(ctx, actor, runID, seatID, now, "attended")
+	return s.recordBriefing(ctx, actor, runID, seatID, now, SeatAttended)
 }
 
 // RecordAbsence records that a confirmed participant did not come to the briefing: they do
 // not become a CGP of the cohort.
 func (s *Store) RecordAbsence(ctx context.Context, actor audit.Actor, runID, seatID int64, now time.Time) error {
-	return s.recordBriefing(ctx, actor, runID, seatID, now, "absent")
+	return s.recordBriefing(ctx, actor, runID, seatID, now, SeatAbsent)
 }
 
 // recordBriefing moves a confirmed seat of the run to attended or absent, audited.
 // Briefing attendance is recorded only within the cohort's pembekalan dates (*DateError).
-func (s *Store) recordBriefing(ctx context.Context, actor audit.Actor, runID, seatID int64, now time.Time, status string) error {
+func (s *Store) recordBriefing(ctx context.Context, actor audit.Actor, runID, seatID int64, now time.Time, status SeatStatus) error {
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
 		var cohortID int64
 		err := tx.QueryRow(ctx, `SELECT r.cohort_id FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
@@ -202,15 +217,15 @@ func (s *Store) recordBriefing(ctx context.Context, actor audit.Actor, runID, se
 			return err
 		}
 		tag, err := tx.Exec(ctx, `UPDATE pembekalan_seats SET status = $4,
-				attended_at = CASE WHEN $4 = 'attended' THEN $3::timestamptz ELSE attended_at END
-			WHERE id = $1 AND run_id = $2 AND status = 'confirmed'`, seatID, runID, now, status)
+				attended_at = CASE WHEN $4 = $5 THEN $3::timestamptz ELSE attended_at END
+			WHERE id = $1 AND run_id = $2 AND status = $6`, seatID, runID, now, status, SeatAttended, SeatConfirmed)
 		if err != nil {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("seat %d not confirmed: %w", seatID, database.ErrConflict)
 		}
-		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat." + status, ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10)})
+		return audit.Record(ctx, tx, actor, audit.Entry{Action: "selection.seat." + string(status), ObjectType: "pembekalan_seat", ObjectID: strconv.FormatInt(seatID, 10)})
 	})
 }
 
@@ -221,7 +236,7 @@ type SeatRow struct {
 	Name               string     `db:"name"`
 	RegencyCode        string     `db:"regency_code"`
 	RegencyName        string     `db:"regency_name"`
-	Status             string     `db:"status"`
+	Status             SeatStatus `db:"status"`
 	ConfirmBy          time.Time  `db:"confirm_by"`
 	Promoted           bool       `db:"promoted"`
 	AttendedAt         *time.Time `db:"attended_at"`
@@ -256,6 +271,6 @@ func (s *Store) CheckSeat(ctx context.Context, userID, seatID int64) error {
 // cohort's CGP, for the training feature.
 func (s *Store) Participants(ctx context.Context, cohortID int64) ([]int64, error) {
 	rows, _ := s.db.Query(ctx, `SELECT ps.application_id FROM pembekalan_seats ps JOIN result_runs r ON r.id = ps.run_id
-		WHERE r.cohort_id = $1 AND ps.status = 'attended' ORDER BY ps.application_id`, cohortID)
+		WHERE r.cohort_id = $1 AND ps.status = $2 ORDER BY ps.application_id`, cohortID, SeatAttended)
 	return pgx.CollectRows(rows, pgx.RowTo[int64])
 }

@@ -94,7 +94,7 @@ func assignInput(ctx context.Context, q querier, cohortID int64, stage Stage) ([
 				coalesce(array_agg(sh.assessor_id) FILTER (WHERE sh.id IS NOT NULL), '{}'),
 				count(sh.id) FILTER (WHERE NOT sh.adjudicator AND sh.appeal_id IS NULL)
 			FROM applications a LEFT JOIN score_sheets sh ON sh.application_id = a.id AND sh.stage = $2
-			WHERE a.cohort_id = $1 AND a.status = 'lolos_verval'
+			WHERE a.cohort_id = $1 AND a.status = 'verval_passed'
 			GROUP BY a.id ORDER BY a.id`, cohortID, stage)
 		var t AssignTarget
 		var have int

@@ -101,7 +101,7 @@ const baselineRunSQL = `INSERT INTO run_results (run_id, application_id, regency
 			floor(100 * (SELECT sum(((p - 1) % 3 + 1) * (v - 1)::float8 * 100 / 3) FROM unnest(sh.scores) WITH ORDINALITY u(v, p)) / 15 + 0.5) / 100 AS v,
 			sh.scores[1]::float8 AS c1
 		FROM score_sheets sh JOIN applications a ON a.id = sh.application_id
-		WHERE a.cohort_id = $2 AND a.status = 'lolos_verval' AND sh.stage = 'tahap1' AND sh.submitted_at IS NOT NULL),
+		WHERE a.cohort_id = $2 AND a.status = 'verval_passed' AND sh.stage = 'tahap1' AND sh.submitted_at IS NOT NULL),
 	finals AS (
 		SELECT application_id, floor(100 * sum(v) / 2 + 0.5) / 100 AS score, floor(100 * sum(c1) / 2 + 0.5) / 100 AS c1
 		FROM sheets GROUP BY application_id),
@@ -156,7 +156,7 @@ func createRunBenchData(t testing.TB, db *pgxpool.Pool) int64 {
 			SELECT lpad((90000000 + row_number() OVER (ORDER BY code))::text, 8, '0'), 'Sekolah ' || code, 'SD', 'negeri', code FROM regencies`,
 		`INSERT INTO users (email, name, password_hash) SELECT 'bench' || g || '@uji.id', 'Calon ' || g, 'x' FROM generate_series(1, 250000) g`,
 		`INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang, submitted_at, registration_number, receipt_checksum)
-			SELECT $1, u.id, 'lolos_verval', u.name, s.npsn, s.regency_code, substr(s.regency_code, 1, 2), 'SD', now() - (u.id % 10000) * interval '1 minute', 'B-' || u.id, 'x'
+			SELECT $1, u.id, 'verval_passed', u.name, s.npsn, s.regency_code, substr(s.regency_code, 1, 2), 'SD', now() - (u.id % 10000) * interval '1 minute', 'B-' || u.id, 'x'
 			FROM users u JOIN (SELECT npsn, regency_code, row_number() OVER (ORDER BY npsn) - 1 AS k FROM schools WHERE npsn LIKE '9%') s
 				ON s.k = u.id % 514
 			WHERE u.email LIKE 'bench%'`,

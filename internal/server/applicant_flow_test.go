@@ -119,7 +119,7 @@ func TestStatusFollowsRealState(t *testing.T) {
 			}
 		}
 	}
-	exec(`UPDATE applications SET status = 'lolos_verval', verval_decided_at = now() WHERE id = $1`, id)
+	exec(`UPDATE applications SET status = 'verval_passed', verval_decided_at = now() WHERE id = $1`, id)
 	check("Lolos verval", "")
 
 	// Published: lulus.
@@ -390,7 +390,7 @@ func TestPaktaTemplateOffered(t *testing.T) {
 	if err := a.DB.QueryRow(ctx, `INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash) VALUES ($1, '{"quotas": {"16.01": 100}}', repeat('a', 64), repeat('b', 64)) RETURNING id`, tc.ID).Scan(&run); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.DB.Exec(ctx, `UPDATE applications SET status = 'lolos_verval' WHERE id = $1`, id); err != nil {
+	if _, err := a.DB.Exec(ctx, `UPDATE applications SET status = 'verval_passed' WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
 	for _, sql := range []string{

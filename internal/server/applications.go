@@ -8,15 +8,11 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"penggerak/internal/account"
 	"penggerak/internal/application"
 	"penggerak/internal/cohort"
 	"penggerak/internal/database"
 	apppage "penggerak/web/pages/application"
 )
-
-// roleNames are the roles the principal holds, for the eligibility rules.
-func roleNames(p *account.Principal) []string { return p.RoleNames() }
 
 // showApply is a cohort's page for applying: its eligibility rules for the teacher, and their
 // application to it when they have one.
@@ -37,7 +33,7 @@ func (s *Server) showApply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	props := apppage.ApplyProps{Cohort: cfg, Failures: cohort.Eligibility(cfg, prof.Applicant(roleNames(p)), s.now()), TZ: prof.Timezone()}
+	props := apppage.ApplyProps{Cohort: cfg, Failures: cohort.Eligibility(cfg, prof.Applicant(p.Roles()), s.now()), TZ: prof.Timezone()}
 	if a, ok := mine[cfg.ID]; ok {
 		props.Existing = &a
 	}
@@ -49,7 +45,7 @@ func (s *Server) showApply(w http.ResponseWriter, r *http.Request) error {
 // first step; an ineligible teacher goes back to the cohort's page with a message.
 func (s *Server) startApplication(w http.ResponseWriter, r *http.Request) error {
 	p := principal(r)
-	id, err := s.applications.Start(r.Context(), actor(r), p.User.ID, roleNames(p), idParam(r, "cohortID"), s.now())
+	id, err := s.applications.Start(r.Context(), actor(r), p.User.ID, p.Roles(), idParam(r, "cohortID"), s.now())
 	if errors.Is(err, application.ErrNotEligible) {
 		s.flash(r, "application.flash.not_eligible")
 		redirect(w, r, "/pendaftaran/"+chi.URLParam(r, "cohortID"))

@@ -137,7 +137,7 @@ func BenchmarkWatchList250k(b *testing.B) {
 	if _, err := conn.CopyFrom(ctx, pgx.Identifier{"users"}, []string{"email", "name", "password_hash"}, pgx.CopyFromRows(userRows)); err != nil {
 		b.Fatal(err)
 	}
-	statuses := []string{"draft", "submitted", "submitted", "submitted", "lolos_verval", "tidak_lolos_verval", "withdrawn"}
+	statuses := []string{"draft", "submitted", "submitted", "submitted", "verval_passed", "verval_failed", "withdrawn"}
 	var profiles, apps [][]any
 	now := time.Now()
 	for i := 0; i < total; i++ {
@@ -178,7 +178,7 @@ func BenchmarkWatchList250k(b *testing.B) {
 	}{
 		{"national/first", national, application.Filter{CohortID: cohortID}},
 		{"national/deep", national, application.Filter{CohortID: cohortID, After: deep}},
-		{"national/status", national, application.Filter{CohortID: cohortID, Status: "lolos_verval"}},
+		{"national/status", national, application.Filter{CohortID: cohortID, Status: "verval_passed"}},
 		{"national/name", national, application.Filter{CohortID: cohortID, Query: "putri agus"}},
 		{"province/first", prov, application.Filter{CohortID: cohortID}},
 		{"province/jenjang", prov, application.Filter{CohortID: cohortID, Jenjang: "SMP"}},

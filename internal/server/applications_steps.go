@@ -71,11 +71,14 @@ func (s *Server) deleteCV(w http.ResponseWriter, r *http.Request) error {
 	return s.stepDone(w, r, "cv", err, "cv", "application.flash.cv_removed")
 }
 
-// essayAnswers reads fields essay_<question id> from the form.
-func (s *Server) essayAnswers(w http.ResponseWriter, r *http.Request) (map[int64]string, bool) {
+// errTooLarge: a body past its size limit (413).
+var errTooLarge = refuse(http.StatusRequestEntityTooLarge, "error.too_large")
+
+// essayAnswers reads fields essay_<question id> from the form; a form that cannot be read
+// (past its size limit) is errTooLarge.
+func essayAnswers(r *http.Request) (map[int64]string, error) {
 	if err := r.ParseForm(); err != nil {
-		s.clientError(w, r, http.StatusRequestEntityTooLarge, "error.too_large")
-		return nil, false
+		return nil, errTooLarge
 	}
 	out := map[int64]string{}
 	for k, v := range r.PostForm {
@@ -83,15 +86,15 @@ func (s *Server) essayAnswers(w http.ResponseWriter, r *http.Request) (map[int64
 			out[qid] = strings.ReplaceAll(v[0], "\r\n", "\n")
 		}
 	}
-	return out, true
+	return out, nil
 }
 
 // saveEssays is the Save button: everything typed is kept, and answers outside their limits
 // are shown with a message (422).
 func (s *Server) saveEssays(w http.ResponseWriter, r *http.Request) error {
-	answers, ok := s.essayAnswers(w, r)
-	if !ok {
-		return nil
+	answers, err := essayAnswers(r)
+	if err != nil {
+		return err
 	}
 	if _, err := s.applications.SaveEssays(r.Context(), principal(r).User.ID, idParam(r, "id"), answers, s.now()); err != nil {
 		return s.refuseStep(w, r, "esai", err)
@@ -114,9 +117,9 @@ func (s *Server) saveEssays(w http.ResponseWriter, r *http.Request) error {
 // stored, is the server's save time in milliseconds: the script records it as the server copy's
 // time, so an older local draft never overwrites it later.
 func (s *Server) autosaveEssays(w http.ResponseWriter, r *http.Request) error {
-	answers, ok := s.essayAnswers(w, r)
-	if !ok {
-		return nil
+	answers, err := essayAnswers(r)
+	if err != nil {
+		return err
 	}
 	tz, err := s.applications.SaveEssays(r.Context(), principal(r).User.ID, idParam(r, "id"), answers, s.now())
 	if err != nil && !errors.Is(err, application.ErrLocked) && !errors.Is(err, application.ErrClosed) {

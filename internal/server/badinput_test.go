@@ -317,6 +317,19 @@ func TestBadInputNeverA500(t *testing.T) {
 	if res := f.Clients["guru"].PostForm("/profil", big); res.Status != http.StatusRequestEntityTooLarge {
 		t.Errorf("3 MB form: status %d, want 413", res.Status)
 	}
+	// The essay forms (saved and autosaved) read their answers before anything else: 413 too.
+	for _, p := range []string{"/lamaran/1/esai", "/lamaran/1/esai/draf"} {
+		if res := f.Clients["guru"].PostForm(p, big); res.Status != http.StatusRequestEntityTooLarge || !strings.Contains(res.Body, "<html") {
+			t.Errorf("3 MB essay form to %s: status %d, want the 413 page", p, res.Status)
+		}
+	}
+	// A selection path naming no stage is the 404 page, to look at and to post to.
+	if res := f.Clients["admin"].Get("/admin/seleksi/1/rubrik/tahap9"); res.Status != http.StatusNotFound || !strings.Contains(res.Body, "<html") {
+		t.Errorf("unknown stage's rubric: status %d, want the 404 page", res.Status)
+	}
+	if res := f.Clients["admin"].PostForm("/admin/seleksi/1/tugaskan/tahap9", url.Values{}); res.Status != http.StatusNotFound || !strings.Contains(res.Body, "<html") {
+		t.Errorf("assigning an unknown stage: status %d, want the 404 page", res.Status)
+	}
 	// A NUL or invalid UTF-8 in a path segment is a 404, never a 500.
 	for _, p := range []string{"/wilayah/16%00", "/wilayah/%ff%fe", "/tiket/%00abc", "/verifikasi/%ff", "/klinik/%00"} {
 		if res := f.Clients["admin"].Get(p); res.Status >= 500 {

@@ -53,7 +53,7 @@ func regionGrants(p *account.Principal) []account.Grant {
 func (s *Server) recruitment(p *account.Principal, open []cohort.Config, t overview.Teacher) *dashboard.RecruitmentProps {
 	now := s.now()
 	out := &dashboard.RecruitmentProps{HasProfile: t.Profile != nil, TZ: t.Profile.Timezone(), Progress: t.Progress}
-	applicant := t.Profile.Applicant(roleNames(p))
+	applicant := t.Profile.Applicant(p.Roles())
 	for _, c := range open {
 		item := dashboard.OpenCohort{Config: c, Failures: cohort.Eligibility(c, applicant, now)}
 		if i := slices.IndexFunc(t.Applications, func(a application.Application) bool { return a.CohortID == c.ID }); i >= 0 {

@@ -286,7 +286,7 @@ func TestMailInRecipientLanguage(t *testing.T) {
 		mustStatus(t, "finish", as.PostForm(fmt.Sprintf("/verval/%d/selesai", app), confirmYes), http.StatusSeeOther)
 	}
 	if n := recCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'english@guru.test' AND kind = 'application.mail.verval' AND held
-		AND outcome = 'lolos_verval' AND subject LIKE 'Document verification result %' AND body_text LIKE '%: passed.%'`); n != 1 {
+		AND outcome = 'verval_passed' AND subject LIKE 'Document verification result %' AND body_text LIKE '%: passed.%'`); n != 1 {
 		t.Fatal("no held English verval mail")
 	}
 	if n := recCount(t, a, `SELECT count(*) FROM mail_outbox WHERE to_addr = 'indo@guru.test' AND kind = 'application.mail.verval' AND held

@@ -73,7 +73,7 @@ func (s *Server) base(r *http.Request, titleKey string) layout.Base {
 		}
 	}
 	if p := principal(r); p != nil {
-		b.User = &layout.User{Name: p.User.Name, Roles: p.RoleNames()}
+		b.User = &layout.User{Name: p.User.Name, Roles: p.Roles()}
 	}
 	return b
 }

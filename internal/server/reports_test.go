@@ -111,7 +111,7 @@ func TestReportDashboardScopes(t *testing.T) {
 		if got, want := funnelCell(res.Body, "Mendaftar"), count(tc.where); got != want {
 			t.Errorf("%s: registered %s, want %s", tc.email, got, want)
 		}
-		if got, want := funnelCell(res.Body, "Lolos verval"), count(tc.where+" AND status = 'lolos_verval'"); got != want {
+		if got, want := funnelCell(res.Body, "Lolos verval"), count(tc.where+" AND status = 'verval_passed'"); got != want {
 			t.Errorf("%s: lolos verval %s, want %s", tc.email, got, want)
 		}
 		for _, s := range tc.sees {
@@ -183,12 +183,12 @@ func TestExports(t *testing.T) {
 	}
 
 	// Applications with the list's filters, as the admin.
-	res := admin.Get(fmt.Sprintf("/ekspor/lamaran?format=xlsx&angkatan=%d&status=lolos_verval", seed.Cohort))
+	res := admin.Get(fmt.Sprintf("/ekspor/lamaran?format=xlsx&angkatan=%d&status=verval_passed", seed.Cohort))
 	if res.Status != 200 || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("applications export: %d %v", res.Status, res.Header)
 	}
 	rows := readXLSX(t, res.Body)
-	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND status = 'lolos_verval'`, seed.Cohort); len(rows) != want+1 {
+	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND status = 'verval_passed'`, seed.Cohort); len(rows) != want+1 {
 		t.Errorf("%d rows, want %d and a header", len(rows)-1, want)
 	}
 	masked := 0
@@ -215,7 +215,7 @@ func TestExports(t *testing.T) {
 			results++
 		}
 	}
-	if want := count(`SELECT count(*) FROM applications a WHERE a.cohort_id = $1 AND a.status = 'lolos_verval'
+	if want := count(`SELECT count(*) FROM applications a WHERE a.cohort_id = $1 AND a.status = 'verval_passed'
 		AND (EXISTS (SELECT 1 FROM run_results rr JOIN result_runs r ON r.id = rr.run_id WHERE rr.application_id = a.id AND r.published_at IS NOT NULL)
 			OR EXISTS (SELECT 1 FROM pembekalan_seats ps WHERE ps.application_id = a.id))`, seed.Cohort); results != want || want == 0 {
 		t.Errorf("%d rows read a result or a seat, want %d (> 0)", results, want)
@@ -242,7 +242,7 @@ func TestExports(t *testing.T) {
 
 	// Verval outcomes with reasons.
 	rows = readXLSX(t, admin.Get(fmt.Sprintf("/ekspor/verval?format=xlsx&angkatan=%d", seed.Cohort)).Body)
-	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND status IN ('lolos_verval', 'tidak_lolos_verval')`, seed.Cohort); len(rows) != want+1 {
+	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND status IN ('verval_passed', 'verval_failed')`, seed.Cohort); len(rows) != want+1 {
 		t.Errorf("verval: %d rows, want %d", len(rows)-1, want)
 	}
 
@@ -320,11 +320,11 @@ func TestExports(t *testing.T) {
 
 	// Every download is audited with its filters and row count.
 	var n, rowsLogged int
-	if err := a.DB.QueryRow(ctx, `SELECT count(*), coalesce(max((detail->>'rows')::int) FILTER (WHERE object_type = 'export.lamaran' AND detail->'filters'->>'status' = 'lolos_verval'), -1)
+	if err := a.DB.QueryRow(ctx, `SELECT count(*), coalesce(max((detail->>'rows')::int) FILTER (WHERE object_type = 'export.lamaran' AND detail->'filters'->>'status' = 'verval_passed'), -1)
 		FROM audit_log WHERE action = 'report.export'`).Scan(&n, &rowsLogged); err != nil {
 		t.Fatal(err)
 	}
-	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND status = 'lolos_verval'`, seed.Cohort); n != 9 || rowsLogged != want {
+	if want := count(`SELECT count(*) FROM applications WHERE cohort_id = $1 AND status = 'verval_passed'`, seed.Cohort); n != 9 || rowsLogged != want {
 		t.Errorf("%d audit entries (want 9: the 404s are not exports), filtered export logged %d rows (want %d)", n, rowsLogged, want)
 	}
 }

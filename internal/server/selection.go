@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -20,25 +21,26 @@ const maxPakta = selection.MaxPakta
 
 func (s *Server) sel() *selection.Store { return selection.NewStore(s.db).WithLetter(s.letter) }
 
-func (s *Server) stageParam(w http.ResponseWriter, r *http.Request) (selection.Stage, bool) {
+// stageParam reads the selection stage the path names; an unknown stage is
+// database.ErrNotFound (s.handle answers 404).
+func stageParam(r *http.Request) (selection.Stage, error) {
 	st := selection.Stage(chi.URLParam(r, "stage"))
 	if !st.Valid() {
-		s.notFound(w, r)
-		return "", false
+		return "", fmt.Errorf("stage %q: %w", st, database.ErrNotFound)
 	}
-	return st, true
+	return st, nil
 }
 
 // stageCohort reads the cohort and the stage a selection path names and loads the cohort. ok
-// is false when the path names no valid id or stage (answered 404) or when the cohort cannot be
-// loaded (err, e.g. not found).
-func (s *Server) stageCohort(w http.ResponseWriter, r *http.Request) (c selection.CohortRow, st selection.Stage, ok bool, err error) {
-	id, ok := s.idParam(w, r, "cohort")
+// is false with err when the path names no valid id or stage (database.ErrNotFound: 404) or
+// when the cohort cannot be loaded (e.g. not found).
+func (s *Server) stageCohort(_ http.ResponseWriter, r *http.Request) (c selection.CohortRow, st selection.Stage, ok bool, err error) {
+	id, ok := pathInt(r, "cohort")
 	if !ok {
-		return c, "", false, nil
+		return c, "", false, fmt.Errorf("cohort %q: %w", chi.URLParam(r, "cohort"), database.ErrNotFound)
 	}
-	if st, ok = s.stageParam(w, r); !ok {
-		return c, "", false, nil
+	if st, err = stageParam(r); err != nil {
+		return c, "", false, err
 	}
 	c, err = s.sel().Cohort(r.Context(), id)
 	return c, st, err == nil, err

@@ -13,9 +13,12 @@ import (
 // autoAssign assigns two assessors to every eligible application of a stage.
 func (s *Server) autoAssign(w http.ResponseWriter, r *http.Request) error {
 	id, ok := s.idParam(w, r, "cohort")
-	st, ok2 := s.stageParam(w, r)
-	if !ok || !ok2 {
+	if !ok {
 		return nil
+	}
+	st, err := stageParam(r)
+	if err != nil {
+		return err
 	}
 	if _, err := s.sel().AutoAssign(r.Context(), actor(r), id, st, s.now()); err != nil {
 		return err

@@ -88,8 +88,8 @@ func (s *Server) markSlot(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	var f struct {
-		Status string `form:"status"`
-		Back   string `form:"back"`
+		Status selection.SlotStatus `form:"status"`
+		Back   string               `form:"back"`
 	}
 	if !s.decode(w, r, &f) {
 		return nil

@@ -63,7 +63,7 @@ func (s *Server) renderGraduation(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	for _, c := range p.Rows {
-		if c.Status == "aktif" && c.Outcome == nil && len(c.Unmet) == 0 {
+		if c.Status == training.ParticipantActive && c.Outcome == nil && len(c.Unmet) == 0 {
 			p.Eligible++
 		}
 	}
@@ -100,7 +100,7 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) error 
 		}
 		var ids []int64
 		if ids, err = s.trainingStore().Eligible(ctx, sc, id, prov, s.now()); err == nil {
-			_, err = s.trainingStore().Decide(ctx, actor(r), sc, ids, training.Decision{Outcome: "lulus"}, s.now(), s.trainingMails().Graduation)
+			_, err = s.trainingStore().Decide(ctx, actor(r), sc, ids, training.Decision{Outcome: training.OutcomeLulus}, s.now(), s.trainingMails().Graduation)
 		}
 	case pid == 0:
 		return errBadRequest
@@ -111,10 +111,10 @@ func (s *Server) decideGraduation(w http.ResponseWriter, r *http.Request) error 
 		// A decision is final (a lulus issues the certificate, each outcome is mailed): one tap
 		// on a row's button asks first, with JavaScript off too.
 		return nil
-	case f.Outcome == "mundur":
+	case f.Outcome == string(training.ParticipantWithdrawn): // the row's third button
 		err = s.trainingStore().Withdraw(ctx, actor(r), sc, pid, f.Reason, s.now())
 	default:
-		_, err = s.trainingStore().Decide(ctx, actor(r), sc, []int64{pid}, training.Decision{Outcome: f.Outcome, Reason: f.Reason}, s.now(), s.trainingMails().Graduation)
+		_, err = s.trainingStore().Decide(ctx, actor(r), sc, []int64{pid}, training.Decision{Outcome: training.Outcome(f.Outcome), Reason: f.Reason}, s.now(), s.trainingMails().Graduation)
 	}
 	var pe *training.ProblemError
 	switch {

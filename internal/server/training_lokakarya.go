@@ -100,7 +100,7 @@ func (s *Server) saveAttendance(w http.ResponseWriter, r *http.Request) error {
 		if !found || pid == 0 || len(v) == 0 {
 			continue
 		}
-		e := training.AttendanceEntry{ParticipantID: pid, Status: v[0], Reason: r.PostForm.Get("reason-" + pidText)}
+		e := training.AttendanceEntry{ParticipantID: pid, Status: training.AttendanceStatus(v[0]), Reason: r.PostForm.Get("reason-" + pidText)}
 		es = append(es, e)
 		typed[pid] = e
 	}

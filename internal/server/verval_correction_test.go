@@ -53,7 +53,7 @@ func TestVervalCorrectionWindowFromRelease(t *testing.T) {
 		mustStatus(t, "decide", as.PostForm(fmt.Sprintf("/verval/%d/dokumen/%d", app, d), v), http.StatusSeeOther)
 	}
 	mustStatus(t, "finish", as.PostForm(fmt.Sprintf("/verval/%d/selesai", app), confirmYes), http.StatusSeeOther)
-	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE id = $1 AND status = 'tidak_lolos_verval' AND correction_until IS NULL AND verval_released_at IS NULL`, app); n != 1 {
+	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE id = $1 AND status = 'verval_failed' AND correction_until IS NULL AND verval_released_at IS NULL`, app); n != 1 {
 		t.Fatal("a correction window before the release of the outcome")
 	}
 	// Held: the applicant cannot see the outcome, so cannot correct.

@@ -100,7 +100,7 @@ func TestVervalAssignDecideAndApplicantSeesReasons(t *testing.T) {
 	if res := as1.PostForm(fmt.Sprintf("/verval/%d/selesai", ids[0]), confirmYes); res.Status != http.StatusSeeOther {
 		t.Fatalf("finish %d", res.Status)
 	}
-	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE id = $1 AND status = 'tidak_lolos_verval' AND correction_until IS NULL`, ids[0]); n != 1 {
+	if n := recCount(t, a, `SELECT count(*) FROM applications WHERE id = $1 AND status = 'verval_failed' AND correction_until IS NULL`, ids[0]); n != 1 {
 		t.Error("outcome not stored, or a correction window before the release")
 	}
 	// Once its mail is released, the applicant sees the outcome and every reason, and may

@@ -54,7 +54,7 @@ func BenchmarkGraduate200(b *testing.B) {
 	ctx := context.Background()
 	st := training.NewStore(db)
 	for _, d := range []training.Decision{{Outcome: "lulus"}, {Outcome: "tidak_lulus", Reason: "Uji beban"}} {
-		b.Run(d.Outcome, func(b *testing.B) {
+		b.Run(string(d.Outcome), func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				fx := newCertFixture(b, db, 200, "16.01")

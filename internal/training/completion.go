@@ -45,9 +45,9 @@ func (s *Store) RecordAssessment(ctx context.Context, actor audit.Actor, userID 
 type CompletionRow struct {
 	Participant
 	CompletionFacts
-	Outcome        *string `db:"outcome"`
-	OutcomeReason  string  `db:"outcome_reason"`
-	WithdrawReason *string `db:"withdraw_reason"`
+	Outcome        *Outcome `db:"outcome"`
+	OutcomeReason  string   `db:"outcome_reason"`
+	WithdrawReason *string  `db:"withdraw_reason"`
 	// Unmet is filled in from the facts by Unmet.
 	Unmet []string `db:"-"`
 }
@@ -81,15 +81,16 @@ func (s *Store) Completion(ctx context.Context, sc Scope, cohortID int64, prov s
 
 // Decision is the BGP's outcome for one CGP.
 type Decision struct {
-	Outcome string // lulus or tidak_lulus
+	Outcome Outcome
 	Reason  string
 }
 
 // GraduationMail is one email about a decision. A graduate's mail carries the number and the
 // verification token of the certificate issued with the graduation.
 type GraduationMail struct {
-	Email, Name, Lang, Outcome, Reason, Cohort string
-	CertNumber, CertToken                      string
+	Email, Name, Lang, Reason, Cohort string
+	Outcome                           Outcome
+	CertNumber, CertToken             string
 }
 
 // Decide records the outcome of CGPs of the writer's provinces, all or none: lulus only when
@@ -98,10 +99,10 @@ type GraduationMail struct {
 // (through the outbox, in the same transaction). Audited per CGP. It returns how many were decided.
 func (s *Store) Decide(ctx context.Context, actor audit.Actor, sc Scope, ids []int64, d Decision, now time.Time, compose func(GraduationMail) mail.Message) (int, error) {
 	d.Reason = strings.TrimSpace(d.Reason)
-	if d.Outcome != "lulus" && d.Outcome != "tidak_lulus" {
+	if d.Outcome != OutcomeLulus && d.Outcome != OutcomeTidakLulus {
 		return 0, &ProblemError{Problems: []string{"training.error.outcome"}}
 	}
-	if d.Outcome == "tidak_lulus" && d.Reason == "" {
+	if d.Outcome == OutcomeTidakLulus && d.Reason == "" {
 		return 0, &ProblemError{Problems: []string{"training.error.outcome_reason"}}
 	}
 	if len(ids) == 0 {
@@ -119,14 +120,14 @@ func (s *Store) Decide(ctx context.Context, actor audit.Actor, sc Scope, ids []i
 		}
 		var msgs []mail.Message
 		for _, c := range list {
-			if c.Status != "aktif" || c.Outcome != nil {
+			if c.Status != ParticipantActive || c.Outcome != nil {
 				return ErrDecided
 			}
 			st, err := s.WithTx(tx).SettingsOf(ctx, c.ID)
 			if err != nil {
 				return err
 			}
-			if u := Unmet(st, c.CompletionFacts); d.Outcome == "lulus" && len(u) > 0 {
+			if u := Unmet(st, c.CompletionFacts); d.Outcome == OutcomeLulus && len(u) > 0 {
 				return &ProblemError{Problems: u}
 			}
 			var m GraduationMail
@@ -136,7 +137,7 @@ func (s *Store) Decide(ctx context.Context, actor audit.Actor, sc Scope, ids []i
 				return err
 			}
 			m.Outcome, m.Reason = d.Outcome, d.Reason
-			if d.Outcome == "lulus" {
+			if d.Outcome == OutcomeLulus {
 				cert, err := s.WithTx(tx).issueCertificate(ctx, c.ID)
 				if err != nil {
 					return err
@@ -177,7 +178,7 @@ func (s *Store) Eligible(ctx context.Context, sc Scope, cohortID int64, prov str
 	_, list, err := s.Completion(ctx, sc, cohortID, prov, now)
 	var out []int64
 	for _, c := range list {
-		if c.Status == "aktif" && c.Outcome == nil && len(c.Unmet) == 0 {
+		if c.Status == ParticipantActive && c.Outcome == nil && len(c.Unmet) == 0 {
 			out = append(out, c.ID)
 		}
 	}
@@ -192,10 +193,11 @@ func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, sc Scope, parti
 		return &ProblemError{Problems: []string{"training.error.withdraw_reason"}}
 	}
 	return database.Tx(ctx, s.db, func(tx pgx.Tx) error {
-		var status, name string
-		var outcome *string
+		var name string
+		var status ParticipantStatus
+		var outcome *Outcome
 		var group *int64
-		var groupStatus *string
+		var groupStatus *GroupStatus
 		err := tx.QueryRow(ctx, `SELECT p.status, p.outcome, p.name, m.group_id, g.status FROM training_participants p
 			LEFT JOIN training_group_members m ON m.participant_id = p.id LEFT JOIN training_groups g ON g.id = m.group_id
 			WHERE p.id = $1 AND p.province_code = ANY($2::text[]) FOR UPDATE OF p`, participantID, sc.args()[1]).Scan(&status, &outcome, &name, &group, &groupStatus)
@@ -205,11 +207,11 @@ func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, sc Scope, parti
 		if err != nil {
 			return err
 		}
-		if status != "aktif" || outcome != nil {
+		if status != ParticipantActive || outcome != nil {
 			return ErrDecided
 		}
-		if _, err := tx.Exec(ctx, `UPDATE training_participants SET status = 'mundur', withdrawn_at = $2, withdraw_reason = $3 WHERE id = $1`,
-			participantID, now, reason); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE training_participants SET status = $4, withdrawn_at = $2, withdraw_reason = $3 WHERE id = $1`,
+			participantID, now, reason, ParticipantWithdrawn); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM training_group_members WHERE participant_id = $1`, participantID); err != nil {
@@ -218,8 +220,8 @@ func (s *Store) Withdraw(ctx context.Context, actor audit.Actor, sc Scope, parti
 		if _, err := tx.Exec(ctx, `DELETE FROM training_unplaced WHERE participant_id = $1`, participantID); err != nil {
 			return err
 		}
-		if group != nil && groupStatus != nil && *groupStatus == "aktif" {
-			if err := history(ctx, tx, actor, *group, "mundur", name, reason); err != nil {
+		if group != nil && groupStatus != nil && *groupStatus == GroupActive {
+			if err := history(ctx, tx, actor, *group, string(ParticipantWithdrawn), name, reason); err != nil {
 				return err
 			}
 		}

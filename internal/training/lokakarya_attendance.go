@@ -13,12 +13,12 @@ import (
 
 // AttendanceRow is one CGP on an attendance list.
 type AttendanceRow struct {
-	ParticipantID int64   `db:"participant_id"`
-	Name          string  `db:"name"`
-	SchoolName    string  `db:"school_name"`
-	GroupNumber   int     `db:"group_number"`
-	Status        *string `db:"status"`
-	Reason        string  `db:"reason"`
+	ParticipantID int64             `db:"participant_id"`
+	Name          string            `db:"name"`
+	SchoolName    string            `db:"school_name"`
+	GroupNumber   int               `db:"group_number"`
+	Status        *AttendanceStatus `db:"status"`
+	Reason        string            `db:"reason"`
 }
 
 // Recorder is who records attendance: the user, and the provinces where they are BGP.
@@ -62,7 +62,7 @@ func (s *Store) AttendanceSheet(ctx context.Context, rec Recorder, lokakaryaID i
 // AttendanceEntry is one CGP's attendance as typed.
 type AttendanceEntry struct {
 	ParticipantID int64
-	Status        string
+	Status        AttendanceStatus
 	Reason        string
 }
 
@@ -72,9 +72,9 @@ func CheckAttendance(es []AttendanceEntry) map[int64]string {
 	out := map[int64]string{}
 	for _, e := range es {
 		switch {
-		case e.Status != "hadir" && e.Status != "izin" && e.Status != "tidak_hadir":
+		case e.Status != AttendancePresent && e.Status != AttendanceExcused && e.Status != AttendanceAbsent:
 			out[e.ParticipantID] = "training.error.attendance_status"
-		case e.Status == "izin" && strings.TrimSpace(e.Reason) == "":
+		case e.Status == AttendanceExcused && strings.TrimSpace(e.Reason) == "":
 			out[e.ParticipantID] = "training.error.izin_reason"
 		case len([]rune(e.Reason)) > 500:
 			out[e.ParticipantID] = "training.error.reason_long"
@@ -99,8 +99,8 @@ func (s *Store) SaveAttendance(ctx context.Context, actor audit.Actor, rec Recor
 	ids := make([]int64, len(es))
 	statuses, reasons := make([]string, len(es)), make([]string, len(es))
 	for i, e := range es {
-		ids[i], statuses[i], reasons[i] = e.ParticipantID, e.Status, strings.TrimSpace(e.Reason)
-		if e.Status != "izin" {
+		ids[i], statuses[i], reasons[i] = e.ParticipantID, string(e.Status), strings.TrimSpace(e.Reason)
+		if e.Status != AttendanceExcused {
 			reasons[i] = ""
 		}
 	}

@@ -51,9 +51,9 @@ func (m Mails) Visit(name, lang string) mail.Message {
 // Graduation is the mail of a graduation decision; a graduate's carries the certificate's
 // number and verification link.
 func (m Mails) Graduation(x GraduationMail) mail.Message {
-	if x.Outcome == "lulus" {
+	if x.Outcome == OutcomeLulus {
 		return m.message(x.Lang, "certificate.mail", map[string]any{"Name": x.Name, "Cohort": x.Cohort, "Number": x.CertNumber,
 			"VerifyURL": m.BaseURL + VerifyPath(x.CertToken), "MineURL": m.BaseURL + "/pelatihan/saya"})
 	}
-	return m.message(x.Lang, "training.mail."+x.Outcome, map[string]any{"Name": x.Name, "Cohort": x.Cohort, "Reason": x.Reason})
+	return m.message(x.Lang, "training.mail."+string(x.Outcome), map[string]any{"Name": x.Name, "Cohort": x.Cohort, "Reason": x.Reason})
 }

@@ -142,9 +142,9 @@ func TestKeptCountsMatchCounted(t *testing.T) {
 	}
 	var es []AttendanceEntry
 	for i, r := range sheet {
-		status := "hadir"
+		status := AttendancePresent
 		if i == 0 {
-			status = "tidak_hadir"
+			status = AttendanceAbsent
 		}
 		es = append(es, AttendanceEntry{ParticipantID: r.ParticipantID, Status: status})
 	}

@@ -70,9 +70,9 @@ func TestProvinceFiguresAndRisk(t *testing.T) {
 	}
 	absent := g1.Members[0].ID
 	for i, m := range g1.Members {
-		status := "hadir"
+		status := training.AttendancePresent
 		if i == 0 {
-			status = "tidak_hadir"
+			status = training.AttendanceAbsent
 		}
 		e1 = append(e1, training.AttendanceEntry{ParticipantID: m.ID, Status: status})
 	}

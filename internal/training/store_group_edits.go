@@ -113,7 +113,7 @@ func (s *Store) Move(ctx context.Context, actor audit.Actor, sc Scope, participa
 				problems = append(problems, ProblemTooSmall)
 			}
 		}
-		confirmed := to.Status == "aktif" || fromGroup.Status == "aktif"
+		confirmed := to.Status == GroupActive || fromGroup.Status == GroupActive
 		if confirmed && reason == "" {
 			problems = append(problems, ProblemReasonMissing)
 		}
@@ -127,12 +127,12 @@ func (s *Store) Move(ctx context.Context, actor audit.Actor, sc Scope, participa
 		if _, err := tx.Exec(ctx, `DELETE FROM training_unplaced WHERE participant_id = $1`, participantID); err != nil {
 			return err
 		}
-		if to.Status == "aktif" {
+		if to.Status == GroupActive {
 			if err := history(ctx, tx, actor, toID, "masuk", name, reason); err != nil {
 				return err
 			}
 		}
-		if fromGroup.Status == "aktif" {
+		if fromGroup.Status == GroupActive {
 			if err := history(ctx, tx, actor, fromGroup.ID, "keluar", name, reason); err != nil {
 				return err
 			}
@@ -197,7 +197,7 @@ func (s *Store) SetPP(ctx context.Context, actor audit.Actor, sc Scope, groupID,
 		next.Regency = g.RegencyCode
 		next.Members = cur.Members
 		problems := CheckGroup(st.Sizes(), next, true)
-		if g.Status == "aktif" && reason == "" {
+		if g.Status == GroupActive && reason == "" {
 			problems = append(problems, ProblemReasonMissing)
 		}
 		if len(problems) > 0 {
@@ -206,7 +206,7 @@ func (s *Store) SetPP(ctx context.Context, actor audit.Actor, sc Scope, groupID,
 		if _, err := tx.Exec(ctx, `UPDATE training_groups SET pp_id = $2 WHERE id = $1`, groupID, pp.ID); err != nil {
 			return err
 		}
-		if g.Status == "aktif" {
+		if g.Status == GroupActive {
 			if err := history(ctx, tx, actor, groupID, "ganti_pp", newName, reason); err != nil {
 				return err
 			}

@@ -21,7 +21,7 @@ type GroupRow struct {
 	RegencyCode     string        `db:"regency_code"`
 	RegencyName     string        `db:"regency_name"`
 	Number          int           `db:"number"`
-	Status          string        `db:"status"`
+	Status          GroupStatus   `db:"status"`
 	PPID            int64         `db:"pp_id"`
 	PPName          string        `db:"pp_name"`
 	PPEmail         string        `db:"pp_email"`

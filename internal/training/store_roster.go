@@ -42,18 +42,18 @@ func (s *Store) Cohorts(ctx context.Context, sc Scope) ([]CohortInfo, error) {
 
 // Participant is a CGP on the roster.
 type Participant struct {
-	ID           int64   `db:"id"`
-	UserID       int64   `db:"user_id"`
-	Name         string  `db:"name"`
-	NPSN         string  `db:"npsn"`
-	SchoolName   string  `db:"school_name"`
-	RegencyCode  string  `db:"regency_code"`
-	RegencyName  string  `db:"regency_name"`
-	Jenjang      string  `db:"jenjang"`
-	Status       string  `db:"status"`
-	GroupID      *int64  `db:"group_id"`
-	UnplacedWhy  *string `db:"unplaced_reason"`
-	ProvinceCode string  `db:"province_code"`
+	ID           int64             `db:"id"`
+	UserID       int64             `db:"user_id"`
+	Name         string            `db:"name"`
+	NPSN         string            `db:"npsn"`
+	SchoolName   string            `db:"school_name"`
+	RegencyCode  string            `db:"regency_code"`
+	RegencyName  string            `db:"regency_name"`
+	Jenjang      string            `db:"jenjang"`
+	Status       ParticipantStatus `db:"status"`
+	GroupID      *int64            `db:"group_id"`
+	UnplacedWhy  *string           `db:"unplaced_reason"`
+	ProvinceCode string            `db:"province_code"`
 }
 
 // Candidate returns the participant as the grouping sees it.

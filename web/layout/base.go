@@ -4,6 +4,8 @@ package layout
 import (
 	"strconv"
 	"time"
+
+	"penggerak/internal/account"
 )
 
 // Base is what every page needs besides its own props: who is signed in, the flash message,
@@ -45,11 +47,11 @@ func (b Base) HTMXConfig() string {
 // User is the signed-in user as the layout shows it.
 type User struct {
 	Name  string
-	Roles []string
+	Roles []account.Role
 }
 
 // Has reports whether the user holds role.
-func (u *User) Has(role string) bool {
+func (u *User) Has(role account.Role) bool {
 	if u == nil {
 		return false
 	}

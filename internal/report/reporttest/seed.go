@@ -124,8 +124,8 @@ func Seed(t testing.TB, db *pgxpool.Pool, o Options) Seeded {
 			CASE WHEN st IN ('draft', 'withdrawn') THEN NULL ELSE created + (g % 3) * interval '1 day' END,
 			CASE WHEN st IN ('draft', 'withdrawn') THEN NULL ELSE 'R' || $3 || '-' || g END,
 			CASE WHEN st IN ('draft', 'withdrawn') THEN NULL ELSE 'x' END, created
-		FROM (SELECT *, CASE g % 10 WHEN 0 THEN 'draft' WHEN 1 THEN 'withdrawn' WHEN 2 THEN 'submitted' WHEN 3 THEN 'tidak_lolos_verval'
-				ELSE 'lolos_verval' END AS st,
+		FROM (SELECT *, CASE g % 10 WHEN 0 THEN 'draft' WHEN 1 THEN 'withdrawn' WHEN 2 THEN 'submitted' WHEN 3 THEN 'verval_failed'
+				ELSE 'verval_passed' END AS st,
 				$2::timestamptz + (g % 20) * interval '1 day' + (g % 24) * interval '1 hour' AS created FROM seed_apps) x`,
 		s.Cohort, s.Opens, p)
 	// Score sheets: two tahap 1 sheets per verval-passed application; one in five still open,
@@ -135,7 +135,7 @@ func Seed(t testing.TB, db *pgxpool.Pool, o Options) Seeded {
 			CASE WHEN a.id % 5 = 0 THEN NULL ELSE now() END,
 			CASE WHEN a.id % 5 = 0 THEN NULL ELSE ((a.id * 7 + z) % 100)::numeric END,
 			CASE WHEN a.id % 5 = 0 THEN NULL ELSE ARRAY[1 + (a.id % 4)::int, 2] END
-		FROM applications a, unnest($2::bigint[]) z WHERE a.cohort_id = $1 AND a.status = 'lolos_verval'`, s.Cohort, []int64{a1, a2})
+		FROM applications a, unnest($2::bigint[]) z WHERE a.cohort_id = $1 AND a.status = 'verval_passed'`, s.Cohort, []int64{a1, a2})
 	quotas := make([]string, len(regs))
 	for i, r := range regs {
 		quotas[i] = fmt.Sprintf("%q: %d", r, o.Quota)
@@ -153,7 +153,7 @@ func Seed(t testing.TB, db *pgxpool.Pool, o Options) Seeded {
 			FROM (SELECT a.id, a.regency_code, a.province_code, a.submitted_at, ((a.id * 7) % 100)::numeric AS t1, ((a.id * 13) % 100)::numeric AS t2,
 					(((a.id * 7) % 100 + (a.id * 13) % 100) / 2.0)::numeric(5,2) AS score,
 					(a.id * 7) % 100 >= 60 AND (a.id * 13) % 100 >= 50 AS passed
-				FROM applications a WHERE a.cohort_id = $2 AND a.status = 'lolos_verval') x) y`, s.Run, s.Cohort, o.Quota)
+				FROM applications a WHERE a.cohort_id = $2 AND a.status = 'verval_passed') x) y`, s.Run, s.Cohort, o.Quota)
 	// Seats for every lulus: by id % 3 offered, confirmed or attended.
 	exec(`INSERT INTO pembekalan_seats (run_id, application_id, regency_code, status, confirm_by, pakta_storage, confirmed_at, attended_at)
 		SELECT $1, application_id, regency_code, (ARRAY['offered', 'confirmed', 'attended'])[application_id % 3 + 1], now() + interval '3 days',

@@ -83,7 +83,7 @@ func (f Fixture) Applicant(cohortID int64, email, name, npsn, regency string, su
 	n := seq.Add(1)
 	appID = f.id(`INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang,
 			submitted_at, registration_number, receipt_checksum)
-		VALUES ($1, $2, 'lolos_verval', $3, $4, $5, substr($5, 1, 2), 'SD', $6, $7, 'abc') RETURNING id`,
+		VALUES ($1, $2, 'verval_passed', $3, $4, $5, substr($5, 1, 2), 'SD', $6, $7, 'abc') RETURNING id`,
 		cohortID, userID, name, npsn, regency, submitted, fmt.Sprintf("GP-%06d", n))
 	return userID, appID
 }
@@ -95,7 +95,7 @@ func (f Fixture) ApplicationFor(cohortID, userID int64, name, npsn, regency stri
 	n := seq.Add(1)
 	return f.id(`INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang,
 			submitted_at, registration_number, receipt_checksum)
-		VALUES ($1, $2, 'lolos_verval', $3, $4, $5, substr($5, 1, 2), 'SD', $6, $7, 'abc') RETURNING id`,
+		VALUES ($1, $2, 'verval_passed', $3, $4, $5, substr($5, 1, 2), 'SD', $6, $7, 'abc') RETURNING id`,
 		cohortID, userID, name, npsn, regency, submitted, fmt.Sprintf("GP-%06d", n))
 }
 

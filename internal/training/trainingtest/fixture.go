@@ -93,7 +93,7 @@ func (f Fixture) CGP(c Cohort, userID int64, name, npsn, regency, jenjang string
 	}
 	app := f.id(`INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang,
 			submitted_at, registration_number, receipt_checksum)
-		VALUES ($1, $2, 'lolos_verval', $3, $4, $5, substr($5, 1, 2), $6, now() - interval '70 days', $7, 'abc') RETURNING id`,
+		VALUES ($1, $2, 'verval_passed', $3, $4, $5, substr($5, 1, 2), $6, now() - interval '70 days', $7, 'abc') RETURNING id`,
 		c.ID, userID, name, npsn, regency, jenjang, fmt.Sprintf("TR-%07d", n))
 	f.exec(`INSERT INTO pembekalan_seats (run_id, application_id, regency_code, status, confirm_by, pakta_storage, confirmed_at, attended_at)
 		VALUES ($1, $2, $3, 'attended', now(), $4, now(), now())`, c.Run, app, regency, fmt.Sprintf("%032x.pdf", n))
@@ -108,7 +108,7 @@ func (f Fixture) Absent(c Cohort, name, npsn, regency string) {
 	u := f.User(fmt.Sprintf("absen%d@pelatihan.test", n), name, "")
 	app := f.id(`INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang,
 			submitted_at, registration_number, receipt_checksum)
-		VALUES ($1, $2, 'lolos_verval', $3, $4, $5, substr($5, 1, 2), 'SD', now() - interval '70 days', $6, 'abc') RETURNING id`,
+		VALUES ($1, $2, 'verval_passed', $3, $4, $5, substr($5, 1, 2), 'SD', now() - interval '70 days', $6, 'abc') RETURNING id`,
 		c.ID, u, name, npsn, regency, fmt.Sprintf("TR-%07d", n))
 	f.exec(`INSERT INTO pembekalan_seats (run_id, application_id, regency_code, status, confirm_by, pakta_storage, confirmed_at)
 		VALUES ($1, $2, $3, 'absent', now(), $4, now())`, c.Run, app, regency, fmt.Sprintf("%032x.pdf", n))
@@ -139,7 +139,7 @@ func (f Fixture) LoadProvince(c Cohort, prov string, cgps int) {
 			{`INSERT INTO users (email, name, password_hash, email_verified_at)
 				SELECT 'cgp' || n || '-' || $2::bigint || '@bench.test', 'CGP ' || n, 'x', now() FROM generate_series(1, $1::int) n`, []any{cgps, c.ID}},
 			{`INSERT INTO applications (cohort_id, user_id, status, applicant_name, npsn, regency_code, province_code, jenjang, submitted_at, registration_number, receipt_checksum)
-				SELECT $1::bigint, u.id, 'lolos_verval', u.name, s.npsn, s.regency_code, $2, s.jenjang, now() - interval '70 days', 'BP-' || u.id, 'abc'
+				SELECT $1::bigint, u.id, 'verval_passed', u.name, s.npsn, s.regency_code, $2, s.jenjang, now() - interval '70 days', 'BP-' || u.id, 'abc'
 				FROM (SELECT id, name, row_number() OVER (ORDER BY id) AS n FROM users WHERE email LIKE 'cgp%-' || $1::bigint || '@bench.test') u
 				JOIN (SELECT npsn, regency_code, jenjang, row_number() OVER (ORDER BY npsn) - 1 AS k FROM schools
 					WHERE npsn LIKE '3%' AND length(npsn) = 8 AND regency_code IN (SELECT code FROM br)) s

@@ -213,7 +213,7 @@ func canUpload(p StepProps, d application.Document) bool { return p.D.CanUpload(
 func canWithdraw(p StepProps) bool { return p.D.CanWithdraw(p.Now) }
 
 func vervalDone(d application.Details) bool {
-	return d.Status == application.StatusLolosVerval || d.Status == application.StatusTidakLolosVerval
+	return d.Status.VervalDecided()
 }
 
 func sectionOptions(ctx context.Context) []components.Option {

@@ -188,7 +188,7 @@ type ScheduleProps struct {
 }
 
 func pendingRequest(s selection.Slot) bool {
-	return s.RescheduleAskedAt != nil && s.RescheduledAt == nil && s.Status == "terjadwal"
+	return s.RescheduleAskedAt != nil && s.RescheduledAt == nil && s.Status == selection.SlotScheduled
 }
 
 // bucket is the label of histogram bucket i (the last one includes 100).

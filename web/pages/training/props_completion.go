@@ -83,10 +83,10 @@ func (p GraduationProps) reasonFor(id int64) string {
 
 func outcomeKey(c training.CompletionRow) string {
 	switch {
-	case c.Status == "mundur":
-		return "training.outcome.mundur"
+	case c.Status == training.ParticipantWithdrawn:
+		return "training.outcome." + string(training.ParticipantWithdrawn)
 	case c.Outcome != nil:
-		return "training.outcome." + *c.Outcome
+		return "training.outcome." + string(*c.Outcome)
 	case len(c.Unmet) == 0:
 		return "training.outcome.eligible"
 	}

@@ -37,7 +37,7 @@ func (f LokakaryaForm) groupTicked(id int64) bool {
 func confirmedGroups(gs []training.GroupRow) []training.GroupRow {
 	var out []training.GroupRow
 	for _, g := range gs {
-		if g.Status == "aktif" {
+		if g.Status == training.GroupActive {
 			out = append(out, g)
 		}
 	}
@@ -65,11 +65,14 @@ type AttendanceProps struct {
 	Errors map[int64]string
 }
 
-func (p AttendanceProps) status(r training.AttendanceRow) string {
+func (p AttendanceProps) status(r training.AttendanceRow) training.AttendanceStatus {
 	if e, ok := p.Typed[r.ParticipantID]; ok {
 		return e.Status
 	}
-	return deref(r.Status)
+	if r.Status == nil {
+		return ""
+	}
+	return *r.Status
 }
 
 func (p AttendanceProps) reason(r training.AttendanceRow) string {
