@@ -21,8 +21,11 @@ var files embed.FS
 // Languages are the supported interface languages; the first is the default.
 var Languages = []string{"id", "en"}
 
-// Bundle holds all catalogues.
-type Bundle struct{ b *goi18n.Bundle }
+// Bundle holds all catalogues, and one ready Localizer per supported language.
+type Bundle struct {
+	b    *goi18n.Bundle
+	locs map[string]*Localizer
+}
 
 // Load parses every embedded catalogue.
 func Load() (*Bundle, error) {
@@ -38,7 +41,36 @@ func Load() (*Bundle, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Bundle{b: b}, nil
+	keys := map[string]bool{}
+	for _, lang := range Languages {
+		k, err := Keys(lang)
+		if err != nil {
+			return nil, err
+		}
+		for key := range k {
+			keys[key] = true
+		}
+	}
+	bundle := &Bundle{b: b, locs: make(map[string]*Localizer, len(Languages))}
+	for _, lang := range Languages {
+		bundle.locs[lang] = newLocalizer(b, lang, keys)
+	}
+	return bundle, nil
+}
+
+// newLocalizer builds the localizer for lang and translates every key once without data, so
+// that T without data is a map look-up instead of go-i18n's language matching, plural choice
+// and template execution on every call. The stored text is what Localize returns for the key
+// without data, so the result is the same; a key Localize fails on is left out, and T returns
+// the key itself for it as before.
+func newLocalizer(b *goi18n.Bundle, lang string, keys map[string]bool) *Localizer {
+	l := &Localizer{lang: lang, l: goi18n.NewLocalizer(b, lang), plain: make(map[string]string, len(keys))}
+	for key := range keys {
+		if s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: key}); err == nil {
+			l.plain[key] = s
+		}
+	}
+	return l
 }
 
 // MustLoad is Load for start-up code and tests: the catalogues are embedded, so an error is a bug.
@@ -50,10 +82,12 @@ func MustLoad() *Bundle {
 	return b
 }
 
-// Localizer translates into one language.
+// Localizer translates into one language. It is read-only after Load, so one Localizer per
+// language is shared by every request.
 type Localizer struct {
-	lang string
-	l    *goi18n.Localizer
+	lang  string
+	l     *goi18n.Localizer
+	plain map[string]string // every key's text without data, as Localize gives it
 }
 
 // Localizer returns the localizer for lang ("id" or "en"; anything else gives "id").
@@ -61,11 +95,17 @@ func (b *Bundle) Localizer(lang string) *Localizer {
 	if lang != "en" {
 		lang = "id"
 	}
-	return &Localizer{lang: lang, l: goi18n.NewLocalizer(b.b, lang)}
+	return b.locs[lang]
 }
 
 // T translates a message key, filling {{.Name}} placeholders from data.
 func (l *Localizer) T(key string, data ...map[string]any) string {
+	if len(data) == 0 {
+		if s, ok := l.plain[key]; ok {
+			return s
+		}
+		return key
+	}
 	cfg := &goi18n.LocalizeConfig{MessageID: key}
 	if len(data) > 0 {
 		cfg.TemplateData = data[0]

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"testing"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 )
 
 // Every key exists in both languages, so no page shows a raw key.
@@ -48,4 +50,61 @@ func TestTranslate(t *testing.T) {
 	if got := T(ctx, "no.such.key"); got != "no.such.key" {
 		t.Errorf("missing key = %q", got)
 	}
+}
+
+// T without data (the per-language table built at Load) gives, for every key of both
+// catalogues and an unknown key, exactly what go-i18n's Localize gives (the key when it fails).
+func TestTranslateTableMatchesLocalize(t *testing.T) {
+	b := MustLoad()
+	keys := map[string]bool{"no.such.key": true}
+	for _, lang := range Languages {
+		k, err := Keys(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for key := range k {
+			keys[key] = true
+		}
+	}
+	for _, lang := range append(Languages, "xx") {
+		l := b.Localizer(lang)
+		n := 0
+		for key := range keys {
+			want, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: key})
+			if err != nil {
+				want = key
+			}
+			if got := l.T(key); got != want {
+				t.Errorf("%s %s: T = %q, Localize = %q", lang, key, got, want)
+			}
+			if want != key {
+				n++
+			}
+		}
+		if n < 10 {
+			t.Errorf("%s: only %d keys translated", lang, n)
+		}
+	}
+	if got := b.Localizer("en").T("nav.signin"); got != "Sign in" {
+		t.Errorf("en nav.signin = %q", got)
+	}
+	if b.Localizer("en") != b.Localizer("en") || b.Localizer("fr") != b.Localizer("id") {
+		t.Error("localizers are not shared per language")
+	}
+}
+
+// BenchmarkT: T without data (the table) against what it did before for every call (go-i18n's
+// Localize with language matching), same key, same run.
+func BenchmarkT(b *testing.B) {
+	l := MustLoad().Localizer("id")
+	b.Run("table", func(b *testing.B) {
+		for b.Loop() {
+			_ = l.T("nav.signin")
+		}
+	})
+	b.Run("localize", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = l.l.Localize(&goi18n.LocalizeConfig{MessageID: "nav.signin"})
+		}
+	})
 }
