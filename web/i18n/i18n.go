@@ -9,6 +9,8 @@ import (
 	"context"
 	"embed"
 	"io/fs"
+	"strings"
+	"text/template"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -53,9 +55,47 @@ func Load() (*Bundle, error) {
 	}
 	bundle := &Bundle{b: b, locs: make(map[string]*Localizer, len(Languages))}
 	for _, lang := range Languages {
-		bundle.locs[lang] = newLocalizer(b, lang, keys)
+		l := newLocalizer(b, lang, keys)
+		if l.tmpl, err = parseSources(lang); err != nil {
+			return nil, err
+		}
+		bundle.locs[lang] = l
 	}
 	return bundle, nil
+}
+
+// parseSources parses, once, every message of lang's catalogues that is a plain string, the
+// way go-i18n's text parser does (delimiters {{ }}, missingkey=default); a message without
+// "{{" is kept as nil (its text does not depend on the data). Messages in any other form
+// (plural tables, own delimiters) are left out and T hands them to go-i18n.
+func parseSources(lang string) (map[string]*template.Template, error) {
+	out := map[string]*template.Template{}
+	err := fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, "."+lang+".toml") {
+			return err
+		}
+		var m map[string]any
+		if _, err := toml.DecodeFS(files, path, &m); err != nil {
+			return err
+		}
+		for key, v := range m {
+			src, ok := v.(string)
+			if !ok {
+				continue
+			}
+			if !strings.Contains(src, "{{") {
+				out[key] = nil
+				continue
+			}
+			t, err := template.New("").Delims("{{", "}}").Option("missingkey=default").Parse(src)
+			if err != nil {
+				continue // go-i18n reports it the same way: T gives the key
+			}
+			out[key] = t
+		}
+		return nil
+	})
+	return out, err
 }
 
 // newLocalizer builds the localizer for lang and translates every key once without data, so
@@ -88,6 +128,9 @@ type Localizer struct {
 	lang  string
 	l     *goi18n.Localizer
 	plain map[string]string // every key's text without data, as Localize gives it
+	// tmpl holds lang's own plain-string messages parsed once: nil for text without
+	// placeholders (plain's text whatever the data), else the template T fills from data.
+	tmpl map[string]*template.Template
 }
 
 // Localizer returns the localizer for lang ("id" or "en"; anything else gives "id").
@@ -105,6 +148,19 @@ func (l *Localizer) T(key string, data ...map[string]any) string {
 			return s
 		}
 		return key
+	}
+	if t, ok := l.tmpl[key]; ok {
+		if t == nil {
+			if s, ok := l.plain[key]; ok {
+				return s
+			}
+			return key
+		}
+		var b strings.Builder
+		if err := t.Execute(&b, data[0]); err != nil {
+			return key
+		}
+		return b.String()
 	}
 	cfg := &goi18n.LocalizeConfig{MessageID: key}
 	if len(data) > 0 {

@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"context"
+	"regexp"
 	"sort"
 	"testing"
 
@@ -84,6 +85,33 @@ func TestTranslateTableMatchesLocalize(t *testing.T) {
 		if n < 10 {
 			t.Errorf("%s: only %d keys translated", lang, n)
 		}
+		// With data: every placeholder filled, none, and a nil map.
+		withData := 0
+		for key := range keys {
+			data := map[string]any{}
+			src := ""
+			if tm := l.tmpl[key]; tm != nil {
+				src = tm.Tree.Root.String()
+			}
+			for _, m := range placeholder.FindAllStringSubmatch(src, -1) {
+				data[m[1]] = "«" + m[1] + "»"
+			}
+			for _, d := range []map[string]any{data, {}, nil} {
+				want, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: key, TemplateData: d})
+				if err != nil {
+					want = key
+				}
+				if got := l.T(key, d); got != want {
+					t.Errorf("%s %s %v: T = %q, Localize = %q", lang, key, d, got, want)
+				}
+			}
+			if l.tmpl[key] != nil {
+				withData++
+			}
+		}
+		if lang != "xx" && withData < 5 {
+			t.Errorf("%s: only %d messages with placeholders", lang, withData)
+		}
 	}
 	if got := b.Localizer("en").T("nav.signin"); got != "Sign in" {
 		t.Errorf("en nav.signin = %q", got)
@@ -93,6 +121,8 @@ func TestTranslateTableMatchesLocalize(t *testing.T) {
 	}
 }
 
+var placeholder = regexp.MustCompile(`\.([A-Za-z]\w*)`)
+
 // BenchmarkT: T without data (the table) against what it did before for every call (go-i18n's
 // Localize with language matching), same key, same run.
 func BenchmarkT(b *testing.B) {
@@ -100,6 +130,18 @@ func BenchmarkT(b *testing.B) {
 	b.Run("table", func(b *testing.B) {
 		for b.Loop() {
 			_ = l.T("nav.signin")
+		}
+	})
+	b.Run("table-data", func(b *testing.B) {
+		data := map[string]any{"Name": "Siti"}
+		for b.Loop() {
+			_ = l.T("dashboard.heading", data)
+		}
+	})
+	b.Run("localize-data", func(b *testing.B) {
+		data := map[string]any{"Name": "Siti"}
+		for b.Loop() {
+			_, _ = l.l.Localize(&goi18n.LocalizeConfig{MessageID: "dashboard.heading", TemplateData: data})
 		}
 	})
 	b.Run("localize", func(b *testing.B) {
