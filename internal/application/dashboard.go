@@ -1,6 +1,9 @@
 package application
 
-import "time"
+import (
+	"penggerak/internal/selection"
+	"time"
+)
 
 // The teacher's dashboard reads the profile and the applications in the dashboard's one
 // statement (package overview), from the SQL and the scanning below.
@@ -45,10 +48,17 @@ func (n *NullableScan) add(targets ...any) {
 		case *Status:
 			t, f := orNull(d)
 			n.Targets, n.copies = append(n.Targets, t), append(n.copies, f)
+		case *selection.Outcome:
+			t, f := orNull(d)
+			n.Targets, n.copies = append(n.Targets, t), append(n.copies, f)
+		case *selection.SeatStatus:
+			t, f := orNull(d)
+			n.Targets, n.copies = append(n.Targets, t), append(n.copies, f)
 		case *time.Time:
 			t, f := orNull(d)
 			n.Targets, n.copies = append(n.Targets, t), append(n.copies, f)
-		default: // already a pointer type: NULL scans as nil
+		default: // already a pointer type (NULL scans as nil); a value type not listed above
+			// would fail on a NULL row, which TestDashboardMatchesTheFeatureReads exercises
 			n.Targets = append(n.Targets, t)
 		}
 	}

@@ -46,7 +46,7 @@ func TestDashboardMatchesTheFeatureReads(t *testing.T) {
 		// a verval outcome whose mail is held: the applicant still reads "submitted"
 		{`INSERT INTO mail_outbox (to_addr, subject, body_text, held, ref)
 			SELECT 'x@uji.id', 's', 'b', true, 'verval:' || a.id FROM applications a WHERE a.status = $1 ORDER BY a.id LIMIT 1`,
-			[]any{application.StatusLolosVerval}},
+			[]any{application.StatusVervalPassed}},
 		// a published run of Angkatan 11 (released: no mail held), with a result for each applicant
 		{`INSERT INTO result_runs (cohort_id, inputs, input_hash, output_hash)
 			SELECT id, '{}', repeat('a', 64), repeat('b', 64) FROM cohorts WHERE number = 11`, nil},
