@@ -17,49 +17,46 @@ import (
 // in st). Expected attendance sums the kept active members of the groups each lokakarya held is
 // for; present counts the kept starts of the lokakarya attended that have begun by the CGPs of
 // confirmed groups, less their attendance at a lokakarya held for chosen groups that no longer
-// include theirs (notfor: only the attendance rows of lokakarya for chosen groups are read).
+// include theirs (nf: only the attendance rows of lokakarya for chosen groups are read). The
+// per-kab/kota CTEs are materialized and looked up by sub-selects rather than joined: joined,
+// their planning cost more than running the statement (about 10 against 2 ms, load ≈ 19).
 const regencySummarySQL = `WITH st AS MATERIALIZED (SELECT *, $6::timestamptz - make_interval(days => ack_days) - interval '1 microsecond' AS open_before,
 		$6::timestamptz::date - 1 AS unsent_before FROM training_settings WHERE cohort_id = $1),
-	rs AS (SELECT rg.code, rg.name FROM regencies rg WHERE rg.province_code = $2 AND ($3::bool OR rg.province_code = ANY($4::text[]) OR rg.code = ANY($5::text[]))),
-	pc AS (SELECT r.regency_code, r.cgps, r.placed, r.visits_sent AS sent, r.visits_acked AS acked, width_bucket(st.open_before, r.visit_open) AS overdue,
-			r.visits_scheduled AS scheduled, width_bucket(st.unsent_before, r.visit_unsent) AS missing, r.visits_late AS late,
-			width_bucket(st.modules, r.module_list) AS done, width_bucket($6::timestamptz, r.present_starts) AS present
-		FROM training_regency_facts r CROSS JOIN st
-		WHERE r.cohort_id = $1 AND r.province_code = $2 AND ($3::bool OR r.province_code = ANY($4::text[]) OR r.regency_code = ANY($5::text[]))),
-	gc AS (SELECT regency_code, count(*) AS groups FROM training_groups WHERE cohort_id = $1 AND province_code = $2 GROUP BY regency_code),
-	mc AS (SELECT regency_code, count(*) AS pps FROM training_mentors WHERE cohort_id = $1 AND province_code = $2 AND role = 'pengajar_praktik' AND ended_at IS NULL
-		GROUP BY regency_code),
 	lhl AS MATERIALIZED (SELECT l.id, l.regency_code, EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id) AS chosen
 		FROM training_lokakarya l WHERE l.cohort_id = $1 AND l.province_code = $2 AND l.starts_at <= $6),
-	lh AS (SELECT regency_code, count(*) AS held FROM lhl GROUP BY regency_code),
-	ga AS (SELECT g.id, g.regency_code, c.active_members AS n FROM training_groups g JOIN training_group_counts c ON c.group_id = g.id
+	ga AS MATERIALIZED (SELECT g.id, g.regency_code, c.active_members AS n FROM training_groups g JOIN training_group_counts c ON c.group_id = g.id
 		WHERE g.cohort_id = $1 AND g.province_code = $2 AND g.status = 'aktif'),
-	gr AS (SELECT regency_code, sum(n) AS n FROM ga GROUP BY regency_code),
-	att AS (SELECT l.regency_code, sum(CASE WHEN l.chosen THEN (SELECT coalesce(sum(ga.n), 0) FROM training_lokakarya_groups lg JOIN ga ON ga.id = lg.group_id
+	gr AS MATERIALIZED (SELECT regency_code, sum(n) AS n FROM ga GROUP BY regency_code),
+	att AS MATERIALIZED (SELECT l.regency_code, count(*) AS held, sum(CASE WHEN l.chosen THEN (SELECT coalesce(sum(ga.n), 0) FROM training_lokakarya_groups lg JOIN ga ON ga.id = lg.group_id
 				WHERE lg.lokakarya_id = l.id)
-			ELSE coalesce(gr.n, 0) END) AS expected
-		FROM lhl l LEFT JOIN gr ON gr.regency_code = l.regency_code GROUP BY l.regency_code),
-	notfor AS (SELECT p.regency_code, count(*) AS n FROM lhl l JOIN training_attendance a ON a.lokakarya_id = l.id
+			ELSE coalesce((SELECT gr.n FROM gr WHERE gr.regency_code = l.regency_code), 0) END) AS expected
+		FROM lhl l GROUP BY l.regency_code),
+	gc AS MATERIALIZED (SELECT regency_code, count(*) AS n FROM training_groups WHERE cohort_id = $1 AND province_code = $2 GROUP BY regency_code),
+	mc AS MATERIALIZED (SELECT regency_code, count(*) AS n FROM training_mentors WHERE cohort_id = $1 AND province_code = $2 AND role = 'pengajar_praktik' AND ended_at IS NULL
+		GROUP BY regency_code),
+	nf AS MATERIALIZED (SELECT p.regency_code, count(*) AS n FROM lhl l JOIN training_attendance a ON a.lokakarya_id = l.id
 			JOIN training_participants p ON p.id = a.participant_id JOIN training_group_members m ON m.participant_id = p.id
 			JOIN training_groups g ON g.id = m.group_id
 		WHERE l.chosen AND a.status = 'hadir' AND g.status = 'aktif' AND p.cohort_id = $1 AND p.province_code = $2 AND p.status = 'aktif'
-			AND ($3::bool OR p.province_code = ANY($4::text[]) OR p.regency_code = ANY($5::text[]))
 			AND NOT EXISTS (SELECT 1 FROM training_lokakarya_groups lg WHERE lg.lokakarya_id = l.id AND lg.group_id = m.group_id)
 		GROUP BY p.regency_code)
-	SELECT rs.code AS regency_code, rs.name AS regency_name, coalesce(pc.cgps, 0)::int AS cgps, coalesce(pc.placed, 0)::int AS placed,
-		coalesce(gc.groups, 0)::int AS groups, coalesce(mc.pps, 0)::int AS pps,
-		coalesce(pc.sent, 0)::int AS visits_sent, coalesce(pc.acked, 0)::int AS visits_acked, coalesce(pc.overdue, 0)::int AS visits_overdue,
-		(coalesce(pc.cgps, 0) * st.visits_planned)::int AS visits_planned, coalesce(pc.scheduled, 0)::int AS visits_scheduled,
-		coalesce(pc.missing, 0)::int AS visits_missing, coalesce(pc.late, 0)::int AS visits_late,
-		coalesce(lh.held, 0)::int AS lokakarya_held, coalesce(att.expected, 0)::int AS attendance_expected, (coalesce(pc.present, 0) - coalesce(notfor.n, 0))::int AS attendance_present,
-		coalesce(pc.done, 0)::int AS modules_done, (coalesce(pc.cgps, 0) * st.modules)::int AS modules_total
-	FROM rs CROSS JOIN st
-	LEFT JOIN pc ON pc.regency_code = rs.code LEFT JOIN gc ON gc.regency_code = rs.code LEFT JOIN mc ON mc.regency_code = rs.code
-	LEFT JOIN lh ON lh.regency_code = rs.code LEFT JOIN att ON att.regency_code = rs.code
-	LEFT JOIN notfor ON notfor.regency_code = rs.code
-	WHERE EXISTS (SELECT 1 FROM training_participants x WHERE x.cohort_id = $1 AND x.regency_code = rs.code)
-		OR EXISTS (SELECT 1 FROM training_mentors t WHERE t.cohort_id = $1 AND t.regency_code = rs.code AND t.ended_at IS NULL)
-	ORDER BY rs.code`
+	SELECT rg.code AS regency_code, rg.name AS regency_name, coalesce(r.cgps, 0)::int AS cgps, coalesce(r.placed, 0)::int AS placed,
+		coalesce((SELECT n FROM gc WHERE gc.regency_code = rg.code), 0)::int AS groups,
+		coalesce((SELECT n FROM mc WHERE mc.regency_code = rg.code), 0)::int AS pps,
+		coalesce(r.visits_sent, 0)::int AS visits_sent, coalesce(r.visits_acked, 0)::int AS visits_acked,
+		coalesce(width_bucket(st.open_before, r.visit_open), 0)::int AS visits_overdue,
+		(coalesce(r.cgps, 0) * st.visits_planned)::int AS visits_planned, coalesce(r.visits_scheduled, 0)::int AS visits_scheduled,
+		coalesce(width_bucket(st.unsent_before, r.visit_unsent), 0)::int AS visits_missing, coalesce(r.visits_late, 0)::int AS visits_late,
+		coalesce((SELECT held FROM att WHERE att.regency_code = rg.code), 0)::int AS lokakarya_held,
+		coalesce((SELECT expected FROM att WHERE att.regency_code = rg.code), 0)::int AS attendance_expected,
+		(coalesce(width_bucket($6::timestamptz, r.present_starts), 0) - coalesce((SELECT n FROM nf WHERE nf.regency_code = rg.code), 0))::int AS attendance_present,
+		coalesce(width_bucket(st.modules, r.module_list), 0)::int AS modules_done, (coalesce(r.cgps, 0) * st.modules)::int AS modules_total
+	FROM regencies rg CROSS JOIN st
+	LEFT JOIN training_regency_facts r ON r.cohort_id = $1 AND r.regency_code = rg.code
+	WHERE rg.province_code = $2 AND ($3::bool OR rg.province_code = ANY($4::text[]) OR rg.code = ANY($5::text[]))
+		AND (EXISTS (SELECT 1 FROM training_participants x WHERE x.cohort_id = $1 AND x.regency_code = rg.code)
+			OR EXISTS (SELECT 1 FROM training_mentors t WHERE t.cohort_id = $1 AND t.regency_code = rg.code AND t.ended_at IS NULL))
+	ORDER BY rg.code`
 
 // RiskRow is a CGP at risk on the province page: what the completion rules see so far and which
 // of the rules that can be judged already are unmet.
