@@ -1,7 +1,9 @@
 package application
 
 import (
+	"fmt"
 	"penggerak/internal/selection"
+	"reflect"
 	"time"
 )
 
@@ -57,8 +59,13 @@ func (n *NullableScan) add(targets ...any) {
 		case *time.Time:
 			t, f := orNull(d)
 			n.Targets, n.copies = append(n.Targets, t), append(n.copies, f)
-		default: // already a pointer type (NULL scans as nil); a value type not listed above
-			// would fail on a NULL row, which TestDashboardMatchesTheFeatureReads exercises
+		default:
+			// Only a pointer to a pointer scans NULL (as nil) by itself. A value type not listed
+			// above would fail on the first row without it, so it is refused here, on every
+			// view, rather than only when a NULL comes (as a newly typed status once did).
+			if rt := reflect.TypeOf(t); rt.Kind() != reflect.Pointer || rt.Elem().Kind() != reflect.Pointer {
+				panic(fmt.Sprintf("application.NullableScan: no NULL handling for %T: add it to add", t))
+			}
 			n.Targets = append(n.Targets, t)
 		}
 	}
